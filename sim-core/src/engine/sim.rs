@@ -1,0 +1,417 @@
+//! Actors, their context, and the run loop.
+//!
+//! **Architecture Invariant:** one run is single-threaded and its order is fully specified:
+//! events are dispatched in (time, insertion sequence) order, time never goes backwards, and
+//! every random draw comes from the stream of the actor that makes it. Nothing here reads a
+//! clock or iterates a hash map.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::queue::RadixQueue;
+use super::rng::{self, Stream};
+use super::time::{Dur, SimTime};
+
+/// Ties the engine to a simulation: its closed message type, the shared world state that
+/// actors act on (kernel state, the underlay), and its closed trace event type.
+pub trait Model: 'static {
+    type Msg;
+    type World;
+    type Event;
+}
+
+/// An actor's index in its simulation. Stable for the life of the run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct ActorId(pub u32);
+
+/// Cancels a scheduled message (a timer) that has not fired yet. Cancelling one that has
+/// fired already is a no-op.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CancelKey(u64);
+
+/// Something that receives messages.
+pub trait Actor<M: Model> {
+    fn handle(&mut self, msg: M::Msg, cx: &mut Ctx<'_, M>);
+}
+
+/// One trace record: when, who, what.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Record<E> {
+    pub time: SimTime,
+    pub actor: ActorId,
+    pub event: E,
+}
+
+/// Where trace records go.
+pub trait Sink<E> {
+    fn record(&mut self, record: Record<E>);
+}
+
+/// Keeps every record in memory, in order.
+#[derive(Default)]
+pub struct VecSink<E>(pub Vec<Record<E>>);
+
+impl<E> Sink<E> for VecSink<E> {
+    fn record(&mut self, record: Record<E>) {
+        self.0.push(record);
+    }
+}
+
+/// Discards records (benchmarks).
+impl<E> Sink<E> for () {
+    fn record(&mut self, _: Record<E>) {}
+}
+
+/// How far one call to [`Sim::run`] may go.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Limits {
+    /// Dispatch events at or before this time, then set the clock to it.
+    pub until: Option<SimTime>,
+    /// Dispatch at most this many events in this call.
+    pub budget: Option<u64>,
+}
+
+/// Why [`Sim::run`] returned. All three are normal outcomes, not errors: the caller may run
+/// again after any of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stop {
+    /// No event is pending.
+    Quiescent,
+    /// The clock reached `Limits::until`; events after it remain pending.
+    Until(SimTime),
+    /// `Limits::budget` events were dispatched; `pending` remain.
+    Budget { dispatched: u64, pending: usize },
+}
+
+struct Envelope<Msg> {
+    seq: u64,
+    to: ActorId,
+    msg: Msg,
+}
+
+struct Slot<M: Model> {
+    actor: Option<Box<dyn Actor<M>>>,
+    rng: Stream,
+}
+
+/// Engine state an actor's context can reach, apart from the actors themselves.
+struct Core<M: Model> {
+    queue: RadixQueue<Envelope<M::Msg>>,
+    seq: u64,
+    cancelled: BTreeSet<u64>,
+    names: Vec<String>,
+    by_name: BTreeMap<String, ActorId>,
+    spawned: Vec<(ActorId, Box<dyn Actor<M>>)>,
+    exited: Vec<ActorId>,
+    sink: Box<dyn Sink<M::Event>>,
+    seed: u64,
+}
+
+impl<M: Model> Core<M> {
+    fn enqueue(&mut self, at: SimTime, to: ActorId, msg: M::Msg) -> CancelKey {
+        let seq = self.seq;
+        self.seq += 1;
+        self.queue.push(at, Envelope { seq, to, msg });
+        CancelKey(seq)
+    }
+
+    fn register(&mut self, name: String) -> ActorId {
+        assert!(
+            !self.by_name.contains_key(&name),
+            "actor name `{name}` registered twice"
+        );
+        let id = ActorId(self.names.len() as u32);
+        self.by_name.insert(name.clone(), id);
+        self.names.push(name);
+        id
+    }
+}
+
+/// A discrete-event simulation of one [`Model`].
+pub struct Sim<M: Model> {
+    core: Core<M>,
+    actors: Vec<Slot<M>>,
+    now: SimTime,
+    dispatched: u64,
+    /// Shared state that actors act on during their events (for the network model: every
+    /// namespace's kernel state and the underlay).
+    pub world: M::World,
+}
+
+impl<M: Model> Sim<M> {
+    pub fn new(seed: u64, world: M::World, sink: Box<dyn Sink<M::Event>>) -> Self {
+        Sim {
+            core: Core {
+                queue: RadixQueue::new(),
+                seq: 0,
+                cancelled: BTreeSet::new(),
+                names: Vec::new(),
+                by_name: BTreeMap::new(),
+                spawned: Vec::new(),
+                exited: Vec::new(),
+                sink,
+                seed,
+            },
+            actors: Vec::new(),
+            now: SimTime::ZERO,
+            dispatched: 0,
+            world,
+        }
+    }
+
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.core.seed
+    }
+
+    /// Events dispatched so far (cancelled ones are not counted).
+    pub fn dispatched(&self) -> u64 {
+        self.dispatched
+    }
+
+    pub fn pending(&self) -> usize {
+        self.core.queue.len()
+    }
+
+    /// Adds an actor under a stable, unique name. Its random stream is derived from the
+    /// scenario seed and this name alone. Panics on a duplicate name: callers validate
+    /// names first, so a duplicate here is a bug.
+    pub fn add(&mut self, name: impl Into<String>, actor: Box<dyn Actor<M>>) -> ActorId {
+        self.flush_spawned();
+        let name = name.into();
+        let rng = rng::stream(self.core.seed, &name);
+        let id = self.core.register(name);
+        debug_assert_eq!(id.0 as usize, self.actors.len());
+        self.actors.push(Slot {
+            actor: Some(actor),
+            rng,
+        });
+        id
+    }
+
+    pub fn lookup(&self, name: &str) -> Option<ActorId> {
+        self.core.by_name.get(name).copied()
+    }
+
+    pub fn name(&self, id: ActorId) -> &str {
+        &self.core.names[id.0 as usize]
+    }
+
+    /// Every actor's name, indexed by `ActorId`.
+    pub fn names(&self) -> &[String] {
+        &self.core.names
+    }
+
+    /// Whether the actor exists and has not exited.
+    pub fn is_alive(&self, id: ActorId) -> bool {
+        self.actors
+            .get(id.0 as usize)
+            .is_some_and(|slot| slot.actor.is_some())
+    }
+
+    /// Delivers `msg` to `to` after `delay`, from outside any actor (scenario steps).
+    pub fn schedule(&mut self, delay: Dur, to: ActorId, msg: M::Msg) -> CancelKey {
+        self.core.enqueue(self.now + delay, to, msg)
+    }
+
+    /// Records a trace event from outside any actor, attributed to `actor`.
+    pub fn trace(&mut self, actor: ActorId, event: M::Event) {
+        self.core.sink.record(Record {
+            time: self.now,
+            actor,
+            event,
+        });
+    }
+
+    /// Replaces the trace sink, returning the old one.
+    pub fn replace_sink(&mut self, sink: Box<dyn Sink<M::Event>>) -> Box<dyn Sink<M::Event>> {
+        std::mem::replace(&mut self.core.sink, sink)
+    }
+
+    /// A random stream owned by the simulation's caller under `name`, derived like an
+    /// actor's (for entities that are not actors, such as links).
+    pub fn stream(&self, name: &str) -> Stream {
+        rng::stream(self.core.seed, name)
+    }
+
+    /// Runs one actor's handler outside the queue, at the current time, as if a message had
+    /// arrived now (used to hand a command to a process without a queue round trip).
+    pub fn deliver_now(&mut self, to: ActorId, msg: M::Msg) {
+        self.dispatch(to, msg);
+    }
+
+    /// Dispatches events in order until a limit is hit or nothing is pending.
+    pub fn run(&mut self, limits: Limits) -> Stop {
+        let mut dispatched = 0u64;
+        loop {
+            if let Some(budget) = limits.budget
+                && dispatched >= budget
+            {
+                return Stop::Budget {
+                    dispatched,
+                    pending: self.core.queue.len(),
+                };
+            }
+            let Some(at) = self.core.queue.peek_time() else {
+                if let Some(until) = limits.until {
+                    self.advance_to(until);
+                }
+                return Stop::Quiescent;
+            };
+            if let Some(until) = limits.until
+                && at > until
+            {
+                self.advance_to(until);
+                return Stop::Until(until);
+            }
+            let (at, env) = self.core.queue.pop().expect("peeked");
+            if !self.core.cancelled.is_empty() && self.core.cancelled.remove(&env.seq) {
+                continue;
+            }
+            assert!(
+                at >= self.now,
+                "time went backwards: {at:?} < {:?}",
+                self.now
+            );
+            self.now = at;
+            dispatched += 1;
+            self.dispatch(env.to, env.msg);
+        }
+    }
+
+    fn advance_to(&mut self, t: SimTime) {
+        if t > self.now {
+            self.now = t;
+        }
+    }
+
+    #[inline]
+    fn dispatch(&mut self, to: ActorId, msg: M::Msg) {
+        self.dispatched += 1;
+        let Some(slot) = self.actors.get_mut(to.0 as usize) else {
+            // Spawned during this event: not installed yet, so it cannot have messages.
+            unreachable!("message to unknown actor {to:?}");
+        };
+        let Some(actor) = slot.actor.as_mut() else {
+            // The actor exited; its late timers and messages are discarded by design.
+            return;
+        };
+        let mut cx = Ctx {
+            now: self.now,
+            me: to,
+            world: &mut self.world,
+            rng: &mut slot.rng,
+            core: &mut self.core,
+        };
+        actor.handle(msg, &mut cx);
+        if !self.core.spawned.is_empty() || !self.core.exited.is_empty() {
+            self.flush_spawned();
+        }
+    }
+
+    fn flush_spawned(&mut self) {
+        for (id, actor) in std::mem::take(&mut self.core.spawned) {
+            debug_assert_eq!(id.0 as usize, self.actors.len());
+            let rng = rng::stream(self.core.seed, &self.core.names[id.0 as usize]);
+            self.actors.push(Slot {
+                actor: Some(actor),
+                rng,
+            });
+        }
+        for id in std::mem::take(&mut self.core.exited) {
+            self.actors[id.0 as usize].actor = None;
+        }
+    }
+}
+
+/// What an actor can do while it handles a message.
+pub struct Ctx<'a, M: Model> {
+    now: SimTime,
+    me: ActorId,
+    /// The shared world (kernel state, underlay).
+    pub world: &'a mut M::World,
+    rng: &'a mut Stream,
+    core: &'a mut Core<M>,
+}
+
+impl<M: Model> Ctx<'_, M> {
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    pub fn me(&self) -> ActorId {
+        self.me
+    }
+
+    pub fn my_name(&self) -> &str {
+        &self.core.names[self.me.0 as usize]
+    }
+
+    pub fn name(&self, id: ActorId) -> &str {
+        &self.core.names[id.0 as usize]
+    }
+
+    pub fn lookup(&self, name: &str) -> Option<ActorId> {
+        self.core.by_name.get(name).copied()
+    }
+
+    /// This actor's own random stream.
+    pub fn rng(&mut self) -> &mut Stream {
+        self.rng
+    }
+
+    /// Sends `msg` to this actor after `delay` (a timer). The key cancels it.
+    #[inline]
+    pub fn schedule(&mut self, delay: Dur, msg: M::Msg) -> CancelKey {
+        self.core.enqueue(self.now + delay, self.me, msg)
+    }
+
+    /// Sends `msg` to `to` at the current time, after every event already queued for now.
+    pub fn send(&mut self, to: ActorId, msg: M::Msg) -> CancelKey {
+        self.core.enqueue(self.now, to, msg)
+    }
+
+    /// Sends `msg` to `to` after `delay` (a crossing with latency).
+    #[inline]
+    pub fn send_in(&mut self, delay: Dur, to: ActorId, msg: M::Msg) -> CancelKey {
+        self.core.enqueue(self.now + delay, to, msg)
+    }
+
+    pub fn cancel(&mut self, key: CancelKey) {
+        self.core.cancelled.insert(key.0);
+    }
+
+    /// Records a trace event attributed to this actor.
+    pub fn trace(&mut self, event: M::Event) {
+        self.trace_as(self.me, event);
+    }
+
+    /// Records a trace event attributed to another actor (e.g. the device owner that a
+    /// kernel path runs on behalf of).
+    pub fn trace_as(&mut self, actor: ActorId, event: M::Event) {
+        self.core.sink.record(Record {
+            time: self.now,
+            actor,
+            event,
+        });
+    }
+
+    /// Starts a new actor under a stable, unique name; it can receive messages at once.
+    /// Returns `None` if the name is taken.
+    pub fn spawn(&mut self, name: impl Into<String>, actor: Box<dyn Actor<M>>) -> Option<ActorId> {
+        let name = name.into();
+        if self.core.by_name.contains_key(&name) {
+            return None;
+        }
+        let id = self.core.register(name);
+        self.core.spawned.push((id, actor));
+        Some(id)
+    }
+
+    /// Ends this actor after the current message. Later messages to it are discarded.
+    pub fn exit(&mut self) {
+        self.core.exited.push(self.me);
+    }
+}

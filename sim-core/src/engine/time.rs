@@ -1,0 +1,295 @@
+//! Simulated time: integer nanoseconds since the scenario start, and human durations.
+//!
+//! There is no wall clock anywhere in sim-core. `SimTime` is an instant on the simulated
+//! timeline; `Dur` is a span. Both are plain `u64` nanoseconds, so arithmetic is exact and
+//! the same on every machine.
+//!
+//! Durations are written the way people write them in scenario files and read them in
+//! output: `250us`, `30s`, `1m30s`, `1.5s`, `24h` (units `ns`, `us`, `ms`, `s`, `m`, `h`;
+//! `µs` is accepted for `us`). [`Dur::to_string`] prints the shortest exact form, and
+//! parsing what it prints gives back the same value.
+
+use std::fmt;
+use std::ops::{Add, AddAssign, Sub};
+
+/// Nanoseconds in each unit, largest first (the order `Display` tries them in).
+const UNITS: [(&str, u64); 6] = [
+    ("h", 3_600_000_000_000),
+    ("m", 60_000_000_000),
+    ("s", 1_000_000_000),
+    ("ms", 1_000_000),
+    ("us", 1_000),
+    ("ns", 1),
+];
+
+/// An instant: nanoseconds since the scenario started.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SimTime(pub u64);
+
+/// A span of simulated time in nanoseconds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Dur(pub u64);
+
+impl SimTime {
+    pub const ZERO: SimTime = SimTime(0);
+    pub const MAX: SimTime = SimTime(u64::MAX);
+
+    pub fn as_nanos(self) -> u64 {
+        self.0
+    }
+
+    /// Time elapsed since `earlier`; panics if `earlier` is later (a broken invariant).
+    pub fn since(self, earlier: SimTime) -> Dur {
+        Dur(self
+            .0
+            .checked_sub(earlier.0)
+            .expect("SimTime::since: earlier is later"))
+    }
+
+    /// Seconds with microsecond precision, the way the trace prints time: `12.000250`.
+    pub fn secs_micros(self) -> String {
+        format!(
+            "{}.{:06}",
+            self.0 / 1_000_000_000,
+            (self.0 % 1_000_000_000) / 1_000
+        )
+    }
+}
+
+impl Dur {
+    pub const ZERO: Dur = Dur(0);
+
+    pub const fn from_nanos(n: u64) -> Dur {
+        Dur(n)
+    }
+    pub const fn from_micros(n: u64) -> Dur {
+        Dur(n * 1_000)
+    }
+    pub const fn from_millis(n: u64) -> Dur {
+        Dur(n * 1_000_000)
+    }
+    pub const fn from_secs(n: u64) -> Dur {
+        Dur(n * 1_000_000_000)
+    }
+    pub fn as_nanos(self) -> u64 {
+        self.0
+    }
+    pub fn as_micros(self) -> u64 {
+        self.0 / 1_000
+    }
+    pub fn as_millis(self) -> u64 {
+        self.0 / 1_000_000
+    }
+
+    /// Parses a human duration: one or more `<number><unit>` groups, e.g. `250us`, `1m30s`,
+    /// `1.5s`. The number may have a fraction as long as the result is a whole number of
+    /// nanoseconds. `0` alone is accepted.
+    pub fn parse(s: &str) -> Result<Dur, DurError> {
+        let text = s.trim();
+        if text == "0" {
+            return Ok(Dur(0));
+        }
+        if text.is_empty() {
+            return Err(DurError::Empty);
+        }
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        let mut total: u64 = 0;
+        while i < bytes.len() {
+            let start = i;
+            while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.') {
+                i += 1;
+            }
+            let number = &text[start..i];
+            if number.is_empty() {
+                return Err(DurError::Syntax(s.to_string()));
+            }
+            let unit_start = i;
+            while i < bytes.len() && !(bytes[i].is_ascii_digit() || bytes[i] == b'.') {
+                i += 1;
+            }
+            let unit = match &text[unit_start..i] {
+                "µs" => "us",
+                u => u,
+            };
+            let Some(&(_, scale)) = UNITS.iter().find(|(name, _)| *name == unit) else {
+                return Err(if unit.is_empty() {
+                    DurError::MissingUnit(s.to_string())
+                } else {
+                    DurError::UnknownUnit(unit.to_string())
+                });
+            };
+            let nanos = scaled(number, scale, s)?;
+            total = total.checked_add(nanos).ok_or(DurError::Overflow)?;
+        }
+        Ok(Dur(total))
+    }
+}
+
+/// `number` (digits with an optional fraction) times `scale`, exactly.
+fn scaled(number: &str, scale: u64, whole: &str) -> Result<u64, DurError> {
+    let syntax = || DurError::Syntax(whole.to_string());
+    let (int, frac) = number.split_once('.').unwrap_or((number, ""));
+    if (int.is_empty() && frac.is_empty()) || frac.contains('.') {
+        return Err(syntax());
+    }
+    let int: u64 = if int.is_empty() {
+        0
+    } else {
+        int.parse().map_err(|_| DurError::Overflow)?
+    };
+    let mut nanos = int.checked_mul(scale).ok_or(DurError::Overflow)?;
+    if !frac.is_empty() {
+        if frac.len() > 18 {
+            return Err(DurError::TooFine(whole.to_string()));
+        }
+        let denom = 10u128.pow(frac.len() as u32);
+        let num = frac.parse::<u128>().map_err(|_| syntax())? * scale as u128;
+        if num % denom != 0 {
+            return Err(DurError::TooFine(whole.to_string()));
+        }
+        nanos = nanos
+            .checked_add((num / denom) as u64)
+            .ok_or(DurError::Overflow)?;
+    }
+    Ok(nanos)
+}
+
+/// Why a duration string was rejected.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DurError {
+    #[error("empty duration; expected e.g. `250us`, `30s`, `24h`")]
+    Empty,
+    #[error("`{0}` has a number without a unit; expected a unit (ns, us, ms, s, m, h) as in `30s`")]
+    MissingUnit(String),
+    #[error("unknown unit `{0}`; expected one of ns, us, ms, s, m, h")]
+    UnknownUnit(String),
+    #[error("`{0}` is not a duration; expected e.g. `250us`, `1.5s`, `1m30s`, `24h`")]
+    Syntax(String),
+    #[error("`{0}` is finer than a nanosecond, the simulator's resolution")]
+    TooFine(String),
+    #[error("duration too large (more than 584 years)")]
+    Overflow,
+}
+
+impl fmt::Display for Dur {
+    /// The shortest exact form: `0s`, `250us`, `1m30s`, `1500ms`... Integer units only, so
+    /// what it prints parses back to the same value.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 == 0 {
+            return f.write_str("0s");
+        }
+        // Sub-second values print in the largest unit that divides them exactly.
+        if self.0 < 1_000_000_000 {
+            for (name, scale) in &UNITS[3..] {
+                if self.0 % scale == 0 {
+                    return write!(f, "{}{}", self.0 / scale, name);
+                }
+            }
+        }
+        // Otherwise h/m/s groups, with any sub-second rest in one exact unit.
+        let mut rest = self.0;
+        for (name, scale) in &UNITS[..3] {
+            if rest >= *scale {
+                write!(f, "{}{}", rest / scale, name)?;
+                rest %= scale;
+            }
+        }
+        if rest > 0 {
+            write!(f, "{}", Dur(rest))?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for SimTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Dur(self.0).fmt(f)
+    }
+}
+
+impl Add<Dur> for SimTime {
+    type Output = SimTime;
+    fn add(self, d: Dur) -> SimTime {
+        SimTime(self.0.checked_add(d.0).expect("SimTime overflow"))
+    }
+}
+
+impl AddAssign<Dur> for SimTime {
+    fn add_assign(&mut self, d: Dur) {
+        *self = *self + d;
+    }
+}
+
+impl Add for Dur {
+    type Output = Dur;
+    fn add(self, d: Dur) -> Dur {
+        Dur(self.0.checked_add(d.0).expect("Dur overflow"))
+    }
+}
+
+impl Sub for SimTime {
+    type Output = Dur;
+    fn sub(self, earlier: SimTime) -> Dur {
+        self.since(earlier)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_human_durations() {
+        let cases = [
+            ("0", 0),
+            ("0s", 0),
+            ("250us", 250_000),
+            ("250µs", 250_000),
+            ("30s", 30_000_000_000),
+            ("24h", 86_400_000_000_000),
+            ("1m30s", 90_000_000_000),
+            ("1.5s", 1_500_000_000),
+            ("0.1ms", 100_000),
+            (".5s", 500_000_000),
+            ("7ns", 7),
+        ];
+        for (text, nanos) in cases {
+            assert_eq!(Dur::parse(text), Ok(Dur(nanos)), "{text}");
+        }
+    }
+
+    #[test]
+    fn rejects_bad_durations_with_a_reason() {
+        assert_eq!(Dur::parse(""), Err(DurError::Empty));
+        assert_eq!(Dur::parse("30"), Err(DurError::MissingUnit("30".into())));
+        assert_eq!(Dur::parse("3d"), Err(DurError::UnknownUnit("d".into())));
+        assert!(matches!(Dur::parse("s"), Err(DurError::Syntax(_))));
+        assert!(matches!(Dur::parse("1.2.3s"), Err(DurError::Syntax(_))));
+        assert!(matches!(Dur::parse("0.5ns"), Err(DurError::TooFine(_))));
+        assert_eq!(Dur::parse("99999999999h"), Err(DurError::Overflow));
+    }
+
+    #[test]
+    fn prints_shortest_exact_form_and_round_trips() {
+        let cases = [
+            (0, "0s"),
+            (250_000, "250us"),
+            (1_500_000_000, "1s500ms"),
+            (90_000_000_000, "1m30s"),
+            (86_400_000_000_000, "24h"),
+            (3_600_000_000_001, "1h1ns"),
+            (1_000, "1us"),
+        ];
+        for (nanos, text) in cases {
+            assert_eq!(Dur(nanos).to_string(), text);
+            assert_eq!(Dur::parse(text), Ok(Dur(nanos)), "round trip of {text}");
+        }
+    }
+
+    #[test]
+    fn trace_time_has_microsecond_columns() {
+        assert_eq!(SimTime(0).secs_micros(), "0.000000");
+        assert_eq!(SimTime(12_000_250_999).secs_micros(), "12.000250");
+    }
+}

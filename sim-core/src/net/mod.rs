@@ -1,1 +1,111 @@
+//! The network model: namespaces, devices, routes, the kernel's packet paths, and the
+//! underlay fabric.
+//!
+//! Kernel state (every namespace's devices, routes and sockets) and the underlay live in
+//! the shared [`World`], like kernel memory: processes act on it during their own events
+//! (a `sendto` runs the output path inside the sender's event). Crossing a device boundary
+//! is always a new event: a frame on the underlay arrives at the next switch or node after
+//! the link's latency; loopback arrives at the same instant but as a separate event.
 
+pub mod fabric;
+pub mod netns;
+pub mod route;
+pub mod stack;
+
+use std::collections::BTreeMap;
+
+use crate::engine::{ActorId, Model};
+use crate::trace::TraceEvent;
+use crate::wire::{Packet, PacketId};
+
+pub use fabric::{Fabric, VertexId};
+pub use netns::{DevKind, Device, Netns};
+
+/// A network namespace's index in the world.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NsId(pub u32);
+
+/// A device's index in its namespace (its ifindex is this + 1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DevId(pub u16);
+
+/// The network simulation's types, for the engine.
+pub struct Net;
+
+impl Model for Net {
+    type Msg = Msg;
+    type World = World;
+    type Event = TraceEvent;
+}
+
+/// Every message in the network simulation. Closed: adding a component adds variants here.
+#[derive(Debug)]
+pub enum Msg {
+    /// A frame arrives at an underlay vertex (a node's eth0 or a switch) from `from`, on
+    /// its way to vertex `dest`.
+    Frame {
+        from: VertexId,
+        dest: VertexId,
+        packet: Box<Packet>,
+    },
+    /// A packet arrives on a namespace's loopback device.
+    Loopback { packet: Box<Packet> },
+    /// A process starts.
+    Start,
+    /// A process's timer fires; the token says which.
+    Timer(u64),
+    /// An ICMP message for a process's socket.
+    Icmp { packet: Box<Packet> },
+}
+
+/// Kernel-side state of the whole simulated world.
+pub struct World {
+    pub netns: Vec<Netns>,
+    pub fabric: Fabric,
+    /// The process table: what every command printed and how it ended.
+    pub procs: BTreeMap<ActorId, Proc>,
+    next_packet: u64,
+}
+
+/// A process's record, kept after it exits.
+#[derive(Clone, Debug, Default)]
+pub struct Proc {
+    pub ns: Option<NsId>,
+    pub cmd: String,
+    pub stdout: String,
+    pub stderr: String,
+    pub exit: Option<i32>,
+}
+
+impl World {
+    pub fn new(fabric: Fabric) -> Self {
+        World {
+            netns: Vec::new(),
+            fabric,
+            procs: BTreeMap::new(),
+            next_packet: 1,
+        }
+    }
+
+    /// A fresh packet id. Ids follow event order, so they are deterministic.
+    pub fn packet_id(&mut self) -> PacketId {
+        let id = PacketId(self.next_packet);
+        self.next_packet += 1;
+        id
+    }
+
+    pub fn ns(&self, id: NsId) -> &Netns {
+        &self.netns[id.0 as usize]
+    }
+
+    pub fn ns_mut(&mut self, id: NsId) -> &mut Netns {
+        &mut self.netns[id.0 as usize]
+    }
+
+    pub fn ns_by_name(&self, name: &str) -> Option<NsId> {
+        self.netns
+            .iter()
+            .position(|n| n.name == name)
+            .map(|i| NsId(i as u32))
+    }
+}

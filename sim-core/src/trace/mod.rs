@@ -1,1 +1,162 @@
+//! The trace: a closed vocabulary of what happened, and its renderers.
+//!
+//! Every record has a time and an actor (from the engine) and one [`TraceEvent`]. Packet
+//! events are checkpoints a packet passes (sent, hop, received, forwarded, delivered,
+//! dropped); a drop always carries a [`DropReason`] that says what a learner can do about
+//! it. Renderers: [`text`] (default; one aligned line per event, tcpdump-like for packets)
+//! and [`json`] (JSON lines). Both are byte-stable: same records, same bytes.
 
+pub mod json;
+pub mod text;
+
+use std::net::Ipv4Addr;
+
+use serde::Serialize;
+
+use crate::wire::{Packet, PacketId};
+
+/// One thing that happened. Closed: every producer and renderer knows every variant.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TraceEvent {
+    /// A command started in a machine (a scenario step or `sim-cli exec`).
+    Exec { cmd: String },
+    /// A line a command printed, on stdout or stderr.
+    Output { stream: Stream, line: String },
+    /// A command finished.
+    Exit { code: i32 },
+    /// A locally generated packet left through `dev`.
+    Sent { dev: String, packet: Packet },
+    /// A frame crossed the underlay through a switch: in on the port from `from`, out
+    /// toward `to`.
+    Hop {
+        packet: PacketId,
+        from: String,
+        to: String,
+    },
+    /// A packet arrived on `dev`.
+    Received { dev: String, packet: Packet },
+    /// A packet was routed through this machine (TTL already decremented).
+    Forwarded {
+        from_dev: String,
+        to_dev: String,
+        packet: Packet,
+    },
+    /// A packet reached its consumer in this machine.
+    Delivered { packet: PacketId, to: Consumer },
+    /// A packet went no further, and why.
+    Dropped {
+        packet: PacketId,
+        reason: DropReason,
+    },
+    /// An underlay link changed state.
+    Link { link: String, up: bool },
+    /// An `expect` step was checked.
+    Expect {
+        cmd: String,
+        ok: bool,
+        detail: String,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// Who consumed a delivered packet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Consumer {
+    /// The kernel's ICMP echo responder (Linux answers pings in the kernel).
+    EchoResponder,
+    /// A process's socket, named by the process's actor name.
+    Process { name: String },
+}
+
+/// Why a packet was dropped. Each variant renders as a sentence that says what happened
+/// and what to look at.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum DropReason {
+    /// The next link on the underlay path is down.
+    LinkDown { link: String },
+    /// The link's loss model dropped it (a seeded draw).
+    LinkLoss { link: String, loss_ppm: u32 },
+    /// No route matches the destination.
+    NoRoute { dst: Ipv4Addr, node: String },
+    /// Nothing on the segment owns the next hop's address (ARP would get no answer).
+    NoNeighbour { next_hop: Ipv4Addr, dev: String },
+    /// The TTL would reach 0 here.
+    TtlExceeded { node: String },
+    /// Not addressed to this machine, and it does not forward (`ip_forward` off).
+    NotForwarding { dst: Ipv4Addr, node: String },
+    /// An ICMP echo reply or error arrived, but no process waits for its id.
+    NoSocket { ident: u16 },
+    /// The outgoing device is down.
+    DeviceDown { dev: String },
+}
+
+impl std::fmt::Display for DropReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DropReason::LinkDown { link } => write!(
+                f,
+                "link {link} is down: the frame is lost on the wire (no other path is up)"
+            ),
+            DropReason::LinkLoss { link, loss_ppm } => write!(
+                f,
+                "lost on link {link}, which drops {} of frames (the scenario's `loss`)",
+                percent(*loss_ppm)
+            ),
+            DropReason::NoRoute { dst, node } => write!(
+                f,
+                "no route to {dst} on {node}: no entry in `ip route` matches and there is no default route"
+            ),
+            DropReason::NoNeighbour { next_hop, dev } => write!(
+                f,
+                "nothing on {dev}'s segment has address {next_hop}: ARP gets no reply, so the packet cannot be sent"
+            ),
+            DropReason::TtlExceeded { node } => write!(
+                f,
+                "TTL expired at {node} (a routing loop, or more hops than the TTL): ICMP time exceeded goes back to the sender"
+            ),
+            DropReason::NotForwarding { dst, node } => write!(
+                f,
+                "{node} received a packet for {dst}, which is not one of its addresses, and ip_forward is off"
+            ),
+            DropReason::NoSocket { ident } => write!(
+                f,
+                "ICMP for id {ident}, but no process waits for it (the ping already exited)"
+            ),
+            DropReason::DeviceDown { dev } => write!(f, "device {dev} is down"),
+        }
+    }
+}
+
+/// `250000` ppm -> `25%`, `1500` -> `0.15%`.
+fn percent(ppm: u32) -> String {
+    let whole = ppm / 10_000;
+    let frac = ppm % 10_000;
+    if frac == 0 {
+        format!("{whole}%")
+    } else {
+        let digits = format!("{frac:04}");
+        format!("{whole}.{}%", digits.trim_end_matches('0'))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loss_percent_prints_exactly() {
+        assert_eq!(percent(250_000), "25%");
+        assert_eq!(percent(1_500), "0.15%");
+        assert_eq!(percent(1_000_000), "100%");
+        assert_eq!(percent(1), "0.0001%");
+    }
+}

@@ -1,0 +1,132 @@
+//! A network namespace: devices with addresses, a routing table, sockets.
+
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+
+use ipnet::Ipv4Net;
+
+use super::route::{Proto, Route, Scope, Table};
+use super::{DevId, VertexId};
+use crate::engine::ActorId;
+
+#[derive(Clone, Debug)]
+pub struct Device {
+    pub name: String,
+    pub kind: DevKind,
+    pub mac: [u8; 6],
+    pub mtu: u32,
+    pub up: bool,
+    pub addrs: Vec<Ipv4Net>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DevKind {
+    Loopback,
+    /// An Ethernet device attached to the underlay at a fabric vertex.
+    Ether {
+        vertex: VertexId,
+    },
+}
+
+pub struct Netns {
+    /// The machine's name (`why-02`).
+    pub name: String,
+    /// The actor that runs this namespace's receive path.
+    pub kernel: ActorId,
+    pub devices: Vec<Device>,
+    pub routes: Table,
+    /// `net.ipv4.ip_forward`.
+    pub ip_forward: bool,
+    /// ICMP sockets by echo identifier (ping's).
+    pub icmp_sockets: BTreeMap<u16, ActorId>,
+    /// Next IPv4 Identification value for packets this kernel originates.
+    pub next_ip_ident: u16,
+    pub next_pid: u32,
+}
+
+impl Netns {
+    /// A namespace with only `lo` (127.0.0.1/8), as `ip netns add` or a fresh node gives.
+    pub fn new(name: impl Into<String>, kernel: ActorId, first_ip_ident: u16) -> Self {
+        let mut ns = Netns {
+            name: name.into(),
+            kernel,
+            devices: Vec::new(),
+            routes: Table::default(),
+            ip_forward: false,
+            icmp_sockets: BTreeMap::new(),
+            next_ip_ident: first_ip_ident,
+            next_pid: 2000,
+        };
+        ns.add_device(Device {
+            name: "lo".into(),
+            kind: DevKind::Loopback,
+            mac: [0; 6],
+            mtu: 65536,
+            up: true,
+            addrs: vec![Ipv4Net::new(Ipv4Addr::LOCALHOST, 8).expect("valid")],
+        });
+        ns
+    }
+
+    /// Adds a device and the connected routes of its addresses (as the kernel does when an
+    /// address is added to an up device; loopback's go to the local table, not shown).
+    pub fn add_device(&mut self, dev: Device) -> DevId {
+        let id = DevId(self.devices.len() as u16);
+        if dev.kind != DevKind::Loopback {
+            for addr in &dev.addrs {
+                if addr.prefix_len() < 32 {
+                    self.routes.add(Route {
+                        dst: addr.trunc(),
+                        via: None,
+                        dev: id,
+                        proto: Proto::Kernel,
+                        scope: Scope::Link,
+                        src: Some(addr.addr()),
+                        metric: 0,
+                    });
+                }
+            }
+        }
+        self.devices.push(dev);
+        id
+    }
+
+    pub fn dev(&self, id: DevId) -> &Device {
+        &self.devices[id.0 as usize]
+    }
+
+    pub fn dev_by_name(&self, name: &str) -> Option<DevId> {
+        self.devices
+            .iter()
+            .position(|d| d.name == name)
+            .map(|i| DevId(i as u16))
+    }
+
+    /// Whether `addr` is one of this namespace's own (the kernel's local table: every
+    /// address of every device, and all of 127.0.0.0/8).
+    pub fn is_local(&self, addr: Ipv4Addr) -> bool {
+        addr.is_loopback()
+            || self
+                .devices
+                .iter()
+                .any(|d| d.addrs.iter().any(|a| a.addr() == addr))
+    }
+
+    /// The primary address of a device, used as the source of packets it sends.
+    pub fn primary_addr(&self, dev: DevId) -> Option<Ipv4Addr> {
+        self.dev(dev).addrs.first().map(|a| a.addr())
+    }
+
+    /// The next IPv4 Identification value.
+    pub fn ip_ident(&mut self) -> u16 {
+        let id = self.next_ip_ident;
+        self.next_ip_ident = self.next_ip_ident.wrapping_add(1);
+        id
+    }
+
+    pub fn alloc_pid(&mut self) -> u32 {
+        let pid = self.next_pid;
+        self.next_pid += 1;
+        pid
+    }
+}

@@ -1,0 +1,378 @@
+//! The kernel's packet paths, in Linux's order: output (locally generated) -> routing ->
+//! device transmit; receive -> local delivery or forward (TTL, routing) -> transmit.
+//!
+//! All of it runs inside one event of whichever actor is acting (a process sending, the
+//! kernel actor receiving); leaving through a device schedules the next event. Every packet
+//! that goes no further is traced as `Dropped` with a reason.
+
+use std::net::Ipv4Addr;
+
+use super::fabric::Step;
+use super::{DevId, DevKind, Msg, Net, NsId, VertexId};
+use crate::engine::{Actor, Ctx};
+use crate::trace::{Consumer, DropReason, TraceEvent};
+use crate::wire::{DEFAULT_TTL, Icmp, Ipv4Header, L4, Packet, UnreachCode};
+
+type Cx<'a, 'b> = &'a mut Ctx<'b, Net>;
+
+/// Why a locally generated packet could not be sent (what `sendto`/`connect` return).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SendError {
+    /// ENETUNREACH: no route.
+    NetworkUnreachable,
+}
+
+/// The source address the kernel would pick for a packet to `dst` (the route's `src`, or
+/// the outgoing device's primary address), or `None` when there is no route.
+pub fn source_for(cx: Cx<'_, '_>, ns: NsId, dst: Ipv4Addr) -> Option<Ipv4Addr> {
+    let netns = cx.world.ns(ns);
+    if netns.is_local(dst) {
+        return Some(if dst.is_loopback() {
+            Ipv4Addr::LOCALHOST
+        } else {
+            dst
+        });
+    }
+    let route = netns.routes.lookup(dst)?;
+    route.src.or_else(|| netns.primary_addr(route.dev))
+}
+
+/// Sends a packet this namespace originates. Fills in the source address if unspecified.
+/// Returns an error, and traces nothing, when there is no route (the caller reports it the
+/// way its syscall would).
+pub fn output(cx: Cx<'_, '_>, ns: NsId, mut packet: Packet) -> Result<(), SendError> {
+    let dst = packet.ip.dst;
+    let netns = cx.world.ns(ns);
+    if netns.is_local(dst) {
+        if packet.ip.src.is_unspecified() {
+            packet.ip.src = source_for(cx, ns, dst).expect("local");
+        }
+        let kernel = cx.world.ns(ns).kernel;
+        cx.trace_as(
+            kernel,
+            TraceEvent::Sent {
+                dev: "lo".into(),
+                packet: packet.clone(),
+            },
+        );
+        cx.send(
+            kernel,
+            Msg::Loopback {
+                packet: Box::new(packet),
+            },
+        );
+        return Ok(());
+    }
+    let Some(route) = netns.routes.lookup(dst) else {
+        return Err(SendError::NetworkUnreachable);
+    };
+    let (dev, next_hop) = (route.dev, route.via.unwrap_or(dst));
+    if packet.ip.src.is_unspecified() {
+        packet.ip.src = route
+            .src
+            .or_else(|| netns.primary_addr(route.dev))
+            .unwrap_or(Ipv4Addr::UNSPECIFIED);
+    }
+    let kernel = netns.kernel;
+    let dev_name = netns.dev(dev).name.clone();
+    cx.trace_as(
+        kernel,
+        TraceEvent::Sent {
+            dev: dev_name,
+            packet: packet.clone(),
+        },
+    );
+    transmit(cx, ns, dev, next_hop, packet);
+    Ok(())
+}
+
+/// Puts a packet on a device toward `next_hop`.
+fn transmit(cx: Cx<'_, '_>, ns: NsId, dev: DevId, next_hop: Ipv4Addr, packet: Packet) {
+    let netns = cx.world.ns(ns);
+    let kernel = netns.kernel;
+    let device = netns.dev(dev);
+    if !device.up {
+        let reason = DropReason::DeviceDown {
+            dev: device.name.clone(),
+        };
+        drop_packet(cx, kernel, &packet, reason);
+        return;
+    }
+    match device.kind {
+        DevKind::Loopback => {
+            cx.send(
+                kernel,
+                Msg::Loopback {
+                    packet: Box::new(packet),
+                },
+            );
+        }
+        DevKind::Ether { vertex } => match cx.world.fabric.owner_of(vertex, next_hop) {
+            Some(dest) => fabric_step(cx, vertex, dest, Box::new(packet)),
+            None => {
+                let reason = DropReason::NoNeighbour {
+                    next_hop,
+                    dev: device.name.clone(),
+                };
+                drop_packet(cx, kernel, &packet, reason);
+                // The neighbour failure is reported to the sender as host unreachable, from
+                // this machine's own address (what ping shows as "From <self> ...").
+                icmp_error(cx, ns, &packet, IcmpError::HostUnreachable);
+            }
+        },
+    }
+}
+
+/// Moves a frame one link toward `dest`, or drops it with the link's reason. Runs for the
+/// vertex the frame is at (a machine port sending, or a switch forwarding).
+fn fabric_step(cx: Cx<'_, '_>, at: VertexId, dest: VertexId, packet: Box<Packet>) {
+    let actor = cx.world.fabric.vertex(at).actor;
+    match cx.world.fabric.step(at, dest, cx.now()) {
+        Step::Cross { next, delay } => {
+            let to = cx.world.fabric.vertex(next).actor;
+            cx.send_in(
+                delay,
+                to,
+                Msg::Frame {
+                    from: at,
+                    dest,
+                    packet,
+                },
+            );
+        }
+        Step::LinkDown { link } => drop_packet(cx, actor, &packet, DropReason::LinkDown { link }),
+        Step::LinkLoss { link, loss_ppm } => {
+            drop_packet(cx, actor, &packet, DropReason::LinkLoss { link, loss_ppm })
+        }
+        Step::NoPath => unreachable!("owner_of only answers within a segment"),
+    }
+}
+
+fn drop_packet(cx: Cx<'_, '_>, actor: crate::engine::ActorId, packet: &Packet, reason: DropReason) {
+    cx.trace_as(
+        actor,
+        TraceEvent::Dropped {
+            packet: packet.id,
+            reason,
+        },
+    );
+}
+
+/// A packet arrives on `dev` of namespace `ns`.
+pub fn receive(cx: Cx<'_, '_>, ns: NsId, dev: DevId, mut packet: Packet) {
+    let netns = cx.world.ns(ns);
+    let kernel = netns.kernel;
+    let node = netns.name.clone();
+    let dev_name = netns.dev(dev).name.clone();
+    let is_loopback = netns.dev(dev).kind == DevKind::Loopback;
+    let is_local = netns.is_local(packet.ip.dst);
+    let ip_forward = netns.ip_forward;
+    if !is_loopback {
+        cx.trace(TraceEvent::Received {
+            dev: dev_name.clone(),
+            packet: packet.clone(),
+        });
+    }
+    if is_local {
+        deliver_local(cx, ns, packet);
+        return;
+    }
+    if !ip_forward {
+        let reason = DropReason::NotForwarding {
+            dst: packet.ip.dst,
+            node,
+        };
+        drop_packet(cx, kernel, &packet, reason);
+        return;
+    }
+    if packet.ip.ttl <= 1 {
+        drop_packet(cx, kernel, &packet, DropReason::TtlExceeded { node });
+        icmp_error(cx, ns, &packet, IcmpError::TtlExceeded { in_dev: dev });
+        return;
+    }
+    let netns = cx.world.ns(ns);
+    let Some(route) = netns.routes.lookup(packet.ip.dst) else {
+        let reason = DropReason::NoRoute {
+            dst: packet.ip.dst,
+            node,
+        };
+        drop_packet(cx, kernel, &packet, reason);
+        icmp_error(cx, ns, &packet, IcmpError::NetUnreachable);
+        return;
+    };
+    let (out_dev, next_hop) = (route.dev, route.via.unwrap_or(packet.ip.dst));
+    let to_dev = netns.dev(out_dev).name.clone();
+    packet.ip.ttl -= 1;
+    cx.trace(TraceEvent::Forwarded {
+        from_dev: dev_name,
+        to_dev,
+        packet: packet.clone(),
+    });
+    transmit(cx, ns, out_dev, next_hop, packet);
+}
+
+fn deliver_local(cx: Cx<'_, '_>, ns: NsId, packet: Packet) {
+    let L4::Icmp(icmp) = &packet.l4;
+    let ident = match icmp {
+        Icmp::EchoRequest { ident, seq, data } => {
+            cx.trace(TraceEvent::Delivered {
+                packet: packet.id,
+                to: Consumer::EchoResponder,
+            });
+            let id = cx.world.packet_id();
+            let ip_ident = cx.world.ns_mut(ns).ip_ident();
+            let reply = Packet {
+                id,
+                parent: Some(packet.id),
+                ip: Ipv4Header {
+                    src: packet.ip.dst,
+                    dst: packet.ip.src,
+                    ttl: DEFAULT_TTL,
+                    ident: ip_ident,
+                    df: false,
+                },
+                l4: L4::Icmp(Icmp::EchoReply {
+                    ident: *ident,
+                    seq: *seq,
+                    data: *data,
+                }),
+            };
+            if output(cx, ns, reply).is_err() {
+                // No route back to the pinger: the reply dies here, and says so.
+                let reason = DropReason::NoRoute {
+                    dst: packet.ip.src,
+                    node: cx.world.ns(ns).name.clone(),
+                };
+                cx.trace(TraceEvent::Dropped { packet: id, reason });
+            }
+            return;
+        }
+        Icmp::EchoReply { ident, .. } => *ident,
+        Icmp::DestUnreachable { quoted, .. } | Icmp::TimeExceeded { quoted } => match quoted.l4 {
+            crate::wire::QuotedL4::Icmp { ident, .. } => ident,
+        },
+    };
+    match cx.world.ns(ns).icmp_sockets.get(&ident).copied() {
+        Some(process) => {
+            cx.trace(TraceEvent::Delivered {
+                packet: packet.id,
+                to: Consumer::Process {
+                    name: cx.name(process).to_string(),
+                },
+            });
+            cx.send(
+                process,
+                Msg::Icmp {
+                    packet: Box::new(packet),
+                },
+            );
+        }
+        None => {
+            let kernel = cx.world.ns(ns).kernel;
+            drop_packet(cx, kernel, &packet, DropReason::NoSocket { ident });
+        }
+    }
+}
+
+enum IcmpError {
+    HostUnreachable,
+    NetUnreachable,
+    TtlExceeded { in_dev: DevId },
+}
+
+/// Sends an ICMP error about `about` back to its source (never about an ICMP error).
+fn icmp_error(cx: Cx<'_, '_>, ns: NsId, about: &Packet, kind: IcmpError) {
+    if about.is_icmp_error() {
+        return;
+    }
+    let netns = cx.world.ns(ns);
+    // Source: the address of the device it arrived on (TTL), else the one toward the sender.
+    let src = match kind {
+        IcmpError::TtlExceeded { in_dev } => netns.primary_addr(in_dev),
+        _ => None,
+    };
+    let src = src
+        .or_else(|| source_for(cx, ns, about.ip.src))
+        .unwrap_or(Ipv4Addr::UNSPECIFIED);
+    let quoted = Box::new(about.quote());
+    let l4 = L4::Icmp(match kind {
+        IcmpError::HostUnreachable => Icmp::DestUnreachable {
+            code: UnreachCode::Host,
+            quoted,
+        },
+        IcmpError::NetUnreachable => Icmp::DestUnreachable {
+            code: UnreachCode::Net,
+            quoted,
+        },
+        IcmpError::TtlExceeded { .. } => Icmp::TimeExceeded { quoted },
+    });
+    let id = cx.world.packet_id();
+    let ident = cx.world.ns_mut(ns).ip_ident();
+    let error = Packet {
+        id,
+        parent: Some(about.id),
+        ip: Ipv4Header {
+            src,
+            dst: about.ip.src,
+            ttl: DEFAULT_TTL,
+            ident,
+            df: false,
+        },
+        l4,
+    };
+    if output(cx, ns, error).is_err() {
+        let reason = DropReason::NoRoute {
+            dst: about.ip.src,
+            node: cx.world.ns(ns).name.clone(),
+        };
+        let kernel = cx.world.ns(ns).kernel;
+        drop_packet(cx, kernel, &about.clone(), reason);
+    }
+}
+
+/// The actor that runs a namespace's receive path.
+pub struct Kernel {
+    pub ns: NsId,
+}
+
+impl Actor<Net> for Kernel {
+    fn handle(&mut self, msg: Msg, cx: &mut Ctx<'_, Net>) {
+        match msg {
+            Msg::Frame { packet, .. } => {
+                let eth = cx
+                    .world
+                    .ns(self.ns)
+                    .devices
+                    .iter()
+                    .position(|d| matches!(d.kind, DevKind::Ether { .. }))
+                    .expect("frames only reach machines with an underlay port");
+                receive(cx, self.ns, DevId(eth as u16), *packet);
+            }
+            Msg::Loopback { packet } => receive(cx, self.ns, DevId(0), *packet),
+            Msg::Start | Msg::Timer(_) | Msg::Icmp { .. } => {
+                unreachable!("kernel actors get frames only")
+            }
+        }
+    }
+}
+
+/// An underlay switch: forwards frames toward their destination port.
+pub struct Switch {
+    pub vertex: VertexId,
+}
+
+impl Actor<Net> for Switch {
+    fn handle(&mut self, msg: Msg, cx: &mut Ctx<'_, Net>) {
+        let Msg::Frame { from, dest, packet } = msg else {
+            unreachable!("switches get frames only")
+        };
+        let from_name = cx.world.fabric.vertex(from).name.clone();
+        let to_name = cx.world.fabric.vertex(dest).name.clone();
+        cx.trace(TraceEvent::Hop {
+            packet: packet.id,
+            from: from_name,
+            to: to_name,
+        });
+        fabric_step(cx, self.vertex, dest, packet);
+    }
+}

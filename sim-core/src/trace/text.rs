@@ -1,0 +1,97 @@
+//! The text renderer: one aligned line per event.
+//!
+//! ```text
+//!     1.000000  node/why-02             sent       eth0 #1 IP (ttl 64, ...) 10.181.13.57 > 10.181.5.146: ICMP echo request, ...
+//! ```
+//! Columns: seconds with microseconds, the actor's stable name (padded to 24), the event
+//! kind (padded to 10), then the details. Widths are fixed, so a line never depends on
+//! other lines and output can stream.
+
+use std::fmt::Write;
+
+use super::{Consumer, Stream, TraceEvent};
+use crate::engine::Record;
+
+const ACTOR_WIDTH: usize = 24;
+const KIND_WIDTH: usize = 10;
+
+/// Renders one record as a line (without the newline).
+pub fn line(record: &Record<TraceEvent>, names: &[String]) -> String {
+    let actor = &names[record.actor.0 as usize];
+    let (kind, detail) = describe(&record.event);
+    let mut out = String::with_capacity(96 + detail.len());
+    let _ = write!(
+        out,
+        "{:>11}  {:<aw$}  {:<kw$} {}",
+        record.time.secs_micros(),
+        actor,
+        kind,
+        detail,
+        aw = ACTOR_WIDTH,
+        kw = KIND_WIDTH
+    );
+    out.truncate(out.trim_end().len());
+    out
+}
+
+/// Renders a whole trace, one line per record, each ending in a newline.
+pub fn render(records: &[Record<TraceEvent>], names: &[String]) -> String {
+    let mut out = String::new();
+    for r in records {
+        out.push_str(&line(r, names));
+        out.push('\n');
+    }
+    out
+}
+
+/// The kind column and the details column for an event.
+pub fn describe(event: &TraceEvent) -> (&'static str, String) {
+    match event {
+        TraceEvent::Exec { cmd } => ("exec", format!("$ {cmd}")),
+        TraceEvent::Output { stream, line } => (
+            match stream {
+                Stream::Stdout => "stdout",
+                Stream::Stderr => "stderr",
+            },
+            format!("| {line}"),
+        ),
+        TraceEvent::Exit { code } => ("exit", format!("exit status {code}")),
+        TraceEvent::Sent { dev, packet } => ("sent", format!("{dev} {} {packet}", ids(packet))),
+        TraceEvent::Hop { packet, from, to } => ("hop", format!("{packet} {from} -> {to}")),
+        TraceEvent::Received { dev, packet } => {
+            ("received", format!("{dev} {} {packet}", ids(packet)))
+        }
+        TraceEvent::Forwarded {
+            from_dev,
+            to_dev,
+            packet,
+        } => (
+            "forwarded",
+            format!("{from_dev} -> {to_dev} {} {packet}", ids(packet)),
+        ),
+        TraceEvent::Delivered { packet, to } => (
+            "delivered",
+            match to {
+                Consumer::EchoResponder => format!("{packet} to the kernel's ICMP echo responder"),
+                Consumer::Process { name } => format!("{packet} to {name}"),
+            },
+        ),
+        TraceEvent::Dropped { packet, reason } => ("DROPPED", format!("{packet} {reason}")),
+        TraceEvent::Link { link, up } => (
+            "link",
+            format!("{link} {}", if *up { "up" } else { "down" }),
+        ),
+        TraceEvent::Expect { cmd, ok, detail } => (
+            "expect",
+            format!("{} `{cmd}`: {detail}", if *ok { "ok" } else { "FAILED" }),
+        ),
+    }
+}
+
+/// `#5` or `#5<#4` (made from #4).
+fn ids(packet: &crate::wire::Packet) -> String {
+    match packet.parent {
+        Some(parent) => format!("{}<{}", packet.id, parent),
+        None => packet.id.to_string(),
+    }
+}

@@ -1,1 +1,263 @@
-fn main() {}
+//! `sim-cli`: replay a k8s-netsim scenario, validate scenarios, or run a command inside a
+//! simulated machine. Exit codes: 0 success; 1 an expectation failed or the run did not
+//! finish; 2 bad input or usage. `exec` exits with the command's own status.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+use sim_core::engine::{Dur, SimTime};
+use sim_core::scenario::{End, LoadError, RunOptions, Scenario, run};
+use sim_core::trace;
+
+#[derive(Parser)]
+#[command(
+    name = "sim-cli",
+    version,
+    about = "Deterministic simulator of Kubernetes cluster networking"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Replay a scenario and print its trace. Exit 0 when every `expect` holds, 1 when one
+    /// fails (it is named on stderr), 2 on bad input.
+    Run {
+        /// The scenario file (.ron).
+        scenario: PathBuf,
+        /// Seed for every random stream (default: the scenario's `seed`).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Stop at this simulated time, e.g. `30s` (default: the scenario's `until`, else
+        /// when nothing is left to happen).
+        #[arg(long, value_parser = parse_time)]
+        until: Option<SimTime>,
+        /// Trace format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Write the trace to this file (whole or not at all) instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Validate scenario files without running them. Exit 0 if all are valid, else 2.
+    Check {
+        #[arg(required = true)]
+        scenarios: Vec<PathBuf>,
+    },
+    /// Run a scenario to a time, then run a command inside one of its machines while the
+    /// clock advances; print what the real tool prints and exit with its status.
+    Exec {
+        scenario: PathBuf,
+        /// When to start the command, e.g. `40s`.
+        #[arg(long, value_parser = parse_time)]
+        at: SimTime,
+        /// The machine: `node/NAME`.
+        #[arg(long)]
+        on: String,
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Give up if the command is still running at this simulated time.
+        #[arg(long, value_parser = parse_time)]
+        until: Option<SimTime>,
+        /// The command and its arguments (after `--`), e.g. `-- ping -c 3 10.181.5.146`.
+        #[arg(last = true, required = true)]
+        command: Vec<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+fn parse_time(s: &str) -> Result<SimTime, String> {
+    Dur::parse(s)
+        .map(|d| SimTime(d.0))
+        .map_err(|e| e.to_string())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("sim-cli: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn load(path: &Path) -> Result<Scenario, ExitCode> {
+    Scenario::load(path).map_err(|e| {
+        match &e {
+            LoadError::Io { .. } => eprintln!("sim-cli: {e}"),
+            LoadError::Invalid(diags) => {
+                for d in diags {
+                    eprintln!("{d}");
+                }
+            }
+        }
+        ExitCode::from(2)
+    })
+}
+
+fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Run {
+            scenario,
+            seed,
+            until,
+            format,
+            out,
+        } => {
+            let scenario = match load(&scenario) {
+                Ok(s) => s,
+                Err(code) => return Ok(code),
+            };
+            let opts = RunOptions {
+                seed,
+                until,
+                ..RunOptions::default()
+            };
+            let outcome = run::run(&scenario, &opts);
+            let text = match format {
+                Format::Text => trace::text::render(&outcome.records, &outcome.names),
+                Format::Json => trace::json::render(&outcome.records, &outcome.names),
+            };
+            match out {
+                Some(path) => write_whole(&path, text.as_bytes())?,
+                None => std::io::stdout()
+                    .write_all(text.as_bytes())
+                    .context("writing the trace")?,
+            }
+            if let End::Budget { at, events } = outcome.end {
+                eprintln!(
+                    "sim-cli: stopped after {events} events at {}s with events still pending: the run never goes quiet; give it an end time (--until, or `until:` in the scenario)",
+                    at.secs_micros()
+                );
+                return Ok(ExitCode::from(1));
+            }
+            if let Some(failed) = outcome.failed_expect() {
+                eprintln!(
+                    "sim-cli: {}: expectation failed: steps[{}] at {} on {}: `{}`: {}",
+                    scenario.file,
+                    failed.step,
+                    failed.at,
+                    failed.on,
+                    failed.cmd,
+                    failed.result.as_ref().unwrap_err()
+                );
+                return Ok(ExitCode::from(1));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { scenarios } => {
+            let mut ok = true;
+            for path in &scenarios {
+                match load(path) {
+                    Ok(s) => println!(
+                        "{}: ok ({} nodes, {} steps)",
+                        path.display(),
+                        s.nodes.len(),
+                        s.steps.len()
+                    ),
+                    Err(_) => ok = false,
+                }
+            }
+            Ok(if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            })
+        }
+        Command::Exec {
+            scenario,
+            at,
+            on,
+            seed,
+            until,
+            command,
+        } => {
+            let scenario = match load(&scenario) {
+                Ok(s) => s,
+                Err(code) => return Ok(code),
+            };
+            let Some(node) = scenario.node_index(&on) else {
+                let known: Vec<String> = scenario
+                    .nodes
+                    .iter()
+                    .map(|n| format!("node/{}", n.name))
+                    .collect();
+                eprintln!(
+                    "sim-cli: unknown machine `{on}`; expected one of: {}",
+                    known.join(", ")
+                );
+                return Ok(ExitCode::from(2));
+            };
+            let opts = RunOptions {
+                seed,
+                until,
+                ..RunOptions::default()
+            };
+            let cmd = shell_join(&command);
+            let outcome = run::exec(&scenario, &opts, at, node, &cmd);
+            std::io::stdout().write_all(outcome.stdout.as_bytes())?;
+            std::io::stderr().write_all(outcome.stderr.as_bytes())?;
+            match outcome.exit {
+                Some(code) => Ok(ExitCode::from(code.clamp(0, 255) as u8)),
+                None => {
+                    let at = match outcome.end {
+                        End::Quiescent(t) | End::Until(t) | End::Budget { at: t, .. } => t,
+                    };
+                    eprintln!(
+                        "sim-cli: `{cmd}` was still running when the run stopped at {}s",
+                        at.secs_micros()
+                    );
+                    Ok(ExitCode::from(124))
+                }
+            }
+        }
+    }
+}
+
+/// Joins argv back into one command line, quoting where a shell would need it.
+fn shell_join(args: &[String]) -> String {
+    args.iter()
+        .map(|a| {
+            if !a.is_empty()
+                && a.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_./:=@,+%".contains(c))
+            {
+                a.clone()
+            } else {
+                format!("'{}'", a.replace('\'', r"'\''"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Writes a file whole or not at all: a temporary file beside it, then a rename.
+fn write_whole(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path.file_name().context("--out needs a file name")?;
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.with_context(|| format!("writing {}", path.display()))
+}

@@ -5,7 +5,9 @@
 //! every random draw comes from the stream of the actor that makes it. Nothing here reads a
 //! clock or iterates a hash map.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use super::queue::RadixQueue;
 use super::rng::{self, Stream};
@@ -46,13 +48,32 @@ pub trait Sink<E> {
     fn record(&mut self, record: Record<E>);
 }
 
-/// Keeps every record in memory, in order.
-#[derive(Default)]
-pub struct VecSink<E>(pub Vec<Record<E>>);
+/// Keeps every record in memory, in order. Clones share the same records, so the caller
+/// keeps one clone and hands the other to the simulation.
+pub struct VecSink<E>(Rc<RefCell<Vec<Record<E>>>>);
+
+impl<E> Clone for VecSink<E> {
+    fn clone(&self) -> Self {
+        VecSink(Rc::clone(&self.0))
+    }
+}
+
+impl<E> Default for VecSink<E> {
+    fn default() -> Self {
+        VecSink(Rc::new(RefCell::new(Vec::new())))
+    }
+}
+
+impl<E> VecSink<E> {
+    /// Takes the records collected so far.
+    pub fn take(&self) -> Vec<Record<E>> {
+        std::mem::take(&mut self.0.borrow_mut())
+    }
+}
 
 impl<E> Sink<E> for VecSink<E> {
     fn record(&mut self, record: Record<E>) {
-        self.0.push(record);
+        self.0.borrow_mut().push(record);
     }
 }
 

@@ -11,7 +11,7 @@
 use std::fmt::Write;
 use std::net::Ipv4Addr;
 
-use crate::engine::{Ctx, Dur, SimTime};
+use crate::engine::{CancelKey, Ctx, Dur, SimTime};
 use crate::net::stack::{self, SendError};
 use crate::net::{Msg, Net, NsId};
 use crate::trace::Stream;
@@ -44,6 +44,8 @@ pub struct Ping {
     tsum: u64,
     tsum2: u64,
     exit_armed: bool,
+    /// The pending wait-after-last-probe timer, cancelled if ping finishes first.
+    exit_timer: Option<CancelKey>,
 }
 
 impl Ping {
@@ -141,6 +143,7 @@ impl Ping {
             tsum: 0,
             tsum2: 0,
             exit_armed: false,
+            exit_timer: None,
         })
     }
 
@@ -230,7 +233,7 @@ impl Ping {
             self.linger
         };
         if let Some(wait) = wait {
-            cx.schedule(wait, Msg::Timer(EXIT));
+            self.exit_timer = Some(cx.schedule(wait, Msg::Timer(EXIT)));
         }
     }
 
@@ -305,6 +308,9 @@ impl Ping {
 
     /// Prints the statistics and returns the exit status.
     fn finish(&mut self, cx: &mut Ctx<'_, Net>) -> i32 {
+        if let Some(timer) = self.exit_timer.take() {
+            cx.cancel(timer);
+        }
         let tx = self.sent.len() as u64;
         let mut out = String::new();
         let _ = write!(

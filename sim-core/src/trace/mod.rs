@@ -57,6 +57,12 @@ pub enum TraceEvent {
         ok: bool,
         detail: String,
     },
+    /// The run ended: how, and how many expectations held.
+    End {
+        how: EndHow,
+        expects_held: u32,
+        expects_failed: u32,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -64,6 +70,17 @@ pub enum TraceEvent {
 pub enum Stream {
     Stdout,
     Stderr,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndHow {
+    /// Nothing was left to happen.
+    Quiescent,
+    /// The `until` time was reached.
+    Until,
+    /// The event budget ran out with events still pending.
+    Budget,
 }
 
 /// Who consumed a delivered packet.

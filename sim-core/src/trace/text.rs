@@ -9,7 +9,7 @@
 
 use std::fmt::Write;
 
-use super::{Consumer, Stream, TraceEvent};
+use super::{Consumer, EndHow, Stream, TraceEvent};
 use crate::engine::Record;
 
 const ACTOR_WIDTH: usize = 24;
@@ -80,6 +80,22 @@ pub fn describe(event: &TraceEvent) -> (&'static str, String) {
         TraceEvent::Link { link, up } => (
             "link",
             format!("{link} {}", if *up { "up" } else { "down" }),
+        ),
+        TraceEvent::End {
+            how,
+            expects_held,
+            expects_failed,
+        } => (
+            "end",
+            format!(
+                "{}; expectations: {expects_held} held, {expects_failed} failed",
+                match how {
+                    EndHow::Quiescent => "nothing left to happen",
+                    EndHow::Until => "reached the end time",
+                    EndHow::Budget =>
+                        "EVENT BUDGET EXHAUSTED: the run never went quiet (give it an end time with --until or `until:`)",
+                }
+            ),
         ),
         TraceEvent::Expect { cmd, ok, detail } => (
             "expect",

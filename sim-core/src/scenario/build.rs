@@ -1,0 +1,721 @@
+//! Validation: turns what the user wrote into a [`Scenario`] whose names, addresses and
+//! times are all checked, and builds a simulation from it.
+//!
+//! Every problem becomes a [`Diagnostic`] with file:line:column, the field path and what
+//! was expected. All problems in a file are reported at once. Nothing here panics on any
+//! input: the malformed-file test in `tests/it/scenario.rs` holds it to that.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::Ipv4Addr;
+
+use ipnet::Ipv4Net;
+use rand::RngExt;
+use sha2::{Digest, Sha256};
+
+use super::{locate, spec};
+use crate::engine::{Actor, Ctx, Dur, Sim, SimTime, Sink};
+use crate::net::fabric::{Link, Vertex};
+use crate::net::netns::{DevKind, Device, Netns};
+use crate::net::route::{Proto, Route, Scope};
+use crate::net::stack::{Kernel, Switch};
+use crate::net::{Fabric, Msg, Net, NsId, VertexId, World};
+use crate::tools::Expectation;
+use crate::trace::TraceEvent;
+
+/// Latency of a link whose scenario entry gives none (and of the implicit `lan` links).
+pub const DEFAULT_LATENCY: Dur = Dur::from_micros(50);
+/// eth0's MTU when the scenario gives none.
+pub const DEFAULT_MTU: u32 = 1500;
+
+/// A validated scenario.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    pub file: String,
+    pub name: String,
+    pub description: String,
+    pub seed: u64,
+    pub until: Option<SimTime>,
+    pub nodes: Vec<NodeCfg>,
+    pub switches: Vec<String>,
+    pub links: Vec<LinkCfg>,
+    /// In time order (validated non-decreasing).
+    pub steps: Vec<Step>,
+}
+
+#[derive(Clone, Debug)]
+pub struct NodeCfg {
+    pub name: String,
+    pub addr: Ipv4Net,
+    pub gateway: Option<Ipv4Addr>,
+    pub mtu: u32,
+    pub ip_forward: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct LinkCfg {
+    pub a: String,
+    pub b: String,
+    pub latency: Dur,
+    pub jitter: Dur,
+    pub loss_ppm: u32,
+    pub up: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Step {
+    pub at: SimTime,
+    /// Its index in the file's `steps`, for messages.
+    pub index: usize,
+    pub action: Action,
+}
+
+#[derive(Clone, Debug)]
+pub enum Action {
+    Exec {
+        node: usize,
+        cmd: String,
+    },
+    Expect {
+        node: usize,
+        cmd: String,
+        expect: Expectation,
+    },
+    Link {
+        a: String,
+        b: String,
+        up: bool,
+    },
+}
+
+/// One problem in a scenario file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub file: String,
+    pub line: usize,
+    pub col: usize,
+    /// The field path (`steps[2].exec.on`), when known.
+    pub path: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: ", self.file, self.line, self.col)?;
+        if let Some(path) = &self.path {
+            write!(f, "{path}: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// Why a scenario could not be loaded: the file could not be read, or it has problems.
+#[derive(Clone, Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{file}: cannot read: {reason}")]
+    Io { file: String, reason: String },
+    #[error("{}", .0.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))]
+    Invalid(Vec<Diagnostic>),
+}
+
+impl Scenario {
+    /// Reads and validates a scenario file.
+    pub fn load(path: &std::path::Path) -> Result<Scenario, LoadError> {
+        let file = path.display().to_string();
+        let src = std::fs::read_to_string(path).map_err(|e| LoadError::Io {
+            file: file.clone(),
+            reason: e.to_string(),
+        })?;
+        Scenario::parse(&file, &src)
+    }
+
+    /// Parses and validates scenario text; `file` names it in diagnostics.
+    pub fn parse(file: &str, src: &str) -> Result<Scenario, LoadError> {
+        let options = ron::Options::default()
+            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+        let spec: spec::Scenario = options.from_str(src).map_err(|e| {
+            let (line, col) = (e.span.start.line.max(1), e.span.start.col.max(1));
+            LoadError::Invalid(vec![Diagnostic {
+                file: file.to_string(),
+                line,
+                col,
+                path: locate::path_at(src, line, col),
+                message: parse_message(&e.code),
+            }])
+        })?;
+        let mut v = Validator {
+            file,
+            src,
+            index: None,
+            problems: Vec::new(),
+        };
+        let scenario = v.scenario(spec);
+        if v.problems.is_empty() {
+            Ok(scenario)
+        } else {
+            Err(LoadError::Invalid(v.problems))
+        }
+    }
+
+    /// The node index for `node/NAME`.
+    pub fn node_index(&self, on: &str) -> Option<usize> {
+        let name = on.strip_prefix("node/")?;
+        self.nodes.iter().position(|n| n.name == name)
+    }
+
+    /// Builds the simulation: a kernel actor per node (`node/NAME`), a switch actor per
+    /// switch (`switch/NAME`), the `scenario` actor that owns the timeline, the namespaces
+    /// and the underlay.
+    pub fn instantiate(&self, seed: u64, sink: Box<dyn Sink<TraceEvent>>) -> Sim<Net> {
+        let mut sim = Sim::new(seed, World::new(Fabric::default()), sink);
+        sim.add("scenario", Box::new(Timeline));
+        let mut vertices = BTreeMap::new();
+        for (i, node) in self.nodes.iter().enumerate() {
+            let kernel = sim.add(
+                format!("node/{}", node.name),
+                Box::new(Kernel { ns: NsId(i as u32) }),
+            );
+            let vertex = sim.world.fabric.add_vertex(Vertex {
+                name: node.name.clone(),
+                actor: kernel,
+                is_switch: false,
+            });
+            vertices.insert(node.name.clone(), vertex);
+            let first_ident = sim
+                .stream(&format!("node/{}/ip-ident", node.name))
+                .random::<u16>();
+            let mut ns = Netns::new(node.name.clone(), kernel, first_ident);
+            let eth0 = ns.add_device(Device {
+                name: "eth0".into(),
+                kind: DevKind::Ether { vertex },
+                mac: mac_for(&node.name),
+                mtu: node.mtu,
+                up: true,
+                addrs: vec![node.addr],
+            });
+            if let Some(gw) = node.gateway {
+                ns.routes.add(Route {
+                    dst: Ipv4Net::default(),
+                    via: Some(gw),
+                    dev: eth0,
+                    proto: Proto::Boot,
+                    scope: Scope::Global,
+                    src: None,
+                    metric: 0,
+                });
+            }
+            ns.ip_forward = node.ip_forward;
+            sim.world.fabric.add_owner(node.addr.addr(), vertex);
+            sim.world.netns.push(ns);
+        }
+        let mut switches = self.switches.clone();
+        let mut links = self.links.clone();
+        if links.is_empty() && self.nodes.len() > 1 {
+            switches.push("lan".into());
+            links = self
+                .nodes
+                .iter()
+                .map(|n| LinkCfg {
+                    a: n.name.clone(),
+                    b: "lan".into(),
+                    latency: DEFAULT_LATENCY,
+                    jitter: Dur::ZERO,
+                    loss_ppm: 0,
+                    up: true,
+                })
+                .collect();
+        }
+        for name in &switches {
+            let vertex = VertexId(vertices.len() as u32);
+            let actor = sim.add(format!("switch/{name}"), Box::new(Switch { vertex }));
+            let added = sim.world.fabric.add_vertex(Vertex {
+                name: name.clone(),
+                actor,
+                is_switch: true,
+            });
+            debug_assert_eq!(added, vertex);
+            vertices.insert(name.clone(), vertex);
+        }
+        for l in &links {
+            let name = link_name(&l.a, &l.b);
+            let rng = sim.stream(&format!("link/{name}"));
+            let mut link = Link::new(name, l.latency, l.jitter, l.loss_ppm, rng);
+            link.up = l.up;
+            sim.world
+                .fabric
+                .add_link(vertices[&l.a], vertices[&l.b], link);
+        }
+        sim
+    }
+}
+
+/// How a link is named in the trace: `why-02<->why-03`.
+pub fn link_name(a: &str, b: &str) -> String {
+    format!("{a}<->{b}")
+}
+
+/// A stable MAC for a machine's eth0: QEMU/KVM's 52:54:00 prefix (as in the seeds' node
+/// UIDs), then three bytes of SHA-256 of the name.
+fn mac_for(name: &str) -> [u8; 6] {
+    let h = Sha256::digest(format!("mac/{name}").as_bytes());
+    [0x52, 0x54, 0x00, h[0], h[1], h[2]]
+}
+
+/// The actor that scenario-level trace events (link changes) are attributed to.
+struct Timeline;
+
+impl Actor<Net> for Timeline {
+    fn handle(&mut self, _: Msg, _: &mut Ctx<'_, Net>) {}
+}
+
+/// RON's message, made to read as "what is wrong; what was expected".
+fn parse_message(code: &ron::error::Error) -> String {
+    let text = code.to_string();
+    match code {
+        ron::error::Error::Eof => {
+            "the file ends early; expected the rest of the scenario (a closing `)` or `]`?)".into()
+        }
+        _ => text,
+    }
+}
+
+struct Validator<'a> {
+    file: &'a str,
+    src: &'a str,
+    index: Option<Vec<(String, usize, usize)>>,
+    problems: Vec<Diagnostic>,
+}
+
+impl Validator<'_> {
+    fn problem(&mut self, path: &str, message: impl Into<String>) {
+        let index = self.index.get_or_insert_with(|| locate::index(self.src));
+        // The value's own position, else its nearest located ancestor's.
+        let mut probe = path.to_string();
+        let (line, col) = loop {
+            if let Some((_, l, c)) = index.iter().find(|(p, _, _)| *p == probe) {
+                break (*l, *c);
+            }
+            match probe.rfind(['.', '[']) {
+                Some(cut) => probe.truncate(cut),
+                None => break (1, 1),
+            }
+        };
+        self.problems.push(Diagnostic {
+            file: self.file.to_string(),
+            line,
+            col,
+            path: Some(path.to_string()),
+            message: message.into(),
+        });
+    }
+
+    fn duration(&mut self, path: &str, text: &str) -> Option<Dur> {
+        match Dur::parse(text) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.problem(path, e.to_string());
+                None
+            }
+        }
+    }
+
+    fn scenario(&mut self, s: spec::Scenario) -> Scenario {
+        if s.name.trim().is_empty() {
+            self.problem(
+                "name",
+                "empty name; expected a short identifier such as \"ping\"",
+            );
+        }
+        let until = s
+            .until
+            .as_deref()
+            .and_then(|u| self.duration("until", u))
+            .map(|d| SimTime(d.0));
+        let mut names: BTreeMap<String, String> = BTreeMap::new();
+        let nodes = self.nodes(&s.cluster.nodes, &mut names);
+        let switches = self.switches(&s.cluster.switches, &mut names);
+        let links = self.links(&s.cluster, &names);
+        let steps = self.steps(&s.steps, &nodes, &links, until);
+        Scenario {
+            file: self.file.to_string(),
+            name: s.name,
+            description: s.description,
+            seed: s.seed,
+            until,
+            nodes,
+            switches,
+            links,
+            steps,
+        }
+    }
+
+    fn name_ok(&mut self, path: &str, name: &str, names: &mut BTreeMap<String, String>) -> bool {
+        let valid = !name.is_empty()
+            && name.len() <= 63
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+            && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && name.ends_with(|c: char| c.is_ascii_alphanumeric());
+        if !valid {
+            self.problem(
+                path,
+                format!("`{name}` is not a valid name; expected lowercase letters, digits, '-' and '.', starting and ending with a letter or digit (as Kubernetes node names)"),
+            );
+            return false;
+        }
+        if let Some(first) = names.get(name) {
+            self.problem(path, format!("`{name}` is already used at {first}; names of nodes and switches must be unique"));
+            return false;
+        }
+        names.insert(name.to_string(), path.to_string());
+        true
+    }
+
+    fn nodes(
+        &mut self,
+        nodes: &[spec::Node],
+        names: &mut BTreeMap<String, String>,
+    ) -> Vec<NodeCfg> {
+        if nodes.is_empty() {
+            self.problem(
+                "cluster.nodes",
+                "no nodes; expected at least one, e.g. (name: \"why-02\", ip: \"10.181.13.57/17\")",
+            );
+        }
+        let mut out: Vec<NodeCfg> = Vec::new();
+        let mut addrs: BTreeMap<Ipv4Addr, String> = BTreeMap::new();
+        for (i, n) in nodes.iter().enumerate() {
+            let base = format!("cluster.nodes[{i}]");
+            self.name_ok(&format!("{base}.name"), &n.name, names);
+            let ip_path = format!("{base}.ip");
+            let addr = match parse_cidr(&n.ip) {
+                Ok(a) => a,
+                Err(msg) => {
+                    self.problem(&ip_path, msg);
+                    continue;
+                }
+            };
+            if let Some(owner) = addrs.get(&addr.addr()) {
+                self.problem(
+                    &ip_path,
+                    format!(
+                        "{} is already the address of {owner}; expected a unique address per node",
+                        addr.addr()
+                    ),
+                );
+            }
+            addrs.insert(addr.addr(), format!("node {}", n.name));
+            for other in &out {
+                let overlaps =
+                    other.addr.contains(&addr.network()) || addr.contains(&other.addr.network());
+                if overlaps && other.addr.trunc() != addr.trunc() {
+                    self.problem(
+                        &ip_path,
+                        format!("{addr} overlaps {} of node {} with a different prefix; nodes on one segment must share one subnet", other.addr, other.name),
+                    );
+                }
+            }
+            let gateway = match &n.gateway {
+                None => None,
+                Some(g) => match g.parse::<Ipv4Addr>() {
+                    Ok(gw) if !addr.contains(&gw) => {
+                        self.problem(&format!("{base}.gateway"), format!("gateway {gw} is not in {}'s subnet {}; expected an address the node can reach directly", n.name, addr.trunc()));
+                        None
+                    }
+                    Ok(gw) if gw == addr.addr() => {
+                        self.problem(&format!("{base}.gateway"), format!("gateway {gw} is the node's own address; expected a router's address"));
+                        None
+                    }
+                    Ok(gw) => Some(gw),
+                    Err(_) => {
+                        self.problem(
+                            &format!("{base}.gateway"),
+                            format!("`{g}` is not an IPv4 address; expected e.g. \"10.181.0.1\""),
+                        );
+                        None
+                    }
+                },
+            };
+            let mtu = n.mtu.unwrap_or(DEFAULT_MTU);
+            if !(68..=65535).contains(&mtu) {
+                self.problem(
+                    &format!("{base}.mtu"),
+                    format!("mtu {mtu} is out of range; expected 68 to 65535 (IPv4's limits)"),
+                );
+            }
+            out.push(NodeCfg {
+                name: n.name.clone(),
+                addr,
+                gateway,
+                mtu,
+                ip_forward: n.ip_forward,
+            });
+        }
+        out
+    }
+
+    fn switches(
+        &mut self,
+        switches: &[String],
+        names: &mut BTreeMap<String, String>,
+    ) -> Vec<String> {
+        for (i, s) in switches.iter().enumerate() {
+            self.name_ok(&format!("cluster.switches[{i}]"), s, names);
+        }
+        switches.to_vec()
+    }
+
+    fn links(&mut self, c: &spec::Cluster, names: &BTreeMap<String, String>) -> Vec<LinkCfg> {
+        if c.links.is_empty() && !c.switches.is_empty() {
+            self.problem(
+                "cluster.switches",
+                "switches are given but no links; expected `links` joining nodes to them",
+            );
+        }
+        let mut seen: BTreeMap<(String, String), usize> = BTreeMap::new();
+        let mut out = Vec::new();
+        let known = || names.keys().cloned().collect::<Vec<_>>().join(", ");
+        for (i, l) in c.links.iter().enumerate() {
+            let base = format!("cluster.links[{i}]");
+            let mut ok = true;
+            for (end, name) in [("a", &l.a), ("b", &l.b)] {
+                if !names.contains_key(name.as_str()) {
+                    self.problem(
+                        &format!("{base}.{end}"),
+                        format!(
+                            "unknown node or switch `{name}`; expected one of: {}",
+                            known()
+                        ),
+                    );
+                    ok = false;
+                }
+            }
+            if l.a == l.b {
+                self.problem(
+                    &format!("{base}.b"),
+                    format!(
+                        "a link from `{}` to itself; expected two different ends",
+                        l.a
+                    ),
+                );
+                ok = false;
+            }
+            let key = if l.a < l.b {
+                (l.a.clone(), l.b.clone())
+            } else {
+                (l.b.clone(), l.a.clone())
+            };
+            if let Some(first) = seen.get(&key) {
+                self.problem(&base, format!("`{}` and `{}` are already linked by cluster.links[{first}]; expected one link per pair", l.a, l.b));
+                ok = false;
+            }
+            seen.insert(key, i);
+            let latency = match &l.latency {
+                Some(t) => self.duration(&format!("{base}.latency"), t),
+                None => Some(DEFAULT_LATENCY),
+            };
+            let jitter = match &l.jitter {
+                Some(t) => self.duration(&format!("{base}.jitter"), t),
+                None => Some(Dur::ZERO),
+            };
+            let loss = l.loss.unwrap_or(0.0);
+            if !(0.0..=1.0).contains(&loss) {
+                self.problem(&format!("{base}.loss"), format!("loss {loss} is not a probability; expected a number from 0 to 1, e.g. 0.1 for 10%"));
+                ok = false;
+            }
+            if let (true, Some(latency), Some(jitter)) = (ok, latency, jitter) {
+                out.push(LinkCfg {
+                    a: l.a.clone(),
+                    b: l.b.clone(),
+                    latency,
+                    jitter,
+                    loss_ppm: (loss * 1_000_000.0).round() as u32,
+                    up: l.up.unwrap_or(true),
+                });
+            }
+        }
+        out
+    }
+
+    fn steps(
+        &mut self,
+        steps: &[spec::Step],
+        nodes: &[NodeCfg],
+        links: &[LinkCfg],
+        until: Option<SimTime>,
+    ) -> Vec<Step> {
+        let mut out = Vec::new();
+        let mut last = SimTime::ZERO;
+        let node_list = || {
+            nodes
+                .iter()
+                .map(|n| format!("node/{}", n.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        for (i, s) in steps.iter().enumerate() {
+            let base = format!("steps[{i}]");
+            let Some(at) = self
+                .duration(&format!("{base}.at"), &s.at)
+                .map(|d| SimTime(d.0))
+            else {
+                continue;
+            };
+            if at < last {
+                self.problem(
+                    &format!("{base}.at"),
+                    format!(
+                        "step at {at} comes after a step at {last}; expected steps in time order"
+                    ),
+                );
+            }
+            if let Some(u) = until
+                && at > u
+            {
+                self.problem(
+                    &format!("{base}.at"),
+                    format!(
+                        "step at {at} is after the scenario's `until` ({u}); it would never run"
+                    ),
+                );
+            }
+            last = last.max(at);
+            let actions = [
+                s.exec.is_some(),
+                s.expect.is_some(),
+                s.link_down.is_some(),
+                s.link_up.is_some(),
+            ];
+            if actions.iter().filter(|a| **a).count() != 1 {
+                self.problem(&base, "expected exactly one action per step: one of `exec`, `expect`, `link_down`, `link_up`");
+                continue;
+            }
+            let node = |v: &mut Self, path: String, on: &str| -> Option<usize> {
+                let found = on
+                    .strip_prefix("node/")
+                    .and_then(|n| nodes.iter().position(|x| x.name == n));
+                if found.is_none() {
+                    v.problem(
+                        &path,
+                        format!("unknown machine `{on}`; expected one of: {}", node_list()),
+                    );
+                }
+                found
+            };
+            let cmd_ok = |v: &mut Self, path: String, cmd: &str| -> bool {
+                if cmd.trim().is_empty() {
+                    v.problem(
+                        &path,
+                        "empty command; expected e.g. \"ping -c 3 10.181.5.146\"",
+                    );
+                    return false;
+                }
+                true
+            };
+            let action = if let Some(e) = &s.exec {
+                let n = node(self, format!("{base}.exec.on"), &e.on);
+                let c = cmd_ok(self, format!("{base}.exec.cmd"), &e.cmd);
+                match (n, c) {
+                    (Some(node), true) => Action::Exec {
+                        node,
+                        cmd: e.cmd.clone(),
+                    },
+                    _ => continue,
+                }
+            } else if let Some(e) = &s.expect {
+                let n = node(self, format!("{base}.expect.on"), &e.on);
+                let c = cmd_ok(self, format!("{base}.expect.cmd"), &e.cmd);
+                let exit_code = match (&e.stdout_contains, e.exit_code) {
+                    (None, None) => Some(0),
+                    (_, code) => code,
+                };
+                match (n, c) {
+                    (Some(node), true) => Action::Expect {
+                        node,
+                        cmd: e.cmd.clone(),
+                        expect: Expectation {
+                            stdout_contains: e.stdout_contains.clone(),
+                            exit_code,
+                        },
+                    },
+                    _ => continue,
+                }
+            } else {
+                let (field, r, up) = match (&s.link_down, &s.link_up) {
+                    (Some(r), _) => ("link_down", r, false),
+                    (_, Some(r)) => ("link_up", r, true),
+                    _ => unreachable!("one action is present"),
+                };
+                let exists = links
+                    .iter()
+                    .any(|l| (l.a == r.a && l.b == r.b) || (l.a == r.b && l.b == r.a));
+                let is_node = |n: &str| nodes.iter().any(|x| x.name == n);
+                let implicit = links.is_empty()
+                    && ((r.b == "lan" && is_node(&r.a)) || (r.a == "lan" && is_node(&r.b)));
+                if !exists && !implicit {
+                    let all = links
+                        .iter()
+                        .map(|l| format!("{}<->{}", l.a, l.b))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    self.problem(
+                        &format!("{base}.{field}"),
+                        format!(
+                            "no link between `{}` and `{}`; expected one of: {}",
+                            r.a,
+                            r.b,
+                            if all.is_empty() {
+                                "(none: list `links` in cluster)".into()
+                            } else {
+                                all
+                            }
+                        ),
+                    );
+                    continue;
+                }
+                Action::Link {
+                    a: r.a.clone(),
+                    b: r.b.clone(),
+                    up,
+                }
+            };
+            out.push(Step {
+                at,
+                index: i,
+                action,
+            });
+        }
+        out
+    }
+}
+
+/// `10.181.13.57/17`, or a bare address meaning /24. Rejects the network and broadcast
+/// addresses of the subnet, which no host can hold.
+fn parse_cidr(text: &str) -> Result<Ipv4Net, String> {
+    let net = if text.contains('/') {
+        text.parse::<Ipv4Net>().map_err(|_| {
+            format!(
+                "`{text}` is not an IPv4 address with a prefix; expected e.g. \"10.181.13.57/17\""
+            )
+        })?
+    } else {
+        let addr = text.parse::<Ipv4Addr>().map_err(|_| {
+            format!("`{text}` is not an IPv4 address; expected e.g. \"10.181.13.57/17\"")
+        })?;
+        Ipv4Net::new(addr, 24).expect("24 is a valid prefix")
+    };
+    if net.prefix_len() < 31 && (net.addr() == net.network() || net.addr() == net.broadcast()) {
+        return Err(format!(
+            "{} is the {} address of {}; expected a host address inside it",
+            net.addr(),
+            if net.addr() == net.network() {
+                "network"
+            } else {
+                "broadcast"
+            },
+            net.trunc()
+        ));
+    }
+    Ok(net)
+}

@@ -1,0 +1,109 @@
+//! What the user wrote: serde types for scenario files (RON), nothing validated yet.
+//!
+//! Every struct denies unknown fields. Values that need checking (addresses, durations,
+//! names) stay strings here; `build` validates them and reports the field path and the
+//! file position of each problem. Options may be written bare (`loss: 0.1`) or as
+//! `Some(0.1)`: files are read with RON's `implicit_some` extension.
+
+use serde::Deserialize;
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub seed: u64,
+    /// Optional end of the run; without it the run goes until nothing is pending.
+    #[serde(default)]
+    pub until: Option<String>,
+    pub cluster: Cluster,
+    #[serde(default)]
+    pub steps: Vec<Step>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cluster {
+    pub nodes: Vec<Node>,
+    /// Underlay switches, by name.
+    #[serde(default)]
+    pub switches: Vec<String>,
+    /// Underlay links. Empty: every node hangs off one implicit switch `lan`.
+    #[serde(default)]
+    pub links: Vec<Link>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Node {
+    pub name: String,
+    /// eth0's address with its prefix, `10.181.13.57/17`; a bare address means /24.
+    pub ip: String,
+    /// Default route via this address, if any.
+    #[serde(default)]
+    pub gateway: Option<String>,
+    #[serde(default)]
+    pub mtu: Option<u32>,
+    /// `net.ipv4.ip_forward`.
+    #[serde(default)]
+    pub ip_forward: bool,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    pub a: String,
+    pub b: String,
+    #[serde(default)]
+    pub latency: Option<String>,
+    #[serde(default)]
+    pub jitter: Option<String>,
+    /// Probability in [0, 1] that a frame is lost on this link.
+    #[serde(default)]
+    pub loss: Option<f64>,
+    #[serde(default)]
+    pub up: Option<bool>,
+}
+
+/// One timeline entry: a time and exactly one action.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub at: String,
+    #[serde(default)]
+    pub exec: Option<Exec>,
+    #[serde(default)]
+    pub expect: Option<Expect>,
+    #[serde(default)]
+    pub link_down: Option<LinkRef>,
+    #[serde(default)]
+    pub link_up: Option<LinkRef>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exec {
+    /// `node/NAME`.
+    pub on: String,
+    pub cmd: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    pub on: String,
+    pub cmd: String,
+    #[serde(default)]
+    pub stdout_contains: Option<String>,
+    /// Defaults to 0 when `stdout_contains` is absent too.
+    #[serde(default)]
+    pub exit_code: Option<i32>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkRef {
+    pub a: String,
+    pub b: String,
+}

@@ -108,7 +108,7 @@ impl Dur {
             while i < bytes.len() && !(bytes[i].is_ascii_digit() || bytes[i] == b'.') {
                 i += 1;
             }
-            let unit = match &text[unit_start..i] {
+            let unit = match text[unit_start..i].trim() {
                 "µs" => "us",
                 u => u,
             };

@@ -282,7 +282,7 @@ fn parse_message(code: &ron::error::Error) -> String {
 struct Validator<'a> {
     file: &'a str,
     src: &'a str,
-    index: Option<Vec<(String, usize, usize)>>,
+    index: Option<Vec<locate::Entry>>,
     problems: Vec<Diagnostic>,
 }
 
@@ -292,8 +292,8 @@ impl Validator<'_> {
         // The value's own position, else its nearest located ancestor's.
         let mut probe = path.to_string();
         let (line, col) = loop {
-            if let Some((_, l, c)) = index.iter().find(|(p, _, _)| *p == probe) {
-                break (*l, *c);
+            if let Some(pos) = locate::find_in(index, &probe) {
+                break pos;
             }
             match probe.rfind(['.', '[']) {
                 Some(cut) => probe.truncate(cut),

@@ -5,8 +5,19 @@
 //! records the start of every value with its path. It never fails: on text it cannot
 //! follow it returns what it found so far.
 
-/// (path, 1-based line, 1-based column) of every value, in text order.
-pub fn index(src: &str) -> Vec<(String, usize, usize)> {
+/// Where a value (or a field's key) sits: 1-based (line, column) of its first character
+/// and of the character after it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub path: String,
+    pub start: (usize, usize),
+    pub end: (usize, usize),
+    /// A field name (`ip` in `ip: "..."`) rather than a value.
+    pub key: bool,
+}
+
+/// Every value and field key with its path, in text order of their starts.
+pub fn index(src: &str) -> Vec<Entry> {
     let mut s = Scanner {
         chars: src.char_indices().collect(),
         i: 0,
@@ -32,19 +43,25 @@ pub fn index(src: &str) -> Vec<(String, usize, usize)> {
 
 /// Position of the value at `path`, if the scanner found it.
 pub fn find(src: &str, path: &str) -> Option<(usize, usize)> {
-    index(src)
-        .into_iter()
-        .find(|(p, _, _)| p == path)
-        .map(|(_, l, c)| (l, c))
+    find_in(&index(src), path)
 }
 
-/// The path of the innermost value that starts at or before (line, col).
+/// Like [`find`], over an index already made.
+pub fn find_in(index: &[Entry], path: &str) -> Option<(usize, usize)> {
+    index
+        .iter()
+        .find(|e| !e.key && e.path == path)
+        .map(|e| e.start)
+}
+
+/// The path of the innermost value or key whose span holds (line, col).
 pub fn path_at(src: &str, line: usize, col: usize) -> Option<String> {
+    let pos = (line, col);
     index(src)
         .into_iter()
-        .take_while(|(_, l, c)| (*l, *c) <= (line, col))
+        .filter(|e| e.start <= pos && (pos < e.end || e.key && pos == e.start))
         .last()
-        .map(|(p, _, _)| p)
+        .map(|e| e.path)
         .filter(|p| !p.is_empty())
 }
 
@@ -52,7 +69,7 @@ struct Scanner {
     chars: Vec<(usize, char)>,
     i: usize,
     line_starts: Vec<usize>,
-    out: Vec<(String, usize, usize)>,
+    out: Vec<Entry>,
     depth: usize,
 }
 
@@ -146,8 +163,14 @@ impl Scanner {
             return;
         }
         self.skip_trivia();
-        let (line, col) = self.pos();
-        self.out.push((path.clone(), line, col));
+        let start = self.pos();
+        let slot = self.out.len();
+        self.out.push(Entry {
+            path: path.clone(),
+            start,
+            end: start,
+            key: false,
+        });
         match self.peek() {
             Some('"') => self.string(),
             Some('r') if matches!(self.peek_at(1), Some('"' | '#')) => self.raw_string(),
@@ -208,6 +231,11 @@ impl Scanner {
             }
             None => {}
         }
+        // Unterminated values run to the end of the text.
+        self.out[slot].end = self.pos();
+        if self.i >= self.chars.len() {
+            self.out[slot].end = (usize::MAX, usize::MAX);
+        }
         self.depth -= 1;
     }
 
@@ -228,15 +256,26 @@ impl Scanner {
                 }
                 Some(c) if (c.is_alphabetic() || c == '_') && close == ')' => {
                     let save = self.i;
+                    let key_start = self.pos();
                     let name = self.ident();
                     self.skip_trivia();
                     if self.peek() == Some(':') {
                         self.i += 1;
+                        // The key's span runs to its value, so a position reported in the
+                        // gap (`at: |1`) still names the field.
+                        self.skip_trivia();
+                        let key_end = self.pos();
                         let child = if path.is_empty() {
                             name
                         } else {
                             format!("{path}.{name}")
                         };
+                        self.out.push(Entry {
+                            path: child.clone(),
+                            start: key_start,
+                            end: key_end,
+                            key: true,
+                        });
                         self.value(child);
                     } else {
                         self.i = save;
@@ -308,7 +347,7 @@ Scenario(
     #[test]
     fn finds_paths_of_values() {
         assert_eq!(find(SRC, "name"), Some((3, 11)));
-        assert_eq!(find(SRC, "cluster.nodes[1].ip"), Some((4, 70)));
+        assert_eq!(find(SRC, "cluster.nodes[1].ip"), Some((4, 71)));
         assert_eq!(find(SRC, "steps[0].exec.on"), Some((5, 35)));
         assert_eq!(find(SRC, "steps[1]"), None);
     }
@@ -316,7 +355,18 @@ Scenario(
     #[test]
     fn maps_a_position_to_the_innermost_path() {
         assert_eq!(path_at(SRC, 5, 37).as_deref(), Some("steps[0].exec.on"));
+        // Just after a closed value: the enclosing one.
+        assert_eq!(path_at(SRC, 5, 70).as_deref(), Some("steps[0].exec"));
+        // On a field's name.
+        assert_eq!(path_at(SRC, 4, 5).as_deref(), Some("cluster"));
         assert_eq!(path_at(SRC, 1, 1), None);
+    }
+
+    /// An unclosed group holds every later position.
+    #[test]
+    fn unterminated_values_extend_to_the_end() {
+        let src = "Scenario(\n  cluster: (nodes: [(name: \"a\")]\n";
+        assert_eq!(path_at(src, 2, 40).as_deref(), Some("cluster"));
     }
 
     #[test]

@@ -1,1 +1,47 @@
+//! sim-core's one integration test binary. Add new test modules here, one file per area:
+//! `engine` (order, timers, run control, streams), `snapshots` (every scenario's trace
+//! against snapshots/), `determinism` (same input, same bytes), `scenario` (validation and
+//! malformed input).
+
+mod determinism;
 mod engine;
+mod scenario;
+mod snapshots;
+
+use std::path::{Path, PathBuf};
+
+/// The repository's `scenarios/` directory.
+pub fn scenarios_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios")
+}
+
+/// Every `scenarios/*.ron`, sorted by name.
+pub fn scenario_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(scenarios_dir())
+        .expect("scenarios/ exists")
+        .map(|e| e.expect("readable entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no scenarios found");
+    files
+}
+
+/// Loads a scenario, naming it by its path relative to the repository (as the CLI would
+/// be run from the repository root), so diagnostics and snapshots do not depend on where
+/// the checkout lives.
+pub fn load(path: &Path) -> sim_core::scenario::Scenario {
+    let name = format!("scenarios/{}", path.file_name().unwrap().to_string_lossy());
+    let src = std::fs::read_to_string(path).unwrap();
+    sim_core::scenario::Scenario::parse(&name, &src).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The text trace of a run, as `sim-cli run` prints it.
+pub fn text_trace(s: &sim_core::scenario::Scenario, seed: Option<u64>) -> String {
+    let opts = sim_core::scenario::RunOptions {
+        seed,
+        ..Default::default()
+    };
+    let out = sim_core::scenario::run::run(s, &opts);
+    sim_core::trace::text::render(&out.records, &out.names)
+}

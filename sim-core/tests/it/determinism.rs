@@ -8,7 +8,12 @@ use sim_core::scenario::{RunOptions, run};
 fn every_scenario_twice_is_byte_identical() {
     for path in super::scenario_files() {
         let s = super::load(&path);
-        assert_eq!(super::text_trace(&s, None), super::text_trace(&s, None), "{}", path.display());
+        assert_eq!(
+            super::text_trace(&s, None),
+            super::text_trace(&s, None),
+            "{}",
+            path.display()
+        );
         let json = |s: &sim_core::scenario::Scenario| {
             let out = run::run(s, &RunOptions::default());
             sim_core::trace::json::render(&out.records, &out.names)
@@ -23,7 +28,9 @@ fn every_scenario_twice_is_byte_identical() {
 #[test]
 fn seeds_change_draws_and_each_seed_is_stable() {
     let s = super::load(&super::scenarios_dir().join("ping.ron"));
-    let traces: Vec<String> = (0..4).map(|seed| super::text_trace(&s, Some(seed))).collect();
+    let traces: Vec<String> = (0..4)
+        .map(|seed| super::text_trace(&s, Some(seed)))
+        .collect();
     for (seed, t) in traces.iter().enumerate() {
         assert_eq!(*t, super::text_trace(&s, Some(seed as u64)));
     }
@@ -42,7 +49,12 @@ fn thread_count_does_not_change_any_run() {
             .num_threads(threads)
             .build()
             .unwrap()
-            .install(|| seeds.par_iter().map(|seed| super::text_trace(&s, Some(*seed))).collect())
+            .install(|| {
+                seeds
+                    .par_iter()
+                    .map(|seed| super::text_trace(&s, Some(*seed)))
+                    .collect()
+            })
     };
     let one = sweep(1);
     let two = sweep(2);

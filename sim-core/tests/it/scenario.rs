@@ -49,11 +49,17 @@ fn parse_errors_name_the_position_and_the_field() {
     let src = GOOD.replace("seed: 1,", "seed: 1,\n    colour: \"red\",");
     assert_eq!(
         diagnostics(&src),
-        ["t.ron:4:5: colour: Unexpected field named `colour` in `Scenario`, expected one of `name`, `description`, `seed`, `until`, `cluster`, or `steps` instead"]
+        [
+            "t.ron:4:5: colour: Unexpected field named `colour` in `Scenario`, expected one of `name`, `description`, `seed`, `until`, `cluster`, or `steps` instead"
+        ]
     );
     let src = GOOD.replace("(at: \"1s\"", "(at: 1");
     assert_eq!(diagnostics(&src).len(), 1);
-    assert!(diagnostics(&src)[0].starts_with("t.ron:8:17: steps[0].at: Expected string"), "{:?}", diagnostics(&src));
+    assert!(
+        diagnostics(&src)[0].starts_with("t.ron:8:17: steps[0].at: Expected string"),
+        "{:?}",
+        diagnostics(&src)
+    );
 }
 
 #[test]
@@ -64,8 +70,14 @@ fn steps_out_of_order_and_with_two_actions_are_rejected() {
     );
     let d = diagnostics(&src);
     assert_eq!(d.len(), 2, "{d:?}");
-    assert!(d[0].contains("steps[1].at: step at 1s comes after a step at 2s"), "{d:?}");
-    assert!(d[1].contains("steps[1]: expected exactly one action per step"), "{d:?}");
+    assert!(
+        d[0].contains("steps[1].at: step at 1s comes after a step at 2s"),
+        "{d:?}"
+    );
+    assert!(
+        d[1].contains("steps[1]: expected exactly one action per step"),
+        "{d:?}"
+    );
 }
 
 /// Every truncation, every single-character deletion and a set of token substitutions of
@@ -80,7 +92,9 @@ fn malformed_files_never_panic_and_always_point_somewhere() {
     sources.push(GOOD.to_string());
     let mut variants = 0usize;
     for src in &sources {
-        let boundaries: Vec<usize> = (0..=src.len()).filter(|i| src.is_char_boundary(*i)).collect();
+        let boundaries: Vec<usize> = (0..=src.len())
+            .filter(|i| src.is_char_boundary(*i))
+            .collect();
         let mut inputs: Vec<String> = Vec::new();
         for &i in &boundaries {
             inputs.push(src[..i].to_string());
@@ -89,9 +103,20 @@ fn malformed_files_never_panic_and_always_point_somewhere() {
             inputs.push(format!("{}{}", &src[..w[0]], &src[w[1]..]));
         }
         for (from, to) in [
-            ("\"", ""), ("(", "["), (")", "]"), (":", ","), ("s\"", "\""), ("10.", "300."),
-            ("/17", "/33"), ("node/", "pod/"), ("true", "maybe"), ("\"1s\"", "\"-1s\""),
-            ("\"", "\"\\"), (",", ""), ("why-02", "WHY_02"), ("0", "99999999999999999999"),
+            ("\"", ""),
+            ("(", "["),
+            (")", "]"),
+            (":", ","),
+            ("s\"", "\""),
+            ("10.", "300."),
+            ("/17", "/33"),
+            ("node/", "pod/"),
+            ("true", "maybe"),
+            ("\"1s\"", "\"-1s\""),
+            ("\"", "\"\\"),
+            (",", ""),
+            ("why-02", "WHY_02"),
+            ("0", "99999999999999999999"),
         ] {
             for (at, _) in src.match_indices(from) {
                 inputs.push(format!("{}{}{}", &src[..at], to, &src[at + from.len()..]));
@@ -105,7 +130,10 @@ fn malformed_files_never_panic_and_always_point_somewhere() {
                     assert!(!diags.is_empty());
                     for d in diags {
                         assert!(d.line >= 1 && d.col >= 1, "{d}");
-                        assert!(d.to_string().starts_with(&format!("m.ron:{}:{}: ", d.line, d.col)));
+                        assert!(
+                            d.to_string()
+                                .starts_with(&format!("m.ron:{}:{}: ", d.line, d.col))
+                        );
                         assert!(!d.message.is_empty());
                     }
                 }

@@ -11,7 +11,10 @@ fn every_scenario_matches_its_snapshot() {
         let outcome = run::run(&scenario, &Default::default());
         // A scenario in the repository is also a test: its expectations must hold.
         if let Some(failed) = outcome.failed_expect() {
-            panic!("{}: steps[{}] `{}`: {:?}", scenario.file, failed.step, failed.cmd, failed.result);
+            panic!(
+                "{}: steps[{}] `{}`: {:?}",
+                scenario.file, failed.step, failed.cmd, failed.result
+            );
         }
         let trace = sim_core::trace::text::render(&outcome.records, &outcome.names);
         insta::with_settings!({

@@ -1,0 +1,249 @@
+//! The CLI contract (DESIGN §8): exit codes, where output goes, error shapes. These run
+//! the real binary.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn sim_cli(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sim-cli"))
+        .args(args)
+        .current_dir(repo())
+        .output()
+        .expect("sim-cli runs")
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sim-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+#[test]
+fn run_prints_the_trace_and_exits_0_when_expectations_hold() {
+    let out = sim_cli(&["run", "scenarios/ping.ron"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("| 64 bytes from 10.181.5.146: icmp_seq=1 ttl=64 time="));
+    assert!(stdout.ends_with("expectations: 3 held, 0 failed\n"));
+    // Twice: the same bytes.
+    assert_eq!(out.stdout, sim_cli(&["run", "scenarios/ping.ron"]).stdout);
+}
+
+#[test]
+fn a_failing_expectation_exits_1_and_is_named() {
+    let src = std::fs::read_to_string(repo().join("scenarios/ping.ron"))
+        .unwrap()
+        .replace(
+            "3 packets transmitted, 3 received",
+            "3 packets transmitted, 2 received",
+        );
+    let path = tmp("failing.ron");
+    std::fs::write(&path, src).unwrap();
+    let out = sim_cli(&["run", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("expectation failed: steps[2] at 2s on node/why-02: `ping -c 3 10.181.5.146`: stdout does not contain \"3 packets transmitted, 2 received, 0% packet loss\""),
+        "{stderr}"
+    );
+    assert!(text(&out.stdout).contains("expect     FAILED `ping -c 3 10.181.5.146`"));
+}
+
+#[test]
+fn bad_input_exits_2_with_file_line_column() {
+    let path = tmp("bad.ron");
+    std::fs::write(&path, "Scenario(\n  name: \"x\",\n  seed: 1,\n  cluster: (nodes: [(name: \"a\", ip: \"10.0.0.300\")]),\n)\n").unwrap();
+    let out = sim_cli(&["run", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "{}:4:37: cluster.nodes[0].ip: `10.0.0.300` is not an IPv4 address; expected e.g. \"10.181.13.57/17\"\n",
+            path.display()
+        )
+    );
+    assert!(out.stdout.is_empty());
+    // Missing file, unknown flag, bad duration: all usage or input errors.
+    assert_eq!(sim_cli(&["run", "no/such.ron"]).status.code(), Some(2));
+    assert_eq!(
+        sim_cli(&["run", "scenarios/ping.ron", "--colour"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        sim_cli(&["run", "scenarios/ping.ron", "--until", "3 weeks"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        sim_cli(&["check", "scenarios/ping.ron", path.to_str().unwrap()])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn check_validates_without_running() {
+    let out = sim_cli(&["check", "scenarios/ping.ron", "scenarios/link-down.ron"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        text(&out.stdout),
+        "scenarios/ping.ron: ok (2 nodes, 5 steps)\nscenarios/link-down.ron: ok (2 nodes, 5 steps)\n"
+    );
+}
+
+#[test]
+fn out_writes_the_whole_trace_and_json_is_one_object_per_line() {
+    let path = tmp("trace.jsonl");
+    let out = sim_cli(&[
+        "run",
+        "scenarios/link-down.ron",
+        "--format",
+        "json",
+        "--out",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(out.stdout.is_empty());
+    let written = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<&str> = written.lines().collect();
+    assert!(lines.len() > 20);
+    for line in &lines {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert!(
+            v["time_ns"].is_u64() && v["actor"].is_string() && v["kind"].is_string(),
+            "{line}"
+        );
+    }
+    assert!(written.contains(
+        r#""kind":"dropped","packet":7,"reason":{"type":"link_down","link":"why-02<->why-03"}"#
+    ));
+}
+
+#[test]
+fn until_stops_the_run_early() {
+    let out = sim_cli(&["run", "scenarios/link-down.ron", "--until", "3s"]);
+    // The expectations scheduled later never ran: that is a failure, named.
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("   3.000000  scenario"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("reached the end time"));
+}
+
+#[test]
+fn exec_prints_what_the_tool_prints_and_exits_with_its_status() {
+    let out = sim_cli(&[
+        "exec",
+        "scenarios/ping.ron",
+        "--at",
+        "5s",
+        "--on",
+        "node/why-02",
+        "--",
+        "ping",
+        "-c",
+        "2",
+        "10.181.5.146",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = text(&out.stdout);
+    assert!(stdout.starts_with("PING 10.181.5.146 (10.181.5.146) 56(84) bytes of data.\n64 bytes from 10.181.5.146: icmp_seq=1 ttl=64 time="));
+    assert!(stdout.contains("\n\n--- 10.181.5.146 ping statistics ---\n2 packets transmitted, 2 received, 0% packet loss, time 1000ms\nrtt min/avg/max/mdev = "));
+
+    let out = sim_cli(&[
+        "exec",
+        "scenarios/ping.ron",
+        "--at",
+        "0s",
+        "--on",
+        "node/why-03",
+        "--",
+        "ip",
+        "route",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        text(&out.stdout),
+        "10.181.0.0/17 dev eth0 proto kernel scope link src 10.181.5.146 \n"
+    );
+
+    // The link goes down at 3.5s while this ping runs: it loses the probes sent at 4s and 5s.
+    let out = sim_cli(&[
+        "exec",
+        "scenarios/link-down.ron",
+        "--at",
+        "3s",
+        "--on",
+        "node/why-03",
+        "--",
+        "ping",
+        "-c",
+        "4",
+        "10.181.13.57",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        text(&out.stdout)
+            .contains("4 packets transmitted, 2 received, 50% packet loss, time 3000ms")
+    );
+
+    let out = sim_cli(&[
+        "exec",
+        "scenarios/ping.ron",
+        "--at",
+        "1s",
+        "--on",
+        "node/why-02",
+        "--",
+        "ping",
+        "-c",
+        "1",
+        "192.0.2.1",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(text(&out.stderr), "ping: connect: Network is unreachable\n");
+
+    let out = sim_cli(&[
+        "exec",
+        "scenarios/ping.ron",
+        "--at",
+        "1s",
+        "--on",
+        "node/why-09",
+        "--",
+        "ip",
+        "addr",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr)
+            .contains("unknown machine `node/why-09`; expected one of: node/why-02, node/why-03")
+    );
+}
+
+#[test]
+fn every_subcommand_has_help() {
+    for sub in ["run", "check", "exec"] {
+        let out = sim_cli(&[sub, "--help"]);
+        assert_eq!(out.status.code(), Some(0));
+        assert!(text(&out.stdout).contains("Usage: sim-cli"), "{sub}");
+    }
+}

@@ -53,3 +53,25 @@ pub fn run(sim: &mut Sim<Hold>) -> u64 {
     assert_eq!(stop, Stop::Quiescent);
     sim.dispatched() - before
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The model dispatches exactly `events + pending` events and then goes quiet, so the
+    /// events/s figures count what they claim to.
+    #[test]
+    fn dispatches_events_plus_pending() {
+        let mut sim = setup(100, 5_000, 1_000_000);
+        assert_eq!(run(&mut sim), 5_100);
+        assert_eq!(sim.pending(), 0);
+    }
+
+    /// In steady state the queue holds exactly `pending` events.
+    #[test]
+    fn keeps_the_queue_at_n() {
+        let mut sim = setup(1_000, u64::MAX, 1_000_000);
+        sim.run(Limits { until: None, budget: Some(10_000) });
+        assert_eq!(sim.pending(), 1_000);
+    }
+}

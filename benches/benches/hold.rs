@@ -20,11 +20,17 @@ fn bench(c: &mut Criterion) {
     for pending in [1_000u64, 100_000, 1_000_000] {
         let mut sim = hold::setup(pending, u64::MAX, 1_000_000);
         // Warm the queue into steady state before measuring.
-        sim.run(Limits { until: None, budget: Some(2 * pending) });
+        sim.run(Limits {
+            until: None,
+            budget: Some(2 * pending),
+        });
         group.bench_with_input(BenchmarkId::from_parameter(pending), &pending, |b, _| {
             b.iter_custom(|iters| {
                 let start = Instant::now();
-                sim.run(Limits { until: None, budget: Some(iters * CHUNK) });
+                sim.run(Limits {
+                    until: None,
+                    budget: Some(iters * CHUNK),
+                });
                 start.elapsed()
             })
         });

@@ -71,7 +71,10 @@ mod tests {
     #[test]
     fn keeps_the_queue_at_n() {
         let mut sim = setup(1_000, u64::MAX, 1_000_000);
-        sim.run(Limits { until: None, budget: Some(10_000) });
+        sim.run(Limits {
+            until: None,
+            budget: Some(10_000),
+        });
         assert_eq!(sim.pending(), 1_000);
     }
 }

@@ -1,8 +1,9 @@
 //! The event queue: a monotone radix heap keyed by time, FIFO among equal times.
 //!
-//! **Order guarantee:** events pop in (time, insertion sequence) order. Two events for the
-//! same instant run in the order they were pushed. Pushing an event earlier than the last
-//! popped time is a broken invariant and panics.
+//! **Order guarantee:** events pop in (time, insertion sequence) order. The queue numbers
+//! every push (the sequence it returns), so two events for the same instant run in the
+//! order they were pushed. Pushing an event earlier than the last popped time is a broken
+//! invariant and panics.
 //!
 //! Why a radix heap: a discrete-event simulator only ever pushes keys >= the last popped
 //! key, which is exactly the monotone-priority-queue case a radix heap serves. Each bucket
@@ -11,10 +12,10 @@
 //! entry moves at most 64 times in its life and most operations touch memory sequentially.
 //! The hold benchmark (docs/performance.md) measured it against a binary heap.
 //!
-//! FIFO among equal keys holds because every entry with a given key is always in the same
-//! bucket (its bucket is a function of the key and `last` alone), buckets are appended to in
-//! push order, and redistribution walks a bucket front to back. Bucket 0 pops from its
-//! front. `tests::matches_a_reference_binary_heap` checks the order against `(time, seq)`.
+//! A small lowest bucket is sorted by (time, seq) into a run that pops from its front; a
+//! push that falls inside the run's range is inserted at its (time, seq) place. Every key in
+//! the run is below every key in the buckets, so the run is always the queue's head.
+//! `tests::matches_a_reference_binary_heap` checks the order against `(time, seq)`.
 
 use std::collections::VecDeque;
 
@@ -25,10 +26,10 @@ const BUCKETS: usize = 65;
 pub struct RadixQueue<T> {
     /// The sorted run being consumed: every key here is <= `run_max` and below every key in
     /// `buckets`; equal keys are in push order.
-    run: VecDeque<(u64, T)>,
+    run: VecDeque<Entry<T>>,
     run_max: u64,
     /// `buckets[i]` for i in 1..65 (index 0 unused), relative to `base`.
-    buckets: Vec<Vec<(u64, T)>>,
+    buckets: Vec<Vec<Entry<T>>>,
     /// Bit i set when `buckets[i]` is non-empty.
     nonempty: u128,
     /// The key the buckets are relative to: the smallest key at the last refill.
@@ -36,6 +37,13 @@ pub struct RadixQueue<T> {
     /// The key of the last popped entry (the clock).
     last: u64,
     len: usize,
+    seq: u64,
+}
+
+struct Entry<T> {
+    key: u64,
+    seq: u64,
+    item: T,
 }
 
 /// A bucket this small is sorted into the run instead of redistributed (chosen with the
@@ -58,6 +66,7 @@ impl<T> RadixQueue<T> {
             base: 0,
             last: 0,
             len: 0,
+            seq: 0,
         }
     }
 
@@ -74,32 +83,37 @@ impl<T> RadixQueue<T> {
         (64 - (key ^ base).leading_zeros()) as usize
     }
 
+    /// Queues `item` at `at`; returns its sequence number (unique, increasing).
     #[inline]
-    pub fn push(&mut self, at: SimTime, item: T) {
+    pub fn push(&mut self, at: SimTime, item: T) -> u64 {
         let key = at.0;
         assert!(
             key >= self.last,
             "event queue: scheduled at {key}ns, before the current time {}ns",
             self.last
         );
+        let seq = self.seq;
+        self.seq += 1;
         self.len += 1;
+        let entry = Entry { key, seq, item };
         if !self.run.is_empty() && key <= self.run_max {
-            // Into the run after every entry with a key <= this one: FIFO among equals.
-            let at = self.run.partition_point(|(k, _)| *k <= key);
-            self.run.insert(at, (key, item));
-            return;
+            // Into the run after every entry with a key <= this one: its seq is the largest.
+            let at = self.run.partition_point(|e| e.key <= key);
+            self.run.insert(at, entry);
+            return seq;
         }
         match Self::bucket_of(self.base, key) {
             0 => {
                 // Equal to `base` with an empty run: it is the next entry out.
-                self.run.push_back((key, item));
+                self.run.push_back(entry);
                 self.run_max = key;
             }
             b => {
-                self.buckets[b].push((key, item));
+                self.buckets[b].push(entry);
                 self.nonempty |= 1 << b;
             }
         }
+        seq
     }
 
     /// The earliest time in the queue, without removing anything.
@@ -108,22 +122,23 @@ impl<T> RadixQueue<T> {
             return None;
         }
         self.refill();
-        self.run.front().map(|(k, _)| SimTime(*k))
+        self.run.front().map(|e| SimTime(e.key))
     }
 
+    /// The earliest entry: its time, its sequence number, the item.
     #[inline]
-    pub fn pop(&mut self) -> Option<(SimTime, T)> {
+    pub fn pop(&mut self) -> Option<(SimTime, u64, T)> {
         if self.len == 0 {
             return None;
         }
         self.refill();
         self.len -= 1;
-        let (key, item) = self
+        let e = self
             .run
             .pop_front()
             .expect("refill leaves the run non-empty");
-        self.last = key;
-        Some((SimTime(key), item))
+        self.last = e.key;
+        Some((SimTime(e.key), e.seq, e.item))
     }
 
     /// Makes the run non-empty from the lowest non-empty bucket: sorted into the run if
@@ -137,25 +152,26 @@ impl<T> RadixQueue<T> {
             self.nonempty &= !(1 << i);
             let base = moving
                 .iter()
-                .map(|(k, _)| *k)
+                .map(|e| e.key)
                 .min()
                 .expect("non-empty bucket");
             self.base = base;
             if moving.len() <= SORT_MAX {
-                // Stable: entries with equal keys keep their push order.
-                moving.sort_by_key(|(k, _)| *k);
-                self.run_max = moving.last().expect("non-empty").0;
+                moving.sort_unstable_by_key(|e| (e.key, e.seq));
+                self.run_max = moving.last().expect("non-empty").key;
                 self.run.extend(moving.drain(..));
             } else {
-                for (key, item) in moving.drain(..) {
-                    match Self::bucket_of(base, key) {
+                // Entries of one key keep their relative (push) order: a bucket is appended
+                // to in seq order and walked front to back.
+                for e in moving.drain(..) {
+                    match Self::bucket_of(base, e.key) {
                         0 => {
-                            self.run.push_back((key, item));
-                            self.run_max = key;
+                            self.run_max = e.key;
+                            self.run.push_back(e);
                         }
                         b => {
                             debug_assert!(b < i);
-                            self.buckets[b].push((key, item));
+                            self.buckets[b].push(e);
                             self.nonempty |= 1 << b;
                         }
                     }
@@ -183,7 +199,7 @@ mod tests {
         q.push(SimTime(5), "b2");
         q.push(SimTime(9), "c");
         q.push(SimTime(5), "b3");
-        let order: Vec<_> = std::iter::from_fn(|| q.pop().map(|(_, x)| x)).collect();
+        let order: Vec<_> = std::iter::from_fn(|| q.pop().map(|(_, _, x)| x)).collect();
         assert_eq!(order, ["a", "b1", "b2", "b3", "c"]);
     }
 
@@ -206,11 +222,13 @@ mod tests {
                         7 | 8 => rng.random_range(0..1_000),
                         _ => rng.random_range(0..1u64 << 40),
                     };
-                    q.push(SimTime(now + delay), seq);
+                    let got = q.push(SimTime(now + delay), seq);
+                    assert_eq!(got, seq);
                     reference.push(Reverse((now + delay, seq)));
                     seq += 1;
                 } else {
-                    let (t, s) = q.pop().unwrap();
+                    let (t, qs, s) = q.pop().unwrap();
+                    assert_eq!(qs, s);
                     let Reverse((rt, rs)) = reference.pop().unwrap();
                     assert_eq!((t.0, s), (rt, rs), "seed {seed}");
                     now = t.0;
@@ -218,7 +236,7 @@ mod tests {
                 assert_eq!(q.len(), reference.len());
             }
             while let Some(Reverse((rt, rs))) = reference.pop() {
-                assert_eq!(q.pop().map(|(t, s)| (t.0, s)), Some((rt, rs)));
+                assert_eq!(q.pop().map(|(t, _, s)| (t.0, s)), Some((rt, rs)));
             }
             assert!(q.pop().is_none());
         }

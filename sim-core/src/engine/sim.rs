@@ -104,7 +104,6 @@ pub enum Stop {
 }
 
 struct Envelope<Msg> {
-    seq: u64,
     to: ActorId,
     msg: Msg,
 }
@@ -117,7 +116,6 @@ struct Slot<M: Model> {
 /// Engine state an actor's context can reach, apart from the actors themselves.
 struct Core<M: Model> {
     queue: RadixQueue<Envelope<M::Msg>>,
-    seq: u64,
     cancelled: BTreeSet<u64>,
     names: Vec<String>,
     by_name: BTreeMap<String, ActorId>,
@@ -128,11 +126,9 @@ struct Core<M: Model> {
 }
 
 impl<M: Model> Core<M> {
+    #[inline]
     fn enqueue(&mut self, at: SimTime, to: ActorId, msg: M::Msg) -> CancelKey {
-        let seq = self.seq;
-        self.seq += 1;
-        self.queue.push(at, Envelope { seq, to, msg });
-        CancelKey(seq)
+        CancelKey(self.queue.push(at, Envelope { to, msg }))
     }
 
     fn register(&mut self, name: String) -> ActorId {
@@ -163,7 +159,6 @@ impl<M: Model> Sim<M> {
         Sim {
             core: Core {
                 queue: RadixQueue::new(),
-                seq: 0,
                 cancelled: BTreeSet::new(),
                 names: Vec::new(),
                 by_name: BTreeMap::new(),
@@ -265,30 +260,33 @@ impl<M: Model> Sim<M> {
 
     /// Dispatches events in order until a limit is hit or nothing is pending.
     pub fn run(&mut self, limits: Limits) -> Stop {
-        let mut dispatched = 0u64;
+        let start = self.dispatched;
+        let budget = limits.budget.unwrap_or(u64::MAX);
         loop {
-            if let Some(budget) = limits.budget
-                && dispatched >= budget
-            {
+            let dispatched = self.dispatched - start;
+            if dispatched >= budget {
                 return Stop::Budget {
                     dispatched,
                     pending: self.core.queue.len(),
                 };
             }
-            let Some(at) = self.core.queue.peek_time() else {
-                if let Some(until) = limits.until {
-                    self.advance_to(until);
+            if let Some(until) = limits.until {
+                match self.core.queue.peek_time() {
+                    Some(at) if at <= until => {}
+                    Some(_) => {
+                        self.advance_to(until);
+                        return Stop::Until(until);
+                    }
+                    None => {
+                        self.advance_to(until);
+                        return Stop::Quiescent;
+                    }
                 }
+            }
+            let Some((at, seq, env)) = self.core.queue.pop() else {
                 return Stop::Quiescent;
             };
-            if let Some(until) = limits.until
-                && at > until
-            {
-                self.advance_to(until);
-                return Stop::Until(until);
-            }
-            let (at, env) = self.core.queue.pop().expect("peeked");
-            if !self.core.cancelled.is_empty() && self.core.cancelled.remove(&env.seq) {
+            if !self.core.cancelled.is_empty() && self.core.cancelled.remove(&seq) {
                 continue;
             }
             assert!(
@@ -297,7 +295,6 @@ impl<M: Model> Sim<M> {
                 self.now
             );
             self.now = at;
-            dispatched += 1;
             self.dispatch(env.to, env.msg);
         }
     }

@@ -173,6 +173,15 @@ pub fn receive(cx: Cx<'_, '_>, ns: NsId, dev: DevId, mut packet: Packet) {
             packet: packet.clone(),
         });
     }
+    if !is_loopback && cx.world.ns(ns).is_local(packet.ip.src) {
+        let reason = DropReason::MartianSource {
+            src: packet.ip.src,
+            dev: dev_name,
+            node,
+        };
+        drop_packet(cx, kernel, &packet, reason);
+        return;
+    }
     if is_local {
         deliver_local(cx, ns, packet);
         return;

@@ -114,6 +114,9 @@ pub enum DropReason {
     NoSocket { ident: u16 },
     /// The outgoing device is down.
     DeviceDown { dev: String },
+    /// A packet arrived from outside carrying one of this machine's own addresses as its
+    /// source; Linux drops these on input (`fib_validate_source`, "martian source").
+    MartianSource { src: Ipv4Addr, dev: String, node: String },
 }
 
 impl std::fmt::Display for DropReason {
@@ -149,6 +152,10 @@ impl std::fmt::Display for DropReason {
                 "ICMP for id {ident}, but no process waits for it (the ping already exited)"
             ),
             DropReason::DeviceDown { dev } => write!(f, "device {dev} is down"),
+            DropReason::MartianSource { src, dev, node } => write!(
+                f,
+                "martian source: it arrived on {dev} from {src}, which is {node}'s own address (a packet it sent came back to it)"
+            ),
         }
     }
 }

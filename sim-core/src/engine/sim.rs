@@ -241,21 +241,10 @@ impl<M: Model> Sim<M> {
         });
     }
 
-    /// Replaces the trace sink, returning the old one.
-    pub fn replace_sink(&mut self, sink: Box<dyn Sink<M::Event>>) -> Box<dyn Sink<M::Event>> {
-        std::mem::replace(&mut self.core.sink, sink)
-    }
-
     /// A random stream owned by the simulation's caller under `name`, derived like an
     /// actor's (for entities that are not actors, such as links).
     pub fn stream(&self, name: &str) -> Stream {
         rng::stream(self.core.seed, name)
-    }
-
-    /// Runs one actor's handler outside the queue, at the current time, as if a message had
-    /// arrived now (used to hand a command to a process without a queue round trip).
-    pub fn deliver_now(&mut self, to: ActorId, msg: M::Msg) {
-        self.dispatch(to, msg);
     }
 
     /// Dispatches events in order until a limit is hit or nothing is pending.

@@ -204,11 +204,11 @@ impl Fabric {
         } else {
             &mut self.next_any
         };
-        if !cache.contains_key(&dest) {
-            let table = toward(&self.graph, dest, up_only);
-            cache.insert(dest, table);
-        }
-        cache[&dest][at.0 as usize]
+        let graph = &self.graph;
+        let table = cache
+            .entry(dest)
+            .or_insert_with(|| toward(graph, dest, up_only));
+        table[at.0 as usize]
     }
 }
 

@@ -101,11 +101,4 @@ impl World {
     pub fn ns_mut(&mut self, id: NsId) -> &mut Netns {
         &mut self.netns[id.0 as usize]
     }
-
-    pub fn ns_by_name(&self, name: &str) -> Option<NsId> {
-        self.netns
-            .iter()
-            .position(|n| n.name == name)
-            .map(|i| NsId(i as u32))
-    }
 }

@@ -59,8 +59,7 @@ pub fn path_at(src: &str, line: usize, col: usize) -> Option<String> {
     let pos = (line, col);
     index(src)
         .into_iter()
-        .filter(|e| e.start <= pos && (pos < e.end || e.key && pos == e.start))
-        .last()
+        .rfind(|e| e.start <= pos && (pos < e.end || e.key && pos == e.start))
         .map(|e| e.path)
         .filter(|p| !p.is_empty())
 }

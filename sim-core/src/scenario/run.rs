@@ -67,6 +67,9 @@ impl Outcome {
     }
 }
 
+/// A condition checked after every event (`exec`: the command has exited).
+type StopWhen = dyn Fn(&Sim<Net>) -> bool;
+
 /// Drives a simulation through a scenario's timeline.
 struct Driver<'a> {
     scenario: &'a Scenario,
@@ -90,7 +93,7 @@ impl<'a> Driver<'a> {
 
     /// Runs events and steps up to `until` (or until quiet). With `stop`, goes one event at
     /// a time and returns as soon as `stop` holds.
-    fn drive(&mut self, until: Option<SimTime>, stop: Option<&dyn Fn(&Sim<Net>) -> bool>) -> End {
+    fn drive(&mut self, until: Option<SimTime>, stop: Option<&StopWhen>) -> End {
         loop {
             if stop.is_some_and(|f| f(&self.sim)) {
                 return End::Until(self.sim.now());

@@ -246,9 +246,7 @@ impl Ping {
         let L4::Icmp(icmp) = &packet.l4;
         match icmp {
             Icmp::EchoReply { seq, data, .. } => {
-                let Some(slot) = self.sent.get_mut((*seq as usize).wrapping_sub(1)) else {
-                    return None;
-                };
+                let slot = self.sent.get_mut((*seq as usize).wrapping_sub(1))?;
                 let rtt = (cx.now() - slot.0).as_micros();
                 let dup = slot.1;
                 slot.1 = true;
@@ -338,8 +336,7 @@ impl Ping {
         );
         let mut comma = "";
         let total = self.nreceived + self.nrepeats;
-        if total > 0 {
-            let avg = self.tsum / total;
+        if let Some(avg) = self.tsum.checked_div(total) {
             let var = (self.tsum2 - self.tsum * self.tsum / total) / total;
             let mdev = var.isqrt();
             let ms = |us: u64| format!("{}.{:03}", us / 1000, us % 1000);
@@ -365,7 +362,9 @@ impl Ping {
 /// `-W 1.5` / `-i 0.2`: seconds with an optional fraction, to the microsecond.
 fn secs(v: &str) -> Option<Dur> {
     let f: f64 = v.parse().ok()?;
-    (f.is_finite() && f >= 0.0 && f < 2_147_483.0).then(|| Dur((f * 1e6).round() as u64 * 1_000))
+    (0.0..2_147_483.0)
+        .contains(&f)
+        .then(|| Dur((f * 1e6).round() as u64 * 1_000))
 }
 
 /// The reply line's `time=` field: 3, 2, 1 or 0 decimals by size, as iputils prints.

@@ -116,7 +116,11 @@ pub enum DropReason {
     DeviceDown { dev: String },
     /// A packet arrived from outside carrying one of this machine's own addresses as its
     /// source; Linux drops these on input (`fib_validate_source`, "martian source").
-    MartianSource { src: Ipv4Addr, dev: String, node: String },
+    MartianSource {
+        src: Ipv4Addr,
+        dev: String,
+        node: String,
+    },
 }
 
 impl std::fmt::Display for DropReason {

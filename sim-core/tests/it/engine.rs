@@ -194,8 +194,7 @@ fn adding_an_actor_leaves_other_actors_draws_unchanged() {
             }
         }
         sim.run(Limits::default());
-        let lines = out.0.borrow().clone();
-        lines
+        out.0.borrow().clone()
     };
     let of = |lines: &[String], who: &str| -> Vec<String> {
         lines

@@ -148,37 +148,27 @@ fn until_stops_the_run_early() {
     assert!(stdout.contains("reached the end time"));
 }
 
+/// `sim-cli exec SCENARIO --at AT --on ON -- CMD...` (CMD split on spaces).
+fn exec(scenario: &str, at: &str, on: &str, cmd: &str) -> Output {
+    let mut args = vec!["exec", scenario, "--at", at, "--on", on, "--"];
+    args.extend(cmd.split(' '));
+    sim_cli(&args)
+}
+
 #[test]
 fn exec_prints_what_the_tool_prints_and_exits_with_its_status() {
-    let out = sim_cli(&[
-        "exec",
+    let out = exec(
         "scenarios/ping.ron",
-        "--at",
         "5s",
-        "--on",
         "node/why-02",
-        "--",
-        "ping",
-        "-c",
-        "2",
-        "10.181.5.146",
-    ]);
+        "ping -c 2 10.181.5.146",
+    );
     assert_eq!(out.status.code(), Some(0));
     let stdout = text(&out.stdout);
     assert!(stdout.starts_with("PING 10.181.5.146 (10.181.5.146) 56(84) bytes of data.\n64 bytes from 10.181.5.146: icmp_seq=1 ttl=64 time="));
     assert!(stdout.contains("\n\n--- 10.181.5.146 ping statistics ---\n2 packets transmitted, 2 received, 0% packet loss, time 1000ms\nrtt min/avg/max/mdev = "));
 
-    let out = sim_cli(&[
-        "exec",
-        "scenarios/ping.ron",
-        "--at",
-        "0s",
-        "--on",
-        "node/why-03",
-        "--",
-        "ip",
-        "route",
-    ]);
+    let out = exec("scenarios/ping.ron", "0s", "node/why-03", "ip route");
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
         text(&out.stdout),
@@ -186,52 +176,28 @@ fn exec_prints_what_the_tool_prints_and_exits_with_its_status() {
     );
 
     // The link goes down at 3.5s while this ping runs: it loses the probes sent at 4s and 5s.
-    let out = sim_cli(&[
-        "exec",
+    let out = exec(
         "scenarios/link-down.ron",
-        "--at",
         "3s",
-        "--on",
         "node/why-03",
-        "--",
-        "ping",
-        "-c",
-        "4",
-        "10.181.13.57",
-    ]);
+        "ping -c 4 10.181.13.57",
+    );
     assert_eq!(out.status.code(), Some(0));
     assert!(
         text(&out.stdout)
             .contains("4 packets transmitted, 2 received, 50% packet loss, time 3000ms")
     );
 
-    let out = sim_cli(&[
-        "exec",
+    let out = exec(
         "scenarios/ping.ron",
-        "--at",
         "1s",
-        "--on",
         "node/why-02",
-        "--",
-        "ping",
-        "-c",
-        "1",
-        "192.0.2.1",
-    ]);
+        "ping -c 1 192.0.2.1",
+    );
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(text(&out.stderr), "ping: connect: Network is unreachable\n");
 
-    let out = sim_cli(&[
-        "exec",
-        "scenarios/ping.ron",
-        "--at",
-        "1s",
-        "--on",
-        "node/why-09",
-        "--",
-        "ip",
-        "addr",
-    ]);
+    let out = exec("scenarios/ping.ron", "1s", "node/why-09", "ip addr");
     assert_eq!(out.status.code(), Some(2));
     assert!(
         text(&out.stderr)

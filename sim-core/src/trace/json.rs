@@ -28,11 +28,7 @@ pub fn line(record: &Record<TraceEvent>, names: &[String]) -> String {
     serde_json::to_string(&line).expect("trace events always serialize")
 }
 
+/// Renders a whole trace, one line per record.
 pub fn render(records: &[Record<TraceEvent>], names: &[String]) -> String {
-    let mut out = String::new();
-    for r in records {
-        out.push_str(&line(r, names));
-        out.push('\n');
-    }
-    out
+    super::render(records, names, line)
 }

@@ -13,7 +13,23 @@ use std::net::Ipv4Addr;
 
 use serde::Serialize;
 
+use crate::engine::Record;
 use crate::wire::{Packet, PacketId};
+
+/// Renders a whole trace with a one-record renderer (`text::line`, `json::line`): one line
+/// per record, each ending in a newline.
+pub fn render(
+    records: &[Record<TraceEvent>],
+    names: &[String],
+    line: fn(&Record<TraceEvent>, &[String]) -> String,
+) -> String {
+    let mut out = String::new();
+    for r in records {
+        out.push_str(&line(r, names));
+        out.push('\n');
+    }
+    out
+}
 
 /// One thing that happened. Closed: every producer and renderer knows every variant.
 #[derive(Clone, Debug, PartialEq, Serialize)]

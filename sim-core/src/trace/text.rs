@@ -34,14 +34,9 @@ pub fn line(record: &Record<TraceEvent>, names: &[String]) -> String {
     out
 }
 
-/// Renders a whole trace, one line per record, each ending in a newline.
+/// Renders a whole trace, one line per record.
 pub fn render(records: &[Record<TraceEvent>], names: &[String]) -> String {
-    let mut out = String::new();
-    for r in records {
-        out.push_str(&line(r, names));
-        out.push('\n');
-    }
-    out
+    super::render(records, names, line)
 }
 
 /// The kind column and the details column for an event.

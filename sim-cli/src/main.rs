@@ -43,6 +43,9 @@ enum Command {
         /// Write the trace to this file (whole or not at all) instead of stdout.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Stop after this many events if the run has not gone quiet.
+        #[arg(long, default_value_t = run::DEFAULT_BUDGET)]
+        max_events: u64,
     },
     /// Validate scenario files without running them. Exit 0 if all are valid, else 2.
     Check {
@@ -64,6 +67,9 @@ enum Command {
         /// Give up if the command is still running at this simulated time.
         #[arg(long, value_parser = parse_time)]
         until: Option<SimTime>,
+        /// Give up after this many events if the command has not exited.
+        #[arg(long, default_value_t = run::DEFAULT_BUDGET)]
+        max_events: u64,
         /// The command and its arguments (after `--`), e.g. `-- ping -c 3 10.181.5.146`.
         #[arg(last = true, required = true)]
         command: Vec<String>,
@@ -115,6 +121,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             until,
             format,
             out,
+            max_events,
         } => {
             let scenario = match load(&scenario) {
                 Ok(s) => s,
@@ -123,7 +130,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             let opts = RunOptions {
                 seed,
                 until,
-                ..RunOptions::default()
+                budget: max_events,
             };
             let outcome = run::run(&scenario, &opts);
             let text = match format {
@@ -182,6 +189,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             on,
             seed,
             until,
+            max_events,
             command,
         } => {
             let scenario = match load(&scenario) {
@@ -203,7 +211,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             let opts = RunOptions {
                 seed,
                 until,
-                ..RunOptions::default()
+                budget: max_events,
             };
             let cmd = shell_join(&command);
             let outcome = run::exec(&scenario, &opts, at, node, &cmd);

@@ -205,6 +205,47 @@ fn exec_prints_what_the_tool_prints_and_exits_with_its_status() {
     );
 }
 
+/// A command that never ends stops cleanly at the end time or the event budget, with what it
+/// printed so far and exit 124 (as `timeout` uses).
+#[test]
+fn exec_of_a_command_that_never_ends_stops_cleanly() {
+    let mut args = vec![
+        "exec",
+        "scenarios/ping.ron",
+        "--at",
+        "1s",
+        "--on",
+        "node/why-02",
+        "--until",
+        "4s",
+        "--",
+        "ping",
+        "10.181.5.146",
+    ];
+    let out = sim_cli(&args);
+    assert_eq!(out.status.code(), Some(124));
+    // Probes at 1, 2, 3 and 4 s; the reply to the last lands just after the 4 s end.
+    let replies = text(&out.stdout)
+        .matches(" bytes from 10.181.5.146")
+        .count();
+    assert_eq!(replies, 3);
+    assert!(
+        text(&out.stderr)
+            .ends_with("`ping 10.181.5.146` was still running when the run stopped at 4.000000s\n")
+    );
+    args.splice(6..8, ["--max-events", "1000"]);
+    let out = sim_cli(&args);
+    assert_eq!(out.status.code(), Some(124));
+    let run = sim_cli(&["run", "scenarios/link-down.ron", "--max-events", "10"]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(
+        text(&run.stderr).contains("stopped after 10 events"),
+        "{}",
+        text(&run.stderr)
+    );
+    assert!(text(&run.stdout).contains("EVENT BUDGET EXHAUSTED"));
+}
+
 #[test]
 fn every_subcommand_has_help() {
     for sub in ["run", "check", "exec"] {

@@ -4,13 +4,15 @@
 use std::collections::BTreeMap;
 
 use super::build::{Action, Scenario};
-use crate::engine::{ActorId, Limits, Record, Sim, SimTime, Stop, VecSink};
+use crate::engine::{ActorId, Limits, Record, Sim, SimTime, Sink, Stop, VecSink};
 use crate::net::{Net, NsId};
 use crate::tools;
 use crate::trace::{EndHow, TraceEvent};
 
-/// Events one run may dispatch before it is stopped (far above any scenario here).
-pub const DEFAULT_BUDGET: u64 = 50_000_000;
+/// Events one run may dispatch before it is stopped: far above any scenario here, and low
+/// enough that a run that never goes quiet (a `ping` without `-c`) stops in seconds with
+/// its trace still fitting in memory.
+pub const DEFAULT_BUDGET: u64 = 10_000_000;
 
 #[derive(Clone, Copy, Debug)]
 pub struct RunOptions {
@@ -80,11 +82,11 @@ struct Driver<'a> {
 }
 
 impl<'a> Driver<'a> {
-    fn new(scenario: &'a Scenario, opts: &RunOptions, sink: VecSink<TraceEvent>) -> Self {
+    fn new(scenario: &'a Scenario, opts: &RunOptions, sink: Box<dyn Sink<TraceEvent>>) -> Self {
         let seed = opts.seed.unwrap_or(scenario.seed);
         Driver {
             scenario,
-            sim: scenario.instantiate(seed, Box::new(sink)),
+            sim: scenario.instantiate(seed, sink),
             next_step: 0,
             budget: opts.budget,
             expects: BTreeMap::new(),
@@ -198,7 +200,7 @@ impl<'a> Driver<'a> {
 /// Runs a scenario and returns its trace and expectation results.
 pub fn run(scenario: &Scenario, opts: &RunOptions) -> Outcome {
     let sink = VecSink::default();
-    let mut d = Driver::new(scenario, opts, sink.clone());
+    let mut d = Driver::new(scenario, opts, Box::new(sink.clone()));
     let until = opts.until.or(scenario.until);
     let end = d.drive(until, None);
     let expects = d.expect_outcomes();
@@ -242,7 +244,8 @@ pub fn exec(
     on: usize,
     cmd: &str,
 ) -> ExecOutcome {
-    let mut d = Driver::new(scenario, opts, VecSink::default());
+    // Only the command's own output is wanted: the trace is discarded as it is made.
+    let mut d = Driver::new(scenario, opts, Box::new(()));
     let end = d.drive(Some(at), None);
     if let End::Budget { .. } = end {
         return ExecOutcome {

@@ -8,4 +8,4 @@ mod sim;
 pub mod time;
 
 pub use sim::{Actor, ActorId, CancelKey, Ctx, Limits, Model, Record, Sim, Sink, Stop, VecSink};
-pub use time::{Dur, DurError, SimTime};
+pub use time::{Dur, DurError, MAX_DUR, SimTime};

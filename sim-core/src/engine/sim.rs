@@ -25,8 +25,8 @@ pub trait Model: 'static {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct ActorId(pub u32);
 
-/// Cancels a scheduled message (a timer) that has not fired yet. Cancelling one that has
-/// fired already is a no-op.
+/// Cancels a timer made with `schedule_cancellable` that has not fired yet. Cancelling one
+/// that has fired already is a no-op.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct CancelKey(u64);
 
@@ -116,6 +116,9 @@ struct Slot<M: Model> {
 /// Engine state an actor's context can reach, apart from the actors themselves.
 struct Core<M: Model> {
     queue: RadixQueue<Envelope<M::Msg>>,
+    /// Sequence numbers of cancellable timers still queued.
+    cancellable: BTreeSet<u64>,
+    /// Sequence numbers of cancelled timers still queued (a subset of what was cancellable).
     cancelled: BTreeSet<u64>,
     names: Vec<String>,
     by_name: BTreeMap<String, ActorId>,
@@ -127,8 +130,13 @@ struct Core<M: Model> {
 
 impl<M: Model> Core<M> {
     #[inline]
-    fn enqueue(&mut self, at: SimTime, to: ActorId, msg: M::Msg) -> CancelKey {
-        CancelKey(self.queue.push(at, Envelope { to, msg }))
+    fn enqueue(&mut self, at: SimTime, to: ActorId, msg: M::Msg) -> u64 {
+        self.queue.push(at, Envelope { to, msg })
+    }
+
+    /// Events queued that will be dispatched (cancelled timers excluded).
+    fn live(&self) -> usize {
+        self.queue.len() - self.cancelled.len()
     }
 
     fn register(&mut self, name: String) -> ActorId {
@@ -159,6 +167,7 @@ impl<M: Model> Sim<M> {
         Sim {
             core: Core {
                 queue: RadixQueue::new(),
+                cancellable: BTreeSet::new(),
                 cancelled: BTreeSet::new(),
                 names: Vec::new(),
                 by_name: BTreeMap::new(),
@@ -187,8 +196,9 @@ impl<M: Model> Sim<M> {
         self.dispatched
     }
 
+    /// Events that will still be dispatched.
     pub fn pending(&self) -> usize {
-        self.core.queue.len()
+        self.core.live()
     }
 
     /// Adds an actor under a stable, unique name. Its random stream is derived from the
@@ -228,8 +238,8 @@ impl<M: Model> Sim<M> {
     }
 
     /// Delivers `msg` to `to` after `delay`, from outside any actor (scenario steps).
-    pub fn schedule(&mut self, delay: Dur, to: ActorId, msg: M::Msg) -> CancelKey {
-        self.core.enqueue(self.now + delay, to, msg)
+    pub fn schedule(&mut self, delay: Dur, to: ActorId, msg: M::Msg) {
+        self.core.enqueue(self.now + delay, to, msg);
     }
 
     /// Records a trace event from outside any actor, attributed to `actor`.
@@ -247,36 +257,43 @@ impl<M: Model> Sim<M> {
         rng::stream(self.core.seed, name)
     }
 
-    /// Dispatches events in order until a limit is hit or nothing is pending.
+    /// Dispatches events in order until a limit is hit or nothing is pending. The budget
+    /// is reported only when an event was due and could not run.
     pub fn run(&mut self, limits: Limits) -> Stop {
         let start = self.dispatched;
         let budget = limits.budget.unwrap_or(u64::MAX);
         loop {
-            let dispatched = self.dispatched - start;
-            if dispatched >= budget {
-                return Stop::Budget {
-                    dispatched,
-                    pending: self.core.queue.len(),
-                };
-            }
+            let live = self.core.live();
             if let Some(until) = limits.until {
                 match self.core.queue.peek_time() {
-                    Some(at) if at <= until => {}
-                    Some(_) => {
+                    Some(at) if at <= until && live > 0 => {}
+                    Some(_) if live > 0 => {
                         self.advance_to(until);
                         return Stop::Until(until);
                     }
-                    None => {
+                    _ => {
                         self.advance_to(until);
                         return Stop::Quiescent;
                     }
                 }
-            }
-            let Some((at, seq, env)) = self.core.queue.pop() else {
+            } else if live == 0 {
+                // Only cancelled timers may remain; they stay queued, unseen.
                 return Stop::Quiescent;
-            };
-            if !self.core.cancelled.is_empty() && self.core.cancelled.remove(&seq) {
-                continue;
+            }
+            let dispatched = self.dispatched - start;
+            if dispatched >= budget {
+                return Stop::Budget {
+                    dispatched,
+                    pending: live,
+                };
+            }
+            let (at, seq, env) = self.core.queue.pop().expect("a live event is queued");
+            if !self.core.cancellable.is_empty() && self.core.cancellable.remove(&seq) {
+                if self.core.cancelled.remove(&seq) {
+                    // A live event follows (or `until` is ahead), so the clock passes `at`
+                    // either way; nothing observable happens at `at` itself.
+                    continue;
+                }
             }
             assert!(
                 at >= self.now,
@@ -369,25 +386,36 @@ impl<M: Model> Ctx<'_, M> {
         self.rng
     }
 
-    /// Sends `msg` to this actor after `delay` (a timer). The key cancels it.
+    /// Sends `msg` to this actor after `delay` (a timer).
     #[inline]
-    pub fn schedule(&mut self, delay: Dur, msg: M::Msg) -> CancelKey {
-        self.core.enqueue(self.now + delay, self.me, msg)
+    pub fn schedule(&mut self, delay: Dur, msg: M::Msg) {
+        self.core.enqueue(self.now + delay, self.me, msg);
+    }
+
+    /// Like `schedule`, and the key cancels it until it fires. Only these timers pay for
+    /// cancellation (a set insert now, a lookup when they fire).
+    pub fn schedule_cancellable(&mut self, delay: Dur, msg: M::Msg) -> CancelKey {
+        let seq = self.core.enqueue(self.now + delay, self.me, msg);
+        self.core.cancellable.insert(seq);
+        CancelKey(seq)
     }
 
     /// Sends `msg` to `to` at the current time, after every event already queued for now.
-    pub fn send(&mut self, to: ActorId, msg: M::Msg) -> CancelKey {
-        self.core.enqueue(self.now, to, msg)
+    pub fn send(&mut self, to: ActorId, msg: M::Msg) {
+        self.core.enqueue(self.now, to, msg);
     }
 
     /// Sends `msg` to `to` after `delay` (a crossing with latency).
     #[inline]
-    pub fn send_in(&mut self, delay: Dur, to: ActorId, msg: M::Msg) -> CancelKey {
-        self.core.enqueue(self.now + delay, to, msg)
+    pub fn send_in(&mut self, delay: Dur, to: ActorId, msg: M::Msg) {
+        self.core.enqueue(self.now + delay, to, msg);
     }
 
+    /// Cancels a pending timer; a no-op if it already fired or was cancelled.
     pub fn cancel(&mut self, key: CancelKey) {
-        self.core.cancelled.insert(key.0);
+        if self.core.cancellable.contains(&key.0) {
+            self.core.cancelled.insert(key.0);
+        }
     }
 
     /// Records a trace event attributed to this actor.

@@ -13,6 +13,11 @@ use std::fmt;
 use std::ops::{Add, AddAssign, Sub};
 
 /// Nanoseconds in each unit, largest first (the order `Display` tries them in).
+/// The longest duration a scenario or the CLI may give: 100,000 hours (about 11 years).
+/// Far beyond any scenario, and far enough below u64 nanoseconds (584 years) that sums of
+/// times and latencies cannot overflow.
+pub const MAX_DUR: Dur = Dur(100_000 * 3_600_000_000_000);
+
 const UNITS: [(&str, u64); 6] = [
     ("h", 3_600_000_000_000),
     ("m", 60_000_000_000),
@@ -122,6 +127,9 @@ impl Dur {
             let nanos = scaled(number, scale, s)?;
             total = total.checked_add(nanos).ok_or(DurError::Overflow)?;
         }
+        if total > MAX_DUR.0 {
+            return Err(DurError::Overflow);
+        }
         Ok(Dur(total))
     }
 }
@@ -168,7 +176,7 @@ pub enum DurError {
     Syntax(String),
     #[error("`{0}` is finer than a nanosecond, the simulator's resolution")]
     TooFine(String),
-    #[error("duration too large (more than 584 years)")]
+    #[error("duration too large; expected at most 100000h (about 11 years)")]
     Overflow,
 }
 
@@ -268,6 +276,8 @@ mod tests {
         assert!(matches!(Dur::parse("1.2.3s"), Err(DurError::Syntax(_))));
         assert!(matches!(Dur::parse("0.5ns"), Err(DurError::TooFine(_))));
         assert_eq!(Dur::parse("99999999999h"), Err(DurError::Overflow));
+        assert_eq!(Dur::parse("100001h"), Err(DurError::Overflow));
+        assert_eq!(Dur::parse("100000h"), Ok(MAX_DUR));
     }
 
     #[test]

@@ -155,10 +155,14 @@ impl Fabric {
         self.segment = petgraph_components(&self.graph);
     }
 
-    /// The machine port on `from`'s segment that owns `addr`, if any (what ARP would find).
-    pub fn owner_of(&self, from: VertexId, addr: Ipv4Addr) -> Option<VertexId> {
+    /// The machine port that owns `addr` and shares an L2 segment with `from` (joined by
+    /// links through switches only, whatever their state), if any: what ARP would find.
+    pub fn owner_of(&mut self, from: VertexId, addr: Ipv4Addr) -> Option<VertexId> {
         let owner = *self.owners.get(&addr)?;
-        (self.segment[owner.0 as usize] == self.segment[from.0 as usize]).then_some(owner)
+        if self.segment[owner.0 as usize] != self.segment[from.0 as usize] {
+            return None;
+        }
+        (owner == from || self.next_edge(from, owner, false).is_some()).then_some(owner)
     }
 
     /// Moves a frame one link toward `dest`: picks the link, applies its state, loss and
@@ -240,7 +244,7 @@ fn toward(graph: &UnGraph<Vertex, Link>, dest: VertexId, up_only: bool) -> Vec<O
             } else {
                 e.source()
             };
-            let nd = d + link.latency.0 + 1; // +1: fewer hops win among equal latencies
+            let nd = d.saturating_add(link.latency.0).saturating_add(1); // +1: fewer hops win among equal latencies
             if nd < dist[w.index()] {
                 dist[w.index()] = nd;
                 next[w.index()] = Some(e.id());

@@ -98,7 +98,8 @@ fn transmit(cx: Cx<'_, '_>, ns: NsId, dev: DevId, next_hop: Ipv4Addr, packet: Pa
         drop_packet(cx, kernel, &packet, reason);
         return;
     }
-    match device.kind {
+    let (kind, dev_name) = (device.kind, device.name.clone());
+    match kind {
         DevKind::Loopback => {
             cx.send(
                 kernel,
@@ -112,7 +113,7 @@ fn transmit(cx: Cx<'_, '_>, ns: NsId, dev: DevId, next_hop: Ipv4Addr, packet: Pa
             None => {
                 let reason = DropReason::NoNeighbour {
                     next_hop,
-                    dev: device.name.clone(),
+                    dev: dev_name,
                 };
                 drop_packet(cx, kernel, &packet, reason);
                 // The neighbour failure is reported to the sender as host unreachable, from
@@ -144,7 +145,17 @@ fn fabric_step(cx: Cx<'_, '_>, at: VertexId, dest: VertexId, packet: Box<Packet>
         Step::LinkLoss { link, loss_ppm } => {
             drop_packet(cx, actor, &packet, DropReason::LinkLoss { link, loss_ppm })
         }
-        Step::NoPath => unreachable!("owner_of only answers within a segment"),
+        Step::NoPath => {
+            // owner_of only answers with a reachable port; say so if that ever breaks.
+            let next_hop = packet.ip.dst;
+            let dev = cx.world.fabric.vertex(at).name.clone();
+            drop_packet(
+                cx,
+                actor,
+                &packet,
+                DropReason::NoNeighbour { next_hop, dev },
+            )
+        }
     }
 }
 

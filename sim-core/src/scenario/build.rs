@@ -210,7 +210,7 @@ impl Scenario {
         }
         let mut switches = self.switches.clone();
         let mut links = self.links.clone();
-        if links.is_empty() && self.nodes.len() > 1 {
+        if links.is_empty() {
             switches.push("lan".into());
             links = self
                 .nodes
@@ -332,6 +332,13 @@ impl Validator<'_> {
             .and_then(|u| self.duration("until", u))
             .map(|d| SimTime(d.0));
         let mut names: BTreeMap<String, String> = BTreeMap::new();
+        if s.cluster.links.is_empty() {
+            // The implicit switch takes this name.
+            names.insert(
+                "lan".into(),
+                "the implicit switch (no `links` given)".into(),
+            );
+        }
         let nodes = self.nodes(&s.cluster.nodes, &mut names);
         let switches = self.switches(&s.cluster.switches, &mut names);
         let links = self.links(&s.cluster, &names);
@@ -365,7 +372,7 @@ impl Validator<'_> {
             return false;
         }
         if let Some(first) = names.get(name) {
-            self.problem(path, format!("`{name}` is already used at {first}; names of nodes and switches must be unique"));
+            self.problem(path, format!("`{name}` is already used by {first}; names of nodes and switches must be unique"));
             return false;
         }
         names.insert(name.to_string(), path.to_string());

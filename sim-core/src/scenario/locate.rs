@@ -96,14 +96,9 @@ impl Scanner {
         );
         let line = self.line_starts.partition_point(|s| *s <= byte);
         let start = self.line_starts[line - 1];
-        // Columns count characters, as RON's do.
-        let col = self.chars[..self.i]
-            .iter()
-            .rev()
-            .take_while(|(b, _)| *b >= start)
-            .count()
-            + 1;
-        (line, col)
+        // Columns count characters, as RON's do: characters from the line's first to here.
+        let first = self.chars.partition_point(|(b, _)| *b < start);
+        (line, self.i - first + 1)
     }
 
     fn skip_trivia(&mut self) {

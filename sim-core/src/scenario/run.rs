@@ -100,19 +100,17 @@ impl<'a> Driver<'a> {
             if stop.is_some_and(|f| f(&self.sim)) {
                 return End::Until(self.sim.now());
             }
-            if self.budget == 0 {
-                return End::Budget {
-                    at: self.sim.now(),
-                    events: self.sim.dispatched(),
-                };
-            }
             let step_at = self
                 .scenario
                 .steps
                 .get(self.next_step)
                 .map(|s| s.at)
                 .filter(|s| until.is_none_or(|u| *s <= u));
-            let chunk = if stop.is_some() { 1 } else { self.budget };
+            let chunk = if stop.is_some() {
+                self.budget.min(1)
+            } else {
+                self.budget
+            };
             let before = self.sim.dispatched();
             let result = self.sim.run(Limits {
                 until: step_at.or(until),
@@ -120,6 +118,12 @@ impl<'a> Driver<'a> {
             });
             self.budget = self.budget.saturating_sub(self.sim.dispatched() - before);
             match result {
+                Stop::Budget { .. } if self.budget == 0 => {
+                    return End::Budget {
+                        at: self.sim.now(),
+                        events: self.sim.dispatched(),
+                    };
+                }
                 Stop::Budget { .. } => continue,
                 Stop::Until(_) | Stop::Quiescent if step_at.is_some() => self.apply_step(),
                 Stop::Until(t) => return End::Until(t),

@@ -173,7 +173,10 @@ impl Ping {
                 self.send(ns, cx)
             }
             Msg::Timer(SEND) => self.send(ns, cx),
-            Msg::Timer(_) => Some(self.finish(cx)),
+            Msg::Timer(_) => {
+                self.exit_timer = None; // it fired: nothing left to cancel
+                Some(self.finish(cx))
+            }
             Msg::Icmp { packet } => self.receive(*packet, cx),
             Msg::Frame { .. } | Msg::Loopback { .. } => unreachable!("processes get no frames"),
         }
@@ -233,7 +236,7 @@ impl Ping {
             self.linger
         };
         if let Some(wait) = wait {
-            self.exit_timer = Some(cx.schedule(wait, Msg::Timer(EXIT)));
+            self.exit_timer = Some(cx.schedule_cancellable(wait, Msg::Timer(EXIT)));
         }
     }
 

@@ -34,7 +34,7 @@ impl Actor<T> for Recorder {
                 cx.trace(line);
             }
             Msg::Timer(delay, label) => {
-                let key = cx.schedule(Dur(delay), Msg::Note(label));
+                let key = cx.schedule_cancellable(Dur(delay), Msg::Note(label));
                 self.keys.push(key);
             }
             Msg::Cancel(i) => cx.cancel(self.keys[i]),
@@ -209,4 +209,29 @@ fn adding_an_actor_leaves_other_actors_draws_unchanged() {
     assert_eq!(of(&before, "node/a"), of(&after, "node/a"));
     assert_eq!(of(&before, "node/b"), of(&after, "node/b"));
     assert_ne!(of(&after, "node/a"), of(&after, "node/new"));
+}
+
+/// Cancelling a timer that already fired is a no-op, and a queue holding only cancelled
+/// timers is quiet: the run ends at the last real event, not at a cancelled timer's time,
+/// and a budget is not reported as exhausted by timers that will never fire.
+#[test]
+fn cancellation_is_precise_and_cancelled_timers_are_not_pending() {
+    let (mut sim, out) = shared_sim(1);
+    let a = sim.add("a", Box::new(Recorder::default()));
+    sim.schedule(Dur(0), a, Msg::Timer(10, "fires"));
+    sim.schedule(Dur(0), a, Msg::Timer(1_000, "cancelled"));
+    sim.schedule(Dur(20), a, Msg::Cancel(0)); // already fired at 10: no effect
+    sim.schedule(Dur(30), a, Msg::Cancel(1));
+    let stop = sim.run(Limits {
+        until: None,
+        budget: Some(6),
+    });
+    assert_eq!(stop, Stop::Quiescent);
+    assert_eq!(sim.now(), SimTime(30));
+    assert_eq!(sim.pending(), 0);
+    assert_eq!(*out.0.borrow(), ["10 a fires"]);
+    // New events after the cancelled timer's time run normally and in order.
+    sim.schedule(Dur(5), a, Msg::Note("after"));
+    assert_eq!(sim.run(Limits::default()), Stop::Quiescent);
+    assert_eq!(out.0.borrow().last().unwrap(), "35 a after");
 }

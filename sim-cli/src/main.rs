@@ -2,15 +2,17 @@
 //! simulated machine. Exit codes: 0 success; 1 an expectation failed or the run did not
 //! finish; 2 bad input or usage. `exec` exits with the command's own status.
 
+use std::cell::RefCell;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::rc::Rc;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
-use sim_core::engine::{Dur, SimTime};
+use sim_core::engine::{Dur, Record, SimTime, Sink};
 use sim_core::scenario::{End, LoadError, RunOptions, Scenario, run};
-use sim_core::trace;
+use sim_core::trace::{self, TraceEvent};
 
 #[derive(Parser)]
 #[command(
@@ -132,16 +134,34 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 until,
                 budget: max_events,
             };
-            let outcome = run::run(&scenario, &opts);
-            let text = match format {
-                Format::Text => trace::text::render(&outcome.records, &outcome.names),
-                Format::Json => trace::json::render(&outcome.records, &outcome.names),
+            // The trace streams: each record is rendered and written as it happens, so a
+            // long run does not hold its trace in memory. `--out` goes to a temporary file
+            // that is renamed into place only when the run is complete.
+            let (writer, tmp): (Box<dyn Write>, Option<PathBuf>) = match &out {
+                Some(path) => {
+                    let tmp = temp_beside(path)?;
+                    let file = std::fs::File::create(&tmp)
+                        .with_context(|| format!("creating {}", tmp.display()))?;
+                    (Box::new(std::io::BufWriter::new(file)), Some(tmp))
+                }
+                None => (
+                    Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+                    None,
+                ),
             };
-            match out {
-                Some(path) => write_whole(&path, text.as_bytes())?,
-                None => std::io::stdout()
-                    .write_all(text.as_bytes())
-                    .context("writing the trace")?,
+            let lines = Lines::new(writer, format);
+            let outcome = run::run_into(&scenario, &opts, Box::new(lines.clone()));
+            if let Err(e) = lines.finish() {
+                if let Some(tmp) = &tmp {
+                    let _ = std::fs::remove_file(tmp);
+                }
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    return Err(anyhow::Error::new(e).context("writing the trace"));
+                }
+            }
+            if let (Some(tmp), Some(path)) = (&tmp, &out) {
+                std::fs::rename(tmp, path)
+                    .with_context(|| format!("writing {}", path.display()))?;
             }
             if let End::Budget { at, events } = outcome.end {
                 eprintln!(
@@ -196,6 +216,14 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 Ok(s) => s,
                 Err(code) => return Ok(code),
             };
+            if let Some(until) = until
+                && until < at
+            {
+                eprintln!(
+                    "sim-cli: --until {until} is before --at {at}; the command would never start"
+                );
+                return Ok(ExitCode::from(2));
+            }
             let Some(node) = scenario.node_index(&on) else {
                 let known: Vec<String> = scenario
                     .nodes
@@ -251,21 +279,62 @@ fn shell_join(args: &[String]) -> String {
         .join(" ")
 }
 
-/// Writes a file whole or not at all: a temporary file beside it, then a rename.
-fn write_whole(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+/// A temporary file name beside `path`, renamed over it when complete.
+fn temp_beside(path: &Path) -> anyhow::Result<PathBuf> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let name = path.file_name().context("--out needs a file name")?;
-    let tmp = dir.join(format!(
+    Ok(dir.join(format!(
         ".{}.tmp-{}",
         name.to_string_lossy(),
         std::process::id()
-    ));
-    let result = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    )))
+}
+
+/// A trace sink that renders each record as a line and writes it at once. Shared (`Rc`)
+/// so the caller can flush it and collect the first write error after the run.
+#[derive(Clone)]
+struct Lines(Rc<RefCell<LinesInner>>);
+
+struct LinesInner {
+    out: Box<dyn Write>,
+    format: Format,
+    error: Option<std::io::Error>,
+}
+
+impl Lines {
+    fn new(out: Box<dyn Write>, format: Format) -> Self {
+        Lines(Rc::new(RefCell::new(LinesInner {
+            out,
+            format,
+            error: None,
+        })))
     }
-    result.with_context(|| format!("writing {}", path.display()))
+
+    /// Flushes; returns the first write error, if any.
+    fn finish(&self) -> std::io::Result<()> {
+        let mut inner = self.0.borrow_mut();
+        if let Some(e) = inner.error.take() {
+            return Err(e);
+        }
+        inner.out.flush()
+    }
+}
+
+impl Sink<TraceEvent> for Lines {
+    fn record(&mut self, record: Record<TraceEvent>, names: &[String]) {
+        let mut inner = self.0.borrow_mut();
+        if inner.error.is_some() {
+            return; // stop writing after the first error (e.g. a closed pipe)
+        }
+        let line = match inner.format {
+            Format::Text => trace::text::line(&record, names),
+            Format::Json => trace::json::line(&record, names),
+        };
+        if let Err(e) = writeln!(inner.out, "{line}") {
+            inner.error = Some(e);
+        }
+    }
 }

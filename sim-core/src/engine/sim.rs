@@ -43,9 +43,10 @@ pub struct Record<E> {
     pub event: E,
 }
 
-/// Where trace records go.
+/// Where trace records go, as they happen. `names` maps every `ActorId` so far to its
+/// name, so a sink can render and write a record at once (streaming) instead of keeping it.
 pub trait Sink<E> {
-    fn record(&mut self, record: Record<E>);
+    fn record(&mut self, record: Record<E>, names: &[String]);
 }
 
 /// Keeps every record in memory, in order. Clones share the same records, so the caller
@@ -72,14 +73,14 @@ impl<E> VecSink<E> {
 }
 
 impl<E> Sink<E> for VecSink<E> {
-    fn record(&mut self, record: Record<E>) {
+    fn record(&mut self, record: Record<E>, _: &[String]) {
         self.0.borrow_mut().push(record);
     }
 }
 
 /// Discards records (benchmarks).
 impl<E> Sink<E> for () {
-    fn record(&mut self, _: Record<E>) {}
+    fn record(&mut self, _: Record<E>, _: &[String]) {}
 }
 
 /// How far one call to [`Sim::run`] may go.
@@ -244,11 +245,14 @@ impl<M: Model> Sim<M> {
 
     /// Records a trace event from outside any actor, attributed to `actor`.
     pub fn trace(&mut self, actor: ActorId, event: M::Event) {
-        self.core.sink.record(Record {
-            time: self.now,
-            actor,
-            event,
-        });
+        self.core.sink.record(
+            Record {
+                time: self.now,
+                actor,
+                event,
+            },
+            &self.core.names,
+        );
     }
 
     /// A random stream owned by the simulation's caller under `name`, derived like an
@@ -426,11 +430,14 @@ impl<M: Model> Ctx<'_, M> {
     /// Records a trace event attributed to another actor (e.g. the device owner that a
     /// kernel path runs on behalf of).
     pub fn trace_as(&mut self, actor: ActorId, event: M::Event) {
-        self.core.sink.record(Record {
-            time: self.now,
-            actor,
-            event,
-        });
+        self.core.sink.record(
+            Record {
+                time: self.now,
+                actor,
+                event,
+            },
+            &self.core.names,
+        );
     }
 
     /// Starts a new actor under a stable, unique name; it can receive messages at once.

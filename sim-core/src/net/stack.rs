@@ -25,6 +25,9 @@ pub enum SendError {
 /// The source address the kernel would pick for a packet to `dst` (the route's `src`, or
 /// the outgoing device's primary address), or `None` when there is no route.
 pub fn source_for(cx: Cx<'_, '_>, ns: NsId, dst: Ipv4Addr) -> Option<Ipv4Addr> {
+    if dst.is_unspecified() {
+        return Some(Ipv4Addr::LOCALHOST);
+    }
     let netns = cx.world.ns(ns);
     if netns.is_local(dst) {
         return Some(if dst.is_loopback() {
@@ -41,6 +44,12 @@ pub fn source_for(cx: Cx<'_, '_>, ns: NsId, dst: Ipv4Addr) -> Option<Ipv4Addr> {
 /// Returns an error, and traces nothing, when there is no route (the caller reports it the
 /// way its syscall would).
 pub fn output(cx: Cx<'_, '_>, ns: NsId, mut packet: Packet) -> Result<(), SendError> {
+    if packet.ip.dst.is_unspecified() {
+        // Linux sends to 0.0.0.0 as to this host: both ends become 127.0.0.1
+        // (ip_route_output_key_hash_rcu).
+        packet.ip.dst = Ipv4Addr::LOCALHOST;
+        packet.ip.src = Ipv4Addr::LOCALHOST;
+    }
     let dst = packet.ip.dst;
     let netns = cx.world.ns(ns);
     if netns.is_local(dst) {
@@ -341,12 +350,13 @@ fn icmp_error(cx: Cx<'_, '_>, ns: NsId, about: &Packet, kind: IcmpError) {
         l4,
     };
     if output(cx, ns, error).is_err() {
+        // No route back to the sender: the error itself goes no further.
         let reason = DropReason::NoRoute {
             dst: about.ip.src,
             node: cx.world.ns(ns).name.clone(),
         };
         let kernel = cx.world.ns(ns).kernel;
-        drop_packet(cx, kernel, &about.clone(), reason);
+        cx.trace_as(kernel, TraceEvent::Dropped { packet: id, reason });
     }
 }
 

@@ -55,9 +55,23 @@ pub struct ExpectOutcome {
     pub result: Result<String, String>,
 }
 
+/// How a run went, without its trace (which went to the sink).
+pub struct Summary {
+    /// Actor names, indexed by `ActorId`, for rendering.
+    pub names: Vec<String>,
+    pub expects: Vec<ExpectOutcome>,
+    pub end: End,
+}
+
+impl Summary {
+    pub fn failed_expect(&self) -> Option<&ExpectOutcome> {
+        self.expects.iter().find(|e| e.result.is_err())
+    }
+}
+
+/// A run with its trace collected in memory (tests, small runs).
 pub struct Outcome {
     pub records: Vec<Record<TraceEvent>>,
-    /// Actor names, indexed by `ActorId`, for rendering.
     pub names: Vec<String>,
     pub expects: Vec<ExpectOutcome>,
     pub end: End,
@@ -204,7 +218,22 @@ impl<'a> Driver<'a> {
 /// Runs a scenario and returns its trace and expectation results.
 pub fn run(scenario: &Scenario, opts: &RunOptions) -> Outcome {
     let sink = VecSink::default();
-    let mut d = Driver::new(scenario, opts, Box::new(sink.clone()));
+    let summary = run_into(scenario, opts, Box::new(sink.clone()));
+    Outcome {
+        records: sink.take(),
+        names: summary.names,
+        expects: summary.expects,
+        end: summary.end,
+    }
+}
+
+/// Runs a scenario, handing every trace record to `sink` as it happens.
+pub fn run_into(
+    scenario: &Scenario,
+    opts: &RunOptions,
+    sink: Box<dyn Sink<TraceEvent>>,
+) -> Summary {
+    let mut d = Driver::new(scenario, opts, sink);
     let until = opts.until.or(scenario.until);
     let end = d.drive(until, None);
     let expects = d.expect_outcomes();
@@ -222,8 +251,7 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> Outcome {
             expects_failed: failed,
         },
     );
-    Outcome {
-        records: sink.take(),
+    Summary {
         names: d.sim.names().to_vec(),
         expects,
         end,

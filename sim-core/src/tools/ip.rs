@@ -37,16 +37,15 @@ fn addr(ns: &Netns, args: &[&str]) -> (String, String, i32) {
         {
             Some(*name)
         }
-        _ => {
+        [cmd, .., last] if is_prefix(cmd, "show", 1) || is_prefix(cmd, "list", 1) => {
+            // iproute2's duparg2(): too many words after `show`.
             return (
                 String::new(),
-                format!(
-                    "Command \"{}\" is unknown, try \"ip address help\".\n",
-                    args.join(" ")
-                ),
+                format!("Error: either \"dev\" is duplicate, or \"{last}\" is a garbage.\n"),
                 255,
             );
         }
+        [cmd, ..] => return unknown_or_unmodelled("address", cmd, ADDR_COMMANDS),
     };
     let mut out = String::new();
     for (i, d) in ns.devices.iter().enumerate() {
@@ -110,19 +109,37 @@ fn route(ns: &Netns, args: &[&str]) -> (String, String, i32) {
     match args {
         [] => {}
         [cmd] if is_prefix(cmd, "show", 1) || is_prefix(cmd, "list", 1) => {}
-        _ => {
-            return (
-                String::new(),
-                format!(
-                    "Command \"{}\" is unknown, try \"ip route help\".\n",
-                    args.join(" ")
-                ),
-                255,
-            );
-        }
+        [cmd, ..] => return unknown_or_unmodelled("route", cmd, ROUTE_COMMANDS),
     }
     let out = ns.routes.dump(|d| ns.dev(d).name.clone());
     (out, String::new(), 0)
+}
+
+/// iproute2's other `ip address` and `ip route` commands: real, not simulated yet.
+const ADDR_COMMANDS: &[&str] = &[
+    "add", "change", "replace", "delete", "flush", "save", "restore", "showdump",
+];
+const ROUTE_COMMANDS: &[&str] = &[
+    "add", "change", "replace", "prepend", "append", "delete", "get", "flush", "save", "restore",
+    "showdump",
+];
+
+/// `Command "x" is unknown` as iproute2 prints it (first word only), or a plain statement
+/// that a real command is not simulated yet.
+fn unknown_or_unmodelled(object: &str, cmd: &str, real: &[&str]) -> (String, String, i32) {
+    if real.iter().any(|c| is_prefix(cmd, c, 1)) {
+        let full = real.iter().find(|c| is_prefix(cmd, c, 1)).expect("found");
+        return (
+            String::new(),
+            format!("ip {object} {full}: not simulated yet (only `show` is)\n"),
+            2,
+        );
+    }
+    (
+        String::new(),
+        format!("Command \"{cmd}\" is unknown, try \"ip {object} help\".\n"),
+        255,
+    )
 }
 
 fn mac(m: &[u8; 6]) -> String {

@@ -33,16 +33,21 @@ pub struct Ping {
     ident: u16,
     start: SimTime,
     last_send: SimTime,
-    /// Send time of each seq (index seq - 1) and whether it was answered.
-    sent: Vec<(SimTime, bool)>,
+    /// Probes sent so far.
+    ntransmitted: u64,
+    /// Per 16-bit sequence number: when it was last sent, and whether that one was answered.
+    /// Overwritten on each send, as iputils clears its received bit, so ping keeps working
+    /// past 65,536 probes.
+    sent: Vec<Option<(SimTime, bool)>>,
     nreceived: u64,
     nrepeats: u64,
     nerrors: u64,
     pipesize: u64,
     tmin: u64,
     tmax: u64,
-    tsum: u64,
-    tsum2: u64,
+    /// Sums of RTTs and of their squares in microseconds, doubles as in iputils' ping.h.
+    tsum: f64,
+    tsum2: f64,
     exit_armed: bool,
     /// The pending wait-after-last-probe timer, cancelled if ping finishes first.
     exit_timer: Option<CancelKey>,
@@ -59,7 +64,8 @@ impl Ping {
         let mut it = args.iter();
         while let Some(arg) = it.next() {
             if let Some(flag) = arg.strip_prefix('-').filter(|f| !f.is_empty()) {
-                let (letter, attached) = flag.split_at(1);
+                let first = flag.chars().next().map_or(1, char::len_utf8);
+                let (letter, attached) = flag.split_at(first);
                 let mut value = |name: &str| -> Result<String, (String, i32)> {
                     if !attached.is_empty() {
                         return Ok(attached.to_string());
@@ -85,25 +91,39 @@ impl Ping {
                     }
                     "i" => {
                         let v = value("i")?;
-                        interval = secs(&v)
-                            .filter(|d| d.0 >= 2_000_000)
-                            .ok_or_else(|| (format!("ping: bad timing interval: {v}"), 2))?;
+                        // iputils keeps whole milliseconds: (int)(value * 1000).
+                        match millis(&v) {
+                            Some(ms) if ms > 0 => interval = Dur::from_millis(ms),
+                            Some(_) => {
+                                return Err((
+                                    "ping: -i below 1 ms (flood) is not simulated".into(),
+                                    2,
+                                ));
+                            }
+                            _ => return Err((format!("ping: bad timing interval: {v}"), 2)),
+                        }
                     }
                     "W" => {
                         let v = value("W")?;
-                        let d =
-                            secs(&v).ok_or_else(|| (format!("ping: bad linger time: {v}"), 2))?;
-                        linger = (d.0 > 0).then_some(d);
+                        // Whole milliseconds, as iputils stores it; 0 waits forever.
+                        let ms =
+                            millis(&v).ok_or_else(|| (format!("ping: bad linger time: {v}"), 2))?;
+                        linger = (ms > 0).then(|| Dur::from_millis(ms));
                     }
                     "s" => {
                         let v = value("s")?;
-                        size = v
-                            .parse::<u16>()
-                            .ok()
-                            .filter(|s| *s <= 65507)
-                            .ok_or_else(|| {
-                                (format!("ping: invalid argument: '{v}': out of range: 0 <= value <= 65507"), 2)
-                            })?;
+                        size = match v.parse::<i64>() {
+                            Ok(s @ 0..=65507) => s as u16,
+                            Ok(_) => {
+                                return Err((
+                                    format!(
+                                        "ping: invalid -s value: '{v}': out of range: 0 <= value <= 65507"
+                                    ),
+                                    1,
+                                ));
+                            }
+                            Err(_) => return Err((format!("ping: invalid argument: '{v}'"), 2)),
+                        };
                     }
                     other => return Err((format!("ping: invalid option -- '{other}'"), 2)),
                 }
@@ -133,15 +153,16 @@ impl Ping {
             ident: (pid & 0xffff) as u16,
             start: SimTime::ZERO,
             last_send: SimTime::ZERO,
-            sent: Vec::new(),
+            ntransmitted: 0,
+            sent: vec![None; 1 << 16],
             nreceived: 0,
             nrepeats: 0,
             nerrors: 0,
             pipesize: 1,
             tmin: u64::MAX,
             tmax: 0,
-            tsum: 0,
-            tsum2: 0,
+            tsum: 0.0,
+            tsum2: 0.0,
             exit_armed: false,
             exit_timer: None,
         })
@@ -151,6 +172,22 @@ impl Ping {
     pub fn handle(&mut self, msg: Msg, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
         match msg {
             Msg::Start => {
+                let netns = cx.world.ns(ns);
+                let broadcast = self.dst == Ipv4Addr::BROADCAST
+                    || netns
+                        .devices
+                        .iter()
+                        .flat_map(|d| &d.addrs)
+                        .any(|a| a.prefix_len() < 31 && a.broadcast() == self.dst);
+                if broadcast {
+                    // ping.c refuses broadcast destinations unless -b is given.
+                    print(
+                        cx,
+                        Stream::Stderr,
+                        "ping: Do you want to ping broadcast? Then -b. If not, check your local firewall rules\n",
+                    );
+                    return Some(2);
+                }
                 if stack::source_for(cx, ns, self.dst).is_none() {
                     print(
                         cx,
@@ -183,7 +220,8 @@ impl Ping {
     }
 
     fn send(&mut self, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
-        let seq = self.sent.len() as u64 + 1;
+        self.ntransmitted += 1;
+        let seq = self.ntransmitted as u16; // wraps as the 16-bit field does
         let id = cx.world.packet_id();
         let ip_ident = cx.world.ns_mut(ns).ip_ident();
         let probe = Packet {
@@ -198,11 +236,11 @@ impl Ping {
             },
             l4: L4::Icmp(Icmp::EchoRequest {
                 ident: self.ident,
-                seq: seq as u16,
+                seq,
                 data: self.size,
             }),
         };
-        self.sent.push((cx.now(), false));
+        self.sent[seq as usize] = Some((cx.now(), false));
         self.last_send = cx.now();
         if let Err(SendError::NetworkUnreachable) = stack::output(cx, ns, probe) {
             // The route vanished since start: sendto fails; iputils reports and goes on.
@@ -213,7 +251,7 @@ impl Ping {
             );
             self.nerrors += 1;
         }
-        if self.count.is_some_and(|c| seq >= c) {
+        if self.count.is_some_and(|c| self.ntransmitted >= c) {
             self.arm_exit(cx);
             if self.done() {
                 return Some(self.finish(cx));
@@ -240,6 +278,12 @@ impl Ping {
         }
     }
 
+    /// Whether replies carry a send timestamp: iputils needs 16 bytes of data (a struct
+    /// timeval) to time them; below that it prints no `time=` and no rtt line.
+    fn timing(&self) -> bool {
+        self.size >= 16
+    }
+
     fn done(&self) -> bool {
         self.count
             .is_some_and(|c| self.nreceived + self.nerrors >= c)
@@ -249,29 +293,34 @@ impl Ping {
         let L4::Icmp(icmp) = &packet.l4;
         match icmp {
             Icmp::EchoReply { seq, data, .. } => {
-                let slot = self.sent.get_mut((*seq as usize).wrapping_sub(1))?;
+                let slot = self.sent[*seq as usize].as_mut()?;
                 let rtt = (cx.now() - slot.0).as_micros();
                 let dup = slot.1;
                 slot.1 = true;
                 self.acknowledge(*seq);
                 let mut line = format!(
-                    "{} bytes from {}: icmp_seq={} ttl={} time={}",
+                    "{} bytes from {}: icmp_seq={} ttl={}",
                     data + 8,
                     packet.ip.src,
                     seq,
                     packet.ip.ttl,
-                    trip_time(rtt)
                 );
+                if self.timing() {
+                    line.push_str(" time=");
+                    line.push_str(&trip_time(rtt));
+                }
                 if dup {
                     self.nrepeats += 1;
                     line.push_str(" (DUP!)");
                 } else {
                     self.nreceived += 1;
                 }
-                self.tsum += rtt;
-                self.tsum2 += rtt * rtt;
-                self.tmin = self.tmin.min(rtt);
-                self.tmax = self.tmax.max(rtt);
+                if self.timing() {
+                    self.tsum += rtt as f64;
+                    self.tsum2 += (rtt as f64) * (rtt as f64);
+                    self.tmin = self.tmin.min(rtt);
+                    self.tmax = self.tmax.max(rtt);
+                }
                 line.push('\n');
                 print(cx, Stream::Stdout, &line);
             }
@@ -303,7 +352,8 @@ impl Ping {
     }
 
     fn acknowledge(&mut self, seq: u16) {
-        let outstanding = (self.sent.len() as u64 + 1).saturating_sub(seq as u64);
+        // How many probes were out when this one was answered (iputils' pipesize).
+        let outstanding = (self.ntransmitted as u16).wrapping_sub(seq) as u64 + 1;
         self.pipesize = self.pipesize.max(outstanding);
     }
 
@@ -312,7 +362,7 @@ impl Ping {
         if let Some(timer) = self.exit_timer.take() {
             cx.cancel(timer);
         }
-        let tx = self.sent.len() as u64;
+        let tx = self.ntransmitted;
         let mut out = String::new();
         let _ = write!(
             out,
@@ -339,9 +389,16 @@ impl Ping {
         );
         let mut comma = "";
         let total = self.nreceived + self.nrepeats;
-        if let Some(avg) = self.tsum.checked_div(total) {
-            let var = (self.tsum2 - self.tsum * self.tsum / total) / total;
-            let mdev = var.isqrt();
+        if total > 0 && self.timing() {
+            // ping_common.c finish(): integer average; variance in double, truncated.
+            let n = total as f64;
+            let avg = (self.tsum / n) as u64;
+            let var = if self.tsum < i32::MAX as f64 {
+                (self.tsum2 - (self.tsum * self.tsum) / n) / n
+            } else {
+                self.tsum2 / n - (avg as f64) * (avg as f64)
+            };
+            let mdev = (var.max(0.0) as u64).isqrt();
             let ms = |us: u64| format!("{}.{:03}", us / 1000, us % 1000);
             let _ = write!(
                 out,
@@ -362,12 +419,11 @@ impl Ping {
     }
 }
 
-/// `-W 1.5` / `-i 0.2`: seconds with an optional fraction, to the microsecond.
-fn secs(v: &str) -> Option<Dur> {
-    let f: f64 = v.parse().ok()?;
-    (0.0..2_147_483.0)
-        .contains(&f)
-        .then(|| Dur((f * 1e6).round() as u64 * 1_000))
+/// `-W 1.5` / `-i 0.2`: seconds with an optional fraction, as whole milliseconds truncated
+/// the way iputils' `(int)(value * 1000)` does. `None` if not a number, negative, or too big.
+fn millis(v: &str) -> Option<u64> {
+    let f: f64 = v.trim().parse().ok()?;
+    (f.is_finite() && f >= 0.0 && f * 1000.0 < i32::MAX as f64).then(|| (f * 1000.0) as u64)
 }
 
 /// The reply line's `time=` field: 3, 2, 1 or 0 decimals by size, as iputils prints.
@@ -383,19 +439,29 @@ fn trip_time(us: u64) -> String {
     }
 }
 
-/// C's `%g` for the values ping prints (0..=100): 6 significant digits, no trailing zeros.
+/// C's `%g`: 6 significant digits without trailing zeros; exponent form when the decimal
+/// exponent is below -4 or at least 6.
 fn format_g(x: f64) -> String {
     if x == 0.0 {
         return "0".into();
     }
-    let int_digits = (x.abs().log10().floor() as i32 + 1).max(1);
-    let decimals = (6 - int_digits).max(0) as usize;
-    let s = format!("{x:.decimals$}");
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
+    let trim = |s: String| {
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        }
+    };
+    // The exponent after rounding to 6 significant digits, as printf decides it.
+    let sci = format!("{x:.5e}");
+    let (mantissa, exp) = sci.split_once('e').expect("exponent form");
+    let exp: i32 = exp.parse().expect("integer exponent");
+    if !(-4..6).contains(&exp) {
+        let sign = if exp < 0 { '-' } else { '+' };
+        return format!("{}e{sign}{:02}", trim(mantissa.to_string()), exp.abs());
     }
+    let decimals = (5 - exp) as usize;
+    trim(format!("{x:.decimals$}"))
 }
 
 #[cfg(test)]
@@ -425,6 +491,11 @@ mod tests {
         assert_eq!(loss(3, 1), "66.6667");
         assert_eq!(loss(8, 1), "87.5");
         assert_eq!(loss(39, 1), "97.4359");
+        // Below 1% and below 0.0001%: 6 significant digits, then exponent form.
+        assert_eq!(loss(300, 298), "0.666667");
+        assert_eq!(loss(300, 299), "0.333333");
+        assert_eq!(format_g(7.62939e-05), "7.62939e-05");
+        assert_eq!(format_g(99.99999), "100");
     }
 
     #[test]

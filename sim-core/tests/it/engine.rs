@@ -55,7 +55,7 @@ impl Actor<T> for Recorder {
 #[derive(Clone, Default)]
 struct Shared(std::rc::Rc<std::cell::RefCell<Vec<String>>>);
 impl sim_core::engine::Sink<String> for Shared {
-    fn record(&mut self, r: sim_core::engine::Record<String>) {
+    fn record(&mut self, r: sim_core::engine::Record<String>, _: &[String]) {
         self.0.borrow_mut().push(r.event);
     }
 }

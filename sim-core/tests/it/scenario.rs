@@ -1,7 +1,7 @@
 //! Scenario validation: exact diagnostics for known mistakes, and no panic on any
 //! malformed input.
 
-use sim_core::scenario::{LoadError, Scenario};
+use sim_core::scenario::{LoadError, RunOptions, Scenario};
 
 fn diagnostics(src: &str) -> Vec<String> {
     match Scenario::parse("t.ron", src) {
@@ -82,7 +82,8 @@ fn steps_out_of_order_and_with_two_actions_are_rejected() {
 
 /// Every truncation, every single-character deletion and a set of token substitutions of
 /// every scenario in the repository must give Ok or diagnostics with file:line:column;
-/// never a panic (a panic fails this test).
+/// never a panic (a panic fails this test). Every mutant that validates is also run (on a
+/// small event budget), so a scenario that passes validation cannot panic the simulator.
 #[test]
 fn malformed_files_never_panic_and_always_point_somewhere() {
     let mut sources: Vec<String> = super::scenario_files()
@@ -91,6 +92,7 @@ fn malformed_files_never_panic_and_always_point_somewhere() {
         .collect();
     sources.push(GOOD.to_string());
     let mut variants = 0usize;
+    let mut ran = 0usize;
     for src in &sources {
         let boundaries: Vec<usize> = (0..=src.len())
             .filter(|i| src.is_char_boundary(*i))
@@ -117,6 +119,18 @@ fn malformed_files_never_panic_and_always_point_somewhere() {
             (",", ""),
             ("why-02", "WHY_02"),
             ("0", "99999999999999999999"),
+            // Runnable oddities: long pings, tiny payloads, special destinations, huge
+            // latencies, a reserved name, links between machines.
+            ("-c 3", "-c 70000 -i 0.002"),
+            ("-c", "-s 8 -c"),
+            ("ping", "ip"),
+            ("ip addr", "ip a s x"),
+            ("10.181.5.146", "0.0.0.0"),
+            ("10.181.5.146", "10.181.127.255"),
+            ("\"100us\"", "\"100000h\""),
+            ("link_down", "link_up"),
+            ("\"tor\"", "\"why-03\""),
+            ("(name: \"why-03\"", "(name: \"lan\""),
         ] {
             for (at, _) in src.match_indices(from) {
                 inputs.push(format!("{}{}{}", &src[..at], to, &src[at + from.len()..]));
@@ -125,7 +139,14 @@ fn malformed_files_never_panic_and_always_point_somewhere() {
         for input in inputs {
             variants += 1;
             match Scenario::parse("m.ron", &input) {
-                Ok(_) => {}
+                Ok(s) => {
+                    let opts = RunOptions {
+                        budget: 3_000,
+                        ..Default::default()
+                    };
+                    let _ = sim_core::scenario::run::run(&s, &opts);
+                    ran += 1;
+                }
                 Err(LoadError::Invalid(diags)) => {
                     assert!(!diags.is_empty());
                     for d in diags {
@@ -142,4 +163,5 @@ fn malformed_files_never_panic_and_always_point_somewhere() {
         }
     }
     assert!(variants > 5_000, "only {variants} variants tried");
+    assert!(ran > 1_000, "only {ran} valid variants ran");
 }

@@ -135,6 +135,10 @@ impl<M: Model> Core<M> {
         self.queue.push(at, Envelope { to, msg })
     }
 
+    fn record(&mut self, time: SimTime, actor: ActorId, event: M::Event) {
+        self.sink.record(Record { time, actor, event }, &self.names);
+    }
+
     /// Events queued that will be dispatched (cancelled timers excluded).
     fn live(&self) -> usize {
         self.queue.len() - self.cancelled.len()
@@ -245,14 +249,7 @@ impl<M: Model> Sim<M> {
 
     /// Records a trace event from outside any actor, attributed to `actor`.
     pub fn trace(&mut self, actor: ActorId, event: M::Event) {
-        self.core.sink.record(
-            Record {
-                time: self.now,
-                actor,
-                event,
-            },
-            &self.core.names,
-        );
+        self.core.record(self.now, actor, event);
     }
 
     /// A random stream owned by the simulation's caller under `name`, derived like an
@@ -430,14 +427,7 @@ impl<M: Model> Ctx<'_, M> {
     /// Records a trace event attributed to another actor (e.g. the device owner that a
     /// kernel path runs on behalf of).
     pub fn trace_as(&mut self, actor: ActorId, event: M::Event) {
-        self.core.sink.record(
-            Record {
-                time: self.now,
-                actor,
-                event,
-            },
-            &self.core.names,
-        );
+        self.core.record(self.now, actor, event);
     }
 
     /// Starts a new actor under a stable, unique name; it can receive messages at once.

@@ -1,6 +1,6 @@
 //! A network namespace: devices with addresses, a routing table, sockets.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
@@ -16,6 +16,7 @@ pub struct Device {
     pub mac: [u8; 6],
     pub mtu: u32,
     pub up: bool,
+    /// Set when the device is added (`Netns::add_device` keeps the local table in step).
     pub addrs: Vec<Ipv4Net>,
 }
 
@@ -37,6 +38,9 @@ pub struct Netns {
     pub routes: Table,
     /// `net.ipv4.ip_forward`.
     pub ip_forward: bool,
+    /// The kernel's local table: every address of every device (127.0.0.0/8 is local by
+    /// its own rule). A lookup per packet, not a scan of the devices.
+    local: BTreeSet<Ipv4Addr>,
     /// ICMP sockets by echo identifier (ping's).
     pub icmp_sockets: BTreeMap<u16, ActorId>,
     /// Next IPv4 Identification value for packets this kernel originates.
@@ -53,6 +57,7 @@ impl Netns {
             devices: Vec::new(),
             routes: Table::default(),
             ip_forward: false,
+            local: BTreeSet::new(),
             icmp_sockets: BTreeMap::new(),
             next_ip_ident: first_ip_ident,
             next_pid: 2000,
@@ -87,6 +92,7 @@ impl Netns {
                 }
             }
         }
+        self.local.extend(dev.addrs.iter().map(|a| a.addr()));
         self.devices.push(dev);
         id
     }
@@ -105,11 +111,7 @@ impl Netns {
     /// Whether `addr` is one of this namespace's own (the kernel's local table: every
     /// address of every device, and all of 127.0.0.0/8).
     pub fn is_local(&self, addr: Ipv4Addr) -> bool {
-        addr.is_loopback()
-            || self
-                .devices
-                .iter()
-                .any(|d| d.addrs.iter().any(|a| a.addr() == addr))
+        addr.is_loopback() || self.local.contains(&addr)
     }
 
     /// The primary address of a device, used as the source of packets it sends.

@@ -72,15 +72,7 @@ impl Summary {
 /// A run with its trace collected in memory (tests, small runs).
 pub struct Outcome {
     pub records: Vec<Record<TraceEvent>>,
-    pub names: Vec<String>,
-    pub expects: Vec<ExpectOutcome>,
-    pub end: End,
-}
-
-impl Outcome {
-    pub fn failed_expect(&self) -> Option<&ExpectOutcome> {
-        self.expects.iter().find(|e| e.result.is_err())
-    }
+    pub summary: Summary,
 }
 
 /// A condition checked after every event (`exec`: the command has exited).
@@ -221,9 +213,7 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> Outcome {
     let summary = run_into(scenario, opts, Box::new(sink.clone()));
     Outcome {
         records: sink.take(),
-        names: summary.names,
-        expects: summary.expects,
-        end: summary.end,
+        summary,
     }
 }
 

@@ -16,7 +16,7 @@ fn every_scenario_twice_is_byte_identical() {
         );
         let json = |s: &sim_core::scenario::Scenario| {
             let out = run::run(s, &RunOptions::default());
-            sim_core::trace::json::render(&out.records, &out.names)
+            sim_core::trace::json::render(&out.records, &out.summary.names)
         };
         assert_eq!(json(&s), json(&s), "{}", path.display());
     }

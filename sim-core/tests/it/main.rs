@@ -43,5 +43,5 @@ pub fn text_trace(s: &sim_core::scenario::Scenario, seed: Option<u64>) -> String
         ..Default::default()
     };
     let out = sim_core::scenario::run::run(s, &opts);
-    sim_core::trace::text::render(&out.records, &out.names)
+    sim_core::trace::text::render(&out.records, &out.summary.names)
 }

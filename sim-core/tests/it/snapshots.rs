@@ -10,13 +10,13 @@ fn every_scenario_matches_its_snapshot() {
         let scenario = super::load(path);
         let outcome = run::run(&scenario, &Default::default());
         // A scenario in the repository is also a test: its expectations must hold.
-        if let Some(failed) = outcome.failed_expect() {
+        if let Some(failed) = outcome.summary.failed_expect() {
             panic!(
                 "{}: steps[{}] `{}`: {:?}",
                 scenario.file, failed.step, failed.cmd, failed.result
             );
         }
-        let trace = sim_core::trace::text::render(&outcome.records, &outcome.names);
+        let trace = sim_core::trace::text::render(&outcome.records, &outcome.summary.names);
         insta::with_settings!({
             snapshot_path => "../../../snapshots",
             prepend_module_to_snapshot => false,

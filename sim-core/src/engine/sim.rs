@@ -289,12 +289,13 @@ impl<M: Model> Sim<M> {
                 };
             }
             let (at, seq, env) = self.core.queue.pop().expect("a live event is queued");
-            if !self.core.cancellable.is_empty() && self.core.cancellable.remove(&seq) {
-                if self.core.cancelled.remove(&seq) {
-                    // A live event follows (or `until` is ahead), so the clock passes `at`
-                    // either way; nothing observable happens at `at` itself.
-                    continue;
-                }
+            // A cancelled timer is discarded unseen. A live event follows (or `until` is
+            // ahead), so the clock passes `at` either way.
+            if !self.core.cancellable.is_empty()
+                && self.core.cancellable.remove(&seq)
+                && self.core.cancelled.remove(&seq)
+            {
+                continue;
             }
             assert!(
                 at >= self.now,

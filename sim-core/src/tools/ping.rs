@@ -423,7 +423,7 @@ impl Ping {
 /// the way iputils' `(int)(value * 1000)` does. `None` if not a number, negative, or too big.
 fn millis(v: &str) -> Option<u64> {
     let f: f64 = v.trim().parse().ok()?;
-    (f.is_finite() && f >= 0.0 && f * 1000.0 < i32::MAX as f64).then(|| (f * 1000.0) as u64)
+    (f.is_finite() && f >= 0.0 && f * 1000.0 < i32::MAX as f64).then_some((f * 1000.0) as u64)
 }
 
 /// The reply line's `time=` field: 3, 2, 1 or 0 decimals by size, as iputils prints.

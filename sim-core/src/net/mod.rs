@@ -56,6 +56,8 @@ pub enum Msg {
     Timer(u64),
     /// An ICMP message for a process's socket.
     Icmp { packet: Box<Packet> },
+    /// A namespace's reassembly timer for one datagram (ipfrag_time) fired.
+    ReassemblyTimeout { key: netns::FragKey },
 }
 
 /// Kernel-side state of the whole simulated world.

@@ -7,7 +7,11 @@ use ipnet::Ipv4Net;
 
 use super::route::{Proto, Route, Scope, Table};
 use super::{DevId, VertexId};
-use crate::engine::ActorId;
+use crate::engine::{ActorId, CancelKey};
+use crate::wire::Packet;
+
+/// What identifies a datagram's fragments (RFC 791): source, destination, ident, protocol.
+pub type FragKey = (Ipv4Addr, Ipv4Addr, u16, u8);
 
 #[derive(Clone, Debug)]
 pub struct Device {
@@ -41,6 +45,8 @@ pub struct Netns {
     /// The kernel's local table: every address of every device (127.0.0.0/8 is local by
     /// its own rule). A lookup per packet, not a scan of the devices.
     local: BTreeSet<Ipv4Addr>,
+    /// Fragments waiting for the rest of their datagram, with the reassembly timer.
+    pub frags: BTreeMap<FragKey, (Vec<Packet>, CancelKey)>,
     /// ICMP sockets by echo identifier (ping's).
     pub icmp_sockets: BTreeMap<u16, ActorId>,
     /// Next IPv4 Identification value for packets this kernel originates.
@@ -58,6 +64,7 @@ impl Netns {
             routes: Table::default(),
             ip_forward: false,
             local: BTreeSet::new(),
+            frags: BTreeMap::new(),
             icmp_sockets: BTreeMap::new(),
             next_ip_ident: first_ip_ident,
             next_pid: 2000,

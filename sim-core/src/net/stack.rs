@@ -20,6 +20,23 @@ type Cx<'a, 'b> = &'a mut Ctx<'b, Net>;
 pub enum SendError {
     /// ENETUNREACH: no route.
     NetworkUnreachable,
+    /// EMSGSIZE: DF is set and the packet is bigger than the route's device MTU.
+    MessageTooLong { mtu: u16 },
+}
+
+/// A device's MTU as the IPv4 layer uses it (lo's 65536 caps at the largest datagram).
+fn mtu_of(dev: &super::Device) -> u16 {
+    dev.mtu.min(u16::MAX as u32) as u16
+}
+
+/// The MTU of the device a packet to `dst` would leave by, or `None` with no route.
+pub fn path_mtu(cx: Cx<'_, '_>, ns: NsId, dst: Ipv4Addr) -> Option<u16> {
+    let netns = cx.world.ns(ns);
+    if dst.is_unspecified() || netns.is_local(dst) {
+        return Some(mtu_of(netns.dev(DevId(0))));
+    }
+    let route = netns.routes.lookup(dst)?;
+    Some(mtu_of(netns.dev(route.dev)))
 }
 
 /// The source address the kernel would pick for a packet to `dst` (the route's `src`, or
@@ -76,6 +93,10 @@ pub fn output(cx: Cx<'_, '_>, ns: NsId, mut packet: Packet) -> Result<(), SendEr
         return Err(SendError::NetworkUnreachable);
     };
     let (dev, next_hop) = (route.dev, route.via.unwrap_or(dst));
+    let mtu = mtu_of(netns.dev(dev));
+    if packet.ip.df && packet.len() > mtu {
+        return Err(SendError::MessageTooLong { mtu });
+    }
     if packet.ip.src.is_unspecified() {
         packet.ip.src = route
             .src
@@ -95,8 +116,46 @@ pub fn output(cx: Cx<'_, '_>, ns: NsId, mut packet: Packet) -> Result<(), SendEr
     Ok(())
 }
 
-/// Puts a packet on a device toward `next_hop`.
+/// Puts a packet on a device toward `next_hop`, first fitting it to the device's MTU:
+/// a DF packet that does not fit is dropped with ICMP "fragmentation needed" (only a
+/// forwarded one can get here: output refuses it with EMSGSIZE); any other is fragmented.
 fn transmit(cx: Cx<'_, '_>, ns: NsId, dev: DevId, next_hop: Ipv4Addr, packet: Packet) {
+    let netns = cx.world.ns(ns);
+    let mtu = mtu_of(netns.dev(dev));
+    if packet.len() <= mtu {
+        return transmit_one(cx, ns, dev, next_hop, packet);
+    }
+    let kernel = netns.kernel;
+    let dev_name = netns.dev(dev).name.clone();
+    if packet.ip.df {
+        let reason = DropReason::FragNeeded {
+            len: packet.len(),
+            mtu,
+            dev: dev_name,
+            node: netns.name.clone(),
+        };
+        drop_packet(cx, kernel, &packet, reason);
+        icmp_error(cx, ns, &packet, IcmpError::FragNeeded { mtu });
+        return;
+    }
+    let world = &mut *cx.world;
+    let pieces = packet.fragment(mtu, || world.packet_id());
+    cx.trace_as(
+        kernel,
+        TraceEvent::Fragmented {
+            packet: packet.id,
+            into: pieces.iter().map(|p| p.id).collect(),
+            dev: dev_name,
+            mtu,
+        },
+    );
+    for piece in pieces {
+        transmit_one(cx, ns, dev, next_hop, piece);
+    }
+}
+
+/// Puts one packet that fits on a device toward `next_hop`.
+fn transmit_one(cx: Cx<'_, '_>, ns: NsId, dev: DevId, next_hop: Ipv4Addr, packet: Packet) {
     let netns = cx.world.ns(ns);
     let kernel = netns.kernel;
     let device = netns.dev(dev);
@@ -203,7 +262,13 @@ pub fn receive(cx: Cx<'_, '_>, ns: NsId, dev: DevId, mut packet: Packet) {
         return;
     }
     if is_local {
-        deliver_local(cx, ns, packet);
+        if packet.frag.is_some() {
+            if let Some(whole) = reassemble(cx, ns, packet) {
+                deliver_local(cx, ns, whole);
+            }
+        } else {
+            deliver_local(cx, ns, packet);
+        }
         return;
     }
     if !ip_forward {
@@ -214,11 +279,8 @@ pub fn receive(cx: Cx<'_, '_>, ns: NsId, dev: DevId, mut packet: Packet) {
         drop_packet(cx, kernel, &packet, reason);
         return;
     }
-    if packet.ip.ttl <= 1 {
-        drop_packet(cx, kernel, &packet, DropReason::TtlExceeded { node });
-        icmp_error(cx, ns, &packet, IcmpError::TtlExceeded { in_dev: dev });
-        return;
-    }
+    // Linux's order: the input route lookup (ip_route_input), then ip_forward's TTL check,
+    // then its MTU check for DF packets, and only then the TTL decrement.
     let netns = cx.world.ns(ns);
     let Some(route) = netns.routes.lookup(packet.ip.dst) else {
         let reason = DropReason::NoRoute {
@@ -231,6 +293,23 @@ pub fn receive(cx: Cx<'_, '_>, ns: NsId, dev: DevId, mut packet: Packet) {
     };
     let (out_dev, next_hop) = (route.dev, route.via.unwrap_or(packet.ip.dst));
     let to_dev = netns.dev(out_dev).name.clone();
+    let mtu = mtu_of(netns.dev(out_dev));
+    if packet.ip.ttl <= 1 {
+        drop_packet(cx, kernel, &packet, DropReason::TtlExceeded { node });
+        icmp_error(cx, ns, &packet, IcmpError::TtlExceeded { in_dev: dev });
+        return;
+    }
+    if packet.ip.df && packet.len() > mtu {
+        let reason = DropReason::FragNeeded {
+            len: packet.len(),
+            mtu,
+            dev: to_dev,
+            node,
+        };
+        drop_packet(cx, kernel, &packet, reason);
+        icmp_error(cx, ns, &packet, IcmpError::FragNeeded { mtu });
+        return;
+    }
     packet.ip.ttl -= 1;
     cx.trace(TraceEvent::Forwarded {
         from_dev: dev_name,
@@ -265,6 +344,7 @@ fn deliver_local(cx: Cx<'_, '_>, ns: NsId, packet: Packet) {
                     seq: *seq,
                     data: *data,
                 }),
+                frag: None,
             };
             if output(cx, ns, reply).is_err() {
                 // No route back to the pinger: the reply dies here, and says so.
@@ -306,12 +386,14 @@ fn deliver_local(cx: Cx<'_, '_>, ns: NsId, packet: Packet) {
 enum IcmpError {
     HostUnreachable,
     NetUnreachable,
+    FragNeeded { mtu: u16 },
     TtlExceeded { in_dev: DevId },
 }
 
-/// Sends an ICMP error about `about` back to its source (never about an ICMP error).
+/// Sends an ICMP error about `about` back to its source: never about an ICMP error, nor
+/// about a fragment other than the first (RFC 1122 3.2.2).
 fn icmp_error(cx: Cx<'_, '_>, ns: NsId, about: &Packet, kind: IcmpError) {
-    if about.is_icmp_error() {
+    if about.is_icmp_error() || about.is_later_fragment() {
         return;
     }
     let netns = cx.world.ns(ns);
@@ -333,6 +415,10 @@ fn icmp_error(cx: Cx<'_, '_>, ns: NsId, about: &Packet, kind: IcmpError) {
             code: UnreachCode::Net,
             quoted,
         },
+        IcmpError::FragNeeded { mtu } => Icmp::DestUnreachable {
+            code: UnreachCode::FragNeeded { mtu },
+            quoted,
+        },
         IcmpError::TtlExceeded { .. } => Icmp::TimeExceeded { quoted },
     });
     let id = cx.world.packet_id();
@@ -348,6 +434,7 @@ fn icmp_error(cx: Cx<'_, '_>, ns: NsId, about: &Packet, kind: IcmpError) {
             df: false,
         },
         l4,
+        frag: None,
     };
     if output(cx, ns, error).is_err() {
         // No route back to the sender: the error itself goes no further.
@@ -357,6 +444,83 @@ fn icmp_error(cx: Cx<'_, '_>, ns: NsId, about: &Packet, kind: IcmpError) {
         };
         let kernel = cx.world.ns(ns).kernel;
         cx.trace_as(kernel, TraceEvent::Dropped { packet: id, reason });
+    }
+}
+
+/// How long fragments wait for the rest of their datagram (`net.ipv4.ipfrag_time`).
+const IPFRAG_TIME: crate::engine::Dur = crate::engine::Dur::from_secs(30);
+
+/// Keeps a fragment until its datagram is complete; returns the whole datagram then (with
+/// the datagram's own id, which every fragment names as its parent).
+fn reassemble(cx: Cx<'_, '_>, ns: NsId, piece: Packet) -> Option<Packet> {
+    let key = (
+        piece.ip.src,
+        piece.ip.dst,
+        piece.ip.ident,
+        piece.proto_number(),
+    );
+    if !cx.world.ns(ns).frags.contains_key(&key) {
+        let timer = cx.schedule_cancellable(IPFRAG_TIME, Msg::ReassemblyTimeout { key });
+        cx.world.ns_mut(ns).frags.insert(key, (Vec::new(), timer));
+    }
+    let (pieces, _) = cx.world.ns_mut(ns).frags.get_mut(&key).expect("inserted");
+    let offset = piece.frag.expect("a fragment").offset;
+    if pieces
+        .iter()
+        .all(|p| p.frag.expect("a fragment").offset != offset)
+    {
+        pieces.push(piece);
+    }
+    pieces.sort_by_key(|p| p.frag.expect("a fragment").offset);
+    // Whole when the pieces cover 0.. without a gap and the last one has MF clear.
+    let mut covered = 0u16;
+    for p in pieces.iter() {
+        let f = p.frag.expect("a fragment");
+        if f.offset != covered {
+            return None;
+        }
+        covered += f.len;
+        if !f.more {
+            break;
+        }
+    }
+    let last = pieces.last().and_then(|p| p.frag).expect("non-empty");
+    if last.more || covered != last.offset + last.len {
+        return None;
+    }
+    let (pieces, timer) = cx.world.ns_mut(ns).frags.remove(&key).expect("present");
+    cx.cancel(timer);
+    let first = &pieces[0];
+    let datagram = first.parent.expect("fragments name their datagram");
+    cx.trace(TraceEvent::Reassembled {
+        packet: datagram,
+        from: pieces.iter().map(|p| p.id).collect(),
+    });
+    Some(Packet {
+        id: datagram,
+        parent: None,
+        ip: first.ip.clone(),
+        l4: first.l4.clone(),
+        frag: None,
+    })
+}
+
+/// The rest of a datagram never came: its fragments are dropped, each with the reason.
+fn reassembly_timeout(cx: Cx<'_, '_>, ns: NsId, key: super::netns::FragKey) {
+    let Some((pieces, _)) = cx.world.ns_mut(ns).frags.remove(&key) else {
+        return;
+    };
+    let have = pieces.iter().map(|p| p.frag.map_or(0, |f| f.len)).sum();
+    for p in &pieces {
+        let reason = DropReason::ReassemblyTimeout {
+            datagram: p.parent.expect("fragments name their datagram"),
+            have,
+            of: p.l4.len(),
+        };
+        cx.trace(TraceEvent::Dropped {
+            packet: p.id,
+            reason,
+        });
     }
 }
 
@@ -379,6 +543,7 @@ impl Actor<Net> for Kernel {
                 receive(cx, self.ns, DevId(eth as u16), *packet);
             }
             Msg::Loopback { packet } => receive(cx, self.ns, DevId(0), *packet),
+            Msg::ReassemblyTimeout { key } => reassembly_timeout(cx, self.ns, key),
             Msg::Start | Msg::Timer(_) | Msg::Icmp { .. } => {
                 unreachable!("kernel actors get frames only")
             }

@@ -22,6 +22,17 @@ use super::print;
 const SEND: u64 = 0;
 const EXIT: u64 = 1;
 
+/// `-M`: what the socket asks of path MTU discovery (IP_MTU_DISCOVER).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Pmtudisc {
+    /// `do` (and `probe`): always DF; a packet over the route's MTU fails with EMSGSIZE.
+    Do,
+    /// `want` (the default): DF when the packet fits the route's MTU, else fragment.
+    Want,
+    /// `dont`: never DF; fragment as needed.
+    Dont,
+}
+
 pub struct Ping {
     host: String,
     dst: Ipv4Addr,
@@ -30,6 +41,7 @@ pub struct Ping {
     /// How long to wait after the last probe when no reply came; `None` = forever (`-W 0`).
     linger: Option<Dur>,
     size: u16,
+    pmtudisc: Pmtudisc,
     ident: u16,
     start: SimTime,
     last_send: SimTime,
@@ -60,6 +72,7 @@ impl Ping {
         let mut interval = Dur::from_secs(1);
         let mut linger = Some(Dur::from_secs(10));
         let mut size: u16 = 56;
+        let mut pmtudisc = Pmtudisc::Want;
         let mut host = None;
         let mut it = args.iter();
         while let Some(arg) = it.next() {
@@ -110,6 +123,15 @@ impl Ping {
                             millis(&v).ok_or_else(|| (format!("ping: bad linger time: {v}"), 2))?;
                         linger = (ms > 0).then(|| Dur::from_millis(ms));
                     }
+                    "M" => {
+                        let v = value("M")?;
+                        pmtudisc = match v.as_str() {
+                            "do" | "probe" => Pmtudisc::Do,
+                            "want" => Pmtudisc::Want,
+                            "dont" => Pmtudisc::Dont,
+                            _ => return Err((format!("ping: invalid -M argument: {v}"), 2)),
+                        };
+                    }
                     "s" => {
                         let v = value("s")?;
                         size = match v.parse::<i64>() {
@@ -150,6 +172,7 @@ impl Ping {
             interval,
             linger,
             size,
+            pmtudisc,
             ident: (pid & 0xffff) as u16,
             start: SimTime::ZERO,
             last_send: SimTime::ZERO,
@@ -215,7 +238,9 @@ impl Ping {
                 Some(self.finish(cx))
             }
             Msg::Icmp { packet } => self.receive(*packet, cx),
-            Msg::Frame { .. } | Msg::Loopback { .. } => unreachable!("processes get no frames"),
+            Msg::Frame { .. } | Msg::Loopback { .. } | Msg::ReassemblyTimeout { .. } => {
+                unreachable!("processes get no frames")
+            }
         }
     }
 
@@ -232,24 +257,43 @@ impl Ping {
                 dst: self.dst,
                 ttl: DEFAULT_TTL,
                 ident: ip_ident,
-                df: true,
+                df: false,
             },
             l4: L4::Icmp(Icmp::EchoRequest {
                 ident: self.ident,
                 seq,
                 data: self.size,
             }),
+            frag: None,
         };
         self.sent[seq as usize] = Some((cx.now(), false));
         self.last_send = cx.now();
-        if let Err(SendError::NetworkUnreachable) = stack::output(cx, ns, probe) {
-            // The route vanished since start: sendto fails; iputils reports and goes on.
-            print(
-                cx,
-                Stream::Stderr,
-                "ping: sendmsg: Network is unreachable\n",
-            );
-            self.nerrors += 1;
+        let mut probe = probe;
+        probe.ip.df = match self.pmtudisc {
+            Pmtudisc::Do => true,
+            Pmtudisc::Dont => false,
+            Pmtudisc::Want => {
+                stack::path_mtu(cx, ns, self.dst).is_some_and(|mtu| probe.len() <= mtu)
+            }
+        };
+        match stack::output(cx, ns, probe) {
+            Ok(()) => {}
+            Err(SendError::NetworkUnreachable) => {
+                // The route vanished since start: sendto fails; iputils reports and goes on.
+                print(
+                    cx,
+                    Stream::Stderr,
+                    "ping: sendmsg: Network is unreachable\n",
+                );
+                self.nerrors += 1;
+            }
+            Err(SendError::MessageTooLong { mtu }) => {
+                // EMSGSIZE on the error queue: ping4_receive_error_msg's local error.
+                let line = format!("ping: local error: message too long, mtu={mtu}\n");
+                print(cx, Stream::Stderr, &line);
+                self.acknowledge(seq);
+                self.nerrors += 1;
+            }
         }
         if self.count.is_some_and(|c| self.ntransmitted >= c) {
             self.arm_exit(cx);
@@ -332,16 +376,20 @@ impl Ping {
                     Icmp::DestUnreachable {
                         code: UnreachCode::Net,
                         ..
-                    } => "Destination Net Unreachable",
+                    } => "Destination Net Unreachable".to_string(),
                     Icmp::DestUnreachable {
                         code: UnreachCode::Host,
                         ..
-                    } => "Destination Host Unreachable",
+                    } => "Destination Host Unreachable".to_string(),
                     Icmp::DestUnreachable {
                         code: UnreachCode::Port,
                         ..
-                    } => "Destination Port Unreachable",
-                    _ => "Time to live exceeded",
+                    } => "Destination Port Unreachable".to_string(),
+                    Icmp::DestUnreachable {
+                        code: UnreachCode::FragNeeded { mtu },
+                        ..
+                    } => format!("Frag needed and DF set (mtu = {mtu})"),
+                    _ => "Time to live exceeded".to_string(),
                 };
                 let line = format!("From {} icmp_seq={} {what}\n", packet.ip.src, seq);
                 print(cx, Stream::Stdout, &line);

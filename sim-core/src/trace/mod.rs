@@ -58,6 +58,18 @@ pub enum TraceEvent {
         to_dev: String,
         packet: Packet,
     },
+    /// A packet too big for `dev`'s MTU was split (DF clear): the datagram and its fragments.
+    Fragmented {
+        packet: PacketId,
+        into: Vec<PacketId>,
+        dev: String,
+        mtu: u16,
+    },
+    /// The last missing fragment arrived: the datagram is whole again.
+    Reassembled {
+        packet: PacketId,
+        from: Vec<PacketId>,
+    },
     /// A packet reached its consumer in this machine.
     Delivered { packet: PacketId, to: Consumer },
     /// A packet went no further, and why.
@@ -130,6 +142,19 @@ pub enum DropReason {
     NoSocket { ident: u16 },
     /// The outgoing device is down.
     DeviceDown { dev: String },
+    /// A packet with DF set is bigger than the next device's MTU.
+    FragNeeded {
+        len: u16,
+        mtu: u16,
+        dev: String,
+        node: String,
+    },
+    /// Some fragments of a datagram arrived, the rest did not within ipfrag_time.
+    ReassemblyTimeout {
+        datagram: PacketId,
+        have: u16,
+        of: u16,
+    },
     /// A packet arrived from outside carrying one of this machine's own addresses as its
     /// source; Linux drops these on input (`fib_validate_source`, "martian source").
     MartianSource {
@@ -172,6 +197,19 @@ impl std::fmt::Display for DropReason {
                 "ICMP for id {ident}, but no process waits for it (the ping already exited)"
             ),
             DropReason::DeviceDown { dev } => write!(f, "device {dev} is down"),
+            DropReason::FragNeeded {
+                len,
+                mtu,
+                dev,
+                node,
+            } => write!(
+                f,
+                "{len} bytes with DF set do not fit {dev}'s MTU {mtu} on {node}: ICMP \"fragmentation needed\" goes back to the sender (path MTU discovery)"
+            ),
+            DropReason::ReassemblyTimeout { datagram, have, of } => write!(
+                f,
+                "fragment of {datagram}: only {have} of {of} bytes arrived within 30s (ipfrag_time), so the whole datagram is discarded"
+            ),
             DropReason::MartianSource { src, dev, node } => write!(
                 f,
                 "martian source: it arrived on {dev} from {src}, which is {node}'s own address (a packet it sent came back to it)"

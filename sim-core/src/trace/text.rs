@@ -64,6 +64,18 @@ pub fn describe(event: &TraceEvent) -> (&'static str, String) {
             "forwarded",
             format!("{from_dev} -> {to_dev} {} {packet}", ids(packet)),
         ),
+        TraceEvent::Fragmented {
+            packet,
+            into,
+            dev,
+            mtu,
+        } => (
+            "fragmented",
+            format!("{packet} into {} for {dev}'s MTU {mtu}", list(into)),
+        ),
+        TraceEvent::Reassembled { packet, from } => {
+            ("reassembled", format!("{packet} from {}", list(from)))
+        }
         TraceEvent::Delivered { packet, to } => (
             "delivered",
             match to {
@@ -97,6 +109,14 @@ pub fn describe(event: &TraceEvent) -> (&'static str, String) {
             format!("{} `{cmd}`: {detail}", if *ok { "ok" } else { "FAILED" }),
         ),
     }
+}
+
+/// `#2 #3 #4`.
+fn list(ids: &[crate::wire::PacketId]) -> String {
+    ids.iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// `#5` or `#5<#4` (made from #4).

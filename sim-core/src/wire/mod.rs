@@ -38,7 +38,21 @@ pub struct Packet {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<PacketId>,
     pub ip: Ipv4Header,
+    /// The whole datagram's upper layer. A fragment carries it too (typed packets keep
+    /// what the bytes mean) and says in `frag` which bytes of it this packet holds.
     pub l4: L4,
+    /// Set on a fragment: which bytes of the datagram's payload it carries.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frag: Option<Frag>,
+}
+
+/// A fragment's place in its datagram (RFC 791): payload bytes `offset..offset + len` of
+/// the upper layer, and whether more fragments follow (MF). `offset` is a multiple of 8.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Frag {
+    pub offset: u16,
+    pub len: u16,
+    pub more: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -84,6 +98,8 @@ pub enum UnreachCode {
     Host,
     /// Code 3.
     Port,
+    /// Code 4: fragmentation needed and DF set, with the next hop's MTU (RFC 1191).
+    FragNeeded { mtu: u16 },
 }
 
 /// What an ICMP error quotes of the packet that caused it: its IP header and the first
@@ -110,7 +126,43 @@ impl Packet {
 
     /// Total length in bytes, as in the IPv4 header's Total Length field.
     pub fn len(&self) -> u16 {
-        IPV4_HEADER_LEN + self.l4.len()
+        IPV4_HEADER_LEN + self.frag.map_or_else(|| self.l4.len(), |f| f.len)
+    }
+
+    /// Splits this packet into fragments that fit `mtu`, as the kernel's `ip_fragment`
+    /// does: every payload but the last is (mtu - 20) rounded down to 8 bytes; MF is set on
+    /// all but the last (which keeps the original's MF when this is already a fragment).
+    /// `ids` gives each fragment its id; each records this packet as its parent.
+    pub fn fragment(&self, mtu: u16, mut ids: impl FnMut() -> PacketId) -> Vec<Packet> {
+        let (base, total, more_after) = match self.frag {
+            Some(f) => (f.offset, f.len, f.more),
+            None => (0, self.l4.len(), false),
+        };
+        let step = (mtu.saturating_sub(IPV4_HEADER_LEN) / 8 * 8).max(8);
+        let mut out = Vec::new();
+        let mut done = 0;
+        while done < total {
+            let len = step.min(total - done);
+            let last = done + len == total;
+            out.push(Packet {
+                id: ids(),
+                parent: Some(self.id),
+                ip: self.ip.clone(),
+                l4: self.l4.clone(),
+                frag: Some(Frag {
+                    offset: base + done,
+                    len,
+                    more: !last || more_after,
+                }),
+            });
+            done += len;
+        }
+        out
+    }
+
+    /// Whether this is a fragment other than the first (it carries no upper-layer header).
+    pub fn is_later_fragment(&self) -> bool {
+        self.frag.is_some_and(|f| f.offset > 0)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -176,12 +228,23 @@ impl Icmp {
 }
 
 impl fmt::Display for Packet {
-    /// `IP (ttl 64, id 4242, flags [DF], length 84) 10.0.0.1 > 10.0.0.2: ICMP echo request, id 7, seq 1, length 64`
+    /// `IP (ttl 64, id 4242, flags [DF], length 84) 10.0.0.1 > 10.0.0.2: ICMP echo request, id 7, seq 1, length 64`.
+    /// Fragments add tcpdump's `offset N` and `[+]` for MF; a later fragment has no
+    /// upper-layer header to show, so it prints `ip-proto-N` as tcpdump does.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let flags = if self.ip.df { "DF" } else { "none" };
+        let flags = match (self.ip.df, self.frag.is_some_and(|fr| fr.more)) {
+            (true, true) => "DF+",
+            (true, false) => "DF",
+            (false, true) => "+",
+            (false, false) => "none",
+        };
+        let offset = match self.frag {
+            Some(fr) => format!("offset {}, ", fr.offset),
+            None => String::new(),
+        };
         write!(
             f,
-            "IP (ttl {}, id {}, flags [{}], length {}) {} > {}: ",
+            "IP (ttl {}, id {}, {offset}flags [{}], length {}) {} > {}: ",
             self.ip.ttl,
             self.ip.ident,
             flags,
@@ -189,9 +252,12 @@ impl fmt::Display for Packet {
             self.ip.src,
             self.ip.dst
         )?;
+        if self.is_later_fragment() {
+            return write!(f, "ip-proto-{}", self.proto_number());
+        }
         match &self.l4 {
             L4::Icmp(icmp) => {
-                let len = icmp.len();
+                let len = self.len() - IPV4_HEADER_LEN;
                 match icmp {
                     Icmp::EchoRequest { ident, seq, .. } => {
                         write!(f, "ICMP echo request, id {ident}, seq {seq}, length {len}")
@@ -199,14 +265,21 @@ impl fmt::Display for Packet {
                     Icmp::EchoReply { ident, seq, .. } => {
                         write!(f, "ICMP echo reply, id {ident}, seq {seq}, length {len}")
                     }
-                    Icmp::DestUnreachable { code, quoted } => {
-                        let what = match code {
-                            UnreachCode::Net => "net",
-                            UnreachCode::Host => "host",
-                            UnreachCode::Port => "port",
-                        };
-                        write!(f, "ICMP {what} {} unreachable, length {len}", quoted.ip.dst)
-                    }
+                    Icmp::DestUnreachable { code, quoted } => match code {
+                        UnreachCode::FragNeeded { mtu } => write!(
+                            f,
+                            "ICMP {} unreachable - need to frag (mtu {mtu}), length {len}",
+                            quoted.ip.dst
+                        ),
+                        _ => {
+                            let what = match code {
+                                UnreachCode::Net => "net",
+                                UnreachCode::Host => "host",
+                                _ => "port",
+                            };
+                            write!(f, "ICMP {what} {} unreachable, length {len}", quoted.ip.dst)
+                        }
+                    },
                     Icmp::TimeExceeded { .. } => {
                         write!(f, "ICMP time exceeded in-transit, length {len}")
                     }
@@ -236,7 +309,46 @@ mod tests {
                 seq: 1,
                 data,
             }),
+            frag: None,
         }
+    }
+
+    /// A 2028-byte datagram over a 1500 MTU: 1480 + 528 payload bytes, as Linux splits it;
+    /// a fragment re-fragmented keeps absolute offsets and the original's MF on its last.
+    #[test]
+    fn fragments_like_ip_fragment() {
+        let mut next = 10;
+        let mut ids = || {
+            next += 1;
+            PacketId(next)
+        };
+        let frags = echo(2000).fragment(1500, &mut ids);
+        let shape: Vec<_> = frags
+            .iter()
+            .map(|p| (p.frag.unwrap().offset, p.len(), p.frag.unwrap().more))
+            .collect();
+        assert_eq!(shape, [(0, 1500, true), (1480, 548, false)]);
+        assert!(frags.iter().all(|p| p.parent == Some(PacketId(1))));
+        assert_eq!(
+            frags[0].to_string(),
+            "IP (ttl 64, id 4242, offset 0, flags [DF+], length 1500) 10.0.0.1 > 10.0.0.2: ICMP echo request, id 7, seq 1, length 1480"
+        );
+        assert_eq!(
+            frags[1].to_string(),
+            "IP (ttl 64, id 4242, offset 1480, flags [DF], length 548) 10.0.0.1 > 10.0.0.2: ip-proto-1"
+        );
+        let again = frags[0].fragment(576, &mut ids);
+        let shape: Vec<_> = again
+            .iter()
+            .map(|p| {
+                (
+                    p.frag.unwrap().offset,
+                    p.frag.unwrap().len,
+                    p.frag.unwrap().more,
+                )
+            })
+            .collect();
+        assert_eq!(shape, [(0, 552, true), (552, 552, true), (1104, 376, true)]);
     }
 
     /// ping's default 56 data bytes make the 84-byte packet ping announces as "56(84)".

@@ -18,6 +18,7 @@
 //! See `docs/architecture.md` for the invariants.
 
 pub mod engine;
+pub mod k8s;
 pub mod net;
 pub mod scenario;
 pub mod tools;

@@ -202,6 +202,21 @@ impl Fabric {
         }
     }
 
+    /// The latency of the path from `from` to `to` over links that are up (switches in
+    /// between), or `None` when no such path exists. Jitter and loss are for frames; a
+    /// control-plane message pays the path's base latency.
+    pub fn path_latency(&mut self, from: VertexId, to: VertexId) -> Option<Dur> {
+        let mut at = from;
+        let mut total = Dur::ZERO;
+        while at != to {
+            let edge = self.next_edge(at, to, true)?;
+            let (a, b) = self.graph.edge_endpoints(edge).expect("edge exists");
+            total = total + self.graph[edge].latency;
+            at = VertexId(if a == at.ix() { b } else { a }.index() as u32);
+        }
+        Some(total)
+    }
+
     fn next_edge(&mut self, at: VertexId, dest: VertexId, up_only: bool) -> Option<EdgeIndex> {
         let cache = if up_only {
             &mut self.next_up

@@ -7,6 +7,7 @@
 //! is always a new event: a frame on the underlay arrives at the next switch or node after
 //! the link's latency; loopback arrives at the same instant but as a separate event.
 
+pub mod control;
 pub mod fabric;
 pub mod netns;
 pub mod route;
@@ -58,6 +59,17 @@ pub enum Msg {
     Icmp { packet: Box<Packet> },
     /// A namespace's reassembly timer for one datagram (ipfrag_time) fired.
     ReassemblyTimeout { key: netns::FragKey },
+    /// A control-plane request (one event across the underlay, with the path's latency).
+    /// `id` pairs it with its response; `from` is where the response goes.
+    EtcdRequest {
+        from: ActorId,
+        id: u64,
+        req: Box<crate::wire::etcd::Request>,
+    },
+    EtcdResponse {
+        id: u64,
+        resp: Box<crate::wire::etcd::Response>,
+    },
 }
 
 /// Kernel-side state of the whole simulated world.
@@ -66,6 +78,8 @@ pub struct World {
     pub fabric: Fabric,
     /// The process table: what every command printed and how it ended.
     pub procs: BTreeMap<ActorId, Proc>,
+    /// The machine etcd listens on (port 2379), if the scenario has etcd.
+    pub etcd_ns: Option<NsId>,
     next_packet: u64,
 }
 
@@ -85,6 +99,7 @@ impl World {
             netns: Vec::new(),
             fabric,
             procs: BTreeMap::new(),
+            etcd_ns: None,
             next_packet: 1,
         }
     }

@@ -544,7 +544,11 @@ impl Actor<Net> for Kernel {
             }
             Msg::Loopback { packet } => receive(cx, self.ns, DevId(0), *packet),
             Msg::ReassemblyTimeout { key } => reassembly_timeout(cx, self.ns, key),
-            Msg::Start | Msg::Timer(_) | Msg::Icmp { .. } => {
+            Msg::Start
+            | Msg::Timer(_)
+            | Msg::Icmp { .. }
+            | Msg::EtcdRequest { .. }
+            | Msg::EtcdResponse { .. } => {
                 unreachable!("kernel actors get frames only")
             }
         }

@@ -39,6 +39,8 @@ pub struct Scenario {
     pub nodes: Vec<NodeCfg>,
     pub switches: Vec<String>,
     pub links: Vec<LinkCfg>,
+    /// The node etcd runs on.
+    pub etcd: Option<usize>,
     /// In time order (validated non-decreasing).
     pub steps: Vec<Step>,
 }
@@ -236,6 +238,13 @@ impl Scenario {
             debug_assert_eq!(added, vertex);
             vertices.insert(name.clone(), vertex);
         }
+        if let Some(node) = self.etcd {
+            sim.add(
+                "etcd",
+                Box::new(crate::k8s::etcd::Etcd::new(NsId(node as u32))),
+            );
+            sim.world.etcd_ns = Some(NsId(node as u32));
+        }
         for l in &links {
             let name = link_name(&l.a, &l.b);
             let rng = sim.stream(&format!("link/{name}"));
@@ -342,6 +351,20 @@ impl Validator<'_> {
         let nodes = self.nodes(&s.cluster.nodes, &mut names);
         let switches = self.switches(&s.cluster.switches, &mut names);
         let links = self.links(&s.cluster, &names);
+        let etcd = s.cluster.etcd.as_ref().and_then(|name| {
+            let found = nodes.iter().position(|n| &n.name == name);
+            if found.is_none() {
+                let known: Vec<&str> = nodes.iter().map(|n| n.name.as_str()).collect();
+                self.problem(
+                    "cluster.etcd",
+                    format!(
+                        "unknown node `{name}`; expected the node etcd runs on, one of: {}",
+                        known.join(", ")
+                    ),
+                );
+            }
+            found
+        });
         let steps = self.steps(&s.steps, &nodes, &links, until);
         Scenario {
             file: self.file.to_string(),
@@ -352,6 +375,7 @@ impl Validator<'_> {
             nodes,
             switches,
             links,
+            etcd,
             steps,
         }
     }

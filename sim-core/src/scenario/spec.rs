@@ -32,6 +32,9 @@ pub struct Cluster {
     /// Underlay links. Empty: every node hangs off one implicit switch `lan`.
     #[serde(default)]
     pub links: Vec<Link>,
+    /// The node etcd runs on (listening on its eth0 address, port 2379), if any.
+    #[serde(default)]
+    pub etcd: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -5,6 +5,7 @@
 //! ends with an exit status. Instant commands (`ip`) run and exit within their first event;
 //! `ping` lives on simulated time.
 
+pub mod etcdctl;
 pub mod ip;
 pub mod ping;
 
@@ -45,16 +46,37 @@ impl Expectation {
 /// events already queued for it. Returns the process's actor id; its record is in
 /// `sim.world.procs` (stdout, stderr, exit status once it exits).
 pub fn start(sim: &mut Sim<Net>, ns: NsId, cmdline: &str, expect: Option<Expectation>) -> ActorId {
-    let argv = shell_words::split(cmdline);
+    // Leading `VAR=value` words set the command's environment (`ETCDCTL_API=3 etcdctl ...`).
+    let argv = shell_words::split(cmdline).map(|words| {
+        let n = words
+            .iter()
+            .take_while(|w| {
+                w.split_once('=').is_some_and(|(k, _)| {
+                    !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                })
+            })
+            .count();
+        let env: Vec<(String, String)> = words[..n]
+            .iter()
+            .map(|w| {
+                w.split_once('=')
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .expect("checked")
+            })
+            .collect();
+        (env, words[n..].to_vec())
+    });
     let netns = sim.world.ns_mut(ns);
     let pid = netns.alloc_pid();
     let argv0 = match &argv {
-        Ok(words) if !words.is_empty() => words[0].rsplit('/').next().unwrap_or("sh").to_string(),
+        Ok((_, words)) if !words.is_empty() => {
+            words[0].rsplit('/').next().unwrap_or("sh").to_string()
+        }
         _ => "sh".to_string(),
     };
     let name = format!("node/{}/{argv0}[{pid}]", netns.name);
     let program = match argv {
-        Ok(words) if !words.is_empty() => Program::from_argv(words, pid),
+        Ok((env, words)) if !words.is_empty() => Program::from_argv(words, &env, pid),
         Ok(_) => Program::Fail("sh: empty command".into(), 2),
         Err(_) => Program::Fail("sh: syntax error: unterminated quoted string".into(), 2),
     };
@@ -86,14 +108,19 @@ pub fn start(sim: &mut Sim<Net>, ns: NsId, cmdline: &str, expect: Option<Expecta
 
 enum Program {
     Ping(Box<ping::Ping>),
+    Etcdctl(Box<etcdctl::Etcdctl>),
     Ip(Vec<String>),
     /// Prints a message to stderr and exits with the status.
     Fail(String, i32),
 }
 
 impl Program {
-    fn from_argv(argv: Vec<String>, pid: u32) -> Program {
+    fn from_argv(argv: Vec<String>, env: &[(String, String)], pid: u32) -> Program {
         match argv[0].rsplit('/').next().unwrap_or_default() {
+            "etcdctl" => match etcdctl::Etcdctl::parse(&argv[1..], env) {
+                Ok(e) => Program::Etcdctl(Box::new(e)),
+                Err((msg, code)) => Program::Fail(msg, code),
+            },
             "ping" => match ping::Ping::parse(&argv[1..], pid) {
                 Ok(p) => Program::Ping(Box::new(p)),
                 Err((msg, code)) => Program::Fail(msg, code),
@@ -115,6 +142,7 @@ impl Actor<Net> for Process {
     fn handle(&mut self, msg: Msg, cx: &mut Ctx<'_, Net>) {
         let status = match &mut self.program {
             Program::Ping(p) => p.handle(msg, self.ns, cx),
+            Program::Etcdctl(e) => e.handle(msg, self.ns, cx),
             Program::Ip(args) => {
                 let (stdout, stderr, code) = ip::run(cx.world.ns(self.ns), args);
                 print(cx, Stream::Stdout, &stdout);

@@ -238,7 +238,11 @@ impl Ping {
                 Some(self.finish(cx))
             }
             Msg::Icmp { packet } => self.receive(*packet, cx),
-            Msg::Frame { .. } | Msg::Loopback { .. } | Msg::ReassemblyTimeout { .. } => {
+            Msg::Frame { .. }
+            | Msg::Loopback { .. }
+            | Msg::ReassemblyTimeout { .. }
+            | Msg::EtcdRequest { .. }
+            | Msg::EtcdResponse { .. } => {
                 unreachable!("processes get no frames")
             }
         }

@@ -77,6 +77,14 @@ pub enum TraceEvent {
         packet: PacketId,
         reason: DropReason,
     },
+    /// etcd's store changed (a key set, created, deleted, or a TTL key expired).
+    Etcd {
+        action: EtcdAction,
+        key: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        value: Option<String>,
+        index: u64,
+    },
     /// An underlay link changed state.
     Link { link: String, up: bool },
     /// An `expect` step was checked.
@@ -98,6 +106,27 @@ pub enum TraceEvent {
 pub enum Stream {
     Stdout,
     Stderr,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EtcdAction {
+    Set,
+    Create,
+    Delete,
+    Expire,
+}
+
+impl EtcdAction {
+    /// etcd's own name for the action (as `etcdctl watch -r` prints it).
+    pub fn name(self) -> &'static str {
+        match self {
+            EtcdAction::Set => "set",
+            EtcdAction::Create => "create",
+            EtcdAction::Delete => "delete",
+            EtcdAction::Expire => "expire",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -19,6 +19,8 @@ const KIND_WIDTH: usize = 10;
 pub fn line(record: &Record<TraceEvent>, names: &[String]) -> String {
     let actor = &names[record.actor.0 as usize];
     let (kind, detail) = describe(&record.event);
+    // One line per event: newlines inside a value or a command line print as `\n`.
+    let detail = detail.replace('\n', "\\n");
     let mut out = String::with_capacity(96 + detail.len());
     let _ = write!(
         out,
@@ -84,6 +86,18 @@ pub fn describe(event: &TraceEvent) -> (&'static str, String) {
             },
         ),
         TraceEvent::Dropped { packet, reason } => ("DROPPED", format!("{packet} {reason}")),
+        TraceEvent::Etcd {
+            action,
+            key,
+            value,
+            index,
+        } => (
+            "etcd",
+            match value {
+                Some(v) => format!("{} {key} = {v} (index {index})", action.name()),
+                None => format!("{} {key} (index {index})", action.name()),
+            },
+        ),
         TraceEvent::Link { link, up } => (
             "link",
             format!("{link} {}", if *up { "up" } else { "down" }),

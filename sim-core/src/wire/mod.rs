@@ -9,6 +9,8 @@
 //! `Display` prints one tcpdump-like line (`tcpdump -v`'s IP fields, abbreviated, on the
 //! same line as the summary).
 
+pub mod etcd;
+
 use std::fmt;
 use std::net::Ipv4Addr;
 

@@ -1,0 +1,401 @@
+//! `etcdctl` with the v2 API (etcd 3.2/3.3's etcdctl, where ETCDCTL_API defaults to 2, as in
+//! seed 004), following `etcdctl/ctlv2/command/*.go` (notes in docs/cli.md).
+//!
+//! Commands: `ls [-r] [--sort] [-p] [KEY]`, `get KEY`, `set KEY VALUE [--ttl N]`,
+//! `mk KEY VALUE [--ttl N]`, `mkdir KEY`, `rm [--dir] [-r] KEY`, `rmdir KEY`,
+//! `watch [-r] KEY`. Global flags: `--endpoints`/`--peers`/`-C` URLs (default
+//! `http://127.0.0.1:2379,http://127.0.0.1:4001`), `--no-sync`; TLS flags are accepted and
+//! ignored. Errors: `Error:  100: Key not found (/x) [N]` on stderr, exit 4; connection
+//! failures print the client's ClusterError and exit 2 (all refused) or 4.
+
+use std::net::Ipv4Addr;
+
+use rand::seq::SliceRandom;
+
+use crate::engine::{CancelKey, Ctx, Dur};
+use crate::net::{Msg, Net, NsId, control};
+use crate::trace::Stream;
+use crate::wire::etcd::{Request, Response};
+
+use super::print;
+
+/// etcdctl's `--timeout` default: the per-request header timeout.
+const HEADER_TIMEOUT: Dur = Dur::from_secs(2);
+const TIMEOUT: u64 = 1;
+const REFUSED: u64 = 2;
+
+pub struct Etcdctl {
+    req: Request,
+    cmd: Cmd,
+    endpoints: Vec<String>,
+    next: usize,
+    errors: Vec<(String, bool)>,
+    request_id: u64,
+    timer: Option<CancelKey>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Cmd {
+    Ls { p: bool },
+    Other,
+    Watch { recursive: bool },
+}
+
+impl Etcdctl {
+    /// Parses etcdctl's arguments (after `etcdctl`). Errors are (stderr text, status).
+    pub fn parse(args: &[String], env: &[(String, String)]) -> Result<Etcdctl, (String, i32)> {
+        if env.iter().any(|(k, v)| k == "ETCDCTL_API" && v == "3") {
+            return Err((
+                "etcdctl: ETCDCTL_API=3 is not simulated yet (the v2 API is)".into(),
+                1,
+            ));
+        }
+        let mut endpoints = vec![
+            "http://127.0.0.1:2379".to_string(),
+            "http://127.0.0.1:4001".to_string(),
+        ];
+        let mut words = Vec::new();
+        let mut flags: Vec<(String, Option<String>)> = Vec::new();
+        let takes_value = [
+            "endpoints",
+            "endpoint",
+            "peers",
+            "C",
+            "ca-file",
+            "cert-file",
+            "key-file",
+            "username",
+            "u",
+            "timeout",
+            "total-timeout",
+            "discovery-srv",
+            "D",
+            "output",
+            "o",
+            "ttl",
+            "after-index",
+        ];
+        let mut it = args.iter();
+        while let Some(a) = it.next() {
+            let Some(flag) = a
+                .strip_prefix("--")
+                .or_else(|| a.strip_prefix('-'))
+                .filter(|f| !f.is_empty() && a.len() > 1)
+            else {
+                words.push(a.clone());
+                continue;
+            };
+            let (name, inline) = match flag.split_once('=') {
+                Some((n, v)) => (n.to_string(), Some(v.to_string())),
+                None => (flag.to_string(), None),
+            };
+            let value = if takes_value.contains(&name.as_str()) {
+                match inline.or_else(|| it.next().cloned()) {
+                    Some(v) => Some(v),
+                    None => {
+                        return Err((
+                            format!("Incorrect Usage: flag needs an argument: -{name}"),
+                            1,
+                        ));
+                    }
+                }
+            } else {
+                inline
+            };
+            flags.push((name, value));
+        }
+        let flag = |n: &[&str]| flags.iter().any(|(f, _)| n.contains(&f.as_str()));
+        let value_of = |n: &[&str]| {
+            flags
+                .iter()
+                .rev()
+                .find(|(f, _)| n.contains(&f.as_str()))
+                .and_then(|(_, v)| v.clone())
+        };
+        if let Some(list) = value_of(&["endpoints", "endpoint", "peers", "C"]) {
+            endpoints = list.split(',').map(str::to_string).collect();
+        }
+        if let Some(o) = value_of(&["output", "o"]).filter(|o| o != "simple") {
+            return Err((
+                format!("etcdctl: -o {o} is not simulated yet (simple is)"),
+                1,
+            ));
+        }
+        let Some((command, rest)) = words.split_first() else {
+            return Err((
+                "etcdctl: a command is required: ls, get, set, mk, mkdir, rm, rmdir, watch".into(),
+                1,
+            ));
+        };
+        let key = rest.first().cloned();
+        let need_key = || {
+            key.clone()
+                .ok_or_else(|| ("Error:  key required".to_string(), 1))
+        };
+        let ttl = match value_of(&["ttl"]) {
+            None => None,
+            Some(t) => match t.parse::<u64>() {
+                Ok(t) if t > 0 => Some(t),
+                Ok(_) => None,
+                Err(_) => {
+                    return Err((
+                        format!("invalid value \"{t}\" for flag -ttl: parse error"),
+                        1,
+                    ));
+                }
+            },
+        };
+        let recursive = flag(&["recursive", "r"]);
+        let (req, cmd) = match command.as_str() {
+            "ls" => (
+                Request::List {
+                    key: key.clone().unwrap_or_else(|| "/".into()),
+                    recursive,
+                },
+                Cmd::Ls { p: flag(&["p"]) },
+            ),
+            "get" => (Request::Get { key: need_key()? }, Cmd::Other),
+            "set" | "mk" => {
+                let key = need_key()?;
+                let value = rest
+                    .get(1)
+                    .cloned()
+                    .ok_or_else(|| ("Error:  value required".to_string(), 1))?;
+                (
+                    Request::Set {
+                        key,
+                        value,
+                        ttl,
+                        create_only: command == "mk",
+                    },
+                    Cmd::Other,
+                )
+            }
+            "mkdir" => (Request::Mkdir { key: need_key()? }, Cmd::Other),
+            "rm" => (
+                Request::Delete {
+                    key: need_key()?,
+                    dir: flag(&["dir"]),
+                    recursive,
+                },
+                Cmd::Other,
+            ),
+            "rmdir" => (
+                Request::Delete {
+                    key: need_key()?,
+                    dir: true,
+                    recursive: false,
+                },
+                Cmd::Other,
+            ),
+            "watch" => (
+                Request::Watch {
+                    key: need_key()?,
+                    recursive,
+                },
+                Cmd::Watch { recursive },
+            ),
+            other => {
+                return Err((
+                    format!(
+                        "etcdctl: `{other}` is not simulated yet (ls, get, set, mk, mkdir, rm, rmdir, watch are)"
+                    ),
+                    1,
+                ));
+            }
+        };
+        Ok(Etcdctl {
+            req,
+            cmd,
+            endpoints,
+            next: 0,
+            errors: Vec::new(),
+            request_id: 0,
+            timer: None,
+        })
+    }
+
+    /// Handles one message; returns the exit status when done.
+    pub fn handle(&mut self, msg: Msg, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
+        match msg {
+            Msg::Start => {
+                // The client shuffles its endpoints (EndpointSelectionRandom).
+                let mut eps = std::mem::take(&mut self.endpoints);
+                eps.shuffle(cx.rng());
+                self.endpoints = eps;
+                self.try_next(ns, cx)
+            }
+            Msg::Timer(TIMEOUT) => {
+                let ep = self.endpoints[self.next - 1].clone();
+                self.errors.push((
+                    format!("client: endpoint {ep} exceeded header timeout"),
+                    false,
+                ));
+                self.try_next(ns, cx)
+            }
+            Msg::Timer(REFUSED) => {
+                let ep = self.endpoints[self.next - 1].clone();
+                let hostport = ep
+                    .trim_start_matches("http://")
+                    .trim_start_matches("https://")
+                    .to_string();
+                self.errors.push((
+                    format!("dial tcp {hostport}: getsockopt: connection refused"),
+                    true,
+                ));
+                self.try_next(ns, cx)
+            }
+            Msg::EtcdResponse { id, resp } if id == self.request_id => {
+                if let Some(t) = self.timer.take() {
+                    cx.cancel(t);
+                }
+                self.show(*resp, ns, cx)
+            }
+            _ => None,
+        }
+    }
+
+    /// Tries the next endpoint, or reports every failure when none is left.
+    fn try_next(&mut self, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
+        let Some(ep) = self.endpoints.get(self.next).cloned() else {
+            return Some(self.cluster_error(cx));
+        };
+        self.next += 1;
+        let hostport = ep
+            .trim_start_matches("http://")
+            .trim_start_matches("https://");
+        let (host, port) = hostport.rsplit_once(':').unwrap_or((hostport, "2379"));
+        let (Ok(ip), Ok(port)) = (host.parse::<Ipv4Addr>(), port.parse::<u16>()) else {
+            self.errors
+                .push((format!("dial tcp: lookup {host}: no such host"), true));
+            return self.try_next(ns, cx);
+        };
+        let target = if ip.is_loopback() {
+            Some(ns)
+        } else {
+            (0..cx.world.netns.len())
+                .map(|i| NsId(i as u32))
+                .find(|n| cx.world.ns(*n).is_local(ip))
+        };
+        let etcd = cx.lookup("etcd");
+        let Some(target) = target else {
+            self.timer = Some(cx.schedule_cancellable(HEADER_TIMEOUT, Msg::Timer(TIMEOUT)));
+            return None;
+        };
+        let listening = port == 2379 && etcd.is_some() && cx.world.etcd_ns == Some(target);
+        if listening {
+            self.request_id += 1;
+            let me = cx.me();
+            let msg = Msg::EtcdRequest {
+                from: me,
+                id: self.request_id,
+                req: Box::new(self.req.clone()),
+            };
+            let sent = control::send(cx, ns, target, etcd.expect("checked"), msg);
+            if !matches!(self.cmd, Cmd::Watch { .. }) || !sent {
+                self.timer = Some(cx.schedule_cancellable(HEADER_TIMEOUT, Msg::Timer(TIMEOUT)));
+            }
+            return None;
+        }
+        // Nothing listens there: the SYN is answered by a RST after a round trip, if the
+        // machine can be reached at all.
+        match round_trip(cx, ns, target) {
+            Some(rtt) => {
+                cx.schedule(rtt, Msg::Timer(REFUSED));
+            }
+            None => {
+                self.timer = Some(cx.schedule_cancellable(HEADER_TIMEOUT, Msg::Timer(TIMEOUT)));
+            }
+        }
+        None
+    }
+
+    /// client.ClusterError as etcdctl's handleError prints it: exit 2 when every failure was
+    /// a connection error (the startup sync's ExitBadConnection), else 4.
+    fn cluster_error(&mut self, cx: &mut Ctx<'_, Net>) -> i32 {
+        let mut text = "Error:  client: etcd cluster is unavailable or misconfigured".to_string();
+        for (i, (e, _)) in self.errors.iter().enumerate() {
+            text.push_str(&format!("; error #{i}: {e}\n"));
+        }
+        text.push('\n');
+        for (i, (e, _)) in self.errors.iter().enumerate() {
+            text.push_str(&format!("error #{i}: {e}\n"));
+        }
+        text.push('\n');
+        print(cx, Stream::Stderr, &text);
+        if self.errors.iter().all(|(_, conn)| *conn) {
+            2
+        } else {
+            4
+        }
+    }
+
+    fn show(&mut self, resp: Response, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
+        let out = |cx: &mut Ctx<'_, Net>, s: String| print(cx, Stream::Stdout, &s);
+        match resp {
+            Response::Error {
+                code,
+                message,
+                cause,
+                index,
+            } => {
+                let line = format!("Error:  {code}: {message} ({cause}) [{index}]\n");
+                print(cx, Stream::Stderr, &line);
+                return Some(4);
+            }
+            Response::Value { value, .. } => out(cx, format!("{value}\n")),
+            Response::Dir { key } => {
+                print(cx, Stream::Stderr, &format!("{key}: is a directory\n"));
+                return Some(1);
+            }
+            Response::Keys { keys, .. } => {
+                let p = matches!(self.cmd, Cmd::Ls { p: true });
+                let text: String = keys
+                    .iter()
+                    .map(|(k, dir)| {
+                        if *dir && p {
+                            format!("{k}/\n")
+                        } else {
+                            format!("{k}\n")
+                        }
+                    })
+                    .collect();
+                out(cx, text);
+            }
+            Response::Deleted { prev } => {
+                if let Some(prev) = prev {
+                    out(cx, format!("PrevNode.Value: {prev}\n"));
+                }
+            }
+            Response::Done => {}
+            Response::Event {
+                action,
+                key,
+                dir,
+                value,
+                prev,
+            } => {
+                if dir {
+                    // etcdctl skips directory events and keeps waiting.
+                    self.next -= 1;
+                    return self.try_next(ns, cx);
+                }
+                if let Cmd::Watch { recursive: true } = self.cmd {
+                    out(cx, format!("[{action}] {key}\n"));
+                }
+                let line = if action == "delete" {
+                    format!("PrevNode.Value: {}\n", prev.unwrap_or_default())
+                } else {
+                    format!("{}\n", value.unwrap_or_default())
+                };
+                out(cx, line);
+            }
+        }
+        Some(0)
+    }
+}
+
+/// Twice the path latency between two machines, or `None` when no up path joins them.
+fn round_trip(cx: &mut Ctx<'_, Net>, from: NsId, to: NsId) -> Option<Dur> {
+    control::latency(cx, from, to).map(|d| d + d)
+}

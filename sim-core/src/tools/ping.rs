@@ -50,7 +50,7 @@ pub struct Ping {
     /// Per 16-bit sequence number: when it was last sent, and whether that one was answered.
     /// Overwritten on each send, as iputils clears its received bit, so ping keeps working
     /// past 65,536 probes.
-    sent: Vec<Option<(SimTime, bool)>>,
+    sent: std::collections::BTreeMap<u16, (SimTime, bool)>,
     nreceived: u64,
     nrepeats: u64,
     nerrors: u64,
@@ -177,7 +177,7 @@ impl Ping {
             start: SimTime::ZERO,
             last_send: SimTime::ZERO,
             ntransmitted: 0,
-            sent: vec![None; 1 << 16],
+            sent: std::collections::BTreeMap::new(),
             nreceived: 0,
             nrepeats: 0,
             nerrors: 0,
@@ -270,7 +270,7 @@ impl Ping {
             }),
             frag: None,
         };
-        self.sent[seq as usize] = Some((cx.now(), false));
+        self.sent.insert(seq, (cx.now(), false));
         self.last_send = cx.now();
         let mut probe = probe;
         probe.ip.df = match self.pmtudisc {
@@ -341,7 +341,7 @@ impl Ping {
         let L4::Icmp(icmp) = &packet.l4;
         match icmp {
             Icmp::EchoReply { seq, data, .. } => {
-                let slot = self.sent[*seq as usize].as_mut()?;
+                let slot = self.sent.get_mut(seq)?;
                 let rtt = (cx.now() - slot.0).as_micros();
                 let dup = slot.1;
                 slot.1 = true;

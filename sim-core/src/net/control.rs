@@ -30,8 +30,5 @@ pub fn latency(cx: &mut Ctx<'_, Net>, from: NsId, to: NsId) -> Option<crate::eng
 }
 
 fn vertex(cx: &Ctx<'_, Net>, ns: NsId) -> Option<super::VertexId> {
-    cx.world.ns(ns).devices.iter().find_map(|d| match d.kind {
-        super::DevKind::Ether { vertex } => Some(vertex),
-        super::DevKind::Loopback => None,
-    })
+    cx.world.ns(ns).underlay_port().map(|(_, v)| v)
 }

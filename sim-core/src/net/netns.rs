@@ -104,6 +104,17 @@ impl Netns {
         id
     }
 
+    /// The device attached to the underlay, and where (a machine's eth0).
+    pub fn underlay_port(&self) -> Option<(DevId, VertexId)> {
+        self.devices
+            .iter()
+            .enumerate()
+            .find_map(|(i, d)| match d.kind {
+                DevKind::Ether { vertex } => Some((DevId(i as u16), vertex)),
+                DevKind::Loopback => None,
+            })
+    }
+
     pub fn dev(&self, id: DevId) -> &Device {
         &self.devices[id.0 as usize]
     }

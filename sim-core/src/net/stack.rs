@@ -241,7 +241,6 @@ fn drop_packet(cx: Cx<'_, '_>, actor: crate::engine::ActorId, packet: &Packet, r
 pub fn receive(cx: Cx<'_, '_>, ns: NsId, dev: DevId, mut packet: Packet) {
     let netns = cx.world.ns(ns);
     let kernel = netns.kernel;
-    let node = netns.name.clone();
     let dev_name = netns.dev(dev).name.clone();
     let is_loopback = netns.dev(dev).kind == DevKind::Loopback;
     let is_local = netns.is_local(packet.ip.dst);
@@ -256,7 +255,7 @@ pub fn receive(cx: Cx<'_, '_>, ns: NsId, dev: DevId, mut packet: Packet) {
         let reason = DropReason::MartianSource {
             src: packet.ip.src,
             dev: dev_name,
-            node,
+            node: node_name(cx, ns),
         };
         drop_packet(cx, kernel, &packet, reason);
         return;
@@ -274,7 +273,7 @@ pub fn receive(cx: Cx<'_, '_>, ns: NsId, dev: DevId, mut packet: Packet) {
     if !ip_forward {
         let reason = DropReason::NotForwarding {
             dst: packet.ip.dst,
-            node,
+            node: node_name(cx, ns),
         };
         drop_packet(cx, kernel, &packet, reason);
         return;
@@ -285,7 +284,7 @@ pub fn receive(cx: Cx<'_, '_>, ns: NsId, dev: DevId, mut packet: Packet) {
     let Some(route) = netns.routes.lookup(packet.ip.dst) else {
         let reason = DropReason::NoRoute {
             dst: packet.ip.dst,
-            node,
+            node: netns.name.clone(),
         };
         drop_packet(cx, kernel, &packet, reason);
         icmp_error(cx, ns, &packet, IcmpError::NetUnreachable);
@@ -295,6 +294,7 @@ pub fn receive(cx: Cx<'_, '_>, ns: NsId, dev: DevId, mut packet: Packet) {
     let to_dev = netns.dev(out_dev).name.clone();
     let mtu = mtu_of(netns.dev(out_dev));
     if packet.ip.ttl <= 1 {
+        let node = netns.name.clone();
         drop_packet(cx, kernel, &packet, DropReason::TtlExceeded { node });
         icmp_error(cx, ns, &packet, IcmpError::TtlExceeded { in_dev: dev });
         return;
@@ -304,7 +304,7 @@ pub fn receive(cx: Cx<'_, '_>, ns: NsId, dev: DevId, mut packet: Packet) {
             len: packet.len(),
             mtu,
             dev: to_dev,
-            node,
+            node: netns.name.clone(),
         };
         drop_packet(cx, kernel, &packet, reason);
         icmp_error(cx, ns, &packet, IcmpError::FragNeeded { mtu });
@@ -524,24 +524,22 @@ fn reassembly_timeout(cx: Cx<'_, '_>, ns: NsId, key: super::netns::FragKey) {
     }
 }
 
-/// The actor that runs a namespace's receive path.
+/// The machine's name, for a drop reason (cloned only when something is dropped).
+fn node_name(cx: Cx<'_, '_>, ns: NsId) -> String {
+    cx.world.ns(ns).name.clone()
+}
+
+/// The actor that runs a namespace's receive path. `eth` is the device frames from the
+/// underlay arrive on.
 pub struct Kernel {
     pub ns: NsId,
+    pub eth: DevId,
 }
 
 impl Actor<Net> for Kernel {
     fn handle(&mut self, msg: Msg, cx: &mut Ctx<'_, Net>) {
         match msg {
-            Msg::Frame { packet, .. } => {
-                let eth = cx
-                    .world
-                    .ns(self.ns)
-                    .devices
-                    .iter()
-                    .position(|d| matches!(d.kind, DevKind::Ether { .. }))
-                    .expect("frames only reach machines with an underlay port");
-                receive(cx, self.ns, DevId(eth as u16), *packet);
-            }
+            Msg::Frame { packet, .. } => receive(cx, self.ns, self.eth, *packet),
             Msg::Loopback { packet } => receive(cx, self.ns, DevId(0), *packet),
             Msg::ReassemblyTimeout { key } => reassembly_timeout(cx, self.ns, key),
             Msg::Start

@@ -19,7 +19,7 @@ use crate::net::fabric::{Link, Vertex};
 use crate::net::netns::{DevKind, Device, Netns};
 use crate::net::route::{Proto, Route, Scope};
 use crate::net::stack::{Kernel, Switch};
-use crate::net::{Fabric, Msg, Net, NsId, VertexId, World};
+use crate::net::{DevId, Fabric, Msg, Net, NsId, VertexId, World};
 use crate::tools::Expectation;
 use crate::trace::TraceEvent;
 
@@ -173,9 +173,13 @@ impl Scenario {
         sim.add("scenario", Box::new(Timeline));
         let mut vertices = BTreeMap::new();
         for (i, node) in self.nodes.iter().enumerate() {
+            // Device 0 is lo (Netns::new); eth0, added below, is device 1.
             let kernel = sim.add(
                 format!("node/{}", node.name),
-                Box::new(Kernel { ns: NsId(i as u32) }),
+                Box::new(Kernel {
+                    ns: NsId(i as u32),
+                    eth: DevId(1),
+                }),
             );
             let vertex = sim.world.fabric.add_vertex(Vertex {
                 name: node.name.clone(),
@@ -195,6 +199,7 @@ impl Scenario {
                 up: true,
                 addrs: vec![node.addr],
             });
+            debug_assert_eq!(eth0, DevId(1));
             if let Some(gw) = node.gateway {
                 ns.routes.add(Route {
                     dst: Ipv4Net::default(),

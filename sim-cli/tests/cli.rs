@@ -32,7 +32,7 @@ fn run_prints_the_trace_and_exits_0_when_expectations_hold() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(stdout.contains("| 64 bytes from 10.181.5.146: icmp_seq=1 ttl=64 time="));
-    assert!(stdout.ends_with("expectations: 3 held, 0 failed\n"));
+    assert!(stdout.ends_with("expectations: 4 held, 0 failed\n"));
     // Twice: the same bytes.
     assert_eq!(out.stdout, sim_cli(&["run", "scenarios/ping.ron"]).stdout);
 }
@@ -99,7 +99,7 @@ fn check_validates_without_running() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
         text(&out.stdout),
-        "scenarios/ping.ron: ok (2 nodes, 5 steps)\nscenarios/link-down.ron: ok (2 nodes, 5 steps)\n"
+        "scenarios/ping.ron: ok (2 nodes, 6 steps)\nscenarios/link-down.ron: ok (2 nodes, 5 steps)\n"
     );
 }
 
@@ -127,7 +127,7 @@ fn out_writes_the_whole_trace_and_json_is_one_object_per_line() {
         );
     }
     assert!(written.contains(
-        r#""kind":"dropped","packet":7,"reason":{"type":"link_down","link":"why-02<->why-03"}"#
+        r#""kind":"dropped","packet":9,"reason":{"type":"link_down","link":"why-02<->why-03"}"#
     ));
 }
 

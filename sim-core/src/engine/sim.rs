@@ -402,6 +402,14 @@ impl<M: Model> Ctx<'_, M> {
         CancelKey(seq)
     }
 
+    /// Like `schedule_cancellable`, for another actor (a kernel timer armed while a process
+    /// runs the kernel's path on its behalf).
+    pub fn schedule_cancellable_for(&mut self, to: ActorId, delay: Dur, msg: M::Msg) -> CancelKey {
+        let seq = self.core.enqueue(self.now + delay, to, msg);
+        self.core.cancellable.insert(seq);
+        CancelKey(seq)
+    }
+
     /// Sends `msg` to `to` at the current time, after every event already queued for now.
     pub fn send(&mut self, to: ActorId, msg: M::Msg) {
         self.core.enqueue(self.now, to, msg);

@@ -5,9 +5,10 @@
 //! crossing, along the lowest-latency path whose links are all up. Frames only transit
 //! switches, never another machine (machines do not bridge).
 //!
-//! Simplifications, said here and in docs/architecture.md: neighbour resolution is an
-//! oracle (`owner_of`) instead of ARP, as if every ARP cache were warm; a switch learns
-//! nothing and floods nothing, it forwards along the path. When no all-up path exists the
+//! Simplifications, said here and in docs/architecture.md: a switch forwards along the
+//! path to the port that has the frame's destination MAC, as a learning switch does once
+//! it has seen that port send; a broadcast ARP request reaches only the machine that owns
+//! the address asked for (the others would ignore it). When no all-up path exists the
 //! frame follows the shortest path regardless of state and is dropped at the first down
 //! link, so the trace names that link (a real L2 network without spanning-tree
 //! reconvergence behaves the same way).
@@ -22,6 +23,7 @@ use rand::RngExt;
 
 use crate::engine::rng::Stream;
 use crate::engine::{ActorId, Dur, SimTime};
+use crate::wire::eth::Mac;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct VertexId(pub u32);
@@ -92,8 +94,10 @@ pub enum Step {
 pub struct Fabric {
     graph: UnGraph<Vertex, Link>,
     by_name: BTreeMap<String, VertexId>,
-    /// Addresses on each machine port: the neighbour-resolution oracle.
+    /// Addresses on each machine port: where a broadcast ARP request for them goes.
     owners: BTreeMap<Ipv4Addr, VertexId>,
+    /// Each machine port's MAC: where a learning switch sends unicast frames for it.
+    macs: BTreeMap<Mac, VertexId>,
     /// Connected component of each vertex, ignoring link state (an L2 segment).
     segment: Vec<u32>,
     /// Per destination: the edge each vertex sends toward it on, over up links only /
@@ -119,6 +123,23 @@ impl Fabric {
     /// Records that `addr` lives on machine port `v`.
     pub fn add_owner(&mut self, addr: Ipv4Addr, v: VertexId) {
         self.owners.insert(addr, v);
+    }
+
+    /// Records that machine port `v` has MAC `mac`.
+    pub fn add_mac(&mut self, mac: Mac, v: VertexId) {
+        self.macs.insert(mac, v);
+    }
+
+    /// The machine port with MAC `mac` in `from`'s L2 segment, if any: where the switches,
+    /// having learned every port (as they do after the first frame from it), send a frame.
+    pub fn port_of(&mut self, from: VertexId, mac: Mac) -> Option<VertexId> {
+        let port = *self.macs.get(&mac)?;
+        self.reachable(from, port).then_some(port)
+    }
+
+    fn reachable(&mut self, from: VertexId, to: VertexId) -> bool {
+        self.segment[to.0 as usize] == self.segment[from.0 as usize]
+            && (to == from || self.next_edge(from, to, false).is_some())
     }
 
     pub fn vertex(&self, v: VertexId) -> &Vertex {
@@ -156,13 +177,11 @@ impl Fabric {
     }
 
     /// The machine port that owns `addr` and shares an L2 segment with `from` (joined by
-    /// links through switches only, whatever their state), if any: what ARP would find.
+    /// links through switches only, whatever their state), if any: the one machine that
+    /// answers a broadcast ARP request for `addr`.
     pub fn owner_of(&mut self, from: VertexId, addr: Ipv4Addr) -> Option<VertexId> {
         let owner = *self.owners.get(&addr)?;
-        if self.segment[owner.0 as usize] != self.segment[from.0 as usize] {
-            return None;
-        }
-        (owner == from || self.next_edge(from, owner, false).is_some()).then_some(owner)
+        self.reachable(from, owner).then_some(owner)
     }
 
     /// Moves a frame one link toward `dest`: picks the link, applies its state, loss and

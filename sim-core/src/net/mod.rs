@@ -9,6 +9,8 @@
 
 pub mod control;
 pub mod fabric;
+pub mod link;
+pub mod neigh;
 pub mod netns;
 pub mod route;
 pub mod stack;
@@ -17,6 +19,7 @@ use std::collections::BTreeMap;
 
 use crate::engine::{ActorId, Model};
 use crate::trace::TraceEvent;
+use crate::wire::eth::Frame;
 use crate::wire::{Packet, PacketId};
 
 pub use fabric::{Fabric, VertexId};
@@ -47,7 +50,14 @@ pub enum Msg {
     Frame {
         from: VertexId,
         dest: VertexId,
-        packet: Box<Packet>,
+        frame: Box<Frame>,
+    },
+    /// A frame arrives on a namespace's device `dev` (from a veth peer).
+    Rx { dev: DevId, frame: Box<Frame> },
+    /// A neighbour entry's timer (retransmit, delay, probe) fired.
+    NeighTimer {
+        dev: DevId,
+        addr: std::net::Ipv4Addr,
     },
     /// A packet arrives on a namespace's loopback device.
     Loopback { packet: Box<Packet> },

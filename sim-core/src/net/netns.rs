@@ -5,10 +5,13 @@ use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
 
+use super::link::FdbEntry;
+use super::neigh::Neigh;
 use super::route::{Proto, Route, Scope, Table};
 use super::{DevId, VertexId};
 use crate::engine::{ActorId, CancelKey};
 use crate::wire::Packet;
+use crate::wire::eth::Mac;
 
 /// What identifies a datagram's fragments (RFC 791): source, destination, ident, protocol.
 pub type FragKey = (Ipv4Addr, Ipv4Addr, u16, u8);
@@ -17,9 +20,11 @@ pub type FragKey = (Ipv4Addr, Ipv4Addr, u16, u8);
 pub struct Device {
     pub name: String,
     pub kind: DevKind,
-    pub mac: [u8; 6],
+    pub mac: Mac,
     pub mtu: u32,
     pub up: bool,
+    /// The bridge this device is a port of (`master docker0`).
+    pub master: Option<DevId>,
     /// Set when the device is added (`Netns::add_device` keeps the local table in step).
     pub addrs: Vec<Ipv4Net>,
 }
@@ -31,6 +36,20 @@ pub enum DevKind {
     Ether {
         vertex: VertexId,
     },
+    /// One end of a veth pair; the other end is `peer_dev` in namespace `peer_ns`.
+    Veth {
+        peer_ns: super::NsId,
+        peer_dev: DevId,
+    },
+    /// A Linux bridge; its ports are the devices whose `master` it is.
+    Bridge,
+}
+
+impl DevKind {
+    /// Whether the device speaks Ethernet (resolves neighbours with ARP).
+    pub fn is_ethernet(self) -> bool {
+        !matches!(self, DevKind::Loopback)
+    }
 }
 
 pub struct Netns {
@@ -45,6 +64,10 @@ pub struct Netns {
     /// The kernel's local table: every address of every device (127.0.0.0/8 is local by
     /// its own rule). A lookup per packet, not a scan of the devices.
     local: BTreeSet<Ipv4Addr>,
+    /// The neighbour (ARP) table, by device and address.
+    pub neigh: BTreeMap<(DevId, Ipv4Addr), Neigh>,
+    /// Bridges' learned forwarding databases, by bridge and MAC.
+    pub fdb: BTreeMap<(DevId, Mac), FdbEntry>,
     /// Fragments waiting for the rest of their datagram, with the reassembly timer.
     pub frags: BTreeMap<FragKey, (Vec<Packet>, CancelKey)>,
     /// ICMP sockets by echo identifier (ping's).
@@ -64,6 +87,8 @@ impl Netns {
             routes: Table::default(),
             ip_forward: false,
             local: BTreeSet::new(),
+            neigh: BTreeMap::new(),
+            fdb: BTreeMap::new(),
             frags: BTreeMap::new(),
             icmp_sockets: BTreeMap::new(),
             next_ip_ident: first_ip_ident,
@@ -72,9 +97,10 @@ impl Netns {
         ns.add_device(Device {
             name: "lo".into(),
             kind: DevKind::Loopback,
-            mac: [0; 6],
+            mac: Mac::ZERO,
             mtu: 65536,
             up: true,
+            master: None,
             addrs: vec![Ipv4Net::new(Ipv4Addr::LOCALHOST, 8).expect("valid")],
         });
         ns
@@ -111,12 +137,25 @@ impl Netns {
             .enumerate()
             .find_map(|(i, d)| match d.kind {
                 DevKind::Ether { vertex } => Some((DevId(i as u16), vertex)),
-                DevKind::Loopback => None,
+                _ => None,
             })
     }
 
     pub fn dev(&self, id: DevId) -> &Device {
         &self.devices[id.0 as usize]
+    }
+
+    pub fn dev_mut(&mut self, id: DevId) -> &mut Device {
+        &mut self.devices[id.0 as usize]
+    }
+
+    /// The ports of a bridge, in ifindex order.
+    pub fn ports(&self, bridge: DevId) -> impl Iterator<Item = DevId> + '_ {
+        self.devices
+            .iter()
+            .enumerate()
+            .filter(move |(_, d)| d.master == Some(bridge))
+            .map(|(i, _)| DevId(i as u16))
     }
 
     pub fn dev_by_name(&self, name: &str) -> Option<DevId> {

@@ -7,8 +7,7 @@
 
 use std::net::Ipv4Addr;
 
-use super::fabric::Step;
-use super::{DevId, DevKind, Msg, Net, NsId, VertexId};
+use super::{DevId, DevKind, Msg, Net, NsId, link, neigh};
 use crate::engine::{Actor, Ctx};
 use crate::trace::{Consumer, DropReason, TraceEvent};
 use crate::wire::{DEFAULT_TTL, Icmp, Ipv4Header, L4, Packet, UnreachCode};
@@ -154,7 +153,8 @@ fn transmit(cx: Cx<'_, '_>, ns: NsId, dev: DevId, next_hop: Ipv4Addr, packet: Pa
     }
 }
 
-/// Puts one packet that fits on a device toward `next_hop`.
+/// Puts one packet that fits on a device toward `next_hop`: loopback takes it as it is;
+/// an Ethernet device resolves the next hop's MAC first (`neigh`).
 fn transmit_one(cx: Cx<'_, '_>, ns: NsId, dev: DevId, next_hop: Ipv4Addr, packet: Packet) {
     let netns = cx.world.ns(ns);
     let kernel = netns.kernel;
@@ -166,65 +166,23 @@ fn transmit_one(cx: Cx<'_, '_>, ns: NsId, dev: DevId, next_hop: Ipv4Addr, packet
         drop_packet(cx, kernel, &packet, reason);
         return;
     }
-    let (kind, dev_name) = (device.kind, device.name.clone());
-    match kind {
-        DevKind::Loopback => {
-            cx.send(
-                kernel,
-                Msg::Loopback {
-                    packet: Box::new(packet),
-                },
-            );
-        }
-        DevKind::Ether { vertex } => match cx.world.fabric.owner_of(vertex, next_hop) {
-            Some(dest) => fabric_step(cx, vertex, dest, Box::new(packet)),
-            None => {
-                let reason = DropReason::NoNeighbour {
-                    next_hop,
-                    dev: dev_name,
-                };
-                drop_packet(cx, kernel, &packet, reason);
-                // The neighbour failure is reported to the sender as host unreachable, from
-                // this machine's own address (what ping shows as "From <self> ...").
-                icmp_error(cx, ns, &packet, IcmpError::HostUnreachable);
-            }
-        },
+    if device.kind.is_ethernet() {
+        neigh::output(cx, ns, dev, next_hop, packet);
+    } else {
+        cx.send(
+            kernel,
+            Msg::Loopback {
+                packet: Box::new(packet),
+            },
+        );
     }
 }
 
-/// Moves a frame one link toward `dest`, or drops it with the link's reason. Runs for the
-/// vertex the frame is at (a machine port sending, or a switch forwarding).
-fn fabric_step(cx: Cx<'_, '_>, at: VertexId, dest: VertexId, packet: Box<Packet>) {
-    let actor = cx.world.fabric.vertex(at).actor;
-    match cx.world.fabric.step(at, dest, cx.now()) {
-        Step::Cross { next, delay } => {
-            let to = cx.world.fabric.vertex(next).actor;
-            cx.send_in(
-                delay,
-                to,
-                Msg::Frame {
-                    from: at,
-                    dest,
-                    packet,
-                },
-            );
-        }
-        Step::LinkDown { link } => drop_packet(cx, actor, &packet, DropReason::LinkDown { link }),
-        Step::LinkLoss { link, loss_ppm } => {
-            drop_packet(cx, actor, &packet, DropReason::LinkLoss { link, loss_ppm })
-        }
-        Step::NoPath => {
-            // owner_of only answers with a reachable port; say so if that ever breaks.
-            let next_hop = packet.ip.dst;
-            let dev = cx.world.fabric.vertex(at).name.clone();
-            drop_packet(
-                cx,
-                actor,
-                &packet,
-                DropReason::NoNeighbour { next_hop, dev },
-            )
-        }
-    }
+/// The next hop could not be resolved: the sender gets ICMP host unreachable, from this
+/// machine's own address (what ping shows as "From <self> ... Destination Host
+/// Unreachable").
+pub fn host_unreachable(cx: Cx<'_, '_>, ns: NsId, packet: &Packet) {
+    icmp_error(cx, ns, packet, IcmpError::HostUnreachable);
 }
 
 fn drop_packet(cx: Cx<'_, '_>, actor: crate::engine::ActorId, packet: &Packet, reason: DropReason) {
@@ -529,8 +487,8 @@ fn node_name(cx: Cx<'_, '_>, ns: NsId) -> String {
     cx.world.ns(ns).name.clone()
 }
 
-/// The actor that runs a namespace's receive path. `eth` is the device frames from the
-/// underlay arrive on.
+/// The actor that runs a namespace's receive path and its timers. `eth` is the device
+/// frames from the underlay arrive on.
 pub struct Kernel {
     pub ns: NsId,
     pub eth: DevId,
@@ -539,15 +497,17 @@ pub struct Kernel {
 impl Actor<Net> for Kernel {
     fn handle(&mut self, msg: Msg, cx: &mut Ctx<'_, Net>) {
         match msg {
-            Msg::Frame { packet, .. } => receive(cx, self.ns, self.eth, *packet),
+            Msg::Frame { frame, .. } => link::rx(cx, self.ns, self.eth, *frame),
+            Msg::Rx { dev, frame } => link::rx(cx, self.ns, dev, *frame),
             Msg::Loopback { packet } => receive(cx, self.ns, DevId(0), *packet),
+            Msg::NeighTimer { dev, addr } => neigh::timer(cx, self.ns, dev, addr),
             Msg::ReassemblyTimeout { key } => reassembly_timeout(cx, self.ns, key),
             Msg::Start
             | Msg::Timer(_)
             | Msg::Icmp { .. }
             | Msg::EtcdRequest { .. }
             | Msg::EtcdResponse { .. } => {
-                unreachable!("kernel actors get frames only")
+                unreachable!("kernel actors get frames and kernel timers only")
             }
         }
     }
@@ -555,21 +515,21 @@ impl Actor<Net> for Kernel {
 
 /// An underlay switch: forwards frames toward their destination port.
 pub struct Switch {
-    pub vertex: VertexId,
+    pub vertex: super::VertexId,
 }
 
 impl Actor<Net> for Switch {
     fn handle(&mut self, msg: Msg, cx: &mut Ctx<'_, Net>) {
-        let Msg::Frame { from, dest, packet } = msg else {
+        let Msg::Frame { from, dest, frame } = msg else {
             unreachable!("switches get frames only")
         };
         let from_name = cx.world.fabric.vertex(from).name.clone();
         let to_name = cx.world.fabric.vertex(dest).name.clone();
         cx.trace(TraceEvent::Hop {
-            packet: packet.id,
+            packet: frame.id(),
             from: from_name,
             to: to_name,
         });
-        fabric_step(cx, self.vertex, dest, packet);
+        link::fabric_step(cx, self.vertex, dest, frame);
     }
 }

@@ -22,6 +22,7 @@ use crate::net::stack::{Kernel, Switch};
 use crate::net::{DevId, Fabric, Msg, Net, NsId, VertexId, World};
 use crate::tools::Expectation;
 use crate::trace::TraceEvent;
+use crate::wire::eth::Mac;
 
 /// Latency of a link whose scenario entry gives none (and of the implicit `lan` links).
 pub const DEFAULT_LATENCY: Dur = Dur::from_micros(50);
@@ -197,6 +198,7 @@ impl Scenario {
                 mac: mac_for(&node.name),
                 mtu: node.mtu,
                 up: true,
+                master: None,
                 addrs: vec![node.addr],
             });
             debug_assert_eq!(eth0, DevId(1));
@@ -213,6 +215,7 @@ impl Scenario {
             }
             ns.ip_forward = node.ip_forward;
             sim.world.fabric.add_owner(node.addr.addr(), vertex);
+            sim.world.fabric.add_mac(mac_for(&node.name), vertex);
             sim.world.netns.push(ns);
         }
         let mut switches = self.switches.clone();
@@ -270,9 +273,9 @@ pub fn link_name(a: &str, b: &str) -> String {
 
 /// A stable MAC for a machine's eth0: QEMU/KVM's 52:54:00 prefix (as in the seeds' node
 /// UIDs), then three bytes of SHA-256 of the name.
-fn mac_for(name: &str) -> [u8; 6] {
+fn mac_for(name: &str) -> Mac {
     let h = Sha256::digest(format!("mac/{name}").as_bytes());
-    [0x52, 0x54, 0x00, h[0], h[1], h[2]]
+    Mac([0x52, 0x54, 0x00, h[0], h[1], h[2]])
 }
 
 /// The actor that scenario-level trace events (link changes) are attributed to.

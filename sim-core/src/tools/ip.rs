@@ -4,14 +4,20 @@
 
 use std::fmt::Write;
 
-use crate::net::{DevKind, Netns};
+use crate::engine::SimTime;
+use crate::net::{DevId, DevKind, Netns, NsId, World};
 
 /// Runs `ip ARGS` against a namespace: (stdout, stderr, exit status).
-pub fn run(ns: &Netns, args: &[String]) -> (String, String, i32) {
+pub fn run(world: &World, ns: NsId, now: SimTime, args: &[String]) -> (String, String, i32) {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let ns = world.ns(ns);
     match args.as_slice() {
-        [obj, rest @ ..] if is_prefix(obj, "address", 1) => addr(ns, rest),
+        [obj, rest @ ..] if is_prefix(obj, "address", 1) => addr(world, ns, rest),
         [obj, rest @ ..] if is_prefix(obj, "route", 1) => route(ns, rest),
+        [obj, rest @ ..] if is_prefix(obj, "link", 1) => link(world, ns, rest),
+        [obj, rest @ ..] if is_prefix(obj, "neighbour", 1) || is_prefix(obj, "neighbor", 4) => {
+            neigh(ns, now, rest)
+        }
         [] => (String::new(), USAGE.into(), 255),
         [obj, ..] => (
             String::new(),
@@ -21,14 +27,14 @@ pub fn run(ns: &Netns, args: &[String]) -> (String, String, i32) {
     }
 }
 
-const USAGE: &str = "Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\nwhere  OBJECT := { address | route }   (the objects this simulator models)\n";
+const USAGE: &str = "Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\nwhere  OBJECT := { address | link | neighbour | route }   (the objects this simulator models)\n";
 
 /// iproute2 accepts any prefix of an object or command name (at least `min` letters).
 fn is_prefix(word: &str, full: &str, min: usize) -> bool {
     word.len() >= min && full.starts_with(word)
 }
 
-fn addr(ns: &Netns, args: &[&str]) -> (String, String, i32) {
+fn addr(world: &World, ns: &Netns, args: &[&str]) -> (String, String, i32) {
     let dev = match args {
         [] => None,
         [cmd] if is_prefix(cmd, "show", 1) || is_prefix(cmd, "list", 1) => None,
@@ -52,31 +58,8 @@ fn addr(ns: &Netns, args: &[&str]) -> (String, String, i32) {
         if dev.is_some_and(|name| name != d.name) {
             continue;
         }
-        let (flags, qdisc, state, link) = match d.kind {
-            DevKind::Loopback => (
-                "LOOPBACK,UP,LOWER_UP",
-                "noqueue",
-                "UNKNOWN",
-                "link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00".to_string(),
-            ),
-            DevKind::Ether { .. } => (
-                if d.up {
-                    "BROADCAST,MULTICAST,UP,LOWER_UP"
-                } else {
-                    "BROADCAST,MULTICAST"
-                },
-                if d.up { "pfifo_fast" } else { "noop" },
-                if d.up { "UP" } else { "DOWN" },
-                format!("link/ether {} brd ff:ff:ff:ff:ff:ff", mac(&d.mac)),
-            ),
-        };
-        let _ = writeln!(
-            out,
-            "{}: {}: <{flags}> mtu {} qdisc {qdisc} state {state} group default qlen 1000",
-            i + 1,
-            d.name,
-            d.mtu
-        );
+        let _ = writeln!(out, "{}: {}", i + 1, link_line(world, ns, DevId(i as u16)));
+        let link = link_info(world, ns, DevId(i as u16));
         let _ = writeln!(out, "    {link}");
         for a in &d.addrs {
             let brd = if d.kind == DevKind::Loopback || a.prefix_len() >= 31 {
@@ -119,6 +102,8 @@ fn route(ns: &Netns, args: &[&str]) -> (String, String, i32) {
 const ADDR_COMMANDS: &[&str] = &[
     "add", "change", "replace", "delete", "flush", "save", "restore", "showdump",
 ];
+const LINK_COMMANDS: &[&str] = &["add", "delete", "set", "change", "xstats", "afstats"];
+const NEIGH_COMMANDS: &[&str] = &["add", "delete", "change", "replace", "flush", "get"];
 const ROUTE_COMMANDS: &[&str] = &[
     "add", "change", "replace", "prepend", "append", "delete", "get", "flush", "save", "restore",
     "showdump",
@@ -142,9 +127,146 @@ fn unknown_or_unmodelled(object: &str, cmd: &str, real: &[&str]) -> (String, Str
     )
 }
 
-fn mac(m: &[u8; 6]) -> String {
-    m.iter()
-        .map(|b| format!("{b:02x}"))
-        .collect::<Vec<_>>()
-        .join(":")
+/// The first line of a device in `ip addr` and `ip link`, after its index:
+/// `eth0@if5: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue master docker0 state UP group default`.
+fn link_line(world: &World, ns: &Netns, dev: DevId) -> String {
+    let d = ns.dev(dev);
+    let mut name = d.name.clone();
+    let carrier = match d.kind {
+        DevKind::Loopback | DevKind::Ether { .. } => true,
+        DevKind::Veth { peer_ns, peer_dev } => {
+            let _ = write!(name, "@if{}", peer_dev.0 + 1);
+            world.ns(peer_ns).dev(peer_dev).up
+        }
+        // A bridge has carrier while at least one of its ports is up.
+        DevKind::Bridge => ns.ports(dev).any(|p| ns.dev(p).up),
+    };
+    let flags = match (d.kind, d.up, carrier) {
+        (DevKind::Loopback, _, _) => "LOOPBACK,UP,LOWER_UP",
+        (_, true, true) => "BROADCAST,MULTICAST,UP,LOWER_UP",
+        (_, true, false) => "NO-CARRIER,BROADCAST,MULTICAST,UP",
+        (_, false, _) => "BROADCAST,MULTICAST",
+    };
+    let qdisc = match (d.kind, d.up) {
+        (_, false) => "noop",
+        (DevKind::Ether { .. }, true) => "pfifo_fast",
+        _ => "noqueue",
+    };
+    let master = match d.master {
+        Some(m) => format!(" master {}", ns.dev(m).name),
+        None => String::new(),
+    };
+    let state = match (d.kind, d.up, carrier) {
+        (DevKind::Loopback, _, _) => "UNKNOWN",
+        (_, true, true) => "UP",
+        _ => "DOWN",
+    };
+    // Physical and loopback devices queue 1000 packets; veth and bridges show no qlen.
+    let qlen = match d.kind {
+        DevKind::Loopback | DevKind::Ether { .. } => " qlen 1000",
+        _ => "",
+    };
+    format!(
+        "{name}: <{flags}> mtu {} qdisc {qdisc}{master} state {state} group default{qlen}",
+        d.mtu
+    )
+}
+
+/// The `link/...` line: `link/ether 02:42:ac:11:00:02 brd ff:ff:ff:ff:ff:ff link-netnsid 0`.
+fn link_info(world: &World, ns: &Netns, dev: DevId) -> String {
+    let d = ns.dev(dev);
+    match d.kind {
+        DevKind::Loopback => "link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00".into(),
+        DevKind::Veth { peer_ns, .. } => format!(
+            "link/ether {} brd ff:ff:ff:ff:ff:ff link-netnsid {}",
+            d.mac,
+            netnsid(world, ns, peer_ns)
+        ),
+        _ => format!("link/ether {} brd ff:ff:ff:ff:ff:ff", d.mac),
+    }
+}
+
+/// The id this namespace gives another one (`ip netns list-id`): the kernel numbers peers
+/// in the order they are first seen, from 0. A pod's only peer is its node (0); a node
+/// numbers its pods in the order their veths were made.
+fn netnsid(world: &World, ns: &Netns, peer: NsId) -> usize {
+    let _ = world;
+    let mut seen: Vec<NsId> = Vec::new();
+    for d in &ns.devices {
+        if let DevKind::Veth { peer_ns, .. } = d.kind
+            && !seen.contains(&peer_ns)
+        {
+            seen.push(peer_ns);
+        }
+    }
+    seen.iter().position(|p| *p == peer).unwrap_or(0)
+}
+
+/// `ip link [show [dev] DEV]`.
+fn link(world: &World, ns: &Netns, args: &[&str]) -> (String, String, i32) {
+    let dev = match args {
+        [] => None,
+        [cmd] if is_prefix(cmd, "show", 1) || is_prefix(cmd, "list", 1) => None,
+        [cmd, "dev", name] | [cmd, name]
+            if is_prefix(cmd, "show", 1) || is_prefix(cmd, "list", 1) =>
+        {
+            Some(*name)
+        }
+        [cmd, ..] => return unknown_or_unmodelled("link", cmd, LINK_COMMANDS),
+    };
+    let mut out = String::new();
+    for (i, d) in ns.devices.iter().enumerate() {
+        if dev.is_some_and(|name| name != d.name) {
+            continue;
+        }
+        let id = DevId(i as u16);
+        // `ip link` names the mode where `ip addr` says `group default`.
+        let line =
+            link_line(world, ns, id).replace(" group default", " mode DEFAULT group default");
+        let _ = writeln!(out, "{}: {line}", i + 1);
+        let _ = writeln!(out, "    {}", link_info(world, ns, id));
+    }
+    if let Some(name) = dev
+        && out.is_empty()
+    {
+        return (
+            String::new(),
+            format!("Device \"{name}\" does not exist.\n"),
+            1,
+        );
+    }
+    (out, String::new(), 0)
+}
+
+/// `ip neigh [show [dev DEV]]`: `10.0.0.2 dev eth0 lladdr 52:54:00:6c:3e:cb REACHABLE`;
+/// entries without an address print `10.0.0.9 dev eth0  FAILED` (iproute2's two spaces).
+fn neigh(ns: &Netns, now: SimTime, args: &[&str]) -> (String, String, i32) {
+    let dev = match args {
+        [] => None,
+        [cmd] if is_prefix(cmd, "show", 1) || is_prefix(cmd, "list", 1) => None,
+        [cmd, "dev", name] if is_prefix(cmd, "show", 1) || is_prefix(cmd, "list", 1) => {
+            match ns.dev_by_name(name) {
+                Some(d) => Some(d),
+                None => {
+                    return (String::new(), format!("Cannot find device \"{name}\"\n"), 1);
+                }
+            }
+        }
+        [cmd, ..] => return unknown_or_unmodelled("neigh", cmd, NEIGH_COMMANDS),
+    };
+    let mut out = String::new();
+    for ((d, addr), entry) in &ns.neigh {
+        if dev.is_some_and(|want| want != *d) {
+            continue;
+        }
+        let _ = write!(out, "{addr} ");
+        if dev.is_none() {
+            let _ = write!(out, "dev {} ", ns.dev(*d).name);
+        }
+        if let Some(mac) = entry.mac {
+            let _ = write!(out, "lladdr {mac}");
+        }
+        let _ = writeln!(out, " {}", entry.state(now).name());
+    }
+    (out, String::new(), 0)
 }

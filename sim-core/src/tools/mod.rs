@@ -144,7 +144,7 @@ impl Actor<Net> for Process {
             Program::Ping(p) => p.handle(msg, self.ns, cx),
             Program::Etcdctl(e) => e.handle(msg, self.ns, cx),
             Program::Ip(args) => {
-                let (stdout, stderr, code) = ip::run(cx.world.ns(self.ns), args);
+                let (stdout, stderr, code) = ip::run(cx.world, self.ns, cx.now(), args);
                 print(cx, Stream::Stdout, &stdout);
                 print(cx, Stream::Stderr, &stderr);
                 Some(code)

@@ -239,6 +239,8 @@ impl Ping {
             }
             Msg::Icmp { packet } => self.receive(*packet, cx),
             Msg::Frame { .. }
+            | Msg::Rx { .. }
+            | Msg::NeighTimer { .. }
             | Msg::Loopback { .. }
             | Msg::ReassemblyTimeout { .. }
             | Msg::EtcdRequest { .. }

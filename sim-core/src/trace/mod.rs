@@ -14,6 +14,7 @@ use std::net::Ipv4Addr;
 use serde::Serialize;
 
 use crate::engine::Record;
+use crate::wire::eth::{Arp, Mac};
 use crate::wire::{Packet, PacketId};
 
 /// Renders a whole trace with a one-record renderer (`text::line`, `json::line`): one line
@@ -43,6 +44,25 @@ pub enum TraceEvent {
     Exit { code: i32 },
     /// A locally generated packet left through `dev`.
     Sent { dev: String, packet: Packet },
+    /// A packet waits for ARP to resolve its next hop on `dev`.
+    Queued {
+        packet: PacketId,
+        next_hop: Ipv4Addr,
+        dev: String,
+    },
+    /// An ARP message left through `dev`.
+    ArpSent { dev: String, arp: Arp },
+    /// An ARP message arrived on `dev`.
+    ArpReceived { dev: String, arp: Arp },
+    /// A bridge forwarded a frame from port `from` (or the bridge itself) to ports `to`,
+    /// and `how` says why those.
+    Bridged {
+        packet: PacketId,
+        bridge: String,
+        from: String,
+        to: Vec<String>,
+        how: String,
+    },
     /// A frame crossed the underlay through a switch: in on the port from `from`, out
     /// toward `to`.
     Hop {
@@ -161,8 +181,18 @@ pub enum DropReason {
     LinkLoss { link: String, loss_ppm: u32 },
     /// No route matches the destination.
     NoRoute { dst: Ipv4Addr, node: String },
-    /// Nothing on the segment owns the next hop's address (ARP would get no answer).
-    NoNeighbour { next_hop: Ipv4Addr, dev: String },
+    /// ARP asked for the next hop `probes` times and nobody answered.
+    NoNeighbour {
+        next_hop: Ipv4Addr,
+        dev: String,
+        probes: u8,
+    },
+    /// Too many packets were already waiting for the next hop's ARP answer.
+    NeighQueueFull { next_hop: Ipv4Addr, qlen: u32 },
+    /// No port on the segment has the frame's destination MAC.
+    UnknownMac { mac: Mac },
+    /// A frame for another MAC reached a device that is not a bridge port.
+    OtherHost { mac: Mac, dev: String },
     /// The TTL would reach 0 here.
     TtlExceeded { node: String },
     /// Not addressed to this machine, and it does not forward (`ip_forward` off).
@@ -209,9 +239,25 @@ impl std::fmt::Display for DropReason {
                 f,
                 "no route to {dst} on {node}: no entry in `ip route` matches and there is no default route"
             ),
-            DropReason::NoNeighbour { next_hop, dev } => write!(
+            DropReason::NoNeighbour {
+                next_hop,
+                dev,
+                probes,
+            } => write!(
                 f,
-                "nothing on {dev}'s segment has address {next_hop}: ARP gets no reply, so the packet cannot be sent"
+                "{probes} ARP requests for {next_hop} on {dev} got no reply: nothing on that segment has the address (`ip neigh` shows it FAILED); the sender gets host unreachable"
+            ),
+            DropReason::NeighQueueFull { next_hop, qlen } => write!(
+                f,
+                "{qlen} packets already wait for ARP to resolve {next_hop} (unres_qlen): the oldest is dropped"
+            ),
+            DropReason::UnknownMac { mac } => write!(
+                f,
+                "no port on the segment has MAC {mac} (the machine that had it is gone)"
+            ),
+            DropReason::OtherHost { mac, dev } => write!(
+                f,
+                "frame for MAC {mac} reached {dev}, which has another MAC and is not a bridge port"
             ),
             DropReason::TtlExceeded { node } => write!(
                 f,

@@ -54,6 +54,33 @@ pub fn describe(event: &TraceEvent) -> (&'static str, String) {
         ),
         TraceEvent::Exit { code } => ("exit", format!("exit status {code}")),
         TraceEvent::Sent { dev, packet } => ("sent", format!("{dev} {} {packet}", ids(packet))),
+        TraceEvent::Queued {
+            packet,
+            next_hop,
+            dev,
+        } => (
+            "queued",
+            format!("{packet} waits for ARP to resolve next hop {next_hop} on {dev}"),
+        ),
+        TraceEvent::ArpSent { dev, arp } => ("sent", format!("{dev} {} {arp}", arp.id)),
+        TraceEvent::ArpReceived { dev, arp } => ("received", format!("{dev} {} {arp}", arp.id)),
+        TraceEvent::Bridged {
+            packet,
+            bridge,
+            from,
+            to,
+            how,
+        } => (
+            "bridged",
+            format!(
+                "{packet} {bridge}: {from} -> {} ({how})",
+                if to.is_empty() {
+                    "no port".to_string()
+                } else {
+                    to.join(" ")
+                }
+            ),
+        ),
         TraceEvent::Hop { packet, from, to } => ("hop", format!("{packet} {from} -> {to}")),
         TraceEvent::Received { dev, packet } => {
             ("received", format!("{dev} {} {packet}", ids(packet)))

@@ -10,6 +10,7 @@
 //! same line as the summary).
 
 pub mod etcd;
+pub mod eth;
 
 use std::fmt;
 use std::net::Ipv4Addr;

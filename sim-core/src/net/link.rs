@@ -1,0 +1,228 @@
+//! The link layer: frames onto devices and off them.
+//!
+//! - An Ethernet port (`eth0`) puts frames on the underlay toward the machine port that
+//!   owns the destination MAC.
+//! - A veth end hands the frame to its peer in the other namespace (a separate event at
+//!   the same instant: veth has no wire).
+//! - A Linux bridge (docker0) forwards by its forwarding database: it learns each source
+//!   MAC on the port it came in by, sends known unicast to that port, and floods broadcast
+//!   and unknown unicast to every other port. Frames for the bridge's own MAC, and
+//!   broadcasts, also go up to the bridge device's own IP layer. FDB entries age out after
+//!   300 s (`ageing_time`).
+//!
+//! Simplification (docs/architecture.md): on the underlay, a broadcast (an ARP request)
+//! is delivered only to the machine that owns the address asked for; every other machine
+//! on the segment would receive and ignore it, and the trace leaves them out.
+
+use super::fabric::Step;
+use super::{DevId, DevKind, Msg, Net, NsId, VertexId, neigh, stack};
+use crate::engine::{ActorId, Ctx, Dur, SimTime};
+use crate::trace::{DropReason, TraceEvent};
+use crate::wire::eth::{Frame, Mac, Payload};
+
+type Cx<'a, 'b> = &'a mut Ctx<'b, Net>;
+
+/// `ageing_time`: how long a learned FDB entry lasts without traffic from its MAC.
+pub const FDB_AGEING: Dur = Dur::from_secs(300);
+
+/// A learned forwarding-database entry of a bridge.
+#[derive(Clone, Copy, Debug)]
+pub struct FdbEntry {
+    pub port: DevId,
+    pub updated: SimTime,
+}
+
+/// Puts `frame` on `dev`. `in_port` is the bridge port it came in by when a bridge is
+/// forwarding it (never sent back there).
+pub fn xmit(cx: Cx<'_, '_>, ns: NsId, dev: DevId, frame: Frame, in_port: Option<DevId>) {
+    let netns = cx.world.ns(ns);
+    let device = netns.dev(dev);
+    let kernel = netns.kernel;
+    if !device.up {
+        let reason = DropReason::DeviceDown {
+            dev: device.name.clone(),
+        };
+        drop_frame(cx, kernel, &frame, reason);
+        return;
+    }
+    match device.kind {
+        DevKind::Loopback => unreachable!("loopback carries packets, not frames"),
+        DevKind::Ether { vertex } => underlay_xmit(cx, ns, vertex, frame),
+        DevKind::Veth { peer_ns, peer_dev } => {
+            let peer = cx.world.ns(peer_ns).kernel;
+            cx.send(
+                peer,
+                Msg::Rx {
+                    dev: peer_dev,
+                    frame: Box::new(frame),
+                },
+            );
+        }
+        DevKind::Bridge => bridge_forward(cx, ns, dev, in_port, frame),
+    }
+}
+
+fn underlay_xmit(cx: Cx<'_, '_>, ns: NsId, vertex: VertexId, frame: Frame) {
+    let kernel = cx.world.ns(ns).kernel;
+    let dest = if frame.dst.is_broadcast() {
+        match &frame.payload {
+            Payload::Arp(arp) => cx.world.fabric.owner_of(vertex, arp.tpa),
+            Payload::Ip(_) => None,
+        }
+    } else {
+        cx.world.fabric.port_of(vertex, frame.dst)
+    };
+    match dest {
+        Some(dest) => fabric_step(cx, vertex, dest, Box::new(frame)),
+        // A broadcast nobody answers: every machine ignores it; the asker's timer reports.
+        None if frame.dst.is_broadcast() => {}
+        None => {
+            let reason = DropReason::UnknownMac { mac: frame.dst };
+            drop_frame(cx, kernel, &frame, reason);
+        }
+    }
+}
+
+/// Moves a frame one link toward `dest`, or drops it with the link's reason. Runs for the
+/// vertex the frame is at (a machine port sending, or a switch forwarding).
+pub fn fabric_step(cx: Cx<'_, '_>, at: VertexId, dest: VertexId, frame: Box<Frame>) {
+    let actor = cx.world.fabric.vertex(at).actor;
+    match cx.world.fabric.step(at, dest, cx.now()) {
+        Step::Cross { next, delay } => {
+            let to = cx.world.fabric.vertex(next).actor;
+            cx.send_in(
+                delay,
+                to,
+                Msg::Frame {
+                    from: at,
+                    dest,
+                    frame,
+                },
+            );
+        }
+        Step::LinkDown { link } => drop_frame(cx, actor, &frame, DropReason::LinkDown { link }),
+        Step::LinkLoss { link, loss_ppm } => {
+            drop_frame(cx, actor, &frame, DropReason::LinkLoss { link, loss_ppm })
+        }
+        Step::NoPath => {
+            // port_of/owner_of only answer with a port in the same segment.
+            drop_frame(cx, actor, &frame, DropReason::UnknownMac { mac: frame.dst })
+        }
+    }
+}
+
+fn drop_frame(cx: Cx<'_, '_>, actor: ActorId, frame: &Frame, reason: DropReason) {
+    cx.trace_as(
+        actor,
+        TraceEvent::Dropped {
+            packet: frame.id(),
+            reason,
+        },
+    );
+}
+
+/// A frame arrives on `dev` (`netif_receive_skb`): a bridge port hands it to its bridge;
+/// otherwise the device keeps frames for its own MAC and broadcasts.
+pub fn rx(cx: Cx<'_, '_>, ns: NsId, dev: DevId, frame: Frame) {
+    let device = cx.world.ns(ns).dev(dev);
+    if let Some(bridge) = device.master {
+        return bridge_input(cx, ns, bridge, dev, frame);
+    }
+    if frame.dst != device.mac && !frame.dst.is_broadcast() {
+        let reason = DropReason::OtherHost {
+            mac: frame.dst,
+            dev: device.name.clone(),
+        };
+        let kernel = cx.world.ns(ns).kernel;
+        drop_frame(cx, kernel, &frame, reason);
+        return;
+    }
+    up(cx, ns, dev, frame);
+}
+
+/// Hands a frame's payload to the protocol: ARP or IPv4.
+fn up(cx: Cx<'_, '_>, ns: NsId, dev: DevId, frame: Frame) {
+    match frame.payload {
+        Payload::Arp(arp) => neigh::arp_rcv(cx, ns, dev, arp),
+        Payload::Ip(packet) => stack::receive(cx, ns, dev, packet),
+    }
+}
+
+/// A frame came in on a bridge port (`br_handle_frame`): learn, then forward and/or keep.
+fn bridge_input(cx: Cx<'_, '_>, ns: NsId, bridge: DevId, port: DevId, frame: Frame) {
+    let now = cx.now();
+    let netns = cx.world.ns_mut(ns);
+    if !frame.src.is_broadcast() {
+        netns
+            .fdb
+            .insert((bridge, frame.src), FdbEntry { port, updated: now });
+    }
+    let br_mac = netns.dev(bridge).mac;
+    if frame.dst == br_mac {
+        return up(cx, ns, bridge, frame);
+    }
+    if frame.dst.is_broadcast() {
+        bridge_forward(cx, ns, bridge, Some(port), frame.clone());
+        return up(cx, ns, bridge, frame);
+    }
+    bridge_forward(cx, ns, bridge, Some(port), frame);
+}
+
+/// Forwards a frame through a bridge: to the port its destination was learned on, or
+/// flooded to every port but the one it came in by.
+fn bridge_forward(cx: Cx<'_, '_>, ns: NsId, bridge: DevId, in_port: Option<DevId>, frame: Frame) {
+    let now = cx.now();
+    let netns = cx.world.ns(ns);
+    let learned = netns
+        .fdb
+        .get(&(bridge, frame.dst))
+        .filter(|e| now < e.updated + FDB_AGEING)
+        .map(|e| e.port);
+    let name = |d: DevId| netns.dev(d).name.clone();
+    let from = name(in_port.unwrap_or(bridge));
+    let (out, how): (Vec<DevId>, _) = match learned {
+        // A bridge never sends a frame back where it came from (it is filtered).
+        Some(port) if Some(port) == in_port => (Vec::new(), FloodOr::Filtered),
+        Some(port) => (vec![port], FloodOr::Learned),
+        None => (
+            netns
+                .ports(bridge)
+                .filter(|p| Some(*p) != in_port && netns.dev(*p).up)
+                .collect(),
+            if frame.dst.is_broadcast() {
+                FloodOr::Broadcast
+            } else {
+                FloodOr::Unknown
+            },
+        ),
+    };
+    let event = TraceEvent::Bridged {
+        packet: frame.id(),
+        bridge: name(bridge),
+        from,
+        to: out.iter().map(|p| name(*p)).collect(),
+        how: how.describe(frame.dst),
+    };
+    cx.trace(event);
+    for port in out {
+        xmit(cx, ns, port, frame.clone(), in_port);
+    }
+}
+
+enum FloodOr {
+    Learned,
+    Filtered,
+    Broadcast,
+    Unknown,
+}
+
+impl FloodOr {
+    fn describe(&self, dst: Mac) -> String {
+        match self {
+            FloodOr::Learned => format!("fdb: {dst} was learned on that port"),
+            FloodOr::Filtered => format!("filtered: {dst} is on the port it came in by"),
+            FloodOr::Broadcast => "flood: broadcast".into(),
+            FloodOr::Unknown => format!("flood: {dst} is not in the fdb"),
+        }
+    }
+}

@@ -224,12 +224,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
                 return Ok(ExitCode::from(2));
             }
-            let Some(node) = scenario.node_index(&on) else {
-                let known: Vec<String> = scenario
-                    .nodes
-                    .iter()
-                    .map(|n| format!("node/{}", n.name))
-                    .collect();
+            let Some(node) = scenario.machine_index(&on) else {
+                let known = scenario.machines();
                 eprintln!(
                     "sim-cli: unknown machine `{on}`; expected one of: {}",
                     known.join(", ")

@@ -254,3 +254,28 @@ fn every_subcommand_has_help() {
         assert!(text(&out.stdout).contains("Usage: sim-cli"), "{sub}");
     }
 }
+
+/// `--on pod/NAME` runs the command in the pod's own namespace: its eth0 and routes, not
+/// the node's.
+#[test]
+fn exec_runs_inside_a_pod() {
+    let out = exec(
+        "scenarios/two-node-docker0.ron",
+        "1s",
+        "pod/busybox",
+        "ip route",
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        text(&out.stdout),
+        "default via 172.17.0.1 dev eth0 \n172.17.0.0/16 dev eth0 proto kernel scope link src 172.17.0.3 \n"
+    );
+    let out = exec(
+        "scenarios/two-node-docker0.ron",
+        "1s",
+        "pod/nope",
+        "ip route",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("pod/redis-slave, pod/busybox"));
+}

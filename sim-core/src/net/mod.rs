@@ -10,6 +10,7 @@
 pub mod control;
 pub mod fabric;
 pub mod link;
+pub mod nat;
 pub mod neigh;
 pub mod netns;
 pub mod route;

@@ -27,6 +27,38 @@ pub struct Device {
     pub master: Option<DevId>,
     /// Set when the device is added (`Netns::add_device` keeps the local table in step).
     pub addrs: Vec<Ipv4Net>,
+    /// Whether its addresses carry a broadcast address (docker 1.13 sets docker0's without
+    /// one: ifconfig shows `broadcast 0.0.0.0`).
+    pub brd: bool,
+    /// Traffic counters, as ifconfig shows them.
+    pub stats: DevStats,
+}
+
+/// RX/TX counters of a device: packets and bytes (Ethernet header included on Ethernet
+/// devices, as the kernel counts them).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DevStats {
+    pub rx_packets: u64,
+    pub rx_bytes: u64,
+    pub tx_packets: u64,
+    pub tx_bytes: u64,
+}
+
+impl Device {
+    /// A device with no addresses, up, no master, counters at zero.
+    pub fn new(name: impl Into<String>, kind: DevKind, mac: Mac, mtu: u32) -> Self {
+        Device {
+            name: name.into(),
+            kind,
+            mac,
+            mtu,
+            up: true,
+            master: None,
+            addrs: Vec::new(),
+            brd: true,
+            stats: DevStats::default(),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,8 +85,10 @@ impl DevKind {
 }
 
 pub struct Netns {
-    /// The machine's name (`why-02`).
+    /// The machine's name (`why-02`, or a pod's name).
     pub name: String,
+    /// How actors and the CLI name it: `node/why-02` or `pod/redis-master`.
+    pub label: String,
     /// The actor that runs this namespace's receive path.
     pub kernel: ActorId,
     pub devices: Vec<Device>,
@@ -68,6 +102,10 @@ pub struct Netns {
     pub neigh: BTreeMap<(DevId, Ipv4Addr), Neigh>,
     /// Bridges' learned forwarding databases, by bridge and MAC.
     pub fdb: BTreeMap<(DevId, Mac), FdbEntry>,
+    /// `-j MASQUERADE` rules of the nat table's POSTROUTING chain (docker's `--ip-masq`).
+    pub masquerade: Vec<super::nat::Masquerade>,
+    /// Connection tracking for masqueraded flows, by reply key.
+    pub conntrack: BTreeMap<super::nat::ReplyKey, super::nat::Conn>,
     /// Fragments waiting for the rest of their datagram, with the reassembly timer.
     pub frags: BTreeMap<FragKey, (Vec<Packet>, CancelKey)>,
     /// ICMP sockets by echo identifier (ping's).
@@ -80,8 +118,10 @@ pub struct Netns {
 impl Netns {
     /// A namespace with only `lo` (127.0.0.1/8), as `ip netns add` or a fresh node gives.
     pub fn new(name: impl Into<String>, kernel: ActorId, first_ip_ident: u16) -> Self {
+        let name = name.into();
         let mut ns = Netns {
-            name: name.into(),
+            label: format!("node/{name}"),
+            name,
             kernel,
             devices: Vec::new(),
             routes: Table::default(),
@@ -89,19 +129,16 @@ impl Netns {
             local: BTreeSet::new(),
             neigh: BTreeMap::new(),
             fdb: BTreeMap::new(),
+            masquerade: Vec::new(),
+            conntrack: BTreeMap::new(),
             frags: BTreeMap::new(),
             icmp_sockets: BTreeMap::new(),
             next_ip_ident: first_ip_ident,
             next_pid: 2000,
         };
         ns.add_device(Device {
-            name: "lo".into(),
-            kind: DevKind::Loopback,
-            mac: Mac::ZERO,
-            mtu: 65536,
-            up: true,
-            master: None,
             addrs: vec![Ipv4Net::new(Ipv4Addr::LOCALHOST, 8).expect("valid")],
+            ..Device::new("lo", DevKind::Loopback, Mac::ZERO, 65536)
         });
         ns
     }

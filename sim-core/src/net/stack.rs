@@ -7,7 +7,7 @@
 
 use std::net::Ipv4Addr;
 
-use super::{DevId, DevKind, Msg, Net, NsId, link, neigh};
+use super::{DevId, DevKind, Msg, Net, NsId, link, nat, neigh};
 use crate::engine::{Actor, Ctx};
 use crate::trace::{Consumer, DropReason, TraceEvent};
 use crate::wire::{DEFAULT_TTL, Icmp, Ipv4Header, L4, Packet, UnreachCode};
@@ -80,12 +80,7 @@ pub fn output(cx: Cx<'_, '_>, ns: NsId, mut packet: Packet) -> Result<(), SendEr
                 packet: packet.clone(),
             },
         );
-        cx.send(
-            kernel,
-            Msg::Loopback {
-                packet: Box::new(packet),
-            },
-        );
+        loopback_xmit(cx, ns, packet);
         return Ok(());
     }
     let Some(route) = netns.routes.lookup(dst) else {
@@ -118,7 +113,10 @@ pub fn output(cx: Cx<'_, '_>, ns: NsId, mut packet: Packet) -> Result<(), SendEr
 /// Puts a packet on a device toward `next_hop`, first fitting it to the device's MTU:
 /// a DF packet that does not fit is dropped with ICMP "fragmentation needed" (only a
 /// forwarded one can get here: output refuses it with EMSGSIZE); any other is fragmented.
-fn transmit(cx: Cx<'_, '_>, ns: NsId, dev: DevId, next_hop: Ipv4Addr, packet: Packet) {
+fn transmit(cx: Cx<'_, '_>, ns: NsId, dev: DevId, next_hop: Ipv4Addr, mut packet: Packet) {
+    if !cx.world.ns(ns).masquerade.is_empty() {
+        nat::postrouting(cx, ns, dev, &mut packet);
+    }
     let netns = cx.world.ns(ns);
     let mtu = mtu_of(netns.dev(dev));
     if packet.len() <= mtu {
@@ -169,13 +167,27 @@ fn transmit_one(cx: Cx<'_, '_>, ns: NsId, dev: DevId, next_hop: Ipv4Addr, packet
     if device.kind.is_ethernet() {
         neigh::output(cx, ns, dev, next_hop, packet);
     } else {
-        cx.send(
-            kernel,
-            Msg::Loopback {
-                packet: Box::new(packet),
-            },
-        );
+        loopback_xmit(cx, ns, packet);
     }
+}
+
+/// Loopback: counted as sent and received on `lo` (with the Ethernet header lo carries),
+/// then received as a separate event at the same instant.
+fn loopback_xmit(cx: Cx<'_, '_>, ns: NsId, packet: Packet) {
+    let bytes = crate::wire::eth::ETH_HEADER_LEN as u64 + packet.len() as u64;
+    let netns = cx.world.ns_mut(ns);
+    let kernel = netns.kernel;
+    let stats = &mut netns.dev_mut(DevId(0)).stats;
+    stats.tx_packets += 1;
+    stats.tx_bytes += bytes;
+    stats.rx_packets += 1;
+    stats.rx_bytes += bytes;
+    cx.send(
+        kernel,
+        Msg::Loopback {
+            packet: Box::new(packet),
+        },
+    );
 }
 
 /// The next hop could not be resolved: the sender gets ICMP host unreachable, from this
@@ -201,7 +213,6 @@ pub fn receive(cx: Cx<'_, '_>, ns: NsId, dev: DevId, mut packet: Packet) {
     let kernel = netns.kernel;
     let dev_name = netns.dev(dev).name.clone();
     let is_loopback = netns.dev(dev).kind == DevKind::Loopback;
-    let is_local = netns.is_local(packet.ip.dst);
     let ip_forward = netns.ip_forward;
     if !is_loopback {
         cx.trace(TraceEvent::Received {
@@ -209,6 +220,10 @@ pub fn receive(cx: Cx<'_, '_>, ns: NsId, dev: DevId, mut packet: Packet) {
             packet: packet.clone(),
         });
     }
+    if !cx.world.ns(ns).conntrack.is_empty() {
+        nat::prerouting(cx, ns, &mut packet);
+    }
+    let is_local = cx.world.ns(ns).is_local(packet.ip.dst);
     if !is_loopback && cx.world.ns(ns).is_local(packet.ip.src) {
         let reason = DropReason::MartianSource {
             src: packet.ip.src,

@@ -42,6 +42,8 @@ pub struct Scenario {
     pub links: Vec<LinkCfg>,
     /// The node etcd runs on.
     pub etcd: Option<usize>,
+    /// Pods; their namespaces come after the nodes' (`NsId(nodes.len() + i)`).
+    pub pods: Vec<PodCfg>,
     /// In time order (validated non-decreasing).
     pub steps: Vec<Step>,
 }
@@ -53,7 +55,29 @@ pub struct NodeCfg {
     pub gateway: Option<Ipv4Addr>,
     pub mtu: u32,
     pub ip_forward: bool,
+    pub docker: Option<DockerCfg>,
 }
+
+/// dockerd's bridge options on one node.
+#[derive(Clone, Debug)]
+pub struct DockerCfg {
+    /// `--bip`: docker0's address and prefix.
+    pub bip: Ipv4Net,
+    /// `--mtu`: the containers' MTU.
+    pub mtu: u32,
+    pub ip_masq: bool,
+}
+
+/// A pod with the address its node's docker hands it (in the order pods are listed).
+#[derive(Clone, Debug)]
+pub struct PodCfg {
+    pub name: String,
+    pub node: usize,
+    pub addr: Ipv4Net,
+}
+
+/// docker0's default: the first of docker's predefined local pools.
+pub const DEFAULT_BIP: &str = "172.17.0.1/16";
 
 #[derive(Clone, Debug)]
 pub struct LinkCfg {
@@ -160,10 +184,14 @@ impl Scenario {
         }
     }
 
-    /// The node index for `node/NAME`.
-    pub fn node_index(&self, on: &str) -> Option<usize> {
-        let name = on.strip_prefix("node/")?;
-        self.nodes.iter().position(|n| n.name == name)
+    /// The namespace index of `node/NAME` or `pod/NAME`.
+    pub fn machine_index(&self, on: &str) -> Option<usize> {
+        machine_index(&self.nodes, &self.pods, on)
+    }
+
+    /// Every machine a command can run on, as `--on` names them.
+    pub fn machines(&self) -> Vec<String> {
+        machines(&self.nodes, &self.pods)
     }
 
     /// Builds the simulation: a kernel actor per node (`node/NAME`), a switch actor per
@@ -193,13 +221,13 @@ impl Scenario {
                 .random::<u16>();
             let mut ns = Netns::new(node.name.clone(), kernel, first_ident);
             let eth0 = ns.add_device(Device {
-                name: "eth0".into(),
-                kind: DevKind::Ether { vertex },
-                mac: mac_for(&node.name),
-                mtu: node.mtu,
-                up: true,
-                master: None,
                 addrs: vec![node.addr],
+                ..Device::new(
+                    "eth0",
+                    DevKind::Ether { vertex },
+                    mac_for(&node.name),
+                    node.mtu,
+                )
             });
             debug_assert_eq!(eth0, DevId(1));
             if let Some(gw) = node.gateway {
@@ -246,6 +274,15 @@ impl Scenario {
             debug_assert_eq!(added, vertex);
             vertices.insert(name.clone(), vertex);
         }
+        for (i, node) in self.nodes.iter().enumerate() {
+            if let Some(docker) = &node.docker {
+                add_docker0(&mut sim, NsId(i as u32), docker);
+            }
+        }
+        for (i, pod) in self.pods.iter().enumerate() {
+            let docker = self.nodes[pod.node].docker.as_ref().expect("validated");
+            add_pod(&mut sim, pod, NsId((self.nodes.len() + i) as u32), docker);
+        }
         if let Some(node) = self.etcd {
             sim.add(
                 "etcd",
@@ -264,6 +301,120 @@ impl Scenario {
         }
         sim
     }
+}
+
+fn machine_index(nodes: &[NodeCfg], pods: &[PodCfg], on: &str) -> Option<usize> {
+    if let Some(name) = on.strip_prefix("node/") {
+        return nodes.iter().position(|n| n.name == name);
+    }
+    let name = on.strip_prefix("pod/")?;
+    pods.iter()
+        .position(|p| p.name == name)
+        .map(|i| nodes.len() + i)
+}
+
+fn machines(nodes: &[NodeCfg], pods: &[PodCfg]) -> Vec<String> {
+    nodes
+        .iter()
+        .map(|n| format!("node/{}", n.name))
+        .chain(pods.iter().map(|p| format!("pod/{}", p.name)))
+        .collect()
+}
+
+/// Adds docker0 to a node as dockerd does at start: a bridge with `--bip`'s address (no
+/// broadcast, as docker 1.13 sets it), a random 02:42 MAC, `ip_forward` on, and with
+/// `--ip-masq` the MASQUERADE rule for the container subnet.
+fn add_docker0(sim: &mut Sim<Net>, ns: NsId, docker: &DockerCfg) -> DevId {
+    let name = sim.world.ns(ns).name.clone();
+    let mut rng = sim.stream(&format!("node/{name}/docker0"));
+    let mut mac = [0x02, 0x42, 0, 0, 0, 0];
+    rng.fill(&mut mac[2..]);
+    let netns = sim.world.ns_mut(ns);
+    netns.ip_forward = true;
+    let docker0 = netns.add_device(Device {
+        addrs: vec![docker.bip],
+        brd: false,
+        ..Device::new("docker0", DevKind::Bridge, Mac(mac), DEFAULT_MTU)
+    });
+    if docker.ip_masq {
+        netns.masquerade.push(crate::net::nat::Masquerade {
+            src: docker.bip.trunc(),
+            not_out: docker0,
+        });
+    }
+    docker0
+}
+
+/// Makes a pod's sandbox as docker does: a namespace with `lo` and `eth0`, one end of a
+/// veth pair whose other end (`vethXXXXXXX`) is a port of the node's docker0. eth0's MAC
+/// is derived from its address (02:42 + the four address bytes), its MTU is `--mtu`, and
+/// its default route goes via docker0's address.
+fn add_pod(sim: &mut Sim<Net>, pod: &PodCfg, pod_ns: NsId, docker: &DockerCfg) {
+    let node_ns = NsId(pod.node as u32);
+    let kernel = sim.add(
+        format!("pod/{}", pod.name),
+        Box::new(Kernel {
+            ns: pod_ns,
+            eth: DevId(1),
+        }),
+    );
+    let first_ident = sim
+        .stream(&format!("pod/{}/ip-ident", pod.name))
+        .random::<u16>();
+    let mut rng = sim.stream(&format!("pod/{}/veth", pod.name));
+    let veth_name = format!("veth{:07x}", rng.random::<u32>() & 0x0fff_ffff);
+    let mut host_mac = [0u8; 6];
+    rng.fill(&mut host_mac);
+    host_mac[0] = (host_mac[0] & 0xfe) | 0x02; // unicast, locally administered
+    let node = sim.world.ns_mut(node_ns);
+    let docker0 = node.dev_by_name("docker0").expect("docker0 made first");
+    let host_dev = DevId(node.devices.len() as u16);
+    let mut ns = Netns::new(pod.name.clone(), kernel, first_ident);
+    ns.label = format!("pod/{}", pod.name);
+    ns.next_pid = 2; // pid 1 is the sandbox's pause process
+    let o = pod.addr.addr().octets();
+    let eth0 = ns.add_device(Device {
+        addrs: vec![pod.addr],
+        ..Device::new(
+            "eth0",
+            DevKind::Veth {
+                peer_ns: node_ns,
+                peer_dev: host_dev,
+            },
+            Mac([0x02, 0x42, o[0], o[1], o[2], o[3]]),
+            docker.mtu,
+        )
+    });
+    ns.routes.add(Route {
+        dst: Ipv4Net::default(),
+        via: Some(docker.bip.addr()),
+        dev: eth0,
+        proto: Proto::Boot,
+        scope: Scope::Global,
+        src: None,
+        metric: 0,
+    });
+    let node = sim.world.ns_mut(node_ns);
+    let added = node.add_device(Device {
+        master: Some(docker0),
+        ..Device::new(
+            veth_name,
+            DevKind::Veth {
+                peer_ns: pod_ns,
+                peer_dev: eth0,
+            },
+            Mac(host_mac),
+            docker.mtu,
+        )
+    });
+    debug_assert_eq!(added, host_dev);
+    // A bridge takes the smallest MTU of its ports (docker0 drops to `--mtu` with its first
+    // container).
+    let min = node.ports(docker0).map(|p| node.dev(p).mtu).min();
+    if let Some(min) = min {
+        node.dev_mut(docker0).mtu = min;
+    }
+    sim.world.netns.push(ns);
 }
 
 /// How a link is named in the trace: `why-02<->why-03`.
@@ -373,7 +524,8 @@ impl Validator<'_> {
             }
             found
         });
-        let steps = self.steps(&s.steps, &nodes, &links, until);
+        let pods = self.pods(&s.cluster.pods, &nodes);
+        let steps = self.steps(&s.steps, &nodes, &pods, &links, until);
         Scenario {
             file: self.file.to_string(),
             name: s.name,
@@ -384,6 +536,7 @@ impl Validator<'_> {
             switches,
             links,
             etcd,
+            pods,
             steps,
         }
     }
@@ -489,6 +642,10 @@ impl Validator<'_> {
                 gateway,
                 mtu,
                 ip_forward: n.ip_forward,
+                docker: n
+                    .docker
+                    .as_ref()
+                    .and_then(|d| self.docker(&format!("{base}.docker"), d)),
             });
         }
         out
@@ -577,22 +734,106 @@ impl Validator<'_> {
         out
     }
 
+    fn docker(&mut self, base: &str, d: &spec::Docker) -> Option<DockerCfg> {
+        let bip_text = d.bip.as_deref().unwrap_or(DEFAULT_BIP);
+        let bip = match parse_cidr(bip_text) {
+            Ok(b) if b.prefix_len() > 30 => {
+                self.problem(
+                    &format!("{base}.bip"),
+                    format!("--bip {b} leaves no addresses for containers; expected a prefix of /30 or shorter, e.g. \"172.17.0.1/16\""),
+                );
+                return None;
+            }
+            Ok(b) => b,
+            Err(msg) => {
+                self.problem(&format!("{base}.bip"), msg);
+                return None;
+            }
+        };
+        let mtu = d.mtu.unwrap_or(DEFAULT_MTU);
+        if !(68..=65535).contains(&mtu) {
+            self.problem(
+                &format!("{base}.mtu"),
+                format!("mtu {mtu} is out of range; expected 68 to 65535 (IPv4's limits)"),
+            );
+            return None;
+        }
+        Some(DockerCfg {
+            bip,
+            mtu,
+            ip_masq: d.ip_masq.unwrap_or(true),
+        })
+    }
+
+    /// Places pods and hands out their addresses as docker's IPAM does: in order, from the
+    /// first address after the network's, skipping docker0's own.
+    fn pods(&mut self, pods: &[spec::Pod], nodes: &[NodeCfg]) -> Vec<PodCfg> {
+        let mut out = Vec::new();
+        let mut names: BTreeMap<String, String> = BTreeMap::new();
+        let mut next: BTreeMap<usize, u32> = BTreeMap::new();
+        for (i, p) in pods.iter().enumerate() {
+            let base = format!("cluster.pods[{i}]");
+            self.name_ok(&format!("{base}.name"), &p.name, &mut names);
+            let Some(node) = nodes.iter().position(|n| n.name == p.node) else {
+                let known: Vec<&str> = nodes.iter().map(|n| n.name.as_str()).collect();
+                self.problem(
+                    &format!("{base}.node"),
+                    format!(
+                        "unknown node `{}`; expected one of: {}",
+                        p.node,
+                        known.join(", ")
+                    ),
+                );
+                continue;
+            };
+            let Some(docker) = &nodes[node].docker else {
+                self.problem(
+                    &format!("{base}.node"),
+                    format!(
+                        "node {} runs no docker daemon, so it cannot make pod sandboxes; expected `docker: ()` on that node",
+                        p.node
+                    ),
+                );
+                continue;
+            };
+            let net = docker.bip.trunc();
+            let first = u32::from(net.network()) + 1;
+            let cursor = next.entry(node).or_insert(first);
+            if *cursor == u32::from(docker.bip.addr()) {
+                *cursor += 1;
+            }
+            if *cursor >= u32::from(net.broadcast()) {
+                self.problem(
+                    &base,
+                    format!(
+                        "docker0's subnet {net} on {} has no address left for this pod; expected a shorter --bip prefix or fewer pods",
+                        p.node
+                    ),
+                );
+                continue;
+            }
+            let addr = Ipv4Net::new(Ipv4Addr::from(*cursor), net.prefix_len()).expect("valid");
+            *cursor += 1;
+            out.push(PodCfg {
+                name: p.name.clone(),
+                node,
+                addr,
+            });
+        }
+        out
+    }
+
     fn steps(
         &mut self,
         steps: &[spec::Step],
         nodes: &[NodeCfg],
+        pods: &[PodCfg],
         links: &[LinkCfg],
         until: Option<SimTime>,
     ) -> Vec<Step> {
         let mut out = Vec::new();
         let mut last = SimTime::ZERO;
-        let node_list = || {
-            nodes
-                .iter()
-                .map(|n| format!("node/{}", n.name))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
+        let node_list = || machines(nodes, pods).join(", ");
         for (i, s) in steps.iter().enumerate() {
             let base = format!("steps[{i}]");
             let Some(at) = self
@@ -631,9 +872,7 @@ impl Validator<'_> {
                 continue;
             }
             let node = |v: &mut Self, path: String, on: &str| -> Option<usize> {
-                let found = on
-                    .strip_prefix("node/")
-                    .and_then(|n| nodes.iter().position(|x| x.name == n));
+                let found = machine_index(nodes, pods, on);
                 if found.is_none() {
                     v.problem(
                         &path,

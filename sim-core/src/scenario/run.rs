@@ -181,7 +181,7 @@ impl<'a> Driver<'a> {
             let Action::Expect { node, cmd, expect } = &step.action else {
                 continue;
             };
-            let on = format!("node/{}", self.scenario.nodes[*node].name);
+            let on = self.scenario.machines()[*node].clone();
             let result = match self.expects.get(&step.index) {
                 None => Err(format!(
                     "never ran: the run ended at {} before its time",

@@ -35,6 +35,32 @@ pub struct Cluster {
     /// The node etcd runs on (listening on its eth0 address, port 2379), if any.
     #[serde(default)]
     pub etcd: Option<String>,
+    /// Pods placed on nodes: each gets a sandbox from its node's docker daemon.
+    #[serde(default)]
+    pub pods: Vec<Pod>,
+}
+
+/// A docker daemon on a node, with dockerd's bridge options.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Docker {
+    /// `--bip`: docker0's address and prefix. Default `172.17.0.1/16`.
+    #[serde(default)]
+    pub bip: Option<String>,
+    /// `--mtu`: the containers' MTU. Default 1500.
+    #[serde(default)]
+    pub mtu: Option<u32>,
+    /// `--ip-masq`. Default true.
+    #[serde(default)]
+    pub ip_masq: Option<bool>,
+}
+
+/// A pod: a sandbox (network namespace) on a node, with eth0 on the node's docker0.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pod {
+    pub name: String,
+    pub node: String,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -51,6 +77,9 @@ pub struct Node {
     /// `net.ipv4.ip_forward`.
     #[serde(default)]
     pub ip_forward: bool,
+    /// A docker daemon runs on the node (docker0 and pod sandboxes).
+    #[serde(default)]
+    pub docker: Option<Docker>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -87,7 +116,7 @@ pub struct Step {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Exec {
-    /// `node/NAME`.
+    /// `node/NAME` or `pod/NAME`.
     pub on: String,
     pub cmd: String,
 }

@@ -62,7 +62,7 @@ fn addr(world: &World, ns: &Netns, args: &[&str]) -> (String, String, i32) {
         let link = link_info(world, ns, DevId(i as u16));
         let _ = writeln!(out, "    {link}");
         for a in &d.addrs {
-            let brd = if d.kind == DevKind::Loopback || a.prefix_len() >= 31 {
+            let brd = if d.kind == DevKind::Loopback || a.prefix_len() >= 31 || !d.brd {
                 String::new()
             } else {
                 format!("brd {} ", a.broadcast())

@@ -5,7 +5,9 @@
 //! ends with an exit status. Instant commands (`ip`) run and exit within their first event;
 //! `ping` lives on simulated time.
 
+pub mod bridge;
 pub mod etcdctl;
+pub mod ifconfig;
 pub mod ip;
 pub mod ping;
 
@@ -74,7 +76,7 @@ pub fn start(sim: &mut Sim<Net>, ns: NsId, cmdline: &str, expect: Option<Expecta
         }
         _ => "sh".to_string(),
     };
-    let name = format!("node/{}/{argv0}[{pid}]", netns.name);
+    let name = format!("{}/{argv0}[{pid}]", netns.label);
     let program = match argv {
         Ok((env, words)) if !words.is_empty() => Program::from_argv(words, &env, pid),
         Ok(_) => Program::Fail("sh: empty command".into(), 2),
@@ -110,6 +112,8 @@ enum Program {
     Ping(Box<ping::Ping>),
     Etcdctl(Box<etcdctl::Etcdctl>),
     Ip(Vec<String>),
+    Ifconfig(Vec<String>),
+    Bridge(Vec<String>),
     /// Prints a message to stderr and exits with the status.
     Fail(String, i32),
 }
@@ -126,6 +130,8 @@ impl Program {
                 Err((msg, code)) => Program::Fail(msg, code),
             },
             "ip" => Program::Ip(argv[1..].to_vec()),
+            "ifconfig" => Program::Ifconfig(argv[1..].to_vec()),
+            "bridge" => Program::Bridge(argv[1..].to_vec()),
             other => Program::Fail(format!("sh: {other}: command not found"), 127),
         }
     }
@@ -145,6 +151,18 @@ impl Actor<Net> for Process {
             Program::Etcdctl(e) => e.handle(msg, self.ns, cx),
             Program::Ip(args) => {
                 let (stdout, stderr, code) = ip::run(cx.world, self.ns, cx.now(), args);
+                print(cx, Stream::Stdout, &stdout);
+                print(cx, Stream::Stderr, &stderr);
+                Some(code)
+            }
+            Program::Ifconfig(args) => {
+                let (stdout, stderr, code) = ifconfig::run(cx.world.ns(self.ns), args);
+                print(cx, Stream::Stdout, &stdout);
+                print(cx, Stream::Stderr, &stderr);
+                Some(code)
+            }
+            Program::Bridge(args) => {
+                let (stdout, stderr, code) = bridge::run(cx.world.ns(self.ns), cx.now(), args);
                 print(cx, Stream::Stdout, &stdout);
                 print(cx, Stream::Stderr, &stderr);
                 Some(code)

@@ -44,6 +44,8 @@ pub enum TraceEvent {
     Exit { code: i32 },
     /// A locally generated packet left through `dev`.
     Sent { dev: String, packet: Packet },
+    /// Netfilter NAT rewrote a packet's address (`what` says which, by which rule).
+    Nat { packet: PacketId, what: String },
     /// A packet waits for ARP to resolve its next hop on `dev`.
     Queued {
         packet: PacketId,

@@ -54,6 +54,7 @@ pub fn describe(event: &TraceEvent) -> (&'static str, String) {
         ),
         TraceEvent::Exit { code } => ("exit", format!("exit status {code}")),
         TraceEvent::Sent { dev, packet } => ("sent", format!("{dev} {} {packet}", ids(packet))),
+        TraceEvent::Nat { packet, what } => ("nat", format!("{packet} {what}")),
         TraceEvent::Queued {
             packet,
             next_hop,

@@ -108,9 +108,25 @@ pub struct Frame {
     pub payload: Payload,
 }
 
+/// Destination, source, EtherType.
+pub const ETH_HEADER_LEN: u16 = 14;
+
 impl Frame {
     pub fn id(&self) -> PacketId {
         self.payload.id()
+    }
+
+    /// Bytes as the kernel counts them in a device's counters (header, no FCS or padding).
+    pub fn len(&self) -> u64 {
+        ETH_HEADER_LEN as u64
+            + match &self.payload {
+                Payload::Ip(p) => p.len() as u64,
+                Payload::Arp(_) => ARP_LEN as u64,
+            }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        false
     }
 }
 

@@ -220,3 +220,40 @@ fn lost_fragments_time_out_after_ipfrag_time() {
     }
     assert!(seen > 0, "no seed lost part of a datagram");
 }
+
+/// Pods need a node that runs docker, a known node, and a free address in docker0's
+/// subnet; each mistake is named at the pod that makes it.
+#[test]
+fn pods_are_placed_only_where_docker_can_make_them() {
+    let src = GOOD
+        .replace(
+            r#"(name: "a", ip: "10.0.0.1/24")"#,
+            r#"(name: "a", ip: "10.0.0.1/24", docker: (bip: "192.168.9.1/30"))"#,
+        )
+        .replace(
+            "links: [",
+            r#"pods: [(name: "p1", node: "a"), (name: "p2", node: "a"), (name: "p3", node: "b"), (name: "p4", node: "z")],
+        links: ["#,
+        );
+    let d = diagnostics(&src);
+    assert_eq!(d.len(), 3, "{d:?}");
+    assert!(
+        d[0].contains("cluster.pods[1]: docker0's subnet 192.168.9.0/30 on a has no address left"),
+        "{d:?}"
+    );
+    assert!(
+        d[1].contains("cluster.pods[2].node: node b runs no docker daemon"),
+        "{d:?}"
+    );
+    assert!(
+        d[2].contains("cluster.pods[3].node: unknown node `z`; expected one of: a, b"),
+        "{d:?}"
+    );
+    // With room, pods on one node get consecutive addresses after docker0's.
+    let ok = src
+        .replace(r#"bip: "192.168.9.1/30""#, r#"bip: "192.168.9.1/24""#)
+        .replace(r#", (name: "p3", node: "b"), (name: "p4", node: "z")"#, "");
+    let s = Scenario::parse("t.ron", &ok).expect("valid");
+    let addrs: Vec<String> = s.pods.iter().map(|p| p.addr.to_string()).collect();
+    assert_eq!(addrs, ["192.168.9.2/24", "192.168.9.3/24"]);
+}

@@ -47,6 +47,17 @@ struct Watcher {
     id: u64,
 }
 
+impl Watcher {
+    fn wants(&self, key: &str) -> bool {
+        let below = self.recursive && key.starts_with(&format!("{}/", self.key.trim_end_matches('/')));
+        self.key == key || below || (self.recursive && self.key == "/")
+    }
+}
+
+/// How many past changes etcd v2 keeps for watches that start from an index
+/// (`eventHistory` capacity).
+const HISTORY: usize = 1000;
+
 /// The store, its watchers and the sweep.
 pub struct Etcd {
     /// The machine etcd runs on.
@@ -54,6 +65,8 @@ pub struct Etcd {
     nodes: BTreeMap<String, Node>,
     index: u64,
     watchers: Vec<Watcher>,
+    /// The last `HISTORY` changes with their indexes, oldest first.
+    history: std::collections::VecDeque<(u64, Change)>,
     sweeping: bool,
 }
 
@@ -103,6 +116,7 @@ impl Etcd {
             nodes,
             index: 0,
             watchers: Vec::new(),
+            history: std::collections::VecDeque::new(),
             sweeping: false,
         }
     }
@@ -319,6 +333,28 @@ impl Etcd {
                 };
                 (Response::Deleted { prev: node.value }, Some(change))
             }
+            Request::GetAll { .. } => {
+                let values = self
+                    .children(&key)
+                    .filter_map(|(k, n)| {
+                        let v = n.value.clone()?;
+                        let ttl = n.expires.map(|t| {
+                            t.as_nanos().saturating_sub(now.as_nanos()).div_ceil(1_000_000_000)
+                        });
+                        Some((k.clone(), v, ttl))
+                    })
+                    .collect();
+                match self.walk(&key) {
+                    Err(e) => (e, None),
+                    Ok(_) => (
+                        Response::Values {
+                            index: self.index,
+                            values,
+                        },
+                        None,
+                    ),
+                }
+            }
             Request::Watch { .. } => unreachable!("watches are registered, not applied"),
         }
     }
@@ -378,24 +414,18 @@ impl Etcd {
         });
         let mut keep = Vec::new();
         for w in std::mem::take(&mut self.watchers) {
-            let below = w.recursive
-                && change
-                    .key
-                    .starts_with(&format!("{}/", w.key.trim_end_matches('/')));
-            if w.key == change.key || below || (w.recursive && w.key == "/") {
-                let resp = Response::Event {
-                    action: change.action.name().to_string(),
-                    key: change.key.clone(),
-                    dir: change.dir,
-                    value: change.value.clone(),
-                    prev: change.prev.clone(),
-                };
+            if w.wants(&change.key) {
+                let resp = change.event(self.index);
                 self.respond(cx, w.from, w.id, resp);
             } else {
                 keep.push(w);
             }
         }
         self.watchers = keep;
+        if self.history.len() == HISTORY {
+            self.history.pop_front();
+        }
+        self.history.push_back((self.index, change));
     }
 
     fn arm_sweep(&mut self, cx: &mut Ctx<'_, Net>) {
@@ -435,6 +465,7 @@ impl Etcd {
     }
 }
 
+#[derive(Clone, Debug)]
 struct Change {
     action: EtcdAction,
     key: String,
@@ -443,17 +474,60 @@ struct Change {
     prev: Option<String>,
 }
 
+impl Change {
+    fn event(&self, index: u64) -> Response {
+        Response::Event {
+            action: self.action.name().to_string(),
+            key: self.key.clone(),
+            dir: self.dir,
+            value: self.value.clone(),
+            prev: self.prev.clone(),
+            index,
+        }
+    }
+}
+
 impl crate::engine::Actor<Net> for Etcd {
     fn handle(&mut self, msg: Msg, cx: &mut Ctx<'_, Net>) {
         match msg {
             Msg::EtcdRequest { from, id, req } => {
-                if let Request::Watch { key, recursive } = *req {
-                    self.watchers.push(Watcher {
+                if let Request::Watch {
+                    key,
+                    recursive,
+                    after,
+                } = *req
+                {
+                    let w = Watcher {
                         key: normalize(&key),
                         recursive,
                         from,
                         id,
-                    });
+                    };
+                    if let Some(after) = after.filter(|a| *a <= self.index) {
+                        let oldest = self.history.front().map_or(self.index + 1, |h| h.0);
+                        if after < oldest {
+                            // etcd: 401 "The event in requested index is outdated and cleared".
+                            let resp = Response::Error {
+                                code: 401,
+                                message: "The event in requested index is outdated and cleared"
+                                    .into(),
+                                cause: format!("the requested history has been cleared [{oldest}/{after}]"),
+                                index: self.index,
+                            };
+                            self.respond(cx, from, id, resp);
+                            return;
+                        }
+                        let found = self
+                            .history
+                            .iter()
+                            .find(|(i, c)| *i >= after && w.wants(&c.key))
+                            .map(|(i, c)| c.event(*i));
+                        if let Some(resp) = found {
+                            self.respond(cx, from, id, resp);
+                            return;
+                        }
+                    }
+                    self.watchers.push(w);
                     return;
                 }
                 let (resp, change) = self.apply(&req, cx.now());

@@ -58,7 +58,9 @@ pub fn xmit(cx: Cx<'_, '_>, ns: NsId, dev: DevId, frame: Frame, in_port: Option<
     }
     let device = cx.world.ns(ns).dev(dev);
     match device.kind {
-        DevKind::Loopback => unreachable!("loopback carries packets, not frames"),
+        DevKind::Loopback | DevKind::Tun { .. } => {
+            unreachable!("loopback and TUN devices carry packets, not frames")
+        }
         DevKind::Ether { vertex } => underlay_xmit(cx, ns, vertex, frame),
         DevKind::Veth { peer_ns, peer_dev } => {
             let peer = cx.world.ns(peer_ns).kernel;

@@ -62,12 +62,18 @@ pub enum Msg {
     },
     /// A packet arrives on a namespace's loopback device.
     Loopback { packet: Box<Packet> },
+    /// The process holding TUN device `dev` reads a packet the kernel sent on it.
+    TunRead { dev: DevId, packet: Box<Packet> },
+    /// A process wrote a packet into TUN device `dev`: the kernel receives it there.
+    TunWrite { dev: DevId, packet: Box<Packet> },
     /// A process starts.
     Start,
     /// A process's timer fires; the token says which.
     Timer(u64),
     /// An ICMP message for a process's socket.
     Icmp { packet: Box<Packet> },
+    /// A UDP datagram for a process's socket.
+    Udp { packet: Box<Packet> },
     /// A namespace's reassembly timer for one datagram (ipfrag_time) fired.
     ReassemblyTimeout { key: netns::FragKey },
     /// A control-plane request (one event across the underlay, with the path's latency).

@@ -10,9 +10,11 @@
 //! to that flow, or an ICMP error quoting it, gets its destination turned back into the
 //! container's address before routing (PREROUTING), so it is forwarded into docker0.
 //!
-//! Flows are ICMP echo flows, keyed by (source, destination, echo id) as conntrack keys
-//! them; the id is kept (no other flow uses it in the scenarios so far). An entry lives 30 s
-//! after its last packet (`nf_conntrack_icmp_timeout`). The full netfilter walk (tables,
+//! Flows are ICMP echo flows, keyed by (source, destination, echo id), and UDP flows, keyed
+//! by (source, destination, ports), as conntrack keys them; ids and ports are kept (no two
+//! flows clash in the scenarios so far; Linux would pick another source port then). An
+//! entry lives 30 s after its last packet (`nf_conntrack_icmp_timeout` and
+//! `nf_conntrack_udp_timeout` are both 30 s). The full netfilter walk (tables,
 //! chains, `iptables-save`) comes with kube-proxy.
 
 use std::net::Ipv4Addr;
@@ -24,8 +26,8 @@ use crate::engine::{Ctx, Dur, SimTime};
 use crate::trace::TraceEvent;
 use crate::wire::{Icmp, L4, Packet, QuotedL4};
 
-/// `nf_conntrack_icmp_timeout`.
-const ICMP_TIMEOUT: Dur = Dur::from_secs(30);
+/// `nf_conntrack_icmp_timeout`, and `nf_conntrack_udp_timeout` for a flow seen one way.
+const FLOW_TIMEOUT: Dur = Dur::from_secs(30);
 
 /// `-s SRC ! -o OUT -j MASQUERADE`.
 #[derive(Clone, Debug)]
@@ -41,15 +43,26 @@ pub struct Conn {
     pub last_seen: SimTime,
 }
 
-/// The reply direction's key: (peer, masqueraded address, echo id).
-pub type ReplyKey = (Ipv4Addr, Ipv4Addr, u16);
+/// What tells flows between the same two addresses apart, in the original direction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Flow {
+    Echo(u16),
+    Udp { sport: u16, dport: u16 },
+}
 
-/// The echo id of a packet that starts a flow (MASQUERADE sits in the nat table, which
-/// only NEW connections traverse; replies of flows started elsewhere pass untouched).
-fn new_flow_id(p: &Packet) -> Option<u16> {
+/// The reply direction's key: (peer, masqueraded address, flow).
+pub type ReplyKey = (Ipv4Addr, Ipv4Addr, Flow);
+
+/// The flow a packet starts (MASQUERADE sits in the nat table, which only NEW connections
+/// traverse; replies of flows started elsewhere pass untouched).
+fn new_flow(p: &Packet) -> Option<Flow> {
     match &p.l4 {
-        L4::Icmp(Icmp::EchoRequest { ident, .. }) => Some(*ident),
+        L4::Icmp(Icmp::EchoRequest { ident, .. }) => Some(Flow::Echo(*ident)),
         L4::Icmp(_) => None,
+        L4::Udp(u) => Some(Flow::Udp {
+            sport: u.sport,
+            dport: u.dport,
+        }),
     }
 }
 
@@ -63,7 +76,7 @@ pub fn postrouting(cx: &mut Ctx<'_, Net>, ns: NsId, out: DevId, packet: &mut Pac
     else {
         return;
     };
-    let (Some(ident), Some(to)) = (new_flow_id(packet), netns.primary_addr(out)) else {
+    let (Some(flow), Some(to)) = (new_flow(packet), netns.primary_addr(out)) else {
         return;
     };
     let text = format!(
@@ -74,7 +87,7 @@ pub fn postrouting(cx: &mut Ctx<'_, Net>, ns: NsId, out: DevId, packet: &mut Pac
     let from = packet.ip.src;
     let now = cx.now();
     cx.world.ns_mut(ns).conntrack.insert(
-        (packet.ip.dst, to, ident),
+        (packet.ip.dst, to, flow),
         Conn {
             orig_src: from,
             last_seen: now,
@@ -92,17 +105,30 @@ pub fn postrouting(cx: &mut Ctx<'_, Net>, ns: NsId, out: DevId, packet: &mut Pac
 pub fn prerouting(cx: &mut Ctx<'_, Net>, ns: NsId, packet: &mut Packet) {
     let now = cx.now();
     let key = match &packet.l4 {
-        L4::Icmp(Icmp::EchoReply { ident, .. }) => (packet.ip.src, packet.ip.dst, *ident),
+        L4::Icmp(Icmp::EchoReply { ident, .. }) => {
+            (packet.ip.src, packet.ip.dst, Flow::Echo(*ident))
+        }
         L4::Icmp(Icmp::DestUnreachable { quoted, .. } | Icmp::TimeExceeded { quoted }) => {
-            let QuotedL4::Icmp { ident, .. } = quoted.l4;
-            (quoted.ip.dst, quoted.ip.src, ident)
+            let flow = match quoted.l4 {
+                QuotedL4::Icmp { ident, .. } => Flow::Echo(ident),
+                QuotedL4::Udp { sport, dport } => Flow::Udp { sport, dport },
+            };
+            (quoted.ip.dst, quoted.ip.src, flow)
         }
         L4::Icmp(_) => return,
+        L4::Udp(u) => (
+            packet.ip.src,
+            packet.ip.dst,
+            Flow::Udp {
+                sport: u.dport,
+                dport: u.sport,
+            },
+        ),
     };
     let Some(conn) = cx.world.ns_mut(ns).conntrack.get_mut(&key) else {
         return;
     };
-    if now >= conn.last_seen + ICMP_TIMEOUT {
+    if now >= conn.last_seen + FLOW_TIMEOUT {
         return;
     }
     conn.last_seen = now;

@@ -32,6 +32,8 @@ pub struct Device {
     pub brd: bool,
     /// Traffic counters, as ifconfig shows them.
     pub stats: DevStats,
+    /// The device is gone (its slot is kept so other ids stay valid); tools skip it.
+    pub removed: bool,
 }
 
 /// RX/TX counters of a device: packets and bytes (Ethernet header included on Ethernet
@@ -57,6 +59,7 @@ impl Device {
             addrs: Vec::new(),
             brd: true,
             stats: DevStats::default(),
+            removed: false,
         }
     }
 }
@@ -75,12 +78,16 @@ pub enum DevKind {
     },
     /// A Linux bridge; its ports are the devices whose `master` it is.
     Bridge,
+    /// A TUN device (flannel0): point-to-point, no ARP, no Ethernet header. What the kernel
+    /// sends on it is read by the process that holds it open (`reader`); what that process
+    /// writes arrives as if received on the device.
+    Tun { reader: ActorId },
 }
 
 impl DevKind {
     /// Whether the device speaks Ethernet (resolves neighbours with ARP).
     pub fn is_ethernet(self) -> bool {
-        !matches!(self, DevKind::Loopback)
+        !matches!(self, DevKind::Loopback | DevKind::Tun { .. })
     }
 }
 
@@ -110,6 +117,8 @@ pub struct Netns {
     pub frags: BTreeMap<FragKey, (Vec<Packet>, CancelKey)>,
     /// ICMP sockets by echo identifier (ping's).
     pub icmp_sockets: BTreeMap<u16, ActorId>,
+    /// UDP sockets by local port (bound to every address).
+    pub udp_sockets: BTreeMap<u16, ActorId>,
     /// Next IPv4 Identification value for packets this kernel originates.
     pub next_ip_ident: u16,
     pub next_pid: u32,
@@ -133,6 +142,7 @@ impl Netns {
             conntrack: BTreeMap::new(),
             frags: BTreeMap::new(),
             icmp_sockets: BTreeMap::new(),
+            udp_sockets: BTreeMap::new(),
             next_ip_ident: first_ip_ident,
             next_pid: 2000,
         };
@@ -145,6 +155,7 @@ impl Netns {
 
     /// Adds a device and the connected routes of its addresses (as the kernel does when an
     /// address is added to an up device; loopback's go to the local table, not shown).
+    /// A removed device's slot is reused, keeping ifindexes of the others stable.
     pub fn add_device(&mut self, dev: Device) -> DevId {
         let id = DevId(self.devices.len() as u16);
         if dev.kind != DevKind::Loopback {
@@ -178,6 +189,36 @@ impl Netns {
             })
     }
 
+    /// Removes a device as the kernel does when its last user closes it (a TUN device
+    /// when flanneld exits): its addresses and every route through it go. The slot stays,
+    /// marked down and renamed out of the way, so other devices keep their ids.
+    pub fn remove_device(&mut self, id: DevId) {
+        let dev = &mut self.devices[id.0 as usize];
+        for a in dev.addrs.drain(..) {
+            self.local.remove(&a.addr());
+        }
+        dev.up = false;
+        dev.removed = true;
+        self.routes.remove_dev(id);
+    }
+
+    /// Adds an address to a device, with its connected route (`ip addr add`).
+    pub fn add_addr(&mut self, id: DevId, addr: Ipv4Net) {
+        if addr.prefix_len() < 32 {
+            self.routes.add(Route {
+                dst: addr.trunc(),
+                via: None,
+                dev: id,
+                proto: Proto::Kernel,
+                scope: Scope::Link,
+                src: Some(addr.addr()),
+                metric: 0,
+            });
+        }
+        self.local.insert(addr.addr());
+        self.dev_mut(id).addrs.push(addr);
+    }
+
     pub fn dev(&self, id: DevId) -> &Device {
         &self.devices[id.0 as usize]
     }
@@ -198,7 +239,7 @@ impl Netns {
     pub fn dev_by_name(&self, name: &str) -> Option<DevId> {
         self.devices
             .iter()
-            .position(|d| d.name == name)
+            .position(|d| d.name == name && !d.removed)
             .map(|i| DevId(i as u16))
     }
 

@@ -81,6 +81,19 @@ impl Table {
         removed
     }
 
+    /// Removes every route through `dev` (the kernel does this when a device goes away).
+    pub fn remove_dev(&mut self, dev: DevId) {
+        let gone: Vec<(Ipv4Net, u32)> = self
+            .routes
+            .values()
+            .filter(|r| r.dev == dev)
+            .map(|r| (r.dst, r.metric))
+            .collect();
+        for (dst, metric) in gone {
+            self.remove(dst, metric);
+        }
+    }
+
     /// The route for `addr`: the longest matching prefix, then the lowest metric.
     pub fn lookup(&self, addr: Ipv4Addr) -> Option<&Route> {
         let a = u32::from(addr);

@@ -164,11 +164,45 @@ fn transmit_one(cx: Cx<'_, '_>, ns: NsId, dev: DevId, next_hop: Ipv4Addr, packet
         drop_packet(cx, kernel, &packet, reason);
         return;
     }
-    if device.kind.is_ethernet() {
-        neigh::output(cx, ns, dev, next_hop, packet);
-    } else {
-        loopback_xmit(cx, ns, packet);
+    match device.kind {
+        DevKind::Tun { reader } => tun_xmit(cx, ns, dev, reader, packet),
+        kind if kind.is_ethernet() => neigh::output(cx, ns, dev, next_hop, packet),
+        _ => loopback_xmit(cx, ns, packet),
     }
+}
+
+/// How long a packet takes from the kernel to the process reading a TUN device, or back:
+/// a `read`/`write` on the character device and a wake-up. A modelled figure.
+pub const TUN_LATENCY: crate::engine::Dur = crate::engine::Dur::from_micros(10);
+
+/// The kernel sends a packet on a TUN device: the process holding it reads the packet
+/// (a separate event, after a context switch).
+fn tun_xmit(cx: Cx<'_, '_>, ns: NsId, dev: DevId, reader: crate::engine::ActorId, packet: Packet) {
+    let stats = &mut cx.world.ns_mut(ns).dev_mut(dev).stats;
+    stats.tx_packets += 1;
+    stats.tx_bytes += packet.len() as u64;
+    cx.send_in(
+        TUN_LATENCY,
+        reader,
+        Msg::TunRead {
+            dev,
+            packet: Box::new(packet),
+        },
+    );
+}
+
+/// A process writes a packet into a TUN device: the kernel receives it on that device
+/// (a separate event for the namespace's kernel).
+pub fn tun_write(cx: Cx<'_, '_>, ns: NsId, dev: DevId, packet: Packet) {
+    let kernel = cx.world.ns(ns).kernel;
+    cx.send_in(
+        TUN_LATENCY,
+        kernel,
+        Msg::TunWrite {
+            dev,
+            packet: Box::new(packet),
+        },
+    );
 }
 
 /// Loopback: counted as sent and received on `lo` (with the Ethernet header lo carries),
@@ -293,8 +327,24 @@ pub fn receive(cx: Cx<'_, '_>, ns: NsId, dev: DevId, mut packet: Packet) {
 }
 
 fn deliver_local(cx: Cx<'_, '_>, ns: NsId, packet: Packet) {
-    let L4::Icmp(icmp) = &packet.l4;
-    let ident = match icmp {
+    let icmp = match &packet.l4 {
+        L4::Icmp(icmp) => icmp,
+        L4::Udp(udp) => {
+            let port = udp.dport;
+            return match cx.world.ns(ns).udp_sockets.get(&port).copied() {
+                Some(process) => to_process(cx, process, Msg::Udp {
+                    packet: Box::new(packet),
+                }),
+                None => {
+                    // Nothing listens: the kernel answers ICMP port unreachable.
+                    let kernel = cx.world.ns(ns).kernel;
+                    drop_packet(cx, kernel, &packet, DropReason::NoUdpSocket { port });
+                    icmp_error(cx, ns, &packet, IcmpError::PortUnreachable);
+                }
+            };
+        }
+    };
+    let socket = match icmp {
         Icmp::EchoRequest { ident, seq, data } => {
             cx.trace(TraceEvent::Delivered {
                 packet: packet.id,
@@ -329,36 +379,55 @@ fn deliver_local(cx: Cx<'_, '_>, ns: NsId, packet: Packet) {
             }
             return;
         }
-        Icmp::EchoReply { ident, .. } => *ident,
+        Icmp::EchoReply { ident, .. } => Socket::Icmp(*ident),
         Icmp::DestUnreachable { quoted, .. } | Icmp::TimeExceeded { quoted } => match quoted.l4 {
-            crate::wire::QuotedL4::Icmp { ident, .. } => ident,
+            crate::wire::QuotedL4::Icmp { ident, .. } => Socket::Icmp(ident),
+            crate::wire::QuotedL4::Udp { sport, .. } => Socket::Udp(sport),
         },
     };
-    match cx.world.ns(ns).icmp_sockets.get(&ident).copied() {
-        Some(process) => {
-            cx.trace(TraceEvent::Delivered {
-                packet: packet.id,
-                to: Consumer::Process {
-                    name: cx.name(process).to_string(),
-                },
-            });
-            cx.send(
-                process,
-                Msg::Icmp {
-                    packet: Box::new(packet),
-                },
-            );
-        }
+    let netns = cx.world.ns(ns);
+    let process = match socket {
+        Socket::Icmp(ident) => netns.icmp_sockets.get(&ident),
+        Socket::Udp(port) => netns.udp_sockets.get(&port),
+    };
+    match process.copied() {
+        Some(process) => to_process(cx, process, Msg::Icmp {
+            packet: Box::new(packet),
+        }),
         None => {
             let kernel = cx.world.ns(ns).kernel;
-            drop_packet(cx, kernel, &packet, DropReason::NoSocket { ident });
+            let reason = match socket {
+                Socket::Icmp(ident) => DropReason::NoSocket { ident },
+                Socket::Udp(port) => DropReason::NoUdpSocket { port },
+            };
+            drop_packet(cx, kernel, &packet, reason);
         }
     }
+}
+
+enum Socket {
+    Icmp(u16),
+    Udp(u16),
+}
+
+/// Hands a packet to the process whose socket it is for, tracing `delivered`.
+fn to_process(cx: Cx<'_, '_>, process: crate::engine::ActorId, msg: Msg) {
+    let (Msg::Icmp { packet } | Msg::Udp { packet }) = &msg else {
+        unreachable!("sockets get ICMP and UDP messages")
+    };
+    cx.trace(TraceEvent::Delivered {
+        packet: packet.id,
+        to: Consumer::Process {
+            name: cx.name(process).to_string(),
+        },
+    });
+    cx.send(process, msg);
 }
 
 enum IcmpError {
     HostUnreachable,
     NetUnreachable,
+    PortUnreachable,
     FragNeeded { mtu: u16 },
     TtlExceeded { in_dev: DevId },
 }
@@ -386,6 +455,10 @@ fn icmp_error(cx: Cx<'_, '_>, ns: NsId, about: &Packet, kind: IcmpError) {
         },
         IcmpError::NetUnreachable => Icmp::DestUnreachable {
             code: UnreachCode::Net,
+            quoted,
+        },
+        IcmpError::PortUnreachable => Icmp::DestUnreachable {
+            code: UnreachCode::Port,
             quoted,
         },
         IcmpError::FragNeeded { mtu } => Icmp::DestUnreachable {
@@ -515,11 +588,22 @@ impl Actor<Net> for Kernel {
             Msg::Frame { frame, .. } => link::rx(cx, self.ns, self.eth, *frame),
             Msg::Rx { dev, frame } => link::rx(cx, self.ns, dev, *frame),
             Msg::Loopback { packet } => receive(cx, self.ns, DevId(0), *packet),
+            Msg::TunWrite { dev, packet } => {
+                let d = cx.world.ns_mut(self.ns).dev_mut(dev);
+                if d.removed {
+                    return; // the device went away with its process; nothing to receive on
+                }
+                d.stats.rx_packets += 1;
+                d.stats.rx_bytes += packet.len() as u64;
+                receive(cx, self.ns, dev, *packet)
+            }
             Msg::NeighTimer { dev, addr } => neigh::timer(cx, self.ns, dev, addr),
             Msg::ReassemblyTimeout { key } => reassembly_timeout(cx, self.ns, key),
             Msg::Start
             | Msg::Timer(_)
             | Msg::Icmp { .. }
+            | Msg::Udp { .. }
+            | Msg::TunRead { .. }
             | Msg::EtcdRequest { .. }
             | Msg::EtcdResponse { .. } => {
                 unreachable!("kernel actors get frames and kernel timers only")

@@ -190,6 +190,7 @@ impl Etcdctl {
             ),
             "watch" => (
                 Request::Watch {
+                    after: None,
                     key: need_key()?,
                     recursive,
                 },
@@ -367,13 +368,14 @@ impl Etcdctl {
                     out(cx, format!("PrevNode.Value: {prev}\n"));
                 }
             }
-            Response::Done => {}
+            Response::Done | Response::Values { .. } => {}
             Response::Event {
                 action,
                 key,
                 dir,
                 value,
                 prev,
+                ..
             } => {
                 if dir {
                     // etcdctl skips directory events and keeps waiting.

@@ -28,7 +28,7 @@ pub fn run(ns: &Netns, args: &[String]) -> (String, String, i32) {
             }
         }
     }
-    let mut devices: Vec<&Device> = ns.devices.iter().collect();
+    let mut devices: Vec<&Device> = ns.devices.iter().filter(|d| !d.removed).collect();
     devices.sort_by(|a, b| a.name.cmp(&b.name));
     let mut out = String::new();
     for d in devices {
@@ -60,13 +60,17 @@ fn interface(out: &mut String, ns: &Netns, d: &Device) {
     if d.up {
         flags.push((0x1, "UP"));
     }
-    if d.kind == DevKind::Loopback {
-        flags.push((0x8, "LOOPBACK"));
-    } else {
-        flags.push((0x2, "BROADCAST"));
+    let tun = matches!(d.kind, DevKind::Tun { .. });
+    match d.kind {
+        DevKind::Loopback => flags.push((0x8, "LOOPBACK")),
+        DevKind::Tun { .. } => flags.push((0x10, "POINTOPOINT")),
+        _ => flags.push((0x2, "BROADCAST")),
     }
     if d.up && carrier {
         flags.push((0x40, "RUNNING"));
+    }
+    if tun {
+        flags.push((0x80, "NOARP"));
     }
     if d.kind != DevKind::Loopback {
         flags.push((0x1000, "MULTICAST"));
@@ -82,7 +86,11 @@ fn interface(out: &mut String, ns: &Netns, d: &Device) {
     );
     if let Some(a) = d.addrs.first() {
         let _ = write!(out, "        inet {}  netmask {}", a.addr(), a.netmask());
-        if d.kind != DevKind::Loopback {
+        if tun {
+            // A point-to-point device prints its peer; flanneld sets none, so it is the
+            // local address (seed 004: `destination 10.1.93.0`).
+            let _ = write!(out, "  destination {}", a.addr());
+        } else if d.kind != DevKind::Loopback {
             let brd = if d.brd && a.prefix_len() < 31 {
                 a.broadcast()
             } else {
@@ -94,6 +102,9 @@ fn interface(out: &mut String, ns: &Netns, d: &Device) {
     }
     match d.kind {
         DevKind::Loopback => out.push_str("        loop  txqueuelen 1000  (Local Loopback)\n"),
+        DevKind::Tun { .. } => out.push_str(
+            "        unspec 00-00-00-00-00-00-00-00-00-00-00-00-00-00-00-00  txqueuelen 500  (UNSPEC)\n",
+        ),
         kind => {
             let qlen = if matches!(kind, DevKind::Ether { .. }) {
                 1000

@@ -55,7 +55,7 @@ fn addr(world: &World, ns: &Netns, args: &[&str]) -> (String, String, i32) {
     };
     let mut out = String::new();
     for (i, d) in ns.devices.iter().enumerate() {
-        if dev.is_some_and(|name| name != d.name) {
+        if d.removed || dev.is_some_and(|name| name != d.name) {
             continue;
         }
         let _ = writeln!(out, "{}: {}", i + 1, link_line(world, ns, DevId(i as u16)));
@@ -133,7 +133,7 @@ fn link_line(world: &World, ns: &Netns, dev: DevId) -> String {
     let d = ns.dev(dev);
     let mut name = d.name.clone();
     let carrier = match d.kind {
-        DevKind::Loopback | DevKind::Ether { .. } => true,
+        DevKind::Loopback | DevKind::Ether { .. } | DevKind::Tun { .. } => true,
         DevKind::Veth { peer_ns, peer_dev } => {
             let _ = write!(name, "@if{}", peer_dev.0 + 1);
             world.ns(peer_ns).dev(peer_dev).up
@@ -143,13 +143,14 @@ fn link_line(world: &World, ns: &Netns, dev: DevId) -> String {
     };
     let flags = match (d.kind, d.up, carrier) {
         (DevKind::Loopback, _, _) => "LOOPBACK,UP,LOWER_UP",
+        (DevKind::Tun { .. }, _, _) => "POINTOPOINT,MULTICAST,NOARP,UP,LOWER_UP",
         (_, true, true) => "BROADCAST,MULTICAST,UP,LOWER_UP",
         (_, true, false) => "NO-CARRIER,BROADCAST,MULTICAST,UP",
         (_, false, _) => "BROADCAST,MULTICAST",
     };
     let qdisc = match (d.kind, d.up) {
         (_, false) => "noop",
-        (DevKind::Ether { .. }, true) => "pfifo_fast",
+        (DevKind::Ether { .. } | DevKind::Tun { .. }, true) => "pfifo_fast",
         _ => "noqueue",
     };
     let master = match d.master {
@@ -157,13 +158,15 @@ fn link_line(world: &World, ns: &Netns, dev: DevId) -> String {
         None => String::new(),
     };
     let state = match (d.kind, d.up, carrier) {
-        (DevKind::Loopback, _, _) => "UNKNOWN",
+        (DevKind::Loopback | DevKind::Tun { .. }, _, _) => "UNKNOWN",
         (_, true, true) => "UP",
         _ => "DOWN",
     };
     // Physical and loopback devices queue 1000 packets; veth and bridges show no qlen.
     let qlen = match d.kind {
         DevKind::Loopback | DevKind::Ether { .. } => " qlen 1000",
+        // flanneld's TUN device: the tun driver's default queue of 500.
+        DevKind::Tun { .. } => " qlen 500",
         _ => "",
     };
     format!(
@@ -177,6 +180,7 @@ fn link_info(world: &World, ns: &Netns, dev: DevId) -> String {
     let d = ns.dev(dev);
     match d.kind {
         DevKind::Loopback => "link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00".into(),
+        DevKind::Tun { .. } => "link/none ".into(),
         DevKind::Veth { peer_ns, .. } => format!(
             "link/ether {} brd ff:ff:ff:ff:ff:ff link-netnsid {}",
             d.mac,

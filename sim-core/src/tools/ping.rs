@@ -242,6 +242,9 @@ impl Ping {
             | Msg::Rx { .. }
             | Msg::NeighTimer { .. }
             | Msg::Loopback { .. }
+            | Msg::Udp { .. }
+            | Msg::TunRead { .. }
+            | Msg::TunWrite { .. }
             | Msg::ReassemblyTimeout { .. }
             | Msg::EtcdRequest { .. }
             | Msg::EtcdResponse { .. } => {
@@ -340,7 +343,9 @@ impl Ping {
     }
 
     fn receive(&mut self, packet: Packet, cx: &mut Ctx<'_, Net>) -> Option<i32> {
-        let L4::Icmp(icmp) = &packet.l4;
+        let L4::Icmp(icmp) = &packet.l4 else {
+            return None; // a raw ICMP socket sees only ICMP
+        };
         match icmp {
             Icmp::EchoReply { seq, data, .. } => {
                 let slot = self.sent.get_mut(seq)?;
@@ -375,7 +380,9 @@ impl Ping {
                 print(cx, Stream::Stdout, &line);
             }
             Icmp::DestUnreachable { quoted, .. } | Icmp::TimeExceeded { quoted } => {
-                let QuotedL4::Icmp { seq, .. } = quoted.l4;
+                let QuotedL4::Icmp { seq, .. } = quoted.l4 else {
+                    return None; // only errors about its own probes reach ping's socket
+                };
                 self.acknowledge(seq);
                 self.nerrors += 1;
                 let what = match icmp {

@@ -107,6 +107,21 @@ pub enum TraceEvent {
         value: Option<String>,
         index: u64,
     },
+    /// A daemon's log line, in its own words (flanneld's glog lines without the prefix).
+    Log { line: String },
+    /// A packet was wrapped in another to cross the underlay (`how` names the backend and
+    /// the peer).
+    Encap {
+        inner: PacketId,
+        outer: PacketId,
+        how: String,
+    },
+    /// An encapsulated packet was unwrapped and handed to `dev`.
+    Decap {
+        outer: PacketId,
+        inner: PacketId,
+        dev: String,
+    },
     /// An underlay link changed state.
     Link { link: String, up: bool },
     /// An `expect` step was checked.
@@ -201,6 +216,14 @@ pub enum DropReason {
     NotForwarding { dst: Ipv4Addr, node: String },
     /// An ICMP echo reply or error arrived, but no process waits for its id.
     NoSocket { ident: u16 },
+    /// A UDP datagram (or an ICMP error about one) for a port no process has open.
+    NoUdpSocket { port: u16 },
+    /// flanneld read a packet from its TUN device for an address in no known lease.
+    NoLease {
+        dst: Ipv4Addr,
+        network: String,
+        node: String,
+    },
     /// The outgoing device is down.
     DeviceDown { dev: String },
     /// A packet with DF set is bigger than the next device's MTU.
@@ -272,6 +295,14 @@ impl std::fmt::Display for DropReason {
             DropReason::NoSocket { ident } => write!(
                 f,
                 "ICMP for id {ident}, but no process waits for it (the ping already exited)"
+            ),
+            DropReason::NoUdpSocket { port } => write!(
+                f,
+                "nothing listens on UDP port {port} here: the kernel answers ICMP port unreachable"
+            ),
+            DropReason::NoLease { dst, network, node } => write!(
+                f,
+                "flanneld on {node} knows no subnet lease containing {dst} (see `etcdctl ls /coreos.com/network/subnets`): {dst} is in the flannel network {network} but no node holds its subnet, so flanneld answers ICMP net unreachable"
             ),
             DropReason::DeviceDown { dev } => write!(f, "device {dev} is down"),
             DropReason::FragNeeded {

@@ -55,6 +55,11 @@ pub fn describe(event: &TraceEvent) -> (&'static str, String) {
         TraceEvent::Exit { code } => ("exit", format!("exit status {code}")),
         TraceEvent::Sent { dev, packet } => ("sent", format!("{dev} {} {packet}", ids(packet))),
         TraceEvent::Nat { packet, what } => ("nat", format!("{packet} {what}")),
+        TraceEvent::Log { line } => ("log", line.clone()),
+        TraceEvent::Encap { inner, outer, how } => ("encap", format!("{inner} into {outer} {how}")),
+        TraceEvent::Decap { outer, inner, dev } => {
+            ("decap", format!("{outer} -> {inner} written to {dev}"))
+        }
         TraceEvent::Queued {
             packet,
             next_hop,

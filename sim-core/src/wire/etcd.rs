@@ -30,10 +30,17 @@ pub enum Request {
         key: String,
         recursive: bool,
     },
-    /// Wait for the next change at or below `key`.
+    /// Wait for the next change at or below `key`; with `after`, the first change whose
+    /// index is at least that (etcd's `waitIndex`), which may already have happened.
     Watch {
         key: String,
         recursive: bool,
+        after: Option<u64>,
+    },
+    /// Every value at or below `key`, with the etcd index (a recursive `GET`, as flanneld
+    /// reads the subnet leases).
+    GetAll {
+        key: String,
     },
 }
 
@@ -45,7 +52,8 @@ impl Request {
             | Request::Mkdir { key }
             | Request::Delete { key, .. }
             | Request::List { key, .. }
-            | Request::Watch { key, .. } => key,
+            | Request::Watch { key, .. }
+            | Request::GetAll { key } => key,
         }
     }
 }
@@ -74,6 +82,14 @@ pub enum Response {
         dir: bool,
         value: Option<String>,
         prev: Option<String>,
+        /// The change's etcd index (its `modifiedIndex`).
+        index: u64,
+    },
+    /// `GetAll`: (key, value) of every value below the key in key order, with the
+    /// current etcd index (`X-Etcd-Index`) and each value's remaining TTL in seconds.
+    Values {
+        index: u64,
+        values: Vec<(String, String, Option<u64>)>,
     },
     /// An etcd v2 error: code, message, cause (a key), and the etcd index.
     Error {

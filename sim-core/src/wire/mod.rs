@@ -21,6 +21,8 @@ use serde::Serialize;
 pub const IPV4_HEADER_LEN: u16 = 20;
 /// ICMP header (type, code, checksum, and the 4 bytes that depend on the type).
 pub const ICMP_HEADER_LEN: u16 = 8;
+/// UDP header: ports, length, checksum.
+pub const UDP_HEADER_LEN: u16 = 8;
 /// Linux's default TTL for locally generated packets (`net.ipv4.ip_default_ttl`).
 pub const DEFAULT_TTL: u8 = 64;
 
@@ -74,6 +76,39 @@ pub struct Ipv4Header {
 #[serde(tag = "proto", rename_all = "lowercase")]
 pub enum L4 {
     Icmp(Icmp),
+    Udp(Udp),
+}
+
+/// A UDP datagram: ports and what it carries.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Udp {
+    pub sport: u16,
+    pub dport: u16,
+    pub payload: UdpPayload,
+}
+
+/// What a UDP datagram carries. Typed where the simulator reads it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum UdpPayload {
+    /// Bytes nobody in the simulation looks into, of this length.
+    Opaque { len: u16 },
+    /// A whole IPv4 packet, as flanneld's udp backend sends what it read from flannel0
+    /// (no header of its own: the packet's bytes are the payload).
+    Flannel { inner: Box<Packet> },
+}
+
+impl UdpPayload {
+    pub fn len(&self) -> u16 {
+        match self {
+            UdpPayload::Opaque { len } => *len,
+            UdpPayload::Flannel { inner } => inner.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -118,12 +153,14 @@ pub struct Quoted {
 #[serde(tag = "proto", rename_all = "lowercase")]
 pub enum QuotedL4 {
     Icmp { ident: u16, seq: u16 },
+    Udp { sport: u16, dport: u16 },
 }
 
 impl Packet {
     pub fn proto_number(&self) -> u8 {
         match self.l4 {
             L4::Icmp(_) => 1,
+            L4::Udp(_) => 17,
         }
     }
 
@@ -189,6 +226,10 @@ impl Packet {
                 L4::Icmp(Icmp::DestUnreachable { .. } | Icmp::TimeExceeded { .. }) => {
                     QuotedL4::Icmp { ident: 0, seq: 0 }
                 }
+                L4::Udp(u) => QuotedL4::Udp {
+                    sport: u.sport,
+                    dport: u.dport,
+                },
             },
         }
     }
@@ -206,6 +247,7 @@ impl L4 {
     pub fn len(&self) -> u16 {
         match self {
             L4::Icmp(icmp) => icmp.len(),
+            L4::Udp(udp) => UDP_HEADER_LEN + udp.payload.len(),
         }
     }
 
@@ -245,16 +287,28 @@ impl fmt::Display for Packet {
             Some(fr) => format!("offset {}, ", fr.offset),
             None => String::new(),
         };
+        // tcpdump appends UDP ports to the addresses: `10.0.0.1.8285 > 10.0.0.2.8285`.
+        let ports = match &self.l4 {
+            L4::Udp(u) if !self.is_later_fragment() => Some((u.sport, u.dport)),
+            _ => None,
+        };
         write!(
             f,
-            "IP (ttl {}, id {}, {offset}flags [{}], length {}) {} > {}: ",
+            "IP (ttl {}, id {}, {offset}flags [{}], length {}) {}",
             self.ip.ttl,
             self.ip.ident,
             flags,
             self.len(),
             self.ip.src,
-            self.ip.dst
         )?;
+        if let Some((sport, _)) = ports {
+            write!(f, ".{sport}")?;
+        }
+        write!(f, " > {}", self.ip.dst)?;
+        if let Some((_, dport)) = ports {
+            write!(f, ".{dport}")?;
+        }
+        f.write_str(": ")?;
         if self.is_later_fragment() {
             return write!(f, "ip-proto-{}", self.proto_number());
         }
@@ -287,6 +341,15 @@ impl fmt::Display for Packet {
                         write!(f, "ICMP time exceeded in-transit, length {len}")
                     }
                 }
+            }
+            // tcpdump: `UDP, length 84`; flannel's encapsulated packet follows in brackets
+            // (tcpdump does not decode it; the trace does).
+            L4::Udp(udp) => {
+                write!(f, "UDP, length {}", udp.payload.len())?;
+                if let UdpPayload::Flannel { inner } = &udp.payload {
+                    write!(f, " [flannel: {inner}]")?;
+                }
+                Ok(())
             }
         }
     }
@@ -363,6 +426,36 @@ mod tests {
             quoted: Box::new(echo(56).quote()),
         };
         assert_eq!(err.len(), 36);
+    }
+
+    #[test]
+    fn udp_prints_ports_on_the_addresses_and_nests_flannel() {
+        let inner = echo(56);
+        let outer = Packet {
+            id: PacketId(2),
+            parent: Some(PacketId(1)),
+            ip: Ipv4Header {
+                src: Ipv4Addr::new(192, 168, 0, 1),
+                dst: Ipv4Addr::new(192, 168, 0, 2),
+                ttl: 64,
+                ident: 1,
+                df: false,
+            },
+            l4: L4::Udp(Udp {
+                sport: 8285,
+                dport: 8285,
+                payload: UdpPayload::Flannel {
+                    inner: Box::new(inner),
+                },
+            }),
+            frag: None,
+        };
+        // 20 (outer IP) + 8 (UDP) + 84 (the whole inner packet): flannel's 28 bytes.
+        assert_eq!(outer.len(), 112);
+        assert_eq!(
+            outer.to_string(),
+            "IP (ttl 64, id 1, flags [none], length 112) 192.168.0.1.8285 > 192.168.0.2.8285: UDP, length 84 [flannel: IP (ttl 64, id 4242, flags [DF], length 84) 10.0.0.1 > 10.0.0.2: ICMP echo request, id 7, seq 1, length 64]"
+        );
     }
 
     #[test]

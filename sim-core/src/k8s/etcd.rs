@@ -49,7 +49,8 @@ struct Watcher {
 
 impl Watcher {
     fn wants(&self, key: &str) -> bool {
-        let below = self.recursive && key.starts_with(&format!("{}/", self.key.trim_end_matches('/')));
+        let below =
+            self.recursive && key.starts_with(&format!("{}/", self.key.trim_end_matches('/')));
         self.key == key || below || (self.recursive && self.key == "/")
     }
 }
@@ -339,7 +340,9 @@ impl Etcd {
                     .filter_map(|(k, n)| {
                         let v = n.value.clone()?;
                         let ttl = n.expires.map(|t| {
-                            t.as_nanos().saturating_sub(now.as_nanos()).div_ceil(1_000_000_000)
+                            t.as_nanos()
+                                .saturating_sub(now.as_nanos())
+                                .div_ceil(1_000_000_000)
                         });
                         Some((k.clone(), v, ttl))
                     })
@@ -511,7 +514,9 @@ impl crate::engine::Actor<Net> for Etcd {
                                 code: 401,
                                 message: "The event in requested index is outdated and cleared"
                                     .into(),
-                                cause: format!("the requested history has been cleared [{oldest}/{after}]"),
+                                cause: format!(
+                                    "the requested history has been cleared [{oldest}/{after}]"
+                                ),
                                 index: self.index,
                             };
                             self.respond(cx, from, id, resp);

@@ -1,4 +1,5 @@
 //! Kubernetes-side components, as actors on the network model: so far etcd. (The
 //! apiserver, controllers, kubelet, kube-proxy, flanneld and the docker daemon come here.)
 
+pub mod docker;
 pub mod etcd;

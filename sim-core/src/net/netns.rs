@@ -81,7 +81,9 @@ pub enum DevKind {
     /// A TUN device (flannel0): point-to-point, no ARP, no Ethernet header. What the kernel
     /// sends on it is read by the process that holds it open (`reader`); what that process
     /// writes arrives as if received on the device.
-    Tun { reader: ActorId },
+    Tun {
+        reader: ActorId,
+    },
 }
 
 impl DevKind {
@@ -119,6 +121,8 @@ pub struct Netns {
     pub icmp_sockets: BTreeMap<u16, ActorId>,
     /// UDP sockets by local port (bound to every address).
     pub udp_sockets: BTreeMap<u16, ActorId>,
+    /// Files the simulated programs write and read (`/run/flannel/subnet.env`), by path.
+    pub files: BTreeMap<String, String>,
     /// Next IPv4 Identification value for packets this kernel originates.
     pub next_ip_ident: u16,
     pub next_pid: u32,
@@ -143,6 +147,7 @@ impl Netns {
             frags: BTreeMap::new(),
             icmp_sockets: BTreeMap::new(),
             udp_sockets: BTreeMap::new(),
+            files: BTreeMap::new(),
             next_ip_ident: first_ip_ident,
             next_pid: 2000,
         };

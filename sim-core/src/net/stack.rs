@@ -332,9 +332,13 @@ fn deliver_local(cx: Cx<'_, '_>, ns: NsId, packet: Packet) {
         L4::Udp(udp) => {
             let port = udp.dport;
             return match cx.world.ns(ns).udp_sockets.get(&port).copied() {
-                Some(process) => to_process(cx, process, Msg::Udp {
-                    packet: Box::new(packet),
-                }),
+                Some(process) => to_process(
+                    cx,
+                    process,
+                    Msg::Udp {
+                        packet: Box::new(packet),
+                    },
+                ),
                 None => {
                     // Nothing listens: the kernel answers ICMP port unreachable.
                     let kernel = cx.world.ns(ns).kernel;
@@ -391,9 +395,13 @@ fn deliver_local(cx: Cx<'_, '_>, ns: NsId, packet: Packet) {
         Socket::Udp(port) => netns.udp_sockets.get(&port),
     };
     match process.copied() {
-        Some(process) => to_process(cx, process, Msg::Icmp {
-            packet: Box::new(packet),
-        }),
+        Some(process) => to_process(
+            cx,
+            process,
+            Msg::Icmp {
+                packet: Box::new(packet),
+            },
+        ),
         None => {
             let kernel = cx.world.ns(ns).kernel;
             let reason = match socket {

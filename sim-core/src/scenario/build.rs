@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 
 use super::{locate, spec};
 use crate::engine::{Actor, Ctx, Dur, Sim, SimTime, Sink};
+use crate::k8s::docker::{self, Dockerd, Sandbox};
 use crate::net::fabric::{Link, Vertex};
 use crate::net::netns::{DevKind, Device, Netns};
 use crate::net::route::{Proto, Route, Scope};
@@ -66,14 +67,15 @@ pub struct DockerCfg {
     /// `--mtu`: the containers' MTU.
     pub mtu: u32,
     pub ip_masq: bool,
+    /// docker.service reads flannel's options and starts after flanneld.
+    pub flannel: bool,
 }
 
-/// A pod with the address its node's docker hands it (in the order pods are listed).
+/// A pod placed on a node; its node's dockerd gives it an address at run time.
 #[derive(Clone, Debug)]
 pub struct PodCfg {
     pub name: String,
     pub node: usize,
-    pub addr: Ipv4Net,
 }
 
 /// docker0's default: the first of docker's predefined local pools.
@@ -274,15 +276,7 @@ impl Scenario {
             debug_assert_eq!(added, vertex);
             vertices.insert(name.clone(), vertex);
         }
-        for (i, node) in self.nodes.iter().enumerate() {
-            if let Some(docker) = &node.docker {
-                add_docker0(&mut sim, NsId(i as u32), docker);
-            }
-        }
-        for (i, pod) in self.pods.iter().enumerate() {
-            let docker = self.nodes[pod.node].docker.as_ref().expect("validated");
-            add_pod(&mut sim, pod, NsId((self.nodes.len() + i) as u32), docker);
-        }
+        self.add_pods_and_docker(&mut sim);
         if let Some(node) = self.etcd {
             sim.add(
                 "etcd",
@@ -303,6 +297,67 @@ impl Scenario {
     }
 }
 
+impl Scenario {
+    /// Pod namespaces (only `lo` until their node's dockerd makes the sandbox) with their
+    /// kernel actors, and a dockerd actor per node that runs docker, started at 0 s unless
+    /// it waits for flanneld. Every random draw here comes from a stream named after the
+    /// thing drawn for, so adding a pod changes no other pod's names or MACs.
+    fn add_pods_and_docker(&self, sim: &mut Sim<Net>) {
+        let mut sandboxes: BTreeMap<usize, Vec<Sandbox>> = BTreeMap::new();
+        for (i, pod) in self.pods.iter().enumerate() {
+            let pod_ns = NsId((self.nodes.len() + i) as u32);
+            let kernel = sim.add(
+                format!("pod/{}", pod.name),
+                Box::new(Kernel {
+                    ns: pod_ns,
+                    eth: DevId(1),
+                }),
+            );
+            let first_ident = sim
+                .stream(&format!("pod/{}/ip-ident", pod.name))
+                .random::<u16>();
+            let mut rng = sim.stream(&format!("pod/{}/veth", pod.name));
+            let veth = format!("veth{:07x}", rng.random::<u32>() & 0x0fff_ffff);
+            let mut host_mac = [0u8; 6];
+            rng.fill(&mut host_mac);
+            host_mac[0] = (host_mac[0] & 0xfe) | 0x02; // unicast, locally administered
+            let mut ns = Netns::new(pod.name.clone(), kernel, first_ident);
+            ns.label = format!("pod/{}", pod.name);
+            ns.next_pid = 2; // pid 1 is the sandbox's pause process
+            sim.world.netns.push(ns);
+            sandboxes.entry(pod.node).or_default().push(Sandbox {
+                ns: pod_ns,
+                veth,
+                host_mac: Mac(host_mac),
+            });
+        }
+        for (i, node) in self.nodes.iter().enumerate() {
+            let Some(docker) = &node.docker else { continue };
+            let mut rng = sim.stream(&format!("node/{}/docker0", node.name));
+            let mut mac = [0x02, 0x42, 0, 0, 0, 0];
+            rng.fill(&mut mac[2..]);
+            let id = sim.add(
+                format!("node/{}/dockerd", node.name),
+                Box::new(Dockerd {
+                    ns: NsId(i as u32),
+                    options: docker::Options {
+                        bip: docker.bip,
+                        mtu: docker.mtu,
+                        ip_masq: docker.ip_masq,
+                    },
+                    flannel: docker.flannel,
+                    mac: Mac(mac),
+                    sandboxes: sandboxes.remove(&i).unwrap_or_default(),
+                    started: false,
+                }),
+            );
+            if !docker.flannel {
+                sim.schedule(Dur::ZERO, id, Msg::Start);
+            }
+        }
+    }
+}
+
 fn machine_index(nodes: &[NodeCfg], pods: &[PodCfg], on: &str) -> Option<usize> {
     if let Some(name) = on.strip_prefix("node/") {
         return nodes.iter().position(|n| n.name == name);
@@ -319,102 +374,6 @@ fn machines(nodes: &[NodeCfg], pods: &[PodCfg]) -> Vec<String> {
         .map(|n| format!("node/{}", n.name))
         .chain(pods.iter().map(|p| format!("pod/{}", p.name)))
         .collect()
-}
-
-/// Adds docker0 to a node as dockerd does at start: a bridge with `--bip`'s address (no
-/// broadcast, as docker 1.13 sets it), a random 02:42 MAC, `ip_forward` on, and with
-/// `--ip-masq` the MASQUERADE rule for the container subnet.
-fn add_docker0(sim: &mut Sim<Net>, ns: NsId, docker: &DockerCfg) -> DevId {
-    let name = sim.world.ns(ns).name.clone();
-    let mut rng = sim.stream(&format!("node/{name}/docker0"));
-    let mut mac = [0x02, 0x42, 0, 0, 0, 0];
-    rng.fill(&mut mac[2..]);
-    let netns = sim.world.ns_mut(ns);
-    netns.ip_forward = true;
-    let docker0 = netns.add_device(Device {
-        addrs: vec![docker.bip],
-        brd: false,
-        ..Device::new("docker0", DevKind::Bridge, Mac(mac), DEFAULT_MTU)
-    });
-    if docker.ip_masq {
-        netns.masquerade.push(crate::net::nat::Masquerade {
-            src: docker.bip.trunc(),
-            not_out: docker0,
-        });
-    }
-    docker0
-}
-
-/// Makes a pod's sandbox as docker does: a namespace with `lo` and `eth0`, one end of a
-/// veth pair whose other end (`vethXXXXXXX`) is a port of the node's docker0. eth0's MAC
-/// is derived from its address (02:42 + the four address bytes), its MTU is `--mtu`, and
-/// its default route goes via docker0's address.
-fn add_pod(sim: &mut Sim<Net>, pod: &PodCfg, pod_ns: NsId, docker: &DockerCfg) {
-    let node_ns = NsId(pod.node as u32);
-    let kernel = sim.add(
-        format!("pod/{}", pod.name),
-        Box::new(Kernel {
-            ns: pod_ns,
-            eth: DevId(1),
-        }),
-    );
-    let first_ident = sim
-        .stream(&format!("pod/{}/ip-ident", pod.name))
-        .random::<u16>();
-    let mut rng = sim.stream(&format!("pod/{}/veth", pod.name));
-    let veth_name = format!("veth{:07x}", rng.random::<u32>() & 0x0fff_ffff);
-    let mut host_mac = [0u8; 6];
-    rng.fill(&mut host_mac);
-    host_mac[0] = (host_mac[0] & 0xfe) | 0x02; // unicast, locally administered
-    let node = sim.world.ns_mut(node_ns);
-    let docker0 = node.dev_by_name("docker0").expect("docker0 made first");
-    let host_dev = DevId(node.devices.len() as u16);
-    let mut ns = Netns::new(pod.name.clone(), kernel, first_ident);
-    ns.label = format!("pod/{}", pod.name);
-    ns.next_pid = 2; // pid 1 is the sandbox's pause process
-    let o = pod.addr.addr().octets();
-    let eth0 = ns.add_device(Device {
-        addrs: vec![pod.addr],
-        ..Device::new(
-            "eth0",
-            DevKind::Veth {
-                peer_ns: node_ns,
-                peer_dev: host_dev,
-            },
-            Mac([0x02, 0x42, o[0], o[1], o[2], o[3]]),
-            docker.mtu,
-        )
-    });
-    ns.routes.add(Route {
-        dst: Ipv4Net::default(),
-        via: Some(docker.bip.addr()),
-        dev: eth0,
-        proto: Proto::Boot,
-        scope: Scope::Global,
-        src: None,
-        metric: 0,
-    });
-    let node = sim.world.ns_mut(node_ns);
-    let added = node.add_device(Device {
-        master: Some(docker0),
-        ..Device::new(
-            veth_name,
-            DevKind::Veth {
-                peer_ns: pod_ns,
-                peer_dev: eth0,
-            },
-            Mac(host_mac),
-            docker.mtu,
-        )
-    });
-    debug_assert_eq!(added, host_dev);
-    // A bridge takes the smallest MTU of its ports (docker0 drops to `--mtu` with its first
-    // container).
-    let min = node.ports(docker0).map(|p| node.dev(p).mtu).min();
-    if let Some(min) = min {
-        node.dev_mut(docker0).mtu = min;
-    }
-    sim.world.netns.push(ns);
 }
 
 /// How a link is named in the trace: `why-02<->why-03`.
@@ -762,6 +721,7 @@ impl Validator<'_> {
             bip,
             mtu,
             ip_masq: d.ip_masq.unwrap_or(true),
+            flannel: d.flannel,
         })
     }
 
@@ -796,13 +756,15 @@ impl Validator<'_> {
                 );
                 continue;
             };
+            // With a static --bip the addresses are known now: say so if they run out.
+            // (Under flannel the subnet is leased at run time; dockerd reports it then.)
             let net = docker.bip.trunc();
             let first = u32::from(net.network()) + 1;
             let cursor = next.entry(node).or_insert(first);
             if *cursor == u32::from(docker.bip.addr()) {
                 *cursor += 1;
             }
-            if *cursor >= u32::from(net.broadcast()) {
+            if !docker.flannel && *cursor >= u32::from(net.broadcast()) {
                 self.problem(
                     &base,
                     format!(
@@ -812,12 +774,10 @@ impl Validator<'_> {
                 );
                 continue;
             }
-            let addr = Ipv4Net::new(Ipv4Addr::from(*cursor), net.prefix_len()).expect("valid");
             *cursor += 1;
             out.push(PodCfg {
                 name: p.name.clone(),
                 node,
-                addr,
             });
         }
         out

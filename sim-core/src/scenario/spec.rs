@@ -53,6 +53,10 @@ pub struct Docker {
     /// `--ip-masq`. Default true.
     #[serde(default)]
     pub ip_masq: Option<bool>,
+    /// docker.service takes `--bip`/`--mtu`/`--ip-masq` from flannel's
+    /// `/run/flannel/docker` and starts after flanneld. Default false.
+    #[serde(default)]
+    pub flannel: bool,
 }
 
 /// A pod: a sandbox (network namespace) on a node, with eth0 on the node's docker0.

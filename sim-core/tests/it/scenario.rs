@@ -249,11 +249,4 @@ fn pods_are_placed_only_where_docker_can_make_them() {
         d[2].contains("cluster.pods[3].node: unknown node `z`; expected one of: a, b"),
         "{d:?}"
     );
-    // With room, pods on one node get consecutive addresses after docker0's.
-    let ok = src
-        .replace(r#"bip: "192.168.9.1/30""#, r#"bip: "192.168.9.1/24""#)
-        .replace(r#", (name: "p3", node: "b"), (name: "p4", node: "z")"#, "");
-    let s = Scenario::parse("t.ron", &ok).expect("valid");
-    let addrs: Vec<String> = s.pods.iter().map(|p| p.addr.to_string()).collect();
-    assert_eq!(addrs, ["192.168.9.2/24", "192.168.9.3/24"]);
 }

@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 use super::{locate, spec};
 use crate::engine::{Actor, Ctx, Dur, Sim, SimTime, Sink};
 use crate::k8s::docker::{self, Dockerd, Sandbox};
+use crate::k8s::flanneld::Flanneld;
 use crate::net::fabric::{Link, Vertex};
 use crate::net::netns::{DevKind, Device, Netns};
 use crate::net::route::{Proto, Route, Scope};
@@ -57,6 +58,7 @@ pub struct NodeCfg {
     pub mtu: u32,
     pub ip_forward: bool,
     pub docker: Option<DockerCfg>,
+    pub flannel: Option<FlannelCfg>,
 }
 
 /// dockerd's bridge options on one node.
@@ -69,6 +71,14 @@ pub struct DockerCfg {
     pub ip_masq: bool,
     /// docker.service reads flannel's options and starts after flanneld.
     pub flannel: bool,
+}
+
+/// flanneld on one node.
+#[derive(Clone, Debug)]
+pub struct FlannelCfg {
+    pub start: Dur,
+    pub prefix: String,
+    pub ip_masq: bool,
 }
 
 /// A pod placed on a node; its node's dockerd gives it an address at run time.
@@ -276,7 +286,7 @@ impl Scenario {
             debug_assert_eq!(added, vertex);
             vertices.insert(name.clone(), vertex);
         }
-        self.add_pods_and_docker(&mut sim);
+        let dockerds = self.add_pods_and_docker(&mut sim);
         if let Some(node) = self.etcd {
             sim.add(
                 "etcd",
@@ -284,6 +294,7 @@ impl Scenario {
             );
             sim.world.etcd_ns = Some(NsId(node as u32));
         }
+        self.add_flanneld(&mut sim, &dockerds);
         for l in &links {
             let name = link_name(&l.a, &l.b);
             let rng = sim.stream(&format!("link/{name}"));
@@ -302,7 +313,8 @@ impl Scenario {
     /// kernel actors, and a dockerd actor per node that runs docker, started at 0 s unless
     /// it waits for flanneld. Every random draw here comes from a stream named after the
     /// thing drawn for, so adding a pod changes no other pod's names or MACs.
-    fn add_pods_and_docker(&self, sim: &mut Sim<Net>) {
+    fn add_pods_and_docker(&self, sim: &mut Sim<Net>) -> BTreeMap<usize, crate::engine::ActorId> {
+        let mut dockerds = BTreeMap::new();
         let mut sandboxes: BTreeMap<usize, Vec<Sandbox>> = BTreeMap::new();
         for (i, pod) in self.pods.iter().enumerate() {
             let pod_ns = NsId((self.nodes.len() + i) as u32);
@@ -354,6 +366,43 @@ impl Scenario {
             if !docker.flannel {
                 sim.schedule(Dur::ZERO, id, Msg::Start);
             }
+            dockerds.insert(i, id);
+        }
+        dockerds
+    }
+
+    /// flanneld on each node that runs it: a process (in the process table, so etcd can
+    /// answer it) that systemd starts at its `start` time.
+    fn add_flanneld(&self, sim: &mut Sim<Net>, dockerds: &BTreeMap<usize, crate::engine::ActorId>) {
+        let etcd_ip = self.etcd.map(|e| self.nodes[e].addr.addr());
+        for (i, node) in self.nodes.iter().enumerate() {
+            let Some(f) = &node.flannel else { continue };
+            let ns = NsId(i as u32);
+            let pid = sim.world.ns_mut(ns).alloc_pid();
+            let cmd = format!(
+                "/usr/bin/flanneld -etcd-endpoints=http://{}:2379 -etcd-prefix={}",
+                etcd_ip.expect("validated: flannel needs etcd"),
+                f.prefix
+            );
+            let waiting = node.docker.as_ref().is_some_and(|d| d.flannel);
+            let id = sim.add(
+                format!("node/{}/flanneld[{pid}]", node.name),
+                Box::new(Flanneld::new(
+                    ns,
+                    f.prefix.clone(),
+                    f.ip_masq,
+                    dockerds.get(&i).copied().filter(|_| waiting),
+                )),
+            );
+            sim.world.procs.insert(
+                id,
+                crate::net::Proc {
+                    ns: Some(ns),
+                    cmd,
+                    ..Default::default()
+                },
+            );
+            sim.schedule(f.start, id, Msg::Start);
         }
     }
 }
@@ -483,6 +532,16 @@ impl Validator<'_> {
             }
             found
         });
+        if etcd.is_none() && s.cluster.etcd.is_none() {
+            for (i, n) in s.cluster.nodes.iter().enumerate() {
+                if n.flannel.is_some() {
+                    self.problem(
+                        &format!("cluster.nodes[{i}].flannel"),
+                        "flanneld keeps its leases in etcd, but the cluster has none; expected `etcd: \"NODE\"` in `cluster`".to_string(),
+                    );
+                }
+            }
+        }
         let pods = self.pods(&s.cluster.pods, &nodes);
         let steps = self.steps(&s.steps, &nodes, &pods, &links, until);
         Scenario {
@@ -605,7 +664,34 @@ impl Validator<'_> {
                     .docker
                     .as_ref()
                     .and_then(|d| self.docker(&format!("{base}.docker"), d)),
+                flannel: n.flannel.as_ref().and_then(|f| {
+                    let start = match &f.start {
+                        Some(t) => self.duration(&format!("{base}.flannel.start"), t)?,
+                        None => Dur::ZERO,
+                    };
+                    let prefix = f
+                        .etcd_prefix
+                        .clone()
+                        .unwrap_or_else(|| "/coreos.com/network".into());
+                    if !prefix.starts_with('/') {
+                        self.problem(
+                            &format!("{base}.flannel.etcd_prefix"),
+                            format!("`{prefix}` is not an etcd key; expected a path such as \"/coreos.com/network\""),
+                        );
+                    }
+                    Some(FlannelCfg {
+                        start,
+                        prefix: prefix.trim_end_matches('/').to_string(),
+                        ip_masq: f.ip_masq.unwrap_or(false),
+                    })
+                }),
             });
+            if n.docker.as_ref().is_some_and(|d| d.flannel) && n.flannel.is_none() {
+                self.problem(
+                    &format!("{base}.docker.flannel"),
+                    format!("docker on {} waits for flannel's options, but no flanneld runs there; expected `flannel: ()` on the node", n.name),
+                );
+            }
         }
         out
     }

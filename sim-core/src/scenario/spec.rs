@@ -84,6 +84,24 @@ pub struct Node {
     /// A docker daemon runs on the node (docker0 and pod sandboxes).
     #[serde(default)]
     pub docker: Option<Docker>,
+    /// flanneld runs on the node.
+    #[serde(default)]
+    pub flannel: Option<Flannel>,
+}
+
+/// flanneld on a node (flannel 0.7, etcd v2 API, as in seed 004).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Flannel {
+    /// When systemd starts it. Default `"0s"`.
+    #[serde(default)]
+    pub start: Option<String>,
+    /// `-etcd-prefix`. Default `/coreos.com/network`.
+    #[serde(default)]
+    pub etcd_prefix: Option<String>,
+    /// `-ip-masq`. Default false.
+    #[serde(default)]
+    pub ip_masq: Option<bool>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

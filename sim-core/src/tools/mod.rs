@@ -113,6 +113,7 @@ enum Program {
     Etcdctl(Box<etcdctl::Etcdctl>),
     Ip(Vec<String>),
     Ifconfig(Vec<String>),
+    Cat(Vec<String>),
     Bridge(Vec<String>),
     /// Prints a message to stderr and exits with the status.
     Fail(String, i32),
@@ -131,6 +132,7 @@ impl Program {
             },
             "ip" => Program::Ip(argv[1..].to_vec()),
             "ifconfig" => Program::Ifconfig(argv[1..].to_vec()),
+            "cat" => Program::Cat(argv[1..].to_vec()),
             "bridge" => Program::Bridge(argv[1..].to_vec()),
             other => Program::Fail(format!("sh: {other}: command not found"), 127),
         }
@@ -157,6 +159,24 @@ impl Actor<Net> for Process {
             }
             Program::Ifconfig(args) => {
                 let (stdout, stderr, code) = ifconfig::run(cx.world.ns(self.ns), args);
+                print(cx, Stream::Stdout, &stdout);
+                print(cx, Stream::Stderr, &stderr);
+                Some(code)
+            }
+            Program::Cat(paths) => {
+                // The files simulated programs wrote (`/run/flannel/subnet.env`); GNU cat's
+                // error for any other path, and its status 1 if any path failed.
+                let files = &cx.world.ns(self.ns).files;
+                let (mut stdout, mut stderr, mut code) = (String::new(), String::new(), 0);
+                for p in paths.iter() {
+                    match files.get(p) {
+                        Some(text) => stdout.push_str(text),
+                        None => {
+                            stderr.push_str(&format!("cat: {p}: No such file or directory\n"));
+                            code = 1;
+                        }
+                    }
+                }
                 print(cx, Stream::Stdout, &stdout);
                 print(cx, Stream::Stderr, &stderr);
                 Some(code)

@@ -302,7 +302,7 @@ impl std::fmt::Display for DropReason {
             ),
             DropReason::NoLease { dst, network, node } => write!(
                 f,
-                "flanneld on {node} knows no subnet lease containing {dst} (see `etcdctl ls /coreos.com/network/subnets`): {dst} is in the flannel network {network} but no node holds its subnet, so flanneld answers ICMP net unreachable"
+                "flanneld on {node} knows no subnet lease containing {dst} (see `etcdctl ls /coreos.com/network/subnets`): {dst} is in the flannel network {network} but no node holds its subnet, so flanneld drops it (it answers ICMP net unreachable only for UDP and TCP, never for ICMP)"
             ),
             DropReason::DeviceDown { dev } => write!(f, "device {dev} is down"),
             DropReason::FragNeeded {

@@ -1,0 +1,742 @@
+//! flanneld, the classic flannel of seed 004 (flannel 0.7 with etcd's v2 API), udp backend.
+//!
+//! What it does, in flannel's order (reference §6):
+//! 1. Reads `PREFIX/config` (retrying every second while it is missing: "Failed to
+//!    retrieve network config: 100: Key not found (/coreos.com/network) [N]").
+//! 2. Acquires a subnet lease from `PREFIX/subnets`: the lease whose PublicIP is this node's
+//!    ("Found lease (10.1.93.0/24) for current IP (10.181.13.57), reusing"), else the subnet
+//!    of its previous `/run/flannel/subnet.env` if still free ("Found previously leased
+//!    subnet (...), reusing"), else one picked at random among the first 100 free subnets
+//!    between SubnetMin and SubnetMax, from flanneld's own seeded stream ("Allocated lease
+//!    (...) to current node (...)"), created only if absent (a race with another node
+//!    starts over). The lease is a key with a 24 h TTL, renewed 1 h before it expires.
+//! 3. udp backend: opens the TUN device `flannel0` with the lease's first address and the
+//!    whole network's prefix (seed 004: `inet 10.1.93.0 netmask 255.255.0.0`), MTU = eth0's
+//!    − 28, and a UDP socket on 8285.
+//! 4. Writes `/run/flannel/subnet.env`; systemd's `ExecStartPost=mk-docker-opts.sh -k
+//!    DOCKER_NETWORK_OPTIONS -d /run/flannel/docker` writes docker's options, and
+//!    docker.service (ordered after flanneld) starts.
+//! 5. Watches `PREFIX/subnets` from the index it read, logging "Subnet added: X" and
+//!    "Subnet removed: X" and keeping the subnet → PublicIP table the udp backend routes by.
+//!
+//! Data path (flannel's `proxy.c`): a packet the kernel routes to flannel0 is read by
+//! flanneld; with no lease containing its destination it drops it (and, unless it is ICMP,
+//! writes ICMP net unreachable from flannel0's own address back into flannel0, which the
+//! kernel then drops as a martian source); otherwise it decrements the TTL (dropping at 0,
+//! without an ICMP error, as proxy.c's TODO says) and sends the whole packet as the
+//! payload of a UDP datagram to the peer's PublicIP:8285. The peer's flanneld decrements
+//! the TTL again (udp_to_tun) and writes it into its flannel0, and its kernel routes it on
+//! (to docker0). So a pod-to-pod ping across nodes shows ttl=60.
+//!
+//! Log lines are flannel's messages without glog's `I1019 19:15:52.601384 30552 file:line]`
+//! prefix. Simplifications: no `--iface`/`--public-ip` flags (eth0's address is used), no
+//! reservations; vxlan and host-gw are not simulated yet and say so.
+
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+
+use ipnet::Ipv4Net;
+use rand::RngExt;
+
+use crate::engine::{Actor, ActorId, CancelKey, Ctx, Dur, SimTime};
+use crate::net::netns::{DevKind, Device};
+use crate::net::{DevId, Msg, Net, NsId, control, stack};
+use crate::trace::{DropReason, TraceEvent};
+use crate::wire::etcd::{Request, Response};
+use crate::wire::eth::Mac;
+use crate::wire::{DEFAULT_TTL, Icmp, Ipv4Header, L4, Packet, Udp, UdpPayload, UnreachCode};
+
+/// `subnetTTL`: a lease lives 24 h unless renewed.
+pub const SUBNET_TTL: Dur = Dur::from_secs(24 * 3600);
+/// `--subnet-lease-renew-margin`: renew this long before expiry.
+pub const RENEW_MARGIN: Dur = Dur::from_secs(3600);
+/// When a fresh lease is renewed: `SUBNET_TTL - RENEW_MARGIN`.
+const RENEW_AFTER: Dur = Dur::from_secs(23 * 3600);
+/// The udp backend's port.
+pub const UDP_PORT: u16 = 8285;
+/// What the udp backend's encapsulation costs: an IP and a UDP header.
+pub const UDP_OVERHEAD: u32 = 28;
+/// `--subnet-file`.
+pub const SUBNET_ENV: &str = "/run/flannel/subnet.env";
+/// How long flanneld waits for etcd before trying a request again.
+const REQUEST_TIMEOUT: Dur = Dur::from_secs(5);
+
+const T_RETRY: u64 = 1;
+const T_RENEW: u64 = 2;
+const T_TIMEOUT: u64 = 3;
+
+/// The network config (`PREFIX/config`) with flannel's defaults filled in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NetConfig {
+    pub network: Ipv4Net,
+    pub subnet_len: u8,
+    pub subnet_min: Ipv4Addr,
+    pub subnet_max: Ipv4Addr,
+    pub backend: String,
+}
+
+impl NetConfig {
+    /// Parses the config JSON as flannel's `ParseConfig` does, with its defaults: SubnetLen
+    /// 24 for a /22 or wider network, else prefix + 2; SubnetMin the second subnet,
+    /// SubnetMax the last; Backend `udp` when absent (the code's default).
+    pub fn parse(json: &str) -> Result<NetConfig, String> {
+        let v: serde_json::Value =
+            serde_json::from_str(json).map_err(|e| format!("invalid character: {e}"))?;
+        let network: Ipv4Net = v
+            .get("Network")
+            .and_then(|n| n.as_str())
+            .ok_or("please define a correct Network parameter in the flannel config")?
+            .parse()
+            .map_err(|_| "please define a correct Network parameter in the flannel config")?;
+        let network = network.trunc();
+        if network.prefix_len() > 28 {
+            return Err("Network is too small. Minimum useful network prefix is /28".into());
+        }
+        let subnet_len = match v.get("SubnetLen").and_then(|n| n.as_u64()) {
+            Some(n) => n as u8,
+            None if network.prefix_len() <= 22 => 24,
+            None => network.prefix_len() + 2,
+        };
+        if subnet_len > 30 || subnet_len <= network.prefix_len() {
+            return Err("SubnetLen must be less than /31 and longer than Network's".into());
+        }
+        let step = 1u32 << (32 - subnet_len);
+        let base = u32::from(network.network());
+        let last = u32::from(network.broadcast()) & !(step - 1);
+        let addr = |key: &str, default: u32| -> Result<Ipv4Addr, String> {
+            match v.get(key).and_then(|n| n.as_str()) {
+                Some(s) => s.parse().map_err(|_| format!("bad {key}: {s}")),
+                None => Ok(Ipv4Addr::from(default)),
+            }
+        };
+        let backend = v
+            .get("Backend")
+            .and_then(|b| b.get("Type"))
+            .and_then(|t| t.as_str())
+            .unwrap_or("udp")
+            .to_string();
+        Ok(NetConfig {
+            network,
+            subnet_len,
+            subnet_min: addr("SubnetMin", base + step)?,
+            subnet_max: addr("SubnetMax", last)?,
+            backend,
+        })
+    }
+}
+
+/// `10.1.93.0/24` <-> `10.1.93.0-24`, the lease key's last part.
+pub fn key_of(subnet: Ipv4Net) -> String {
+    format!("{}-{}", subnet.network(), subnet.prefix_len())
+}
+
+fn subnet_of(key: &str) -> Option<Ipv4Net> {
+    let last = key.rsplit('/').next()?;
+    let (ip, len) = last.split_once('-')?;
+    Ipv4Net::new(ip.parse().ok()?, len.parse().ok()?).ok()
+}
+
+fn public_ip_of(value: &str) -> Option<Ipv4Addr> {
+    let v: serde_json::Value = serde_json::from_str(value).ok()?;
+    v.get("PublicIP")?.as_str()?.parse().ok()
+}
+
+/// What flanneld is waiting for from etcd.
+#[derive(Clone, Debug)]
+enum Wait {
+    Config,
+    Leases,
+    Create(Ipv4Net),
+    Reuse(Ipv4Net),
+    Peers,
+    Watch,
+    Renew,
+}
+
+pub struct Flanneld {
+    pub ns: NsId,
+    pub prefix: String,
+    /// `--ip-masq` (written to subnet.env as FLANNEL_IPMASQ).
+    pub ip_masq: bool,
+    /// The node's dockerd, started (if it waits for flannel) once the options are written.
+    pub dockerd: Option<ActorId>,
+    public_ip: Ipv4Addr,
+    config: Option<NetConfig>,
+    lease: Option<Ipv4Net>,
+    expires: Option<SimTime>,
+    /// Other nodes' leases: subnet -> PublicIP.
+    peers: BTreeMap<Ipv4Net, Ipv4Addr>,
+    tun: Option<DevId>,
+    wait: Option<(u64, Wait)>,
+    timeout: Option<CancelKey>,
+    next_id: u64,
+    watch_from: u64,
+}
+
+impl Flanneld {
+    pub fn new(ns: NsId, prefix: String, ip_masq: bool, dockerd: Option<ActorId>) -> Self {
+        Flanneld {
+            ns,
+            prefix,
+            ip_masq,
+            dockerd,
+            public_ip: Ipv4Addr::UNSPECIFIED,
+            config: None,
+            lease: None,
+            expires: None,
+            peers: BTreeMap::new(),
+            tun: None,
+            wait: None,
+            timeout: None,
+            next_id: 0,
+            watch_from: 0,
+        }
+    }
+
+    fn log(&self, cx: &mut Ctx<'_, Net>, line: impl Into<String>) {
+        cx.trace(TraceEvent::Log { line: line.into() });
+    }
+
+    /// Sends a request to etcd; `false` (and a log line) when etcd cannot be reached.
+    fn request(&mut self, cx: &mut Ctx<'_, Net>, req: Request, wait: Wait) -> bool {
+        self.next_id += 1;
+        let (Some(etcd), Some(etcd_ns)) = (cx.lookup("etcd"), cx.world.etcd_ns) else {
+            return false;
+        };
+        let msg = Msg::EtcdRequest {
+            from: cx.me(),
+            id: self.next_id,
+            req: Box::new(req),
+        };
+        if !control::send(cx, self.ns, etcd_ns, etcd, msg) {
+            return false;
+        }
+        if !matches!(wait, Wait::Watch) {
+            self.timeout = Some(cx.schedule_cancellable(REQUEST_TIMEOUT, Msg::Timer(T_TIMEOUT)));
+        }
+        self.wait = Some((self.next_id, wait));
+        true
+    }
+
+    fn get_config(&mut self, cx: &mut Ctx<'_, Net>) {
+        let key = format!("{}/config", self.prefix);
+        if !self.request(cx, Request::Get { key }, Wait::Config) {
+            self.log(
+                cx,
+                "Failed to retrieve network config: client: etcd cluster is unavailable or misconfigured",
+            );
+            cx.schedule(Dur::from_secs(1), Msg::Timer(T_RETRY));
+        }
+    }
+
+    fn get_leases(&mut self, cx: &mut Ctx<'_, Net>, wait: Wait) {
+        let key = format!("{}/subnets", self.prefix);
+        if !self.request(cx, Request::GetAll { key }, wait) {
+            self.log(
+                cx,
+                "Failed to list leases: client: etcd cluster is unavailable or misconfigured",
+            );
+            cx.schedule(Dur::from_secs(1), Msg::Timer(T_RETRY));
+        }
+    }
+
+    fn attrs(&self) -> String {
+        format!(
+            "{{\"PublicIP\":\"{}\",\"BackendType\":\"udp\"}}",
+            self.public_ip
+        )
+    }
+
+    fn write_lease(&mut self, cx: &mut Ctx<'_, Net>, subnet: Ipv4Net, create: bool, wait: Wait) {
+        let req = Request::Set {
+            key: format!("{}/subnets/{}", self.prefix, key_of(subnet)),
+            value: self.attrs(),
+            ttl: Some(SUBNET_TTL.as_nanos() / 1_000_000_000),
+            create_only: create,
+        };
+        if !self.request(cx, req, wait) {
+            self.log(
+                cx,
+                "Failed to acquire lease: client: etcd cluster is unavailable or misconfigured",
+            );
+            cx.schedule(Dur::from_secs(1), Msg::Timer(T_RETRY));
+        }
+    }
+
+    /// flannel's tryAcquireLease on the current leases.
+    fn acquire(&mut self, cx: &mut Ctx<'_, Net>, leases: Vec<(Ipv4Net, Ipv4Addr)>) {
+        let cfg = self.config.clone().expect("config read first");
+        if let Some((subnet, _)) = leases
+            .iter()
+            .find(|(s, ip)| *ip == self.public_ip && cfg.network.contains(s))
+        {
+            let subnet = *subnet;
+            self.log(
+                cx,
+                format!(
+                    "Found lease ({subnet}) for current IP ({}), reusing",
+                    self.public_ip
+                ),
+            );
+            return self.write_lease(cx, subnet, false, Wait::Reuse(subnet));
+        }
+        let previous = cx
+            .world
+            .ns(self.ns)
+            .files
+            .get(SUBNET_ENV)
+            .and_then(|t| t.lines().find_map(|l| l.strip_prefix("FLANNEL_SUBNET=")))
+            .and_then(|s| s.parse::<Ipv4Net>().ok())
+            .map(|s| s.trunc());
+        if let Some(prev) = previous
+            && prev.prefix_len() == cfg.subnet_len
+            && cfg.network.contains(&prev)
+            && !leases.iter().any(|(s, _)| s.contains(&prev.network()))
+        {
+            self.log(
+                cx,
+                format!("Found previously leased subnet ({prev}), reusing"),
+            );
+            return self.write_lease(cx, prev, true, Wait::Create(prev));
+        }
+        self.log(
+            cx,
+            format!(
+                "Picking subnet in range {} ... {}",
+                cfg.subnet_min, cfg.subnet_max
+            ),
+        );
+        let step = 1u32 << (32 - cfg.subnet_len);
+        let mut bag = Vec::new();
+        let mut at = u32::from(cfg.subnet_min);
+        while at <= u32::from(cfg.subnet_max) && bag.len() < 100 {
+            let sn = Ipv4Net::new(Ipv4Addr::from(at), cfg.subnet_len).expect("valid");
+            if !leases
+                .iter()
+                .any(|(s, _)| s.contains(&sn.network()) || sn.contains(&s.network()))
+            {
+                bag.push(sn);
+            }
+            match at.checked_add(step) {
+                Some(next) => at = next,
+                None => break,
+            }
+        }
+        if bag.is_empty() {
+            self.log(cx, "Failed to acquire lease: out of subnets");
+            cx.schedule(Dur::from_secs(1), Msg::Timer(T_RETRY));
+            return;
+        }
+        let pick = bag[cx.rng().random_range(0..bag.len())];
+        self.write_lease(cx, pick, true, Wait::Create(pick));
+    }
+
+    /// The lease is ours: bring up the backend, write the files, start docker, watch.
+    fn acquired(&mut self, cx: &mut Ctx<'_, Net>, subnet: Ipv4Net) {
+        self.lease = Some(subnet);
+        self.expires = Some(cx.now() + SUBNET_TTL);
+        self.log(cx, format!("Lease acquired: {subnet}"));
+        cx.schedule(RENEW_AFTER, Msg::Timer(T_RENEW));
+        let cfg = self.config.clone().expect("config read first");
+        let me = cx.me();
+        let netns = cx.world.ns_mut(self.ns);
+        let ext_mtu = netns.dev(DevId(1)).mtu;
+        let mtu = ext_mtu - UDP_OVERHEAD;
+        if self.tun.is_none() {
+            let tun = netns.add_device(Device::new(
+                "flannel0",
+                DevKind::Tun { reader: me },
+                Mac::ZERO,
+                mtu,
+            ));
+            let addr = Ipv4Net::new(subnet.network(), cfg.network.prefix_len()).expect("valid");
+            netns.add_addr(tun, addr);
+            netns.udp_sockets.insert(UDP_PORT, me);
+            self.tun = Some(tun);
+        }
+        let first = Ipv4Addr::from(u32::from(subnet.network()) + 1);
+        netns.files.insert(
+            SUBNET_ENV.into(),
+            format!(
+                "FLANNEL_NETWORK={}\nFLANNEL_SUBNET={first}/{}\nFLANNEL_MTU={mtu}\nFLANNEL_IPMASQ={}\n",
+                cfg.network,
+                subnet.prefix_len(),
+                self.ip_masq
+            ),
+        );
+        // mk-docker-opts.sh: docker masquerades unless flannel does.
+        let docker_masq = !self.ip_masq;
+        netns.files.insert(
+            crate::k8s::docker::FLANNEL_DOCKER_ENV.into(),
+            format!(
+                "DOCKER_OPT_BIP=\"--bip={first}/{len}\"\nDOCKER_OPT_IPMASQ=\"--ip-masq={docker_masq}\"\nDOCKER_OPT_MTU=\"--mtu={mtu}\"\nDOCKER_NETWORK_OPTIONS=\" --bip={first}/{len} --ip-masq={docker_masq} --mtu={mtu}\"\n",
+                len = subnet.prefix_len()
+            ),
+        );
+        if let Some(dockerd) = self.dockerd {
+            cx.send(dockerd, Msg::Start);
+        }
+        self.log(cx, "Watching for new subnet leases");
+        self.get_leases(cx, Wait::Peers);
+    }
+
+    fn peers_from(&mut self, cx: &mut Ctx<'_, Net>, leases: Vec<(Ipv4Net, Ipv4Addr)>) {
+        for (subnet, ip) in leases {
+            if Some(subnet) != self.lease && !self.peers.contains_key(&subnet) {
+                self.peers.insert(subnet, ip);
+                self.log(cx, format!("Subnet added: {subnet}"));
+            }
+        }
+        self.watch(cx);
+    }
+
+    fn watch(&mut self, cx: &mut Ctx<'_, Net>) {
+        let req = Request::Watch {
+            key: format!("{}/subnets", self.prefix),
+            recursive: true,
+            after: Some(self.watch_from),
+        };
+        if !self.request(cx, req, Wait::Watch) {
+            self.log(cx, "Watch of subnet leases failed: client: etcd cluster is unavailable or misconfigured");
+            cx.schedule(Dur::from_secs(1), Msg::Timer(T_RETRY));
+        }
+    }
+
+    fn response(&mut self, cx: &mut Ctx<'_, Net>, id: u64, resp: Response) {
+        let Some((want, wait)) = self.wait.clone() else {
+            return;
+        };
+        if want != id {
+            return; // an answer to a request already given up on
+        }
+        self.wait = None;
+        if let Some(t) = self.timeout.take() {
+            cx.cancel(t);
+        }
+        match (wait, resp) {
+            (Wait::Config, Response::Value { value, .. }) => match NetConfig::parse(&value) {
+                Ok(cfg) if cfg.backend == "udp" => {
+                    self.config = Some(cfg);
+                    self.get_leases(cx, Wait::Leases);
+                }
+                Ok(cfg) => self.log(
+                    cx,
+                    format!(
+                        "Error: backend type \"{}\" is not simulated yet (only udp is); flanneld stops here",
+                        cfg.backend
+                    ),
+                ),
+                Err(e) => {
+                    self.log(cx, format!("Couldn't fetch network config: {e}"));
+                    cx.schedule(Dur::from_secs(1), Msg::Timer(T_RETRY));
+                }
+            },
+            (Wait::Config, Response::Error { code, message, cause, index }) => {
+                self.log(
+                    cx,
+                    format!("Failed to retrieve network config: {code}: {message} ({cause}) [{index}]"),
+                );
+                cx.schedule(Dur::from_secs(1), Msg::Timer(T_RETRY));
+            }
+            (wait @ (Wait::Leases | Wait::Peers), resp) => {
+                let (index, values) = match resp {
+                    Response::Values { index, values } => (index, values),
+                    // No subnets directory yet: no leases.
+                    Response::Error { index, .. } => (index, Vec::new()),
+                    _ => (0, Vec::new()),
+                };
+                self.watch_from = index + 1;
+                let leases = values
+                    .iter()
+                    .filter_map(|(k, v, _)| Some((subnet_of(k)?, public_ip_of(v)?)))
+                    .collect();
+                match wait {
+                    Wait::Leases => self.acquire(cx, leases),
+                    _ => self.peers_from(cx, leases),
+                }
+            }
+            (Wait::Create(subnet) | Wait::Reuse(subnet), Response::Value { .. }) => {
+                if self.lease.is_none() {
+                    self.log(
+                        cx,
+                        format!(
+                            "Allocated lease ({subnet}) to current node ({})",
+                            self.public_ip
+                        ),
+                    );
+                }
+                self.acquired(cx, subnet)
+            }
+            (Wait::Create(_) | Wait::Reuse(_), Response::Error { code, .. }) => {
+                // 105: another node took it first; start over from the leases.
+                self.log(cx, format!("Failed to acquire lease: etcd error {code}, trying again"));
+                self.get_leases(cx, Wait::Leases);
+            }
+            (Wait::Renew, Response::Value { .. }) => {
+                self.expires = Some(cx.now() + SUBNET_TTL);
+                self.log(
+                    cx,
+                    format!(
+                        "Lease renewed, new expiration: {}s (simulated time)",
+                        (cx.now() + SUBNET_TTL).secs_micros()
+                    ),
+                );
+                cx.schedule(RENEW_AFTER, Msg::Timer(T_RENEW));
+            }
+            (Wait::Renew, Response::Error { code, message, .. }) => {
+                self.log(cx, format!("Error renewing lease (trying again in 1 min): {code}: {message}"));
+                cx.schedule(Dur::from_secs(60), Msg::Timer(T_RENEW));
+            }
+            (Wait::Watch, Response::Event { action, key, value, index, .. }) => {
+                self.watch_from = index + 1;
+                if let Some(subnet) = subnet_of(&key)
+                    && Some(subnet) != self.lease
+                {
+                    match action.as_str() {
+                        "set" | "create" | "update" | "compareAndSwap" => {
+                            if let Some(ip) = value.as_deref().and_then(public_ip_of)
+                                && self.peers.insert(subnet, ip) != Some(ip)
+                            {
+                                self.log(cx, format!("Subnet added: {subnet}"));
+                            }
+                        }
+                        _ => {
+                            if self.peers.remove(&subnet).is_some() {
+                                self.log(cx, format!("Subnet removed: {subnet}"));
+                            }
+                        }
+                    }
+                }
+                self.watch(cx);
+            }
+            (Wait::Watch, Response::Error { .. }) => {
+                // History cleared: read everything again, as flannel's watch does.
+                self.get_leases(cx, Wait::Peers);
+            }
+            (_, other) => {
+                self.log(cx, format!("unexpected answer from etcd: {other:?}"));
+            }
+        }
+    }
+
+    /// proxy.c's tun_to_udp: route by lease, decrement TTL, send to the peer.
+    fn tun_to_udp(&mut self, cx: &mut Ctx<'_, Net>, mut inner: Packet) {
+        let (Some(cfg), Some(tun)) = (self.config.as_ref(), self.tun) else {
+            return;
+        };
+        let sn = Ipv4Net::new(inner.ip.dst, cfg.subnet_len)
+            .expect("valid")
+            .trunc();
+        let peer = self.peers.get(&sn).copied();
+        let Some(peer) = peer else {
+            let reason = DropReason::NoLease {
+                dst: inner.ip.dst,
+                network: cfg.network.to_string(),
+                node: cx.world.ns(self.ns).name.clone(),
+            };
+            cx.trace(TraceEvent::Dropped {
+                packet: inner.id,
+                reason,
+            });
+            // proxy.c's send_net_unreachable: never about ICMP ("RFC 792 instructs not to
+            // send ICMPs about ICMPs"), only about a first fragment; from flannel0's own
+            // address, written back into flannel0.
+            if !matches!(inner.l4, L4::Icmp(_)) && !inner.is_later_fragment() {
+                let id = cx.world.packet_id();
+                let ident = cx.world.ns_mut(self.ns).ip_ident();
+                let src = cx
+                    .world
+                    .ns(self.ns)
+                    .primary_addr(tun)
+                    .unwrap_or(inner.ip.dst);
+                let error = Packet {
+                    id,
+                    parent: Some(inner.id),
+                    ip: Ipv4Header {
+                        src,
+                        dst: inner.ip.src,
+                        ttl: DEFAULT_TTL,
+                        ident,
+                        df: false,
+                    },
+                    l4: L4::Icmp(Icmp::DestUnreachable {
+                        code: UnreachCode::Net,
+                        quoted: Box::new(inner.quote()),
+                    }),
+                    frag: None,
+                };
+                stack::tun_write(cx, self.ns, tun, error);
+            }
+            return;
+        };
+        if !self.decrement_ttl(cx, &mut inner) {
+            return;
+        }
+        let id = cx.world.packet_id();
+        let ident = cx.world.ns_mut(self.ns).ip_ident();
+        let inner_id = inner.id;
+        let mut outer = Packet {
+            id,
+            parent: Some(inner_id),
+            ip: Ipv4Header {
+                src: self.public_ip,
+                dst: peer,
+                ttl: DEFAULT_TTL,
+                ident,
+                df: false,
+            },
+            l4: L4::Udp(Udp {
+                sport: UDP_PORT,
+                dport: UDP_PORT,
+                payload: UdpPayload::Flannel {
+                    inner: Box::new(inner),
+                },
+            }),
+            frag: None,
+        };
+        // A UDP socket's default path MTU discovery ("want"): DF when it fits.
+        outer.ip.df = stack::path_mtu(cx, self.ns, peer).is_some_and(|m| outer.len() <= m);
+        cx.trace(TraceEvent::Encap {
+            inner: inner_id,
+            outer: id,
+            how: format!("for {sn} via {peer}:{UDP_PORT} (flannel udp)"),
+        });
+        if stack::output(cx, self.ns, outer).is_err() {
+            let node = cx.world.ns(self.ns).name.clone();
+            cx.trace(TraceEvent::Dropped {
+                packet: id,
+                reason: DropReason::NoRoute { dst: peer, node },
+            });
+        }
+    }
+
+    /// proxy.c's udp_to_tun: the payload goes into flannel0 as it is.
+    fn udp_to_tun(&mut self, cx: &mut Ctx<'_, Net>, outer: Packet) {
+        let (
+            L4::Udp(Udp {
+                payload: UdpPayload::Flannel { mut inner },
+                ..
+            }),
+            Some(tun),
+        ) = (outer.l4, self.tun)
+        else {
+            return;
+        };
+        if !self.decrement_ttl(cx, &mut inner) {
+            return;
+        }
+        cx.trace(TraceEvent::Decap {
+            outer: outer.id,
+            inner: inner.id,
+            dev: "flannel0".into(),
+        });
+        stack::tun_write(cx, self.ns, tun, *inner);
+    }
+}
+
+impl Flanneld {
+    /// proxy.c's decrement_ttl: false (and the drop traced) when the TTL reaches 0; no
+    /// ICMP time exceeded is sent ("TODO: send back ICMP Time Exceeded").
+    fn decrement_ttl(&self, cx: &mut Ctx<'_, Net>, p: &mut Packet) -> bool {
+        if p.ip.ttl <= 1 {
+            let node = cx.world.ns(self.ns).name.clone();
+            cx.trace(TraceEvent::Dropped {
+                packet: p.id,
+                reason: DropReason::TtlExceeded { node },
+            });
+            return false;
+        }
+        p.ip.ttl -= 1;
+        true
+    }
+}
+
+impl Actor<Net> for Flanneld {
+    fn handle(&mut self, msg: Msg, cx: &mut Ctx<'_, Net>) {
+        match msg {
+            Msg::Start => {
+                let netns = cx.world.ns(self.ns);
+                self.public_ip = netns
+                    .primary_addr(DevId(1))
+                    .unwrap_or(Ipv4Addr::UNSPECIFIED);
+                let ip = self.public_ip;
+                self.log(cx, "Installing signal handlers");
+                self.log(cx, "Determining IP address of default interface");
+                self.log(
+                    cx,
+                    format!("Using interface with name eth0 and address {ip}"),
+                );
+                self.log(
+                    cx,
+                    format!("Defaulting external address to interface address ({ip})"),
+                );
+                self.get_config(cx);
+            }
+            Msg::Timer(T_RETRY) => {
+                if self.config.is_none() {
+                    self.get_config(cx);
+                } else if self.lease.is_none() {
+                    self.get_leases(cx, Wait::Leases);
+                } else {
+                    self.get_leases(cx, Wait::Peers);
+                }
+            }
+            Msg::Timer(T_TIMEOUT) => {
+                self.timeout = None;
+                let Some((_, wait)) = self.wait.take() else {
+                    return;
+                };
+                self.log(cx, "etcd did not answer in time; trying again");
+                match wait {
+                    Wait::Config => self.get_config(cx),
+                    Wait::Renew => self.renew(cx),
+                    Wait::Peers | Wait::Watch => self.get_leases(cx, Wait::Peers),
+                    _ => self.get_leases(cx, Wait::Leases),
+                }
+            }
+            Msg::Timer(T_RENEW) => self.renew(cx),
+            Msg::Timer(_) => {}
+            Msg::EtcdResponse { id, resp } => self.response(cx, id, *resp),
+            Msg::TunRead { packet, .. } => self.tun_to_udp(cx, *packet),
+            Msg::Udp { packet } => self.udp_to_tun(cx, *packet),
+            Msg::Icmp { .. } => {} // errors about its datagrams: flannel ignores them
+            _ => unreachable!("flanneld gets etcd answers, timers and packets"),
+        }
+    }
+}
+
+impl Flanneld {
+    fn renew(&mut self, cx: &mut Ctx<'_, Net>) {
+        let Some(subnet) = self.lease else { return };
+        if self.wait.is_some() {
+            // Another request is out (a watch); renew after it.
+            cx.schedule(Dur::from_secs(1), Msg::Timer(T_RENEW));
+            return;
+        }
+        self.write_lease(cx, subnet, false, Wait::Renew);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// config.go's defaults, on the reference's own example.
+    #[test]
+    fn config_defaults_follow_flannel() {
+        let c = NetConfig::parse(r#"{"Network":"10.3.0.0/16"}"#).unwrap();
+        assert_eq!(c.subnet_len, 24);
+        assert_eq!(c.subnet_min, Ipv4Addr::new(10, 3, 1, 0));
+        assert_eq!(c.subnet_max, Ipv4Addr::new(10, 3, 255, 0));
+        assert_eq!(c.backend, "udp");
+        let c =
+            NetConfig::parse(r#"{"Network":"10.3.0.0/24","Backend":{"Type":"vxlan"}}"#).unwrap();
+        assert_eq!((c.subnet_len, c.backend.as_str()), (26, "vxlan"));
+        assert!(NetConfig::parse(r#"{"Network":"10.3.0.0/29"}"#).is_err());
+        assert_eq!(key_of("10.1.93.0/24".parse().unwrap()), "10.1.93.0-24");
+        assert_eq!(
+            subnet_of("/coreos.com/network/subnets/10.1.93.0-24"),
+            Some("10.1.93.0/24".parse().unwrap())
+        );
+    }
+}

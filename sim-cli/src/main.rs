@@ -258,13 +258,21 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Joins argv back into one command line, quoting where a shell would need it.
+/// Joins argv back into one command line, quoting where a shell would need it. A lone
+/// `|` word is the simulated shell's pipe, and a single argument with spaces is taken as
+/// a whole command line (`-- 'ps aux | grep docker'`), as `sh -c` would.
 fn shell_join(args: &[String]) -> String {
+    if let [line] = args
+        && line.contains(char::is_whitespace)
+    {
+        return line.clone();
+    }
     args.iter()
         .map(|a| {
-            if !a.is_empty()
-                && a.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "-_./:=@,+%".contains(c))
+            if a == "|"
+                || (!a.is_empty()
+                    && a.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "-_./:=@,+%".contains(c)))
             {
                 a.clone()
             } else {

@@ -279,3 +279,41 @@ fn exec_runs_inside_a_pod() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("pod/redis-slave, pod/busybox"));
 }
+
+/// The seed's `ps aux|grep docker|grep "bip"`: dockerd runs with the options flannel gave
+/// it, and each command of the pipeline is a process of its own. In a pod there is no
+/// systemd.
+#[test]
+fn pipes_into_grep_and_systemctl_where_there_is_systemd() {
+    let out = exec(
+        "scenarios/flannel-udp.ron",
+        "5s",
+        "node/why-02",
+        "ps -ef | grep flannel",
+    );
+    // `exec` joins its words back; `|` stays a pipe.
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("/usr/bin/flanneld -etcd-endpoints=http://10.181.24.110:2379"));
+    assert!(stdout.contains(" grep flannel\n"), "{stdout}");
+    let out = sim_cli(&[
+        "exec",
+        "scenarios/flannel-udp.ron",
+        "--at",
+        "5s",
+        "--on",
+        "node/why-02",
+        "--",
+        "ps aux|grep docker|grep \"bip\"",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).contains("--bip=10.1.40.1/24 --ip-masq=true --mtu=1472"));
+    let out = exec(
+        "scenarios/flannel-udp.ron",
+        "5s",
+        "pod/frontend",
+        "systemctl stop flanneld",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).starts_with("System has not been booted with systemd"));
+}

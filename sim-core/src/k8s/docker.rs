@@ -122,9 +122,24 @@ impl Dockerd {
                 }),
             }
         }
+        let cmd = format!("/usr/bin/dockerd-current {}", opts.args());
         cx.trace(TraceEvent::Log {
-            line: format!("starting: /usr/bin/dockerd-current {}", opts.args()),
+            line: format!("starting: {cmd}"),
         });
+        let pid = cx.world.ns_mut(self.ns).alloc_pid();
+        let me = cx.me();
+        let started_secs = cx.now().as_nanos() / 1_000_000_000;
+        cx.world.procs.insert(
+            me,
+            crate::net::Proc {
+                ns: Some(self.ns),
+                pid,
+                daemon: true,
+                started_secs,
+                cmd,
+                ..Default::default()
+            },
+        );
         let netns = cx.world.ns_mut(self.ns);
         netns.ip_forward = true;
         let docker0 = netns.add_device(Device {

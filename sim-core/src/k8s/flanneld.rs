@@ -146,6 +146,9 @@ fn public_ip_of(value: &str) -> Option<Ipv4Addr> {
 enum Wait {
     Config,
     Leases,
+    /// Creating a lease picked at random.
+    Allocate(Ipv4Net),
+    /// Creating the lease of the previous subnet.env.
     Create(Ipv4Net),
     Reuse(Ipv4Net),
     Peers,
@@ -167,7 +170,11 @@ pub struct Flanneld {
     /// Other nodes' leases: subnet -> PublicIP.
     peers: BTreeMap<Ipv4Net, Ipv4Addr>,
     tun: Option<DevId>,
+    /// The one request (other than the watch) waiting for an answer.
     wait: Option<(u64, Wait)>,
+    /// The outstanding watch of the leases, which runs beside the other requests (flannel
+    /// watches in its own goroutine while the lease renewer runs).
+    watch_req: Option<u64>,
     timeout: Option<CancelKey>,
     next_id: u64,
     watch_from: u64,
@@ -187,6 +194,7 @@ impl Flanneld {
             peers: BTreeMap::new(),
             tun: None,
             wait: None,
+            watch_req: None,
             timeout: None,
             next_id: 0,
             watch_from: 0,
@@ -211,10 +219,12 @@ impl Flanneld {
         if !control::send(cx, self.ns, etcd_ns, etcd, msg) {
             return false;
         }
-        if !matches!(wait, Wait::Watch) {
+        if matches!(wait, Wait::Watch) {
+            self.watch_req = Some(self.next_id);
+        } else {
             self.timeout = Some(cx.schedule_cancellable(REQUEST_TIMEOUT, Msg::Timer(T_TIMEOUT)));
+            self.wait = Some((self.next_id, wait));
         }
-        self.wait = Some((self.next_id, wait));
         true
     }
 
@@ -328,7 +338,7 @@ impl Flanneld {
             return;
         }
         let pick = bag[cx.rng().random_range(0..bag.len())];
-        self.write_lease(cx, pick, true, Wait::Create(pick));
+        self.write_lease(cx, pick, true, Wait::Allocate(pick));
     }
 
     /// The lease is ours: bring up the backend, write the files, start docker, watch.
@@ -403,16 +413,22 @@ impl Flanneld {
     }
 
     fn response(&mut self, cx: &mut Ctx<'_, Net>, id: u64, resp: Response) {
-        let Some((want, wait)) = self.wait.clone() else {
-            return;
+        let wait = if self.watch_req == Some(id) {
+            self.watch_req = None;
+            Wait::Watch
+        } else {
+            match self.wait.clone() {
+                Some((want, wait)) if want == id => {
+                    self.wait = None;
+                    if let Some(t) = self.timeout.take() {
+                        cx.cancel(t);
+                    }
+                    wait
+                }
+                // An answer to a request already given up on.
+                _ => return,
+            }
         };
-        if want != id {
-            return; // an answer to a request already given up on
-        }
-        self.wait = None;
-        if let Some(t) = self.timeout.take() {
-            cx.cancel(t);
-        }
         match (wait, resp) {
             (Wait::Config, Response::Value { value, .. }) => match NetConfig::parse(&value) {
                 Ok(cfg) if cfg.backend == "udp" => {
@@ -455,19 +471,23 @@ impl Flanneld {
                     _ => self.peers_from(cx, leases),
                 }
             }
-            (Wait::Create(subnet) | Wait::Reuse(subnet), Response::Value { .. }) => {
-                if self.lease.is_none() {
-                    self.log(
-                        cx,
-                        format!(
-                            "Allocated lease ({subnet}) to current node ({})",
-                            self.public_ip
-                        ),
-                    );
-                }
+            (Wait::Allocate(subnet), Response::Value { .. }) => {
+                self.log(
+                    cx,
+                    format!(
+                        "Allocated lease ({subnet}) to current node ({})",
+                        self.public_ip
+                    ),
+                );
                 self.acquired(cx, subnet)
             }
-            (Wait::Create(_) | Wait::Reuse(_), Response::Error { code, .. }) => {
+            (Wait::Create(subnet) | Wait::Reuse(subnet), Response::Value { .. }) => {
+                self.acquired(cx, subnet)
+            }
+            (
+                Wait::Allocate(_) | Wait::Create(_) | Wait::Reuse(_),
+                Response::Error { code, .. },
+            ) => {
                 // 105: another node took it first; start over from the leases.
                 self.log(cx, format!("Failed to acquire lease: etcd error {code}, trying again"));
                 self.get_leases(cx, Wait::Leases);
@@ -477,8 +497,8 @@ impl Flanneld {
                 self.log(
                     cx,
                     format!(
-                        "Lease renewed, new expiration: {}s (simulated time)",
-                        (cx.now() + SUBNET_TTL).secs_micros()
+                        "Lease renewed, new expiration: {} (simulated time)",
+                        cx.now() + SUBNET_TTL
                     ),
                 );
                 cx.schedule(RENEW_AFTER, Msg::Timer(T_RENEW));
@@ -695,6 +715,25 @@ impl Actor<Net> for Flanneld {
                 }
             }
             Msg::Timer(T_RENEW) => self.renew(cx),
+            Msg::Stop => {
+                // SIGTERM: flannel logs and exits. The TUN device closes, so the kernel
+                // removes flannel0 and its routes; the lease stays in etcd until its TTL.
+                self.log(cx, "Exiting...");
+                if let Some(t) = self.timeout.take() {
+                    cx.cancel(t);
+                }
+                let me = cx.me();
+                let netns = cx.world.ns_mut(self.ns);
+                if let Some(tun) = self.tun.take() {
+                    netns.remove_device(tun);
+                }
+                netns.udp_sockets.retain(|_, owner| *owner != me);
+                if let Some(p) = cx.world.procs.get_mut(&me) {
+                    p.exit = Some(0);
+                }
+                cx.trace(TraceEvent::Exit { code: 0 });
+                cx.exit();
+            }
             Msg::Timer(_) => {}
             Msg::EtcdResponse { id, resp } => self.response(cx, id, *resp),
             Msg::TunRead { packet, .. } => self.tun_to_udp(cx, *packet),
@@ -709,7 +748,7 @@ impl Flanneld {
     fn renew(&mut self, cx: &mut Ctx<'_, Net>) {
         let Some(subnet) = self.lease else { return };
         if self.wait.is_some() {
-            // Another request is out (a watch); renew after it.
+            // Another request is out; renew after it.
             cx.schedule(Dur::from_secs(1), Msg::Timer(T_RENEW));
             return;
         }

@@ -4,3 +4,4 @@
 pub mod docker;
 pub mod etcd;
 pub mod flanneld;
+pub mod systemd;

@@ -68,6 +68,16 @@ pub enum Msg {
     TunWrite { dev: DevId, packet: Box<Packet> },
     /// A process starts.
     Start,
+    /// A daemon is told to stop (SIGTERM from `systemctl stop`).
+    Stop,
+    /// `systemctl VERB UNIT` asks the machine's systemd; `from` gets `SystemctlDone`.
+    Systemctl {
+        verb: String,
+        unit: String,
+        from: ActorId,
+    },
+    /// systemd's answer: the exit status and what systemctl prints on stderr.
+    SystemctlDone { code: i32, stderr: String },
     /// A process's timer fires; the token says which.
     Timer(u64),
     /// An ICMP message for a process's socket.
@@ -104,6 +114,15 @@ pub struct World {
 #[derive(Clone, Debug, Default)]
 pub struct Proc {
     pub ns: Option<NsId>,
+    /// Its pid in its namespace (0 for the kernel-side actors that are not processes).
+    pub pid: u32,
+    /// A daemon (no terminal; `?` in `ps`).
+    pub daemon: bool,
+    /// When it started, in whole simulated seconds.
+    pub started_secs: u64,
+    /// For a pipeline (`ps aux | grep docker`), each of its commands with its own pid, as
+    /// `ps` lists them; empty for a lone command.
+    pub pipeline: Vec<(u32, String)>,
     pub cmd: String,
     pub stdout: String,
     pub stderr: String,

@@ -612,6 +612,9 @@ impl Actor<Net> for Kernel {
             | Msg::Icmp { .. }
             | Msg::Udp { .. }
             | Msg::TunRead { .. }
+            | Msg::Stop
+            | Msg::Systemctl { .. }
+            | Msg::SystemctlDone { .. }
             | Msg::EtcdRequest { .. }
             | Msg::EtcdResponse { .. } => {
                 unreachable!("kernel actors get frames and kernel timers only")

@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use super::{locate, spec};
 use crate::engine::{Actor, Ctx, Dur, Sim, SimTime, Sink};
 use crate::k8s::docker::{self, Dockerd, Sandbox};
-use crate::k8s::flanneld::Flanneld;
+use crate::k8s::systemd::{FlannelUnit, Systemd};
 use crate::net::fabric::{Link, Vertex};
 use crate::net::netns::{DevKind, Device, Netns};
 use crate::net::route::{Proto, Route, Scope};
@@ -294,7 +294,7 @@ impl Scenario {
             );
             sim.world.etcd_ns = Some(NsId(node as u32));
         }
-        self.add_flanneld(&mut sim, &dockerds);
+        self.add_systemd(&mut sim, &dockerds);
         for l in &links {
             let name = link_name(&l.a, &l.b);
             let rng = sim.stream(&format!("link/{name}"));
@@ -371,38 +371,34 @@ impl Scenario {
         dockerds
     }
 
-    /// flanneld on each node that runs it: a process (in the process table, so etcd can
-    /// answer it) that systemd starts at its `start` time.
-    fn add_flanneld(&self, sim: &mut Sim<Net>, dockerds: &BTreeMap<usize, crate::engine::ActorId>) {
+    /// systemd on each node that runs flanneld: it starts flanneld at its `start` time and
+    /// takes `systemctl` jobs.
+    fn add_systemd(&self, sim: &mut Sim<Net>, dockerds: &BTreeMap<usize, crate::engine::ActorId>) {
         let etcd_ip = self.etcd.map(|e| self.nodes[e].addr.addr());
         for (i, node) in self.nodes.iter().enumerate() {
-            let Some(f) = &node.flannel else { continue };
-            let ns = NsId(i as u32);
-            let pid = sim.world.ns_mut(ns).alloc_pid();
-            let cmd = format!(
-                "/usr/bin/flanneld -etcd-endpoints=http://{}:2379 -etcd-prefix={}",
-                etcd_ip.expect("validated: flannel needs etcd"),
-                f.prefix
-            );
+            let flannel = node.flannel.as_ref().map(|f| FlannelUnit {
+                etcd_endpoint: format!(
+                    "http://{}:2379",
+                    etcd_ip.expect("validated: flannel needs etcd")
+                ),
+                prefix: f.prefix.clone(),
+                ip_masq: f.ip_masq,
+                start: f.start,
+            });
+            if flannel.is_none() && node.docker.is_none() {
+                continue;
+            }
             let waiting = node.docker.as_ref().is_some_and(|d| d.flannel);
             let id = sim.add(
-                format!("node/{}/flanneld[{pid}]", node.name),
-                Box::new(Flanneld::new(
-                    ns,
-                    f.prefix.clone(),
-                    f.ip_masq,
-                    dockerds.get(&i).copied().filter(|_| waiting),
-                )),
+                format!("node/{}/systemd", node.name),
+                Box::new(Systemd {
+                    ns: NsId(i as u32),
+                    flannel,
+                    dockerd: dockerds.get(&i).copied().filter(|_| waiting),
+                    flanneld: None,
+                }),
             );
-            sim.world.procs.insert(
-                id,
-                crate::net::Proc {
-                    ns: Some(ns),
-                    cmd,
-                    ..Default::default()
-                },
-            );
-            sim.schedule(f.start, id, Msg::Start);
+            sim.schedule(Dur::ZERO, id, Msg::Start);
         }
     }
 }

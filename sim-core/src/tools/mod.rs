@@ -10,6 +10,8 @@ pub mod etcdctl;
 pub mod ifconfig;
 pub mod ip;
 pub mod ping;
+pub mod ps;
+pub mod systemctl;
 
 use crate::engine::{Actor, ActorId, Ctx, Dur, Sim};
 use crate::net::{Msg, Net, NsId, Proc};
@@ -48,8 +50,15 @@ impl Expectation {
 /// events already queued for it. Returns the process's actor id; its record is in
 /// `sim.world.procs` (stdout, stderr, exit status once it exits).
 pub fn start(sim: &mut Sim<Net>, ns: NsId, cmdline: &str, expect: Option<Expectation>) -> ActorId {
+    // `a | grep x | grep y`: the first command, then filters on its output.
+    let stages = split_pipes(cmdline);
+    let mut stages_iter = stages.clone().into_iter();
+    let first = stages_iter.next().unwrap_or_default();
+    let stages_rest = stages_iter;
+    let filters: Vec<Result<Vec<String>, shell_words::ParseError>> =
+        stages_rest.map(|s| shell_words::split(&s)).collect();
     // Leading `VAR=value` words set the command's environment (`ETCDCTL_API=3 etcdctl ...`).
-    let argv = shell_words::split(cmdline).map(|words| {
+    let argv = shell_words::split(&first).map(|words| {
         let n = words
             .iter()
             .take_while(|w| {
@@ -70,6 +79,13 @@ pub fn start(sim: &mut Sim<Net>, ns: NsId, cmdline: &str, expect: Option<Expecta
     });
     let netns = sim.world.ns_mut(ns);
     let pid = netns.alloc_pid();
+    let pipeline: Vec<(u32, String)> = if stages.len() > 1 {
+        let mut p = vec![(pid, stages[0].clone())];
+        p.extend(stages[1..].iter().map(|s| (netns.alloc_pid(), s.clone())));
+        p
+    } else {
+        Vec::new()
+    };
     let argv0 = match &argv {
         Ok((_, words)) if !words.is_empty() => {
             words[0].rsplit('/').next().unwrap_or("sh").to_string()
@@ -77,11 +93,24 @@ pub fn start(sim: &mut Sim<Net>, ns: NsId, cmdline: &str, expect: Option<Expecta
         _ => "sh".to_string(),
     };
     let name = format!("{}/{argv0}[{pid}]", netns.label);
-    let program = match argv {
+    let mut program = match argv {
         Ok((env, words)) if !words.is_empty() => Program::from_argv(words, &env, pid),
         Ok(_) => Program::Fail("sh: empty command".into(), 2),
         Err(_) => Program::Fail("sh: syntax error: unterminated quoted string".into(), 2),
     };
+    if !filters.is_empty() {
+        program = match (program, filters.into_iter().collect::<Result<Vec<_>, _>>()) {
+            (Program::Instant(argv, _), Ok(filters)) => Program::Instant(argv, filters),
+            (Program::Fail(m, c), _) => Program::Fail(m, c),
+            (_, Err(_)) => Program::Fail("sh: syntax error: unterminated quoted string".into(), 2),
+            (_, Ok(_)) => Program::Fail(
+                format!(
+                    "sh: a pipe from `{argv0}` is not simulated yet (only from commands that print and exit at once, such as ps, ip, cat, ifconfig)"
+                ),
+                2,
+            ),
+        };
+    }
     let id = sim.add(
         name,
         Box::new(Process {
@@ -94,6 +123,9 @@ pub fn start(sim: &mut Sim<Net>, ns: NsId, cmdline: &str, expect: Option<Expecta
         id,
         Proc {
             ns: Some(ns),
+            pid,
+            pipeline,
+            started_secs: sim.now().as_nanos() / 1_000_000_000,
             cmd: cmdline.to_string(),
             ..Proc::default()
         },
@@ -108,13 +140,90 @@ pub fn start(sim: &mut Sim<Net>, ns: NsId, cmdline: &str, expect: Option<Expecta
     id
 }
 
+/// Splits a command line at `|` outside quotes.
+fn split_pipes(line: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let mut quote = None;
+    for c in line.chars() {
+        match (quote, c) {
+            (None, '|') => out.push(String::new()),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                out.last_mut().expect("one").push(c);
+            }
+            (Some(q), c) if c == q => {
+                quote = None;
+                out.last_mut().expect("one").push(c);
+            }
+            _ => out.last_mut().expect("one").push(c),
+        }
+    }
+    out.into_iter().map(|s| s.trim().to_string()).collect()
+}
+
+/// `grep [-v] [-i] [--color=...] PATTERN`: lines containing the pattern (a fixed string;
+/// the seeds only grep for words). Status 0 when a line was printed, 1 when none, 2 on a
+/// usage error, as GNU grep.
+fn grep(input: &str, args: &[String]) -> (String, String, i32) {
+    if args
+        .first()
+        .map(|a| a.rsplit('/').next().unwrap_or_default())
+        != Some("grep")
+    {
+        let cmd = args.first().cloned().unwrap_or_default();
+        return (
+            String::new(),
+            format!("sh: piping into `{cmd}` is not simulated yet (only into grep)\n"),
+            2,
+        );
+    }
+    let (mut invert, mut nocase, mut pattern) = (false, false, None);
+    for a in &args[1..] {
+        match a.as_str() {
+            "-v" => invert = true,
+            "-i" => nocase = true,
+            a if a.starts_with("--color") => {}
+            a if pattern.is_none() => pattern = Some(a.to_string()),
+            _ => {
+                return (
+                    String::new(),
+                    "grep: only one PATTERN and -v, -i are simulated\n".into(),
+                    2,
+                );
+            }
+        }
+    }
+    let Some(pattern) = pattern else {
+        return (
+            String::new(),
+            "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n"
+                .into(),
+            2,
+        );
+    };
+    let matches = |l: &str| {
+        if nocase {
+            l.to_lowercase().contains(&pattern.to_lowercase())
+        } else {
+            l.contains(&pattern)
+        }
+    };
+    let out: String = input
+        .lines()
+        .filter(|l| matches(l) != invert)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let code = if out.is_empty() { 1 } else { 0 };
+    (out, String::new(), code)
+}
+
 enum Program {
     Ping(Box<ping::Ping>),
     Etcdctl(Box<etcdctl::Etcdctl>),
-    Ip(Vec<String>),
-    Ifconfig(Vec<String>),
-    Cat(Vec<String>),
-    Bridge(Vec<String>),
+    Systemctl(Box<systemctl::Systemctl>),
+    /// A command that prints and exits within its first event (`ip`, `cat`, `ps`), and
+    /// the `grep`s its output is piped through.
+    Instant(Vec<String>, Vec<Vec<String>>),
     /// Prints a message to stderr and exits with the status.
     Fail(String, i32),
 }
@@ -130,12 +239,58 @@ impl Program {
                 Ok(p) => Program::Ping(Box::new(p)),
                 Err((msg, code)) => Program::Fail(msg, code),
             },
-            "ip" => Program::Ip(argv[1..].to_vec()),
-            "ifconfig" => Program::Ifconfig(argv[1..].to_vec()),
-            "cat" => Program::Cat(argv[1..].to_vec()),
-            "bridge" => Program::Bridge(argv[1..].to_vec()),
+            "systemctl" => match systemctl::Systemctl::parse(&argv[1..]) {
+                Ok(s) => Program::Systemctl(Box::new(s)),
+                Err((msg, code)) => Program::Fail(msg, code),
+            },
+            "ip" | "ifconfig" | "cat" | "bridge" | "ps" | "rm" => {
+                Program::Instant(argv, Vec::new())
+            }
             other => Program::Fail(format!("sh: {other}: command not found"), 127),
         }
+    }
+}
+
+/// Runs an instant command: (stdout, stderr, exit status).
+fn run_instant(cx: &mut Ctx<'_, Net>, ns: NsId, argv: &[String]) -> (String, String, i32) {
+    let args = &argv[1..];
+    match argv[0].rsplit('/').next().unwrap_or_default() {
+        "ip" => ip::run(cx.world, ns, cx.now(), args),
+        "ifconfig" => ifconfig::run(cx.world.ns(ns), args),
+        "bridge" => bridge::run(cx.world.ns(ns), cx.now(), args),
+        "ps" => ps::run(cx.world, ns, args),
+        "cat" => {
+            // The files simulated programs wrote (`/run/flannel/subnet.env`); GNU cat's
+            // error for any other path, and its status 1 if any path failed.
+            let files = &cx.world.ns(ns).files;
+            let (mut stdout, mut stderr, mut code) = (String::new(), String::new(), 0);
+            for p in args {
+                match files.get(p) {
+                    Some(text) => stdout.push_str(text),
+                    None => {
+                        stderr.push_str(&format!("cat: {p}: No such file or directory\n"));
+                        code = 1;
+                    }
+                }
+            }
+            (stdout, stderr, code)
+        }
+        "rm" => {
+            // `rm [-f] PATH...` of those files.
+            let force = args.iter().any(|a| a == "-f" || a == "-rf");
+            let files = &mut cx.world.ns_mut(ns).files;
+            let (mut stderr, mut code) = (String::new(), 0);
+            for p in args.iter().filter(|a| !a.starts_with('-')) {
+                if files.remove(p).is_none() && !force {
+                    stderr.push_str(&format!(
+                        "rm: cannot remove '{p}': No such file or directory\n"
+                    ));
+                    code = 1;
+                }
+            }
+            (String::new(), stderr, code)
+        }
+        other => unreachable!("{other} is not an instant command"),
     }
 }
 
@@ -151,38 +306,15 @@ impl Actor<Net> for Process {
         let status = match &mut self.program {
             Program::Ping(p) => p.handle(msg, self.ns, cx),
             Program::Etcdctl(e) => e.handle(msg, self.ns, cx),
-            Program::Ip(args) => {
-                let (stdout, stderr, code) = ip::run(cx.world, self.ns, cx.now(), args);
-                print(cx, Stream::Stdout, &stdout);
-                print(cx, Stream::Stderr, &stderr);
-                Some(code)
-            }
-            Program::Ifconfig(args) => {
-                let (stdout, stderr, code) = ifconfig::run(cx.world.ns(self.ns), args);
-                print(cx, Stream::Stdout, &stdout);
-                print(cx, Stream::Stderr, &stderr);
-                Some(code)
-            }
-            Program::Cat(paths) => {
-                // The files simulated programs wrote (`/run/flannel/subnet.env`); GNU cat's
-                // error for any other path, and its status 1 if any path failed.
-                let files = &cx.world.ns(self.ns).files;
-                let (mut stdout, mut stderr, mut code) = (String::new(), String::new(), 0);
-                for p in paths.iter() {
-                    match files.get(p) {
-                        Some(text) => stdout.push_str(text),
-                        None => {
-                            stderr.push_str(&format!("cat: {p}: No such file or directory\n"));
-                            code = 1;
-                        }
-                    }
+            Program::Systemctl(s) => s.handle(msg, self.ns, cx),
+            Program::Instant(argv, filters) => {
+                let (mut stdout, mut stderr, mut code) = run_instant(cx, self.ns, argv);
+                for f in filters.iter() {
+                    let (out, err, c) = grep(&stdout, f);
+                    stdout = out;
+                    stderr.push_str(&err);
+                    code = c;
                 }
-                print(cx, Stream::Stdout, &stdout);
-                print(cx, Stream::Stderr, &stderr);
-                Some(code)
-            }
-            Program::Bridge(args) => {
-                let (stdout, stderr, code) = bridge::run(cx.world.ns(self.ns), cx.now(), args);
                 print(cx, Stream::Stdout, &stdout);
                 print(cx, Stream::Stderr, &stderr);
                 Some(code)
@@ -241,4 +373,38 @@ fn finish(cx: &mut Ctx<'_, Net>, code: i32, expect: Option<&Expectation>) {
         cx.trace(TraceEvent::Expect { cmd, ok, detail });
     }
     cx.exit();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `|` inside quotes is an argument, outside it separates commands.
+    #[test]
+    fn pipes_split_outside_quotes_only() {
+        assert_eq!(
+            split_pipes(r#"ps aux|grep docker | grep "a|b""#),
+            ["ps aux", "grep docker", r#"grep "a|b""#]
+        );
+        assert_eq!(split_pipes("ip route"), ["ip route"]);
+    }
+
+    /// grep's status is 0 with a match and 1 without; -v inverts; a missing pattern is a
+    /// usage error (2); piping into anything but grep says it is not simulated.
+    #[test]
+    fn grep_filters_like_gnu_grep() {
+        let words = |s: &str| shell_words::split(s).unwrap();
+        let input = "flanneld -etcd\ndockerd --bip=10.1.93.1/24\ngrep flannel\n";
+        assert_eq!(
+            grep(input, &words("grep --color=auto bip")),
+            ("dockerd --bip=10.1.93.1/24\n".into(), String::new(), 0)
+        );
+        assert_eq!(grep(input, &words("grep nothing")).2, 1);
+        assert_eq!(
+            grep(input, &words("grep -v flannel")).0,
+            "dockerd --bip=10.1.93.1/24\n"
+        );
+        assert_eq!(grep(input, &words("grep")).2, 2);
+        assert_eq!(grep(input, &words("wc -l")).2, 2);
+    }
 }

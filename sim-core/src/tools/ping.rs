@@ -244,6 +244,9 @@ impl Ping {
             | Msg::Loopback { .. }
             | Msg::Udp { .. }
             | Msg::TunRead { .. }
+            | Msg::Stop
+            | Msg::Systemctl { .. }
+            | Msg::SystemctlDone { .. }
             | Msg::TunWrite { .. }
             | Msg::ReassemblyTimeout { .. }
             | Msg::EtcdRequest { .. }

@@ -212,6 +212,7 @@ fn make_sandbox(
         scope: Scope::Global,
         src: None,
         metric: 0,
+        onlink: false,
     });
     let node = cx.world.ns_mut(node_ns);
     let added = node.add_device(Device {

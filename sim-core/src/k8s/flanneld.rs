@@ -1,4 +1,5 @@
-//! flanneld, the classic flannel of seed 004 (flannel 0.7 with etcd's v2 API), udp backend.
+//! flanneld, the classic flannel of seed 004 (flannel 0.7 with etcd's v2 API), with the
+//! udp, vxlan and host-gw backends.
 //!
 //! What it does, in flannel's order (reference §6):
 //! 1. Reads `PREFIX/config` (retrying every second while it is missing: "Failed to
@@ -28,9 +29,19 @@
 //! the TTL again (udp_to_tun) and writes it into its flannel0, and its kernel routes it on
 //! (to docker0). So a pod-to-pod ping across nodes shows ttl=60.
 //!
+//! vxlan (the reference's per-peer programming, as flannel has done it since 0.8): flanneld
+//! makes `flannel.1` (VNI 1, port 8472, MTU eth0's − 50) before acquiring the lease, puts
+//! its MAC in the lease's BackendData, gives it the lease's network address as a /32, and
+//! for each peer adds `SUBNET via SUBNET.0 dev flannel.1 onlink`, a permanent neighbour
+//! SUBNET.0 -> VtepMAC and an fdb entry VtepMAC -> PublicIP. The kernel does the rest
+//! (`net::link::vxlan_xmit`); stopping flanneld leaves all of it in place.
+//!
+//! host-gw: for each peer, `SUBNET via PublicIP dev eth0`; the kernel refuses a gateway
+//! that is not on a connected subnet, and flanneld logs the error.
+//!
 //! Log lines are flannel's messages without glog's `I1019 19:15:52.601384 30552 file:line]`
 //! prefix. Simplifications: no `--iface`/`--public-ip` flags (eth0's address is used), no
-//! reservations; vxlan and host-gw are not simulated yet and say so.
+//! reservations, no DirectRouting.
 
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
@@ -40,7 +51,8 @@ use rand::RngExt;
 
 use crate::engine::{Actor, ActorId, CancelKey, Ctx, Dur, SimTime};
 use crate::net::netns::{DevKind, Device};
-use crate::net::{DevId, Msg, Net, NsId, control, stack};
+use crate::net::route::{Proto, Route, Scope};
+use crate::net::{DevId, Msg, Net, NsId, control, neigh, stack};
 use crate::trace::{DropReason, TraceEvent};
 use crate::wire::etcd::{Request, Response};
 use crate::wire::eth::Mac;
@@ -136,6 +148,49 @@ fn subnet_of(key: &str) -> Option<Ipv4Net> {
     Ipv4Net::new(ip.parse().ok()?, len.parse().ok()?).ok()
 }
 
+/// What flanneld knows of another node's lease.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Peer {
+    pub ip: Ipv4Addr,
+    pub backend: String,
+    /// vxlan: the peer's flannel.1 MAC (`BackendData.VtepMAC`).
+    pub vtep: Option<Mac>,
+}
+
+fn peer_of(value: &str) -> Option<Peer> {
+    let v: serde_json::Value = serde_json::from_str(value).ok()?;
+    let vtep = v
+        .get("BackendData")
+        .and_then(|d| d.get("VtepMAC"))
+        .and_then(|m| m.as_str())
+        .and_then(parse_mac);
+    Some(Peer {
+        ip: v.get("PublicIP")?.as_str()?.parse().ok()?,
+        backend: v
+            .get("BackendType")
+            .and_then(|b| b.as_str())
+            .unwrap_or("udp")
+            .to_string(),
+        vtep,
+    })
+}
+
+fn parse_mac(s: &str) -> Option<Mac> {
+    let mut out = [0u8; 6];
+    let mut parts = s.split(':');
+    for b in out.iter_mut() {
+        *b = u8::from_str_radix(parts.next()?, 16).ok()?;
+    }
+    parts.next().is_none().then_some(Mac(out))
+}
+
+/// The vxlan backend's device, VNI and port (Linux's default VXLAN port, as flannel uses).
+pub const VXLAN_DEV: &str = "flannel.1";
+pub const VXLAN_VNI: u32 = 1;
+pub const VXLAN_PORT: u16 = 8472;
+/// What VXLAN costs: outer IP, UDP, VXLAN header and the inner Ethernet header.
+pub const VXLAN_OVERHEAD: u32 = 50;
+
 fn public_ip_of(value: &str) -> Option<Ipv4Addr> {
     let v: serde_json::Value = serde_json::from_str(value).ok()?;
     v.get("PublicIP")?.as_str()?.parse().ok()
@@ -167,8 +222,10 @@ pub struct Flanneld {
     config: Option<NetConfig>,
     lease: Option<Ipv4Net>,
     expires: Option<SimTime>,
-    /// Other nodes' leases: subnet -> PublicIP.
-    peers: BTreeMap<Ipv4Net, Ipv4Addr>,
+    /// Other nodes' leases.
+    peers: BTreeMap<Ipv4Net, Peer>,
+    /// vxlan: flannel.1 and its MAC (made when the config names vxlan).
+    vtep: Option<(DevId, Mac)>,
     tun: Option<DevId>,
     /// The one request (other than the watch) waiting for an answer.
     wait: Option<(u64, Wait)>,
@@ -192,6 +249,7 @@ impl Flanneld {
             lease: None,
             expires: None,
             peers: BTreeMap::new(),
+            vtep: None,
             tun: None,
             wait: None,
             watch_req: None,
@@ -250,11 +308,144 @@ impl Flanneld {
         }
     }
 
+    fn backend(&self) -> &str {
+        self.config.as_ref().map_or("udp", |c| c.backend.as_str())
+    }
+
+    /// The lease's value: `{"PublicIP":"...","BackendType":"vxlan","BackendData":{"VtepMAC":"..."}}`
+    /// (seed 000's shape), without BackendData for udp and host-gw.
     fn attrs(&self) -> String {
+        let data = match self.vtep {
+            Some((_, mac)) if self.backend() == "vxlan" => {
+                format!(",\"BackendData\":{{\"VtepMAC\":\"{mac}\"}}")
+            }
+            _ => String::new(),
+        };
         format!(
-            "{{\"PublicIP\":\"{}\",\"BackendType\":\"udp\"}}",
-            self.public_ip
+            "{{\"PublicIP\":\"{}\",\"BackendType\":\"{}\"{data}}}",
+            self.public_ip,
+            self.backend()
         )
+    }
+
+    /// vxlan: makes flannel.1 (VNI 1, port 8472, local = this node's address, no learning)
+    /// before the lease is acquired, as flannel's RegisterNetwork does, or reuses the one
+    /// a previous flanneld left. Its MAC is drawn from flanneld's stream.
+    fn make_vtep(&mut self, cx: &mut Ctx<'_, Net>) {
+        let existing = cx.world.ns(self.ns).dev_by_name(VXLAN_DEV);
+        let (dev, mac) = match existing {
+            Some(dev) => (dev, cx.world.ns(self.ns).dev(dev).mac),
+            None => {
+                let mut mac = [0u8; 6];
+                cx.rng().fill(&mut mac);
+                mac[0] = (mac[0] & 0xfe) | 0x02;
+                let mtu = cx.world.ns(self.ns).dev(DevId(1)).mtu - VXLAN_OVERHEAD;
+                let kind = DevKind::Vxlan {
+                    vni: VXLAN_VNI,
+                    port: VXLAN_PORT,
+                    local: self.public_ip,
+                };
+                let dev = cx.world.ns_mut(self.ns).add_device(Device::new(
+                    VXLAN_DEV,
+                    kind,
+                    Mac(mac),
+                    mtu,
+                ));
+                (dev, Mac(mac))
+            }
+        };
+        self.vtep = Some((dev, mac));
+    }
+
+    /// A peer's lease appeared or changed: program the backend for it.
+    fn add_peer(&mut self, cx: &mut Ctx<'_, Net>, subnet: Ipv4Net, peer: Peer) {
+        if self.peers.get(&subnet) == Some(&peer) {
+            return;
+        }
+        if peer.backend != self.backend() {
+            self.log(
+                cx,
+                format!(
+                    "Ignoring non-{} subnet({subnet}): type={}",
+                    self.backend(),
+                    peer.backend
+                ),
+            );
+            return;
+        }
+        self.log(cx, format!("Subnet added: {subnet}"));
+        let netns = cx.world.ns_mut(self.ns);
+        match peer.backend.as_str() {
+            "vxlan" => {
+                if let (Some((dev, _)), Some(vtep)) = (self.vtep, peer.vtep) {
+                    // `ip route replace SUBNET via SUBNET.0 dev flannel.1 onlink`, the
+                    // neighbour SUBNET.0 -> VtepMAC and the fdb VtepMAC -> PublicIP.
+                    netns.routes.add(Route {
+                        dst: subnet,
+                        via: Some(subnet.network()),
+                        dev,
+                        proto: Proto::Boot,
+                        scope: Scope::Global,
+                        src: None,
+                        metric: 0,
+                        onlink: true,
+                    });
+                    netns.vxlan_fdb.insert((dev, vtep), peer.ip);
+                    neigh::set_permanent(cx, self.ns, dev, subnet.network(), vtep);
+                }
+            }
+            "host-gw" => {
+                // `ip route add SUBNET via PublicIP dev eth0`: the kernel refuses a gateway
+                // that is not on a connected subnet.
+                let on_link = netns
+                    .routes
+                    .lookup(peer.ip)
+                    .is_some_and(|r| r.via.is_none() && r.dev == DevId(1));
+                if on_link {
+                    netns.routes.add(Route {
+                        dst: subnet,
+                        via: Some(peer.ip),
+                        dev: DevId(1),
+                        proto: Proto::Boot,
+                        scope: Scope::Global,
+                        src: None,
+                        metric: 0,
+                        onlink: false,
+                    });
+                } else {
+                    self.log(
+                        cx,
+                        format!(
+                            "Error adding route to {subnet} via {}: network is unreachable (host-gw needs every node on one L2 segment: {} is not on eth0's subnet)",
+                            peer.ip, peer.ip
+                        ),
+                    );
+                }
+            }
+            _ => {}
+        }
+        self.peers.insert(subnet, peer);
+    }
+
+    fn remove_peer(&mut self, cx: &mut Ctx<'_, Net>, subnet: Ipv4Net) {
+        let Some(peer) = self.peers.remove(&subnet) else {
+            return;
+        };
+        self.log(cx, format!("Subnet removed: {subnet}"));
+        let netns = cx.world.ns_mut(self.ns);
+        match peer.backend.as_str() {
+            "vxlan" => {
+                if let (Some((dev, _)), Some(vtep)) = (self.vtep, peer.vtep) {
+                    netns.routes.remove(subnet, 0);
+                    netns.vxlan_fdb.remove(&(dev, vtep));
+                    netns.neigh.remove(&(dev, subnet.network()));
+                }
+            }
+            "host-gw" => {
+                netns.routes.remove(subnet, 0);
+            }
+            _ => {}
+        }
     }
 
     fn write_lease(&mut self, cx: &mut Ctx<'_, Net>, subnet: Ipv4Net, create: bool, wait: Wait) {
@@ -351,8 +542,19 @@ impl Flanneld {
         let me = cx.me();
         let netns = cx.world.ns_mut(self.ns);
         let ext_mtu = netns.dev(DevId(1)).mtu;
-        let mtu = ext_mtu - UDP_OVERHEAD;
-        if self.tun.is_none() {
+        let mtu = match cfg.backend.as_str() {
+            "vxlan" => ext_mtu - VXLAN_OVERHEAD,
+            "host-gw" => ext_mtu,
+            _ => ext_mtu - UDP_OVERHEAD,
+        };
+        if let Some((dev, _)) = self.vtep {
+            // flannel.1 gets the lease's network address as a /32 (no connected route).
+            let addr = Ipv4Net::new(subnet.network(), 32).expect("valid");
+            if !netns.dev(dev).addrs.contains(&addr) {
+                netns.add_addr(dev, addr);
+            }
+        }
+        if self.tun.is_none() && cfg.backend == "udp" {
             let tun = netns.add_device(Device::new(
                 "flannel0",
                 DevKind::Tun { reader: me },
@@ -390,11 +592,10 @@ impl Flanneld {
         self.get_leases(cx, Wait::Peers);
     }
 
-    fn peers_from(&mut self, cx: &mut Ctx<'_, Net>, leases: Vec<(Ipv4Net, Ipv4Addr)>) {
-        for (subnet, ip) in leases {
-            if Some(subnet) != self.lease && !self.peers.contains_key(&subnet) {
-                self.peers.insert(subnet, ip);
-                self.log(cx, format!("Subnet added: {subnet}"));
+    fn peers_from(&mut self, cx: &mut Ctx<'_, Net>, leases: Vec<(Ipv4Net, Peer)>) {
+        for (subnet, peer) in leases {
+            if Some(subnet) != self.lease {
+                self.add_peer(cx, subnet, peer);
             }
         }
         self.watch(cx);
@@ -431,14 +632,18 @@ impl Flanneld {
         };
         match (wait, resp) {
             (Wait::Config, Response::Value { value, .. }) => match NetConfig::parse(&value) {
-                Ok(cfg) if cfg.backend == "udp" => {
+                Ok(cfg) if ["udp", "vxlan", "host-gw"].contains(&cfg.backend.as_str()) => {
+                    let vxlan = cfg.backend == "vxlan";
                     self.config = Some(cfg);
+                    if vxlan {
+                        self.make_vtep(cx);
+                    }
                     self.get_leases(cx, Wait::Leases);
                 }
                 Ok(cfg) => self.log(
                     cx,
                     format!(
-                        "Error: backend type \"{}\" is not simulated yet (only udp is); flanneld stops here",
+                        "Error: backend type \"{}\" is not simulated (udp, vxlan and host-gw are); flanneld stops here",
                         cfg.backend
                     ),
                 ),
@@ -462,13 +667,21 @@ impl Flanneld {
                     _ => (0, Vec::new()),
                 };
                 self.watch_from = index + 1;
-                let leases = values
-                    .iter()
-                    .filter_map(|(k, v, _)| Some((subnet_of(k)?, public_ip_of(v)?)))
-                    .collect();
                 match wait {
-                    Wait::Leases => self.acquire(cx, leases),
-                    _ => self.peers_from(cx, leases),
+                    Wait::Leases => {
+                        let leases = values
+                            .iter()
+                            .filter_map(|(k, v, _)| Some((subnet_of(k)?, public_ip_of(v)?)))
+                            .collect();
+                        self.acquire(cx, leases)
+                    }
+                    _ => {
+                        let leases = values
+                            .iter()
+                            .filter_map(|(k, v, _)| Some((subnet_of(k)?, peer_of(v)?)))
+                            .collect();
+                        self.peers_from(cx, leases)
+                    }
                 }
             }
             (Wait::Allocate(subnet), Response::Value { .. }) => {
@@ -514,17 +727,11 @@ impl Flanneld {
                 {
                     match action.as_str() {
                         "set" | "create" | "update" | "compareAndSwap" => {
-                            if let Some(ip) = value.as_deref().and_then(public_ip_of)
-                                && self.peers.insert(subnet, ip) != Some(ip)
-                            {
-                                self.log(cx, format!("Subnet added: {subnet}"));
+                            if let Some(peer) = value.as_deref().and_then(peer_of) {
+                                self.add_peer(cx, subnet, peer);
                             }
                         }
-                        _ => {
-                            if self.peers.remove(&subnet).is_some() {
-                                self.log(cx, format!("Subnet removed: {subnet}"));
-                            }
-                        }
+                        _ => self.remove_peer(cx, subnet),
                     }
                 }
                 self.watch(cx);
@@ -547,7 +754,7 @@ impl Flanneld {
         let sn = Ipv4Net::new(inner.ip.dst, cfg.subnet_len)
             .expect("valid")
             .trunc();
-        let peer = self.peers.get(&sn).copied();
+        let peer = self.peers.get(&sn).map(|p| p.ip);
         let Some(peer) = peer else {
             let reason = DropReason::NoLease {
                 dst: inner.ip.dst,

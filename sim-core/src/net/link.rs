@@ -74,7 +74,130 @@ pub fn xmit(cx: Cx<'_, '_>, ns: NsId, dev: DevId, frame: Frame, in_port: Option<
             );
         }
         DevKind::Bridge => bridge_forward(cx, ns, dev, in_port, frame),
+        DevKind::Vxlan { vni, port, local } => vxlan_xmit(cx, ns, dev, (vni, port, local), frame),
     }
+}
+
+/// The VXLAN device's transmit (`vxlan_xmit`): the remote VTEP for the frame's destination
+/// MAC from the device's forwarding database, then one UDP datagram from this machine to
+/// it. The source port is a hash of the inner flow in 32768..61000, as Linux spreads
+/// flows (`udp_flow_src_port`; the hash here is not Linux's jhash). DF stays clear (the
+/// device's `df` is unset).
+fn vxlan_xmit(
+    cx: Cx<'_, '_>,
+    ns: NsId,
+    dev: DevId,
+    (vni, port, local): (u32, u16, std::net::Ipv4Addr),
+    frame: Frame,
+) {
+    let netns = cx.world.ns(ns);
+    let kernel = netns.kernel;
+    let Some(remote) = netns.vxlan_fdb.get(&(dev, frame.dst)).copied() else {
+        let reason = DropReason::NoVxlanFdb {
+            mac: frame.dst,
+            dev: netns.dev(dev).name.clone(),
+        };
+        drop_frame(cx, kernel, &frame, reason);
+        return;
+    };
+    let sport = match &frame.payload {
+        Payload::Ip(p) => flow_port(p),
+        Payload::Arp(_) => 32768,
+    };
+    let id = cx.world.packet_id();
+    let ident = cx.world.ns_mut(ns).ip_ident();
+    let inner = frame.id();
+    let outer = crate::wire::Packet {
+        id,
+        parent: Some(inner),
+        ip: crate::wire::Ipv4Header {
+            src: local,
+            dst: remote,
+            ttl: crate::wire::DEFAULT_TTL,
+            ident,
+            df: false,
+        },
+        l4: crate::wire::L4::Udp(crate::wire::Udp {
+            sport,
+            dport: port,
+            payload: crate::wire::UdpPayload::Vxlan {
+                vni,
+                frame: Box::new(frame),
+            },
+        }),
+        frag: None,
+    };
+    cx.trace(TraceEvent::Encap {
+        inner,
+        outer: id,
+        how: format!(
+            "vni {vni} to {remote}:{port} (fdb of {})",
+            cx.world.ns(ns).dev(dev).name
+        ),
+    });
+    if stack::output(cx, ns, outer).is_err() {
+        let node = cx.world.ns(ns).name.clone();
+        cx.trace(TraceEvent::Dropped {
+            packet: id,
+            reason: DropReason::NoRoute { dst: remote, node },
+        });
+    }
+}
+
+/// A deterministic spread of inner flows over the ephemeral range 32768..61000.
+fn flow_port(p: &crate::wire::Packet) -> u16 {
+    let mut h: u32 = 2_166_136_261;
+    let mut mix = |x: u32| {
+        h ^= x;
+        h = h.wrapping_mul(16_777_619);
+    };
+    mix(u32::from(p.ip.src));
+    mix(u32::from(p.ip.dst));
+    mix(p.proto_number() as u32);
+    if let crate::wire::L4::Udp(u) = &p.l4 {
+        mix(((u.sport as u32) << 16) | u.dport as u32);
+    }
+    32768 + (h % (61000 - 32768)) as u16
+}
+
+/// UDP for a VXLAN device's port arrived: unwrap it and receive the frame on the device
+/// (a separate event, as the kernel's vxlan_rcv hands it to the device's receive path).
+/// Returns the datagram back when no VXLAN device listens on its port.
+pub fn vxlan_rcv(
+    cx: Cx<'_, '_>,
+    ns: NsId,
+    packet: crate::wire::Packet,
+) -> Option<crate::wire::Packet> {
+    let crate::wire::L4::Udp(udp) = &packet.l4 else {
+        return Some(packet);
+    };
+    let netns = cx.world.ns(ns);
+    let found = netns.devices.iter().position(|d| {
+        !d.removed
+            && matches!(d.kind, DevKind::Vxlan { port, vni, .. }
+                if port == udp.dport
+                    && matches!(&udp.payload, crate::wire::UdpPayload::Vxlan { vni: v, .. } if *v == vni))
+    });
+    let Some(dev) = found else {
+        return Some(packet);
+    };
+    let dev = DevId(dev as u16);
+    let kernel = netns.kernel;
+    let name = netns.dev(dev).name.clone();
+    let crate::wire::L4::Udp(crate::wire::Udp {
+        payload: crate::wire::UdpPayload::Vxlan { frame, .. },
+        ..
+    }) = packet.l4
+    else {
+        unreachable!("matched above")
+    };
+    cx.trace(TraceEvent::Decap {
+        outer: packet.id,
+        inner: frame.id(),
+        dev: name,
+    });
+    cx.send(kernel, Msg::Rx { dev, frame });
+    None
 }
 
 fn underlay_xmit(cx: Cx<'_, '_>, ns: NsId, vertex: VertexId, frame: Frame) {

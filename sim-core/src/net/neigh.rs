@@ -44,6 +44,9 @@ pub enum Nud {
     Delay,
     Probe,
     Failed,
+    /// Set by a program (`ip neigh replace ... nud permanent`, as flanneld's vxlan backend
+    /// does): never expires, never probed, not changed by ARP.
+    Permanent,
 }
 
 impl Nud {
@@ -55,6 +58,7 @@ impl Nud {
             Nud::Delay => "DELAY",
             Nud::Probe => "PROBE",
             Nud::Failed => "FAILED",
+            Nud::Permanent => "PERMANENT",
         }
     }
 }
@@ -96,6 +100,18 @@ impl Neigh {
     }
 }
 
+/// Sets a permanent entry (`ip neigh replace ADDR dev DEV lladdr MAC nud permanent`).
+pub fn set_permanent(cx: Cx<'_, '_>, ns: NsId, dev: DevId, addr: Ipv4Addr, mac: Mac) {
+    let mut entry = Neigh::new();
+    entry.state = Nud::Permanent;
+    entry.mac = Some(mac);
+    if let Some(old) = cx.world.ns_mut(ns).neigh.insert((dev, addr), entry)
+        && let Some(t) = old.timer
+    {
+        cx.cancel(t);
+    }
+}
+
 /// Sends `packet` to `next_hop` on `dev` (an Ethernet-like device), resolving its MAC first
 /// when needed (`neigh_resolve_output`).
 pub fn output(cx: Cx<'_, '_>, ns: NsId, dev: DevId, next_hop: Ipv4Addr, packet: Packet) {
@@ -107,7 +123,7 @@ pub fn output(cx: Cx<'_, '_>, ns: NsId, dev: DevId, next_hop: Ipv4Addr, packet: 
         .entry((dev, next_hop))
         .or_insert_with(Neigh::new);
     match entry.state(now) {
-        Nud::Reachable | Nud::Delay | Nud::Probe => {
+        Nud::Reachable | Nud::Delay | Nud::Probe | Nud::Permanent => {
             let mac = entry.mac.expect("a valid entry has a MAC");
             send_ip(cx, ns, dev, mac, packet);
         }
@@ -269,7 +285,7 @@ pub fn timer(cx: Cx<'_, '_>, ns: NsId, dev: DevId, addr: Ipv4Addr) {
                 fail(cx, ns, dev, addr, max);
             }
         }
-        Nud::Reachable | Nud::Stale | Nud::Failed => {}
+        Nud::Reachable | Nud::Stale | Nud::Failed | Nud::Permanent => {}
     }
 }
 
@@ -350,6 +366,9 @@ fn update(
         std::collections::btree_map::Entry::Vacant(_) => return,
     };
     let old = entry.state(now);
+    if old == Nud::Permanent {
+        return;
+    }
     let valid = matches!(old, Nud::Reachable | Nud::Stale | Nud::Delay | Nud::Probe);
     match state {
         Nud::Reachable => {

@@ -84,6 +84,14 @@ pub enum DevKind {
     Tun {
         reader: ActorId,
     },
+    /// A VXLAN device (flannel.1): Ethernet frames sent on it are wrapped in UDP to the
+    /// remote that its forwarding database gives for the destination MAC; UDP to `port`
+    /// arriving at this machine is unwrapped and received on it.
+    Vxlan {
+        vni: u32,
+        port: u16,
+        local: Ipv4Addr,
+    },
 }
 
 impl DevKind {
@@ -111,6 +119,9 @@ pub struct Netns {
     pub neigh: BTreeMap<(DevId, Ipv4Addr), Neigh>,
     /// Bridges' learned forwarding databases, by bridge and MAC.
     pub fdb: BTreeMap<(DevId, Mac), FdbEntry>,
+    /// VXLAN devices' forwarding databases: (device, MAC) -> remote VTEP address
+    /// (`bridge fdb append MAC dev flannel.1 dst 10.181.5.146`).
+    pub vxlan_fdb: BTreeMap<(DevId, Mac), Ipv4Addr>,
     /// `-j MASQUERADE` rules of the nat table's POSTROUTING chain (docker's `--ip-masq`).
     pub masquerade: Vec<super::nat::Masquerade>,
     /// Connection tracking for masqueraded flows, by reply key.
@@ -142,6 +153,7 @@ impl Netns {
             local: BTreeSet::new(),
             neigh: BTreeMap::new(),
             fdb: BTreeMap::new(),
+            vxlan_fdb: BTreeMap::new(),
             masquerade: Vec::new(),
             conntrack: BTreeMap::new(),
             frags: BTreeMap::new(),
@@ -174,6 +186,7 @@ impl Netns {
                         scope: Scope::Link,
                         src: Some(addr.addr()),
                         metric: 0,
+                        onlink: false,
                     });
                 }
             }
@@ -218,6 +231,7 @@ impl Netns {
                 scope: Scope::Link,
                 src: Some(addr.addr()),
                 metric: 0,
+                onlink: false,
             });
         }
         self.local.insert(addr.addr());

@@ -24,6 +24,9 @@ pub struct Route {
     /// Preferred source address (`src`), set on connected routes.
     pub src: Option<Ipv4Addr>,
     pub metric: u32,
+    /// `onlink`: the gateway is reachable on the device even though no connected route
+    /// covers it (flannel's vxlan routes: `10.1.18.0/24 via 10.1.18.0 dev flannel.1 onlink`).
+    pub onlink: bool,
 }
 
 /// Who installed a route (`proto` in `ip route`; `boot` is not printed).
@@ -149,6 +152,9 @@ impl Table {
             if r.metric != 0 {
                 let _ = write!(out, "metric {} ", r.metric);
             }
+            if r.onlink {
+                out.push_str("onlink ");
+            }
             out.push('\n');
         }
         out
@@ -172,6 +178,7 @@ mod tests {
             },
             src: None,
             metric,
+            onlink: false,
         }
     }
 

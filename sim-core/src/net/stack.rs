@@ -329,7 +329,14 @@ pub fn receive(cx: Cx<'_, '_>, ns: NsId, dev: DevId, mut packet: Packet) {
 fn deliver_local(cx: Cx<'_, '_>, ns: NsId, packet: Packet) {
     let icmp = match &packet.l4 {
         L4::Icmp(icmp) => icmp,
-        L4::Udp(udp) => {
+        L4::Udp(_) => {
+            // A VXLAN device's port is the kernel's own socket.
+            let Some(packet) = link::vxlan_rcv(cx, ns, packet) else {
+                return;
+            };
+            let L4::Udp(udp) = &packet.l4 else {
+                unreachable!("given back unchanged")
+            };
             let port = udp.dport;
             return match cx.world.ns(ns).udp_sockets.get(&port).copied() {
                 Some(process) => to_process(

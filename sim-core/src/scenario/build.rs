@@ -251,6 +251,7 @@ impl Scenario {
                     scope: Scope::Global,
                     src: None,
                     metric: 0,
+                    onlink: false,
                 });
             }
             ns.ip_forward = node.ip_forward;

@@ -2,7 +2,8 @@
 //!
 //! Per port, in ifindex order: the MACs learned on it (entries younger than the 300 s
 //! ageing time), then the port's own MAC as a permanent entry, with and without `vlan 1`
-//! as a bridge with VLAN filtering compiled in lists them; then the bridge's own MAC. IPv6
+//! as a bridge with VLAN filtering compiled in lists them; then the bridge's own MAC. Then
+//! VXLAN devices' entries (`MAC dev flannel.1 dst 10.181.5.146 self permanent`). IPv6
 //! multicast entries (`33:33:...`) are not listed: IPv6 is not modelled.
 
 use std::fmt::Write;
@@ -13,8 +14,18 @@ use crate::net::{DevId, DevKind, Netns};
 
 pub fn run(ns: &Netns, now: SimTime, args: &[String]) -> (String, String, i32) {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut only_dev = None;
     let only = match args.as_slice() {
         ["fdb"] | ["fdb", "show"] => None,
+        ["fdb", "show", "dev", name] => match ns.dev_by_name(name) {
+            Some(d) => {
+                only_dev = Some(d);
+                Some(DevId(u16::MAX))
+            }
+            None => {
+                return (String::new(), format!("Cannot find device \"{name}\"\n"), 1);
+            }
+        },
         ["fdb", "show", "br", name] => match ns.dev_by_name(name) {
             Some(d) if ns.dev(d).kind == DevKind::Bridge => Some(d),
             _ => {
@@ -28,7 +39,7 @@ pub fn run(ns: &Netns, now: SimTime, args: &[String]) -> (String, String, i32) {
         _ => {
             return (
                 String::new(),
-                "Usage: bridge fdb show [ br BRIDGE ]   (the bridge commands this simulator models)\n".into(),
+                "Usage: bridge fdb show [ br BRIDGE | dev DEV ]   (the bridge commands this simulator models)\n".into(),
                 255,
             );
         }
@@ -60,6 +71,16 @@ pub fn run(ns: &Netns, now: SimTime, args: &[String]) -> (String, String, i32) {
             "{} dev {} master {} permanent",
             br.mac, br.name, br.name
         );
+    }
+    // A VXLAN device's entries: where each remote MAC's frames go.
+    for ((dev, mac), dst) in &ns.vxlan_fdb {
+        if only.is_none() || only_dev == Some(*dev) {
+            let _ = writeln!(
+                out,
+                "{mac} dev {} dst {dst} self permanent",
+                ns.dev(*dev).name
+            );
+        }
     }
     (out, String::new(), 0)
 }

@@ -133,7 +133,9 @@ fn link_line(world: &World, ns: &Netns, dev: DevId) -> String {
     let d = ns.dev(dev);
     let mut name = d.name.clone();
     let carrier = match d.kind {
-        DevKind::Loopback | DevKind::Ether { .. } | DevKind::Tun { .. } => true,
+        DevKind::Loopback | DevKind::Ether { .. } | DevKind::Tun { .. } | DevKind::Vxlan { .. } => {
+            true
+        }
         DevKind::Veth { peer_ns, peer_dev } => {
             let _ = write!(name, "@if{}", peer_dev.0 + 1);
             world.ns(peer_ns).dev(peer_dev).up
@@ -158,7 +160,7 @@ fn link_line(world: &World, ns: &Netns, dev: DevId) -> String {
         None => String::new(),
     };
     let state = match (d.kind, d.up, carrier) {
-        (DevKind::Loopback | DevKind::Tun { .. }, _, _) => "UNKNOWN",
+        (DevKind::Loopback | DevKind::Tun { .. } | DevKind::Vxlan { .. }, _, _) => "UNKNOWN",
         (_, true, true) => "UP",
         _ => "DOWN",
     };

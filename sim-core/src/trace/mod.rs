@@ -216,6 +216,8 @@ pub enum DropReason {
     NotForwarding { dst: Ipv4Addr, node: String },
     /// An ICMP echo reply or error arrived, but no process waits for its id.
     NoSocket { ident: u16 },
+    /// A VXLAN device has no forwarding entry for a frame's destination MAC.
+    NoVxlanFdb { mac: Mac, dev: String },
     /// A UDP datagram (or an ICMP error about one) for a port no process has open.
     NoUdpSocket { port: u16 },
     /// flanneld read a packet from its TUN device for an address in no known lease.
@@ -295,6 +297,10 @@ impl std::fmt::Display for DropReason {
             DropReason::NoSocket { ident } => write!(
                 f,
                 "ICMP for id {ident}, but no process waits for it (the ping already exited)"
+            ),
+            DropReason::NoVxlanFdb { mac, dev } => write!(
+                f,
+                "{dev} has no forwarding entry for {mac}, so it does not know which node to send the frame to (`bridge fdb show dev {dev}`; flanneld adds one per peer lease)"
             ),
             DropReason::NoUdpSocket { port } => write!(
                 f,

@@ -86,7 +86,8 @@ impl fmt::Display for Arp {
 }
 
 /// What a frame carries.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Payload {
     Ip(Packet),
     Arp(Arp),
@@ -101,7 +102,7 @@ impl Payload {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Frame {
     pub src: Mac,
     pub dst: Mac,

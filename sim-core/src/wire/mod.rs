@@ -21,6 +21,8 @@ use serde::Serialize;
 pub const IPV4_HEADER_LEN: u16 = 20;
 /// ICMP header (type, code, checksum, and the 4 bytes that depend on the type).
 pub const ICMP_HEADER_LEN: u16 = 8;
+/// VXLAN header: flags, reserved bits and the 24-bit VNI.
+pub const VXLAN_HEADER_LEN: u16 = 8;
 /// UDP header: ports, length, checksum.
 pub const UDP_HEADER_LEN: u16 = 8;
 /// Linux's default TTL for locally generated packets (`net.ipv4.ip_default_ttl`).
@@ -96,6 +98,8 @@ pub enum UdpPayload {
     /// A whole IPv4 packet, as flanneld's udp backend sends what it read from flannel0
     /// (no header of its own: the packet's bytes are the payload).
     Flannel { inner: Box<Packet> },
+    /// A VXLAN header (8 bytes: flags, VNI) and the Ethernet frame it carries (RFC 7348).
+    Vxlan { vni: u32, frame: Box<eth::Frame> },
 }
 
 impl UdpPayload {
@@ -103,6 +107,7 @@ impl UdpPayload {
         match self {
             UdpPayload::Opaque { len } => *len,
             UdpPayload::Flannel { inner } => inner.len(),
+            UdpPayload::Vxlan { frame, .. } => VXLAN_HEADER_LEN + frame.len() as u16,
         }
     }
 
@@ -344,6 +349,21 @@ impl fmt::Display for Packet {
             }
             // tcpdump: `UDP, length 84`; flannel's encapsulated packet follows in brackets
             // (tcpdump does not decode it; the trace does).
+            // tcpdump decodes VXLAN on 4789; on flannel's 8472 it needs `-T vxlan`.
+            L4::Udp(Udp {
+                payload: UdpPayload::Vxlan { vni, frame },
+                ..
+            }) => {
+                write!(
+                    f,
+                    "VXLAN, flags [I] (0x08), vni {vni} [{} > {}, ",
+                    frame.src, frame.dst
+                )?;
+                match &frame.payload {
+                    eth::Payload::Ip(p) => write!(f, "{p}]"),
+                    eth::Payload::Arp(a) => write!(f, "{a}]"),
+                }
+            }
             L4::Udp(udp) => {
                 write!(f, "UDP, length {}", udp.payload.len())?;
                 if let UdpPayload::Flannel { inner } = &udp.payload {

@@ -1,8 +1,10 @@
 //! sim-core's one integration test binary. Add new test modules here, one file per area:
-//! `engine` (order, timers, run control, streams), `snapshots` (every scenario's trace
+//! `accounting` (every packet ends in a traced fate), `engine` (order, timers, run
+//! control, streams), `snapshots` (every scenario's trace
 //! against snapshots/), `determinism` (same input, same bytes), `scenario` (validation and
 //! malformed input).
 
+mod accounting;
 mod determinism;
 mod engine;
 mod scenario;

@@ -52,6 +52,9 @@ pub struct Link {
     /// Loss probability in parts per million, drawn per frame from the link's stream.
     pub loss_ppm: u32,
     pub up: bool,
+    /// The largest IP packet a frame may carry on this link; switches drop bigger frames
+    /// silently (an L2 device sends no ICMP).
+    pub mtu: Option<u32>,
     pub rng: Stream,
     /// Per direction (a->b, b->a): when the last frame arrives, so frames never overtake.
     last_arrival: [SimTime; 2],
@@ -65,6 +68,7 @@ impl Link {
             jitter,
             loss_ppm,
             up: true,
+            mtu: None,
             rng,
             last_arrival: [SimTime::ZERO; 2],
         }
@@ -81,6 +85,11 @@ pub enum Step {
     /// It is lost on `link`: down, or the loss draw hit.
     LinkDown {
         link: String,
+    },
+    /// The frame is bigger than the link's MTU.
+    TooBig {
+        link: String,
+        mtu: u32,
     },
     LinkLoss {
         link: String,
@@ -186,7 +195,8 @@ impl Fabric {
 
     /// Moves a frame one link toward `dest`: picks the link, applies its state, loss and
     /// latency. Draws come from the link's own stream.
-    pub fn step(&mut self, at: VertexId, dest: VertexId, now: SimTime) -> Step {
+    /// `ip_len` is the IP packet the frame carries (its length against the link's MTU).
+    pub fn step(&mut self, at: VertexId, dest: VertexId, now: SimTime, ip_len: u32) -> Step {
         let edge = match self.next_edge(at, dest, true) {
             Some(e) => e,
             None => match self.next_edge(at, dest, false) {
@@ -200,6 +210,14 @@ impl Fabric {
         if !link.up {
             return Step::LinkDown {
                 link: link.name.clone(),
+            };
+        }
+        if let Some(mtu) = link.mtu
+            && ip_len > mtu
+        {
+            return Step::TooBig {
+                link: link.name.clone(),
+                mtu,
             };
         }
         if link.loss_ppm > 0 && link.rng.random_range(0..1_000_000u32) < link.loss_ppm {

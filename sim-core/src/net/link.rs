@@ -225,7 +225,8 @@ fn underlay_xmit(cx: Cx<'_, '_>, ns: NsId, vertex: VertexId, frame: Frame) {
 /// vertex the frame is at (a machine port sending, or a switch forwarding).
 pub fn fabric_step(cx: Cx<'_, '_>, at: VertexId, dest: VertexId, frame: Box<Frame>) {
     let actor = cx.world.fabric.vertex(at).actor;
-    match cx.world.fabric.step(at, dest, cx.now()) {
+    let ip_len = (frame.len() - crate::wire::eth::ETH_HEADER_LEN as u64) as u32;
+    match cx.world.fabric.step(at, dest, cx.now(), ip_len) {
         Step::Cross { next, delay } => {
             let to = cx.world.fabric.vertex(next).actor;
             cx.send_in(
@@ -239,6 +240,14 @@ pub fn fabric_step(cx: Cx<'_, '_>, at: VertexId, dest: VertexId, frame: Box<Fram
             );
         }
         Step::LinkDown { link } => drop_frame(cx, actor, &frame, DropReason::LinkDown { link }),
+        Step::TooBig { link, mtu } => {
+            let reason = DropReason::LinkMtu {
+                link,
+                len: ip_len,
+                mtu,
+            };
+            drop_frame(cx, actor, &frame, reason)
+        }
         Step::LinkLoss { link, loss_ppm } => {
             drop_frame(cx, actor, &frame, DropReason::LinkLoss { link, loss_ppm })
         }

@@ -99,6 +99,7 @@ pub struct LinkCfg {
     pub jitter: Dur,
     pub loss_ppm: u32,
     pub up: bool,
+    pub mtu: Option<u32>,
 }
 
 #[derive(Clone, Debug)]
@@ -273,6 +274,7 @@ impl Scenario {
                     jitter: Dur::ZERO,
                     loss_ppm: 0,
                     up: true,
+                    mtu: None,
                 })
                 .collect();
         }
@@ -301,6 +303,7 @@ impl Scenario {
             let rng = sim.stream(&format!("link/{name}"));
             let mut link = Link::new(name, l.latency, l.jitter, l.loss_ppm, rng);
             link.up = l.up;
+            link.mtu = l.mtu;
             sim.world
                 .fabric
                 .add_link(vertices[&l.a], vertices[&l.b], link);
@@ -762,6 +765,15 @@ impl Validator<'_> {
                 self.problem(&format!("{base}.loss"), format!("loss {loss} is not a probability; expected a number from 0 to 1, e.g. 0.1 for 10%"));
                 ok = false;
             }
+            if let Some(mtu) = l.mtu
+                && !(68..=65535).contains(&mtu)
+            {
+                self.problem(
+                    &format!("{base}.mtu"),
+                    format!("mtu {mtu} is out of range; expected 68 to 65535 (IPv4's limits)"),
+                );
+                ok = false;
+            }
             if let (true, Some(latency), Some(jitter)) = (ok, latency, jitter) {
                 out.push(LinkCfg {
                     a: l.a.clone(),
@@ -770,6 +782,7 @@ impl Validator<'_> {
                     jitter,
                     loss_ppm: (loss * 1_000_000.0).round() as u32,
                     up: l.up.unwrap_or(true),
+                    mtu: l.mtu,
                 });
             }
         }
@@ -947,9 +960,9 @@ impl Validator<'_> {
             } else if let Some(e) = &s.expect {
                 let n = node(self, format!("{base}.expect.on"), &e.on);
                 let c = cmd_ok(self, format!("{base}.expect.cmd"), &e.cmd);
-                let exit_code = match (&e.stdout_contains, e.exit_code) {
-                    (None, None) => Some(0),
-                    (_, code) => code,
+                let exit_code = match (&e.stdout_contains, &e.stderr_contains, e.exit_code) {
+                    (None, None, None) => Some(0),
+                    (_, _, code) => code,
                 };
                 match (n, c) {
                     (Some(node), true) => Action::Expect {
@@ -957,6 +970,7 @@ impl Validator<'_> {
                         cmd: e.cmd.clone(),
                         expect: Expectation {
                             stdout_contains: e.stdout_contains.clone(),
+                            stderr_contains: e.stderr_contains.clone(),
                             exit_code,
                         },
                     },

@@ -118,6 +118,9 @@ pub struct Link {
     pub loss: Option<f64>,
     #[serde(default)]
     pub up: Option<bool>,
+    /// The largest IP packet a frame on this link may carry (the L2 network's MTU).
+    #[serde(default)]
+    pub mtu: Option<u32>,
 }
 
 /// One timeline entry: a time and exactly one action.
@@ -150,7 +153,9 @@ pub struct Expect {
     pub cmd: String,
     #[serde(default)]
     pub stdout_contains: Option<String>,
-    /// Defaults to 0 when `stdout_contains` is absent too.
+    #[serde(default)]
+    pub stderr_contains: Option<String>,
+    /// Defaults to 0 when `stdout_contains` and `stderr_contains` are absent too.
     #[serde(default)]
     pub exit_code: Option<i32>,
 }

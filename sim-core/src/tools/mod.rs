@@ -21,6 +21,7 @@ use crate::trace::{Stream, TraceEvent};
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Expectation {
     pub stdout_contains: Option<String>,
+    pub stderr_contains: Option<String>,
     pub exit_code: Option<i32>,
 }
 
@@ -38,9 +39,17 @@ impl Expectation {
         {
             return Err(format!("stdout does not contain {needle:?}"));
         }
+        if let Some(needle) = &self.stderr_contains
+            && !proc.stderr.contains(needle.as_str())
+        {
+            return Err(format!("stderr does not contain {needle:?}"));
+        }
         let mut held = vec![format!("exit status {code}")];
         if let Some(needle) = &self.stdout_contains {
             held.push(format!("stdout contains {needle:?}"));
+        }
+        if let Some(needle) = &self.stderr_contains {
+            held.push(format!("stderr contains {needle:?}"));
         }
         Ok(held.join(", "))
     }

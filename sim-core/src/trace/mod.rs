@@ -196,6 +196,8 @@ pub enum DropReason {
     LinkDown { link: String },
     /// The link's loss model dropped it (a seeded draw).
     LinkLoss { link: String, loss_ppm: u32 },
+    /// A frame carries a bigger IP packet than the link's (L2 network's) MTU.
+    LinkMtu { link: String, len: u32, mtu: u32 },
     /// No route matches the destination.
     NoRoute { dst: Ipv4Addr, node: String },
     /// ARP asked for the next hop `probes` times and nobody answered.
@@ -256,6 +258,10 @@ impl std::fmt::Display for DropReason {
             DropReason::LinkDown { link } => write!(
                 f,
                 "link {link} is down: the frame is lost on the wire (no other path is up)"
+            ),
+            DropReason::LinkMtu { link, len, mtu } => write!(
+                f,
+                "a {len}-byte packet does not fit link {link}, whose MTU is {mtu}: the switch drops oversized frames and tells no one (no ICMP), so the sender never learns; an MTU black hole (lower the senders' MTU to the network's)"
             ),
             DropReason::LinkLoss { link, loss_ppm } => write!(
                 f,

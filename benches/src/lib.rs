@@ -6,4 +6,5 @@
 //! `Box<dyn Actor>`, and the actor schedules through its `Ctx`, drawing the delay from its
 //! own ChaCha stream. The same model runs on ns-3 and SimPy in `../shared/bench/`.
 
+pub mod cluster;
 pub mod hold;

@@ -12,12 +12,17 @@
 //! entry moves at most 64 times in its life and most operations touch memory sequentially.
 //! The hold benchmark (docs/performance.md) measured it against a binary heap.
 //!
-//! A small lowest bucket is sorted by (time, seq) into a run that pops from its front; a
-//! push that falls inside the run's range is inserted at its (time, seq) place. Every key in
-//! the run is below every key in the buckets, so the run is always the queue's head.
+//! A small lowest bucket is sorted by (time, seq) into a run that pops from its front. A
+//! push that falls inside the run's range goes to its back when it is not earlier than the
+//! run's last entry (the common case: equal times, or later ones), and otherwise into a
+//! small binary heap beside the run; a pop takes the smaller of the two heads. (Inserting
+//! in the middle of the run cost a memmove per push that grew with the run: quadratic when
+//! a thousand flows are in flight at once, as the cluster benchmark showed.) Every key in
+//! the run and the heap is below every key in the buckets, so they are the queue's head.
 //! `tests::matches_a_reference_binary_heap` checks the order against `(time, seq)`.
 
-use std::collections::VecDeque;
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, VecDeque};
 
 use super::time::SimTime;
 
@@ -27,6 +32,9 @@ pub struct RadixQueue<T> {
     /// The sorted run being consumed: every key here is <= `run_max` and below every key in
     /// `buckets`; equal keys are in push order.
     run: VecDeque<Entry<T>>,
+    /// Entries pushed inside the run's range but earlier than its back, as a min-heap on
+    /// (key, seq).
+    late: BinaryHeap<Late<T>>,
     run_max: u64,
     /// `buckets[i]` for i in 1..65 (index 0 unused), relative to `base`.
     buckets: Vec<Vec<Entry<T>>>,
@@ -46,6 +54,29 @@ struct Entry<T> {
     item: T,
 }
 
+/// An entry ordered for a min-heap on (key, seq).
+struct Late<T>(Entry<T>);
+
+impl<T> PartialEq for Late<T> {
+    fn eq(&self, other: &Self) -> bool {
+        (self.0.key, self.0.seq) == (other.0.key, other.0.seq)
+    }
+}
+
+impl<T> Eq for Late<T> {}
+
+impl<T> PartialOrd for Late<T> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl<T> Ord for Late<T> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        (other.0.key, other.0.seq).cmp(&(self.0.key, self.0.seq))
+    }
+}
+
 /// A bucket this small is sorted into the run instead of redistributed (chosen with the
 /// hold benchmark: it removes the last few moves of every entry at small queue sizes).
 const SORT_MAX: usize = 64;
@@ -60,6 +91,7 @@ impl<T> RadixQueue<T> {
     pub fn new() -> Self {
         RadixQueue {
             run: VecDeque::new(),
+            late: BinaryHeap::new(),
             run_max: 0,
             buckets: (0..BUCKETS).map(|_| Vec::new()).collect(),
             nonempty: 0,
@@ -96,10 +128,13 @@ impl<T> RadixQueue<T> {
         self.seq += 1;
         self.len += 1;
         let entry = Entry { key, seq, item };
-        if !self.run.is_empty() && key <= self.run_max {
-            // Into the run after every entry with a key <= this one: its seq is the largest.
-            let at = self.run.partition_point(|e| e.key <= key);
-            self.run.insert(at, entry);
+        if (!self.run.is_empty() || !self.late.is_empty()) && key <= self.run_max {
+            // Its seq is the largest: at the run's back if no key there is greater.
+            if self.run.back().is_none_or(|b| b.key <= key) {
+                self.run.push_back(entry);
+            } else {
+                self.late.push(Late(entry));
+            }
             return seq;
         }
         match Self::bucket_of(self.base, key) {
@@ -122,7 +157,9 @@ impl<T> RadixQueue<T> {
             return None;
         }
         self.refill();
-        self.run.front().map(|e| SimTime(e.key))
+        let run = self.run.front().map(|e| e.key);
+        let late = self.late.peek().map(|l| l.0.key);
+        run.into_iter().chain(late).min().map(SimTime)
     }
 
     /// The earliest entry: its time, its sequence number, the item.
@@ -133,10 +170,21 @@ impl<T> RadixQueue<T> {
         }
         self.refill();
         self.len -= 1;
-        let e = self
-            .run
-            .pop_front()
-            .expect("refill leaves the run non-empty");
+        let late_first = match (self.run.front(), self.late.peek()) {
+            (Some(r), Some(l)) => (l.0.key, l.0.seq) < (r.key, r.seq),
+            (None, _) => true,
+            (Some(_), None) => false,
+        };
+        let e = if late_first {
+            self.late
+                .pop()
+                .expect("refill leaves an entry at the head")
+                .0
+        } else {
+            self.run
+                .pop_front()
+                .expect("refill leaves an entry at the head")
+        };
         self.last = e.key;
         Some((SimTime(e.key), e.seq, e.item))
     }
@@ -145,7 +193,7 @@ impl<T> RadixQueue<T> {
     /// small, else redistributed into lower buckets until a small one is found.
     #[inline]
     fn refill(&mut self) {
-        while self.run.is_empty() {
+        while self.run.is_empty() && self.late.is_empty() {
             let i = self.nonempty.trailing_zeros() as usize;
             debug_assert!(i > 0 && i < BUCKETS, "refill of an empty queue");
             let mut moving = std::mem::take(&mut self.buckets[i]);

@@ -172,16 +172,13 @@ pub fn vxlan_rcv(
         return Some(packet);
     };
     let netns = cx.world.ns(ns);
-    let found = netns.devices.iter().position(|d| {
-        !d.removed
-            && matches!(d.kind, DevKind::Vxlan { port, vni, .. }
-                if port == udp.dport
-                    && matches!(&udp.payload, crate::wire::UdpPayload::Vxlan { vni: v, .. } if *v == vni))
+    let found = netns.vxlan_ports.get(&udp.dport).copied().filter(|d| {
+        matches!((netns.dev(*d).kind, &udp.payload),
+            (DevKind::Vxlan { vni, .. }, crate::wire::UdpPayload::Vxlan { vni: v, .. }) if *v == vni)
     });
     let Some(dev) = found else {
         return Some(packet);
     };
-    let dev = DevId(dev as u16);
     let kernel = netns.kernel;
     let name = netns.dev(dev).name.clone();
     let crate::wire::L4::Udp(crate::wire::Udp {

@@ -11,10 +11,12 @@
 //! container's address before routing (PREROUTING), so it is forwarded into docker0.
 //!
 //! Flows are ICMP echo flows, keyed by (source, destination, echo id), and UDP flows, keyed
-//! by (source, destination, ports), as conntrack keys them; ids and ports are kept (no two
-//! flows clash in the scenarios so far; Linux would pick another source port then). An
-//! entry lives 30 s after its last packet (`nf_conntrack_icmp_timeout` and
-//! `nf_conntrack_udp_timeout` are both 30 s). The full netfilter walk (tables,
+//! by (source, destination, ports), as conntrack keys them. The id or source port is kept
+//! unless another flow already holds the same reply tuple (two pods' pings with the same id
+//! to the same peer, masqueraded to the same address): then, as `nf_nat_unique_tuple`
+//! does, the flow gets another one, the next free after it (Linux starts from a random
+//! offset), and replies get the original back. An entry lives 30 s after its last packet
+//! (`nf_conntrack_icmp_timeout` and `nf_conntrack_udp_timeout` are both 30 s). The full netfilter walk (tables,
 //! chains, `iptables-save`) comes with kube-proxy.
 
 use std::net::Ipv4Addr;
@@ -36,11 +38,26 @@ pub struct Masquerade {
     pub not_out: DevId,
 }
 
-/// A tracked flow: the original sender, and the address it was masqueraded to.
+/// A tracked flow: the original sender and its flow (id or ports), as a reply must get
+/// them back.
 #[derive(Clone, Copy, Debug)]
 pub struct Conn {
     pub orig_src: Ipv4Addr,
+    pub orig_flow: Flow,
     pub last_seen: SimTime,
+}
+
+impl Flow {
+    /// The same flow with its id or source port moved on by one (wrapping in its range).
+    fn next(self) -> Flow {
+        match self {
+            Flow::Echo(id) => Flow::Echo(id.wrapping_add(1)),
+            Flow::Udp { sport, dport } => Flow::Udp {
+                sport: if sport == u16::MAX { 1024 } else { sport + 1 },
+                dport,
+            },
+        }
+    }
 }
 
 /// What tells flows between the same two addresses apart, in the original direction.
@@ -86,17 +103,52 @@ pub fn postrouting(cx: &mut Ctx<'_, Net>, ns: NsId, out: DevId, packet: &mut Pac
     );
     let from = packet.ip.src;
     let now = cx.now();
-    cx.world.ns_mut(ns).conntrack.insert(
-        (packet.ip.dst, to, flow),
+    let table = &mut cx.world.ns_mut(ns).conntrack;
+    // The flow's own entry if it has one; else its tuple, or the next free one.
+    let mut mapped = flow;
+    loop {
+        match table.get(&(packet.ip.dst, to, mapped)) {
+            Some(c) if c.orig_src == from && c.orig_flow == flow => break,
+            Some(c) if now < c.last_seen + FLOW_TIMEOUT => mapped = mapped.next(),
+            _ => break,
+        }
+        if mapped == flow {
+            return; // every id taken: the packet leaves unmasqueraded (never in practice)
+        }
+    }
+    table.insert(
+        (packet.ip.dst, to, mapped),
         Conn {
             orig_src: from,
+            orig_flow: flow,
             last_seen: now,
         },
     );
     packet.ip.src = to;
+    let remap = match (flow, mapped) {
+        (Flow::Echo(a), Flow::Echo(b)) if a != b => {
+            if let L4::Icmp(Icmp::EchoRequest { ident, .. }) = &mut packet.l4 {
+                *ident = b;
+            }
+            format!(
+                ", icmp id {a} -> {b} (another flow to {} holds id {a})",
+                packet.ip.dst
+            )
+        }
+        (Flow::Udp { sport: a, .. }, Flow::Udp { sport: b, .. }) if a != b => {
+            if let L4::Udp(u) = &mut packet.l4 {
+                u.sport = b;
+            }
+            format!(
+                ", port {a} -> {b} (another flow to {} holds port {a})",
+                packet.ip.dst
+            )
+        }
+        _ => String::new(),
+    };
     cx.trace(TraceEvent::Nat {
         packet: packet.id,
-        what: format!("src {from} -> {to} by {text} (conntrack remembers the flow)"),
+        what: format!("src {from} -> {to}{remap} by {text} (conntrack remembers the flow)"),
     });
 }
 
@@ -132,16 +184,31 @@ pub fn prerouting(cx: &mut Ctx<'_, Net>, ns: NsId, packet: &mut Packet) {
         return;
     }
     conn.last_seen = now;
-    let orig = conn.orig_src;
+    let (orig, orig_flow) = (conn.orig_src, conn.orig_flow);
     let from = packet.ip.dst;
+    let restored = match (key.2, orig_flow) {
+        (Flow::Echo(a), Flow::Echo(b)) if a != b => format!(", icmp id {a} -> {b}"),
+        (Flow::Udp { sport: a, .. }, Flow::Udp { sport: b, .. }) if a != b => {
+            format!(", port {a} -> {b}")
+        }
+        _ => String::new(),
+    };
     packet.ip.dst = orig;
-    if let L4::Icmp(Icmp::DestUnreachable { quoted, .. } | Icmp::TimeExceeded { quoted }) =
-        &mut packet.l4
-    {
-        quoted.ip.src = orig;
+    match (&mut packet.l4, orig_flow) {
+        (L4::Icmp(Icmp::EchoReply { ident, .. }), Flow::Echo(id)) => *ident = id,
+        (L4::Udp(u), Flow::Udp { sport, .. }) => u.dport = sport,
+        (L4::Icmp(Icmp::DestUnreachable { quoted, .. } | Icmp::TimeExceeded { quoted }), _) => {
+            quoted.ip.src = orig;
+            match (&mut quoted.l4, orig_flow) {
+                (QuotedL4::Icmp { ident, .. }, Flow::Echo(id)) => *ident = id,
+                (QuotedL4::Udp { sport, .. }, Flow::Udp { sport: s, .. }) => *sport = s,
+                _ => {}
+            }
+        }
+        _ => {}
     }
     cx.trace(TraceEvent::Nat {
         packet: packet.id,
-        what: format!("dst {from} -> {orig}: a reply on a masqueraded flow (conntrack)"),
+        what: format!("dst {from} -> {orig}{restored}: a reply on a masqueraded flow (conntrack)"),
     });
 }

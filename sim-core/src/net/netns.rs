@@ -122,6 +122,9 @@ pub struct Netns {
     /// VXLAN devices' forwarding databases: (device, MAC) -> remote VTEP address
     /// (`bridge fdb append MAC dev flannel.1 dst 10.181.5.146`).
     pub vxlan_fdb: BTreeMap<(DevId, Mac), Ipv4Addr>,
+    /// VXLAN devices by UDP port: the kernel's VXLAN sockets (a lookup per datagram, as
+    /// Linux's socket hash, not a scan of the devices).
+    pub vxlan_ports: BTreeMap<u16, DevId>,
     /// `-j MASQUERADE` rules of the nat table's POSTROUTING chain (docker's `--ip-masq`).
     pub masquerade: Vec<super::nat::Masquerade>,
     /// Connection tracking for masqueraded flows, by reply key.
@@ -154,6 +157,7 @@ impl Netns {
             neigh: BTreeMap::new(),
             fdb: BTreeMap::new(),
             vxlan_fdb: BTreeMap::new(),
+            vxlan_ports: BTreeMap::new(),
             masquerade: Vec::new(),
             conntrack: BTreeMap::new(),
             frags: BTreeMap::new(),
@@ -175,6 +179,9 @@ impl Netns {
     /// A removed device's slot is reused, keeping ifindexes of the others stable.
     pub fn add_device(&mut self, dev: Device) -> DevId {
         let id = DevId(self.devices.len() as u16);
+        if let DevKind::Vxlan { port, .. } = dev.kind {
+            self.vxlan_ports.insert(port, id);
+        }
         if dev.kind != DevKind::Loopback {
             for addr in &dev.addrs {
                 if addr.prefix_len() < 32 {
@@ -211,6 +218,7 @@ impl Netns {
     /// when flanneld exits): its addresses and every route through it go. The slot stays,
     /// marked down and renamed out of the way, so other devices keep their ids.
     pub fn remove_device(&mut self, id: DevId) {
+        self.vxlan_ports.retain(|_, d| *d != id);
         let dev = &mut self.devices[id.0 as usize];
         for a in dev.addrs.drain(..) {
             self.local.remove(&a.addr());

@@ -15,6 +15,7 @@ pub mod neigh;
 pub mod netns;
 pub mod route;
 pub mod stack;
+pub mod tcp;
 
 use std::collections::BTreeMap;
 
@@ -84,6 +85,10 @@ pub enum Msg {
     Icmp { packet: Box<Packet> },
     /// A UDP datagram for a process's socket.
     Udp { packet: Box<Packet> },
+    /// What the kernel's TCP tells a socket's process.
+    Tcp(tcp::TcpEvent),
+    /// A TCP socket's retransmission or TIME_WAIT timer (for the namespace's kernel).
+    TcpTimer { key: tcp::SockKey },
     /// A namespace's reassembly timer for one datagram (ipfrag_time) fired.
     ReassemblyTimeout { key: netns::FragKey },
     /// A control-plane request (one event across the underlay, with the path's latency).

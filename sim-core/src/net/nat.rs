@@ -56,6 +56,10 @@ impl Flow {
                 sport: if sport == u16::MAX { 1024 } else { sport + 1 },
                 dport,
             },
+            Flow::Tcp { sport, dport } => Flow::Tcp {
+                sport: if sport == u16::MAX { 1024 } else { sport + 1 },
+                dport,
+            },
         }
     }
 }
@@ -65,6 +69,7 @@ impl Flow {
 pub enum Flow {
     Echo(u16),
     Udp { sport: u16, dport: u16 },
+    Tcp { sport: u16, dport: u16 },
 }
 
 /// The reply direction's key: (peer, masqueraded address, flow).
@@ -79,6 +84,12 @@ fn new_flow(p: &Packet) -> Option<Flow> {
         L4::Udp(u) => Some(Flow::Udp {
             sport: u.sport,
             dport: u.dport,
+        }),
+        // Every segment of the original direction: the first (SYN) makes the entry, the
+        // rest find it.
+        L4::Tcp(t) => Some(Flow::Tcp {
+            sport: t.sport,
+            dport: t.dport,
         }),
     }
 }
@@ -135,9 +146,14 @@ pub fn postrouting(cx: &mut Ctx<'_, Net>, ns: NsId, out: DevId, packet: &mut Pac
                 packet.ip.dst
             )
         }
-        (Flow::Udp { sport: a, .. }, Flow::Udp { sport: b, .. }) if a != b => {
-            if let L4::Udp(u) = &mut packet.l4 {
-                u.sport = b;
+        (Flow::Udp { sport: a, .. }, Flow::Udp { sport: b, .. })
+        | (Flow::Tcp { sport: a, .. }, Flow::Tcp { sport: b, .. })
+            if a != b =>
+        {
+            match &mut packet.l4 {
+                L4::Udp(u) => u.sport = b,
+                L4::Tcp(t) => t.sport = b,
+                L4::Icmp(_) => {}
             }
             format!(
                 ", port {a} -> {b} (another flow to {} holds port {a})",
@@ -164,6 +180,7 @@ pub fn prerouting(cx: &mut Ctx<'_, Net>, ns: NsId, packet: &mut Packet) {
             let flow = match quoted.l4 {
                 QuotedL4::Icmp { ident, .. } => Flow::Echo(ident),
                 QuotedL4::Udp { sport, dport } => Flow::Udp { sport, dport },
+                QuotedL4::Tcp { sport, dport, .. } => Flow::Tcp { sport, dport },
             };
             (quoted.ip.dst, quoted.ip.src, flow)
         }
@@ -174,6 +191,14 @@ pub fn prerouting(cx: &mut Ctx<'_, Net>, ns: NsId, packet: &mut Packet) {
             Flow::Udp {
                 sport: u.dport,
                 dport: u.sport,
+            },
+        ),
+        L4::Tcp(t) => (
+            packet.ip.src,
+            packet.ip.dst,
+            Flow::Tcp {
+                sport: t.dport,
+                dport: t.sport,
             },
         ),
     };
@@ -188,7 +213,10 @@ pub fn prerouting(cx: &mut Ctx<'_, Net>, ns: NsId, packet: &mut Packet) {
     let from = packet.ip.dst;
     let restored = match (key.2, orig_flow) {
         (Flow::Echo(a), Flow::Echo(b)) if a != b => format!(", icmp id {a} -> {b}"),
-        (Flow::Udp { sport: a, .. }, Flow::Udp { sport: b, .. }) if a != b => {
+        (Flow::Udp { sport: a, .. }, Flow::Udp { sport: b, .. })
+        | (Flow::Tcp { sport: a, .. }, Flow::Tcp { sport: b, .. })
+            if a != b =>
+        {
             format!(", port {a} -> {b}")
         }
         _ => String::new(),
@@ -197,11 +225,13 @@ pub fn prerouting(cx: &mut Ctx<'_, Net>, ns: NsId, packet: &mut Packet) {
     match (&mut packet.l4, orig_flow) {
         (L4::Icmp(Icmp::EchoReply { ident, .. }), Flow::Echo(id)) => *ident = id,
         (L4::Udp(u), Flow::Udp { sport, .. }) => u.dport = sport,
+        (L4::Tcp(t), Flow::Tcp { sport, .. }) => t.dport = sport,
         (L4::Icmp(Icmp::DestUnreachable { quoted, .. } | Icmp::TimeExceeded { quoted }), _) => {
             quoted.ip.src = orig;
             match (&mut quoted.l4, orig_flow) {
                 (QuotedL4::Icmp { ident, .. }, Flow::Echo(id)) => *ident = id,
-                (QuotedL4::Udp { sport, .. }, Flow::Udp { sport: s, .. }) => *sport = s,
+                (QuotedL4::Udp { sport, .. }, Flow::Udp { sport: s, .. })
+                | (QuotedL4::Tcp { sport, .. }, Flow::Tcp { sport: s, .. }) => *sport = s,
                 _ => {}
             }
         }

@@ -135,6 +135,8 @@ pub struct Netns {
     pub icmp_sockets: BTreeMap<u16, ActorId>,
     /// UDP sockets by local port (bound to every address).
     pub udp_sockets: BTreeMap<u16, ActorId>,
+    /// TCP listeners and connections.
+    pub tcp: super::tcp::Tcp,
     /// Files the simulated programs write and read (`/run/flannel/subnet.env`), by path.
     pub files: BTreeMap<String, String>,
     /// Next IPv4 Identification value for packets this kernel originates.
@@ -163,6 +165,7 @@ impl Netns {
             frags: BTreeMap::new(),
             icmp_sockets: BTreeMap::new(),
             udp_sockets: BTreeMap::new(),
+            tcp: Default::default(),
             files: BTreeMap::new(),
             next_ip_ident: first_ip_ident,
             next_pid: 2000,

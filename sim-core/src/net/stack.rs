@@ -327,8 +327,15 @@ pub fn receive(cx: Cx<'_, '_>, ns: NsId, dev: DevId, mut packet: Packet) {
 }
 
 fn deliver_local(cx: Cx<'_, '_>, ns: NsId, packet: Packet) {
+    if matches!(packet.l4, L4::Tcp(_)) {
+        return super::tcp::input(cx, ns, packet);
+    }
+    if super::tcp::icmp_error(cx, ns, &packet) {
+        return;
+    }
     let icmp = match &packet.l4 {
         L4::Icmp(icmp) => icmp,
+        L4::Tcp(_) => unreachable!("handled above"),
         L4::Udp(_) => {
             // A VXLAN device's port is the kernel's own socket.
             let Some(packet) = link::vxlan_rcv(cx, ns, packet) else {
@@ -394,12 +401,15 @@ fn deliver_local(cx: Cx<'_, '_>, ns: NsId, packet: Packet) {
         Icmp::DestUnreachable { quoted, .. } | Icmp::TimeExceeded { quoted } => match quoted.l4 {
             crate::wire::QuotedL4::Icmp { ident, .. } => Socket::Icmp(ident),
             crate::wire::QuotedL4::Udp { sport, .. } => Socket::Udp(sport),
+            // About a segment of no current connection: nobody to tell.
+            crate::wire::QuotedL4::Tcp { sport, .. } => Socket::Tcp(sport),
         },
     };
     let netns = cx.world.ns(ns);
     let process = match socket {
         Socket::Icmp(ident) => netns.icmp_sockets.get(&ident),
         Socket::Udp(port) => netns.udp_sockets.get(&port),
+        Socket::Tcp(_) => None,
     };
     match process.copied() {
         Some(process) => to_process(
@@ -414,6 +424,7 @@ fn deliver_local(cx: Cx<'_, '_>, ns: NsId, packet: Packet) {
             let reason = match socket {
                 Socket::Icmp(ident) => DropReason::NoSocket { ident },
                 Socket::Udp(port) => DropReason::NoUdpSocket { port },
+                Socket::Tcp(port) => DropReason::NoTcpListener { port, rst: false },
             };
             drop_packet(cx, kernel, &packet, reason);
         }
@@ -423,6 +434,7 @@ fn deliver_local(cx: Cx<'_, '_>, ns: NsId, packet: Packet) {
 enum Socket {
     Icmp(u16),
     Udp(u16),
+    Tcp(u16),
 }
 
 /// Hands a packet to the process whose socket it is for, tracing `delivered`.
@@ -603,6 +615,7 @@ impl Actor<Net> for Kernel {
             Msg::Frame { frame, .. } => link::rx(cx, self.ns, self.eth, *frame),
             Msg::Rx { dev, frame } => link::rx(cx, self.ns, dev, *frame),
             Msg::Loopback { packet } => receive(cx, self.ns, DevId(0), *packet),
+            Msg::TcpTimer { key } => super::tcp::timer(cx, self.ns, key),
             Msg::TunWrite { dev, packet } => {
                 let d = cx.world.ns_mut(self.ns).dev_mut(dev);
                 if d.removed {
@@ -619,6 +632,7 @@ impl Actor<Net> for Kernel {
             | Msg::Icmp { .. }
             | Msg::Udp { .. }
             | Msg::TunRead { .. }
+            | Msg::Tcp(_)
             | Msg::Stop
             | Msg::Systemctl { .. }
             | Msg::SystemctlDone { .. }

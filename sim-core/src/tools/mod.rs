@@ -370,6 +370,7 @@ fn finish(cx: &mut Ctx<'_, Net>, code: i32, expect: Option<&Expectation>) {
             .ns_mut(ns)
             .icmp_sockets
             .retain(|_, owner| *owner != me);
+        crate::net::tcp::release(cx, ns, me);
     }
     cx.trace(TraceEvent::Exit { code });
     if let Some(expect) = expect {

@@ -244,6 +244,8 @@ impl Ping {
             | Msg::Loopback { .. }
             | Msg::Udp { .. }
             | Msg::TunRead { .. }
+            | Msg::Tcp(_)
+            | Msg::TcpTimer { .. }
             | Msg::Stop
             | Msg::Systemctl { .. }
             | Msg::SystemctlDone { .. }

@@ -122,6 +122,8 @@ pub enum TraceEvent {
         inner: PacketId,
         dev: String,
     },
+    /// TCP sent a segment again because its retransmission timer (`rto`) fired.
+    Retransmit { packet: PacketId, rto: String },
     /// An underlay link changed state.
     Link { link: String, up: bool },
     /// An `expect` step was checked.
@@ -185,6 +187,8 @@ pub enum Consumer {
     EchoResponder,
     /// A process's socket, named by the process's actor name.
     Process { name: String },
+    /// The kernel's TCP (a handshake segment, an ACK, a FIN, a RST).
+    Tcp,
 }
 
 /// Why a packet was dropped. Each variant renders as a sentence that says what happened
@@ -218,6 +222,12 @@ pub enum DropReason {
     NotForwarding { dst: Ipv4Addr, node: String },
     /// An ICMP echo reply or error arrived, but no process waits for its id.
     NoSocket { ident: u16 },
+    /// A TCP segment for a port with no listener and no connection.
+    NoTcpListener { port: u16, rst: bool },
+    /// A TCP segment already received (a retransmission).
+    TcpDuplicate { seq: u32 },
+    /// A TCP segment beyond the next expected byte.
+    TcpOutOfOrder { seq: u32, expected: u32 },
     /// A VXLAN device has no forwarding entry for a frame's destination MAC.
     NoVxlanFdb { mac: Mac, dev: String },
     /// A UDP datagram (or an ICMP error about one) for a port no process has open.
@@ -303,6 +313,22 @@ impl std::fmt::Display for DropReason {
             DropReason::NoSocket { ident } => write!(
                 f,
                 "ICMP for id {ident}, but no process waits for it (the ping already exited)"
+            ),
+            DropReason::NoTcpListener { port, rst: true } => write!(
+                f,
+                "nothing listens on TCP port {port} here: the kernel answers RST, and the client gets \"Connection refused\""
+            ),
+            DropReason::NoTcpListener { port, rst: false } => write!(
+                f,
+                "a RST for TCP port {port}, where no connection exists: ignored"
+            ),
+            DropReason::TcpDuplicate { seq } => write!(
+                f,
+                "TCP segment at seq {seq} was already received (a retransmission): the kernel acknowledges again"
+            ),
+            DropReason::TcpOutOfOrder { seq, expected } => write!(
+                f,
+                "TCP segment at seq {seq} arrived before {expected} (an earlier one was lost): this simulator keeps no out-of-order queue, so it waits for the retransmission"
             ),
             DropReason::NoVxlanFdb { mac, dev } => write!(
                 f,

@@ -56,6 +56,10 @@ pub fn describe(event: &TraceEvent) -> (&'static str, String) {
         TraceEvent::Sent { dev, packet } => ("sent", format!("{dev} {} {packet}", ids(packet))),
         TraceEvent::Nat { packet, what } => ("nat", format!("{packet} {what}")),
         TraceEvent::Log { line } => ("log", line.clone()),
+        TraceEvent::Retransmit { packet, rto } => (
+            "retrans",
+            format!("{packet} again: no ACK within the retransmission timeout (next wait {rto})"),
+        ),
         TraceEvent::Encap { inner, outer, how } => ("encap", format!("{inner} into {outer} {how}")),
         TraceEvent::Decap { outer, inner, dev } => {
             ("decap", format!("{outer} -> {inner} written to {dev}"))
@@ -116,6 +120,7 @@ pub fn describe(event: &TraceEvent) -> (&'static str, String) {
             match to {
                 Consumer::EchoResponder => format!("{packet} to the kernel's ICMP echo responder"),
                 Consumer::Process { name } => format!("{packet} to {name}"),
+                Consumer::Tcp => format!("{packet} to the kernel's TCP"),
             },
         ),
         TraceEvent::Dropped { packet, reason } => ("DROPPED", format!("{packet} {reason}")),

@@ -11,6 +11,7 @@
 
 pub mod etcd;
 pub mod eth;
+pub mod tcp;
 
 use std::fmt;
 use std::net::Ipv4Addr;
@@ -79,6 +80,7 @@ pub struct Ipv4Header {
 pub enum L4 {
     Icmp(Icmp),
     Udp(Udp),
+    Tcp(tcp::Segment),
 }
 
 /// A UDP datagram: ports and what it carries.
@@ -159,6 +161,7 @@ pub struct Quoted {
 pub enum QuotedL4 {
     Icmp { ident: u16, seq: u16 },
     Udp { sport: u16, dport: u16 },
+    Tcp { sport: u16, dport: u16, seq: u32 },
 }
 
 impl Packet {
@@ -166,6 +169,7 @@ impl Packet {
         match self.l4 {
             L4::Icmp(_) => 1,
             L4::Udp(_) => 17,
+            L4::Tcp(_) => 6,
         }
     }
 
@@ -235,6 +239,11 @@ impl Packet {
                     sport: u.sport,
                     dport: u.dport,
                 },
+                L4::Tcp(t) => QuotedL4::Tcp {
+                    sport: t.sport,
+                    dport: t.dport,
+                    seq: t.seq,
+                },
             },
         }
     }
@@ -253,6 +262,7 @@ impl L4 {
         match self {
             L4::Icmp(icmp) => icmp.len(),
             L4::Udp(udp) => UDP_HEADER_LEN + udp.payload.len(),
+            L4::Tcp(t) => t.header_len() + t.len,
         }
     }
 
@@ -295,6 +305,7 @@ impl fmt::Display for Packet {
         // tcpdump appends UDP ports to the addresses: `10.0.0.1.8285 > 10.0.0.2.8285`.
         let ports = match &self.l4 {
             L4::Udp(u) if !self.is_later_fragment() => Some((u.sport, u.dport)),
+            L4::Tcp(t) if !self.is_later_fragment() => Some((t.sport, t.dport)),
             _ => None,
         };
         write!(
@@ -349,6 +360,7 @@ impl fmt::Display for Packet {
             }
             // tcpdump: `UDP, length 84`; flannel's encapsulated packet follows in brackets
             // (tcpdump does not decode it; the trace does).
+            L4::Tcp(t) => write!(f, "{t}"),
             // tcpdump decodes VXLAN on 4789; on flannel's 8472 it needs `-T vxlan`.
             L4::Udp(Udp {
                 payload: UdpPayload::Vxlan { vni, frame },

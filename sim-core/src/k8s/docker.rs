@@ -82,6 +82,8 @@ pub struct Sandbox {
     pub ns: NsId,
     pub veth: String,
     pub host_mac: Mac,
+    /// The container's command, started once the sandbox has its network.
+    pub command: Option<String>,
 }
 
 pub struct Dockerd {
@@ -174,6 +176,9 @@ impl Dockerd {
             cx.trace(TraceEvent::Log {
                 line: format!("sandbox of {pod}: eth0 {addr} via {}", sb.veth),
             });
+            if let Some(cmd) = &sb.command {
+                crate::tools::spawn(cx, sb.ns, cmd);
+            }
         }
     }
 }

@@ -85,13 +85,25 @@ impl std::fmt::Display for TcpError {
 /// What the kernel tells a socket's process.
 #[derive(Clone, Debug)]
 pub enum TcpEvent {
-    Connected { key: SockKey },
-    Failed { key: SockKey, err: TcpError },
+    Connected {
+        key: SockKey,
+    },
+    Failed {
+        key: SockKey,
+        err: TcpError,
+    },
     /// A connection to a listening port completed the handshake.
-    Accepted { key: SockKey },
-    Data { key: SockKey, msgs: Vec<Message> },
+    Accepted {
+        key: SockKey,
+    },
+    Data {
+        key: SockKey,
+        msgs: Vec<Message>,
+    },
     /// The peer closed its side (FIN).
-    Eof { key: SockKey },
+    Eof {
+        key: SockKey,
+    },
 }
 
 pub struct Sock {
@@ -232,7 +244,13 @@ pub fn send(cx: Cx<'_, '_>, ns: NsId, key: SockKey, msgs: Vec<Message>) {
                     Vec::new()
                 },
             };
-            let sock = cx.world.ns_mut(ns).tcp.socks.get_mut(&key).expect("checked");
+            let sock = cx
+                .world
+                .ns_mut(ns)
+                .tcp
+                .socks
+                .get_mut(&key)
+                .expect("checked");
             sock.snd_nxt = sock.snd_nxt.wrapping_add(len as u32);
             transmit_new(cx, ns, key, seg);
         }
@@ -287,7 +305,14 @@ pub fn release(cx: Cx<'_, '_>, ns: NsId, owner: ActorId) {
         .map(|(k, _)| *k)
         .collect();
     for k in mine {
-        if let Some(t) = cx.world.ns_mut(ns).tcp.socks.remove(&k).and_then(|s| s.timer) {
+        if let Some(t) = cx
+            .world
+            .ns_mut(ns)
+            .tcp
+            .socks
+            .remove(&k)
+            .and_then(|s| s.timer)
+        {
             cx.cancel(t);
         }
     }
@@ -298,7 +323,13 @@ pub fn release(cx: Cx<'_, '_>, ns: NsId, owner: ActorId) {
 fn transmit_new(cx: Cx<'_, '_>, ns: NsId, key: SockKey, seg: Segment) {
     let now = cx.now();
     let id = send_segment(cx, ns, key, seg.clone(), None);
-    let sock = cx.world.ns_mut(ns).tcp.socks.get_mut(&key).expect("caller has it");
+    let sock = cx
+        .world
+        .ns_mut(ns)
+        .tcp
+        .socks
+        .get_mut(&key)
+        .expect("caller has it");
     if sock.probe.is_none() {
         sock.probe = Some((seg.seq.wrapping_add(seg.seq_len()), now));
     }
@@ -306,7 +337,13 @@ fn transmit_new(cx: Cx<'_, '_>, ns: NsId, key: SockKey, seg: Segment) {
     if sock.timer.is_none() {
         let rto = sock.rto;
         let t = cx.schedule_cancellable(rto, Msg::TcpTimer { key });
-        cx.world.ns_mut(ns).tcp.socks.get_mut(&key).expect("kept").timer = Some(t);
+        cx.world
+            .ns_mut(ns)
+            .tcp
+            .socks
+            .get_mut(&key)
+            .expect("kept")
+            .timer = Some(t);
     }
 }
 
@@ -367,7 +404,14 @@ fn notify(cx: Cx<'_, '_>, owner: ActorId, event: TcpEvent) {
 }
 
 fn remove(cx: Cx<'_, '_>, ns: NsId, key: SockKey) {
-    if let Some(t) = cx.world.ns_mut(ns).tcp.socks.remove(&key).and_then(|s| s.timer) {
+    if let Some(t) = cx
+        .world
+        .ns_mut(ns)
+        .tcp
+        .socks
+        .remove(&key)
+        .and_then(|s| s.timer)
+    {
         cx.cancel(t);
     }
 }
@@ -565,7 +609,13 @@ pub fn input(cx: Cx<'_, '_>, ns: NsId, packet: Packet) {
                 cx.cancel(t);
             }
             let t = cx.schedule_cancellable(TIME_WAIT, Msg::TcpTimer { key });
-            cx.world.ns_mut(ns).tcp.socks.get_mut(&key).expect("kept").timer = Some(t);
+            cx.world
+                .ns_mut(ns)
+                .tcp
+                .socks
+                .get_mut(&key)
+                .expect("kept")
+                .timer = Some(t);
         }
     }
     send_control(cx, ns, key, ack_flags(), snd, rcv);
@@ -599,7 +649,13 @@ fn seq_before(a: u32, b: u32) -> bool {
 /// An acknowledgement up to `ack`: drop what it covers, take an RTT sample, rearm.
 fn acked(cx: Cx<'_, '_>, ns: NsId, key: SockKey, ack: u32) {
     let now = cx.now();
-    let sock = cx.world.ns_mut(ns).tcp.socks.get_mut(&key).expect("caller has it");
+    let sock = cx
+        .world
+        .ns_mut(ns)
+        .tcp
+        .socks
+        .get_mut(&key)
+        .expect("caller has it");
     if !seq_before(sock.snd_una, ack) || seq_before(sock.snd_nxt, ack) {
         return;
     }
@@ -638,7 +694,13 @@ fn acked(cx: Cx<'_, '_>, ns: NsId, key: SockKey, ack: u32) {
     if !sock.unacked.is_empty() {
         let rto = sock.rto;
         let t = cx.schedule_cancellable(rto, Msg::TcpTimer { key });
-        cx.world.ns_mut(ns).tcp.socks.get_mut(&key).expect("kept").timer = Some(t);
+        cx.world
+            .ns_mut(ns)
+            .tcp
+            .socks
+            .get_mut(&key)
+            .expect("kept")
+            .timer = Some(t);
     }
 }
 
@@ -694,7 +756,13 @@ pub fn timer(cx: Cx<'_, '_>, ns: NsId, key: SockKey) {
         send_segment(cx, ns, key, seg, Some(first));
     }
     let t = cx.schedule_cancellable(rto, Msg::TcpTimer { key });
-    cx.world.ns_mut(ns).tcp.socks.get_mut(&key).expect("kept").timer = Some(t);
+    cx.world
+        .ns_mut(ns)
+        .tcp
+        .socks
+        .get_mut(&key)
+        .expect("kept")
+        .timer = Some(t);
 }
 
 /// An ICMP error about one of our segments: during connect, destination and network

@@ -86,6 +86,7 @@ pub struct FlannelCfg {
 pub struct PodCfg {
     pub name: String,
     pub node: usize,
+    pub command: Option<String>,
 }
 
 /// docker0's default: the first of docker's predefined local pools.
@@ -345,6 +346,7 @@ impl Scenario {
                 ns: pod_ns,
                 veth,
                 host_mac: Mac(host_mac),
+                command: pod.command.clone(),
             });
         }
         for (i, node) in self.nodes.iter().enumerate() {
@@ -874,6 +876,7 @@ impl Validator<'_> {
             out.push(PodCfg {
                 name: p.name.clone(),
                 node,
+                command: p.command.clone(),
             });
         }
         out

@@ -65,6 +65,10 @@ pub struct Docker {
 pub struct Pod {
     pub name: String,
     pub node: String,
+    /// The container's command, started when the sandbox is made
+    /// (`redis-server --slaveof 172.17.0.3 6379`).
+    #[serde(default)]
+    pub command: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -11,6 +11,7 @@ pub mod ifconfig;
 pub mod ip;
 pub mod ping;
 pub mod ps;
+pub mod redis;
 pub mod systemctl;
 
 use crate::engine::{Actor, ActorId, Ctx, Dur, Sim};
@@ -55,10 +56,15 @@ impl Expectation {
     }
 }
 
-/// Starts `cmdline` in namespace `ns` now; the process begins at the current instant, after
-/// events already queued for it. Returns the process's actor id; its record is in
-/// `sim.world.procs` (stdout, stderr, exit status once it exits).
-pub fn start(sim: &mut Sim<Net>, ns: NsId, cmdline: &str, expect: Option<Expectation>) -> ActorId {
+/// Parses a command line and allocates its pid: the process's actor name, the actor, and
+/// its record for the process table.
+fn prepare(
+    world: &mut crate::net::World,
+    ns: NsId,
+    cmdline: &str,
+    expect: Option<Expectation>,
+    now: crate::engine::SimTime,
+) -> (String, Process, Proc) {
     // `a | grep x | grep y`: the first command, then filters on its output.
     let stages = split_pipes(cmdline);
     let mut stages_iter = stages.clone().into_iter();
@@ -86,7 +92,7 @@ pub fn start(sim: &mut Sim<Net>, ns: NsId, cmdline: &str, expect: Option<Expecta
             .collect();
         (env, words[n..].to_vec())
     });
-    let netns = sim.world.ns_mut(ns);
+    let netns = world.ns_mut(ns);
     let pid = netns.alloc_pid();
     let pipeline: Vec<(u32, String)> = if stages.len() > 1 {
         let mut p = vec![(pid, stages[0].clone())];
@@ -120,25 +126,30 @@ pub fn start(sim: &mut Sim<Net>, ns: NsId, cmdline: &str, expect: Option<Expecta
             ),
         };
     }
-    let id = sim.add(
-        name,
-        Box::new(Process {
-            ns,
-            program,
-            expect,
-        }),
-    );
-    sim.world.procs.insert(
-        id,
-        Proc {
-            ns: Some(ns),
-            pid,
-            pipeline,
-            started_secs: sim.now().as_nanos() / 1_000_000_000,
-            cmd: cmdline.to_string(),
-            ..Proc::default()
-        },
-    );
+    let process = Process {
+        ns,
+        program,
+        expect,
+    };
+    let record = Proc {
+        ns: Some(ns),
+        pid,
+        pipeline,
+        started_secs: now.as_nanos() / 1_000_000_000,
+        cmd: cmdline.to_string(),
+        ..Proc::default()
+    };
+    (name, process, record)
+}
+
+/// Starts `cmdline` in namespace `ns` now; the process begins at the current instant, after
+/// events already queued for it. Returns the process's actor id; its record is in
+/// `sim.world.procs` (stdout, stderr, exit status once it exits).
+pub fn start(sim: &mut Sim<Net>, ns: NsId, cmdline: &str, expect: Option<Expectation>) -> ActorId {
+    let now = sim.now();
+    let (name, process, record) = prepare(&mut sim.world, ns, cmdline, expect, now);
+    let id = sim.add(name, Box::new(process));
+    sim.world.procs.insert(id, record);
     sim.trace(
         id,
         TraceEvent::Exec {
@@ -147,6 +158,22 @@ pub fn start(sim: &mut Sim<Net>, ns: NsId, cmdline: &str, expect: Option<Expecta
     );
     sim.schedule(Dur::ZERO, id, Msg::Start);
     id
+}
+
+/// Starts `cmdline` from inside the simulation (a container's command, started by dockerd).
+pub fn spawn(cx: &mut Ctx<'_, Net>, ns: NsId, cmdline: &str) -> Option<ActorId> {
+    let now = cx.now();
+    let (name, process, record) = prepare(cx.world, ns, cmdline, None, now);
+    let id = cx.spawn(name, Box::new(process))?;
+    cx.world.procs.insert(id, record);
+    cx.trace_as(
+        id,
+        TraceEvent::Exec {
+            cmd: cmdline.to_string(),
+        },
+    );
+    cx.send(id, Msg::Start);
+    Some(id)
 }
 
 /// Splits a command line at `|` outside quotes.
@@ -230,6 +257,8 @@ enum Program {
     Ping(Box<ping::Ping>),
     Etcdctl(Box<etcdctl::Etcdctl>),
     Systemctl(Box<systemctl::Systemctl>),
+    RedisServer(Box<redis::RedisServer>),
+    RedisCli(Box<redis::RedisCli>),
     /// A command that prints and exits within its first event (`ip`, `cat`, `ps`), and
     /// the `grep`s its output is piped through.
     Instant(Vec<String>, Vec<Vec<String>>),
@@ -246,6 +275,14 @@ impl Program {
             },
             "ping" => match ping::Ping::parse(&argv[1..], pid) {
                 Ok(p) => Program::Ping(Box::new(p)),
+                Err((msg, code)) => Program::Fail(msg, code),
+            },
+            "redis-server" => match redis::RedisServer::parse(&argv[1..], pid) {
+                Ok(s) => Program::RedisServer(Box::new(s)),
+                Err((msg, code)) => Program::Fail(msg, code),
+            },
+            "redis-cli" => match redis::RedisCli::parse(&argv[1..]) {
+                Ok(s) => Program::RedisCli(Box::new(s)),
                 Err((msg, code)) => Program::Fail(msg, code),
             },
             "systemctl" => match systemctl::Systemctl::parse(&argv[1..]) {
@@ -316,6 +353,8 @@ impl Actor<Net> for Process {
             Program::Ping(p) => p.handle(msg, self.ns, cx),
             Program::Etcdctl(e) => e.handle(msg, self.ns, cx),
             Program::Systemctl(s) => s.handle(msg, self.ns, cx),
+            Program::RedisServer(s) => s.handle(msg, self.ns, cx),
+            Program::RedisCli(s) => s.handle(msg, self.ns, cx),
             Program::Instant(argv, filters) => {
                 let (mut stdout, mut stderr, mut code) = run_instant(cx, self.ns, argv);
                 for f in filters.iter() {

@@ -20,7 +20,7 @@ pub fn line(record: &Record<TraceEvent>, names: &[String]) -> String {
     let actor = &names[record.actor.0 as usize];
     let (kind, detail) = describe(&record.event);
     // One line per event: newlines inside a value or a command line print as `\n`.
-    let detail = detail.replace('\n', "\\n");
+    let detail = detail.replace('\n', "\\n").replace('\r', "\\r");
     let mut out = String::with_capacity(96 + detail.len());
     let _ = write!(
         out,

@@ -162,7 +162,8 @@ impl Message {
     pub fn wire_len(&self) -> u32 {
         match self {
             Message::RedisCommand { args } => {
-                3 + args.len().to_string().len() as u32 + args.iter().map(|a| bulk_len(a)).sum::<u32>()
+                3 + args.len().to_string().len() as u32
+                    + args.iter().map(|a| bulk_len(a)).sum::<u32>()
             }
             Message::RedisReply { reply } => reply.wire_len(),
             Message::Rdb { keys } => {
@@ -205,7 +206,9 @@ impl fmt::Display for Resp {
             Resp::Error { text } => write!(f, "\"{text}\""),
             Resp::Integer { value } => write!(f, "\"{value}\""),
             Resp::Bulk { value: None } => f.write_str("null"),
-            Resp::Bulk { value: Some(v) } => write!(f, "\"{v}\""),
+            Resp::Bulk { value: Some(v) } => {
+                write!(f, "\"{}\"", v.replace('\r', "\\r").replace('\n', "\\n"))
+            }
             Resp::Array { items } if items.is_empty() => f.write_str("empty"),
             Resp::Array { items } => {
                 for (i, it) in items.iter().enumerate() {

@@ -336,7 +336,7 @@ fn transmit_new(cx: Cx<'_, '_>, ns: NsId, key: SockKey, seg: Segment) {
     sock.unacked.push_back((seg, id));
     if sock.timer.is_none() {
         let rto = sock.rto;
-        let t = cx.schedule_cancellable(rto, Msg::TcpTimer { key });
+        let t = cx.schedule_cancellable_for(cx.world.ns(ns).kernel, rto, Msg::TcpTimer { key });
         cx.world
             .ns_mut(ns)
             .tcp
@@ -608,7 +608,11 @@ pub fn input(cx: Cx<'_, '_>, ns: NsId, packet: Packet) {
             if let Some(t) = sock.timer.take() {
                 cx.cancel(t);
             }
-            let t = cx.schedule_cancellable(TIME_WAIT, Msg::TcpTimer { key });
+            let t = cx.schedule_cancellable_for(
+                cx.world.ns(ns).kernel,
+                TIME_WAIT,
+                Msg::TcpTimer { key },
+            );
             cx.world
                 .ns_mut(ns)
                 .tcp
@@ -693,7 +697,7 @@ fn acked(cx: Cx<'_, '_>, ns: NsId, key: SockKey, ack: u32) {
     let sock = cx.world.ns_mut(ns).tcp.socks.get_mut(&key).expect("kept");
     if !sock.unacked.is_empty() {
         let rto = sock.rto;
-        let t = cx.schedule_cancellable(rto, Msg::TcpTimer { key });
+        let t = cx.schedule_cancellable_for(cx.world.ns(ns).kernel, rto, Msg::TcpTimer { key });
         cx.world
             .ns_mut(ns)
             .tcp
@@ -755,7 +759,7 @@ pub fn timer(cx: Cx<'_, '_>, ns: NsId, key: SockKey) {
         );
         send_segment(cx, ns, key, seg, Some(first));
     }
-    let t = cx.schedule_cancellable(rto, Msg::TcpTimer { key });
+    let t = cx.schedule_cancellable_for(cx.world.ns(ns).kernel, rto, Msg::TcpTimer { key });
     cx.world
         .ns_mut(ns)
         .tcp

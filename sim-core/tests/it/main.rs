@@ -2,13 +2,14 @@
 //! `accounting` (every packet ends in a traced fate), `engine` (order, timers, run
 //! control, streams), `snapshots` (every scenario's trace
 //! against snapshots/), `determinism` (same input, same bytes), `scenario` (validation and
-//! malformed input).
+//! malformed input), `tcp` (the errors and timings a TCP client sees).
 
 mod accounting;
 mod determinism;
 mod engine;
 mod scenario;
 mod snapshots;
+mod tcp;
 
 use std::path::{Path, PathBuf};
 

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use crate::engine::{ActorId, Ctx, Dur, SimTime};
 use crate::net::{Msg, Net, NsId, control};
 use crate::trace::{EtcdAction, TraceEvent};
-use crate::wire::etcd::{Request, Response};
+use crate::wire::etcd::{Request, Response, V3Request, V3Response};
 
 /// etcd v2 error codes and messages (`v2error/error.go`).
 pub const KEY_NOT_FOUND: u16 = 100;
@@ -66,6 +66,14 @@ pub struct Etcd {
     nodes: BTreeMap<String, Node>,
     index: u64,
     watchers: Vec<Watcher>,
+    /// The v3 keyspace (separate from v2's): key -> (value, lease).
+    v3: BTreeMap<String, (String, Option<i64>)>,
+    /// v3 leases: id -> (granted TTL, expiry).
+    leases: BTreeMap<i64, (i64, SimTime)>,
+    /// The next lease id (etcd derives ids from the member id and a counter).
+    next_lease: i64,
+    /// The v3 store's revision (1 when empty; each change adds one).
+    revision: u64,
     /// The last `HISTORY` changes with their indexes, oldest first.
     history: std::collections::VecDeque<(u64, Change)>,
     sweeping: bool,
@@ -118,6 +126,10 @@ impl Etcd {
             index: 0,
             watchers: Vec::new(),
             history: std::collections::VecDeque::new(),
+            v3: BTreeMap::new(),
+            leases: BTreeMap::new(),
+            next_lease: 0x694d_8543_30fc_5110,
+            revision: 1,
             sweeping: false,
         }
     }
@@ -359,6 +371,7 @@ impl Etcd {
                 }
             }
             Request::Watch { .. } => unreachable!("watches are registered, not applied"),
+            Request::V3(_) => unreachable!("v3 requests are applied by apply_v3"),
         }
     }
 
@@ -431,8 +444,141 @@ impl Etcd {
         self.history.push_back((self.index, change));
     }
 
+    /// The v3 API: etcd's KV and Lease services on their own keyspace.
+    fn apply_v3(&mut self, req: &V3Request, now: SimTime, cx: &mut Ctx<'_, Net>) -> V3Response {
+        let matches = |k: &str, key: &str, prefix: bool| {
+            if prefix { k.starts_with(key) } else { k == key }
+        };
+        match req {
+            V3Request::Put { key, value, lease } => {
+                if let Some(id) = lease
+                    && !self.leases.contains_key(id)
+                {
+                    return V3Response::Error {
+                        message: "etcdserver: requested lease not found".into(),
+                    };
+                }
+                self.v3.insert(key.clone(), (value.clone(), *lease));
+                self.revision += 1;
+                cx.trace(TraceEvent::Etcd {
+                    action: EtcdAction::Set,
+                    key: format!("(v3) {key}"),
+                    value: Some(value.clone()),
+                    index: self.revision,
+                });
+                V3Response::Put
+            }
+            V3Request::Range { key, prefix } => V3Response::Kvs {
+                kvs: self
+                    .v3
+                    .iter()
+                    .filter(|(k, _)| matches(k, key, *prefix))
+                    .map(|(k, (v, _))| (k.clone(), v.clone()))
+                    .collect(),
+            },
+            V3Request::DeleteRange { key, prefix } => {
+                let gone: Vec<String> = self
+                    .v3
+                    .keys()
+                    .filter(|k| matches(k, key, *prefix))
+                    .cloned()
+                    .collect();
+                if !gone.is_empty() {
+                    self.revision += 1;
+                }
+                for k in &gone {
+                    self.v3.remove(k);
+                    cx.trace(TraceEvent::Etcd {
+                        action: EtcdAction::Delete,
+                        key: format!("(v3) {k}"),
+                        value: None,
+                        index: self.revision,
+                    });
+                }
+                V3Response::Deleted {
+                    count: gone.len() as u64,
+                }
+            }
+            V3Request::LeaseGrant { ttl } => {
+                let id = self.next_lease;
+                self.next_lease += 1;
+                let ttl = (*ttl).max(1);
+                self.leases
+                    .insert(id, (ttl, now + Dur::from_secs(ttl as u64)));
+                self.lease_answer(id, now)
+            }
+            V3Request::LeaseKeepAlive { id } => match self.leases.get_mut(id) {
+                Some((granted, expiry)) if *expiry > now => {
+                    *expiry = now + Dur::from_secs(*granted as u64);
+                    self.lease_answer(*id, now)
+                }
+                _ => V3Response::Error {
+                    message: "etcdserver: requested lease not found".into(),
+                },
+            },
+            V3Request::LeaseTimeToLive { id } => self.lease_answer(*id, now),
+            V3Request::LeaseRevoke { id } => {
+                if self.leases.remove(id).is_none() {
+                    return V3Response::Error {
+                        message: "etcdserver: requested lease not found".into(),
+                    };
+                }
+                self.drop_lease_keys(*id, cx, EtcdAction::Delete);
+                V3Response::Deleted { count: 1 }
+            }
+            V3Request::LeaseList => V3Response::Leases {
+                ids: self.leases.keys().copied().collect(),
+            },
+        }
+    }
+
+    fn lease_answer(&self, id: i64, now: SimTime) -> V3Response {
+        match self.leases.get(&id) {
+            Some((granted, expiry)) => V3Response::Lease {
+                id,
+                granted: *granted,
+                ttl: (expiry.as_nanos().saturating_sub(now.as_nanos()) / 1_000_000_000) as i64,
+                keys: self
+                    .v3
+                    .iter()
+                    .filter(|(_, (_, l))| *l == Some(id))
+                    .map(|(k, _)| k.clone())
+                    .collect(),
+            },
+            None => V3Response::Lease {
+                id,
+                granted: 0,
+                ttl: -1,
+                keys: Vec::new(),
+            },
+        }
+    }
+
+    fn drop_lease_keys(&mut self, id: i64, cx: &mut Ctx<'_, Net>, action: EtcdAction) {
+        let keys: Vec<String> = self
+            .v3
+            .iter()
+            .filter(|(_, (_, l))| *l == Some(id))
+            .map(|(k, _)| k.clone())
+            .collect();
+        if !keys.is_empty() {
+            self.revision += 1;
+        }
+        for k in keys {
+            self.v3.remove(&k);
+            cx.trace(TraceEvent::Etcd {
+                action,
+                key: format!("(v3) {k}"),
+                value: None,
+                index: self.revision,
+            });
+        }
+    }
+
     fn arm_sweep(&mut self, cx: &mut Ctx<'_, Net>) {
-        if self.sweeping || !self.nodes.values().any(|n| n.expires.is_some()) {
+        if self.sweeping
+            || (!self.nodes.values().any(|n| n.expires.is_some()) && self.leases.is_empty())
+        {
             return;
         }
         self.sweeping = true;
@@ -445,6 +591,17 @@ impl Etcd {
     fn sweep(&mut self, cx: &mut Ctx<'_, Net>) {
         self.sweeping = false;
         let now = cx.now();
+        // The lessor revokes expired leases on the same 500 ms tick, deleting their keys.
+        let expired: Vec<i64> = self
+            .leases
+            .iter()
+            .filter(|(_, (_, e))| *e <= now)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in expired {
+            self.leases.remove(&id);
+            self.drop_lease_keys(id, cx, EtcdAction::Expire);
+        }
         let expired: Vec<String> = self
             .nodes
             .iter()
@@ -533,6 +690,12 @@ impl crate::engine::Actor<Net> for Etcd {
                         }
                     }
                     self.watchers.push(w);
+                    return;
+                }
+                if let Request::V3(v3) = &*req {
+                    let resp = Response::V3(self.apply_v3(v3, cx.now(), cx));
+                    self.respond(cx, from, id, resp);
+                    self.arm_sweep(cx);
                     return;
                 }
                 let (resp, change) = self.apply(&req, cx.now());

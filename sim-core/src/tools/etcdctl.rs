@@ -15,7 +15,7 @@ use rand::seq::SliceRandom;
 use crate::engine::{CancelKey, Ctx, Dur};
 use crate::net::{Msg, Net, NsId, control};
 use crate::trace::Stream;
-use crate::wire::etcd::{Request, Response};
+use crate::wire::etcd::{Request, Response, V3Request, V3Response};
 
 use super::print;
 
@@ -32,23 +32,30 @@ pub struct Etcdctl {
     errors: Vec<(String, bool)>,
     request_id: u64,
     timer: Option<CancelKey>,
+    /// v3 `lease timetolive --keys`.
+    v3_keys: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Cmd {
-    Ls { p: bool },
+    Ls {
+        p: bool,
+    },
     Other,
-    Watch { recursive: bool },
+    Watch {
+        recursive: bool,
+    },
+    /// A v3 command; `keys_only` for `get --keys-only`.
+    V3 {
+        keys_only: bool,
+    },
 }
 
 impl Etcdctl {
     /// Parses etcdctl's arguments (after `etcdctl`). Errors are (stderr text, status).
     pub fn parse(args: &[String], env: &[(String, String)]) -> Result<Etcdctl, (String, i32)> {
         if env.iter().any(|(k, v)| k == "ETCDCTL_API" && v == "3") {
-            return Err((
-                "etcdctl: ETCDCTL_API=3 is not simulated yet (the v2 API is)".into(),
-                1,
-            ));
+            return parse_v3(args);
         }
         let mut endpoints = vec![
             "http://127.0.0.1:2379".to_string(),
@@ -213,6 +220,7 @@ impl Etcdctl {
             errors: Vec::new(),
             request_id: 0,
             timer: None,
+            v3_keys: false,
         })
     }
 
@@ -314,6 +322,11 @@ impl Etcdctl {
     /// client.ClusterError as etcdctl's handleError prints it: exit 2 when every failure was
     /// a connection error (the startup sync's ExitBadConnection), else 4.
     fn cluster_error(&mut self, cx: &mut Ctx<'_, Net>) -> i32 {
+        if matches!(self.cmd, Cmd::V3 { .. }) {
+            // etcdctl v3 (3.3) gives up on the dial with gRPC's deadline.
+            print(cx, Stream::Stderr, "Error: context deadline exceeded\n");
+            return 1;
+        }
         let mut text = "Error:  client: etcd cluster is unavailable or misconfigured".to_string();
         for (i, (e, _)) in self.errors.iter().enumerate() {
             text.push_str(&format!("; error #{i}: {e}\n"));
@@ -334,6 +347,7 @@ impl Etcdctl {
     fn show(&mut self, resp: Response, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
         let out = |cx: &mut Ctx<'_, Net>, s: String| print(cx, Stream::Stdout, &s);
         match resp {
+            Response::V3(r) => return Some(self.show_v3(r, cx)),
             Response::Error {
                 code,
                 message,
@@ -394,6 +408,189 @@ impl Etcdctl {
             }
         }
         Some(0)
+    }
+}
+
+/// etcdctl v3's commands (ETCDCTL_API=3, etcd 3.3): `put KEY VALUE [--lease=ID]`,
+/// `get KEY [--prefix] [--keys-only]`, `del KEY [--prefix]`, `lease grant TTL`,
+/// `lease revoke ID`, `lease keep-alive --once ID`, `lease timetolive ID [--keys]`,
+/// `lease list`. Lease ids are hexadecimal, as etcdctl prints them.
+fn parse_v3(args: &[String]) -> Result<Etcdctl, (String, i32)> {
+    let mut endpoints = vec!["http://127.0.0.1:2379".to_string()];
+    let mut words: Vec<String> = Vec::new();
+    let (mut prefix, mut keys_only, mut with_keys, mut lease) = (false, false, false, None);
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let (name, inline) = match a.split_once('=') {
+            Some((n, v)) => (n, Some(v.to_string())),
+            None => (a.as_str(), None),
+        };
+        match name {
+            "--prefix" => prefix = true,
+            "--keys-only" => keys_only = true,
+            "--keys" => with_keys = true,
+            "--write-out" | "-w" => {
+                return Err((
+                    "etcdctl: -w is not simulated yet (simple output is)".into(),
+                    1,
+                ));
+            }
+            "--once" => {}
+            "--lease" => lease = inline.or_else(|| it.next().cloned()),
+            "--endpoints" => {
+                if let Some(list) = inline.or_else(|| it.next().cloned()) {
+                    endpoints = list
+                        .split(',')
+                        .map(|e| {
+                            if e.contains("://") {
+                                e.to_string()
+                            } else {
+                                format!("http://{e}")
+                            }
+                        })
+                        .collect();
+                }
+            }
+            "--cacert" | "--cert" | "--key" => {
+                if inline.is_none() {
+                    it.next();
+                }
+            }
+            n if n.starts_with('-') => {
+                return Err((format!("Error: unknown flag: {n}"), 1));
+            }
+            _ => words.push(a.clone()),
+        }
+    }
+    let id = |w: Option<&String>| -> Result<i64, (String, i32)> {
+        let w = w.ok_or_else(|| ("Error: lease ID is required".to_string(), 1))?;
+        i64::from_str_radix(w, 16).map_err(|_| (format!("Error: bad lease ID arg ({w})"), 1))
+    };
+    let words: Vec<&String> = words.iter().collect();
+    let req = match words.as_slice() {
+        [c, k, v] if c.as_str() == "put" => V3Request::Put {
+            key: (*k).clone(),
+            value: (*v).clone(),
+            lease: match &lease {
+                Some(l) => Some(id(Some(l))?),
+                None => None,
+            },
+        },
+        [c, k] if c.as_str() == "get" => V3Request::Range {
+            key: (*k).clone(),
+            prefix,
+        },
+        [c, k] if c.as_str() == "del" => V3Request::DeleteRange {
+            key: (*k).clone(),
+            prefix,
+        },
+        [c, s, t] if c.as_str() == "lease" && s.as_str() == "grant" => V3Request::LeaseGrant {
+            ttl: t
+                .parse()
+                .map_err(|_| (format!("Error: bad TTL ({t})"), 1))?,
+        },
+        [c, s, rest @ ..] if c.as_str() == "lease" && s.as_str() == "revoke" => {
+            V3Request::LeaseRevoke {
+                id: id(rest.first().copied())?,
+            }
+        }
+        [c, s, rest @ ..] if c.as_str() == "lease" && s.as_str() == "keep-alive" => {
+            V3Request::LeaseKeepAlive {
+                id: id(rest.first().copied())?,
+            }
+        }
+        [c, s, rest @ ..] if c.as_str() == "lease" && s.as_str() == "timetolive" => {
+            V3Request::LeaseTimeToLive {
+                id: id(rest.first().copied())?,
+            }
+        }
+        [c, s] if c.as_str() == "lease" && s.as_str() == "list" => V3Request::LeaseList,
+        _ => {
+            return Err((
+                "etcdctl (v3): simulated: put KEY VALUE [--lease=ID], get KEY [--prefix] [--keys-only], del KEY [--prefix], lease grant|revoke|keep-alive --once|timetolive [--keys]|list".into(),
+                1,
+            ));
+        }
+    };
+    Ok(Etcdctl {
+        req: Request::V3(req),
+        cmd: Cmd::V3 { keys_only },
+        endpoints,
+        next: 0,
+        errors: Vec::new(),
+        request_id: 0,
+        timer: None,
+        v3_keys: false,
+    }
+    .with_keys(with_keys))
+}
+
+impl Etcdctl {
+    /// `lease timetolive --keys` prints the attached keys.
+    fn with_keys(mut self, on: bool) -> Self {
+        if on {
+            self.v3_keys = true;
+        }
+        self
+    }
+
+    fn show_v3(&self, r: V3Response, cx: &mut Ctx<'_, Net>) -> i32 {
+        let out = |cx: &mut Ctx<'_, Net>, s: String| print(cx, Stream::Stdout, &s);
+        match r {
+            V3Response::Put => out(cx, "OK\n".into()),
+            V3Response::Kvs { kvs } => {
+                let keys_only = matches!(self.cmd, Cmd::V3 { keys_only: true });
+                let mut s = String::new();
+                for (k, v) in kvs {
+                    if keys_only {
+                        s.push_str(&format!("{k}\n\n"));
+                    } else {
+                        s.push_str(&format!("{k}\n{v}\n"));
+                    }
+                }
+                out(cx, s);
+            }
+            V3Response::Deleted { count } => match &self.req {
+                Request::V3(V3Request::LeaseRevoke { id }) => {
+                    out(cx, format!("lease {id:x} revoked\n"))
+                }
+                _ => out(cx, format!("{count}\n")),
+            },
+            V3Response::Lease {
+                id,
+                granted,
+                ttl,
+                keys,
+            } => {
+                let line = match &self.req {
+                    Request::V3(V3Request::LeaseGrant { .. }) => {
+                        format!("lease {id:x} granted with TTL({granted}s)\n")
+                    }
+                    Request::V3(V3Request::LeaseKeepAlive { .. }) => {
+                        format!("lease {id:x} keepalived with TTL({granted})\n")
+                    }
+                    _ if ttl < 0 => format!("lease {id:x} already expired\n"),
+                    _ if self.v3_keys => format!(
+                        "lease {id:x} granted with TTL({granted}s), remaining({ttl}s), attached keys([{}])\n",
+                        keys.join(" ")
+                    ),
+                    _ => format!("lease {id:x} granted with TTL({granted}s), remaining({ttl}s)\n"),
+                };
+                out(cx, line);
+            }
+            V3Response::Leases { ids } => {
+                let mut s = format!("found {} leases\n", ids.len());
+                for id in ids {
+                    s.push_str(&format!("{id:x}\n"));
+                }
+                out(cx, s);
+            }
+            V3Response::Error { message } => {
+                print(cx, Stream::Stderr, &format!("Error: {message}\n"));
+                return 1;
+            }
+        }
+        0
     }
 }
 

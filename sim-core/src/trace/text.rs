@@ -129,13 +129,21 @@ pub fn describe(event: &TraceEvent) -> (&'static str, String) {
             key,
             value,
             index,
-        } => (
-            "etcd",
-            match value {
-                Some(v) => format!("{} {key} = {v} (index {index})", action.name()),
-                None => format!("{} {key} (index {index})", action.name()),
-            },
-        ),
+        } => {
+            // v2 changes carry the etcd index, v3 ones the store's revision.
+            let counter = if key.starts_with("(v3) ") {
+                "revision"
+            } else {
+                "index"
+            };
+            (
+                "etcd",
+                match value {
+                    Some(v) => format!("{} {key} = {v} ({counter} {index})", action.name()),
+                    None => format!("{} {key} ({counter} {index})", action.name()),
+                },
+            )
+        }
         TraceEvent::Link { link, up } => (
             "link",
             format!("{link} {}", if *up { "up" } else { "down" }),

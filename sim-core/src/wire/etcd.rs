@@ -42,6 +42,66 @@ pub enum Request {
     GetAll {
         key: String,
     },
+    /// The v3 API (its own keyspace, separate from v2's, as in etcd 3.x).
+    V3(V3Request),
+}
+
+/// etcd's v3 requests (the KV and Lease services), as etcdctl v3 makes them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum V3Request {
+    Put {
+        key: String,
+        value: String,
+        lease: Option<i64>,
+    },
+    /// `get KEY`, or every key starting with it (`--prefix`).
+    Range {
+        key: String,
+        prefix: bool,
+    },
+    DeleteRange {
+        key: String,
+        prefix: bool,
+    },
+    LeaseGrant {
+        ttl: i64,
+    },
+    LeaseRevoke {
+        id: i64,
+    },
+    LeaseKeepAlive {
+        id: i64,
+    },
+    LeaseTimeToLive {
+        id: i64,
+    },
+    LeaseList,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum V3Response {
+    Put,
+    Kvs {
+        kvs: Vec<(String, String)>,
+    },
+    Deleted {
+        count: u64,
+    },
+    /// A lease: id, TTL granted, TTL remaining (-1 once expired), attached keys.
+    Lease {
+        id: i64,
+        granted: i64,
+        ttl: i64,
+        keys: Vec<String>,
+    },
+    Leases {
+        ids: Vec<i64>,
+    },
+    Error {
+        message: String,
+    },
 }
 
 impl Request {
@@ -54,6 +114,7 @@ impl Request {
             | Request::List { key, .. }
             | Request::Watch { key, .. }
             | Request::GetAll { key } => key,
+            Request::V3(_) => "/",
         }
     }
 }
@@ -62,16 +123,23 @@ impl Request {
 #[serde(tag = "result", rename_all = "snake_case")]
 pub enum Response {
     /// A key's value (get, set, mk).
-    Value { key: String, value: String },
+    Value {
+        key: String,
+        value: String,
+    },
     /// `get` of a directory.
-    Dir { key: String },
+    Dir {
+        key: String,
+    },
     /// A listing, in order: (key, is a directory). `ls` of a plain key lists that key.
     Keys {
         listed_dir: bool,
         keys: Vec<(String, bool)>,
     },
     /// A delete: the old value when a key (not a directory) was removed.
-    Deleted { prev: Option<String> },
+    Deleted {
+        prev: Option<String>,
+    },
     /// Done, nothing to show (mkdir).
     Done,
     /// A change a watch waited for: etcd's action name (`set`, `create`, `delete`,
@@ -85,6 +153,7 @@ pub enum Response {
         /// The change's etcd index (its `modifiedIndex`).
         index: u64,
     },
+    V3(V3Response),
     /// `GetAll`: (key, value) of every value below the key in key order, with the
     /// current etcd index (`X-Etcd-Index`) and each value's remaining TTL in seconds.
     Values {

@@ -30,6 +30,10 @@ use crate::wire::{Icmp, L4, Packet, QuotedL4};
 
 /// `nf_conntrack_icmp_timeout`, and `nf_conntrack_udp_timeout` for a flow seen one way.
 const FLOW_TIMEOUT: Dur = Dur::from_secs(30);
+/// How long a connection that arrived from elsewhere stays tracked after its last packet
+/// (`nf_conntrack_udp_timeout_stream` is 180 s; TCP's established timeout is 5 days, which
+/// no scenario reaches).
+const TRACKED_TIMEOUT: Dur = Dur::from_secs(180);
 
 /// `-s SRC ! -o OUT -j MASQUERADE`.
 #[derive(Clone, Debug)]
@@ -107,6 +111,20 @@ pub fn postrouting(cx: &mut Ctx<'_, Net>, ns: NsId, out: DevId, packet: &mut Pac
     let (Some(flow), Some(to)) = (new_flow(packet), netns.primary_addr(out)) else {
         return;
     };
+    // A reply in a connection conntrack already tracks is not NEW: no MASQUERADE.
+    if let Flow::Tcp { sport, dport } | Flow::Udp { sport, dport } = flow {
+        let reverse = match flow {
+            Flow::Tcp { .. } => Flow::Tcp { sport, dport },
+            _ => Flow::Udp { sport, dport },
+        };
+        if netns
+            .tracked
+            .get(&(packet.ip.dst, packet.ip.src, reverse))
+            .is_some_and(|t| cx.now() < *t + TRACKED_TIMEOUT)
+        {
+            return;
+        }
+    }
     let text = format!(
         "-t nat -A POSTROUTING -s {} ! -o {} -j MASQUERADE",
         rule.src.trunc(),
@@ -202,12 +220,25 @@ pub fn prerouting(cx: &mut Ctx<'_, Net>, ns: NsId, packet: &mut Packet) {
             },
         ),
     };
-    let Some(conn) = cx.world.ns_mut(ns).conntrack.get_mut(&key) else {
-        return;
-    };
-    if now >= conn.last_seen + FLOW_TIMEOUT {
+    let live = cx
+        .world
+        .ns(ns)
+        .conntrack
+        .get(&key)
+        .is_some_and(|c| now < c.last_seen + FLOW_TIMEOUT);
+    if !live {
+        // Not a reply to a masqueraded flow: conntrack still tracks the connection it
+        // starts, so that its replies leave without being masqueraded (only NEW
+        // connections traverse the nat table).
+        if let L4::Tcp(_) | L4::Udp(_) = packet.l4 {
+            cx.world
+                .ns_mut(ns)
+                .tracked
+                .insert((packet.ip.src, packet.ip.dst, key.2), now);
+        }
         return;
     }
+    let conn = cx.world.ns_mut(ns).conntrack.get_mut(&key).expect("live");
     conn.last_seen = now;
     let (orig, orig_flow) = (conn.orig_src, conn.orig_flow);
     let from = packet.ip.dst;

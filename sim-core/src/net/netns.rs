@@ -127,6 +127,10 @@ pub struct Netns {
     pub vxlan_ports: BTreeMap<u16, DevId>,
     /// `-j MASQUERADE` rules of the nat table's POSTROUTING chain (docker's `--ip-masq`).
     pub masquerade: Vec<super::nat::Masquerade>,
+    /// Connections that arrived from elsewhere (TCP and UDP), keyed as
+    /// (source, destination, flow with its ports as the *replies* carry them swapped),
+    /// with when they were last seen: their replies are not masqueraded.
+    pub tracked: BTreeMap<(Ipv4Addr, Ipv4Addr, super::nat::Flow), crate::engine::SimTime>,
     /// Connection tracking for masqueraded flows, by reply key.
     pub conntrack: BTreeMap<super::nat::ReplyKey, super::nat::Conn>,
     /// Fragments waiting for the rest of their datagram, with the reassembly timer.
@@ -162,6 +166,7 @@ impl Netns {
             vxlan_ports: BTreeMap::new(),
             masquerade: Vec::new(),
             conntrack: BTreeMap::new(),
+            tracked: BTreeMap::new(),
             frags: BTreeMap::new(),
             icmp_sockets: BTreeMap::new(),
             udp_sockets: BTreeMap::new(),

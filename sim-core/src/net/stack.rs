@@ -254,7 +254,7 @@ pub fn receive(cx: Cx<'_, '_>, ns: NsId, dev: DevId, mut packet: Packet) {
             packet: packet.clone(),
         });
     }
-    if !cx.world.ns(ns).conntrack.is_empty() {
+    if !cx.world.ns(ns).masquerade.is_empty() {
         nat::prerouting(cx, ns, &mut packet);
     }
     let is_local = cx.world.ns(ns).is_local(packet.ip.dst);

@@ -293,27 +293,24 @@ pub fn close(cx: Cx<'_, '_>, ns: NsId, key: SockKey) {
     transmit_new(cx, ns, key, fin);
 }
 
-/// Forgets every socket and listener of a process that exits (the kernel would send RST
-/// on its open connections; here they simply go).
+/// A process exits: its listeners go, and its connections are closed as when the kernel
+/// closes a dead process's descriptors (FIN; the socket lives on, orphaned, through
+/// FIN_WAIT and TIME_WAIT). A connection still being set up is dropped.
 pub fn release(cx: Cx<'_, '_>, ns: NsId, owner: ActorId) {
     let tcp = &mut cx.world.ns_mut(ns).tcp;
     tcp.listen.retain(|_, o| *o != owner);
-    let mine: Vec<SockKey> = tcp
+    let mine: Vec<(SockKey, State)> = tcp
         .socks
         .iter()
         .filter(|(_, s)| s.owner == owner)
-        .map(|(k, _)| *k)
+        .map(|(k, s)| (*k, s.state))
         .collect();
-    for k in mine {
-        if let Some(t) = cx
-            .world
-            .ns_mut(ns)
-            .tcp
-            .socks
-            .remove(&k)
-            .and_then(|s| s.timer)
-        {
-            cx.cancel(t);
+    for (k, state) in mine {
+        match state {
+            State::Established | State::CloseWait | State::SynSent | State::SynRecv => {
+                close(cx, ns, k)
+            }
+            _ => {}
         }
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod bridge;
 pub mod etcdctl;
+pub mod http;
 pub mod ifconfig;
 pub mod ip;
 pub mod ping;
@@ -259,6 +260,9 @@ enum Program {
     Systemctl(Box<systemctl::Systemctl>),
     RedisServer(Box<redis::RedisServer>),
     RedisCli(Box<redis::RedisCli>),
+    Httpd(Box<http::Httpd>),
+    Http(Box<http::Client>),
+    Sleep(Dur),
     /// A command that prints and exits within its first event (`ip`, `cat`, `ps`), and
     /// the `grep`s its output is piped through.
     Instant(Vec<String>, Vec<Vec<String>>),
@@ -279,6 +283,18 @@ impl Program {
             },
             "redis-server" => match redis::RedisServer::parse(&argv[1..], pid) {
                 Ok(s) => Program::RedisServer(Box::new(s)),
+                Err((msg, code)) => Program::Fail(msg, code),
+            },
+            "httpd" => match http::Httpd::parse(&argv[1..]) {
+                Ok(s) => Program::Httpd(Box::new(s)),
+                Err((msg, code)) => Program::Fail(msg, code),
+            },
+            name @ ("curl" | "wget") => match http::Client::parse(name == "curl", &argv[1..]) {
+                Ok(c) => Program::Http(Box::new(c)),
+                Err((msg, code)) => Program::Fail(msg, code),
+            },
+            "sleep" => match http::sleep_duration(&argv[1..]) {
+                Ok(d) => Program::Sleep(d),
                 Err((msg, code)) => Program::Fail(msg, code),
             },
             "redis-cli" => match redis::RedisCli::parse(&argv[1..]) {
@@ -355,6 +371,16 @@ impl Actor<Net> for Process {
             Program::Systemctl(s) => s.handle(msg, self.ns, cx),
             Program::RedisServer(s) => s.handle(msg, self.ns, cx),
             Program::RedisCli(s) => s.handle(msg, self.ns, cx),
+            Program::Httpd(s) => s.handle(msg, self.ns, cx),
+            Program::Http(c) => c.handle(msg, self.ns, cx),
+            Program::Sleep(d) => match msg {
+                Msg::Start => {
+                    cx.schedule(*d, Msg::Timer(0));
+                    None
+                }
+                Msg::Timer(_) => Some(0),
+                _ => None,
+            },
             Program::Instant(argv, filters) => {
                 let (mut stdout, mut stderr, mut code) = run_instant(cx, self.ns, argv);
                 for f in filters.iter() {

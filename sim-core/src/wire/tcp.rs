@@ -122,6 +122,19 @@ pub enum Message {
     /// An RDB snapshot sent to a replica (`$<len>\r\n` then the file), with the keys it
     /// holds.
     Rdb { keys: Vec<(String, String)> },
+    /// An HTTP/1.1 request: `GET /path HTTP/1.1` with Host, User-Agent and Accept headers.
+    HttpRequest {
+        method: String,
+        path: String,
+        host: String,
+        agent: String,
+    },
+    /// An HTTP/1.1 response with a body.
+    HttpResponse {
+        status: u16,
+        reason: String,
+        body: String,
+    },
 }
 
 /// A RESP reply.
@@ -178,6 +191,25 @@ impl Message {
                     + 8;
                 1 + file.to_string().len() as u32 + 2 + file
             }
+            Message::HttpRequest {
+                method,
+                path,
+                host,
+                agent,
+            } => format!(
+                "{method} {path} HTTP/1.1\r\nUser-Agent: {agent}\r\nHost: {host}\r\nAccept: */*\r\n\r\n"
+            )
+            .len() as u32,
+            Message::HttpResponse {
+                status,
+                reason,
+                body,
+            } => (format!(
+                "HTTP/1.1 {status} {reason}\r\nContent-Type: text/html\r\nContent-Length: {}\r\n\r\n",
+                body.len()
+            )
+            .len()
+                + body.len()) as u32,
         }
     }
 }
@@ -195,6 +227,13 @@ impl fmt::Display for Message {
             }
             Message::RedisReply { reply } => write!(f, "RESP {reply}"),
             Message::Rdb { keys } => write!(f, "RDB ({} keys)", keys.len()),
+            // tcpdump -v's HTTP line.
+            Message::HttpRequest { method, path, .. } => {
+                write!(f, "HTTP: {method} {path} HTTP/1.1")
+            }
+            Message::HttpResponse { status, reason, .. } => {
+                write!(f, "HTTP: HTTP/1.1 {status} {reason}")
+            }
         }
     }
 }

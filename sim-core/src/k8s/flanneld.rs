@@ -105,7 +105,8 @@ impl NetConfig {
             return Err("Network is too small. Minimum useful network prefix is /28".into());
         }
         let subnet_len = match v.get("SubnetLen").and_then(|n| n.as_u64()) {
-            Some(n) => n as u8,
+            Some(n) if n <= 32 => n as u8,
+            Some(_) => return Err("SubnetLen must be less than /31".into()),
             None if network.prefix_len() <= 22 => 24,
             None => network.prefix_len() + 2,
         };
@@ -121,6 +122,13 @@ impl NetConfig {
                 None => Ok(Ipv4Addr::from(default)),
             }
         };
+        // flannel's checks: SubnetMin and SubnetMax inside Network, on subnet boundaries.
+        let in_network = |name: &str, a: Ipv4Addr| -> Result<Ipv4Addr, String> {
+            if !network.contains(&a) {
+                return Err(format!("{name} is not in the range of the Network"));
+            }
+            Ok(Ipv4Addr::from(u32::from(a) & !(step - 1)))
+        };
         let backend = v
             .get("Backend")
             .and_then(|b| b.get("Type"))
@@ -130,8 +138,8 @@ impl NetConfig {
         Ok(NetConfig {
             network,
             subnet_len,
-            subnet_min: addr("SubnetMin", base + step)?,
-            subnet_max: addr("SubnetMax", last)?,
+            subnet_min: in_network("SubnetMin", addr("SubnetMin", base + step)?)?,
+            subnet_max: in_network("SubnetMax", addr("SubnetMax", last)?)?,
             backend,
         })
     }
@@ -339,7 +347,13 @@ impl Flanneld {
                 let mut mac = [0u8; 6];
                 cx.rng().fill(&mut mac);
                 mac[0] = (mac[0] & 0xfe) | 0x02;
-                let mtu = cx.world.ns(self.ns).dev(DevId(1)).mtu - VXLAN_OVERHEAD;
+                let mtu = cx
+                    .world
+                    .ns(self.ns)
+                    .dev(DevId(1))
+                    .mtu
+                    .saturating_sub(VXLAN_OVERHEAD)
+                    .max(68);
                 let kind = DevKind::Vxlan {
                     vni: VXLAN_VNI,
                     port: VXLAN_PORT,
@@ -542,11 +556,13 @@ impl Flanneld {
         let me = cx.me();
         let netns = cx.world.ns_mut(self.ns);
         let ext_mtu = netns.dev(DevId(1)).mtu;
+        // Linux refuses an MTU below 68; flannel's device would stay at that floor.
         let mtu = match cfg.backend.as_str() {
-            "vxlan" => ext_mtu - VXLAN_OVERHEAD,
+            "vxlan" => ext_mtu.saturating_sub(VXLAN_OVERHEAD),
             "host-gw" => ext_mtu,
-            _ => ext_mtu - UDP_OVERHEAD,
-        };
+            _ => ext_mtu.saturating_sub(UDP_OVERHEAD),
+        }
+        .max(68);
         if let Some((dev, _)) = self.vtep {
             // flannel.1 gets the lease's network address as a /32 (no connected route).
             let addr = Ipv4Net::new(subnet.network(), 32).expect("valid");
@@ -740,8 +756,22 @@ impl Flanneld {
                 // History cleared: read everything again, as flannel's watch does.
                 self.get_leases(cx, Wait::Peers);
             }
-            (_, other) => {
-                self.log(cx, format!("unexpected answer from etcd: {other:?}"));
+            (wait, _) => {
+                // Not the answer this step needs (the config key is a directory, say):
+                // try the step again in a second, as flannel's loops do.
+                match wait {
+                    Wait::Config => {
+                        self.log(
+                            cx,
+                            format!(
+                                "Couldn't fetch network config: {}/config is not a value",
+                                self.prefix
+                            ),
+                        );
+                    }
+                    _ => self.log(cx, "Unexpected response from etcd; trying again in 1 second"),
+                }
+                cx.schedule(Dur::from_secs(1), Msg::Timer(T_RETRY));
             }
         }
     }
@@ -979,6 +1009,11 @@ mod tests {
             NetConfig::parse(r#"{"Network":"10.3.0.0/24","Backend":{"Type":"vxlan"}}"#).unwrap();
         assert_eq!((c.subnet_len, c.backend.as_str()), (26, "vxlan"));
         assert!(NetConfig::parse(r#"{"Network":"10.3.0.0/29"}"#).is_err());
+        // flannel's range checks, and SubnetMin rounded down to a subnet boundary.
+        assert!(NetConfig::parse(r#"{"Network":"10.3.0.0/16","SubnetLen":280}"#).is_err());
+        assert!(NetConfig::parse(r#"{"Network":"10.3.0.0/16","SubnetMin":"10.9.0.0"}"#).is_err());
+        let c = NetConfig::parse(r#"{"Network":"10.3.0.0/16","SubnetMin":"10.3.1.5"}"#).unwrap();
+        assert_eq!(c.subnet_min, Ipv4Addr::new(10, 3, 1, 0));
         assert_eq!(key_of("10.1.93.0/24".parse().unwrap()), "10.1.93.0-24");
         assert_eq!(
             subnet_of("/coreos.com/network/subnets/10.1.93.0-24"),

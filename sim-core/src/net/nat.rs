@@ -30,6 +30,15 @@ use crate::wire::{Icmp, L4, Packet, QuotedL4};
 
 /// `nf_conntrack_icmp_timeout`, and `nf_conntrack_udp_timeout` for a flow seen one way.
 const FLOW_TIMEOUT: Dur = Dur::from_secs(30);
+/// `nf_conntrack_tcp_timeout_established`: 5 days.
+const TCP_TIMEOUT: Dur = Dur::from_secs(432_000);
+
+fn timeout(flow: Flow) -> Dur {
+    match flow {
+        Flow::Tcp { .. } => TCP_TIMEOUT,
+        _ => FLOW_TIMEOUT,
+    }
+}
 /// How long a connection that arrived from elsewhere stays tracked after its last packet
 /// (`nf_conntrack_udp_timeout_stream` is 180 s; TCP's established timeout is 5 days, which
 /// no scenario reaches).
@@ -120,7 +129,13 @@ pub fn postrouting(cx: &mut Ctx<'_, Net>, ns: NsId, out: DevId, packet: &mut Pac
         if netns
             .tracked
             .get(&(packet.ip.dst, packet.ip.src, reverse))
-            .is_some_and(|t| cx.now() < *t + TRACKED_TIMEOUT)
+            .is_some_and(|t| {
+                let limit = match flow {
+                    Flow::Tcp { .. } => TCP_TIMEOUT,
+                    _ => TRACKED_TIMEOUT,
+                };
+                cx.now() < *t + limit
+            })
         {
             return;
         }
@@ -138,7 +153,7 @@ pub fn postrouting(cx: &mut Ctx<'_, Net>, ns: NsId, out: DevId, packet: &mut Pac
     loop {
         match table.get(&(packet.ip.dst, to, mapped)) {
             Some(c) if c.orig_src == from && c.orig_flow == flow => break,
-            Some(c) if now < c.last_seen + FLOW_TIMEOUT => mapped = mapped.next(),
+            Some(c) if now < c.last_seen + timeout(c.orig_flow) => mapped = mapped.next(),
             _ => break,
         }
         if mapped == flow {
@@ -225,7 +240,7 @@ pub fn prerouting(cx: &mut Ctx<'_, Net>, ns: NsId, packet: &mut Packet) {
         .ns(ns)
         .conntrack
         .get(&key)
-        .is_some_and(|c| now < c.last_seen + FLOW_TIMEOUT);
+        .is_some_and(|c| now < c.last_seen + timeout(c.orig_flow));
     if !live {
         // Not a reply to a masqueraded flow: conntrack still tracks the connection it
         // starts, so that its replies leave without being masqueraded (only NEW

@@ -177,13 +177,15 @@ pub const TUN_LATENCY: crate::engine::Dur = crate::engine::Dur::from_micros(10);
 
 /// The kernel sends a packet on a TUN device: the process holding it reads the packet
 /// (a separate event, after a context switch).
-fn tun_xmit(cx: Cx<'_, '_>, ns: NsId, dev: DevId, reader: crate::engine::ActorId, packet: Packet) {
+fn tun_xmit(cx: Cx<'_, '_>, ns: NsId, dev: DevId, _reader: crate::engine::ActorId, packet: Packet) {
     let stats = &mut cx.world.ns_mut(ns).dev_mut(dev).stats;
     stats.tx_packets += 1;
     stats.tx_bytes += packet.len() as u64;
+    // Through the kernel, which hands it to the reader if the device is still open.
+    let kernel = cx.world.ns(ns).kernel;
     cx.send_in(
         TUN_LATENCY,
-        reader,
+        kernel,
         Msg::TunRead {
             dev,
             packet: Box::new(packet),
@@ -616,10 +618,28 @@ impl Actor<Net> for Kernel {
             Msg::Rx { dev, frame } => link::rx(cx, self.ns, dev, *frame),
             Msg::Loopback { packet } => receive(cx, self.ns, DevId(0), *packet),
             Msg::TcpTimer { key } => super::tcp::timer(cx, self.ns, key),
+            Msg::TunRead { dev, packet } => {
+                let d = cx.world.ns(self.ns).dev(dev);
+                match d.kind {
+                    DevKind::Tun { reader } if !d.removed => {
+                        cx.send(reader, Msg::TunRead { dev, packet });
+                    }
+                    _ => {
+                        let reason = DropReason::TunClosed {
+                            dev: d.name.clone(),
+                        };
+                        drop_packet(cx, cx.me(), &packet, reason);
+                    }
+                }
+            }
             Msg::TunWrite { dev, packet } => {
                 let d = cx.world.ns_mut(self.ns).dev_mut(dev);
                 if d.removed {
-                    return; // the device went away with its process; nothing to receive on
+                    let reason = DropReason::TunClosed {
+                        dev: d.name.clone(),
+                    };
+                    drop_packet(cx, cx.me(), &packet, reason);
+                    return;
                 }
                 d.stats.rx_packets += 1;
                 d.stats.rx_bytes += packet.len() as u64;
@@ -631,7 +651,6 @@ impl Actor<Net> for Kernel {
             | Msg::Timer(_)
             | Msg::Icmp { .. }
             | Msg::Udp { .. }
-            | Msg::TunRead { .. }
             | Msg::Tcp(_)
             | Msg::Stop
             | Msg::Systemctl { .. }

@@ -140,6 +140,12 @@ pub fn connect(
     dst: Ipv4Addr,
     dport: u16,
 ) -> Result<SockKey, TcpError> {
+    // Connecting to 0.0.0.0 means this host, as Linux treats it.
+    let dst = if dst.is_unspecified() {
+        Ipv4Addr::LOCALHOST
+    } else {
+        dst
+    };
     let Some(src) = stack::source_for(cx, ns, dst) else {
         return Err(TcpError::NetUnreachable);
     };
@@ -212,7 +218,11 @@ pub fn listen(cx: Cx<'_, '_>, ns: NsId, port: u16, owner: ActorId) {
 /// Writes messages on an established connection: they go out at once, in MSS-sized
 /// segments, each message on the segment with its last byte.
 pub fn send(cx: Cx<'_, '_>, ns: NsId, key: SockKey, msgs: Vec<Message>) {
-    let mss = stack::path_mtu(cx, ns, key.2).unwrap_or(1500) - SEGMENT_OVERHEAD;
+    // At least 48 bytes of payload, whatever the MTU (Linux's minimum MSS is of this order).
+    let mss = stack::path_mtu(cx, ns, key.2)
+        .unwrap_or(1500)
+        .saturating_sub(SEGMENT_OVERHEAD)
+        .max(48);
     let Some(sock) = cx.world.ns(ns).tcp.socks.get(&key) else {
         return;
     };
@@ -354,6 +364,10 @@ fn send_segment(
 ) -> crate::wire::PacketId {
     let id = cx.world.packet_id();
     let ident = cx.world.ns_mut(ns).ip_ident();
+    // DF, as path MTU discovery sets it, unless the segment cannot fit the route at all
+    // (an MTU below the minimum MSS): then the kernel fragments it.
+    let len = 20 + seg.header_len() + seg.len;
+    let df = stack::path_mtu(cx, ns, key.2).is_none_or(|m| len <= m);
     let packet = Packet {
         id,
         parent,
@@ -362,7 +376,7 @@ fn send_segment(
             dst: key.2,
             ttl: DEFAULT_TTL,
             ident,
-            df: true,
+            df,
         },
         l4: L4::Tcp(seg),
         frag: None,

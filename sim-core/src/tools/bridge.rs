@@ -20,7 +20,13 @@ pub fn run(ns: &Netns, now: SimTime, args: &[String]) -> (String, String, i32) {
         ["fdb", "show", "dev", name] => match ns.dev_by_name(name) {
             Some(d) => {
                 only_dev = Some(d);
-                Some(DevId(u16::MAX))
+                // A bridge port or the bridge: that bridge's table, filtered below.
+                let dev = ns.dev(d);
+                Some(dev.master.unwrap_or(if dev.kind == DevKind::Bridge {
+                    d
+                } else {
+                    DevId(u16::MAX)
+                }))
             }
             None => {
                 return (String::new(), format!("Cannot find device \"{name}\"\n"), 1);
@@ -50,7 +56,9 @@ pub fn run(ns: &Netns, now: SimTime, args: &[String]) -> (String, String, i32) {
         if br.kind != DevKind::Bridge || only.is_some_and(|o| o != br_id) {
             continue;
         }
-        for port in ns.ports(br_id) {
+        // `dev PORT` keeps that port's lines; `dev BRIDGE` keeps the bridge's own.
+        let show = |d: DevId| only_dev.is_none_or(|o| o == d || o == br_id && d == br_id);
+        for port in ns.ports(br_id).filter(|p| show(*p)) {
             let pname = &ns.dev(port).name;
             for ((b, mac), e) in &ns.fdb {
                 if *b == br_id && e.port == port && now < e.updated + FDB_AGEING {
@@ -60,6 +68,9 @@ pub fn run(ns: &Netns, now: SimTime, args: &[String]) -> (String, String, i32) {
             let own = ns.dev(port).mac;
             let _ = writeln!(out, "{own} dev {pname} vlan 1 master {} permanent", br.name);
             let _ = writeln!(out, "{own} dev {pname} master {} permanent", br.name);
+        }
+        if !show(br_id) {
+            continue;
         }
         let _ = writeln!(
             out,

@@ -166,7 +166,14 @@ pub fn spawn(cx: &mut Ctx<'_, Net>, ns: NsId, cmdline: &str) -> Option<ActorId> 
     let now = cx.now();
     let (name, process, record) = prepare(cx.world, ns, cmdline, None, now);
     let id = cx.spawn(name, Box::new(process))?;
-    cx.world.procs.insert(id, record);
+    // A container's main process: no terminal, as `ps` shows it.
+    cx.world.procs.insert(
+        id,
+        Proc {
+            daemon: true,
+            ..record
+        },
+    );
     cx.trace_as(
         id,
         TraceEvent::Exec {

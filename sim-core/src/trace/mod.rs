@@ -222,6 +222,8 @@ pub enum DropReason {
     NotForwarding { dst: Ipv4Addr, node: String },
     /// An ICMP echo reply or error arrived, but no process waits for its id.
     NoSocket { ident: u16 },
+    /// A TUN device closed by its process (flanneld stopped) had a packet on its way.
+    TunClosed { dev: String },
     /// A TCP segment for a port with no listener and no connection.
     NoTcpListener { port: u16, rst: bool },
     /// A TCP segment already received (a retransmission).
@@ -313,6 +315,10 @@ impl std::fmt::Display for DropReason {
             DropReason::NoSocket { ident } => write!(
                 f,
                 "ICMP for id {ident}, but no process waits for it (the ping already exited)"
+            ),
+            DropReason::TunClosed { dev } => write!(
+                f,
+                "{dev} went away with the process that held it open (flanneld stopped), so the packet has nowhere to go"
             ),
             DropReason::NoTcpListener { port, rst: true } => write!(
                 f,

@@ -25,6 +25,7 @@ use crate::net::route::{Proto, Route, Scope};
 use crate::net::{DevId, DevKind, Device, Msg, Net, NsId};
 use crate::trace::TraceEvent;
 use crate::wire::eth::Mac;
+use rand::RngExt;
 
 /// Where flannel's systemd drop-in points docker (`mk-docker-opts.sh -d`).
 pub const FLANNEL_DOCKER_ENV: &str = "/run/flannel/docker";
@@ -96,17 +97,33 @@ pub struct Dockerd {
     pub mac: Mac,
     pub sandboxes: Vec<Sandbox>,
     pub started: bool,
+    /// Sandboxes made by the current run: (pod namespace, pod eth0, host veth, container
+    /// process).
+    pub made: Vec<(NsId, DevId, DevId, Option<crate::engine::ActorId>)>,
+    /// The options of the current run.
+    pub current: Option<Options>,
+    /// How many times it was started (a restart's sandboxes get new veth names).
+    pub runs: u32,
 }
+
+/// How long after docker comes back kubelet has made the pods' sandboxes again (its
+/// relist notices the dead containers; a modelled figure).
+const KUBELET_RESYNC: crate::engine::Dur = crate::engine::Dur::from_secs(1);
+const T_SANDBOXES: u64 = 1;
 
 impl Actor<Net> for Dockerd {
     fn handle(&mut self, msg: Msg, cx: &mut Ctx<'_, Net>) {
         match msg {
             Msg::Start if !self.started => {
                 self.started = true;
+                self.runs += 1;
                 self.start(cx);
             }
             Msg::Start => {}
-            _ => unreachable!("dockerd gets its start only"),
+            Msg::Stop if self.started => self.stop(cx),
+            Msg::Stop => {}
+            Msg::Timer(T_SANDBOXES) if self.started => self.make_all(cx),
+            _ => {}
         }
     }
 }
@@ -144,17 +161,71 @@ impl Dockerd {
         );
         let netns = cx.world.ns_mut(self.ns);
         netns.ip_forward = true;
-        let docker0 = netns.add_device(Device {
-            addrs: vec![opts.bip],
-            brd: false,
-            ..Device::new("docker0", DevKind::Bridge, self.mac, 1500)
-        });
+        let docker0 = match netns.dev_by_name("docker0") {
+            // A restart keeps docker0 and gives it the (maybe new) --bip.
+            Some(d) => {
+                let old: Vec<Ipv4Net> = netns.dev(d).addrs.clone();
+                for a in old.into_iter().filter(|a| *a != opts.bip) {
+                    netns.remove_addr(d, a);
+                }
+                if !netns.dev(d).addrs.contains(&opts.bip) {
+                    netns.add_addr(d, opts.bip);
+                }
+                netns.masquerade.retain(|r| r.not_out != d);
+                d
+            }
+            None => netns.add_device(Device {
+                addrs: vec![opts.bip],
+                brd: false,
+                ..Device::new("docker0", DevKind::Bridge, self.mac, 1500)
+            }),
+        };
         if opts.ip_masq {
             netns.masquerade.push(Masquerade {
                 src: opts.bip.trunc(),
                 not_out: docker0,
             });
         }
+        self.current = Some(opts);
+        if self.runs == 1 {
+            self.make_all(cx);
+        } else {
+            cx.schedule(KUBELET_RESYNC, Msg::Timer(T_SANDBOXES));
+        }
+    }
+
+    /// docker stops: its containers exit (SIGTERM), their veths and eth0s go; docker0
+    /// stays, without ports.
+    fn stop(&mut self, cx: &mut Ctx<'_, Net>) {
+        self.started = false;
+        cx.trace(TraceEvent::Log {
+            line: "stopping: every container exits; kubelet will make the pods' sandboxes again when docker is back".into(),
+        });
+        for (pod_ns, eth0, veth, proc) in std::mem::take(&mut self.made) {
+            cx.world.ns_mut(pod_ns).remove_device(eth0);
+            cx.world.ns_mut(self.ns).remove_device(veth);
+            if let Some(p) = proc {
+                cx.send(p, Msg::Stop);
+            }
+        }
+        let node = cx.world.ns_mut(self.ns);
+        if let Some(d) = node.dev_by_name("docker0") {
+            node.dev_mut(d).mtu = 1500;
+        }
+        let me = cx.me();
+        if let Some(p) = cx.world.procs.get_mut(&me) {
+            p.exit = Some(0);
+        }
+    }
+
+    /// Makes every pod's sandbox with addresses from docker0's subnet, in order.
+    fn make_all(&mut self, cx: &mut Ctx<'_, Net>) {
+        let Some(opts) = self.current.clone() else {
+            return;
+        };
+        let Some(docker0) = cx.world.ns(self.ns).dev_by_name("docker0") else {
+            return;
+        };
         let net = opts.bip.trunc();
         let mut next = u32::from(net.network()) + 1;
         for sb in self.sandboxes.clone() {
@@ -172,13 +243,28 @@ impl Dockerd {
             }
             let addr = Ipv4Net::new(Ipv4Addr::from(next), net.prefix_len()).expect("valid");
             next += 1;
-            make_sandbox(cx, self.ns, docker0, &sb, addr, &opts);
+            let mut sb = sb.clone();
+            if self.runs > 1 {
+                // A new sandbox, a new veth pair: new name and MAC from dockerd's stream.
+                let mut b = [0u8; 6];
+                cx.rng().fill(&mut b);
+                sb.veth = format!(
+                    "veth{:07x}",
+                    u32::from_le_bytes([b[0], b[1], b[2], b[3]]) & 0x0fff_ffff
+                );
+                cx.rng().fill(&mut b);
+                b[0] = (b[0] & 0xfe) | 0x02;
+                sb.host_mac = Mac(b);
+            }
+            let (eth0, veth) = make_sandbox(cx, self.ns, docker0, &sb, addr, &opts);
             cx.trace(TraceEvent::Log {
                 line: format!("sandbox of {pod}: eth0 {addr} via {}", sb.veth),
             });
-            if let Some(cmd) = &sb.command {
-                crate::tools::spawn(cx, sb.ns, cmd);
-            }
+            let proc = sb
+                .command
+                .as_ref()
+                .and_then(|cmd| crate::tools::spawn(cx, sb.ns, cmd));
+            self.made.push((sb.ns, eth0, veth, proc));
         }
     }
 }
@@ -193,7 +279,7 @@ fn make_sandbox(
     sb: &Sandbox,
     addr: Ipv4Net,
     opts: &Options,
-) {
+) -> (DevId, DevId) {
     let host_dev = DevId(cx.world.ns(node_ns).devices.len() as u16);
     let pod = cx.world.ns_mut(sb.ns);
     let o = addr.addr().octets();
@@ -237,6 +323,7 @@ fn make_sandbox(
     if let Some(min) = min {
         node.dev_mut(docker0).mtu = min;
     }
+    (eth0, host_dev)
 }
 
 #[cfg(test)]

@@ -25,6 +25,8 @@ pub struct Systemd {
     pub flannel: Option<FlannelUnit>,
     /// dockerd, if docker.service waits for flanneld.
     pub dockerd: Option<ActorId>,
+    /// dockerd, for `systemctl start|stop|restart docker`.
+    pub docker: Option<ActorId>,
     pub flanneld: Option<ActorId>,
 }
 
@@ -69,16 +71,17 @@ impl Systemd {
                 }
                 (0, String::new())
             }
-            "docker"
-                if cx.world.ns(self.ns).dev_by_name("docker0").is_some()
-                    || self.dockerd.is_some() =>
-            {
-                (
-                    1,
-                    format!(
-                        "systemctl {verb} docker: not simulated yet (docker's containers would be recreated by kubelet, which comes with the control plane)\n"
-                    ),
-                )
+            "docker" if self.docker.is_some() => {
+                // docker.service: stop, start, or both; a start reads flannel's options
+                // again (EnvironmentFile=-/run/flannel/docker).
+                let d = self.docker.expect("checked");
+                if verb != "start" {
+                    cx.send(d, Msg::Stop);
+                }
+                if verb != "stop" {
+                    cx.send(d, Msg::Start);
+                }
+                (0, String::new())
             }
             _ => (5, failed),
         }

@@ -236,6 +236,15 @@ impl Netns {
         self.routes.remove_dev(id);
     }
 
+    /// Removes an address from a device, with its connected route (`ip addr del`).
+    pub fn remove_addr(&mut self, id: DevId, addr: Ipv4Net) {
+        self.dev_mut(id).addrs.retain(|a| *a != addr);
+        self.local.remove(&addr.addr());
+        if addr.prefix_len() < 32 {
+            self.routes.remove(addr.trunc(), 0);
+        }
+    }
+
     /// Adds an address to a device, with its connected route (`ip addr add`).
     pub fn add_addr(&mut self, id: DevId, addr: Ipv4Net) {
         if addr.prefix_len() < 32 {

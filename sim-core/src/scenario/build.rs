@@ -367,6 +367,9 @@ impl Scenario {
                     mac: Mac(mac),
                     sandboxes: sandboxes.remove(&i).unwrap_or_default(),
                     started: false,
+                    made: Vec::new(),
+                    current: None,
+                    runs: 0,
                 }),
             );
             if !docker.flannel {
@@ -401,6 +404,7 @@ impl Scenario {
                     ns: NsId(i as u32),
                     flannel,
                     dockerd: dockerds.get(&i).copied().filter(|_| waiting),
+                    docker: dockerds.get(&i).copied(),
                     flanneld: None,
                 }),
             );

@@ -372,6 +372,11 @@ struct Process {
 
 impl Actor<Net> for Process {
     fn handle(&mut self, msg: Msg, cx: &mut Ctx<'_, Net>) {
+        if let Msg::Stop = msg {
+            // SIGTERM (docker stopping its containers): 128 + 15.
+            finish(cx, 143, self.expect.as_ref());
+            return;
+        }
         let status = match &mut self.program {
             Program::Ping(p) => p.handle(msg, self.ns, cx),
             Program::Etcdctl(e) => e.handle(msg, self.ns, cx),

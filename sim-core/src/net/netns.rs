@@ -192,18 +192,7 @@ impl Netns {
         }
         if dev.kind != DevKind::Loopback {
             for addr in &dev.addrs {
-                if addr.prefix_len() < 32 {
-                    self.routes.add(Route {
-                        dst: addr.trunc(),
-                        via: None,
-                        dev: id,
-                        proto: Proto::Kernel,
-                        scope: Scope::Link,
-                        src: Some(addr.addr()),
-                        metric: 0,
-                        onlink: false,
-                    });
-                }
+                self.add_connected_route(id, *addr);
             }
         }
         self.local.extend(dev.addrs.iter().map(|a| a.addr()));
@@ -236,17 +225,8 @@ impl Netns {
         self.routes.remove_dev(id);
     }
 
-    /// Removes an address from a device, with its connected route (`ip addr del`).
-    pub fn remove_addr(&mut self, id: DevId, addr: Ipv4Net) {
-        self.dev_mut(id).addrs.retain(|a| *a != addr);
-        self.local.remove(&addr.addr());
-        if addr.prefix_len() < 32 {
-            self.routes.remove(addr.trunc(), 0);
-        }
-    }
-
-    /// Adds an address to a device, with its connected route (`ip addr add`).
-    pub fn add_addr(&mut self, id: DevId, addr: Ipv4Net) {
+    /// The kernel's route for an address's subnet (`proto kernel scope link src ADDR`).
+    fn add_connected_route(&mut self, id: DevId, addr: Ipv4Net) {
         if addr.prefix_len() < 32 {
             self.routes.add(Route {
                 dst: addr.trunc(),
@@ -259,6 +239,20 @@ impl Netns {
                 onlink: false,
             });
         }
+    }
+
+    /// Removes an address from a device, with its connected route (`ip addr del`).
+    pub fn remove_addr(&mut self, id: DevId, addr: Ipv4Net) {
+        self.dev_mut(id).addrs.retain(|a| *a != addr);
+        self.local.remove(&addr.addr());
+        if addr.prefix_len() < 32 {
+            self.routes.remove(addr.trunc(), 0);
+        }
+    }
+
+    /// Adds an address to a device, with its connected route (`ip addr add`).
+    pub fn add_addr(&mut self, id: DevId, addr: Ipv4Net) {
+        self.add_connected_route(id, addr);
         self.local.insert(addr.addr());
         self.dev_mut(id).addrs.push(addr);
     }

@@ -123,6 +123,26 @@ pub struct Sock {
     timer: Option<CancelKey>,
 }
 
+impl Sock {
+    /// A socket that has sent (or is about to send) its SYN with sequence `iss`.
+    fn new(state: State, owner: ActorId, iss: u32, rcv_nxt: u32) -> Sock {
+        Sock {
+            state,
+            owner,
+            snd_una: iss,
+            snd_nxt: iss.wrapping_add(1),
+            rcv_nxt,
+            unacked: VecDeque::new(),
+            rto: INITIAL_RTO,
+            srtt: None,
+            rttvar: Dur::ZERO,
+            probe: None,
+            retries: 0,
+            timer: None,
+        }
+    }
+}
+
 /// The kernel's TCP tables of one namespace.
 #[derive(Default)]
 pub struct Tcp {
@@ -160,23 +180,8 @@ pub fn connect(
     tcp.next_port = Some(if port >= 60999 { 32768 } else { port + 1 });
     let key = (src, port, dst, dport);
     let iss = initial_seq(&key);
-    tcp.socks.insert(
-        key,
-        Sock {
-            state: State::SynSent,
-            owner,
-            snd_una: iss,
-            snd_nxt: iss.wrapping_add(1),
-            rcv_nxt: 0,
-            unacked: VecDeque::new(),
-            rto: INITIAL_RTO,
-            srtt: None,
-            rttvar: Dur::ZERO,
-            probe: None,
-            retries: 0,
-            timer: None,
-        },
-    );
+    tcp.socks
+        .insert(key, Sock::new(State::SynSent, owner, iss, 0));
     let syn = Segment {
         sport: port,
         dport,
@@ -343,14 +348,7 @@ fn transmit_new(cx: Cx<'_, '_>, ns: NsId, key: SockKey, seg: Segment) {
     sock.unacked.push_back((seg, id));
     if sock.timer.is_none() {
         let rto = sock.rto;
-        let t = cx.schedule_cancellable_for(cx.world.ns(ns).kernel, rto, Msg::TcpTimer { key });
-        cx.world
-            .ns_mut(ns)
-            .tcp
-            .socks
-            .get_mut(&key)
-            .expect("kept")
-            .timer = Some(t);
+        arm(cx, ns, key, rto);
     }
 }
 
@@ -449,20 +447,7 @@ pub fn input(cx: Cx<'_, '_>, ns: NsId, packet: Packet) {
                 let iss = initial_seq(&key);
                 cx.world.ns_mut(ns).tcp.socks.insert(
                     key,
-                    Sock {
-                        state: State::SynRecv,
-                        owner,
-                        snd_una: iss,
-                        snd_nxt: iss.wrapping_add(1),
-                        rcv_nxt: seg.seq.wrapping_add(1),
-                        unacked: VecDeque::new(),
-                        rto: INITIAL_RTO,
-                        srtt: None,
-                        rttvar: Dur::ZERO,
-                        probe: None,
-                        retries: 0,
-                        timer: None,
-                    },
+                    Sock::new(State::SynRecv, owner, iss, seg.seq.wrapping_add(1)),
                 );
                 let synack = Segment {
                     sport: key.1,
@@ -619,18 +604,7 @@ pub fn input(cx: Cx<'_, '_>, ns: NsId, packet: Packet) {
             if let Some(t) = sock.timer.take() {
                 cx.cancel(t);
             }
-            let t = cx.schedule_cancellable_for(
-                cx.world.ns(ns).kernel,
-                TIME_WAIT,
-                Msg::TcpTimer { key },
-            );
-            cx.world
-                .ns_mut(ns)
-                .tcp
-                .socks
-                .get_mut(&key)
-                .expect("kept")
-                .timer = Some(t);
+            arm(cx, ns, key, TIME_WAIT);
         }
     }
     send_control(cx, ns, key, ack_flags(), snd, rcv);
@@ -646,6 +620,14 @@ pub fn input(cx: Cx<'_, '_>, ns: NsId, packet: Packet) {
     }
     if seg.flags.fin {
         notify(cx, owner, TcpEvent::Eof { key });
+    }
+}
+
+/// Starts a socket's timer (retransmission or TIME_WAIT) on the namespace's kernel.
+fn arm(cx: Cx<'_, '_>, ns: NsId, key: SockKey, after: Dur) {
+    let t = cx.schedule_cancellable_for(cx.world.ns(ns).kernel, after, Msg::TcpTimer { key });
+    if let Some(sock) = cx.world.ns_mut(ns).tcp.socks.get_mut(&key) {
+        sock.timer = Some(t);
     }
 }
 
@@ -708,14 +690,7 @@ fn acked(cx: Cx<'_, '_>, ns: NsId, key: SockKey, ack: u32) {
     let sock = cx.world.ns_mut(ns).tcp.socks.get_mut(&key).expect("kept");
     if !sock.unacked.is_empty() {
         let rto = sock.rto;
-        let t = cx.schedule_cancellable_for(cx.world.ns(ns).kernel, rto, Msg::TcpTimer { key });
-        cx.world
-            .ns_mut(ns)
-            .tcp
-            .socks
-            .get_mut(&key)
-            .expect("kept")
-            .timer = Some(t);
+        arm(cx, ns, key, rto);
     }
 }
 
@@ -770,14 +745,7 @@ pub fn timer(cx: Cx<'_, '_>, ns: NsId, key: SockKey) {
         );
         send_segment(cx, ns, key, seg, Some(first));
     }
-    let t = cx.schedule_cancellable_for(cx.world.ns(ns).kernel, rto, Msg::TcpTimer { key });
-    cx.world
-        .ns_mut(ns)
-        .tcp
-        .socks
-        .get_mut(&key)
-        .expect("kept")
-        .timer = Some(t);
+    arm(cx, ns, key, rto);
 }
 
 /// An ICMP error about one of our segments: during connect, destination and network

@@ -141,6 +141,8 @@ pub struct Netns {
     pub udp_sockets: BTreeMap<u16, ActorId>,
     /// TCP listeners and connections.
     pub tcp: super::tcp::Tcp,
+    /// The container image a pod runs (`busybox`: its tools are busybox's), if any.
+    pub image: Option<String>,
     /// Files the simulated programs write and read (`/run/flannel/subnet.env`), by path.
     pub files: BTreeMap<String, String>,
     /// Next IPv4 Identification value for packets this kernel originates.
@@ -172,6 +174,7 @@ impl Netns {
             udp_sockets: BTreeMap::new(),
             tcp: Default::default(),
             files: BTreeMap::new(),
+            image: None,
             next_ip_ident: first_ip_ident,
             next_pid: 2000,
         };

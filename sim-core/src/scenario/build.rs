@@ -87,6 +87,7 @@ pub struct PodCfg {
     pub name: String,
     pub node: usize,
     pub command: Option<String>,
+    pub image: Option<String>,
 }
 
 /// docker0's default: the first of docker's predefined local pools.
@@ -341,6 +342,7 @@ impl Scenario {
             let mut ns = Netns::new(pod.name.clone(), kernel, first_ident);
             ns.label = format!("pod/{}", pod.name);
             ns.next_pid = 2; // pid 1 is the sandbox's pause process
+            ns.image = pod.image.clone();
             sim.world.netns.push(ns);
             sandboxes.entry(pod.node).or_default().push(Sandbox {
                 ns: pod_ns,
@@ -881,6 +883,7 @@ impl Validator<'_> {
                 name: p.name.clone(),
                 node,
                 command: p.command.clone(),
+                image: p.image.clone(),
             });
         }
         out

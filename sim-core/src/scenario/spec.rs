@@ -69,6 +69,10 @@ pub struct Pod {
     /// (`redis-server --slaveof 172.17.0.3 6379`).
     #[serde(default)]
     pub command: Option<String>,
+    /// The container image; `busybox` (or `alpine`) gives the pod busybox's tools
+    /// (`ping`'s output differs).
+    #[serde(default)]
+    pub image: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -5,6 +5,7 @@
 //! ends with an exit status. Instant commands (`ip`) run and exit within their first event;
 //! `ping` lives on simulated time.
 
+pub mod bbping;
 pub mod bridge;
 pub mod etcdctl;
 pub mod http;
@@ -110,7 +111,13 @@ fn prepare(
     };
     let name = format!("{}/{argv0}[{pid}]", netns.label);
     let mut program = match argv {
-        Ok((env, words)) if !words.is_empty() => Program::from_argv(words, &env, pid),
+        Ok((env, words)) if !words.is_empty() => {
+            let busybox = netns
+                .image
+                .as_deref()
+                .is_some_and(|i| i.contains("busybox") || i.contains("alpine"));
+            Program::from_argv(words, &env, pid, busybox)
+        }
         Ok(_) => Program::Fail("sh: empty command".into(), 2),
         Err(_) => Program::Fail("sh: syntax error: unterminated quoted string".into(), 2),
     };
@@ -263,6 +270,7 @@ fn grep(input: &str, args: &[String]) -> (String, String, i32) {
 
 enum Program {
     Ping(Box<ping::Ping>),
+    BbPing(Box<bbping::BbPing>),
     Etcdctl(Box<etcdctl::Etcdctl>),
     Systemctl(Box<systemctl::Systemctl>),
     RedisServer(Box<redis::RedisServer>),
@@ -278,8 +286,12 @@ enum Program {
 }
 
 impl Program {
-    fn from_argv(argv: Vec<String>, env: &[(String, String)], pid: u32) -> Program {
+    fn from_argv(argv: Vec<String>, env: &[(String, String)], pid: u32, busybox: bool) -> Program {
         match argv[0].rsplit('/').next().unwrap_or_default() {
+            "ping" if busybox => match bbping::BbPing::parse(&argv[1..], pid) {
+                Ok(p) => Program::BbPing(Box::new(p)),
+                Err((msg, code)) => Program::Fail(msg, code),
+            },
             "etcdctl" => match etcdctl::Etcdctl::parse(&argv[1..], env) {
                 Ok(e) => Program::Etcdctl(Box::new(e)),
                 Err((msg, code)) => Program::Fail(msg, code),
@@ -379,6 +391,7 @@ impl Actor<Net> for Process {
         }
         let status = match &mut self.program {
             Program::Ping(p) => p.handle(msg, self.ns, cx),
+            Program::BbPing(p) => p.handle(msg, self.ns, cx),
             Program::Etcdctl(e) => e.handle(msg, self.ns, cx),
             Program::Systemctl(s) => s.handle(msg, self.ns, cx),
             Program::RedisServer(s) => s.handle(msg, self.ns, cx),

@@ -1,0 +1,226 @@
+//! busybox `ping`, the one in busybox and alpine images (seed 001's `ping nginx`), as
+//! busybox's `networking/ping.c` prints it.
+//!
+//! `ping [-c COUNT] [-i SECS] [-W SECS] [-s SIZE] HOST`:
+//! - `PING HOST (IP): 56 data bytes`, then per reply `64 bytes from IP: seq=0 ttl=64
+//!   time=0.125 ms` (sequence numbers from 0, the time truncated to microseconds).
+//! - ICMP errors (unreachable, time exceeded) are not printed: busybox's ping only looks
+//!   at echo replies.
+//! - With `-c`, once every reply has come it stops at once; after the last probe it waits
+//!   `-W` seconds (10) when no reply came, else about twice the largest round trip (at
+//!   least 1 s).
+//! - `--- HOST ping statistics ---`, `N packets transmitted, M packets received, L% packet
+//!   loss` and `round-trip min/avg/max = a/b/c ms`. Exit 0 if any reply came, else 1.
+//! - A name needs DNS, which is not simulated yet: `ping: bad address 'NAME'` (exit 1).
+
+use std::net::Ipv4Addr;
+
+use crate::engine::{CancelKey, Ctx, Dur, SimTime};
+use crate::net::stack::{self, SendError};
+use crate::net::{Msg, Net, NsId};
+use crate::trace::Stream;
+use crate::wire::{DEFAULT_TTL, Icmp, Ipv4Header, L4, Packet};
+
+use super::print;
+
+const SEND: u64 = 0;
+const EXIT: u64 = 1;
+
+pub struct BbPing {
+    host: String,
+    dst: Ipv4Addr,
+    count: Option<u64>,
+    interval: Dur,
+    timeout: Dur,
+    size: u16,
+    ident: u16,
+    ntransmitted: u64,
+    nreceived: u64,
+    nrepeats: u64,
+    sent: std::collections::BTreeMap<u16, (SimTime, bool)>,
+    tmin: u64,
+    tmax: u64,
+    tsum: u64,
+    exit_timer: Option<CancelKey>,
+}
+
+impl BbPing {
+    pub fn parse(args: &[String], pid: u32) -> Result<BbPing, (String, i32)> {
+        let usage = || {
+            (
+                "BusyBox v1.28.4 multi-call binary.\n\nUsage: ping [OPTIONS] HOST".to_string(),
+                1,
+            )
+        };
+        let (mut count, mut interval, mut timeout, mut size, mut host) =
+            (None, Dur::from_secs(1), Dur::from_secs(10), 56u16, None);
+        let mut it = args.iter();
+        while let Some(a) = it.next() {
+            let num = |it: &mut std::slice::Iter<'_, String>| -> Result<f64, (String, i32)> {
+                it.next()
+                    .and_then(|v| v.parse::<f64>().ok())
+                    .filter(|v| *v >= 0.0 && *v < 1e9)
+                    .ok_or_else(usage)
+            };
+            match a.as_str() {
+                "-c" => count = Some(num(&mut it)? as u64),
+                "-i" => interval = Dur((num(&mut it)? * 1e9) as u64).max(Dur::from_millis(1)),
+                "-W" => timeout = Dur((num(&mut it)? * 1e9) as u64),
+                "-s" => size = (num(&mut it)? as u64).min(65_507) as u16,
+                h if !h.starts_with('-') && host.is_none() => host = Some(h.to_string()),
+                _ => return Err(usage()),
+            }
+        }
+        let host = host.ok_or_else(usage)?;
+        let dst = host
+            .parse::<Ipv4Addr>()
+            .map_err(|_| (format!("ping: bad address '{host}'"), 1))?;
+        Ok(BbPing {
+            host,
+            dst,
+            count,
+            interval,
+            timeout,
+            size,
+            ident: (pid & 0xffff) as u16,
+            ntransmitted: 0,
+            nreceived: 0,
+            nrepeats: 0,
+            sent: std::collections::BTreeMap::new(),
+            tmin: u64::MAX,
+            tmax: 0,
+            tsum: 0,
+            exit_timer: None,
+        })
+    }
+
+    pub fn handle(&mut self, msg: Msg, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
+        match msg {
+            Msg::Start => {
+                let header = format!(
+                    "PING {} ({}): {} data bytes\n",
+                    self.host, self.dst, self.size
+                );
+                print(cx, Stream::Stdout, &header);
+                let me = cx.me();
+                cx.world.ns_mut(ns).icmp_sockets.insert(self.ident, me);
+                self.send(ns, cx)
+            }
+            Msg::Timer(SEND) => self.send(ns, cx),
+            Msg::Timer(_) => Some(self.finish(cx)),
+            Msg::Icmp { packet } => self.receive(*packet, cx),
+            _ => None,
+        }
+    }
+
+    fn send(&mut self, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
+        let seq = self.ntransmitted as u16;
+        self.ntransmitted += 1;
+        let id = cx.world.packet_id();
+        let ip_ident = cx.world.ns_mut(ns).ip_ident();
+        let mut probe = Packet {
+            id,
+            parent: None,
+            ip: Ipv4Header {
+                src: Ipv4Addr::UNSPECIFIED,
+                dst: self.dst,
+                ttl: DEFAULT_TTL,
+                ident: ip_ident,
+                df: false,
+            },
+            l4: L4::Icmp(Icmp::EchoRequest {
+                ident: self.ident,
+                seq,
+                data: self.size,
+            }),
+            frag: None,
+        };
+        probe.ip.df = stack::path_mtu(cx, ns, self.dst).is_some_and(|mtu| probe.len() <= mtu);
+        self.sent.insert(seq, (cx.now(), false));
+        match stack::output(cx, ns, probe) {
+            Ok(()) => {}
+            Err(SendError::NetworkUnreachable) => {
+                print(cx, Stream::Stderr, "ping: sendto: Network is unreachable\n");
+                return Some(1);
+            }
+            Err(SendError::MessageTooLong { .. }) => {
+                print(cx, Stream::Stderr, "ping: sendto: Message too long\n");
+                return Some(1);
+            }
+        }
+        if self.count.is_some_and(|c| self.ntransmitted >= c) {
+            // busybox: no longer than about twice the largest round trip once a reply
+            // came (tmax / 512 Ki microseconds, at least 1 s), else -W.
+            let expire = if self.nreceived > 0 {
+                Dur::from_secs((self.tmax / (512 * 1024)).max(1))
+            } else {
+                self.timeout
+            };
+            self.exit_timer = Some(cx.schedule_cancellable(expire, Msg::Timer(EXIT)));
+        } else {
+            cx.schedule(self.interval, Msg::Timer(SEND));
+        }
+        None
+    }
+
+    fn receive(&mut self, packet: Packet, cx: &mut Ctx<'_, Net>) -> Option<i32> {
+        let L4::Icmp(Icmp::EchoReply { seq, data, .. }) = &packet.l4 else {
+            return None; // busybox looks at echo replies only
+        };
+        let slot = self.sent.get_mut(seq)?;
+        let rtt = (cx.now() - slot.0).as_micros();
+        let dup = slot.1;
+        slot.1 = true;
+        let mut line = format!(
+            "{} bytes from {}: seq={seq} ttl={} time={}.{:03} ms",
+            data + 8,
+            packet.ip.src,
+            packet.ip.ttl,
+            rtt / 1000,
+            rtt % 1000
+        );
+        if dup {
+            self.nrepeats += 1;
+            line.push_str(" (DUP!)");
+        } else {
+            self.nreceived += 1;
+            self.tmin = self.tmin.min(rtt);
+            self.tmax = self.tmax.max(rtt);
+            self.tsum += rtt;
+        }
+        line.push('\n');
+        print(cx, Stream::Stdout, &line);
+        if self.count.is_some_and(|c| self.nreceived >= c) {
+            return Some(self.finish(cx));
+        }
+        None
+    }
+
+    fn finish(&mut self, cx: &mut Ctx<'_, Net>) -> i32 {
+        if let Some(t) = self.exit_timer.take() {
+            cx.cancel(t);
+        }
+        let mut out = format!(
+            "\n--- {} ping statistics ---\n{} packets transmitted, {} packets received, ",
+            self.host, self.ntransmitted, self.nreceived
+        );
+        if self.nrepeats > 0 {
+            out.push_str(&format!("{} duplicates, ", self.nrepeats));
+        }
+        let lost = (self.ntransmitted - self.nreceived.min(self.ntransmitted)) * 100;
+        if let Some(loss) = lost.checked_div(self.ntransmitted) {
+            out.push_str(&format!("{loss}% packet loss\n"));
+        }
+        if let Some(avg) = self.tsum.checked_div(self.nreceived) {
+            let ms = |us: u64| format!("{}.{:03}", us / 1000, us % 1000);
+            out.push_str(&format!(
+                "round-trip min/avg/max = {}/{}/{} ms\n",
+                ms(self.tmin),
+                ms(avg),
+                ms(self.tmax)
+            ));
+        }
+        print(cx, Stream::Stdout, &out);
+        if self.nreceived == 0 { 1 } else { 0 }
+    }
+}

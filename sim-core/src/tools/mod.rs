@@ -11,6 +11,7 @@ pub mod etcdctl;
 pub mod http;
 pub mod ifconfig;
 pub mod ip;
+pub mod nc;
 pub mod ping;
 pub mod ps;
 pub mod redis;
@@ -123,6 +124,18 @@ fn prepare(
     };
     if !filters.is_empty() {
         program = match (program, filters.into_iter().collect::<Result<Vec<_>, _>>()) {
+            // `echo TEXT | nc HOST PORT`: nc gets echo's line as its stdin.
+            (Program::Instant(argv, _), Ok(filters))
+                if argv[0] == "echo"
+                    && filters.len() == 1
+                    && filters[0].first().map(String::as_str) == Some("nc") =>
+            {
+                let text = format!("{}\n", argv[1..].join(" "));
+                match nc::Nc::parse(&filters[0][1..], Some(text)) {
+                    Ok(n) => Program::Nc(Box::new(n)),
+                    Err((m, c)) => Program::Fail(m, c),
+                }
+            }
             (Program::Instant(argv, _), Ok(filters)) => Program::Instant(argv, filters),
             (Program::Fail(m, c), _) => Program::Fail(m, c),
             (_, Err(_)) => Program::Fail("sh: syntax error: unterminated quoted string".into(), 2),
@@ -278,6 +291,7 @@ enum Program {
     Httpd(Box<http::Httpd>),
     Http(Box<http::Client>),
     Sleep(Dur),
+    Nc(Box<nc::Nc>),
     /// A command that prints and exits within its first event (`ip`, `cat`, `ps`), and
     /// the `grep`s its output is piped through.
     Instant(Vec<String>, Vec<Vec<String>>),
@@ -312,6 +326,10 @@ impl Program {
                 Ok(c) => Program::Http(Box::new(c)),
                 Err((msg, code)) => Program::Fail(msg, code),
             },
+            "nc" => match nc::Nc::parse(&argv[1..], None) {
+                Ok(n) => Program::Nc(Box::new(n)),
+                Err((msg, code)) => Program::Fail(msg, code),
+            },
             "sleep" => match http::sleep_duration(&argv[1..]) {
                 Ok(d) => Program::Sleep(d),
                 Err((msg, code)) => Program::Fail(msg, code),
@@ -324,7 +342,7 @@ impl Program {
                 Ok(s) => Program::Systemctl(Box::new(s)),
                 Err((msg, code)) => Program::Fail(msg, code),
             },
-            "ip" | "ifconfig" | "cat" | "bridge" | "ps" | "rm" => {
+            "ip" | "ifconfig" | "cat" | "bridge" | "ps" | "rm" | "echo" => {
                 Program::Instant(argv, Vec::new())
             }
             other => Program::Fail(format!("sh: {other}: command not found"), 127),
@@ -340,6 +358,7 @@ fn run_instant(cx: &mut Ctx<'_, Net>, ns: NsId, argv: &[String]) -> (String, Str
         "ifconfig" => ifconfig::run(cx.world.ns(ns), args),
         "bridge" => bridge::run(cx.world.ns(ns), cx.now(), args),
         "ps" => ps::run(cx.world, ns, args),
+        "echo" => (format!("{}\n", args.join(" ")), String::new(), 0),
         "cat" => {
             // The files simulated programs wrote (`/run/flannel/subnet.env`); GNU cat's
             // error for any other path, and its status 1 if any path failed.
@@ -398,6 +417,7 @@ impl Actor<Net> for Process {
             Program::RedisCli(s) => s.handle(msg, self.ns, cx),
             Program::Httpd(s) => s.handle(msg, self.ns, cx),
             Program::Http(c) => c.handle(msg, self.ns, cx),
+            Program::Nc(n) => n.handle(msg, self.ns, cx),
             Program::Sleep(d) => match msg {
                 Msg::Start => {
                     cx.schedule(*d, Msg::Timer(0));

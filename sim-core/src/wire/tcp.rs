@@ -103,7 +103,12 @@ impl fmt::Display for Segment {
             write!(f, "ack {}, ", self.ack)?;
         }
         write!(f, "win {}, length {}", self.win, self.len)?;
-        for (i, m) in self.msgs.iter().enumerate() {
+        for (i, m) in self
+            .msgs
+            .iter()
+            .filter(|m| !matches!(m, Message::Bytes { .. }))
+            .enumerate()
+        {
             f.write_str(if i == 0 { ": " } else { " " })?;
             write!(f, "{m}")?;
         }
@@ -122,6 +127,8 @@ pub enum Message {
     /// An RDB snapshot sent to a replica (`$<len>\r\n` then the file), with the keys it
     /// holds.
     Rdb { keys: Vec<(String, String)> },
+    /// Bytes an application sends as they are (`nc`), here text.
+    Bytes { text: String },
     /// An HTTP/1.1 request: `GET /path HTTP/1.1` with Host, User-Agent and Accept headers.
     HttpRequest {
         method: String,
@@ -191,6 +198,7 @@ impl Message {
                     + 8;
                 1 + file.to_string().len() as u32 + 2 + file
             }
+            Message::Bytes { text } => text.len() as u32,
             Message::HttpRequest {
                 method,
                 path,
@@ -227,6 +235,8 @@ impl fmt::Display for Message {
             }
             Message::RedisReply { reply } => write!(f, "RESP {reply}"),
             Message::Rdb { keys } => write!(f, "RDB ({} keys)", keys.len()),
+            // tcpdump shows no payload for raw bytes: nothing after the length.
+            Message::Bytes { .. } => Ok(()),
             // tcpdump -v's HTTP line.
             Message::HttpRequest { method, path, .. } => {
                 write!(f, "HTTP: {method} {path} HTTP/1.1")

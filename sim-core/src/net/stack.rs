@@ -426,7 +426,10 @@ fn deliver_local(cx: Cx<'_, '_>, ns: NsId, packet: Packet) {
             let reason = match socket {
                 Socket::Icmp(ident) => DropReason::NoSocket { ident },
                 Socket::Udp(port) => DropReason::NoUdpSocket { port },
-                Socket::Tcp(port) => DropReason::NoTcpListener { port, rst: false },
+                Socket::Tcp(port) => DropReason::TcpNoConnection {
+                    port,
+                    what: "an ICMP error".into(),
+                },
             };
             drop_packet(cx, kernel, &packet, reason);
         }

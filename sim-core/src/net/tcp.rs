@@ -467,9 +467,17 @@ pub fn input(cx: Cx<'_, '_>, ns: NsId, packet: Packet) {
             }
             _ => {
                 let kernel = cx.world.ns(ns).kernel;
-                let reason = DropReason::NoTcpListener {
-                    port: seg.dport,
-                    rst: !seg.flags.rst,
+                let reason = if seg.flags.rst {
+                    DropReason::TcpNoConnection {
+                        port: seg.dport,
+                        what: "a RST".into(),
+                    }
+                } else {
+                    DropReason::NoTcpListener {
+                        port: seg.dport,
+                        addr: packet.ip.dst,
+                        machine: cx.world.ns(ns).label.clone(),
+                    }
                 };
                 cx.trace_as(
                     kernel,

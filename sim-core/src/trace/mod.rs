@@ -225,7 +225,13 @@ pub enum DropReason {
     /// A TUN device closed by its process (flanneld stopped) had a packet on its way.
     TunClosed { dev: String },
     /// A TCP segment for a port with no listener and no connection.
-    NoTcpListener { port: u16, rst: bool },
+    NoTcpListener {
+        port: u16,
+        addr: Ipv4Addr,
+        machine: String,
+    },
+    /// A RST, or an ICMP error about a TCP segment, for no connection that exists.
+    TcpNoConnection { port: u16, what: String },
     /// A TCP segment already received (a retransmission).
     TcpDuplicate { seq: u32 },
     /// A TCP segment beyond the next expected byte.
@@ -320,13 +326,17 @@ impl std::fmt::Display for DropReason {
                 f,
                 "{dev} went away with the process that held it open (flanneld stopped), so the packet has nowhere to go"
             ),
-            DropReason::NoTcpListener { port, rst: true } => write!(
+            DropReason::NoTcpListener {
+                port,
+                addr,
+                machine,
+            } => write!(
                 f,
-                "nothing listens on TCP port {port} here: the kernel answers RST, and the client gets \"Connection refused\""
+                "nothing listens on TCP port {port} of {addr}, which here is {machine}: the kernel answers RST, and the client gets \"Connection refused\" (is {addr} the machine the client meant?)"
             ),
-            DropReason::NoTcpListener { port, rst: false } => write!(
+            DropReason::TcpNoConnection { port, what } => write!(
                 f,
-                "a RST for TCP port {port}, where no connection exists: ignored"
+                "{what} for TCP port {port}, where no connection exists: ignored"
             ),
             DropReason::TcpDuplicate { seq } => write!(
                 f,

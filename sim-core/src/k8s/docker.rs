@@ -21,7 +21,7 @@ use ipnet::Ipv4Net;
 
 use crate::engine::{Actor, Ctx};
 use crate::net::nat::Masquerade;
-use crate::net::route::{Proto, Route, Scope};
+use crate::net::route::Route;
 use crate::net::{DevId, DevKind, Device, Msg, Net, NsId};
 use crate::trace::TraceEvent;
 use crate::wire::eth::Mac;
@@ -295,16 +295,7 @@ fn make_sandbox(
             opts.mtu,
         )
     });
-    pod.routes.add(Route {
-        dst: Ipv4Net::default(),
-        via: Some(opts.bip.addr()),
-        dev: eth0,
-        proto: Proto::Boot,
-        scope: Scope::Global,
-        src: None,
-        metric: 0,
-        onlink: false,
-    });
+    pod.routes.add(Route::default_via(opts.bip.addr(), eth0));
     let node = cx.world.ns_mut(node_ns);
     let added = node.add_device(Device {
         master: Some(docker0),

@@ -29,6 +29,22 @@ pub struct Route {
     pub onlink: bool,
 }
 
+impl Route {
+    /// `default via GW dev DEV` (as `ip route add default via GW` makes it).
+    pub fn default_via(gw: Ipv4Addr, dev: DevId) -> Route {
+        Route {
+            dst: Ipv4Net::default(),
+            via: Some(gw),
+            dev,
+            proto: Proto::Boot,
+            scope: Scope::Global,
+            src: None,
+            metric: 0,
+            onlink: false,
+        }
+    }
+}
+
 /// Who installed a route (`proto` in `ip route`; `boot` is not printed).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Proto {

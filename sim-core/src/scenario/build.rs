@@ -19,7 +19,7 @@ use crate::k8s::docker::{self, Dockerd, Sandbox};
 use crate::k8s::systemd::{FlannelUnit, Systemd};
 use crate::net::fabric::{Link, Vertex};
 use crate::net::netns::{DevKind, Device, Netns};
-use crate::net::route::{Proto, Route, Scope};
+use crate::net::route::Route;
 use crate::net::stack::{Kernel, Switch};
 use crate::net::{DevId, Fabric, Msg, Net, NsId, VertexId, World};
 use crate::tools::Expectation;
@@ -246,16 +246,7 @@ impl Scenario {
             });
             debug_assert_eq!(eth0, DevId(1));
             if let Some(gw) = node.gateway {
-                ns.routes.add(Route {
-                    dst: Ipv4Net::default(),
-                    via: Some(gw),
-                    dev: eth0,
-                    proto: Proto::Boot,
-                    scope: Scope::Global,
-                    src: None,
-                    metric: 0,
-                    onlink: false,
-                });
+                ns.routes.add(Route::default_via(gw, eth0));
             }
             ns.ip_forward = node.ip_forward;
             sim.world.fabric.add_owner(node.addr.addr(), vertex);

@@ -19,7 +19,7 @@ use crate::engine::{CancelKey, Ctx, Dur, SimTime};
 use crate::net::stack::{self, SendError};
 use crate::net::{Msg, Net, NsId};
 use crate::trace::Stream;
-use crate::wire::{DEFAULT_TTL, Icmp, Ipv4Header, L4, Packet};
+use crate::wire::{Icmp, L4, Packet};
 
 use super::print;
 
@@ -118,23 +118,7 @@ impl BbPing {
         self.ntransmitted += 1;
         let id = cx.world.packet_id();
         let ip_ident = cx.world.ns_mut(ns).ip_ident();
-        let mut probe = Packet {
-            id,
-            parent: None,
-            ip: Ipv4Header {
-                src: Ipv4Addr::UNSPECIFIED,
-                dst: self.dst,
-                ttl: DEFAULT_TTL,
-                ident: ip_ident,
-                df: false,
-            },
-            l4: L4::Icmp(Icmp::EchoRequest {
-                ident: self.ident,
-                seq,
-                data: self.size,
-            }),
-            frag: None,
-        };
+        let mut probe = Packet::echo_request(id, self.dst, ip_ident, self.ident, seq, self.size);
         probe.ip.df = stack::path_mtu(cx, ns, self.dst).is_some_and(|mtu| probe.len() <= mtu);
         self.sent.insert(seq, (cx.now(), false));
         match stack::output(cx, ns, probe) {

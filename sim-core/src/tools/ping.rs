@@ -15,7 +15,7 @@ use crate::engine::{CancelKey, Ctx, Dur, SimTime};
 use crate::net::stack::{self, SendError};
 use crate::net::{Msg, Net, NsId};
 use crate::trace::Stream;
-use crate::wire::{DEFAULT_TTL, Icmp, Ipv4Header, L4, Packet, QuotedL4, UnreachCode};
+use crate::wire::{Icmp, L4, Packet, QuotedL4, UnreachCode};
 
 use super::print;
 
@@ -263,23 +263,7 @@ impl Ping {
         let seq = self.ntransmitted as u16; // wraps as the 16-bit field does
         let id = cx.world.packet_id();
         let ip_ident = cx.world.ns_mut(ns).ip_ident();
-        let probe = Packet {
-            id,
-            parent: None,
-            ip: Ipv4Header {
-                src: Ipv4Addr::UNSPECIFIED,
-                dst: self.dst,
-                ttl: DEFAULT_TTL,
-                ident: ip_ident,
-                df: false,
-            },
-            l4: L4::Icmp(Icmp::EchoRequest {
-                ident: self.ident,
-                seq,
-                data: self.size,
-            }),
-            frag: None,
-        };
+        let probe = Packet::echo_request(id, self.dst, ip_ident, self.ident, seq, self.size);
         self.sent.insert(seq, (cx.now(), false));
         self.last_send = cx.now();
         let mut probe = probe;

@@ -209,6 +209,31 @@ impl Packet {
         out
     }
 
+    /// An ICMP echo request from this machine (the kernel fills in the source) with `data`
+    /// bytes of payload; DF is decided by the sender.
+    pub fn echo_request(
+        id: PacketId,
+        dst: Ipv4Addr,
+        ip_ident: u16,
+        ident: u16,
+        seq: u16,
+        data: u16,
+    ) -> Packet {
+        Packet {
+            id,
+            parent: None,
+            ip: Ipv4Header {
+                src: Ipv4Addr::UNSPECIFIED,
+                dst,
+                ttl: DEFAULT_TTL,
+                ident: ip_ident,
+                df: false,
+            },
+            l4: L4::Icmp(Icmp::EchoRequest { ident, seq, data }),
+            frag: None,
+        }
+    }
+
     /// Whether this is a fragment other than the first (it carries no upper-layer header).
     pub fn is_later_fragment(&self) -> bool {
         self.frag.is_some_and(|f| f.offset > 0)

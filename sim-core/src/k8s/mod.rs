@@ -2,6 +2,8 @@
 //! apiserver, controllers, kubelet, kube-proxy, flanneld and the docker daemon come here.)
 
 pub mod docker;
+pub mod envvars;
 pub mod etcd;
 pub mod flanneld;
+pub mod proxy;
 pub mod systemd;

@@ -1,6 +1,7 @@
 //! Kubernetes-side components, as actors on the network model: so far etcd. (The
 //! apiserver, controllers, kubelet, kube-proxy, flanneld and the docker daemon come here.)
 
+pub mod alloc;
 pub mod docker;
 pub mod envvars;
 pub mod etcd;

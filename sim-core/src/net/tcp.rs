@@ -182,21 +182,26 @@ pub fn connect(
     let iss = initial_seq(&key);
     tcp.socks
         .insert(key, Sock::new(State::SynSent, owner, iss, 0));
-    let syn = Segment {
-        sport: port,
-        dport,
+    transmit_new(cx, ns, key, syn_segment(&key, iss, None));
+    Ok(key)
+}
+
+/// A SYN (or, with `ack`, a SYN-ACK) from the socket `key` with sequence `iss`.
+fn syn_segment(key: &SockKey, iss: u32, ack: Option<u32>) -> Segment {
+    Segment {
+        sport: key.1,
+        dport: key.3,
         seq: iss,
-        ack: 0,
+        ack: ack.unwrap_or(0),
         flags: Flags {
             syn: true,
+            ack: ack.is_some(),
             ..Flags::default()
         },
         win: SYN_WINDOW,
         len: 0,
         msgs: Vec::new(),
-    };
-    transmit_new(cx, ns, key, syn);
-    Ok(key)
+    }
 }
 
 /// A deterministic initial sequence number for a connection (Linux hashes the 4-tuple
@@ -449,20 +454,7 @@ pub fn input(cx: Cx<'_, '_>, ns: NsId, packet: Packet) {
                     key,
                     Sock::new(State::SynRecv, owner, iss, seg.seq.wrapping_add(1)),
                 );
-                let synack = Segment {
-                    sport: key.1,
-                    dport: key.3,
-                    seq: iss,
-                    ack: seg.seq.wrapping_add(1),
-                    flags: Flags {
-                        syn: true,
-                        ack: true,
-                        ..Flags::default()
-                    },
-                    win: SYN_WINDOW,
-                    len: 0,
-                    msgs: Vec::new(),
-                };
+                let synack = syn_segment(&key, iss, Some(seg.seq.wrapping_add(1)));
                 transmit_new(cx, ns, key, synack);
             }
             _ => {

@@ -212,7 +212,11 @@ impl Etcdctl {
                 ));
             }
         };
-        Ok(Etcdctl {
+        Ok(Etcdctl::new(req, cmd, endpoints))
+    }
+
+    fn new(req: Request, cmd: Cmd, endpoints: Vec<String>) -> Etcdctl {
+        Etcdctl {
             req,
             cmd,
             endpoints,
@@ -221,7 +225,7 @@ impl Etcdctl {
             request_id: 0,
             timer: None,
             v3_keys: false,
-        })
+        }
     }
 
     /// Handles one message; returns the exit status when done.
@@ -512,28 +516,12 @@ fn parse_v3(args: &[String]) -> Result<Etcdctl, (String, i32)> {
             ));
         }
     };
-    Ok(Etcdctl {
-        req: Request::V3(req),
-        cmd: Cmd::V3 { keys_only },
-        endpoints,
-        next: 0,
-        errors: Vec::new(),
-        request_id: 0,
-        timer: None,
-        v3_keys: false,
-    }
-    .with_keys(with_keys))
+    let mut e = Etcdctl::new(Request::V3(req), Cmd::V3 { keys_only }, endpoints);
+    e.v3_keys = with_keys;
+    Ok(e)
 }
 
 impl Etcdctl {
-    /// `lease timetolive --keys` prints the attached keys.
-    fn with_keys(mut self, on: bool) -> Self {
-        if on {
-            self.v3_keys = true;
-        }
-        self
-    }
-
     fn show_v3(&self, r: V3Response, cx: &mut Ctx<'_, Net>) -> i32 {
         let out = |cx: &mut Ctx<'_, Net>, s: String| print(cx, Stream::Stdout, &s);
         match r {

@@ -17,6 +17,7 @@
 //!
 //! See `docs/architecture.md` for the invariants.
 
+pub mod clock;
 pub mod engine;
 pub mod k8s;
 pub mod net;

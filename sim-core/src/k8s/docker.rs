@@ -20,7 +20,7 @@ use std::net::Ipv4Addr;
 use ipnet::Ipv4Net;
 
 use crate::engine::{Actor, Ctx};
-use crate::net::nat::Masquerade;
+use crate::net::netfilter::TableKind;
 use crate::net::route::Route;
 use crate::net::{DevId, DevKind, Device, Msg, Net, NsId};
 use crate::trace::TraceEvent;
@@ -161,7 +161,7 @@ impl Dockerd {
         );
         let netns = cx.world.ns_mut(self.ns);
         netns.ip_forward = true;
-        let docker0 = match netns.dev_by_name("docker0") {
+        match netns.dev_by_name("docker0") {
             // A restart keeps docker0 and gives it the (maybe new) --bip.
             Some(d) => {
                 let old: Vec<Ipv4Net> = netns.dev(d).addrs.clone();
@@ -171,7 +171,10 @@ impl Dockerd {
                 if !netns.dev(d).addrs.contains(&opts.bip) {
                     netns.add_addr(d, opts.bip);
                 }
-                netns.masquerade.retain(|r| r.not_out != d);
+                if let Some(old) = self.current.as_ref().filter(|o| o.ip_masq) {
+                    let rule = masquerade_rule(old.bip);
+                    let _ = netns.netfilter.delete(TableKind::Nat, "POSTROUTING", &rule);
+                }
                 d
             }
             None => netns.add_device(Device {
@@ -181,10 +184,11 @@ impl Dockerd {
             }),
         };
         if opts.ip_masq {
-            netns.masquerade.push(Masquerade {
-                src: opts.bip.trunc(),
-                not_out: docker0,
-            });
+            let rule = masquerade_rule(opts.bip);
+            netns
+                .netfilter
+                .append(TableKind::Nat, "POSTROUTING", &rule)
+                .expect("docker's rule parses");
         }
         self.current = Some(opts);
         if self.runs == 1 {
@@ -315,6 +319,12 @@ fn make_sandbox(
         node.dev_mut(docker0).mtu = min;
     }
     (eth0, host_dev)
+}
+
+/// docker's `--ip-masq` rule: what leaves the container subnet by any device but docker0
+/// gets the outgoing device's address.
+fn masquerade_rule(bip: Ipv4Net) -> String {
+    format!("-s {} ! -o docker0 -j MASQUERADE", bip.trunc())
 }
 
 #[cfg(test)]

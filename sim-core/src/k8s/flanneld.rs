@@ -821,6 +821,8 @@ impl Flanneld {
                         quoted: Box::new(inner.quote()),
                     }),
                     frag: None,
+                    mark: 0,
+                    ct: None,
                 };
                 stack::tun_write(cx, self.ns, tun, error);
             }
@@ -850,6 +852,8 @@ impl Flanneld {
                 },
             }),
             frag: None,
+            mark: 0,
+            ct: None,
         };
         // A UDP socket's default path MTU discovery ("want"): DF when it fits.
         outer.ip.df = stack::path_mtu(cx, self.ns, peer).is_some_and(|m| outer.len() <= m);

@@ -126,6 +126,8 @@ fn vxlan_xmit(
             },
         }),
         frag: None,
+        mark: 0,
+        ct: None,
     };
     cx.trace(TraceEvent::Encap {
         inner,
@@ -357,6 +359,12 @@ fn bridge_forward(cx: Cx<'_, '_>, ns: NsId, bridge: DevId, in_port: Option<DevId
         how: how.describe(frame.dst),
     };
     cx.trace(event);
+    let mut frame = frame;
+    if let (Some(_), Payload::Ip(packet)) = (in_port, &mut frame.payload) {
+        if !out.is_empty() {
+            super::netfilter::bridged(cx, ns, packet);
+        }
+    }
     for port in out {
         xmit(cx, ns, port, frame.clone(), in_port);
     }

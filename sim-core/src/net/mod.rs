@@ -10,8 +10,8 @@
 pub mod control;
 pub mod fabric;
 pub mod link;
-pub mod nat;
 pub mod neigh;
+pub mod netfilter;
 pub mod netns;
 pub mod route;
 pub mod stack;

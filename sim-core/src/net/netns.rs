@@ -125,14 +125,8 @@ pub struct Netns {
     /// VXLAN devices by UDP port: the kernel's VXLAN sockets (a lookup per datagram, as
     /// Linux's socket hash, not a scan of the devices).
     pub vxlan_ports: BTreeMap<u16, DevId>,
-    /// `-j MASQUERADE` rules of the nat table's POSTROUTING chain (docker's `--ip-masq`).
-    pub masquerade: Vec<super::nat::Masquerade>,
-    /// Connections that arrived from elsewhere (TCP and UDP), keyed as
-    /// (source, destination, flow with its ports as the *replies* carry them swapped),
-    /// with when they were last seen: their replies are not masqueraded.
-    pub tracked: BTreeMap<(Ipv4Addr, Ipv4Addr, super::nat::Flow), crate::engine::SimTime>,
-    /// Connection tracking for masqueraded flows, by reply key.
-    pub conntrack: BTreeMap<super::nat::ReplyKey, super::nat::Conn>,
+    /// iptables' tables and conntrack.
+    pub netfilter: super::netfilter::Netfilter,
     /// Fragments waiting for the rest of their datagram, with the reassembly timer.
     pub frags: BTreeMap<FragKey, (Vec<Packet>, CancelKey)>,
     /// ICMP sockets by echo identifier (ping's).
@@ -166,9 +160,7 @@ impl Netns {
             fdb: BTreeMap::new(),
             vxlan_fdb: BTreeMap::new(),
             vxlan_ports: BTreeMap::new(),
-            masquerade: Vec::new(),
-            conntrack: BTreeMap::new(),
-            tracked: BTreeMap::new(),
+            netfilter: Default::default(),
             frags: BTreeMap::new(),
             icmp_sockets: BTreeMap::new(),
             udp_sockets: BTreeMap::new(),

@@ -7,7 +7,7 @@
 
 use std::net::Ipv4Addr;
 
-use super::{DevId, DevKind, Msg, Net, NsId, link, nat, neigh};
+use super::{DevId, DevKind, Msg, Net, NsId, link, neigh, netfilter};
 use crate::engine::{Actor, Ctx};
 use crate::trace::{Consumer, DropReason, TraceEvent};
 use crate::wire::{DEFAULT_TTL, Icmp, Ipv4Header, L4, Packet, UnreachCode};
@@ -66,11 +66,23 @@ pub fn output(cx: Cx<'_, '_>, ns: NsId, mut packet: Packet) -> Result<(), SendEr
         packet.ip.dst = Ipv4Addr::LOCALHOST;
         packet.ip.src = Ipv4Addr::LOCALHOST;
     }
+    // The route to the address the socket named picks the source (ip_route_output): a
+    // Service's ClusterIP needs a route too (the default route does).
+    if packet.ip.src.is_unspecified() {
+        packet.ip.src = source_for(cx, ns, packet.ip.dst).ok_or(SendError::NetworkUnreachable)?;
+    } else if !cx.world.ns(ns).is_local(packet.ip.dst)
+        && cx.world.ns(ns).routes.lookup(packet.ip.dst).is_none()
+    {
+        return Err(SendError::NetworkUnreachable);
+    }
+    // OUTPUT: conntrack, and the nat table (DNAT to a Service's endpoint) may give the
+    // packet another destination; it is routed again for that one.
+    netfilter::dst_hook(cx, ns, None, &mut packet);
     let dst = packet.ip.dst;
     let netns = cx.world.ns(ns);
     if netns.is_local(dst) {
-        if packet.ip.src.is_unspecified() {
-            packet.ip.src = source_for(cx, ns, dst).expect("local");
+        if !filter_output(cx, ns, DevId(0), &mut packet) {
+            return Ok(());
         }
         let kernel = cx.world.ns(ns).kernel;
         cx.trace_as(
@@ -80,6 +92,7 @@ pub fn output(cx: Cx<'_, '_>, ns: NsId, mut packet: Packet) -> Result<(), SendEr
                 packet: packet.clone(),
             },
         );
+        netfilter::src_hook(cx, ns, DevId(0), &mut packet);
         loopback_xmit(cx, ns, packet);
         return Ok(());
     }
@@ -91,12 +104,10 @@ pub fn output(cx: Cx<'_, '_>, ns: NsId, mut packet: Packet) -> Result<(), SendEr
     if packet.ip.df && packet.len() > mtu {
         return Err(SendError::MessageTooLong { mtu });
     }
-    if packet.ip.src.is_unspecified() {
-        packet.ip.src = route
-            .src
-            .or_else(|| netns.primary_addr(route.dev))
-            .unwrap_or(Ipv4Addr::UNSPECIFIED);
+    if !filter_output(cx, ns, dev, &mut packet) {
+        return Ok(());
     }
+    let netns = cx.world.ns(ns);
     let kernel = netns.kernel;
     let dev_name = netns.dev(dev).name.clone();
     cx.trace_as(
@@ -110,13 +121,38 @@ pub fn output(cx: Cx<'_, '_>, ns: NsId, mut packet: Packet) -> Result<(), SendEr
     Ok(())
 }
 
+/// The filter table's OUTPUT chain for a locally generated packet leaving by `dev`.
+/// Returns false when a rule dropped or rejected it (a REJECT's ICMP error reaches the
+/// sending socket through loopback, as Linux's does: `connect` fails at once).
+fn filter_output(cx: Cx<'_, '_>, ns: NsId, dev: DevId, packet: &mut Packet) -> bool {
+    let hook = netfilter::filter(cx, ns, "OUTPUT", None, Some(dev), packet);
+    filtered(cx, ns, hook, packet)
+}
+
+/// Acts on a filter verdict: traces the drop, answers a REJECT. True when the packet
+/// goes on.
+fn filtered(cx: Cx<'_, '_>, ns: NsId, hook: netfilter::HookResult, packet: &Packet) -> bool {
+    let node = cx.world.ns(ns).name.clone();
+    let kernel = cx.world.ns(ns).kernel;
+    match hook {
+        netfilter::HookResult::Continue => true,
+        netfilter::HookResult::Drop(rule) => {
+            drop_packet(cx, kernel, packet, DropReason::Filtered { rule, node });
+            false
+        }
+        netfilter::HookResult::Reject(rule) => {
+            drop_packet(cx, kernel, packet, DropReason::Rejected { rule, node });
+            icmp_error(cx, ns, packet, IcmpError::PortUnreachable);
+            false
+        }
+    }
+}
+
 /// Puts a packet on a device toward `next_hop`, first fitting it to the device's MTU:
 /// a DF packet that does not fit is dropped with ICMP "fragmentation needed" (only a
 /// forwarded one can get here: output refuses it with EMSGSIZE); any other is fragmented.
 fn transmit(cx: Cx<'_, '_>, ns: NsId, dev: DevId, next_hop: Ipv4Addr, mut packet: Packet) {
-    if !cx.world.ns(ns).masquerade.is_empty() {
-        nat::postrouting(cx, ns, dev, &mut packet);
-    }
+    netfilter::src_hook(cx, ns, dev, &mut packet);
     let netns = cx.world.ns(ns);
     let mtu = mtu_of(netns.dev(dev));
     if packet.len() <= mtu {
@@ -256,9 +292,7 @@ pub fn receive(cx: Cx<'_, '_>, ns: NsId, dev: DevId, mut packet: Packet) {
             packet: packet.clone(),
         });
     }
-    if !cx.world.ns(ns).masquerade.is_empty() {
-        nat::prerouting(cx, ns, &mut packet);
-    }
+    netfilter::dst_hook(cx, ns, Some(dev), &mut packet);
     let is_local = cx.world.ns(ns).is_local(packet.ip.dst);
     if !is_loopback && cx.world.ns(ns).is_local(packet.ip.src) {
         let reason = DropReason::MartianSource {
@@ -270,6 +304,10 @@ pub fn receive(cx: Cx<'_, '_>, ns: NsId, dev: DevId, mut packet: Packet) {
         return;
     }
     if is_local {
+        let hook = netfilter::input_hook(cx, ns, dev, &mut packet);
+        if !filtered(cx, ns, hook, &packet) {
+            return;
+        }
         if packet.frag.is_some() {
             if let Some(whole) = reassemble(cx, ns, packet) {
                 deliver_local(cx, ns, whole);
@@ -320,6 +358,10 @@ pub fn receive(cx: Cx<'_, '_>, ns: NsId, dev: DevId, mut packet: Packet) {
         return;
     }
     packet.ip.ttl -= 1;
+    let hook = netfilter::filter(cx, ns, "FORWARD", Some(dev), Some(out_dev), &mut packet);
+    if !filtered(cx, ns, hook, &packet) {
+        return;
+    }
     cx.trace(TraceEvent::Forwarded {
         from_dev: dev_name,
         to_dev,
@@ -388,6 +430,8 @@ fn deliver_local(cx: Cx<'_, '_>, ns: NsId, packet: Packet) {
                     data: *data,
                 }),
                 frag: None,
+                mark: 0,
+                ct: None,
             };
             if output(cx, ns, reply).is_err() {
                 // No route back to the pinger: the reply dies here, and says so.
@@ -513,6 +557,8 @@ fn icmp_error(cx: Cx<'_, '_>, ns: NsId, about: &Packet, kind: IcmpError) {
         },
         l4,
         frag: None,
+        mark: 0,
+        ct: None,
     };
     if output(cx, ns, error).is_err() {
         // No route back to the sender: the error itself goes no further.
@@ -580,6 +626,8 @@ fn reassemble(cx: Cx<'_, '_>, ns: NsId, piece: Packet) -> Option<Packet> {
         ip: first.ip.clone(),
         l4: first.l4.clone(),
         frag: None,
+        mark: 0,
+        ct: None,
     })
 }
 

@@ -383,6 +383,8 @@ fn send_segment(
         },
         l4: L4::Tcp(seg),
         frag: None,
+        mark: 0,
+        ct: None,
     };
     if stack::output(cx, ns, packet).is_err() {
         let node = cx.world.ns(ns).name.clone();

@@ -11,6 +11,7 @@ pub mod etcdctl;
 pub mod http;
 pub mod ifconfig;
 pub mod ip;
+pub mod iptables;
 pub mod nc;
 pub mod ping;
 pub mod ps;
@@ -342,9 +343,8 @@ impl Program {
                 Ok(s) => Program::Systemctl(Box::new(s)),
                 Err((msg, code)) => Program::Fail(msg, code),
             },
-            "ip" | "ifconfig" | "cat" | "bridge" | "ps" | "rm" | "echo" => {
-                Program::Instant(argv, Vec::new())
-            }
+            "ip" | "ifconfig" | "cat" | "bridge" | "ps" | "rm" | "echo" | "iptables"
+            | "iptables-save" | "conntrack" => Program::Instant(argv, Vec::new()),
             other => Program::Fail(format!("sh: {other}: command not found"), 127),
         }
     }
@@ -357,6 +357,9 @@ fn run_instant(cx: &mut Ctx<'_, Net>, ns: NsId, argv: &[String]) -> (String, Str
         "ip" => ip::run(cx.world, ns, cx.now(), args),
         "ifconfig" => ifconfig::run(cx.world.ns(ns), args),
         "bridge" => bridge::run(cx.world.ns(ns), cx.now(), args),
+        "iptables-save" => iptables::save(cx.world.ns(ns), cx.now(), args),
+        "iptables" => iptables::iptables(cx.world.ns_mut(ns), args),
+        "conntrack" => iptables::conntrack(cx.world.ns(ns), cx.now(), args),
         "ps" => ps::run(cx.world, ns, args),
         "echo" => (format!("{}\n", args.join(" ")), String::new(), 0),
         "cat" => {

@@ -268,11 +268,23 @@ pub enum DropReason {
         dev: String,
         node: String,
     },
+    /// An iptables rule's `-j REJECT` (the sender gets ICMP port unreachable).
+    Rejected { rule: String, node: String },
+    /// An iptables rule's `-j DROP`, or a chain's DROP policy.
+    Filtered { rule: String, node: String },
 }
 
 impl std::fmt::Display for DropReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            DropReason::Rejected { rule, node } => write!(
+                f,
+                "rejected on {node} by `{rule}`: the sender gets ICMP port unreachable (a TCP client sees \"connection refused\" at once)"
+            ),
+            DropReason::Filtered { rule, node } => write!(
+                f,
+                "dropped on {node} by `{rule}`: nothing is sent back, so the sender waits and retries"
+            ),
             DropReason::LinkDown { link } => write!(
                 f,
                 "link {link} is down: the frame is lost on the wire (no other path is up)"

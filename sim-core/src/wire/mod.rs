@@ -52,6 +52,14 @@ pub struct Packet {
     /// Set on a fragment: which bytes of the datagram's payload it carries.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub frag: Option<Frag>,
+    /// The kernel's mark on the packet (`skb->mark`, set by `-j MARK`): metadata in one
+    /// namespace, never on the wire.
+    #[serde(skip)]
+    pub mark: u32,
+    /// The conntrack entry the packet belongs to in the namespace it is in (`skb->_nfct`),
+    /// and its direction.
+    #[serde(skip)]
+    pub ct: Option<(u64, crate::net::netfilter::Dir)>,
 }
 
 /// A fragment's place in its datagram (RFC 791): payload bytes `offset..offset + len` of
@@ -203,6 +211,8 @@ impl Packet {
                     len,
                     more: !last || more_after,
                 }),
+                mark: self.mark,
+                ct: self.ct,
             });
             done += len;
         }
@@ -231,6 +241,8 @@ impl Packet {
             },
             l4: L4::Icmp(Icmp::EchoRequest { ident, seq, data }),
             frag: None,
+            mark: 0,
+            ct: None,
         }
     }
 
@@ -433,6 +445,8 @@ mod tests {
                 data,
             }),
             frag: None,
+            mark: 0,
+            ct: None,
         }
     }
 
@@ -506,6 +520,8 @@ mod tests {
                 },
             }),
             frag: None,
+            mark: 0,
+            ct: None,
         };
         // 20 (outer IP) + 8 (UDP) + 84 (the whole inner packet): flannel's 28 bytes.
         assert_eq!(outer.len(), 112);

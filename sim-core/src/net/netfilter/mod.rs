@@ -1,0 +1,1155 @@
+//! Netfilter: the nat and filter tables with their chains and rules, connection tracking,
+//! and the hooks the kernel's packet paths call.
+//!
+//! ```text
+//!  received ──► PREROUTING ──► routing ──► FORWARD ──► POSTROUTING ──► sent
+//!               (conntrack,       │        (filter)    (nat: SNAT,
+//!                nat: DNAT)       ▼                     confirm)
+//!                               INPUT (filter; un-DNAT a reply; confirm) ──► socket
+//!  socket ──► OUTPUT (conntrack, nat: DNAT, filter) ──► routing ──► POSTROUTING ──► sent
+//! ```
+//!
+//! Only a flow's first packet walks the nat table; the rest are translated by conntrack,
+//! as in Linux. The filter table sees every packet. A namespace pays nothing until a rule
+//! is added to it (`Netfilter::active`), as a machine without iptables rules loads no
+//! conntrack.
+//!
+//! Walking a chain does not cost the simulator a pass over its rules: each chain keeps an
+//! index of its rules by (destination, protocol, port) and by (protocol, port), and a walk
+//! visits only the rules that can match, in order. The trace still says how many rules a
+//! linear walk would have visited (the position of the deciding rule), which is what the
+//! kernel pays. Simplification (docs/architecture.md): bridged frames (br_netfilter) are
+//! translated by existing conntrack entries but start none and walk no rules.
+
+pub mod conntrack;
+pub mod rule;
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::net::Ipv4Addr;
+
+use rand::RngExt;
+
+pub use conntrack::{Conntrack, Dir, EntryId, Tuple};
+pub use rule::{CtState, Module, Proto, Rule, Target};
+
+use super::{DevId, Net, NsId};
+use crate::engine::Ctx;
+use crate::engine::rng::Stream;
+use crate::trace::TraceEvent;
+use crate::wire::{Icmp, L4, Packet, QuotedL4};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TableKind {
+    Filter,
+    Nat,
+}
+
+impl TableKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            TableKind::Filter => "filter",
+            TableKind::Nat => "nat",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TableKind> {
+        match s {
+            "filter" => Some(TableKind::Filter),
+            "nat" => Some(TableKind::Nat),
+            _ => None,
+        }
+    }
+
+    fn builtins(self) -> &'static [&'static str] {
+        match self {
+            TableKind::Filter => &["INPUT", "FORWARD", "OUTPUT"],
+            TableKind::Nat => &["PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"],
+        }
+    }
+}
+
+/// Where the candidates for a packet are, in a chain: the rules that name an exact
+/// destination, protocol and port; those that name a protocol and port only; the rest.
+#[derive(Default)]
+struct Index {
+    exact: HashMap<(Ipv4Addr, Proto, u16), Vec<u32>>,
+    port: HashMap<(Proto, u16), Vec<u32>>,
+    generic: Vec<u32>,
+}
+
+impl Index {
+    fn build(rules: &[Rule]) -> Index {
+        let mut ix = Index::default();
+        for (i, r) in rules.iter().enumerate() {
+            let i = i as u32;
+            match (r.dst, r.proto, r.dport()) {
+                (Some(d), Some(p), Some(port)) if !d.neg && d.net.prefix_len() == 32 => {
+                    ix.exact.entry((d.net.addr(), p, port)).or_default().push(i)
+                }
+                (None, Some(p), Some(port)) => ix.port.entry((p, port)).or_default().push(i),
+                _ => ix.generic.push(i),
+            }
+        }
+        ix
+    }
+}
+
+pub struct Chain {
+    pub rules: Vec<Rule>,
+    /// A built-in chain's policy (ACCEPT or DROP); none for a user chain.
+    pub policy: Option<Target>,
+    /// Packets and bytes that met the policy (what `iptables-save` shows after it).
+    pub policy_counts: (u64, u64),
+    index: Option<Index>,
+}
+
+impl Chain {
+    fn new(policy: Option<Target>) -> Chain {
+        Chain {
+            rules: Vec::new(),
+            policy,
+            policy_counts: (0, 0),
+            index: None,
+        }
+    }
+}
+
+pub struct Table {
+    pub kind: TableKind,
+    pub chains: BTreeMap<String, Chain>,
+}
+
+impl Table {
+    fn new(kind: TableKind) -> Table {
+        let chains = kind
+            .builtins()
+            .iter()
+            .map(|n| (n.to_string(), Chain::new(Some(Target::Accept))))
+            .collect();
+        Table { kind, chains }
+    }
+
+    /// The chains in `iptables-save`'s order: built-ins first, then user chains by name.
+    pub fn ordered(&self) -> Vec<(&String, &Chain)> {
+        let builtins = self.kind.builtins();
+        let mut out: Vec<_> = builtins
+            .iter()
+            .filter_map(|b| self.chains.get_key_value(*b))
+            .collect();
+        out.extend(
+            self.chains
+                .iter()
+                .filter(|(n, _)| !builtins.contains(&n.as_str())),
+        );
+        out
+    }
+
+    /// `iptables-save -t TABLE`'s section for this table.
+    pub fn save(&self) -> String {
+        let mut out = format!("*{}\n", self.kind.name());
+        for (name, c) in self.ordered() {
+            let policy = match &c.policy {
+                Some(Target::Drop) => "DROP",
+                Some(_) => "ACCEPT",
+                None => "-",
+            };
+            let _ = writeln!(
+                out,
+                ":{name} {policy} [{}:{}]",
+                c.policy_counts.0, c.policy_counts.1
+            );
+        }
+        for (name, c) in self.ordered() {
+            for r in &c.rules {
+                let _ = writeln!(out, "-A {name} {r}");
+            }
+        }
+        out.push_str("COMMIT\n");
+        out
+    }
+}
+
+/// One namespace's netfilter state.
+pub struct Netfilter {
+    pub nat: Table,
+    pub filter: Table,
+    pub ct: Conntrack,
+    /// Whether any rule was ever added: until then packets skip netfilter entirely.
+    pub active: bool,
+}
+
+impl Default for Netfilter {
+    fn default() -> Self {
+        Netfilter {
+            nat: Table::new(TableKind::Nat),
+            filter: Table::new(TableKind::Filter),
+            ct: Conntrack::default(),
+            active: false,
+        }
+    }
+}
+
+/// What a walk decided.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Verdict {
+    Accept,
+    Drop,
+    Reject,
+    Dnat { addr: Ipv4Addr, port: Option<u16> },
+    Redirect { port: u16 },
+    Masquerade,
+}
+
+/// A walk's outcome: the verdict, the rule that gave it (`-t nat -A CHAIN ...`, none for a
+/// policy), and how many rules a linear walk visited.
+#[derive(Clone, Debug)]
+pub struct Decision {
+    pub verdict: Verdict,
+    pub rule: Option<String>,
+    pub walked: u32,
+}
+
+/// What the rules see of a packet.
+#[derive(Clone, Debug)]
+pub struct View {
+    pub src: Ipv4Addr,
+    pub dst: Ipv4Addr,
+    pub proto: Option<Proto>,
+    pub sport: u16,
+    pub dport: u16,
+    pub in_if: Option<String>,
+    pub out_if: Option<String>,
+    pub mark: u32,
+    pub state: CtState,
+    pub src_local: bool,
+    pub dst_local: bool,
+}
+
+impl View {
+    fn of(p: &Packet, state: CtState) -> View {
+        let (proto, sport, dport) = match &p.l4 {
+            L4::Icmp(_) => (Some(Proto::Icmp), 0, 0),
+            L4::Udp(u) => (Some(Proto::Udp), u.sport, u.dport),
+            L4::Tcp(t) => (Some(Proto::Tcp), t.sport, t.dport),
+        };
+        View {
+            src: p.ip.src,
+            dst: p.ip.dst,
+            proto,
+            sport,
+            dport,
+            in_if: None,
+            out_if: None,
+            mark: p.mark,
+            state,
+            src_local: false,
+            dst_local: false,
+        }
+    }
+}
+
+fn matches(r: &Rule, v: &View, rng: &mut Stream) -> bool {
+    if r.src.is_some_and(|m| !m.matches(v.src)) || r.dst.is_some_and(|m| !m.matches(v.dst)) {
+        return false;
+    }
+    let iface = |m: &Option<rule::IfMatch>, dev: &Option<String>| match (m, dev) {
+        (None, _) => true,
+        (Some(m), Some(d)) => (m.name == *d) != m.neg,
+        (Some(m), None) => m.neg,
+    };
+    if !iface(&r.in_if, &v.in_if) || !iface(&r.out_if, &v.out_if) {
+        return false;
+    }
+    if r.proto.is_some_and(|p| Some(p) != v.proto) {
+        return false;
+    }
+    for m in &r.modules {
+        let ok = match m {
+            Module::Comment(_) => true,
+            Module::Ports {
+                proto,
+                sport,
+                dport,
+            } => {
+                Some(*proto) == v.proto
+                    && sport.is_none_or(|p| p == v.sport)
+                    && dport.is_none_or(|p| p == v.dport)
+            }
+            Module::AddrType {
+                src_local,
+                dst_local,
+            } => {
+                src_local.is_none_or(|l| l == v.src_local)
+                    && dst_local.is_none_or(|l| l == v.dst_local)
+            }
+            Module::Mark { value, mask, neg } => ((v.mark & mask) == *value) != *neg,
+            Module::Conntrack { states, neg } => {
+                let has = states
+                    .iter()
+                    .any(|s| *s == v.state || (*s == CtState::Dnat && v.state == CtState::Dnat));
+                has != *neg
+            }
+            Module::Random { fixed } => rng.random::<u32>() >> 1 < *fixed,
+        };
+        if !ok {
+            return false;
+        }
+    }
+    true
+}
+
+enum Flow {
+    /// A terminal verdict, from the rule at (chain, position).
+    Done(Verdict, Option<(String, usize)>),
+    /// The chain ended or returned.
+    Fell,
+}
+
+impl Netfilter {
+    pub fn table(&self, kind: TableKind) -> &Table {
+        match kind {
+            TableKind::Filter => &self.filter,
+            TableKind::Nat => &self.nat,
+        }
+    }
+
+    pub fn table_mut(&mut self, kind: TableKind) -> &mut Table {
+        match kind {
+            TableKind::Filter => &mut self.filter,
+            TableKind::Nat => &mut self.nat,
+        }
+    }
+
+    /// Marks every chain of a table for re-indexing (after a direct edit of its rules).
+    pub fn touch(&mut self, kind: TableKind) {
+        self.active = true;
+        for c in self.table_mut(kind).chains.values_mut() {
+            c.index = None;
+        }
+    }
+
+    /// `iptables -t TABLE -N CHAIN` (no error if it exists).
+    pub fn ensure_chain(&mut self, kind: TableKind, chain: &str) {
+        self.active = true;
+        self.table_mut(kind)
+            .chains
+            .entry(chain.to_string())
+            .or_insert_with(|| Chain::new(None));
+    }
+
+    /// `iptables -t TABLE -A CHAIN ARGS`.
+    pub fn append(&mut self, kind: TableKind, chain: &str, args: &str) -> Result<(), String> {
+        let rule = Rule::parse(args)?;
+        self.ensure_chain(kind, chain);
+        let c = self.table_mut(kind).chains.get_mut(chain).expect("ensured");
+        c.rules.push(rule);
+        c.index = None;
+        Ok(())
+    }
+
+    /// `iptables -t TABLE -I CHAIN ARGS` (at the head).
+    pub fn insert(&mut self, kind: TableKind, chain: &str, args: &str) -> Result<(), String> {
+        let rule = Rule::parse(args)?;
+        self.ensure_chain(kind, chain);
+        let c = self.table_mut(kind).chains.get_mut(chain).expect("ensured");
+        c.rules.insert(0, rule);
+        c.index = None;
+        Ok(())
+    }
+
+    /// `iptables -t TABLE -D CHAIN ARGS`: removes the first rule equal to ARGS.
+    pub fn delete(&mut self, kind: TableKind, chain: &str, args: &str) -> Result<bool, String> {
+        let rule = Rule::parse(args)?;
+        let Some(c) = self.table_mut(kind).chains.get_mut(chain) else {
+            return Ok(false);
+        };
+        let Some(pos) = c.rules.iter().position(|r| *r == rule) else {
+            return Ok(false);
+        };
+        c.rules.remove(pos);
+        c.index = None;
+        Ok(true)
+    }
+
+    /// `iptables-restore --noflush`: each `:CHAIN` line creates or flushes the chain, each
+    /// `-A` appends, each `-X` deletes a chain. Returns the number of rules written.
+    pub fn restore(&mut self, text: &str) -> Result<usize, String> {
+        let mut table = None;
+        let mut written = 0;
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            let err = |e: String| format!("line {}: {e}", n + 1);
+            if line.is_empty() || line.starts_with('#') || line == "COMMIT" {
+                continue;
+            }
+            if let Some(name) = line.strip_prefix('*') {
+                table = Some(
+                    TableKind::parse(name).ok_or_else(|| err(format!("no table \"{name}\"")))?,
+                );
+                continue;
+            }
+            let kind = table.ok_or_else(|| err("a rule before any *table".into()))?;
+            if let Some(decl) = line.strip_prefix(':') {
+                let name = decl.split_whitespace().next().unwrap_or_default();
+                self.ensure_chain(kind, name);
+                let c = self.table_mut(kind).chains.get_mut(name).expect("ensured");
+                c.rules.clear();
+                c.index = None;
+            } else if let Some(rest) = line.strip_prefix("-A ") {
+                let (chain, args) = rest.split_once(' ').unwrap_or((rest, ""));
+                if !self.table(kind).chains.contains_key(chain) {
+                    return Err(err(format!("no chain \"{chain}\"")));
+                }
+                self.append(kind, chain, args).map_err(err)?;
+                written += 1;
+            } else if let Some(chain) = line.strip_prefix("-X ") {
+                self.table_mut(kind).chains.remove(chain.trim());
+            } else {
+                return Err(err(format!("cannot read \"{line}\"")));
+            }
+        }
+        Ok(written)
+    }
+
+    /// Flushes and deletes every chain whose name starts with `prefix` in `kind`, and
+    /// every rule elsewhere that jumps to one (a proxy cleaning up after itself).
+    pub fn remove_chains(&mut self, kind: TableKind, prefix: &str) {
+        let t = self.table_mut(kind);
+        t.chains
+            .retain(|name, c| c.policy.is_some() || !name.starts_with(prefix));
+        for c in t.chains.values_mut() {
+            let before = c.rules.len();
+            c.rules
+                .retain(|r| !matches!(&r.target, Target::Jump(j) if j.starts_with(prefix)));
+            if c.rules.len() != before {
+                c.index = None;
+            }
+        }
+    }
+
+    /// Walks built-in `chain` of `kind` for a packet.
+    pub fn walk(
+        &mut self,
+        kind: TableKind,
+        chain: &str,
+        v: &mut View,
+        rng: &mut Stream,
+        bytes: u64,
+    ) -> Decision {
+        let mut walked = 0;
+        let flow = self.walk_chain(kind, chain, v, rng, &mut walked, 0);
+        let (verdict, at) = match flow {
+            Flow::Done(verdict, at) => (verdict, at),
+            Flow::Fell => {
+                let c = self
+                    .table_mut(kind)
+                    .chains
+                    .get_mut(chain)
+                    .expect("built-in");
+                c.policy_counts.0 += 1;
+                c.policy_counts.1 += bytes;
+                let verdict = match c.policy {
+                    Some(Target::Drop) => Verdict::Drop,
+                    _ => Verdict::Accept,
+                };
+                (verdict, None)
+            }
+        };
+        let rule = at.map(|(c, i)| {
+            let r = &self.table(kind).chains[&c].rules[i];
+            format!("-t {} -A {c} {r}", kind.name())
+        });
+        Decision {
+            verdict,
+            rule,
+            walked,
+        }
+    }
+
+    fn walk_chain(
+        &mut self,
+        kind: TableKind,
+        chain: &str,
+        v: &mut View,
+        rng: &mut Stream,
+        walked: &mut u32,
+        depth: u32,
+    ) -> Flow {
+        if depth > 32 {
+            return Flow::Done(Verdict::Drop, None); // iptables refuses loops when loading
+        }
+        let Some(c) = self.table_mut(kind).chains.get_mut(chain) else {
+            return Flow::Fell;
+        };
+        if c.index.is_none() {
+            c.index = Some(Index::build(&c.rules));
+        }
+        let ix = c.index.as_ref().expect("built");
+        let proto = v.proto.unwrap_or(Proto::Icmp);
+        let empty = Vec::new();
+        let exact = ix.exact.get(&(v.dst, proto, v.dport)).unwrap_or(&empty);
+        let port = ix.port.get(&(proto, v.dport)).unwrap_or(&empty);
+        let mut cands: Vec<u32> = Vec::with_capacity(exact.len() + port.len() + ix.generic.len());
+        cands.extend(exact);
+        cands.extend(port);
+        cands.extend(&ix.generic);
+        cands.sort_unstable();
+        let len = c.rules.len() as u32;
+        for pos in cands {
+            let c = &self.table(kind).chains[chain];
+            let r = &c.rules[pos as usize];
+            if !matches(r, v, rng) {
+                continue;
+            }
+            let target = r.target.clone();
+            let at = Some((chain.to_string(), pos as usize));
+            let mut done = |verdict| {
+                *walked += pos + 1;
+                Flow::Done(verdict, at.clone())
+            };
+            match target {
+                Target::Accept => return done(Verdict::Accept),
+                Target::Drop => return done(Verdict::Drop),
+                Target::Reject => return done(Verdict::Reject),
+                Target::Masquerade { .. } => return done(Verdict::Masquerade),
+                Target::Dnat { addr, port } => return done(Verdict::Dnat { addr, port }),
+                Target::Redirect { port } => return done(Verdict::Redirect { port }),
+                Target::Return => {
+                    *walked += pos + 1;
+                    return Flow::Fell;
+                }
+                Target::Mark { op } => v.mark = op.apply(v.mark),
+                Target::Jump(to) => {
+                    if let Flow::Done(verdict, at) =
+                        self.walk_chain(kind, &to, v, rng, walked, depth + 1)
+                    {
+                        *walked += pos + 1;
+                        return Flow::Done(verdict, at);
+                    }
+                }
+            }
+        }
+        *walked += len;
+        Flow::Fell
+    }
+}
+
+type Cx<'a, 'b> = &'a mut Ctx<'b, Net>;
+
+/// The hook a packet is at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Manip {
+    /// PREROUTING and OUTPUT rewrite destinations.
+    Dst,
+    /// POSTROUTING and INPUT rewrite sources.
+    Src,
+}
+
+/// Finds the flow a packet belongs to: its own tuple, or for an ICMP error the flow of the
+/// packet it quotes (RELATED). Returns the entry, the direction the packet travels, and
+/// whether it is an ICMP error.
+fn lookup(
+    nf: &mut Netfilter,
+    p: &Packet,
+    now: crate::engine::SimTime,
+) -> Option<(EntryId, Dir, bool)> {
+    if let Some(t) = Tuple::of(p) {
+        return nf.ct.find(&t, now).map(|(id, d)| (id, d, false));
+    }
+    let q = Tuple::quoted(p)?;
+    // The quoted packet went the other way: its inverse is this error's direction.
+    nf.ct.find(&q.inverse(), now).map(|(id, d)| (id, d, true))
+}
+
+/// Rewrites a packet of entry `id` travelling in `dir` as conntrack's NAT bindings say
+/// for the hook's manip. Returns "old -> new" if anything changed.
+fn translate(
+    nf: &Netfilter,
+    id: EntryId,
+    dir: Dir,
+    error: bool,
+    manip: Manip,
+    p: &mut Packet,
+) -> Option<String> {
+    let e = nf.ct.get(id)?;
+    // As Linux's status bits: a packet's destination is rewritten only in a DNATed flow's
+    // original direction or a SNATed flow's replies, its source the other way round.
+    let needed = match (manip, dir) {
+        (Manip::Dst, Dir::Orig) | (Manip::Src, Dir::Reply) => e.dnat(),
+        (Manip::Dst, Dir::Reply) | (Manip::Src, Dir::Orig) => e.snat(),
+    };
+    if !needed {
+        return None;
+    }
+    let other = match dir {
+        Dir::Orig => Dir::Reply,
+        Dir::Reply => Dir::Orig,
+    };
+    // Where a packet in `dir` must appear to go: the inverse of the other direction.
+    let target = e.tuple(other).inverse();
+    let cur = Tuple::of(p).unwrap_or(target);
+    if error {
+        let L4::Icmp(Icmp::DestUnreachable { quoted, .. } | Icmp::TimeExceeded { quoted }) =
+            &mut p.l4
+        else {
+            return None;
+        };
+        let (changed, what) = match manip {
+            Manip::Dst if p.ip.dst != target.dst || quoted.ip.src != target.dst => {
+                let old = p.ip.dst;
+                p.ip.dst = target.dst;
+                quoted.ip.src = target.dst;
+                set_quoted_port(&mut quoted.l4, true, target.dport);
+                (
+                    true,
+                    format!(
+                        "dst {old} -> {} (and the quoted packet's source)",
+                        target.dst
+                    ),
+                )
+            }
+            Manip::Src if quoted.ip.dst != target.src => {
+                let old = p.ip.src;
+                p.ip.src = target.src;
+                quoted.ip.dst = target.src;
+                set_quoted_port(&mut quoted.l4, false, target.sport);
+                (
+                    true,
+                    format!(
+                        "src {old} -> {} (and the quoted packet's destination)",
+                        target.src
+                    ),
+                )
+            }
+            _ => (false, String::new()),
+        };
+        return changed.then_some(what);
+    }
+    match manip {
+        Manip::Dst if (cur.dst, cur.dport) != (target.dst, target.dport) => {
+            p.ip.dst = target.dst;
+            set_port(p, false, target.dport);
+            Some(describe(
+                "dst",
+                cur.dst,
+                cur.dport,
+                target.dst,
+                target.dport,
+                cur.proto,
+            ))
+        }
+        Manip::Src if (cur.src, cur.sport) != (target.src, target.sport) => {
+            p.ip.src = target.src;
+            set_port(p, true, target.sport);
+            Some(describe(
+                "src",
+                cur.src,
+                cur.sport,
+                target.src,
+                target.sport,
+                cur.proto,
+            ))
+        }
+        _ => None,
+    }
+}
+
+fn describe(what: &str, a: Ipv4Addr, ap: u16, b: Ipv4Addr, bp: u16, proto: Proto) -> String {
+    match proto {
+        Proto::Icmp if ap != bp => format!("{what} {a} -> {b}, icmp id {ap} -> {bp}"),
+        Proto::Icmp => format!("{what} {a} -> {b}"),
+        _ if a == b => format!("{what} port {ap} -> {bp}"),
+        _ if ap == bp => format!("{what} {a} -> {b}"),
+        _ => format!("{what} {a}:{ap} -> {b}:{bp}"),
+    }
+}
+
+fn set_port(p: &mut Packet, src: bool, port: u16) {
+    match &mut p.l4 {
+        L4::Icmp(Icmp::EchoRequest { ident, .. } | Icmp::EchoReply { ident, .. }) => *ident = port,
+        L4::Udp(u) if src => u.sport = port,
+        L4::Udp(u) => u.dport = port,
+        L4::Tcp(t) if src => t.sport = port,
+        L4::Tcp(t) => t.dport = port,
+        L4::Icmp(_) => {}
+    }
+}
+
+fn set_quoted_port(q: &mut QuotedL4, src: bool, port: u16) {
+    match q {
+        QuotedL4::Icmp { ident, .. } => *ident = port,
+        QuotedL4::Udp { sport, .. } | QuotedL4::Tcp { sport, .. } if src => *sport = port,
+        QuotedL4::Udp { dport, .. } | QuotedL4::Tcp { dport, .. } => *dport = port,
+    }
+}
+
+/// What a hook tells the packet path.
+#[derive(Debug)]
+pub enum HookResult {
+    Continue,
+    /// Dropped by a rule (the rule's text).
+    Drop(String),
+    /// Rejected by a rule: the caller sends ICMP port unreachable.
+    Reject(String),
+}
+
+/// Borrows the namespace's netfilter out of the world while a hook runs (the walk draws
+/// from the running actor's random stream, which also lives in the context).
+fn with_nf<T>(cx: Cx<'_, '_>, ns: NsId, f: impl FnOnce(Cx<'_, '_>, &mut Netfilter) -> T) -> T {
+    let mut nf = std::mem::take(&mut cx.world.ns_mut(ns).netfilter);
+    let out = f(cx, &mut nf);
+    cx.world.ns_mut(ns).netfilter = nf;
+    out
+}
+
+fn trace_nat(cx: Cx<'_, '_>, p: &Packet, what: String) {
+    cx.trace(TraceEvent::Nat { packet: p.id, what });
+}
+
+/// PREROUTING (`in_dev` given) or OUTPUT (`in_dev` none): finds or starts the packet's
+/// flow and rewrites its destination (DNAT) as the flow's entry or the nat rules say.
+pub fn dst_hook(cx: Cx<'_, '_>, ns: NsId, in_dev: Option<DevId>, p: &mut Packet) -> HookResult {
+    if !cx.world.ns(ns).netfilter.active {
+        return HookResult::Continue;
+    }
+    if in_dev.is_some() {
+        p.mark = 0; // a new skb in this namespace
+    }
+    let now = cx.now();
+    let chain = if in_dev.is_some() {
+        "PREROUTING"
+    } else {
+        "OUTPUT"
+    };
+    let in_name = in_dev.map(|d| cx.world.ns(ns).dev(d).name.clone());
+    let dst_local = cx.world.ns(ns).is_local(p.ip.dst);
+    let src_local = cx.world.ns(ns).is_local(p.ip.src);
+    let in_addr = in_dev.and_then(|d| cx.world.ns(ns).primary_addr(d));
+    with_nf(cx, ns, |cx, nf| {
+        if let Some((id, dir, error)) = lookup(nf, p, now) {
+            p.ct = Some((id, dir));
+            if !error {
+                nf.ct.seen(id, dir, p, now);
+            }
+            if let Some(what) = translate(nf, id, dir, error, Manip::Dst, p) {
+                let how = flow_words(nf, id, dir, error);
+                trace_nat(cx, p, format!("{what}: {how} (conntrack)"));
+            }
+            return HookResult::Continue;
+        }
+        let Some(t) = Tuple::of(p) else {
+            return HookResult::Continue; // an ICMP error about no known flow
+        };
+        let id = nf.ct.create(t, now);
+        p.ct = Some((id, Dir::Orig));
+        let mut v = View::of(p, CtState::New);
+        v.in_if = in_name;
+        v.dst_local = dst_local;
+        v.src_local = src_local;
+        let d = nf.walk(TableKind::Nat, chain, &mut v, cx.rng(), u64::from(p.len()));
+        p.mark = v.mark;
+        let to = match d.verdict {
+            Verdict::Dnat { addr, port } => Some((addr, port.unwrap_or(t.dport))),
+            Verdict::Redirect { port } => Some((in_addr.unwrap_or(Ipv4Addr::LOCALHOST), port)),
+            _ => None,
+        };
+        nf.ct.set_dst_nat(id, to);
+        if let Some((addr, port)) = to {
+            let old = (p.ip.dst, t.dport);
+            p.ip.dst = addr;
+            set_port(p, false, port);
+            let what = describe("dst", old.0, old.1, addr, port, t.proto);
+            let rule = d.rule.unwrap_or_default();
+            trace_nat(
+                cx,
+                p,
+                format!(
+                    "{what} by {rule} ({} rules walked; conntrack remembers the flow)",
+                    d.walked
+                ),
+            );
+        }
+        HookResult::Continue
+    })
+}
+
+/// Words for a translated packet's flow: "a reply on a masqueraded flow" and the like.
+fn flow_words(nf: &Netfilter, id: EntryId, dir: Dir, error: bool) -> String {
+    let e = nf.ct.get(id).expect("found");
+    let kind = match (e.dnat(), e.snat()) {
+        (true, true) => "DNATed and masqueraded",
+        (true, false) => "DNATed",
+        (false, true) => "masqueraded",
+        (false, false) => "tracked",
+    };
+    let which = match (error, dir) {
+        (true, _) => "an ICMP error about",
+        (false, Dir::Reply) => "a reply on",
+        (false, Dir::Orig) => "a packet of",
+    };
+    format!("{which} a {kind} flow")
+}
+
+/// POSTROUTING: rewrites the source as the flow's entry says, or, for a flow's first
+/// packet, as the nat rules say (MASQUERADE: the outgoing device's address); then
+/// confirms the entry.
+pub fn src_hook(cx: Cx<'_, '_>, ns: NsId, out_dev: DevId, p: &mut Packet) {
+    if !cx.world.ns(ns).netfilter.active {
+        return;
+    }
+    let Some((id, dir)) = p.ct else {
+        return;
+    };
+    let now = cx.now();
+    let out_name = cx.world.ns(ns).dev(out_dev).name.clone();
+    let out_addr = cx.world.ns(ns).primary_addr(out_dev);
+    let dst_local = cx.world.ns(ns).is_local(p.ip.dst);
+    let src_local = cx.world.ns(ns).is_local(p.ip.src);
+    with_nf(cx, ns, |cx, nf| {
+        let Some(e) = nf.ct.get(id) else { return };
+        let error = Tuple::of(p).is_none();
+        if e.src_nat_done || dir == Dir::Reply || error {
+            if let Some(what) = translate(nf, id, dir, error, Manip::Src, p) {
+                let how = flow_words(nf, id, dir, error);
+                trace_nat(cx, p, format!("{what}: {how} (conntrack)"));
+            }
+            nf.ct.confirm(id);
+            return;
+        }
+        let mut v = View::of(p, CtState::New);
+        v.out_if = Some(out_name);
+        v.dst_local = dst_local;
+        v.src_local = src_local;
+        let d = nf.walk(
+            TableKind::Nat,
+            "POSTROUTING",
+            &mut v,
+            cx.rng(),
+            u64::from(p.len()),
+        );
+        p.mark = v.mark;
+        let (Verdict::Masquerade, Some(to)) = (&d.verdict, out_addr) else {
+            nf.ct.set_src_nat(id, None, now);
+            nf.ct.confirm(id);
+            return;
+        };
+        let t = Tuple::of(p).expect("not an error");
+        let port = nf.ct.set_src_nat(id, Some(to), now);
+        nf.ct.confirm(id);
+        let from = p.ip.src;
+        p.ip.src = to;
+        set_port(p, true, port);
+        let remap = if port != t.sport {
+            match t.proto {
+                Proto::Icmp => format!(
+                    ", icmp id {} -> {port} (another flow to {} holds id {})",
+                    t.sport, p.ip.dst, t.sport
+                ),
+                _ => format!(
+                    ", port {} -> {port} (another flow to {} holds port {})",
+                    t.sport, p.ip.dst, t.sport
+                ),
+            }
+        } else {
+            String::new()
+        };
+        let rule = d.rule.unwrap_or_default();
+        trace_nat(
+            cx,
+            p,
+            format!("src {from} -> {to}{remap} by {rule} (conntrack remembers the flow)"),
+        );
+    })
+}
+
+/// INPUT: the filter table's INPUT chain, then un-DNAT a reply's source; confirms.
+pub fn input_hook(cx: Cx<'_, '_>, ns: NsId, in_dev: DevId, p: &mut Packet) -> HookResult {
+    if !cx.world.ns(ns).netfilter.active {
+        return HookResult::Continue;
+    }
+    let verdict = filter(cx, ns, "INPUT", Some(in_dev), None, p);
+    if !matches!(verdict, HookResult::Continue) {
+        return verdict;
+    }
+    let Some((id, dir)) = p.ct else {
+        return HookResult::Continue;
+    };
+    with_nf(cx, ns, |cx, nf| {
+        let error = Tuple::of(p).is_none();
+        if let Some(what) = translate(nf, id, dir, error, Manip::Src, p) {
+            let how = flow_words(nf, id, dir, error);
+            trace_nat(cx, p, format!("{what}: {how} (conntrack)"));
+        }
+        nf.ct.confirm(id);
+    });
+    HookResult::Continue
+}
+
+/// FORWARD or OUTPUT in the filter table.
+pub fn filter(
+    cx: Cx<'_, '_>,
+    ns: NsId,
+    chain: &str,
+    in_dev: Option<DevId>,
+    out_dev: Option<DevId>,
+    p: &mut Packet,
+) -> HookResult {
+    let netns = cx.world.ns(ns);
+    if !netns.netfilter.active
+        || netns
+            .netfilter
+            .filter
+            .chains
+            .get(chain)
+            .is_none_or(|c| c.rules.is_empty())
+    {
+        return HookResult::Continue;
+    }
+    let state = match p
+        .ct
+        .and_then(|(id, dir)| netns.netfilter.ct.get(id).map(|e| (e, dir)))
+    {
+        None => CtState::Invalid,
+        Some((e, _)) if !e.confirmed => CtState::New,
+        Some((_, _)) if Tuple::of(p).is_none() => CtState::Related,
+        Some(_) => CtState::Established,
+    };
+    let mut v = View::of(p, state);
+    v.in_if = in_dev.map(|d| netns.dev(d).name.clone());
+    v.out_if = out_dev.map(|d| netns.dev(d).name.clone());
+    v.dst_local = netns.is_local(p.ip.dst);
+    v.src_local = netns.is_local(p.ip.src);
+    let d = with_nf(cx, ns, |cx, nf| {
+        nf.walk(
+            TableKind::Filter,
+            chain,
+            &mut v,
+            cx.rng(),
+            u64::from(p.len()),
+        )
+    });
+    p.mark = v.mark;
+    match d.verdict {
+        Verdict::Drop => HookResult::Drop(
+            d.rule
+                .unwrap_or_else(|| format!("-t filter -P {chain} DROP")),
+        ),
+        Verdict::Reject => HookResult::Reject(d.rule.unwrap_or_default()),
+        _ => HookResult::Continue,
+    }
+}
+
+/// A frame the bridge forwards between two ports (br_netfilter): translated by an
+/// existing flow's entry, if any.
+pub fn bridged(cx: Cx<'_, '_>, ns: NsId, p: &mut Packet) {
+    if !cx.world.ns(ns).netfilter.active {
+        return;
+    }
+    let now = cx.now();
+    with_nf(cx, ns, |cx, nf| {
+        let Some((id, dir, error)) = lookup(nf, p, now) else {
+            return;
+        };
+        if !error {
+            nf.ct.seen(id, dir, p, now);
+        }
+        for manip in [Manip::Dst, Manip::Src] {
+            if let Some(what) = translate(nf, id, dir, error, manip, p) {
+                let how = flow_words(nf, id, dir, error);
+                trace_nat(
+                    cx,
+                    p,
+                    format!("{what}: {how} (conntrack, on the bridge: br_netfilter)"),
+                );
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::rng::stream;
+
+    fn view(dst: [u8; 4], proto: Proto, dport: u16) -> View {
+        View {
+            src: Ipv4Addr::new(10, 1, 1, 2),
+            dst: Ipv4Addr::from(dst),
+            proto: Some(proto),
+            sport: 40000,
+            dport,
+            in_if: Some("docker0".into()),
+            out_if: None,
+            mark: 0,
+            state: CtState::New,
+            src_local: false,
+            dst_local: dst == [10, 181, 13, 57],
+        }
+    }
+
+    /// A first match by scanning every rule of every chain, as the kernel does.
+    fn linear(
+        nf: &Netfilter,
+        kind: TableKind,
+        chain: &str,
+        v: &mut View,
+        rng: &mut Stream,
+    ) -> (Verdict, u32) {
+        fn go(
+            nf: &Netfilter,
+            kind: TableKind,
+            chain: &str,
+            v: &mut View,
+            rng: &mut Stream,
+            walked: &mut u32,
+        ) -> Option<Verdict> {
+            let c = &nf.table(kind).chains[chain];
+            for (i, r) in c.rules.iter().enumerate() {
+                if !matches(r, v, rng) {
+                    continue;
+                }
+                let here = i as u32 + 1;
+                match &r.target {
+                    Target::Jump(to) => {
+                        if let Some(verdict) = go(nf, kind, to, v, rng, walked) {
+                            *walked += here;
+                            return Some(verdict);
+                        }
+                    }
+                    Target::Mark { op } => v.mark = op.apply(v.mark),
+                    Target::Return => {
+                        *walked += here;
+                        return None;
+                    }
+                    Target::Accept => {
+                        *walked += here;
+                        return Some(Verdict::Accept);
+                    }
+                    Target::Drop => {
+                        *walked += here;
+                        return Some(Verdict::Drop);
+                    }
+                    Target::Reject => {
+                        *walked += here;
+                        return Some(Verdict::Reject);
+                    }
+                    Target::Masquerade { .. } => {
+                        *walked += here;
+                        return Some(Verdict::Masquerade);
+                    }
+                    Target::Dnat { addr, port } => {
+                        *walked += here;
+                        return Some(Verdict::Dnat {
+                            addr: *addr,
+                            port: *port,
+                        });
+                    }
+                    Target::Redirect { port } => {
+                        *walked += here;
+                        return Some(Verdict::Redirect { port: *port });
+                    }
+                }
+            }
+            *walked += c.rules.len() as u32;
+            None
+        }
+        let mut walked = 0;
+        let v = go(nf, kind, chain, v, rng, &mut walked).unwrap_or(Verdict::Accept);
+        (v, walked)
+    }
+
+    /// A kube-proxy-like nat table: 200 services, a NodePort, a catch-all at the end.
+    fn table() -> Netfilter {
+        let mut nf = Netfilter::default();
+        let mut text = String::from(
+            "*nat\n:KUBE-SERVICES - [0:0]\n:KUBE-NODEPORTS - [0:0]\n:KUBE-MARK-MASQ - [0:0]\n",
+        );
+        for i in 0..200u32 {
+            text += &format!(":KUBE-SVC-{i}\n");
+        }
+        text +=
+            "-A PREROUTING -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES\n";
+        text += "-A KUBE-MARK-MASQ -j MARK --or-mark 0x4000\n";
+        for i in 0..200u32 {
+            let ip = Ipv4Addr::from(u32::from(Ipv4Addr::new(10, 254, 0, 0)) + i);
+            text += &format!(
+                "-A KUBE-SERVICES -d {ip}/32 -p tcp -m comment --comment \"default/s{i}\" -m tcp --dport {} -j KUBE-SVC-{i}\n",
+                80 + i % 3
+            );
+            text += &format!("-A KUBE-SVC-{i} ! -s 10.1.0.0/16 -j KUBE-MARK-MASQ\n");
+            text += &format!(
+                "-A KUBE-SVC-{i} -m statistic --mode random --probability 0.5 -j DNAT --to-destination 10.1.{i}.2:8080\n"
+            );
+            text += &format!("-A KUBE-SVC-{i} -j DNAT --to-destination 10.1.{i}.3:8080\n");
+        }
+        text += "-A KUBE-SERVICES -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS\n";
+        text += "-A KUBE-NODEPORTS -p tcp -m tcp --dport 30001 -j KUBE-MARK-MASQ\n";
+        text +=
+            "-A KUBE-NODEPORTS -p tcp -m tcp --dport 30001 -j DNAT --to-destination 10.1.7.2:80\n";
+        text += "COMMIT\n";
+        assert_eq!(nf.restore(&text).unwrap(), 805);
+        nf
+    }
+
+    #[test]
+    fn the_index_decides_as_a_linear_walk_would() {
+        let mut nf = table();
+        let mut probes = Vec::new();
+        for i in 0..220u32 {
+            let ip = u32::from(Ipv4Addr::new(10, 254, 0, 0)) + i;
+            for port in [80, 81, 82, 443] {
+                probes.push((Ipv4Addr::from(ip).octets(), Proto::Tcp, port));
+            }
+        }
+        probes.push(([10, 181, 13, 57], Proto::Tcp, 30001));
+        probes.push(([10, 181, 13, 57], Proto::Tcp, 30002));
+        probes.push(([10, 254, 0, 5], Proto::Udp, 80));
+        for (dst, proto, port) in probes {
+            // The same random stream for both, so the statistic draws agree.
+            let (mut a, mut b) = (stream(1, "x"), stream(1, "x"));
+            let mut v1 = view(dst, proto, port);
+            let mut v2 = v1.clone();
+            let d = nf.walk(TableKind::Nat, "PREROUTING", &mut v1, &mut a, 60);
+            let (verdict, walked) = linear(&nf, TableKind::Nat, "PREROUTING", &mut v2, &mut b);
+            assert_eq!(
+                (d.verdict, d.walked, v1.mark),
+                (verdict, walked, v2.mark),
+                "{dst:?} {proto:?} {port}"
+            );
+        }
+    }
+
+    #[test]
+    fn walked_counts_grow_with_the_service_position() {
+        let mut nf = table();
+        let mut rng = stream(1, "x");
+        let mut walked = |i: u32| {
+            let ip = Ipv4Addr::from(u32::from(Ipv4Addr::new(10, 254, 0, 0)) + i).octets();
+            nf.walk(
+                TableKind::Nat,
+                "PREROUTING",
+                &mut view(ip, Proto::Tcp, 80 + (i % 3) as u16),
+                &mut rng,
+                60,
+            )
+            .walked
+        };
+        // PREROUTING's rule, the service's rule at position i+1, its chain's rules.
+        assert!(walked(0) <= 5);
+        assert!(walked(198) >= 200);
+    }
+
+    #[test]
+    fn restore_flushes_declared_chains_and_deletes_with_x() {
+        let mut nf = table();
+        nf.restore("*nat\n:KUBE-SVC-3 - [0:0]\n-X KUBE-SVC-4\nCOMMIT\n")
+            .unwrap();
+        assert!(nf.nat.chains["KUBE-SVC-3"].rules.is_empty());
+        assert!(!nf.nat.chains.contains_key("KUBE-SVC-4"));
+        assert_eq!(
+            nf.restore("*nat\n-A NOPE -j ACCEPT\n").unwrap_err(),
+            "line 2: no chain \"NOPE\""
+        );
+    }
+}

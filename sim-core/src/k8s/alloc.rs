@@ -130,6 +130,10 @@ impl NodePorts {
         Ok(port as u16)
     }
 
+    pub fn release(&mut self, port: u16) {
+        self.taken.remove(&port);
+    }
+
     pub fn allocate_next(&mut self, rng: &mut impl Rng) -> Result<u16, AllocError> {
         let n = (Self::LAST - Self::FIRST + 1) as u32;
         let start = rng.random_range(0..n);

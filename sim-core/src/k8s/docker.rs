@@ -85,6 +85,9 @@ pub struct Sandbox {
     pub host_mac: Mac,
     /// The container's command, started once the sandbox has its network.
     pub command: Option<String>,
+    /// The pod's name and labels, as kubelet reports the pod to the apiserver.
+    pub name: String,
+    pub labels: crate::k8s::api::Labels,
 }
 
 pub struct Dockerd {
@@ -268,6 +271,34 @@ impl Dockerd {
                 .command
                 .as_ref()
                 .and_then(|cmd| crate::tools::spawn(cx, sb.ns, cmd));
+            // kubelet's stand-in reports the running pod (when there is an apiserver).
+            let host_ip = cx
+                .world
+                .ns(self.ns)
+                .underlay_port()
+                .and_then(|(d, _)| cx.world.ns(self.ns).primary_addr(d))
+                .unwrap_or(Ipv4Addr::UNSPECIFIED);
+            let node = cx.world.ns(self.ns).name.clone();
+            crate::k8s::apiserver::report(
+                cx,
+                self.ns,
+                crate::k8s::api::Request::PodStatus {
+                    ns: "default".into(),
+                    name: sb.name.clone(),
+                    node,
+                    labels: sb.labels.clone(),
+                    containers: vec![crate::k8s::api::Container {
+                        name: sb.name.clone(),
+                        image: cx.world.ns(sb.ns).image.clone(),
+                        command: sb.command.clone(),
+                        env: Vec::new(),
+                        ports: Vec::new(),
+                    }],
+                    ip: Some(addr.addr()),
+                    host_ip,
+                    ready: true,
+                },
+            );
             self.made.push((sb.ns, eth0, veth, proc));
         }
     }

@@ -2,6 +2,8 @@
 //! apiserver, controllers, kubelet, kube-proxy, flanneld and the docker daemon come here.)
 
 pub mod alloc;
+pub mod api;
+pub mod apiserver;
 pub mod docker;
 pub mod envvars;
 pub mod etcd;

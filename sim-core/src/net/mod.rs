@@ -102,6 +102,20 @@ pub enum Msg {
         id: u64,
         resp: Box<crate::wire::etcd::Response>,
     },
+    /// A request to the apiserver; `id` pairs it with its `ApiResponse` to `from`.
+    ApiRequest {
+        from: ActorId,
+        id: u64,
+        req: Box<crate::k8s::api::Request>,
+    },
+    ApiResponse {
+        id: u64,
+        resp: Box<crate::k8s::api::Response>,
+    },
+    /// A change to an object a component watches.
+    ApiEvent {
+        event: Box<crate::k8s::api::WatchEvent>,
+    },
 }
 
 /// Kernel-side state of the whole simulated world.
@@ -112,6 +126,9 @@ pub struct World {
     pub procs: BTreeMap<ActorId, Proc>,
     /// The machine etcd listens on (port 2379), if the scenario has etcd.
     pub etcd_ns: Option<NsId>,
+    /// Manifest files (`kubectl create -f PATH`), by machine and path; the YAML text is in
+    /// the machine's `files`.
+    pub manifests: BTreeMap<(NsId, String), crate::k8s::api::Manifest>,
     next_packet: u64,
 }
 
@@ -141,6 +158,7 @@ impl World {
             fabric,
             procs: BTreeMap::new(),
             etcd_ns: None,
+            manifests: BTreeMap::new(),
             next_packet: 1,
         }
     }

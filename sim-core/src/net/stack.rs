@@ -707,7 +707,10 @@ impl Actor<Net> for Kernel {
             | Msg::Systemctl { .. }
             | Msg::SystemctlDone { .. }
             | Msg::EtcdRequest { .. }
-            | Msg::EtcdResponse { .. } => {
+            | Msg::EtcdResponse { .. }
+            | Msg::ApiRequest { .. }
+            | Msg::ApiResponse { .. }
+            | Msg::ApiEvent { .. } => {
                 unreachable!("kernel actors get frames and kernel timers only")
             }
         }

@@ -46,6 +46,9 @@ pub struct Scenario {
     pub etcd: Option<usize>,
     /// Pods; their namespaces come after the nodes' (`NsId(nodes.len() + i)`).
     pub pods: Vec<PodCfg>,
+    pub kubernetes: Option<KubeCfg>,
+    /// Manifest files on the master node: (path, object).
+    pub manifests: Vec<(String, crate::k8s::api::Manifest)>,
     /// In time order (validated non-decreasing).
     pub steps: Vec<Step>,
 }
@@ -88,6 +91,19 @@ pub struct PodCfg {
     pub node: usize,
     pub command: Option<String>,
     pub image: Option<String>,
+    pub labels: crate::k8s::api::Labels,
+}
+
+/// The Kubernetes control plane of a scenario.
+#[derive(Clone, Debug)]
+pub struct KubeCfg {
+    pub master: usize,
+    pub service_cidr: Ipv4Net,
+    pub cluster_cidr: Option<Ipv4Net>,
+    pub mode: crate::k8s::proxy::kube_proxy::Mode,
+    pub watch_delay: Dur,
+    pub min_sync_period: Dur,
+    pub sync_period: Dur,
 }
 
 /// docker0's default: the first of docker's predefined local pools.
@@ -174,7 +190,8 @@ impl Scenario {
     /// Parses and validates scenario text; `file` names it in diagnostics.
     pub fn parse(file: &str, src: &str) -> Result<Scenario, LoadError> {
         let options = ron::Options::default()
-            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+            .with_default_extension(ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES);
         let spec: spec::Scenario = options.from_str(src).map_err(|e| {
             let (line, col) = (e.span.start.line.max(1), e.span.start.col.max(1));
             LoadError::Invalid(vec![Diagnostic {
@@ -291,6 +308,7 @@ impl Scenario {
             sim.world.etcd_ns = Some(NsId(node as u32));
         }
         self.add_systemd(&mut sim, &dockerds);
+        self.add_kubernetes(&mut sim);
         for l in &links {
             let name = link_name(&l.a, &l.b);
             let rng = sim.stream(&format!("link/{name}"));
@@ -340,6 +358,8 @@ impl Scenario {
                 veth,
                 host_mac: Mac(host_mac),
                 command: pod.command.clone(),
+                name: pod.name.clone(),
+                labels: pod.labels.clone(),
             });
         }
         for (i, node) in self.nodes.iter().enumerate() {
@@ -371,6 +391,97 @@ impl Scenario {
             dockerds.insert(i, id);
         }
         dockerds
+    }
+
+    /// kube-apiserver on the master, kube-proxy on every node that runs docker, and the
+    /// manifest files on the master.
+    fn add_kubernetes(&self, sim: &mut Sim<Net>) {
+        let Some(k) = &self.kubernetes else { return };
+        let master = NsId(k.master as u32);
+        let daemon = |sim: &mut Sim<Net>, id, ns, cmd: String| {
+            let pid = sim.world.ns_mut(ns).alloc_pid();
+            sim.world.procs.insert(
+                id,
+                crate::net::Proc {
+                    ns: Some(ns),
+                    pid,
+                    daemon: true,
+                    cmd,
+                    ..Default::default()
+                },
+            );
+            sim.schedule(Dur::ZERO, id, Msg::Start);
+        };
+        let proxied: Vec<usize> = (0..self.nodes.len())
+            .filter(|i| self.nodes[*i].docker.is_some())
+            .collect();
+        let api = sim.add(
+            "kube-apiserver",
+            Box::new(crate::k8s::apiserver::Apiserver::new(
+                master,
+                crate::k8s::apiserver::Config {
+                    service_cidr: k.service_cidr,
+                    era: crate::k8s::proxy::names::Era::Modern,
+                    watch_delay: k.watch_delay,
+                    master_ip: self.nodes[k.master].addr.addr(),
+                    nodes: proxied
+                        .iter()
+                        .map(|i| (self.nodes[*i].name.clone(), self.nodes[*i].addr.addr()))
+                        .collect(),
+                },
+            )),
+        );
+        daemon(
+            sim,
+            api,
+            master,
+            format!(
+                "/usr/bin/kube-apiserver --etcd-servers=http://{}:2379 --service-cluster-ip-range={}",
+                self.etcd
+                    .map(|e| self.nodes[e].addr.addr().to_string())
+                    .unwrap_or_default(),
+                k.service_cidr
+            ),
+        );
+        for i in proxied {
+            let ns = NsId(i as u32);
+            let id = sim.add(
+                format!("node/{}/kube-proxy", self.nodes[i].name),
+                Box::new(crate::k8s::proxy::kube_proxy::KubeProxy::new(
+                    ns,
+                    crate::k8s::proxy::kube_proxy::Config {
+                        mode: k.mode,
+                        cluster_cidr: k.cluster_cidr,
+                        era: crate::k8s::proxy::names::Era::Modern,
+                        min_sync_period: k.min_sync_period,
+                        sync_period: k.sync_period,
+                    },
+                )),
+            );
+            let cidr = k
+                .cluster_cidr
+                .map(|c| format!(" --cluster-cidr={c}"))
+                .unwrap_or_default();
+            daemon(
+                sim,
+                id,
+                ns,
+                format!(
+                    "/usr/bin/kube-proxy --proxy-mode={}{cidr} --hostname-override={}",
+                    k.mode.name(),
+                    self.nodes[i].name
+                ),
+            );
+        }
+        for (path, m) in &self.manifests {
+            sim.world
+                .ns_mut(master)
+                .files
+                .insert(path.clone(), m.yaml());
+            sim.world
+                .manifests
+                .insert((master, path.clone()), m.clone());
+        }
     }
 
     /// systemd on each node that runs flanneld: it starts flanneld at its `start` time and
@@ -542,6 +653,28 @@ impl Validator<'_> {
             }
         }
         let pods = self.pods(&s.cluster.pods, &nodes);
+        let kubernetes = s
+            .cluster
+            .kubernetes
+            .as_ref()
+            .and_then(|k| self.kubernetes(k, &nodes, etcd));
+        let mut manifests = Vec::new();
+        for (i, m) in s.cluster.manifests.iter().enumerate() {
+            let base = format!("cluster.manifests[{i}]");
+            if s.cluster.kubernetes.is_none() {
+                self.problem(
+                    &base,
+                    "manifests are for kubectl, but the cluster runs no Kubernetes; expected `kubernetes: (master: \"NODE\")` in `cluster`",
+                );
+            }
+            if !m.path.starts_with('/') {
+                self.problem(
+                    &format!("{base}.path"),
+                    format!("`{}` is not an absolute path; expected one such as \"/etc/k8s_yaml/frontend-service.yaml\"", m.path),
+                );
+            }
+            manifests.push((m.path.clone(), m.object.clone()));
+        }
         let steps = self.steps(&s.steps, &nodes, &pods, &links, until);
         Scenario {
             file: self.file.to_string(),
@@ -554,8 +687,78 @@ impl Validator<'_> {
             links,
             etcd,
             pods,
+            kubernetes,
+            manifests,
             steps,
         }
+    }
+
+    fn kubernetes(
+        &mut self,
+        k: &spec::Kubernetes,
+        nodes: &[NodeCfg],
+        etcd: Option<usize>,
+    ) -> Option<KubeCfg> {
+        let base = "cluster.kubernetes";
+        let master = nodes.iter().position(|n| n.name == k.master);
+        if master.is_none() {
+            let known: Vec<&str> = nodes.iter().map(|n| n.name.as_str()).collect();
+            self.problem(
+                &format!("{base}.master"),
+                format!(
+                    "unknown node `{}`; expected the node kube-apiserver runs on, one of: {}",
+                    k.master,
+                    known.join(", ")
+                ),
+            );
+        }
+        if etcd.is_none() {
+            self.problem(
+                base,
+                "kube-apiserver keeps its objects in etcd, but the cluster has none; expected `etcd: \"NODE\"` in `cluster`",
+            );
+        }
+        let cidr = |this: &mut Self, field: &str, text: &str| match parse_network(text) {
+            Ok(n) => Some(n),
+            Err(e) => {
+                this.problem(&format!("{base}.{field}"), e);
+                None
+            }
+        };
+        let service_cidr = cidr(
+            self,
+            "service_cidr",
+            k.service_cidr.as_deref().unwrap_or("10.96.0.0/12"),
+        );
+        let cluster_cidr = match &k.cluster_cidr {
+            Some(c) => Some(cidr(self, "cluster_cidr", c)?),
+            None => None,
+        };
+        let mode = match k.proxy_mode.as_deref().unwrap_or("iptables") {
+            "iptables" => Some(crate::k8s::proxy::kube_proxy::Mode::Iptables),
+            other => {
+                self.problem(
+                    &format!("{base}.proxy_mode"),
+                    format!("unknown kube-proxy mode `{other}`; expected \"iptables\" (ipvs and userspace are not simulated yet)"),
+                );
+                None
+            }
+        };
+        let dur = |this: &mut Self, field: &str, v: &Option<String>, default: &str| {
+            this.duration(&format!("{base}.{field}"), v.as_deref().unwrap_or(default))
+        };
+        let watch_delay = dur(self, "watch_delay", &k.watch_delay, "100ms");
+        let min_sync_period = dur(self, "min_sync_period", &k.min_sync_period, "1s");
+        let sync_period = dur(self, "sync_period", &k.sync_period, "30s");
+        Some(KubeCfg {
+            master: master?,
+            service_cidr: service_cidr?,
+            cluster_cidr,
+            mode: mode?,
+            watch_delay: watch_delay?,
+            min_sync_period: min_sync_period?,
+            sync_period: sync_period?,
+        })
     }
 
     fn name_ok(&mut self, path: &str, name: &str, names: &mut BTreeMap<String, String>) -> bool {
@@ -875,6 +1078,7 @@ impl Validator<'_> {
                 node,
                 command: p.command.clone(),
                 image: p.image.clone(),
+                labels: p.labels.clone(),
             });
         }
         out
@@ -1050,6 +1254,20 @@ fn parse_cidr(text: &str) -> Result<Ipv4Net, String> {
             } else {
                 "broadcast"
             },
+            net.trunc()
+        ));
+    }
+    Ok(net)
+}
+
+/// A network in CIDR form (`10.254.0.0/16`), as `--service-cluster-ip-range` takes it.
+fn parse_network(text: &str) -> Result<Ipv4Net, String> {
+    let net = text.parse::<Ipv4Net>().map_err(|_| {
+        format!("`{text}` is not an IPv4 network; expected CIDR such as \"10.254.0.0/16\"")
+    })?;
+    if net != net.trunc() {
+        return Err(format!(
+            "`{text}` has host bits set; expected the network address, \"{}\"",
             net.trunc()
         ));
     }

@@ -38,6 +38,47 @@ pub struct Cluster {
     /// Pods placed on nodes: each gets a sandbox from its node's docker daemon.
     #[serde(default)]
     pub pods: Vec<Pod>,
+    /// A Kubernetes control plane (apiserver on `master`, kube-proxy on every node that
+    /// runs docker).
+    #[serde(default)]
+    pub kubernetes: Option<Kubernetes>,
+    /// Manifest files on the master node, for `kubectl create -f PATH`.
+    #[serde(default)]
+    pub manifests: Vec<ManifestFile>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Kubernetes {
+    /// The node kube-apiserver runs on.
+    pub master: String,
+    /// `--service-cluster-ip-range`. Default `10.96.0.0/12`.
+    #[serde(default)]
+    pub service_cidr: Option<String>,
+    /// kube-proxy's `--cluster-cidr` (pods' addresses): traffic to a ClusterIP from
+    /// elsewhere is masqueraded. Default none.
+    #[serde(default)]
+    pub cluster_cidr: Option<String>,
+    /// kube-proxy's mode: `iptables` (default).
+    #[serde(default)]
+    pub proxy_mode: Option<String>,
+    /// How long a change takes to reach a watcher. Default `100ms`.
+    #[serde(default)]
+    pub watch_delay: Option<String>,
+    /// kube-proxy's `--iptables-min-sync-period`. Default `1s`.
+    #[serde(default)]
+    pub min_sync_period: Option<String>,
+    /// kube-proxy's `--iptables-sync-period`. Default `30s`.
+    #[serde(default)]
+    pub sync_period: Option<String>,
+}
+
+/// A manifest file on the master node.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManifestFile {
+    pub path: String,
+    pub object: crate::k8s::api::Manifest,
 }
 
 /// A docker daemon on a node, with dockerd's bridge options.
@@ -73,6 +114,9 @@ pub struct Pod {
     /// (`ping`'s output differs).
     #[serde(default)]
     pub image: Option<String>,
+    /// The pod's labels (what Services select).
+    #[serde(default)]
+    pub labels: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

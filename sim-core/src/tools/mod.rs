@@ -12,6 +12,7 @@ pub mod http;
 pub mod ifconfig;
 pub mod ip;
 pub mod iptables;
+pub mod kubectl;
 pub mod nc;
 pub mod ping;
 pub mod ps;
@@ -286,6 +287,7 @@ enum Program {
     Ping(Box<ping::Ping>),
     BbPing(Box<bbping::BbPing>),
     Etcdctl(Box<etcdctl::Etcdctl>),
+    Kubectl(Box<kubectl::Kubectl>),
     Systemctl(Box<systemctl::Systemctl>),
     RedisServer(Box<redis::RedisServer>),
     RedisCli(Box<redis::RedisCli>),
@@ -305,6 +307,10 @@ impl Program {
         match argv[0].rsplit('/').next().unwrap_or_default() {
             "ping" if busybox => match bbping::BbPing::parse(&argv[1..], pid) {
                 Ok(p) => Program::BbPing(Box::new(p)),
+                Err((msg, code)) => Program::Fail(msg, code),
+            },
+            "kubectl" => match kubectl::Kubectl::parse(&argv[1..]) {
+                Ok(k) => Program::Kubectl(Box::new(k)),
                 Err((msg, code)) => Program::Fail(msg, code),
             },
             "etcdctl" => match etcdctl::Etcdctl::parse(&argv[1..], env) {
@@ -415,6 +421,7 @@ impl Actor<Net> for Process {
             Program::Ping(p) => p.handle(msg, self.ns, cx),
             Program::BbPing(p) => p.handle(msg, self.ns, cx),
             Program::Etcdctl(e) => e.handle(msg, self.ns, cx),
+            Program::Kubectl(k) => k.handle(msg, self.ns, cx),
             Program::Systemctl(s) => s.handle(msg, self.ns, cx),
             Program::RedisServer(s) => s.handle(msg, self.ns, cx),
             Program::RedisCli(s) => s.handle(msg, self.ns, cx),

@@ -252,7 +252,10 @@ impl Ping {
             | Msg::TunWrite { .. }
             | Msg::ReassemblyTimeout { .. }
             | Msg::EtcdRequest { .. }
-            | Msg::EtcdResponse { .. } => {
+            | Msg::EtcdResponse { .. }
+            | Msg::ApiRequest { .. }
+            | Msg::ApiResponse { .. }
+            | Msg::ApiEvent { .. } => {
                 unreachable!("processes get no frames")
             }
         }

@@ -2,4 +2,6 @@
 //! reference/k8s-networking.md §1. The modes themselves (iptables, ipvs, userspace) come
 //! with the control plane (issue 4).
 
+pub mod iptables;
+pub mod kube_proxy;
 pub mod names;

@@ -1,0 +1,706 @@
+//! Kubernetes API objects as the simulator keeps them, and the apiserver's requests,
+//! responses and watch events.
+//!
+//! Scenario files write objects in RON with the fields a manifest would have
+//! (`Service(name: "frontend", type: "NodePort", ports: [(port: 80, node_port: 30001)],
+//! selector: {"name": "frontend"})`); the apiserver fills in what the server sets (uid,
+//! creation time, resourceVersion, ClusterIP, NodePort) and stores each object in etcd
+//! under `/registry/...` as JSON in the shape `etcdctl get` shows in seed 004.
+
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::engine::SimTime;
+
+pub type Labels = BTreeMap<String, String>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Namespace,
+    Node,
+    Pod,
+    Service,
+    Endpoints,
+    ReplicationController,
+}
+
+impl Kind {
+    /// The name `kubectl` prints before a `/` (`service/frontend`) and in messages.
+    pub fn singular(self) -> &'static str {
+        match self {
+            Kind::Namespace => "namespace",
+            Kind::Node => "node",
+            Kind::Pod => "pod",
+            Kind::Service => "service",
+            Kind::Endpoints => "endpoints",
+            Kind::ReplicationController => "replicationcontroller",
+        }
+    }
+
+    /// The API kind (`ReplicationController`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Namespace => "Namespace",
+            Kind::Node => "Node",
+            Kind::Pod => "Pod",
+            Kind::Service => "Service",
+            Kind::Endpoints => "Endpoints",
+            Kind::ReplicationController => "ReplicationController",
+        }
+    }
+
+    /// The resource kubectl's messages use (`services "x" not found`).
+    pub fn plural(self) -> &'static str {
+        match self {
+            Kind::Namespace => "namespaces",
+            Kind::Node => "nodes",
+            Kind::Pod => "pods",
+            Kind::Service => "services",
+            Kind::Endpoints => "endpoints",
+            Kind::ReplicationController => "replicationcontrollers",
+        }
+    }
+
+    /// What kubectl accepts for it: `svc`, `services`, `po`, `rc`, `ep`, `no`, `ns`.
+    pub fn parse(s: &str) -> Option<Kind> {
+        Some(match s.to_ascii_lowercase().as_str() {
+            "ns" | "namespace" | "namespaces" => Kind::Namespace,
+            "no" | "node" | "nodes" | "minion" | "minions" => Kind::Node,
+            "po" | "pod" | "pods" => Kind::Pod,
+            "svc" | "service" | "services" => Kind::Service,
+            "ep" | "endpoints" => Kind::Endpoints,
+            "rc" | "replicationcontroller" | "replicationcontrollers" => {
+                Kind::ReplicationController
+            }
+            _ => return None,
+        })
+    }
+
+    pub fn namespaced(self) -> bool {
+        !matches!(self, Kind::Namespace | Kind::Node)
+    }
+
+    /// Where the apiserver keeps it in etcd (Kubernetes 1.5's layout, as seed 004 lists).
+    pub fn registry(self) -> &'static str {
+        match self {
+            Kind::Namespace => "/registry/namespaces",
+            Kind::Node => "/registry/minions",
+            Kind::Pod => "/registry/pods",
+            Kind::Service => "/registry/services/specs",
+            Kind::Endpoints => "/registry/services/endpoints",
+            Kind::ReplicationController => "/registry/controllers",
+        }
+    }
+}
+
+/// What the server keeps about every object.
+#[derive(Clone, Debug, Default)]
+pub struct Meta {
+    pub name: String,
+    pub namespace: String,
+    pub labels: Labels,
+    pub uid: String,
+    pub created: SimTime,
+    pub resource_version: u64,
+    /// The controller that made it: (kind, name).
+    pub owner: Option<(Kind, String)>,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ServicePort {
+    #[serde(default)]
+    pub name: String,
+    /// `TCP` (default) or `UDP`.
+    #[serde(default)]
+    pub protocol: Option<String>,
+    pub port: u16,
+    /// Defaults to `port`.
+    #[serde(default)]
+    pub target_port: Option<u16>,
+    #[serde(default)]
+    pub node_port: Option<u32>,
+}
+
+impl ServicePort {
+    pub fn protocol(&self) -> &str {
+        self.protocol.as_deref().unwrap_or("TCP")
+    }
+
+    pub fn target(&self) -> u16 {
+        self.target_port.unwrap_or(self.port)
+    }
+}
+
+/// A Service as a manifest writes it.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceSpec {
+    pub name: String,
+    #[serde(default)]
+    pub namespace: Option<String>,
+    #[serde(default)]
+    pub labels: Labels,
+    /// `ClusterIP` (default), `NodePort`, `LoadBalancer` or `ExternalName`.
+    #[serde(default, rename = "type")]
+    pub type_: Option<String>,
+    /// An explicit ClusterIP, or `None` for a headless Service.
+    #[serde(default)]
+    pub cluster_ip: Option<String>,
+    #[serde(default)]
+    pub ports: Vec<ServicePort>,
+    #[serde(default)]
+    pub selector: Labels,
+    #[serde(default)]
+    pub external_ips: Vec<String>,
+    #[serde(default)]
+    pub external_name: Option<String>,
+}
+
+/// A Service as the server keeps it.
+#[derive(Clone, Debug)]
+pub struct Service {
+    pub type_: String,
+    /// `None` for headless and ExternalName Services.
+    pub cluster_ip: Option<Ipv4Addr>,
+    pub ports: Vec<ServicePort>,
+    pub selector: Labels,
+    pub external_ips: Vec<Ipv4Addr>,
+    pub external_name: Option<String>,
+}
+
+impl Service {
+    pub fn env(&self, meta: &Meta) -> super::envvars::Service {
+        super::envvars::Service {
+            namespace: meta.namespace.clone(),
+            name: meta.name.clone(),
+            cluster_ip: self.cluster_ip,
+            ports: self
+                .ports
+                .iter()
+                .map(|p| super::envvars::Port {
+                    name: p.name.clone(),
+                    port: p.port,
+                    protocol: p.protocol().to_string(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One ready (or not ready) address of an Endpoints subset.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Address {
+    pub ip: Ipv4Addr,
+    pub node: String,
+    pub pod: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EndpointPort {
+    pub name: String,
+    pub port: u16,
+    pub protocol: String,
+}
+
+/// Endpoints (one subset: the simulator's pods all expose the Service's target ports).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Endpoints {
+    pub addresses: Vec<Address>,
+    pub not_ready: Vec<Address>,
+    pub ports: Vec<EndpointPort>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Phase {
+    Pending,
+    Running,
+    Succeeded,
+    Failed,
+}
+
+impl Phase {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Phase::Pending => "Pending",
+            Phase::Running => "Running",
+            Phase::Succeeded => "Succeeded",
+            Phase::Failed => "Failed",
+        }
+    }
+}
+
+/// A container of a pod, as a manifest writes it.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Container {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub image: Option<String>,
+    #[serde(default)]
+    pub command: Option<String>,
+    #[serde(default)]
+    pub env: Vec<(String, String)>,
+    #[serde(default)]
+    pub ports: Vec<u16>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Pod {
+    pub node: Option<String>,
+    pub containers: Vec<Container>,
+    pub phase: Phase,
+    pub ip: Option<Ipv4Addr>,
+    pub host_ip: Option<Ipv4Addr>,
+    pub ready: bool,
+    pub started: Option<SimTime>,
+}
+
+#[derive(Clone, Debug)]
+pub struct NodeStatus {
+    pub ip: Ipv4Addr,
+    pub ready: bool,
+    pub heartbeat: SimTime,
+}
+
+/// A ReplicationController as a manifest writes it.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RcSpec {
+    pub name: String,
+    #[serde(default)]
+    pub namespace: Option<String>,
+    #[serde(default)]
+    pub labels: Labels,
+    pub replicas: u32,
+    #[serde(default)]
+    pub selector: Labels,
+    /// The pod template's labels (default: the selector).
+    #[serde(default)]
+    pub template_labels: Labels,
+    pub containers: Vec<Container>,
+}
+
+/// An object in a manifest (a scenario's `manifests`).
+#[derive(Clone, Debug, Deserialize)]
+pub enum Manifest {
+    Service(ServiceSpec),
+    ReplicationController(RcSpec),
+}
+
+impl Manifest {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Manifest::Service(_) => Kind::Service,
+            Manifest::ReplicationController(_) => Kind::ReplicationController,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        match self {
+            Manifest::Service(s) => &s.name,
+            Manifest::ReplicationController(r) => &r.name,
+        }
+    }
+
+    pub fn namespace(&self) -> &str {
+        match self {
+            Manifest::Service(s) => s.namespace.as_deref(),
+            Manifest::ReplicationController(r) => r.namespace.as_deref(),
+        }
+        .unwrap_or("default")
+    }
+
+    /// The manifest as YAML, as the file on the node reads (`cat`).
+    pub fn yaml(&self) -> String {
+        let labels = |l: &Labels, indent: &str| {
+            l.iter()
+                .map(|(k, v)| format!("{indent}{k}: {v}\n"))
+                .collect::<String>()
+        };
+        match self {
+            Manifest::Service(s) => {
+                let mut y = format!(
+                    "apiVersion: v1\nkind: Service\nmetadata:\n  name: {}\n",
+                    s.name
+                );
+                if !s.labels.is_empty() {
+                    y += &format!("  labels:\n{}", labels(&s.labels, "    "));
+                }
+                y += "spec:\n";
+                if let Some(t) = &s.type_ {
+                    y += &format!("  type: {t}\n");
+                }
+                if let Some(ip) = &s.cluster_ip {
+                    y += &format!("  clusterIP: {ip}\n");
+                }
+                y += "  ports:\n";
+                for p in &s.ports {
+                    y += &format!("  - port: {}\n", p.port);
+                    if !p.name.is_empty() {
+                        y += &format!("    name: {}\n", p.name);
+                    }
+                    if let Some(proto) = &p.protocol {
+                        y += &format!("    protocol: {proto}\n");
+                    }
+                    if let Some(t) = p.target_port {
+                        y += &format!("    targetPort: {t}\n");
+                    }
+                    if let Some(n) = p.node_port {
+                        y += &format!("    nodePort: {n}\n");
+                    }
+                }
+                if !s.external_ips.is_empty() {
+                    y += "  externalIPs:\n";
+                    for ip in &s.external_ips {
+                        y += &format!("  - {ip}\n");
+                    }
+                }
+                if !s.selector.is_empty() {
+                    y += &format!("  selector:\n{}", labels(&s.selector, "    "));
+                }
+                y
+            }
+            Manifest::ReplicationController(r) => {
+                let mut y = format!(
+                    "apiVersion: v1\nkind: ReplicationController\nmetadata:\n  name: {}\n",
+                    r.name
+                );
+                if !r.labels.is_empty() {
+                    y += &format!("  labels:\n{}", labels(&r.labels, "    "));
+                }
+                y += &format!("spec:\n  replicas: {}\n", r.replicas);
+                y += &format!("  selector:\n{}", labels(&r.selector, "    "));
+                let tl = if r.template_labels.is_empty() {
+                    &r.selector
+                } else {
+                    &r.template_labels
+                };
+                y += &format!(
+                    "  template:\n    metadata:\n      labels:\n{}    spec:\n      containers:\n",
+                    labels(tl, "        ")
+                );
+                for c in &r.containers {
+                    y += &format!("      - name: {}\n", c.name);
+                    if let Some(i) = &c.image {
+                        y += &format!("        image: {i}\n");
+                    }
+                    if !c.env.is_empty() {
+                        y += "        env:\n";
+                        for (k, v) in &c.env {
+                            y += &format!("        - name: {k}\n          value: {v}\n");
+                        }
+                    }
+                    if !c.ports.is_empty() {
+                        y += "        ports:\n";
+                        for p in &c.ports {
+                            y += &format!("        - containerPort: {p}\n");
+                        }
+                    }
+                }
+                y
+            }
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Rc {
+    pub replicas: u32,
+    pub selector: Labels,
+    pub template_labels: Labels,
+    pub containers: Vec<Container>,
+    /// Pods it has now (as the controller last counted), and how many are ready.
+    pub current: u32,
+    pub ready: u32,
+}
+
+#[derive(Clone, Debug)]
+pub enum Body {
+    Namespace,
+    Node(NodeStatus),
+    Pod(Box<Pod>),
+    Service(Service),
+    Endpoints(Endpoints),
+    ReplicationController(Rc),
+}
+
+#[derive(Clone, Debug)]
+pub struct Object {
+    pub meta: Meta,
+    pub body: Body,
+}
+
+impl Object {
+    pub fn kind(&self) -> Kind {
+        match self.body {
+            Body::Namespace => Kind::Namespace,
+            Body::Node(_) => Kind::Node,
+            Body::Pod(_) => Kind::Pod,
+            Body::Service(_) => Kind::Service,
+            Body::Endpoints(_) => Kind::Endpoints,
+            Body::ReplicationController(_) => Kind::ReplicationController,
+        }
+    }
+
+    pub fn key(&self) -> Key {
+        (
+            self.kind(),
+            self.meta.namespace.clone(),
+            self.meta.name.clone(),
+        )
+    }
+
+    /// The etcd key (`/registry/services/specs/default/frontend`).
+    pub fn etcd_key(&self) -> String {
+        let k = self.kind();
+        if k.namespaced() {
+            format!(
+                "{}/{}/{}",
+                k.registry(),
+                self.meta.namespace,
+                self.meta.name
+            )
+        } else {
+            format!("{}/{}", k.registry(), self.meta.name)
+        }
+    }
+
+    pub fn service(&self) -> Option<&Service> {
+        match &self.body {
+            Body::Service(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn endpoints(&self) -> Option<&Endpoints> {
+        match &self.body {
+            Body::Endpoints(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    pub fn pod(&self) -> Option<&Pod> {
+        match &self.body {
+            Body::Pod(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The object as the apiserver stores it in etcd (JSON, Kubernetes 1.5's shape).
+    pub fn json(&self) -> String {
+        let m = &self.meta;
+        let mut meta = json!({"name": m.name});
+        if self.kind().namespaced() {
+            meta["namespace"] = json!(m.namespace);
+        }
+        meta["uid"] = json!(m.uid);
+        meta["creationTimestamp"] = json!(crate::clock::rfc3339(m.created));
+        if !m.labels.is_empty() {
+            meta["labels"] = json!(m.labels);
+        }
+        let mut v = json!({"kind": self.kind().name(), "apiVersion": "v1", "metadata": meta});
+        match &self.body {
+            Body::Namespace => {
+                v["spec"] = json!({"finalizers": ["kubernetes"]});
+                v["status"] = json!({"phase": "Active"});
+            }
+            Body::Node(n) => {
+                v["spec"] = json!({"externalID": m.name});
+                v["status"] = json!({
+                    "conditions": [{"type": "Ready", "status": if n.ready { "True" } else { "Unknown" }}],
+                    "addresses": [{"type": "InternalIP", "address": n.ip.to_string()}],
+                });
+            }
+            Body::Pod(p) => {
+                let containers: Vec<Value> = p
+                    .containers
+                    .iter()
+                    .map(|c| {
+                        let mut cv =
+                            json!({"name": c.name, "image": c.image.clone().unwrap_or_default()});
+                        if !c.ports.is_empty() {
+                            cv["ports"] = json!(
+                                c.ports
+                                    .iter()
+                                    .map(|p| json!({"containerPort": p, "protocol": "TCP"}))
+                                    .collect::<Vec<_>>()
+                            );
+                        }
+                        if !c.env.is_empty() {
+                            cv["env"] = json!(
+                                c.env
+                                    .iter()
+                                    .map(|(k, v)| json!({"name": k, "value": v}))
+                                    .collect::<Vec<_>>()
+                            );
+                        }
+                        cv
+                    })
+                    .collect();
+                let mut spec = json!({"containers": containers, "restartPolicy": "Always", "dnsPolicy": "ClusterFirst"});
+                if let Some(n) = &p.node {
+                    spec["nodeName"] = json!(n);
+                }
+                v["spec"] = spec;
+                let mut status = json!({"phase": p.phase.name()});
+                if let Some(ip) = p.host_ip {
+                    status["hostIP"] = json!(ip.to_string());
+                }
+                if let Some(ip) = p.ip {
+                    status["podIP"] = json!(ip.to_string());
+                }
+                v["status"] = status;
+            }
+            Body::Service(s) => {
+                let ports: Vec<Value> = s
+                    .ports
+                    .iter()
+                    .map(|p| {
+                        let mut pv = json!({"protocol": p.protocol(), "port": p.port, "targetPort": p.target()});
+                        if !p.name.is_empty() {
+                            pv["name"] = json!(p.name);
+                        }
+                        if let Some(n) = p.node_port {
+                            pv["nodePort"] = json!(n);
+                        }
+                        pv
+                    })
+                    .collect();
+                let mut spec = json!({"ports": ports});
+                if !s.selector.is_empty() {
+                    spec["selector"] = json!(s.selector);
+                }
+                spec["clusterIP"] = json!(
+                    s.cluster_ip
+                        .map(|ip| ip.to_string())
+                        .unwrap_or_else(|| "None".into())
+                );
+                spec["type"] = json!(s.type_);
+                if !s.external_ips.is_empty() {
+                    spec["externalIPs"] = json!(
+                        s.external_ips
+                            .iter()
+                            .map(|i| i.to_string())
+                            .collect::<Vec<_>>()
+                    );
+                }
+                spec["sessionAffinity"] = json!("None");
+                v["spec"] = spec;
+                v["status"] = json!({"loadBalancer": {}});
+            }
+            Body::Endpoints(e) => {
+                let addr = |a: &Address| json!({"ip": a.ip.to_string(), "nodeName": a.node, "targetRef": {"kind": "Pod", "namespace": m.namespace, "name": a.pod}});
+                let mut subset = json!({});
+                if !e.addresses.is_empty() {
+                    subset["addresses"] = json!(e.addresses.iter().map(addr).collect::<Vec<_>>());
+                }
+                if !e.not_ready.is_empty() {
+                    subset["notReadyAddresses"] =
+                        json!(e.not_ready.iter().map(addr).collect::<Vec<_>>());
+                }
+                subset["ports"] = json!(
+                    e.ports
+                        .iter()
+                        .map(|p| {
+                            let mut pv = json!({"port": p.port, "protocol": p.protocol});
+                            if !p.name.is_empty() {
+                                pv["name"] = json!(p.name);
+                            }
+                            pv
+                        })
+                        .collect::<Vec<_>>()
+                );
+                v["subsets"] = if e.addresses.is_empty() && e.not_ready.is_empty() {
+                    json!([])
+                } else {
+                    json!([subset])
+                };
+            }
+            Body::ReplicationController(r) => {
+                v["spec"] = json!({
+                    "replicas": r.replicas,
+                    "selector": r.selector,
+                    "template": {"metadata": {"labels": r.template_labels}, "spec": {"containers": r.containers.iter().map(|c| json!({"name": c.name, "image": c.image.clone().unwrap_or_default()})).collect::<Vec<_>>()}},
+                });
+                v["status"] = json!({"replicas": r.current, "readyReplicas": r.ready});
+            }
+        }
+        v.to_string()
+    }
+}
+
+/// (kind, namespace, name); cluster-scoped objects have an empty namespace.
+pub type Key = (Kind, String, String);
+
+/// Whether `labels` carry every pair of `selector` (an empty selector selects nothing, as
+/// a Service without one gets no Endpoints from the controller).
+pub fn selects(selector: &Labels, labels: &Labels) -> bool {
+    !selector.is_empty() && selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+}
+
+/// A request to the apiserver.
+#[derive(Clone, Debug)]
+pub enum Request {
+    Create(Manifest),
+    Get {
+        kind: Kind,
+        ns: String,
+        name: String,
+    },
+    /// Every object of a kind, in one namespace or (`None`) all.
+    List {
+        kind: Kind,
+        ns: Option<String>,
+    },
+    Delete {
+        kind: Kind,
+        ns: String,
+        name: String,
+    },
+    /// A watch on these kinds: the current objects as `Added`, then every change.
+    Watch {
+        kinds: Vec<Kind>,
+    },
+    /// A kubelet reports a pod it runs (a scenario's pod, or one it started).
+    PodStatus {
+        ns: String,
+        name: String,
+        node: String,
+        labels: Labels,
+        containers: Vec<Container>,
+        ip: Option<Ipv4Addr>,
+        host_ip: Ipv4Addr,
+        ready: bool,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub enum Response {
+    Object(Box<Object>),
+    List(Vec<Object>),
+    /// The apiserver's error: the HTTP code, reason, and message (`services "x" not
+    /// found`).
+    Error {
+        code: u16,
+        reason: String,
+        message: String,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub enum EventType {
+    Added,
+    Modified,
+    Deleted,
+}
+
+#[derive(Clone, Debug)]
+pub struct WatchEvent {
+    pub what: EventType,
+    pub object: Object,
+}

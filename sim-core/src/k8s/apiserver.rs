@@ -1,0 +1,654 @@
+//! kube-apiserver, with the endpoints controller beside it.
+//!
+//! The apiserver keeps every object, answers `kubectl` and the components, and writes each
+//! object to etcd under `/registry/...` (Kubernetes 1.5's layout, as seed 004's `etcdctl
+//! ls /registry` shows), as JSON. Components watch kinds; each change reaches a watcher
+//! after `watch_delay` plus the control path's latency, so a kube-proxy acts on a Service
+//! some time after `kubectl create` returned.
+//!
+//! At start it makes the `default` and `kube-system` namespaces, a Node for every node
+//! that runs a kube-proxy (Ready), and the `kubernetes` Service with the range's first
+//! address, port 443 (`https`) to the master's 6443.
+//!
+//! Services: a ClusterIP from `--service-cluster-ip-range` (explicit ones checked, the rest
+//! drawn from the apiserver's seeded stream, `alloc`), `None` for headless, none for
+//! ExternalName; NodePorts for NodePort Services, explicit or drawn. Errors carry the
+//! apiserver's messages and codes (409 AlreadyExists, 404 NotFound, 422 Invalid).
+//!
+//! The endpoints controller (in kube-controller-manager on a real cluster; here it runs in
+//! the apiserver's events, with no delay of its own) keeps one Endpoints object per
+//! Service with a selector: the ready pods the selector matches, by IP, with the Service's
+//! target ports.
+//!
+//! Simplifications (docs/architecture.md): one apiserver, no authentication, no
+//! resourceVersion conflicts, objects written to etcd without waiting for the answer.
+
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+
+use ipnet::Ipv4Net;
+use rand::RngExt;
+
+use super::alloc::{NodePorts, ServiceIps};
+use super::api::{
+    Address, Body, EndpointPort, Endpoints, EventType, Key, Kind, Manifest, Meta, NodeStatus,
+    Object, Phase, Pod, Request, Response, Service, WatchEvent, selects,
+};
+use super::proxy::names::Era;
+use crate::engine::{Actor, ActorId, Ctx, Dur};
+use crate::net::{Msg, Net, NsId, control};
+use crate::trace::TraceEvent;
+use crate::wire::etcd::Request as EtcdRequest;
+
+pub struct Config {
+    pub service_cidr: Ipv4Net,
+    pub era: Era,
+    pub watch_delay: Dur,
+    pub master_ip: Ipv4Addr,
+    /// Nodes that register (name, address).
+    pub nodes: Vec<(String, Ipv4Addr)>,
+}
+
+pub struct Apiserver {
+    ns: NsId,
+    cfg: Config,
+    objects: BTreeMap<Key, Object>,
+    ips: ServiceIps,
+    node_ports: NodePorts,
+    version: u64,
+    watchers: Vec<(ActorId, Vec<Kind>)>,
+    etcd_id: u64,
+}
+
+impl Apiserver {
+    pub fn new(ns: NsId, cfg: Config) -> Self {
+        Apiserver {
+            ns,
+            ips: ServiceIps::new(cfg.service_cidr, cfg.era),
+            cfg,
+            objects: BTreeMap::new(),
+            node_ports: NodePorts::default(),
+            version: 0,
+            watchers: Vec::new(),
+            etcd_id: 0,
+        }
+    }
+
+    fn uid(cx: &mut Ctx<'_, Net>) -> String {
+        let r: u128 = cx.rng().random();
+        let h = format!("{r:032x}");
+        format!(
+            "{}-{}-{}-{}-{}",
+            &h[..8],
+            &h[8..12],
+            &h[12..16],
+            &h[16..20],
+            &h[20..32]
+        )
+    }
+
+    fn meta(cx: &mut Ctx<'_, Net>, name: &str, ns: &str, labels: super::api::Labels) -> Meta {
+        Meta {
+            name: name.to_string(),
+            namespace: ns.to_string(),
+            labels,
+            uid: Self::uid(cx),
+            created: cx.now(),
+            resource_version: 0,
+            owner: None,
+        }
+    }
+
+    /// Stores an object (new or changed): etcd gets it, watchers hear of it.
+    fn put(&mut self, cx: &mut Ctx<'_, Net>, mut obj: Object) {
+        self.version += 1;
+        obj.meta.resource_version = self.version;
+        let key = obj.key();
+        let what = if self.objects.contains_key(&key) {
+            EventType::Modified
+        } else {
+            EventType::Added
+        };
+        self.etcd(
+            cx,
+            EtcdRequest::Set {
+                key: obj.etcd_key(),
+                value: obj.json(),
+                ttl: None,
+                create_only: false,
+            },
+        );
+        self.objects.insert(key, obj.clone());
+        self.notify(cx, what, obj);
+    }
+
+    fn remove(&mut self, cx: &mut Ctx<'_, Net>, key: &Key) -> Option<Object> {
+        let obj = self.objects.remove(key)?;
+        self.etcd(
+            cx,
+            EtcdRequest::Delete {
+                key: obj.etcd_key(),
+                dir: false,
+                recursive: false,
+            },
+        );
+        self.notify(cx, EventType::Deleted, obj.clone());
+        Some(obj)
+    }
+
+    fn etcd(&mut self, cx: &mut Ctx<'_, Net>, req: EtcdRequest) {
+        let (Some(etcd), Some(etcd_ns)) = (cx.lookup("etcd"), cx.world.etcd_ns) else {
+            return;
+        };
+        self.etcd_id += 1;
+        let msg = Msg::EtcdRequest {
+            from: cx.me(),
+            id: self.etcd_id,
+            req: Box::new(req),
+        };
+        control::send(cx, self.ns, etcd_ns, etcd, msg);
+    }
+
+    fn notify(&mut self, cx: &mut Ctx<'_, Net>, what: EventType, obj: Object) {
+        let kind = obj.kind();
+        for (w, kinds) in &self.watchers {
+            if !kinds.contains(&kind) {
+                continue;
+            }
+            send_after(
+                cx,
+                self.ns,
+                *w,
+                self.cfg.watch_delay,
+                Msg::ApiEvent {
+                    event: Box::new(WatchEvent {
+                        what: what.clone(),
+                        object: obj.clone(),
+                    }),
+                },
+            );
+        }
+    }
+
+    fn respond(&self, cx: &mut Ctx<'_, Net>, to: ActorId, id: u64, resp: Response) {
+        send_after(
+            cx,
+            self.ns,
+            to,
+            Dur::ZERO,
+            Msg::ApiResponse {
+                id,
+                resp: Box::new(resp),
+            },
+        );
+    }
+
+    fn bootstrap(&mut self, cx: &mut Ctx<'_, Net>) {
+        for ns in ["default", "kube-system"] {
+            let meta = Self::meta(cx, ns, "", Default::default());
+            self.put(
+                cx,
+                Object {
+                    meta,
+                    body: Body::Namespace,
+                },
+            );
+        }
+        for (name, ip) in self.cfg.nodes.clone() {
+            let labels = [("kubernetes.io/hostname".to_string(), name.clone())].into();
+            let meta = Self::meta(cx, &name, "", labels);
+            self.put(
+                cx,
+                Object {
+                    meta,
+                    body: Body::Node(NodeStatus {
+                        ip,
+                        ready: true,
+                        heartbeat: cx.now(),
+                    }),
+                },
+            );
+        }
+        let first = self.ips.first();
+        let _ = self.ips.allocate(first);
+        let mut meta = Self::meta(cx, "kubernetes", "default", Default::default());
+        meta.labels.insert("component".into(), "apiserver".into());
+        meta.labels.insert("provider".into(), "kubernetes".into());
+        let port = super::api::ServicePort {
+            name: "https".into(),
+            protocol: None,
+            port: 443,
+            target_port: Some(6443),
+            node_port: None,
+        };
+        self.put(
+            cx,
+            Object {
+                meta: meta.clone(),
+                body: Body::Service(Service {
+                    type_: "ClusterIP".into(),
+                    cluster_ip: Some(first),
+                    ports: vec![port],
+                    selector: Default::default(),
+                    external_ips: Vec::new(),
+                    external_name: None,
+                }),
+            },
+        );
+        // The apiserver keeps its own Service's endpoints (the master reconciler).
+        let ep = Endpoints {
+            addresses: vec![Address {
+                ip: self.cfg.master_ip,
+                node: String::new(),
+                pod: String::new(),
+            }],
+            not_ready: Vec::new(),
+            ports: vec![EndpointPort {
+                name: "https".into(),
+                port: 6443,
+                protocol: "TCP".into(),
+            }],
+        };
+        let mut emeta = Self::meta(cx, "kubernetes", "default", Default::default());
+        emeta.labels = meta.labels;
+        self.put(
+            cx,
+            Object {
+                meta: emeta,
+                body: Body::Endpoints(ep),
+            },
+        );
+    }
+
+    fn create(&mut self, cx: &mut Ctx<'_, Net>, m: Manifest) -> Response {
+        let key = (m.kind(), m.namespace().to_string(), m.name().to_string());
+        if self.objects.contains_key(&key) {
+            return Response::Error {
+                code: 409,
+                reason: "AlreadyExists".into(),
+                message: format!("{} \"{}\" already exists", m.kind().plural(), m.name()),
+            };
+        }
+        if !self
+            .objects
+            .contains_key(&(Kind::Namespace, String::new(), m.namespace().to_string()))
+        {
+            return Response::Error {
+                code: 404,
+                reason: "NotFound".into(),
+                message: format!("namespaces \"{}\" not found", m.namespace()),
+            };
+        }
+        match m {
+            Manifest::Service(s) => {
+                let invalid = |msg: String| Response::Error {
+                    code: 422,
+                    reason: "Invalid".into(),
+                    message: format!("Service \"{}\" is invalid: {msg}", s.name),
+                };
+                let type_ = s.type_.clone().unwrap_or_else(|| "ClusterIP".into());
+                if !["ClusterIP", "NodePort", "LoadBalancer", "ExternalName"]
+                    .contains(&type_.as_str())
+                {
+                    return invalid(format!(
+                        "spec.type: Unsupported value: \"{type_}\": supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\""
+                    ));
+                }
+                let mut external_ips = Vec::new();
+                for (i, e) in s.external_ips.iter().enumerate() {
+                    match e.parse::<Ipv4Addr>() {
+                        Ok(ip) => external_ips.push(ip),
+                        Err(_) => {
+                            return invalid(format!(
+                                "spec.externalIPs[{i}]: Invalid value: \"{e}\": must be a valid IP address, (e.g. 10.9.8.7)"
+                            ));
+                        }
+                    }
+                }
+                // Allocate only once everything else is valid; release on a later error.
+                let cluster_ip = match (type_.as_str(), s.cluster_ip.as_deref()) {
+                    ("ExternalName", _) | (_, Some("None")) => None,
+                    (_, Some(ip)) => {
+                        let Ok(parsed) = ip.parse::<Ipv4Addr>() else {
+                            return invalid(format!(
+                                "spec.clusterIP: Invalid value: \"{ip}\": must be empty, 'None', or a valid IP address"
+                            ));
+                        };
+                        match self.ips.allocate(parsed) {
+                            Ok(a) => Some(a),
+                            Err(e) => {
+                                return invalid(format!(
+                                    "spec.clusterIP: Invalid value: \"{ip}\": {e}"
+                                ));
+                            }
+                        }
+                    }
+                    (_, None) => match self.ips.allocate_next(cx.rng()) {
+                        Ok(a) => Some(a),
+                        Err(e) => {
+                            return Response::Error {
+                                code: 500,
+                                reason: "InternalError".into(),
+                                message: format!(
+                                    "Internal error occurred: failed to allocate a serviceIP: {e}"
+                                ),
+                            };
+                        }
+                    },
+                };
+                let mut ports = s.ports.clone();
+                if matches!(type_.as_str(), "NodePort" | "LoadBalancer") {
+                    let mut got = Vec::new();
+                    for (i, p) in ports.iter_mut().enumerate() {
+                        let r = match p.node_port {
+                            Some(n) => self.node_ports.allocate(i, n),
+                            None => self.node_ports.allocate_next(cx.rng()),
+                        };
+                        match r {
+                            Ok(n) => {
+                                p.node_port = Some(u32::from(n));
+                                got.push(n);
+                            }
+                            Err(e) => {
+                                for n in got {
+                                    self.node_ports.release(n);
+                                }
+                                if let Some(ip) = cluster_ip {
+                                    self.ips.release(ip);
+                                }
+                                return invalid(e.to_string());
+                            }
+                        }
+                    }
+                } else if let Some((i, p)) = ports
+                    .iter()
+                    .enumerate()
+                    .find(|(_, p)| p.node_port.is_some())
+                {
+                    if let Some(ip) = cluster_ip {
+                        self.ips.release(ip);
+                    }
+                    return invalid(format!(
+                        "spec.ports[{i}].nodePort: Forbidden: may not be used when `type` is '{type_}' (nodePort {})",
+                        p.node_port.unwrap_or_default()
+                    ));
+                }
+                let meta = Self::meta(cx, &s.name, m_ns(&s.namespace), s.labels.clone());
+                let obj = Object {
+                    meta,
+                    body: Body::Service(Service {
+                        type_,
+                        cluster_ip,
+                        ports,
+                        selector: s.selector.clone(),
+                        external_ips,
+                        external_name: s.external_name.clone(),
+                    }),
+                };
+                self.put(cx, obj.clone());
+                self.sync_endpoints(cx, &obj.meta.namespace);
+                Response::Object(Box::new(obj))
+            }
+            Manifest::ReplicationController(r) => {
+                let meta = Self::meta(cx, &r.name, m_ns(&r.namespace), r.labels.clone());
+                let obj = Object {
+                    meta,
+                    body: Body::ReplicationController(super::api::Rc {
+                        replicas: r.replicas,
+                        selector: r.selector.clone(),
+                        template_labels: if r.template_labels.is_empty() {
+                            r.selector.clone()
+                        } else {
+                            r.template_labels.clone()
+                        },
+                        containers: r.containers.clone(),
+                        current: 0,
+                        ready: 0,
+                    }),
+                };
+                self.put(cx, obj.clone());
+                Response::Object(Box::new(obj))
+            }
+        }
+    }
+
+    fn delete(&mut self, cx: &mut Ctx<'_, Net>, kind: Kind, ns: String, name: String) -> Response {
+        let ns = if kind.namespaced() { ns } else { String::new() };
+        let key = (kind, ns.clone(), name.clone());
+        let Some(obj) = self.remove(cx, &key) else {
+            return not_found(kind, &name);
+        };
+        if let Body::Service(s) = &obj.body {
+            if let Some(ip) = s.cluster_ip {
+                self.ips.release(ip);
+            }
+            for p in &s.ports {
+                if let Some(n) = p.node_port {
+                    self.node_ports.release(n as u16);
+                }
+            }
+            self.remove(cx, &(Kind::Endpoints, ns.clone(), name));
+        }
+        if kind == Kind::Pod {
+            self.sync_endpoints(cx, &ns);
+        }
+        Response::Object(Box::new(obj))
+    }
+
+    /// The endpoints controller for one namespace.
+    fn sync_endpoints(&mut self, cx: &mut Ctx<'_, Net>, ns: &str) {
+        let services: Vec<(String, Service, super::api::Labels)> = self
+            .objects
+            .values()
+            .filter(|o| o.meta.namespace == ns)
+            .filter_map(|o| {
+                o.service()
+                    .filter(|s| !s.selector.is_empty())
+                    .map(|s| (o.meta.name.clone(), s.clone(), o.meta.labels.clone()))
+            })
+            .collect();
+        for (name, svc, labels) in services {
+            let mut ep = Endpoints::default();
+            for o in self.objects.values() {
+                let (Some(p), true) = (o.pod(), o.meta.namespace == ns) else {
+                    continue;
+                };
+                if !selects(&svc.selector, &o.meta.labels) || p.phase != Phase::Running {
+                    continue;
+                }
+                let Some(ip) = p.ip else { continue };
+                let a = Address {
+                    ip,
+                    node: p.node.clone().unwrap_or_default(),
+                    pod: o.meta.name.clone(),
+                };
+                if p.ready {
+                    ep.addresses.push(a);
+                } else {
+                    ep.not_ready.push(a);
+                }
+            }
+            ep.addresses.sort();
+            ep.not_ready.sort();
+            ep.ports = svc
+                .ports
+                .iter()
+                .map(|p| EndpointPort {
+                    name: p.name.clone(),
+                    port: p.target(),
+                    protocol: p.protocol().to_string(),
+                })
+                .collect();
+            let key = (Kind::Endpoints, ns.to_string(), name.clone());
+            match self.objects.get(&key) {
+                Some(old) if old.endpoints() == Some(&ep) => {}
+                Some(old) => {
+                    let meta = old.meta.clone();
+                    self.put(
+                        cx,
+                        Object {
+                            meta,
+                            body: Body::Endpoints(ep),
+                        },
+                    );
+                }
+                None => {
+                    let meta = Self::meta(cx, &name, ns, labels);
+                    self.put(
+                        cx,
+                        Object {
+                            meta,
+                            body: Body::Endpoints(ep),
+                        },
+                    );
+                }
+            }
+        }
+    }
+
+    fn pod_status(&mut self, cx: &mut Ctx<'_, Net>, req: Request) {
+        let Request::PodStatus {
+            ns,
+            name,
+            node,
+            labels,
+            containers,
+            ip,
+            host_ip,
+            ready,
+        } = req
+        else {
+            return;
+        };
+        let key = (Kind::Pod, ns.clone(), name.clone());
+        let meta = match self.objects.get(&key) {
+            Some(o) => o.meta.clone(),
+            None => Self::meta(cx, &name, &ns, labels),
+        };
+        let started = self
+            .objects
+            .get(&key)
+            .and_then(|o| o.pod().and_then(|p| p.started))
+            .or(Some(cx.now()));
+        let pod = Pod {
+            node: Some(node),
+            containers,
+            phase: Phase::Running,
+            ip,
+            host_ip: Some(host_ip),
+            ready,
+            started,
+        };
+        self.put(
+            cx,
+            Object {
+                meta,
+                body: Body::Pod(Box::new(pod)),
+            },
+        );
+        self.sync_endpoints(cx, &ns);
+    }
+}
+
+fn m_ns(ns: &Option<String>) -> &str {
+    ns.as_deref().unwrap_or("default")
+}
+
+fn not_found(kind: Kind, name: &str) -> Response {
+    Response::Error {
+        code: 404,
+        reason: "NotFound".into(),
+        message: format!("{} \"{name}\" not found", kind.plural()),
+    }
+}
+
+/// A component on machine `from` tells the apiserver something it needs no answer to
+/// (a kubelet's pod status). Nothing happens when the cluster has no apiserver.
+pub fn report(cx: &mut Ctx<'_, Net>, from: NsId, req: Request) {
+    let Some(api) = cx.lookup("kube-apiserver") else {
+        return;
+    };
+    let Some(api_ns) = cx.world.procs.get(&api).and_then(|p| p.ns) else {
+        return;
+    };
+    let msg = Msg::ApiRequest {
+        from: cx.me(),
+        id: 0,
+        req: Box::new(req),
+    };
+    control::send(cx, from, api_ns, api, msg);
+}
+
+/// Sends `msg` to another actor over the control path, after `delay`.
+fn send_after(cx: &mut Ctx<'_, Net>, from: NsId, to: ActorId, delay: Dur, msg: Msg) {
+    let Some(to_ns) = cx.world.procs.get(&to).and_then(|p| p.ns) else {
+        return;
+    };
+    if let Some(latency) = control::latency(cx, from, to_ns) {
+        cx.send_in(delay + latency, to, msg);
+    }
+}
+
+impl Actor<Net> for Apiserver {
+    fn handle(&mut self, msg: Msg, cx: &mut Ctx<'_, Net>) {
+        match msg {
+            Msg::Start => self.bootstrap(cx),
+            Msg::ApiRequest { from, id, req } => {
+                let resp = match *req {
+                    Request::Create(m) => {
+                        let r = self.create(cx, m);
+                        if let Response::Object(o) = &r {
+                            cx.trace(TraceEvent::Log {
+                                line: format!(
+                                    "created {} {}/{}",
+                                    o.kind().singular(),
+                                    o.meta.namespace,
+                                    o.meta.name
+                                ),
+                            });
+                        }
+                        r
+                    }
+                    Request::Get { kind, ns, name } => {
+                        let ns = if kind.namespaced() { ns } else { String::new() };
+                        match self.objects.get(&(kind, ns, name.clone())) {
+                            Some(o) => Response::Object(Box::new(o.clone())),
+                            None => not_found(kind, &name),
+                        }
+                    }
+                    Request::List { kind, ns } => Response::List(
+                        self.objects
+                            .values()
+                            .filter(|o| {
+                                o.kind() == kind
+                                    && ns.as_ref().is_none_or(|n| {
+                                        !kind.namespaced() || o.meta.namespace == *n
+                                    })
+                            })
+                            .cloned()
+                            .collect(),
+                    ),
+                    Request::Delete { kind, ns, name } => self.delete(cx, kind, ns, name),
+                    Request::Watch { kinds } => {
+                        let current: Vec<Object> = self
+                            .objects
+                            .values()
+                            .filter(|o| kinds.contains(&o.kind()))
+                            .cloned()
+                            .collect();
+                        self.watchers.push((from, kinds));
+                        Response::List(current)
+                    }
+                    req @ Request::PodStatus { .. } => {
+                        self.pod_status(cx, req);
+                        return;
+                    }
+                };
+                self.respond(cx, from, id, resp);
+            }
+            // Writes to etcd are not waited for.
+            Msg::EtcdResponse { .. } => {}
+            _ => {}
+        }
+    }
+}

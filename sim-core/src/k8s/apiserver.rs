@@ -407,8 +407,133 @@ impl Apiserver {
                     }),
                 };
                 self.put(cx, obj.clone());
+                self.reconcile(cx);
                 Response::Object(Box::new(obj))
             }
+        }
+    }
+
+    /// The replication manager and the scheduler: every RC gets as many pods as it wants
+    /// (named `<rc>-<5 characters>` from the apiserver's stream), its status counts them,
+    /// and every pod without a node is bound to the Ready node with the fewest pods (ties
+    /// broken by the stream).
+    fn reconcile(&mut self, cx: &mut Ctx<'_, Net>) {
+        let rcs: Vec<Object> = self
+            .objects
+            .values()
+            .filter(|o| o.kind() == Kind::ReplicationController)
+            .cloned()
+            .collect();
+        for rc_obj in rcs {
+            let Body::ReplicationController(rc) = &rc_obj.body else {
+                continue;
+            };
+            let ns = rc_obj.meta.namespace.clone();
+            let mine: Vec<&Object> = self
+                .objects
+                .values()
+                .filter(|o| {
+                    o.kind() == Kind::Pod
+                        && o.meta.namespace == ns
+                        && selects(&rc.selector, &o.meta.labels)
+                })
+                .collect();
+            let have = mine.len() as u32;
+            let ready = mine
+                .iter()
+                .filter(|o| o.pod().is_some_and(|p| p.ready))
+                .count() as u32;
+            for _ in have..rc.replicas {
+                let name = loop {
+                    let n = super::alloc::pod_name(&rc_obj.meta.name, cx.rng());
+                    if !self
+                        .objects
+                        .contains_key(&(Kind::Pod, ns.clone(), n.clone()))
+                    {
+                        break n;
+                    }
+                };
+                let mut meta = Self::meta(cx, &name, &ns, rc.template_labels.clone());
+                meta.owner = Some((Kind::ReplicationController, rc_obj.meta.name.clone()));
+                cx.trace(TraceEvent::Log {
+                    line: format!(
+                        "replication-controller: Created pod: {name} (ReplicationController {ns}/{})",
+                        rc_obj.meta.name
+                    ),
+                });
+                self.put(
+                    cx,
+                    Object {
+                        meta,
+                        body: Body::Pod(Box::new(Pod {
+                            node: None,
+                            containers: rc.containers.clone(),
+                            phase: Phase::Pending,
+                            ip: None,
+                            host_ip: None,
+                            ready: false,
+                            started: None,
+                        })),
+                    },
+                );
+            }
+            let current = have.max(rc.replicas);
+            if rc.current != current || rc.ready != ready {
+                let mut updated = rc_obj.clone();
+                if let Body::ReplicationController(r) = &mut updated.body {
+                    r.current = current;
+                    r.ready = ready;
+                }
+                self.put(cx, updated);
+            }
+        }
+        self.schedule(cx);
+    }
+
+    fn schedule(&mut self, cx: &mut Ctx<'_, Net>) {
+        let waiting: Vec<Key> = self
+            .objects
+            .values()
+            .filter(|o| o.pod().is_some_and(|p| p.node.is_none()))
+            .map(Object::key)
+            .collect();
+        for key in waiting {
+            let mut load: BTreeMap<String, usize> = self
+                .objects
+                .values()
+                .filter_map(|o| match &o.body {
+                    Body::Node(n) if n.ready => Some((o.meta.name.clone(), 0)),
+                    _ => None,
+                })
+                .collect();
+            if load.is_empty() {
+                continue; // stays Pending: no Ready node
+            }
+            for o in self.objects.values() {
+                if let Some(n) = o.pod().and_then(|p| p.node.as_ref())
+                    && let Some(c) = load.get_mut(n)
+                {
+                    *c += 1;
+                }
+            }
+            let least = *load.values().min().expect("non-empty");
+            let candidates: Vec<String> = load
+                .into_iter()
+                .filter(|(_, c)| *c == least)
+                .map(|(n, _)| n)
+                .collect();
+            let node = candidates[cx.rng().random_range(0..candidates.len())].clone();
+            let mut pod = self.objects[&key].clone();
+            if let Body::Pod(p) = &mut pod.body {
+                p.node = Some(node.clone());
+            }
+            cx.trace(TraceEvent::Log {
+                line: format!(
+                    "default-scheduler: Successfully assigned {}/{} to {node}",
+                    key.1, key.2
+                ),
+            });
+            self.put(cx, pod);
         }
     }
 
@@ -427,10 +552,28 @@ impl Apiserver {
                     self.node_ports.release(n as u16);
                 }
             }
-            self.remove(cx, &(Kind::Endpoints, ns.clone(), name));
+            self.remove(cx, &(Kind::Endpoints, ns.clone(), name.clone()));
         }
-        if kind == Kind::Pod {
+        if kind == Kind::ReplicationController {
+            // `kubectl delete rc` cascades: the controller's pods go too.
+            let owned: Vec<Key> = self
+                .objects
+                .values()
+                .filter(|o| {
+                    o.meta
+                        .owner
+                        .as_ref()
+                        .is_some_and(|(k, n)| *k == kind && *n == name)
+                })
+                .map(Object::key)
+                .collect();
+            for k in owned {
+                self.remove(cx, &k);
+            }
+        }
+        if matches!(kind, Kind::Pod | Kind::ReplicationController) {
             self.sync_endpoints(cx, &ns);
+            self.reconcile(cx);
         }
         Response::Object(Box::new(obj))
     }
@@ -521,9 +664,12 @@ impl Apiserver {
             return;
         };
         let key = (Kind::Pod, ns.clone(), name.clone());
-        let meta = match self.objects.get(&key) {
-            Some(o) => o.meta.clone(),
-            None => Self::meta(cx, &name, &ns, labels),
+        let (meta, containers) = match self.objects.get(&key) {
+            Some(o) => (
+                o.meta.clone(),
+                o.pod().map(|p| p.containers.clone()).unwrap_or(containers),
+            ),
+            None => (Self::meta(cx, &name, &ns, labels), containers),
         };
         let started = self
             .objects
@@ -547,6 +693,7 @@ impl Apiserver {
             },
         );
         self.sync_endpoints(cx, &ns);
+        self.reconcile(cx);
     }
 }
 
@@ -563,7 +710,8 @@ fn not_found(kind: Kind, name: &str) -> Response {
 }
 
 /// A component on machine `from` tells the apiserver something it needs no answer to
-/// (a kubelet's pod status). Nothing happens when the cluster has no apiserver.
+/// (a kubelet's pod status), or asks for a watch (the answer comes as `ApiResponse`).
+/// Nothing happens when the cluster has no apiserver.
 pub fn report(cx: &mut Ctx<'_, Net>, from: NsId, req: Request) {
     let Some(api) = cx.lookup("kube-apiserver") else {
         return;

@@ -88,6 +88,8 @@ pub struct Sandbox {
     /// The pod's name and labels, as kubelet reports the pod to the apiserver.
     pub name: String,
     pub labels: crate::k8s::api::Labels,
+    /// The container's environment (kubelet's: declared variables and Services').
+    pub env: Vec<(String, String)>,
 }
 
 pub struct Dockerd {
@@ -126,6 +128,13 @@ impl Actor<Net> for Dockerd {
             Msg::Stop if self.started => self.stop(cx),
             Msg::Stop => {}
             Msg::Timer(T_SANDBOXES) if self.started => self.make_all(cx),
+            // kubelet asks for a pod's sandbox.
+            Msg::RunSandbox { sandbox } => {
+                self.sandboxes.push((*sandbox).clone());
+                if self.started && self.current.is_some() {
+                    self.make_one(cx, *sandbox);
+                }
+            }
             _ => {}
         }
     }
@@ -227,6 +236,14 @@ impl Dockerd {
 
     /// Makes every pod's sandbox with addresses from docker0's subnet, in order.
     fn make_all(&mut self, cx: &mut Ctx<'_, Net>) {
+        for sb in self.sandboxes.clone() {
+            self.make_one(cx, sb);
+        }
+    }
+
+    /// Makes one pod's sandbox with the first free address of docker0's subnet, starts its
+    /// command, and reports the pod to the apiserver (as kubelet would).
+    fn make_one(&mut self, cx: &mut Ctx<'_, Net>, sb: Sandbox) {
         let Some(opts) = self.current.clone() else {
             return;
         };
@@ -234,74 +251,119 @@ impl Dockerd {
             return;
         };
         let net = opts.bip.trunc();
-        let mut next = u32::from(net.network()) + 1;
-        for sb in self.sandboxes.clone() {
-            if next == u32::from(opts.bip.addr()) {
-                next += 1;
-            }
-            let pod = cx.world.ns(sb.ns).label.clone();
-            if next >= u32::from(net.broadcast()) {
-                cx.trace(TraceEvent::Log {
-                    line: format!(
-                        "cannot make the sandbox of {pod}: no available IPv4 addresses on this network's address pools: bridge ({net})"
-                    ),
-                });
-                continue;
-            }
-            let addr = Ipv4Net::new(Ipv4Addr::from(next), net.prefix_len()).expect("valid");
-            next += 1;
-            let mut sb = sb.clone();
-            if self.runs > 1 {
-                // A new sandbox, a new veth pair: new name and MAC from dockerd's stream.
-                let mut b = [0u8; 6];
-                cx.rng().fill(&mut b);
-                sb.veth = format!(
-                    "veth{:07x}",
-                    u32::from_le_bytes([b[0], b[1], b[2], b[3]]) & 0x0fff_ffff
-                );
-                cx.rng().fill(&mut b);
-                b[0] = (b[0] & 0xfe) | 0x02;
-                sb.host_mac = Mac(b);
-            }
-            let (eth0, veth) = make_sandbox(cx, self.ns, docker0, &sb, addr, &opts);
+        let used: std::collections::BTreeSet<Ipv4Addr> = self
+            .made
+            .iter()
+            .flat_map(|(pod_ns, eth0, _, _)| cx.world.ns(*pod_ns).dev(*eth0).addrs.clone())
+            .map(|a| a.addr())
+            .collect();
+        let pod = cx.world.ns(sb.ns).label.clone();
+        let free = (u32::from(net.network()) + 1..u32::from(net.broadcast()))
+            .map(Ipv4Addr::from)
+            .find(|a| *a != opts.bip.addr() && !used.contains(a));
+        let Some(free) = free else {
             cx.trace(TraceEvent::Log {
-                line: format!("sandbox of {pod}: eth0 {addr} via {}", sb.veth),
+                line: format!(
+                    "cannot make the sandbox of {pod}: no available IPv4 addresses on this network's address pools: bridge ({net})"
+                ),
             });
-            let proc = sb
-                .command
-                .as_ref()
-                .and_then(|cmd| crate::tools::spawn(cx, sb.ns, cmd));
-            // kubelet's stand-in reports the running pod (when there is an apiserver).
-            let host_ip = cx
-                .world
-                .ns(self.ns)
-                .underlay_port()
-                .and_then(|(d, _)| cx.world.ns(self.ns).primary_addr(d))
-                .unwrap_or(Ipv4Addr::UNSPECIFIED);
-            let node = cx.world.ns(self.ns).name.clone();
-            crate::k8s::apiserver::report(
-                cx,
-                self.ns,
-                crate::k8s::api::Request::PodStatus {
-                    ns: "default".into(),
-                    name: sb.name.clone(),
-                    node,
-                    labels: sb.labels.clone(),
-                    containers: vec![crate::k8s::api::Container {
-                        name: sb.name.clone(),
-                        image: cx.world.ns(sb.ns).image.clone(),
-                        command: sb.command.clone(),
-                        env: Vec::new(),
-                        ports: Vec::new(),
-                    }],
-                    ip: Some(addr.addr()),
-                    host_ip,
-                    ready: true,
-                },
+            return;
+        };
+        let addr = Ipv4Net::new(free, net.prefix_len()).expect("valid");
+        let mut sb = sb;
+        if self.runs > 1 {
+            // A new sandbox, a new veth pair: new name and MAC from dockerd's stream.
+            let mut b = [0u8; 6];
+            cx.rng().fill(&mut b);
+            sb.veth = format!(
+                "veth{:07x}",
+                u32::from_le_bytes([b[0], b[1], b[2], b[3]]) & 0x0fff_ffff
             );
-            self.made.push((sb.ns, eth0, veth, proc));
+            cx.rng().fill(&mut b);
+            b[0] = (b[0] & 0xfe) | 0x02;
+            sb.host_mac = Mac(b);
+        }
+        let (eth0, veth) = make_sandbox(cx, self.ns, docker0, &sb, addr, &opts);
+        cx.trace(TraceEvent::Log {
+            line: format!("sandbox of {pod}: eth0 {addr} via {}", sb.veth),
+        });
+        cx.world.ns_mut(sb.ns).env = sb.env.clone();
+        let proc = sb
+            .command
+            .as_ref()
+            .map(|cmd| expand(cmd, &sb.env))
+            .and_then(|cmd| crate::tools::spawn(cx, sb.ns, &cmd));
+        // kubelet's stand-in reports the running pod (when there is an apiserver).
+        let host_ip = cx
+            .world
+            .ns(self.ns)
+            .underlay_port()
+            .and_then(|(d, _)| cx.world.ns(self.ns).primary_addr(d))
+            .unwrap_or(Ipv4Addr::UNSPECIFIED);
+        let node = cx.world.ns(self.ns).name.clone();
+        crate::k8s::apiserver::report(
+            cx,
+            self.ns,
+            crate::k8s::api::Request::PodStatus {
+                ns: "default".into(),
+                name: sb.name.clone(),
+                node,
+                labels: sb.labels.clone(),
+                containers: vec![crate::k8s::api::Container {
+                    name: sb.name.clone(),
+                    image: cx.world.ns(sb.ns).image.clone(),
+                    command: sb.command.clone(),
+                    env: Vec::new(),
+                    ports: Vec::new(),
+                }],
+                ip: Some(addr.addr()),
+                host_ip,
+                ready: true,
+            },
+        );
+        self.made.push((sb.ns, eth0, veth, proc));
+    }
+}
+
+/// A shell's `$VAR` and `${VAR}` expansion of a command line with the container's
+/// environment (an unset variable expands to nothing).
+pub fn expand(cmd: &str, env: &[(String, String)]) -> String {
+    let get = |name: &str| {
+        env.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let mut out = String::new();
+    let mut chars = cmd.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '$' {
+            out.push(c);
+            continue;
+        }
+        let braced = chars.peek() == Some(&'{');
+        if braced {
+            chars.next();
+        }
+        let mut name = String::new();
+        while let Some(&n) = chars.peek() {
+            if n.is_ascii_alphanumeric() || n == '_' {
+                name.push(n);
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        if braced && chars.peek() == Some(&'}') {
+            chars.next();
+        }
+        if name.is_empty() {
+            out.push('$');
+        } else {
+            out += &get(&name);
         }
     }
+    out
 }
 
 /// Gives a pod's namespace its eth0 (MAC 02:42 + the address's 4 bytes, as docker derives

@@ -8,5 +8,7 @@ pub mod docker;
 pub mod envvars;
 pub mod etcd;
 pub mod flanneld;
+pub mod images;
+pub mod kubelet;
 pub mod proxy;
 pub mod systemd;

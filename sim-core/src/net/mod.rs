@@ -112,6 +112,12 @@ pub enum Msg {
         id: u64,
         resp: Box<crate::k8s::api::Response>,
     },
+    /// A child process (`kubectl exec`'s command) ended with this status.
+    Exited { child: ActorId, code: i32 },
+    /// kubelet asks its node's dockerd for a pod's sandbox.
+    RunSandbox {
+        sandbox: Box<crate::k8s::docker::Sandbox>,
+    },
     /// A change to an object a component watches.
     ApiEvent {
         event: Box<crate::k8s::api::WatchEvent>,
@@ -146,6 +152,8 @@ pub struct Proc {
     /// `ps` lists them; empty for a lone command.
     pub pipeline: Vec<(u32, String)>,
     pub cmd: String,
+    /// The process that started it and waits for it (`kubectl exec`): it gets `Exited`.
+    pub parent: Option<ActorId>,
     pub stdout: String,
     pub stderr: String,
     pub exit: Option<i32>,

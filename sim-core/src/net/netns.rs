@@ -137,6 +137,8 @@ pub struct Netns {
     pub tcp: super::tcp::Tcp,
     /// The container image a pod runs (`busybox`: its tools are busybox's), if any.
     pub image: Option<String>,
+    /// A pod's container environment (what `printenv` shows besides PATH, HOSTNAME, HOME).
+    pub env: Vec<(String, String)>,
     /// Files the simulated programs write and read (`/run/flannel/subnet.env`), by path.
     pub files: BTreeMap<String, String>,
     /// Next IPv4 Identification value for packets this kernel originates.
@@ -167,6 +169,7 @@ impl Netns {
             tcp: Default::default(),
             files: BTreeMap::new(),
             image: None,
+            env: Vec::new(),
             next_ip_ident: first_ip_ident,
             next_pid: 2000,
         };

@@ -710,7 +710,9 @@ impl Actor<Net> for Kernel {
             | Msg::EtcdResponse { .. }
             | Msg::ApiRequest { .. }
             | Msg::ApiResponse { .. }
-            | Msg::ApiEvent { .. } => {
+            | Msg::ApiEvent { .. }
+            | Msg::RunSandbox { .. }
+            | Msg::Exited { .. } => {
                 unreachable!("kernel actors get frames and kernel timers only")
             }
         }

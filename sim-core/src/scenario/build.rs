@@ -308,7 +308,7 @@ impl Scenario {
             sim.world.etcd_ns = Some(NsId(node as u32));
         }
         self.add_systemd(&mut sim, &dockerds);
-        self.add_kubernetes(&mut sim);
+        self.add_kubernetes(&mut sim, &dockerds);
         for l in &links {
             let name = link_name(&l.a, &l.b);
             let rng = sim.stream(&format!("link/{name}"));
@@ -360,6 +360,7 @@ impl Scenario {
                 command: pod.command.clone(),
                 name: pod.name.clone(),
                 labels: pod.labels.clone(),
+                env: Vec::new(),
             });
         }
         for (i, node) in self.nodes.iter().enumerate() {
@@ -395,7 +396,11 @@ impl Scenario {
 
     /// kube-apiserver on the master, kube-proxy on every node that runs docker, and the
     /// manifest files on the master.
-    fn add_kubernetes(&self, sim: &mut Sim<Net>) {
+    fn add_kubernetes(
+        &self,
+        sim: &mut Sim<Net>,
+        dockerds: &BTreeMap<usize, crate::engine::ActorId>,
+    ) {
         let Some(k) = &self.kubernetes else { return };
         let master = NsId(k.master as u32);
         let daemon = |sim: &mut Sim<Net>, id, ns, cmd: String| {
@@ -471,6 +476,21 @@ impl Scenario {
                     k.mode.name(),
                     self.nodes[i].name
                 ),
+            );
+            let name = self.nodes[i].name.clone();
+            let kubelet = sim.add(
+                format!("node/{name}/kubelet"),
+                Box::new(crate::k8s::kubelet::Kubelet::new(
+                    ns,
+                    name.clone(),
+                    dockerds[&i],
+                )),
+            );
+            daemon(
+                sim,
+                kubelet,
+                ns,
+                format!("/usr/bin/kubelet --hostname-override={name}"),
             );
         }
         for (path, m) in &self.manifests {

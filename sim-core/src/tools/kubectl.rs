@@ -6,6 +6,8 @@
 //! - `create -f PATH` / `apply -f PATH`: a manifest file on this machine (the scenario's
 //!   `manifests`).
 //! - `delete KIND NAME` / `delete KIND/NAME`.
+//! - `exec [-it] POD -- CMD...` (POD may be `rc/NAME`: its first pod by name): runs the
+//!   command in the pod, and ends with its status and output.
 //!
 //! kubectl talks to the apiserver at localhost:8080 (no kubeconfig): on any machine but
 //! the master it gets "The connection to the server localhost:8080 was refused". The
@@ -33,6 +35,11 @@ enum Cmd {
         kind: Kind,
         name: String,
     },
+    /// `exec POD -- CMD...`; POD may be `rc/NAME` (its first pod by name).
+    Exec {
+        target: String,
+        command: String,
+    },
 }
 
 pub struct Kubectl {
@@ -40,6 +47,7 @@ pub struct Kubectl {
     ns: String,
     all: bool,
     manifest: Option<Manifest>,
+    timer: Option<crate::engine::CancelKey>,
 }
 
 const USAGE: &str = "kubectl: the simulator models `get KIND [NAME] [-o wide] [-n NS] [-A]`, `create|apply -f FILE` and `delete KIND NAME`\n";
@@ -74,6 +82,11 @@ impl Kubectl {
         let mut wide = false;
         let mut file = None;
         let mut words = Vec::new();
+        // `exec ... -- CMD...`: everything after `--` is the command.
+        let (args, command) = match args.iter().position(|a| a == "--") {
+            Some(p) => (&args[..p], Some(shell_words::join(&args[p + 1..]))),
+            None => (args, None),
+        };
         let mut i = 0;
         while i < args.len() {
             let a = args[i].as_str();
@@ -98,6 +111,7 @@ impl Kubectl {
                     }
                 },
                 "-owide" => wide = true,
+                "-it" | "-ti" | "-i" | "-t" | "--stdin" | "--tty" => {}
                 "-f" | "--filename" => file = Some(next()?),
                 a if a.starts_with('-') => {
                     return Err((format!("error: unknown flag: {a}\n{USAGE}"), 1));
@@ -130,6 +144,18 @@ impl Kubectl {
                 };
                 Cmd::Delete { kind, name }
             }
+            "exec" => {
+                let (Some(target), Some(command)) = (rest.first(), command) else {
+                    return Err((
+                        "error: expected 'exec POD_NAME COMMAND [ARG1] [ARG2] ... [ARGN]'.\nPOD_NAME and COMMAND are required arguments for the exec command\n".into(),
+                        1,
+                    ));
+                };
+                Cmd::Exec {
+                    target: target.clone(),
+                    command,
+                }
+            }
             other => {
                 return Err((
                     format!("Error: unknown command \"{other}\" for \"kubectl\"\n{USAGE}"),
@@ -142,12 +168,35 @@ impl Kubectl {
             ns,
             all,
             manifest: None,
+            timer: None,
         })
     }
 
     pub fn handle(&mut self, msg: Msg, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
+        if let (Msg::ApiResponse { .. }, Some(t)) = (&msg, self.timer.take()) {
+            cx.cancel(t);
+        }
         match msg {
             Msg::Start => self.start(ns, cx),
+            Msg::ApiResponse { resp, .. } if matches!(self.cmd, Cmd::Exec { .. }) => {
+                self.exec(*resp, cx)
+            }
+            Msg::Exited { child, code } => {
+                // The command's output becomes kubectl's (the trace shows it once, under
+                // the command's own process).
+                let (out, err) = cx
+                    .world
+                    .procs
+                    .get(&child)
+                    .map(|p| (p.stdout.clone(), p.stderr.clone()))
+                    .unwrap_or_default();
+                let me = cx.me();
+                if let Some(p) = cx.world.procs.get_mut(&me) {
+                    p.stdout.push_str(&out);
+                    p.stderr.push_str(&err);
+                }
+                Some(code)
+            }
             Msg::ApiResponse { resp, .. } => Some(self.answer(*resp, cx)),
             Msg::Timer(_) => {
                 print(
@@ -201,6 +250,10 @@ impl Kubectl {
                 ns: self.ns.clone(),
                 name: name.clone(),
             },
+            Cmd::Exec { .. } => Request::List {
+                kind: Kind::Pod,
+                ns: Some(self.ns.clone()),
+            },
         };
         let msg = Msg::ApiRequest {
             from: cx.me(),
@@ -208,8 +261,70 @@ impl Kubectl {
             req: Box::new(req),
         };
         control::send(cx, ns, api_ns, api, msg);
-        cx.schedule(Dur::from_secs(30), Msg::Timer(1));
+        self.timer = Some(cx.schedule_cancellable(Dur::from_secs(30), Msg::Timer(1)));
         None
+    }
+
+    /// `kubectl exec`: finds the pod, starts the command in it, and waits.
+    fn exec(&mut self, resp: Response, cx: &mut Ctx<'_, Net>) -> Option<i32> {
+        let Cmd::Exec { target, command } = &self.cmd else {
+            return Some(1);
+        };
+        let Response::List(pods) = resp else {
+            return Some(1);
+        };
+        let pod = match target.split_once('/') {
+            Some((k, owner)) => {
+                if Kind::parse(k) != Some(Kind::ReplicationController) {
+                    print(
+                        cx,
+                        Stream::Stderr,
+                        &format!(
+                            "error: cannot attach to {k}: only pods and rc/NAME are simulated\n"
+                        ),
+                    );
+                    return Some(1);
+                }
+                pods.iter()
+                    .filter(|p| {
+                        p.meta
+                            .owner
+                            .as_ref()
+                            .is_some_and(|(k, n)| *k == Kind::ReplicationController && n == owner)
+                    })
+                    .min_by(|a, b| a.meta.name.cmp(&b.meta.name))
+            }
+            None => pods.iter().find(|p| p.meta.name == *target),
+        };
+        let Some(pod) = pod else {
+            print(
+                cx,
+                Stream::Stderr,
+                &format!("Error from server (NotFound): pods \"{target}\" not found\n"),
+            );
+            return Some(1);
+        };
+        let label = format!("pod/{}", pod.meta.name);
+        let running = pod.pod().is_some_and(|p| p.ip.is_some());
+        let target_ns = (0..cx.world.netns.len())
+            .map(|i| NsId(i as u32))
+            .find(|n| cx.world.ns(*n).label == label);
+        let (Some(target_ns), true) = (target_ns, running) else {
+            print(
+                cx,
+                Stream::Stderr,
+                &format!(
+                    "error: unable to upgrade connection: container not found (\"{}\")\n",
+                    pod.meta.name
+                ),
+            );
+            return Some(1);
+        };
+        let command = command.clone();
+        match crate::tools::spawn_child(cx, target_ns, &command) {
+            Some(_) => None,
+            None => Some(1),
+        }
     }
 
     fn answer(&self, resp: Response, cx: &mut Ctx<'_, Net>) -> i32 {

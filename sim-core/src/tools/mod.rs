@@ -8,6 +8,7 @@
 pub mod bbping;
 pub mod bridge;
 pub mod etcdctl;
+pub mod guestbook;
 pub mod http;
 pub mod ifconfig;
 pub mod ip;
@@ -185,14 +186,32 @@ pub fn start(sim: &mut Sim<Net>, ns: NsId, cmdline: &str, expect: Option<Expecta
 
 /// Starts `cmdline` from inside the simulation (a container's command, started by dockerd).
 pub fn spawn(cx: &mut Ctx<'_, Net>, ns: NsId, cmdline: &str) -> Option<ActorId> {
+    // A container's main process: no terminal, as `ps` shows it.
+    spawn_with(cx, ns, cmdline, true, None)
+}
+
+/// Starts `cmdline` in namespace `ns` as a child of the running process, which gets
+/// `Msg::Exited` when it ends (`kubectl exec`).
+pub fn spawn_child(cx: &mut Ctx<'_, Net>, ns: NsId, cmdline: &str) -> Option<ActorId> {
+    let parent = cx.me();
+    spawn_with(cx, ns, cmdline, false, Some(parent))
+}
+
+fn spawn_with(
+    cx: &mut Ctx<'_, Net>,
+    ns: NsId,
+    cmdline: &str,
+    daemon: bool,
+    parent: Option<ActorId>,
+) -> Option<ActorId> {
     let now = cx.now();
     let (name, process, record) = prepare(cx.world, ns, cmdline, None, now);
     let id = cx.spawn(name, Box::new(process))?;
-    // A container's main process: no terminal, as `ps` shows it.
     cx.world.procs.insert(
         id,
         Proc {
-            daemon: true,
+            daemon,
+            parent,
             ..record
         },
     );
@@ -288,6 +307,7 @@ enum Program {
     BbPing(Box<bbping::BbPing>),
     Etcdctl(Box<etcdctl::Etcdctl>),
     Kubectl(Box<kubectl::Kubectl>),
+    Frontend(Box<guestbook::Frontend>),
     Systemctl(Box<systemctl::Systemctl>),
     RedisServer(Box<redis::RedisServer>),
     RedisCli(Box<redis::RedisCli>),
@@ -309,6 +329,7 @@ impl Program {
                 Ok(p) => Program::BbPing(Box::new(p)),
                 Err((msg, code)) => Program::Fail(msg, code),
             },
+            "apache2-foreground" => Program::Frontend(Box::default()),
             "kubectl" => match kubectl::Kubectl::parse(&argv[1..]) {
                 Ok(k) => Program::Kubectl(Box::new(k)),
                 Err((msg, code)) => Program::Fail(msg, code),
@@ -350,8 +371,47 @@ impl Program {
                 Err((msg, code)) => Program::Fail(msg, code),
             },
             "ip" | "ifconfig" | "cat" | "bridge" | "ps" | "rm" | "echo" | "iptables"
-            | "iptables-save" | "conntrack" => Program::Instant(argv, Vec::new()),
+            | "iptables-save" | "conntrack" | "printenv" | "env" => {
+                Program::Instant(argv, Vec::new())
+            }
             other => Program::Fail(format!("sh: {other}: command not found"), 127),
+        }
+    }
+}
+
+/// `printenv [NAME]` and `env`: what `docker exec` gives a process: PATH, HOSTNAME, the
+/// container's environment (kubelet's), HOME, and `_` for printenv itself.
+fn printenv(ns: &crate::net::Netns, argv0: &str, args: &[String]) -> (String, String, i32) {
+    let mut vars: Vec<(String, String)> = vec![
+        (
+            "PATH".into(),
+            "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
+        ),
+        ("HOSTNAME".into(), ns.name.clone()),
+    ];
+    vars.extend(ns.env.iter().cloned());
+    vars.push(("HOME".into(), "/root".into()));
+    match args.first() {
+        Some(name) if argv0.ends_with("printenv") => match vars.iter().find(|(k, _)| k == name) {
+            Some((_, v)) => (format!("{v}\n"), String::new(), 0),
+            None => (String::new(), String::new(), 1),
+        },
+        Some(a) => (
+            String::new(),
+            format!(
+                "env: running a command ({a}) is not simulated; `env` alone prints the environment\n"
+            ),
+            2,
+        ),
+        None => {
+            let under = if argv0.ends_with("printenv") {
+                "/usr/bin/printenv"
+            } else {
+                "/usr/bin/env"
+            };
+            vars.push(("_".into(), under.into()));
+            let text: String = vars.iter().map(|(k, v)| format!("{k}={v}\n")).collect();
+            (text, String::new(), 0)
         }
     }
 }
@@ -368,6 +428,7 @@ fn run_instant(cx: &mut Ctx<'_, Net>, ns: NsId, argv: &[String]) -> (String, Str
         "conntrack" => iptables::conntrack(cx.world.ns(ns), cx.now(), args),
         "ps" => ps::run(cx.world, ns, args),
         "echo" => (format!("{}\n", args.join(" ")), String::new(), 0),
+        "printenv" | "env" => printenv(cx.world.ns(ns), &argv[0], args),
         "cat" => {
             // The files simulated programs wrote (`/run/flannel/subnet.env`); GNU cat's
             // error for any other path, and its status 1 if any path failed.
@@ -422,6 +483,7 @@ impl Actor<Net> for Process {
             Program::BbPing(p) => p.handle(msg, self.ns, cx),
             Program::Etcdctl(e) => e.handle(msg, self.ns, cx),
             Program::Kubectl(k) => k.handle(msg, self.ns, cx),
+            Program::Frontend(f) => f.handle(msg, self.ns, cx),
             Program::Systemctl(s) => s.handle(msg, self.ns, cx),
             Program::RedisServer(s) => s.handle(msg, self.ns, cx),
             Program::RedisCli(s) => s.handle(msg, self.ns, cx),
@@ -493,6 +555,9 @@ fn finish(cx: &mut Ctx<'_, Net>, code: i32, expect: Option<&Expectation>) {
         crate::net::tcp::release(cx, ns, me);
     }
     cx.trace(TraceEvent::Exit { code });
+    if let Some(parent) = cx.world.procs[&me].parent {
+        cx.send(parent, Msg::Exited { child: me, code });
+    }
     if let Some(expect) = expect {
         let proc = &cx.world.procs[&me];
         let cmd = proc.cmd.clone();

@@ -255,7 +255,9 @@ impl Ping {
             | Msg::EtcdResponse { .. }
             | Msg::ApiRequest { .. }
             | Msg::ApiResponse { .. }
-            | Msg::ApiEvent { .. } => {
+            | Msg::ApiEvent { .. }
+            | Msg::RunSandbox { .. }
+            | Msg::Exited { .. } => {
                 unreachable!("processes get no frames")
             }
         }

@@ -16,10 +16,10 @@ use ipnet::Ipv4Net;
 
 use super::iptables;
 use super::names::Era;
-use crate::engine::{Actor, ActorId, Ctx, Dur, SimTime};
+use crate::engine::{Actor, Ctx, Dur, SimTime};
 use crate::k8s::api::{Body, EventType, Key, Kind, Object, Request, Response};
 use crate::net::netfilter::TableKind;
-use crate::net::{Msg, Net, NsId, control};
+use crate::net::{Msg, Net, NsId};
 use crate::trace::TraceEvent;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,12 +77,6 @@ impl KubeProxy {
 
     fn log(cx: &mut Ctx<'_, Net>, line: String) {
         cx.trace(TraceEvent::Log { line });
-    }
-
-    fn apiserver(cx: &mut Ctx<'_, Net>) -> Option<(ActorId, NsId)> {
-        let a = cx.lookup("kube-apiserver")?;
-        let ns = cx.world.procs.get(&a).and_then(|p| p.ns)?;
-        Some((a, ns))
     }
 
     fn take(&mut self, o: Object, what: &EventType) {
@@ -169,16 +163,13 @@ impl Actor<Net> for KubeProxy {
         match msg {
             Msg::Start => {
                 Self::log(cx, format!("Using {} Proxier.", self.cfg.mode.name()));
-                if let Some((api, api_ns)) = Self::apiserver(cx) {
-                    let msg = Msg::ApiRequest {
-                        from: cx.me(),
-                        id: 1,
-                        req: Box::new(Request::Watch {
-                            kinds: vec![Kind::Service, Kind::Endpoints],
-                        }),
-                    };
-                    control::send(cx, self.ns, api_ns, api, msg);
-                }
+                crate::k8s::apiserver::report(
+                    cx,
+                    self.ns,
+                    Request::Watch {
+                        kinds: vec![Kind::Service, Kind::Endpoints],
+                    },
+                );
                 cx.schedule(self.cfg.sync_period, Msg::Timer(T_PERIODIC));
             }
             Msg::ApiResponse { resp, .. } => {

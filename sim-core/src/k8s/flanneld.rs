@@ -823,6 +823,7 @@ impl Flanneld {
                     frag: None,
                     mark: 0,
                     ct: None,
+                    cost_ns: 0,
                 };
                 stack::tun_write(cx, self.ns, tun, error);
             }
@@ -854,6 +855,7 @@ impl Flanneld {
             frag: None,
             mark: 0,
             ct: None,
+            cost_ns: 0,
         };
         // A UDP socket's default path MTU discovery ("want"): DF when it fits.
         outer.ip.df = stack::path_mtu(cx, self.ns, peer).is_some_and(|m| outer.len() <= m);

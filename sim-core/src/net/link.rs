@@ -128,6 +128,7 @@ fn vxlan_xmit(
         frag: None,
         mark: 0,
         ct: None,
+        cost_ns: 0,
     };
     cx.trace(TraceEvent::Encap {
         inner,

@@ -61,6 +61,12 @@ pub enum Msg {
         dev: DevId,
         addr: std::net::Ipv4Addr,
     },
+    /// A packet leaves by `dev` once the CPU time netfilter spent on it has passed.
+    Xmit {
+        dev: DevId,
+        next_hop: std::net::Ipv4Addr,
+        packet: Box<Packet>,
+    },
     /// A packet arrives on a namespace's loopback device.
     Loopback { packet: Box<Packet> },
     /// The process holding TUN device `dev` reads a packet the kernel sent on it.

@@ -189,7 +189,22 @@ fn transmit(cx: Cx<'_, '_>, ns: NsId, dev: DevId, next_hop: Ipv4Addr, mut packet
 
 /// Puts one packet that fits on a device toward `next_hop`: loopback takes it as it is;
 /// an Ethernet device resolves the next hop's MAC first (`neigh`).
-fn transmit_one(cx: Cx<'_, '_>, ns: NsId, dev: DevId, next_hop: Ipv4Addr, packet: Packet) {
+fn transmit_one(cx: Cx<'_, '_>, ns: NsId, dev: DevId, next_hop: Ipv4Addr, mut packet: Packet) {
+    if packet.cost_ns > 0 {
+        // The rules it walked took CPU time: it leaves that much later.
+        let delay = crate::engine::Dur::from_nanos(std::mem::take(&mut packet.cost_ns));
+        let kernel = cx.world.ns(ns).kernel;
+        cx.send_in(
+            delay,
+            kernel,
+            Msg::Xmit {
+                dev,
+                next_hop,
+                packet: Box::new(packet),
+            },
+        );
+        return;
+    }
     let netns = cx.world.ns(ns);
     let kernel = netns.kernel;
     let device = netns.dev(dev);
@@ -432,6 +447,7 @@ fn deliver_local(cx: Cx<'_, '_>, ns: NsId, packet: Packet) {
                 frag: None,
                 mark: 0,
                 ct: None,
+                cost_ns: 0,
             };
             if output(cx, ns, reply).is_err() {
                 // No route back to the pinger: the reply dies here, and says so.
@@ -559,6 +575,7 @@ fn icmp_error(cx: Cx<'_, '_>, ns: NsId, about: &Packet, kind: IcmpError) {
         frag: None,
         mark: 0,
         ct: None,
+        cost_ns: 0,
     };
     if output(cx, ns, error).is_err() {
         // No route back to the sender: the error itself goes no further.
@@ -628,6 +645,7 @@ fn reassemble(cx: Cx<'_, '_>, ns: NsId, piece: Packet) -> Option<Packet> {
         frag: None,
         mark: 0,
         ct: None,
+        cost_ns: 0,
     })
 }
 
@@ -668,6 +686,11 @@ impl Actor<Net> for Kernel {
             Msg::Frame { frame, .. } => link::rx(cx, self.ns, self.eth, *frame),
             Msg::Rx { dev, frame } => link::rx(cx, self.ns, dev, *frame),
             Msg::Loopback { packet } => receive(cx, self.ns, DevId(0), *packet),
+            Msg::Xmit {
+                dev,
+                next_hop,
+                packet,
+            } => transmit_one(cx, self.ns, dev, next_hop, *packet),
             Msg::TcpTimer { key } => super::tcp::timer(cx, self.ns, key),
             Msg::TunRead { dev, packet } => {
                 let d = cx.world.ns(self.ns).dev(dev);

@@ -385,6 +385,7 @@ fn send_segment(
         frag: None,
         mark: 0,
         ct: None,
+        cost_ns: 0,
     };
     if stack::output(cx, ns, packet).is_err() {
         let node = cx.world.ns(ns).name.clone();

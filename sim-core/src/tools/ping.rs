@@ -257,7 +257,8 @@ impl Ping {
             | Msg::ApiResponse { .. }
             | Msg::ApiEvent { .. }
             | Msg::RunSandbox { .. }
-            | Msg::Exited { .. } => {
+            | Msg::Exited { .. }
+            | Msg::Xmit { .. } => {
                 unreachable!("processes get no frames")
             }
         }

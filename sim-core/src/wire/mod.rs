@@ -60,6 +60,10 @@ pub struct Packet {
     /// and its direction.
     #[serde(skip)]
     pub ct: Option<(u64, crate::net::netfilter::Dir)>,
+    /// CPU time netfilter spent on the packet in this namespace (rules walked), in ns, not
+    /// yet paid: the packet leaves its device that much later.
+    #[serde(skip)]
+    pub cost_ns: u64,
 }
 
 /// A fragment's place in its datagram (RFC 791): payload bytes `offset..offset + len` of
@@ -213,6 +217,7 @@ impl Packet {
                 }),
                 mark: self.mark,
                 ct: self.ct,
+                cost_ns: 0,
             });
             done += len;
         }
@@ -243,6 +248,7 @@ impl Packet {
             frag: None,
             mark: 0,
             ct: None,
+            cost_ns: 0,
         }
     }
 
@@ -447,6 +453,7 @@ mod tests {
             frag: None,
             mark: 0,
             ct: None,
+            cost_ns: 0,
         }
     }
 
@@ -522,6 +529,7 @@ mod tests {
             frag: None,
             mark: 0,
             ct: None,
+            cost_ns: 0,
         };
         // 20 (outer IP) + 8 (UDP) + 84 (the whole inner packet): flannel's 28 bytes.
         assert_eq!(outer.len(), 112);

@@ -58,8 +58,8 @@ pub fn xmit(cx: Cx<'_, '_>, ns: NsId, dev: DevId, frame: Frame, in_port: Option<
     }
     let device = cx.world.ns(ns).dev(dev);
     match device.kind {
-        DevKind::Loopback | DevKind::Tun { .. } => {
-            unreachable!("loopback and TUN devices carry packets, not frames")
+        DevKind::Loopback | DevKind::Tun { .. } | DevKind::Dummy => {
+            unreachable!("loopback, TUN and dummy devices carry no frames")
         }
         DevKind::Ether { vertex } => underlay_xmit(cx, ns, vertex, frame),
         DevKind::Veth { peer_ns, peer_dev } => {

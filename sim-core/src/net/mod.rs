@@ -9,6 +9,7 @@
 
 pub mod control;
 pub mod fabric;
+pub mod ipvs;
 pub mod link;
 pub mod neigh;
 pub mod netfilter;

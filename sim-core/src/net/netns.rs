@@ -92,12 +92,18 @@ pub enum DevKind {
         port: u16,
         local: Ipv4Addr,
     },
+    /// A dummy device (kube-proxy's `kube-ipvs0`): holds addresses, left DOWN, NOARP; it
+    /// never carries a packet.
+    Dummy,
 }
 
 impl DevKind {
     /// Whether the device speaks Ethernet (resolves neighbours with ARP).
     pub fn is_ethernet(self) -> bool {
-        !matches!(self, DevKind::Loopback | DevKind::Tun { .. })
+        !matches!(
+            self,
+            DevKind::Loopback | DevKind::Tun { .. } | DevKind::Dummy
+        )
     }
 }
 
@@ -127,6 +133,8 @@ pub struct Netns {
     pub vxlan_ports: BTreeMap<u16, DevId>,
     /// iptables' tables and conntrack.
     pub netfilter: super::netfilter::Netfilter,
+    /// IPVS virtual services.
+    pub ipvs: super::ipvs::Ipvs,
     /// Fragments waiting for the rest of their datagram, with the reassembly timer.
     pub frags: BTreeMap<FragKey, (Vec<Packet>, CancelKey)>,
     /// ICMP sockets by echo identifier (ping's).
@@ -163,6 +171,7 @@ impl Netns {
             vxlan_fdb: BTreeMap::new(),
             vxlan_ports: BTreeMap::new(),
             netfilter: Default::default(),
+            ipvs: Default::default(),
             frags: BTreeMap::new(),
             icmp_sockets: BTreeMap::new(),
             udp_sockets: BTreeMap::new(),

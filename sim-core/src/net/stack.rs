@@ -77,7 +77,10 @@ pub fn output(cx: Cx<'_, '_>, ns: NsId, mut packet: Packet) -> Result<(), SendEr
     }
     // OUTPUT: conntrack, and the nat table (DNAT to a Service's endpoint) may give the
     // packet another destination; it is routed again for that one.
-    netfilter::dst_hook(cx, ns, None, &mut packet);
+    let hook = netfilter::dst_hook(cx, ns, None, &mut packet);
+    if !filtered(cx, ns, hook, &packet) {
+        return Ok(());
+    }
     let dst = packet.ip.dst;
     let netns = cx.world.ns(ns);
     if netns.is_local(dst) {
@@ -142,6 +145,12 @@ fn filtered(cx: Cx<'_, '_>, ns: NsId, hook: netfilter::HookResult, packet: &Pack
         }
         netfilter::HookResult::Reject(rule) => {
             drop_packet(cx, kernel, packet, DropReason::Rejected { rule, node });
+            icmp_error(cx, ns, packet, IcmpError::PortUnreachable);
+            false
+        }
+        netfilter::HookResult::NoRealServer(service) => {
+            let reason = DropReason::IpvsNoRealServer { service, node };
+            drop_packet(cx, kernel, packet, reason);
             icmp_error(cx, ns, packet, IcmpError::PortUnreachable);
             false
         }
@@ -307,7 +316,10 @@ pub fn receive(cx: Cx<'_, '_>, ns: NsId, dev: DevId, mut packet: Packet) {
             packet: packet.clone(),
         });
     }
-    netfilter::dst_hook(cx, ns, Some(dev), &mut packet);
+    let hook = netfilter::dst_hook(cx, ns, Some(dev), &mut packet);
+    if !filtered(cx, ns, hook, &packet) {
+        return;
+    }
     let is_local = cx.world.ns(ns).is_local(packet.ip.dst);
     if !is_loopback && cx.world.ns(ns).is_local(packet.ip.src) {
         let reason = DropReason::MartianSource {

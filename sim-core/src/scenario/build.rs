@@ -754,12 +754,28 @@ impl Validator<'_> {
             Some(c) => Some(cidr(self, "cluster_cidr", c)?),
             None => None,
         };
+        let scheduler = match crate::net::ipvs::Scheduler::parse(
+            k.ipvs_scheduler.as_deref().unwrap_or("rr"),
+        ) {
+            Some(s) => Some(s),
+            None => {
+                self.problem(
+                    &format!("{base}.ipvs_scheduler"),
+                    format!(
+                        "unknown IPVS scheduler `{}`; expected rr, wrr, sh or dh (lc, sed and nq are not simulated yet)",
+                        k.ipvs_scheduler.as_deref().unwrap_or_default()
+                    ),
+                );
+                None
+            }
+        };
         let mode = match k.proxy_mode.as_deref().unwrap_or("iptables") {
             "iptables" => Some(crate::k8s::proxy::kube_proxy::Mode::Iptables),
+            "ipvs" => scheduler.map(crate::k8s::proxy::kube_proxy::Mode::Ipvs),
             other => {
                 self.problem(
                     &format!("{base}.proxy_mode"),
-                    format!("unknown kube-proxy mode `{other}`; expected \"iptables\" (ipvs and userspace are not simulated yet)"),
+                    format!("unknown kube-proxy mode `{other}`; expected \"iptables\" or \"ipvs\" (userspace is not simulated yet)"),
                 );
                 None
             }

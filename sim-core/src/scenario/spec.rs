@@ -59,9 +59,12 @@ pub struct Kubernetes {
     /// elsewhere is masqueraded. Default none.
     #[serde(default)]
     pub cluster_cidr: Option<String>,
-    /// kube-proxy's mode: `iptables` (default).
+    /// kube-proxy's mode: `iptables` (default) or `ipvs`.
     #[serde(default)]
     pub proxy_mode: Option<String>,
+    /// kube-proxy's `--ipvs-scheduler` in ipvs mode: `rr` (default), `wrr`, `sh`, `dh`.
+    #[serde(default)]
+    pub ipvs_scheduler: Option<String>,
     /// How long a change takes to reach a watcher. Default `100ms`.
     #[serde(default)]
     pub watch_delay: Option<String>,

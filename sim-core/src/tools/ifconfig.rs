@@ -69,10 +69,10 @@ fn interface(out: &mut String, ns: &Netns, d: &Device) {
     if d.up && carrier {
         flags.push((0x40, "RUNNING"));
     }
-    if tun {
+    if tun || d.kind == DevKind::Dummy {
         flags.push((0x80, "NOARP"));
     }
-    if d.kind != DevKind::Loopback {
+    if !matches!(d.kind, DevKind::Loopback | DevKind::Dummy) {
         flags.push((0x1000, "MULTICAST"));
     }
     let bits: u32 = flags.iter().map(|f| f.0).sum();

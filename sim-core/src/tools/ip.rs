@@ -133,9 +133,11 @@ fn link_line(world: &World, ns: &Netns, dev: DevId) -> String {
     let d = ns.dev(dev);
     let mut name = d.name.clone();
     let carrier = match d.kind {
-        DevKind::Loopback | DevKind::Ether { .. } | DevKind::Tun { .. } | DevKind::Vxlan { .. } => {
-            true
-        }
+        DevKind::Loopback
+        | DevKind::Ether { .. }
+        | DevKind::Tun { .. }
+        | DevKind::Vxlan { .. }
+        | DevKind::Dummy => true,
         DevKind::Veth { peer_ns, peer_dev } => {
             let _ = write!(name, "@if{}", peer_dev.0 + 1);
             world.ns(peer_ns).dev(peer_dev).up
@@ -146,6 +148,7 @@ fn link_line(world: &World, ns: &Netns, dev: DevId) -> String {
     let flags = match (d.kind, d.up, carrier) {
         (DevKind::Loopback, _, _) => "LOOPBACK,UP,LOWER_UP",
         (DevKind::Tun { .. }, _, _) => "POINTOPOINT,MULTICAST,NOARP,UP,LOWER_UP",
+        (DevKind::Dummy, false, _) => "BROADCAST,NOARP",
         (_, true, true) => "BROADCAST,MULTICAST,UP,LOWER_UP",
         (_, true, false) => "NO-CARRIER,BROADCAST,MULTICAST,UP",
         (_, false, _) => "BROADCAST,MULTICAST",

@@ -8,6 +8,7 @@
 //! - `iptables [-t T] -A|-I|-D CHAIN RULE...`, `-N CHAIN`, `-F [CHAIN]`, `-S [CHAIN]`.
 //!   (`-L` is not modelled: `-S` and `iptables-save` show the same rules.)
 //! - `conntrack -L`: the live, confirmed entries, and the count on stderr.
+//! - `ipvsadm -Ln` (`-L -n`, `--list -n`): the IPVS table (`net::ipvs`).
 
 use crate::clock;
 use crate::engine::SimTime;
@@ -177,6 +178,29 @@ pub fn conntrack(ns: &Netns, now: SimTime, args: &[String]) -> (String, String, 
         _ => (
             String::new(),
             "conntrack v1.4.6 (conntrack-tools): only `conntrack -L` is modelled\n".into(),
+            2,
+        ),
+    }
+}
+
+pub fn ipvsadm(ns: &Netns, now: SimTime, args: &[String]) -> (String, String, i32) {
+    let flags: String = args
+        .iter()
+        .map(|a| match a.as_str() {
+            "--list" => "L".to_string(),
+            "--numeric" => "n".to_string(),
+            a => a.trim_start_matches('-').to_string(),
+        })
+        .collect();
+    let mut chars: Vec<char> = flags.chars().collect();
+    chars.sort_unstable();
+    match chars.as_slice() {
+        ['L'] | ['L', 'n'] | ['l'] | ['l', 'n'] | [] => {
+            (ns.ipvs.list(&ns.netfilter.ct, now), String::new(), 0)
+        }
+        _ => (
+            String::new(),
+            "ipvsadm: only listing (`ipvsadm -Ln`) is modelled\n".into(),
             2,
         ),
     }

@@ -371,7 +371,7 @@ impl Program {
                 Err((msg, code)) => Program::Fail(msg, code),
             },
             "ip" | "ifconfig" | "cat" | "bridge" | "ps" | "rm" | "echo" | "iptables"
-            | "iptables-save" | "conntrack" | "printenv" | "env" => {
+            | "iptables-save" | "conntrack" | "printenv" | "env" | "ipvsadm" => {
                 Program::Instant(argv, Vec::new())
             }
             other => Program::Fail(format!("sh: {other}: command not found"), 127),
@@ -426,6 +426,7 @@ fn run_instant(cx: &mut Ctx<'_, Net>, ns: NsId, argv: &[String]) -> (String, Str
         "iptables-save" => iptables::save(cx.world.ns(ns), cx.now(), args),
         "iptables" => iptables::iptables(cx.world.ns_mut(ns), args),
         "conntrack" => iptables::conntrack(cx.world.ns(ns), cx.now(), args),
+        "ipvsadm" => iptables::ipvsadm(cx.world.ns(ns), cx.now(), args),
         "ps" => ps::run(cx.world, ns, args),
         "echo" => (format!("{}\n", args.join(" ")), String::new(), 0),
         "printenv" | "env" => printenv(cx.world.ns(ns), &argv[0], args),

@@ -272,6 +272,8 @@ pub enum DropReason {
     Rejected { rule: String, node: String },
     /// An iptables rule's `-j DROP`, or a chain's DROP policy.
     Filtered { rule: String, node: String },
+    /// An IPVS virtual service has no real server to send a new connection to.
+    IpvsNoRealServer { service: String, node: String },
 }
 
 impl std::fmt::Display for DropReason {
@@ -280,6 +282,10 @@ impl std::fmt::Display for DropReason {
             DropReason::Rejected { rule, node } => write!(
                 f,
                 "rejected on {node} by `{rule}`: the sender gets ICMP port unreachable (a TCP client sees \"connection refused\" at once)"
+            ),
+            DropReason::IpvsNoRealServer { service, node } => write!(
+                f,
+                "IPVS on {node} has virtual service {service} but no real server behind it (the Service has no ready endpoints): the sender gets ICMP port unreachable"
             ),
             DropReason::Filtered { rule, node } => write!(
                 f,

@@ -72,6 +72,10 @@ pub const JUMPS: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// The filter table's KUBE-FORWARD chain, the same in both modes: drop INVALID, accept
+/// what carries the masquerade mark, accept RELATED/ESTABLISHED.
+pub const KUBE_FORWARD: &str = "-A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP\n-A KUBE-FORWARD -m comment --comment \"kubernetes forwarding rules\" -m mark --mark 0x4000/0x4000 -j ACCEPT\n-A KUBE-FORWARD -m comment --comment \"kubernetes forwarding conntrack rule\" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n";
+
 /// What one sync writes, and the service chains it keeps (the rest are deleted).
 pub struct Rules {
     pub text: String,
@@ -215,9 +219,7 @@ pub fn rules(
         }
     }
     filter += &filter_rules;
-    filter += "-A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP\n";
-    filter += "-A KUBE-FORWARD -m comment --comment \"kubernetes forwarding rules\" -m mark --mark 0x4000/0x4000 -j ACCEPT\n";
-    filter += "-A KUBE-FORWARD -m comment --comment \"kubernetes forwarding conntrack rule\" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n";
+    filter += KUBE_FORWARD;
     filter += "COMMIT\n";
     let mut text = filter;
     text += "*nat\n";

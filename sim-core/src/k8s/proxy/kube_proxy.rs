@@ -13,11 +13,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use ipnet::Ipv4Net;
+use rand::RngExt;
 
 use super::iptables;
 use super::names::Era;
 use crate::engine::{Actor, Ctx, Dur, SimTime};
-use crate::k8s::api::{Body, EventType, Key, Kind, Object, Request, Response};
+use crate::k8s::api::{
+    Body, Endpoints, EventType, Key, Kind, Meta, Object, Request, Response, Service,
+};
 use crate::net::netfilter::TableKind;
 use crate::net::{Msg, Net, NsId};
 use crate::trace::TraceEvent;
@@ -25,12 +28,14 @@ use crate::trace::TraceEvent;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
     Iptables,
+    Ipvs(crate::net::ipvs::Scheduler),
 }
 
 impl Mode {
     pub fn name(self) -> &'static str {
         match self {
             Mode::Iptables => "iptables",
+            Mode::Ipvs(_) => "ipvs",
         }
     }
 }
@@ -95,6 +100,23 @@ impl KubeProxy {
         }
     }
 
+    /// Every Service with its Endpoints (if any), as a sync reads them.
+    fn view(&self) -> Vec<(&Meta, &Service, Option<&Endpoints>)> {
+        self.services
+            .values()
+            .filter_map(|o| {
+                let s = o.service()?;
+                let key = (
+                    Kind::Endpoints,
+                    o.meta.namespace.clone(),
+                    o.meta.name.clone(),
+                );
+                let eps = self.endpoints.get(&key).and_then(|e| e.endpoints());
+                Some((&o.meta, s, eps))
+            })
+            .collect()
+    }
+
     /// Asks for a sync: now if the last was `min_sync_period` ago, else when it will be.
     fn request_sync(&mut self, cx: &mut Ctx<'_, Net>) {
         if self.sync_pending || !self.synced {
@@ -112,22 +134,10 @@ impl KubeProxy {
     fn sync(&mut self, cx: &mut Ctx<'_, Net>) {
         self.sync_pending = false;
         self.last_sync = Some(cx.now());
-        let services: Vec<_> = self
-            .services
-            .values()
-            .filter_map(|o| {
-                let s = o.service()?;
-                let eps = self
-                    .endpoints
-                    .get(&(
-                        Kind::Endpoints,
-                        o.meta.namespace.clone(),
-                        o.meta.name.clone(),
-                    ))
-                    .and_then(|e| e.endpoints());
-                Some((&o.meta, s, eps))
-            })
-            .collect();
+        if let Mode::Ipvs(scheduler) = self.cfg.mode {
+            return self.sync_ipvs(cx, scheduler);
+        }
+        let services = self.view();
         let rules = iptables::rules(&services, self.cfg.cluster_cidr, self.cfg.era, &self.chains);
         let changed = rules.text != self.last_text;
         if changed {
@@ -154,6 +164,92 @@ impl KubeProxy {
                 nf.insert(kind, chain, rule)
                     .expect("kube-proxy's rules parse");
             }
+        }
+    }
+}
+
+impl KubeProxy {
+    fn sync_ipvs(&mut self, cx: &mut Ctx<'_, Net>, scheduler: crate::net::ipvs::Scheduler) {
+        use crate::net::netns::{DevKind, Device};
+        let dummy = match cx.world.ns(self.ns).dev_by_name(super::ipvs::DUMMY) {
+            Some(d) => d,
+            None => {
+                let mut mac = [0u8; 6];
+                cx.rng().fill(&mut mac);
+                mac[0] = (mac[0] & 0xfe) | 0x02;
+                let netns = cx.world.ns_mut(self.ns);
+                netns.add_device(Device {
+                    up: false,
+                    brd: false,
+                    ..Device::new(
+                        super::ipvs::DUMMY,
+                        DevKind::Dummy,
+                        crate::wire::eth::Mac(mac),
+                        1500,
+                    )
+                })
+            }
+        };
+        let netns = cx.world.ns(self.ns);
+        // NodePorts listen on every address of the node but lo's and kube-ipvs0's.
+        let node_ips: Vec<std::net::Ipv4Addr> = netns
+            .devices
+            .iter()
+            .filter(|d| {
+                !d.removed && d.up && d.kind != DevKind::Loopback && d.kind != DevKind::Dummy
+            })
+            .flat_map(|d| d.addrs.iter().map(|a| a.addr()))
+            .collect();
+        let services = self.view();
+        let want = super::ipvs::desired(&services, &node_ips, self.cfg.cluster_cidr);
+        let n = services.len();
+        let netns = cx.world.ns_mut(self.ns);
+        let have: Vec<ipnet::Ipv4Net> = netns.dev(dummy).addrs.clone();
+        for a in &have {
+            if !want.addrs.contains(&a.addr()) {
+                netns.remove_addr(dummy, *a);
+            }
+        }
+        for a in &want.addrs {
+            if !have.iter().any(|h| h.addr() == *a) {
+                netns.add_addr(dummy, ipnet::Ipv4Net::new(*a, 32).expect("32"));
+            }
+        }
+        let (added, removed) =
+            super::ipvs::apply(&mut netns.ipvs.services, &want.services, scheduler);
+        netns.netfilter.ipsets = want.sets;
+        let rules_changed = want.rules != self.last_text;
+        if rules_changed {
+            netns
+                .netfilter
+                .restore(&want.rules)
+                .expect("kube-proxy's rules parse");
+            self.last_text = want.rules;
+        }
+        if !self.jumps_done {
+            self.jumps_done = true;
+            for (t, chain, rule) in iptables::JUMPS.iter().rev() {
+                // ipvs mode's filter table has no KUBE-SERVICES/EXTERNAL/NODEPORTS chains.
+                if *t == "filter" && !rule.contains("KUBE-FORWARD") {
+                    continue;
+                }
+                let kind = TableKind::parse(t).expect("known table");
+                netns
+                    .netfilter
+                    .insert(kind, chain, rule)
+                    .expect("kube-proxy's rules parse");
+            }
+        }
+        if added + removed > 0 || rules_changed {
+            Self::log(
+                cx,
+                format!(
+                    "syncProxyRules: {} virtual servers for {n} services ({added} added, {removed} removed), {} addresses on {}",
+                    want.services.len(),
+                    want.addrs.len(),
+                    super::ipvs::DUMMY
+                ),
+            );
         }
     }
 }

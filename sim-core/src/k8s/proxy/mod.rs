@@ -3,5 +3,6 @@
 //! with the control plane (issue 4).
 
 pub mod iptables;
+pub mod ipvs;
 pub mod kube_proxy;
 pub mod names;

@@ -150,6 +150,9 @@ impl TcpState {
 
 pub type EntryId = u64;
 
+/// (protocol, original destination, its port, new destination, its port).
+pub type DnatKey = (Proto, Ipv4Addr, u16, Ipv4Addr, u16);
+
 #[derive(Clone, Debug)]
 pub struct Entry {
     pub orig: Tuple,
@@ -361,6 +364,31 @@ impl Conntrack {
         e.reply = reply;
         e.src_nat_done = true;
         reply.dport
+    }
+
+    /// Live DNATed flows by (protocol, original destination and port, new destination and
+    /// port): (ESTABLISHED TCP, the rest), as `ipvsadm` counts ActiveConn and InActConn.
+    pub fn dnat_counts(&self, now: SimTime) -> BTreeMap<DnatKey, (u32, u32)> {
+        let mut out: BTreeMap<_, (u32, u32)> = BTreeMap::new();
+        for e in self.entries.values() {
+            if !e.confirmed || now >= e.expires() || !e.dnat() {
+                continue;
+            }
+            let key = (
+                e.orig.proto,
+                e.orig.dst,
+                e.orig.dport,
+                e.reply.src,
+                e.reply.sport,
+            );
+            let c = out.entry(key).or_default();
+            if e.tcp == Some(TcpState::Established) {
+                c.0 += 1;
+            } else {
+                c.1 += 1;
+            }
+        }
+        out
     }
 
     /// `conntrack -L`: the confirmed, live entries, oldest first.

@@ -31,7 +31,20 @@ use std::net::Ipv4Addr;
 use rand::RngExt;
 
 pub use conntrack::{Conntrack, Dir, EntryId, Tuple};
-pub use rule::{CtState, Module, Proto, Rule, Target};
+pub use rule::{CtState, Module, Proto, Rule, SetDir, Target};
+
+/// An ipset entry: an address, a protocol and port, another address; each part present
+/// or not by the set's type (`hash:ip,port` has the first two, `bitmap:port` the port,
+/// `hash:ip,port,ip` all three).
+pub type SetEntry = (Option<Ipv4Addr>, Option<(Proto, u16)>, Option<Ipv4Addr>);
+
+/// An ipset (`ipset create NAME TYPE`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IpSet {
+    pub kind: String,
+    pub comment: String,
+    pub entries: std::collections::BTreeSet<SetEntry>,
+}
 
 use super::{DevId, Net, NsId};
 use crate::engine::Ctx;
@@ -175,6 +188,8 @@ pub struct Netfilter {
     pub nat: Table,
     pub filter: Table,
     pub ct: Conntrack,
+    /// ipsets by name (kube-proxy's ipvs mode keeps its match criteria in them).
+    pub ipsets: BTreeMap<String, IpSet>,
     /// Whether any rule was ever added: until then packets skip netfilter entirely.
     pub active: bool,
 }
@@ -185,6 +200,7 @@ impl Default for Netfilter {
             nat: Table::new(TableKind::Nat),
             filter: Table::new(TableKind::Filter),
             ct: Conntrack::default(),
+            ipsets: BTreeMap::new(),
             active: false,
         }
     }
@@ -249,7 +265,23 @@ impl View {
     }
 }
 
-fn matches(r: &Rule, v: &View, rng: &mut Stream) -> bool {
+/// The entry of set `set` a packet's fields make, by the match's directions.
+fn set_entry(set: &IpSet, dirs: &[SetDir], v: &View) -> SetEntry {
+    let ip = |d: SetDir| if d == SetDir::Src { v.src } else { v.dst };
+    let port = |d: SetDir| {
+        let p = if d == SetDir::Src { v.sport } else { v.dport };
+        (v.proto.unwrap_or(Proto::Icmp), p)
+    };
+    match (set.kind.as_str(), dirs) {
+        ("bitmap:port", [d]) => (None, Some(port(*d)), None),
+        (_, [a]) => (Some(ip(*a)), None, None),
+        (_, [a, b]) => (Some(ip(*a)), Some(port(*b)), None),
+        (_, [a, b, c, ..]) => (Some(ip(*a)), Some(port(*b)), Some(ip(*c))),
+        _ => (None, None, None),
+    }
+}
+
+fn matches(r: &Rule, v: &View, rng: &mut Stream, sets: &BTreeMap<String, IpSet>) -> bool {
     if r.src.is_some_and(|m| !m.matches(v.src)) || r.dst.is_some_and(|m| !m.matches(v.dst)) {
         return false;
     }
@@ -291,6 +323,12 @@ fn matches(r: &Rule, v: &View, rng: &mut Stream) -> bool {
                 has != *neg
             }
             Module::Random { fixed } => rng.random::<u32>() >> 1 < *fixed,
+            Module::Set { name, dirs, neg } => {
+                let found = sets
+                    .get(name)
+                    .is_some_and(|s| s.entries.contains(&set_entry(s, dirs, v)));
+                found != *neg
+            }
         };
         if !ok {
             return false;
@@ -499,7 +537,7 @@ impl Netfilter {
         for pos in cands {
             let c = &self.table(kind).chains[chain];
             let r = &c.rules[pos as usize];
-            if !matches(r, v, rng) {
+            if !matches(r, v, rng, &self.ipsets) {
                 continue;
             }
             let target = r.target.clone();
@@ -699,6 +737,8 @@ pub enum HookResult {
     Drop(String),
     /// Rejected by a rule: the caller sends ICMP port unreachable.
     Reject(String),
+    /// An IPVS virtual service with no real server (`ip_vs_leave`: ICMP port unreachable).
+    NoRealServer(String),
 }
 
 /// Borrows the namespace's netfilter out of the world while a hook runs (the walk draws
@@ -762,6 +802,38 @@ pub fn dst_hook(cx: Cx<'_, '_>, ns: NsId, in_dev: Option<DevId>, p: &mut Packet)
             Verdict::Redirect { port } => Some((in_addr.unwrap_or(Ipv4Addr::LOCALHOST), port)),
             _ => None,
         };
+        if to.is_none() {
+            // IPVS: a connection to a virtual service gets a real server.
+            let key = (t.proto, t.dst, t.dport);
+            if let Some(vs) = cx.world.ns_mut(ns).ipvs.services.get_mut(&key) {
+                let sched = vs.scheduler.name();
+                let service = format!(
+                    "{} {}:{} {sched}",
+                    t.proto.name().to_uppercase(),
+                    t.dst,
+                    t.dport
+                );
+                p.cost_ns += crate::net::ipvs::IPVS_COST_NS;
+                let Some(real) = vs.schedule(t.src, t.dst).cloned() else {
+                    return HookResult::NoRealServer(service);
+                };
+                nf.ct.set_dst_nat(id, Some((real.addr, real.port)));
+                p.ip.dst = real.addr;
+                set_port(p, false, real.port);
+                let what = describe("dst", t.dst, t.dport, real.addr, real.port, t.proto);
+                trace_nat(
+                    cx,
+                    p,
+                    format!(
+                        "{what} by IPVS {service} -> {}:{} Masq (a hash lookup: {}; conntrack remembers the flow)",
+                        real.addr,
+                        real.port,
+                        crate::engine::Dur::from_nanos(crate::net::ipvs::IPVS_COST_NS)
+                    ),
+                );
+                return HookResult::Continue;
+            }
+        }
         nf.ct.set_dst_nat(id, to);
         if let Some((addr, port)) = to {
             let old = (p.ip.dst, t.dport);
@@ -1017,7 +1089,7 @@ mod tests {
         ) -> Option<Verdict> {
             let c = &nf.table(kind).chains[chain];
             for (i, r) in c.rules.iter().enumerate() {
-                if !matches(r, v, rng) {
+                if !matches(r, v, rng, &nf.ipsets) {
                     continue;
                 }
                 let here = i as u32 + 1;

@@ -104,6 +104,20 @@ pub enum Module {
     Random {
         fixed: u32,
     },
+    /// `-m set [!] --match-set NAME dst,dst`: the packet's fields, in that order, are an
+    /// entry of the ipset.
+    Set {
+        name: String,
+        dirs: Vec<SetDir>,
+        neg: bool,
+    },
+}
+
+/// Which of the packet's addresses (and ports) an ipset dimension is taken from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SetDir {
+    Src,
+    Dst,
 }
 
 /// What a rule does when it matches.
@@ -275,10 +289,37 @@ impl Rule {
                             neg: false,
                         },
                         "statistic" => Module::Random { fixed: 0 },
+                        "set" => Module::Set {
+                            name: String::new(),
+                            dirs: Vec::new(),
+                            neg: false,
+                        },
                         other => return Err(format!("unknown match module \"{other}\"")),
                     };
                     rule.modules.push(module);
                     current = Some(rule.modules.len() - 1);
+                }
+                "--match-set" => {
+                    let name = value(&mut i)?;
+                    let dirs = value(&mut i)?;
+                    let Some(Module::Set {
+                        name: n,
+                        dirs: d,
+                        neg: ng,
+                    }) = current.map(|c| &mut rule.modules[c])
+                    else {
+                        return Err("option \"--match-set\" needs -m set before it".into());
+                    };
+                    *n = name;
+                    *ng = neg;
+                    *d = dirs
+                        .split(',')
+                        .map(|x| match x {
+                            "src" => Ok(SetDir::Src),
+                            "dst" => Ok(SetDir::Dst),
+                            o => Err(format!("bad ipset flag \"{o}\"; expected src or dst")),
+                        })
+                        .collect::<Result<_, _>>()?;
                 }
                 "--comment" | "--dport" | "--sport" | "--dst-type" | "--src-type" | "--mark"
                 | "--ctstate" | "--mode" | "--probability" => {
@@ -567,6 +608,14 @@ impl fmt::Display for Rule {
                 Module::Random { fixed } => format!(
                     "-m statistic --mode random --probability {:.11}",
                     f64::from(*fixed) / f64::from(1u32 << 31)
+                ),
+                Module::Set { name, dirs, neg } => format!(
+                    "-m set {}--match-set {name} {}",
+                    not(*neg),
+                    dirs.iter()
+                        .map(|d| if *d == SetDir::Src { "src" } else { "dst" })
+                        .collect::<Vec<_>>()
+                        .join(",")
                 ),
             });
         }

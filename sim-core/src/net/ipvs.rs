@@ -1,0 +1,182 @@
+//! IPVS, the kernel's L4 load balancer (what kube-proxy's ipvs mode programs): virtual
+//! services by (protocol, address, port), each with real servers, Masq forwarding and a
+//! scheduler.
+//!
+//! A connection's first packet to a virtual service gets a real server from the scheduler
+//! and is DNATed to it; conntrack keeps the binding (as with `net.ipv4.vs.conntrack=1`,
+//! which kube-proxy sets), so later packets and replies are translated as any DNATed
+//! flow's. A virtual service without real servers answers ICMP port unreachable
+//! (`ip_vs_leave`). The lookup is a hash, not a walk: a connection pays `IPVS_COST_NS`
+//! whatever the number of services.
+//!
+//! Schedulers: rr and wrr (kube-proxy gives every real server weight 1, so wrr picks as
+//! rr does), sh (source hashing: 256 buckets dealt round-robin to the real servers, the
+//! source address hashed into one, as `ip_vs_sh`) and dh (the same on the destination).
+//! lc, sed and nq are not simulated yet.
+//!
+//! Simplification: Linux schedules at LOCAL_IN, after routing delivers the packet to the
+//! virtual address (bound to kube-ipvs0); here it happens at PREROUTING/OUTPUT, with the
+//! same outcome (the packet is routed to the real server).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::net::Ipv4Addr;
+
+use super::netfilter::{Conntrack, Proto};
+use crate::engine::SimTime;
+
+/// What scheduling a connection costs, in ns (a hash lookup and the scheduler; a modelled
+/// figure, the same for 10 services or 10,000).
+pub const IPVS_COST_NS: u64 = 300;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scheduler {
+    Rr,
+    Wrr,
+    Sh,
+    Dh,
+}
+
+impl Scheduler {
+    pub fn parse(s: &str) -> Option<Scheduler> {
+        Some(match s {
+            "" | "rr" => Scheduler::Rr,
+            "wrr" => Scheduler::Wrr,
+            "sh" => Scheduler::Sh,
+            "dh" => Scheduler::Dh,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Scheduler::Rr => "rr",
+            Scheduler::Wrr => "wrr",
+            Scheduler::Sh => "sh",
+            Scheduler::Dh => "dh",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RealServer {
+    pub addr: Ipv4Addr,
+    pub port: u16,
+    pub weight: u32,
+}
+
+#[derive(Clone, Debug)]
+pub struct VirtualService {
+    pub scheduler: Scheduler,
+    pub reals: Vec<RealServer>,
+    next: usize,
+}
+
+impl VirtualService {
+    pub fn new(scheduler: Scheduler) -> Self {
+        VirtualService {
+            scheduler,
+            reals: Vec::new(),
+            next: 0,
+        }
+    }
+
+    /// Picks a real server for a connection from `src` to `dst`.
+    pub fn schedule(&mut self, src: Ipv4Addr, dst: Ipv4Addr) -> Option<&RealServer> {
+        let live: Vec<usize> = (0..self.reals.len())
+            .filter(|i| self.reals[*i].weight > 0)
+            .collect();
+        if live.is_empty() {
+            return None;
+        }
+        let bucket = |a: Ipv4Addr| (u32::from(a).wrapping_mul(2_654_435_761) >> 24) as usize;
+        let i = match self.scheduler {
+            Scheduler::Rr | Scheduler::Wrr => {
+                let i = live[self.next % live.len()];
+                self.next = (self.next + 1) % live.len();
+                i
+            }
+            Scheduler::Sh => live[bucket(src) % live.len()],
+            Scheduler::Dh => live[bucket(dst) % live.len()],
+        };
+        Some(&self.reals[i])
+    }
+}
+
+pub type VsKey = (Proto, Ipv4Addr, u16);
+
+#[derive(Default)]
+pub struct Ipvs {
+    pub services: BTreeMap<VsKey, VirtualService>,
+}
+
+impl Ipvs {
+    /// `ipvsadm -Ln`: services by address, then port, TCP before UDP; connection counts
+    /// from conntrack (ESTABLISHED TCP is active, every other live flow inactive).
+    pub fn list(&self, ct: &Conntrack, now: SimTime) -> String {
+        let mut out = String::from(
+            "IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n",
+        );
+        let counts = ct.dnat_counts(now);
+        let mut keys: Vec<&VsKey> = self.services.keys().collect();
+        keys.sort_by_key(|(p, a, port)| (u32::from(*a), *port, *p));
+        for key in keys {
+            let vs = &self.services[key];
+            let (proto, addr, port) = *key;
+            let _ = writeln!(
+                out,
+                "{}  {addr}:{port} {}",
+                proto.name().to_uppercase(),
+                vs.scheduler.name()
+            );
+            for r in &vs.reals {
+                let (active, inactive) = counts
+                    .get(&(proto, addr, port, r.addr, r.port))
+                    .copied()
+                    .unwrap_or((0, 0));
+                let _ = writeln!(
+                    out,
+                    "  -> {:<28} {:<7} {:<6} {:<10} {:<10}",
+                    format!("{}:{}", r.addr, r.port),
+                    "Masq",
+                    r.weight,
+                    active,
+                    inactive
+                );
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vs(s: Scheduler) -> VirtualService {
+        let mut v = VirtualService::new(s);
+        for i in 1..=3 {
+            v.reals.push(RealServer {
+                addr: Ipv4Addr::new(10, 244, 0, i),
+                port: 80,
+                weight: 1,
+            });
+        }
+        v
+    }
+
+    #[test]
+    fn rr_takes_turns_and_sh_sticks_to_a_source() {
+        let mut v = vs(Scheduler::Rr);
+        let c = Ipv4Addr::new(10, 244, 5, 9);
+        let picks: Vec<u8> = (0..4)
+            .map(|_| v.schedule(c, c).unwrap().addr.octets()[3])
+            .collect();
+        assert_eq!(picks, [1, 2, 3, 1]);
+        let mut v = vs(Scheduler::Sh);
+        let first = v.schedule(c, c).unwrap().addr;
+        assert!((0..5).all(|_| v.schedule(c, c).unwrap().addr == first));
+        let mut empty = VirtualService::new(Scheduler::Rr);
+        assert!(empty.schedule(c, c).is_none());
+    }
+}

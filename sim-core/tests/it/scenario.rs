@@ -139,16 +139,18 @@ fn malformed_files_never_panic_and_always_point_somewhere() {
                 inputs.push(format!("{}{}{}", &src[..at], to, &src[at + from.len()..]));
             }
         }
-        for input in inputs {
-            variants += 1;
-            match Scenario::parse("m.ron", &input) {
+        // The variants are independent: check them on every core.
+        use rayon::prelude::*;
+        let ran_here: usize = inputs
+            .par_iter()
+            .map(|input| match Scenario::parse("m.ron", input) {
                 Ok(s) => {
                     let opts = RunOptions {
                         budget: 600,
                         ..Default::default()
                     };
                     let _ = sim_core::scenario::run::run(&s, &opts);
-                    ran += 1;
+                    1
                 }
                 Err(LoadError::Invalid(diags)) => {
                     assert!(!diags.is_empty());
@@ -160,10 +162,13 @@ fn malformed_files_never_panic_and_always_point_somewhere() {
                         );
                         assert!(!d.message.is_empty());
                     }
+                    0
                 }
                 Err(e) => panic!("unexpected error kind: {e}"),
-            }
-        }
+            })
+            .sum();
+        variants += inputs.len();
+        ran += ran_here;
     }
     assert!(variants > 5_000, "only {variants} variants tried");
     assert!(ran > 1_000, "only {ran} valid variants ran");

@@ -8,3 +8,4 @@
 
 pub mod cluster;
 pub mod hold;
+pub mod services;

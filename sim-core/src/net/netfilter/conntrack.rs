@@ -18,8 +18,10 @@
 //! Expired entries are removed when a lookup meets them and by a sweep every 1024 new
 //! entries (Linux's gc worker), so the table stays the size of the live flows.
 
-use std::collections::BTreeMap;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
+use std::hash::BuildHasherDefault;
 use std::net::Ipv4Addr;
 
 use super::rule::Proto;
@@ -227,7 +229,9 @@ impl Entry {
 #[derive(Default)]
 pub struct Conntrack {
     entries: BTreeMap<EntryId, Entry>,
-    index: BTreeMap<Tuple, (EntryId, Dir)>,
+    /// Tuple -> entry: a hash map with fixed keys (SipHash with zero keys), looked up per
+    /// packet and never iterated, so its order cannot reach any output.
+    index: HashMap<Tuple, (EntryId, Dir), BuildHasherDefault<DefaultHasher>>,
     next_id: EntryId,
     since_sweep: u32,
 }

@@ -744,7 +744,21 @@ pub enum HookResult {
 /// Borrows the namespace's netfilter out of the world while a hook runs (the walk draws
 /// from the running actor's random stream, which also lives in the context).
 fn with_nf<T>(cx: Cx<'_, '_>, ns: NsId, f: impl FnOnce(Cx<'_, '_>, &mut Netfilter) -> T) -> T {
-    let mut nf = std::mem::take(&mut cx.world.ns_mut(ns).netfilter);
+    // The stand-in allocates nothing (empty maps): this runs for every packet.
+    let stand_in = Netfilter {
+        nat: Table {
+            kind: TableKind::Nat,
+            chains: BTreeMap::new(),
+        },
+        filter: Table {
+            kind: TableKind::Filter,
+            chains: BTreeMap::new(),
+        },
+        ct: Conntrack::default(),
+        ipsets: BTreeMap::new(),
+        active: true,
+    };
+    let mut nf = std::mem::replace(&mut cx.world.ns_mut(ns).netfilter, stand_in);
     let out = f(cx, &mut nf);
     cx.world.ns_mut(ns).netfilter = nf;
     out
@@ -769,10 +783,6 @@ pub fn dst_hook(cx: Cx<'_, '_>, ns: NsId, in_dev: Option<DevId>, p: &mut Packet)
     } else {
         "OUTPUT"
     };
-    let in_name = in_dev.map(|d| cx.world.ns(ns).dev(d).name.clone());
-    let dst_local = cx.world.ns(ns).is_local(p.ip.dst);
-    let src_local = cx.world.ns(ns).is_local(p.ip.src);
-    let in_addr = in_dev.and_then(|d| cx.world.ns(ns).primary_addr(d));
     with_nf(cx, ns, |cx, nf| {
         if let Some((id, dir, error)) = lookup(nf, p, now) {
             p.ct = Some((id, dir));
@@ -790,10 +800,13 @@ pub fn dst_hook(cx: Cx<'_, '_>, ns: NsId, in_dev: Option<DevId>, p: &mut Packet)
         };
         let id = nf.ct.create(t, now);
         p.ct = Some((id, Dir::Orig));
+        // Only a flow's first packet needs these.
+        let netns = cx.world.ns(ns);
+        let in_addr = in_dev.and_then(|d| netns.primary_addr(d));
         let mut v = View::of(p, CtState::New);
-        v.in_if = in_name;
-        v.dst_local = dst_local;
-        v.src_local = src_local;
+        v.in_if = in_dev.map(|d| netns.dev(d).name.clone());
+        v.dst_local = netns.is_local(p.ip.dst);
+        v.src_local = netns.is_local(p.ip.src);
         let d = nf.walk(TableKind::Nat, chain, &mut v, cx.rng(), u64::from(p.len()));
         p.mark = v.mark;
         p.cost_ns += u64::from(d.walked) * RULE_COST_NS;
@@ -883,10 +896,6 @@ pub fn src_hook(cx: Cx<'_, '_>, ns: NsId, out_dev: DevId, p: &mut Packet) {
         return;
     };
     let now = cx.now();
-    let out_name = cx.world.ns(ns).dev(out_dev).name.clone();
-    let out_addr = cx.world.ns(ns).primary_addr(out_dev);
-    let dst_local = cx.world.ns(ns).is_local(p.ip.dst);
-    let src_local = cx.world.ns(ns).is_local(p.ip.src);
     with_nf(cx, ns, |cx, nf| {
         let Some(e) = nf.ct.get(id) else { return };
         let error = Tuple::of(p).is_none();
@@ -898,10 +907,12 @@ pub fn src_hook(cx: Cx<'_, '_>, ns: NsId, out_dev: DevId, p: &mut Packet) {
             nf.ct.confirm(id);
             return;
         }
+        let netns = cx.world.ns(ns);
+        let out_addr = netns.primary_addr(out_dev);
         let mut v = View::of(p, CtState::New);
-        v.out_if = Some(out_name);
-        v.dst_local = dst_local;
-        v.src_local = src_local;
+        v.out_if = Some(netns.dev(out_dev).name.clone());
+        v.dst_local = netns.is_local(p.ip.dst);
+        v.src_local = netns.is_local(p.ip.src);
         let d = nf.walk(
             TableKind::Nat,
             "POSTROUTING",

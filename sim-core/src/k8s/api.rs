@@ -666,6 +666,10 @@ pub enum Request {
     Watch {
         kinds: Vec<Kind>,
     },
+    /// A kubelet posts its node's status (the heartbeat).
+    NodeStatus {
+        node: String,
+    },
     /// A kubelet reports a pod it runs (a scenario's pod, or one it started).
     PodStatus {
         ns: String,
@@ -676,6 +680,8 @@ pub enum Request {
         ip: Option<Ipv4Addr>,
         host_ip: Ipv4Addr,
         ready: bool,
+        /// A scenario's pod (placed by the scenario): its first report creates it.
+        create: bool,
     },
 }
 

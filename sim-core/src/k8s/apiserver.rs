@@ -294,6 +294,31 @@ impl Apiserver {
                         "spec.type: Unsupported value: \"{type_}\": supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\""
                     ));
                 }
+                if !dns_label(&s.name) {
+                    return invalid(format!(
+                        "metadata.name: Invalid value: \"{}\": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
+                        s.name
+                    ));
+                }
+                for (i, p) in s.ports.iter().enumerate() {
+                    if !p.name.is_empty() && !dns_label(&p.name) {
+                        return invalid(format!(
+                            "spec.ports[{i}].name: Invalid value: \"{}\": a DNS-1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character",
+                            p.name
+                        ));
+                    }
+                    if !matches!(p.protocol(), "TCP" | "UDP") {
+                        return invalid(format!(
+                            "spec.ports[{i}].protocol: Unsupported value: \"{}\": supported values: \"TCP\", \"UDP\" (SCTP is not simulated)",
+                            p.protocol()
+                        ));
+                    }
+                    if p.port == 0 {
+                        return invalid(format!(
+                            "spec.ports[{i}].port: Invalid value: 0: must be between 1 and 65535, inclusive"
+                        ));
+                    }
+                }
                 let mut external_ips = Vec::new();
                 for (i, e) in s.external_ips.iter().enumerate() {
                     match e.parse::<Ipv4Addr>() {
@@ -659,11 +684,15 @@ impl Apiserver {
             ip,
             host_ip,
             ready,
+            create,
         } = req
         else {
             return;
         };
         let key = (Kind::Pod, ns.clone(), name.clone());
+        if !create && !self.objects.contains_key(&key) {
+            return; // a pod deleted meanwhile (evicted): its status is not news
+        }
         let (meta, containers) = match self.objects.get(&key) {
             Some(o) => (
                 o.meta.clone(),
@@ -695,6 +724,17 @@ impl Apiserver {
         self.sync_endpoints(cx, &ns);
         self.reconcile(cx);
     }
+}
+
+/// A DNS label as Kubernetes names need: 1-63 lowercase letters, digits and '-', starting
+/// and ending with a letter or digit.
+fn dns_label(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 63
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
 }
 
 fn m_ns(ns: &Option<String>) -> &str {
@@ -737,10 +777,121 @@ fn send_after(cx: &mut Ctx<'_, Net>, from: NsId, to: ActorId, delay: Dur, msg: M
     }
 }
 
+/// The node lifecycle controller's period (`--node-monitor-period`), how long a node may
+/// go without posting its status before it is NotReady (`--node-monitor-grace-period`),
+/// and how long its pods then stay before they are deleted (`--pod-eviction-timeout`).
+pub const NODE_MONITOR_PERIOD: Dur = Dur::from_secs(5);
+pub const NODE_MONITOR_GRACE: Dur = Dur::from_secs(40);
+pub const POD_EVICTION_TIMEOUT: Dur = Dur::from_secs(300);
+const T_NODE_MONITOR: u64 = 1;
+
+impl Apiserver {
+    fn heartbeat(&mut self, cx: &mut Ctx<'_, Net>, node: &str) {
+        let key = (Kind::Node, String::new(), node.to_string());
+        let Some(mut obj) = self.objects.get(&key).cloned() else {
+            return;
+        };
+        let Body::Node(n) = &mut obj.body else { return };
+        n.heartbeat = cx.now();
+        if n.ready {
+            // Only the time changed: kept without a write, as the status is not news.
+            self.objects.insert(key, obj);
+            return;
+        }
+        n.ready = true;
+        cx.trace(TraceEvent::Log {
+            line: format!("node-controller: Node {node} status is now: NodeReady"),
+        });
+        self.put(cx, obj);
+        self.reconcile(cx);
+    }
+
+    /// The node lifecycle controller: a node silent for the grace period is NotReady and
+    /// its pods not ready (so they leave every Service's endpoints); after the eviction
+    /// timeout its pods are deleted (and their controllers make new ones elsewhere).
+    fn monitor_nodes(&mut self, cx: &mut Ctx<'_, Net>) {
+        let now = cx.now();
+        let nodes: Vec<Object> = self
+            .objects
+            .values()
+            .filter(|o| o.kind() == Kind::Node)
+            .cloned()
+            .collect();
+        let mut touched = false;
+        for mut obj in nodes {
+            let name = obj.meta.name.clone();
+            let Body::Node(n) = &mut obj.body else {
+                continue;
+            };
+            let silent = now - n.heartbeat;
+            if n.ready && silent >= NODE_MONITOR_GRACE {
+                n.ready = false;
+                cx.trace(TraceEvent::Log {
+                    line: format!(
+                        "node-controller: Node {name} status is now: NodeNotReady (no status for {}s, grace period {NODE_MONITOR_GRACE})",
+                        silent.as_nanos() / 1_000_000_000
+                    ),
+                });
+                self.put(cx, obj);
+                let pods: Vec<Object> = self
+                    .objects
+                    .values()
+                    .filter(|o| {
+                        o.pod()
+                            .is_some_and(|p| p.node.as_deref() == Some(&name) && p.ready)
+                    })
+                    .cloned()
+                    .collect();
+                for mut p in pods {
+                    if let Body::Pod(pod) = &mut p.body {
+                        pod.ready = false;
+                    }
+                    self.put(cx, p);
+                }
+                touched = true;
+            } else if !n.ready && silent >= NODE_MONITOR_GRACE + POD_EVICTION_TIMEOUT {
+                let pods: Vec<Key> = self
+                    .objects
+                    .values()
+                    .filter(|o| o.pod().is_some_and(|p| p.node.as_deref() == Some(&name)))
+                    .map(Object::key)
+                    .collect();
+                for k in pods {
+                    cx.trace(TraceEvent::Log {
+                        line: format!(
+                            "node-controller: Deleting pod {}/{} from Node {name} (evicted)",
+                            k.1, k.2
+                        ),
+                    });
+                    self.remove(cx, &k);
+                    touched = true;
+                }
+            }
+        }
+        if touched {
+            let namespaces: Vec<String> = self
+                .objects
+                .values()
+                .filter(|o| o.kind() == Kind::Namespace)
+                .map(|o| o.meta.name.clone())
+                .collect();
+            for ns in namespaces {
+                self.sync_endpoints(cx, &ns);
+            }
+            self.reconcile(cx);
+        }
+        cx.schedule(NODE_MONITOR_PERIOD, Msg::Timer(T_NODE_MONITOR));
+    }
+}
+
 impl Actor<Net> for Apiserver {
     fn handle(&mut self, msg: Msg, cx: &mut Ctx<'_, Net>) {
         match msg {
-            Msg::Start => self.bootstrap(cx),
+            Msg::Start => {
+                self.bootstrap(cx);
+                cx.schedule(NODE_MONITOR_PERIOD, Msg::Timer(T_NODE_MONITOR));
+            }
+            Msg::Timer(T_NODE_MONITOR) => self.monitor_nodes(cx),
             Msg::ApiRequest { from, id, req } => {
                 let resp = match *req {
                     Request::Create(m) => {
@@ -789,6 +940,10 @@ impl Actor<Net> for Apiserver {
                     }
                     req @ Request::PodStatus { .. } => {
                         self.pod_status(cx, req);
+                        return;
+                    }
+                    Request::NodeStatus { node } => {
+                        self.heartbeat(cx, &node);
                         return;
                     }
                 };

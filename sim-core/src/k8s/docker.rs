@@ -90,6 +90,8 @@ pub struct Sandbox {
     pub labels: crate::k8s::api::Labels,
     /// The container's environment (kubelet's: declared variables and Services').
     pub env: Vec<(String, String)>,
+    /// Placed by the scenario (not by the scheduler through kubelet).
+    pub from_scenario: bool,
 }
 
 pub struct Dockerd {
@@ -319,6 +321,7 @@ impl Dockerd {
                 ip: Some(addr.addr()),
                 host_ip,
                 ready: true,
+                create: sb.from_scenario,
             },
         );
         self.made.push((sb.ns, eth0, veth, proc));

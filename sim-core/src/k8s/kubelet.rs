@@ -30,7 +30,15 @@ pub struct Kubelet {
     pub dockerd: ActorId,
     services: BTreeMap<Key, Object>,
     started: BTreeSet<(String, String)>,
+    /// Running (not stopped by systemd), and whether its watch is set up.
+    running: bool,
+    watching: bool,
+    timer: Option<crate::engine::CancelKey>,
 }
+
+/// How often kubelet posts its node's status (`--node-status-update-frequency`).
+pub const NODE_STATUS_UPDATE: crate::engine::Dur = crate::engine::Dur::from_secs(10);
+const T_HEARTBEAT: u64 = 1;
 
 impl Kubelet {
     pub fn new(ns: NsId, node: String, dockerd: ActorId) -> Self {
@@ -40,6 +48,9 @@ impl Kubelet {
             dockerd,
             services: BTreeMap::new(),
             started: BTreeSet::new(),
+            running: false,
+            watching: false,
+            timer: None,
         }
     }
 
@@ -125,6 +136,7 @@ impl Kubelet {
             name: o.meta.name.clone(),
             labels: o.meta.labels.clone(),
             env,
+            from_scenario: false,
         };
         cx.send(
             self.dockerd,
@@ -135,16 +147,52 @@ impl Kubelet {
     }
 }
 
+impl Kubelet {
+    /// Posts the node's status (Ready) and schedules the next post.
+    fn heartbeat(&mut self, cx: &mut Ctx<'_, Net>) {
+        super::apiserver::report(
+            cx,
+            self.ns,
+            Request::NodeStatus {
+                node: self.node.clone(),
+            },
+        );
+        self.timer = Some(cx.schedule_cancellable(NODE_STATUS_UPDATE, Msg::Timer(T_HEARTBEAT)));
+    }
+}
+
 impl Actor<Net> for Kubelet {
     fn handle(&mut self, msg: Msg, cx: &mut Ctx<'_, Net>) {
         match msg {
-            Msg::Start => super::apiserver::report(
-                cx,
-                self.ns,
-                Request::Watch {
-                    kinds: vec![Kind::Service, Kind::Pod],
-                },
-            ),
+            Msg::Start if !self.running => {
+                self.running = true;
+                if !self.watching {
+                    self.watching = true;
+                    super::apiserver::report(
+                        cx,
+                        self.ns,
+                        Request::Watch {
+                            kinds: vec![Kind::Service, Kind::Pod],
+                        },
+                    );
+                } else {
+                    cx.trace(TraceEvent::Log {
+                        line: "Started kubelet: posting node status again".into(),
+                    });
+                }
+                self.heartbeat(cx);
+            }
+            Msg::Stop if self.running => {
+                self.running = false;
+                if let Some(t) = self.timer.take() {
+                    cx.cancel(t);
+                }
+                cx.trace(TraceEvent::Log {
+                    line: "Stopped kubelet (kubelet.service requires docker.service): no more node status updates".into(),
+                });
+            }
+            Msg::Timer(T_HEARTBEAT) if self.running => self.heartbeat(cx),
+            _ if !self.running => {}
             Msg::ApiResponse { resp, .. } => {
                 if let Response::List(objects) = *resp {
                     // Services first, so pods listed with them get their variables.

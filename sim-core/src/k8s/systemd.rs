@@ -73,18 +73,42 @@ impl Systemd {
             }
             "docker" if self.docker.is_some() => {
                 // docker.service: stop, start, or both; a start reads flannel's options
-                // again (EnvironmentFile=-/run/flannel/docker).
+                // again (EnvironmentFile=-/run/flannel/docker). kubelet.service
+                // `Requires=docker.service`: stopping docker stops kubelet, a restart
+                // restarts it, a start leaves it stopped (seed 004).
                 let d = self.docker.expect("checked");
+                let kubelet = self.kubelet(cx);
                 if verb != "start" {
                     cx.send(d, Msg::Stop);
+                    if let Some(k) = kubelet {
+                        cx.send(k, Msg::Stop);
+                    }
                 }
                 if verb != "stop" {
                     cx.send(d, Msg::Start);
+                    if let (Some(k), "restart") = (kubelet, verb) {
+                        cx.send(k, Msg::Start);
+                    }
+                }
+                (0, String::new())
+            }
+            "kubelet" if self.kubelet(cx).is_some() => {
+                let k = self.kubelet(cx).expect("checked");
+                if verb != "start" {
+                    cx.send(k, Msg::Stop);
+                }
+                if verb != "stop" {
+                    cx.send(k, Msg::Start);
                 }
                 (0, String::new())
             }
             _ => (5, failed),
         }
+    }
+
+    /// This node's kubelet, if the cluster runs Kubernetes.
+    fn kubelet(&self, cx: &Ctx<'_, Net>) -> Option<ActorId> {
+        cx.lookup(&format!("node/{}/kubelet", cx.world.ns(self.ns).name))
     }
 
     fn start_flanneld(&mut self, cx: &mut Ctx<'_, Net>) {

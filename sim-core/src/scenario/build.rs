@@ -361,6 +361,7 @@ impl Scenario {
                 name: pod.name.clone(),
                 labels: pod.labels.clone(),
                 env: Vec::new(),
+                from_scenario: true,
             });
         }
         for (i, node) in self.nodes.iter().enumerate() {

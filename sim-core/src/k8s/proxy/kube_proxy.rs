@@ -139,10 +139,23 @@ impl KubeProxy {
         }
         let services = self.view();
         let rules = iptables::rules(&services, self.cfg.cluster_cidr, self.cfg.era, &self.chains);
-        let changed = rules.text != self.last_text;
+        // Deleting last sync's stale chains is not a change of the rules.
+        let kept: String = rules
+            .text
+            .lines()
+            .filter(|l| !l.starts_with("-X "))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let changed = kept != self.last_text;
         if changed {
             let nf = &mut cx.world.ns_mut(self.ns).netfilter;
-            let written = nf.restore(&rules.text).expect("kube-proxy's rules parse");
+            let written = match nf.restore(&rules.text) {
+                Ok(w) => w,
+                Err(e) => {
+                    Self::log(cx, format!("Failed to execute iptables-restore: {e}"));
+                    return;
+                }
+            };
             let n = services.len();
             Self::log(
                 cx,
@@ -152,7 +165,7 @@ impl KubeProxy {
                 ),
             );
             self.chains = rules.chains;
-            self.last_text = rules.text;
+            self.last_text = kept;
         }
         if !self.jumps_done {
             // Once, after the chains exist: `iptables -I` puts each jump at the head of

@@ -652,6 +652,12 @@ pub enum Request {
         ns: String,
         name: String,
     },
+    /// An object and what `kubectl describe` shows with it (a Service's Endpoints).
+    Describe {
+        kind: Kind,
+        ns: String,
+        name: String,
+    },
     /// Every object of a kind, in one namespace or (`None`) all.
     List {
         kind: Kind,

@@ -915,6 +915,19 @@ impl Actor<Net> for Apiserver {
                             None => not_found(kind, &name),
                         }
                     }
+                    Request::Describe { kind, ns, name } => {
+                        let ns = if kind.namespaced() { ns } else { String::new() };
+                        match self.objects.get(&(kind, ns.clone(), name.clone())) {
+                            Some(o) => {
+                                let mut found = vec![o.clone()];
+                                if let Some(e) = self.objects.get(&(Kind::Endpoints, ns, name)) {
+                                    found.push(e.clone());
+                                }
+                                Response::List(found)
+                            }
+                            None => not_found(kind, &name),
+                        }
+                    }
                     Request::List { kind, ns } => Response::List(
                         self.objects
                             .values()

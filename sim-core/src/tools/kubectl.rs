@@ -6,6 +6,7 @@
 //! - `create -f PATH` / `apply -f PATH`: a manifest file on this machine (the scenario's
 //!   `manifests`).
 //! - `delete KIND NAME` / `delete KIND/NAME`.
+//! - `describe svc NAME`: the Service with its Endpoints, as kubectl describes it.
 //! - `exec [-it] POD -- CMD...` (POD may be `rc/NAME`: its first pod by name): runs the
 //!   command in the pod, and ends with its status and output.
 //!
@@ -32,6 +33,11 @@ enum Cmd {
         path: String,
     },
     Delete {
+        kind: Kind,
+        name: String,
+    },
+    /// `describe svc NAME`.
+    Describe {
         kind: Kind,
         name: String,
     },
@@ -144,6 +150,26 @@ impl Kubectl {
                 };
                 Cmd::Delete { kind, name }
             }
+            "describe" => {
+                let (kind, name) = kind_and_name(rest)?;
+                let Some(name) = name else {
+                    return Err((
+                        "error: describing every object of a kind is not simulated; name one\n"
+                            .into(),
+                        1,
+                    ));
+                };
+                if kind != Kind::Service {
+                    return Err((
+                        format!(
+                            "error: `kubectl describe {}` is not simulated yet (describe svc is)\n",
+                            kind.singular()
+                        ),
+                        1,
+                    ));
+                }
+                Cmd::Describe { kind, name }
+            }
             "exec" => {
                 let (Some(target), Some(command)) = (rest.first(), command) else {
                     return Err((
@@ -253,6 +279,11 @@ impl Kubectl {
             Cmd::Exec { .. } => Request::List {
                 kind: Kind::Pod,
                 ns: Some(self.ns.clone()),
+            },
+            Cmd::Describe { kind, name } => Request::Describe {
+                kind: *kind,
+                ns: self.ns.clone(),
+                name: name.clone(),
             },
         };
         let msg = Msg::ApiRequest {
@@ -367,6 +398,10 @@ impl Kubectl {
                 );
                 0
             }
+            (Response::List(found), Cmd::Describe { .. }) => {
+                print(cx, Stream::Stdout, &describe_service(&found));
+                0
+            }
             (Response::Object(o), Cmd::Get { kind, wide, .. }) => {
                 print(cx, Stream::Stdout, &table(*kind, &[*o], *wide, false, now));
                 0
@@ -388,6 +423,92 @@ impl Kubectl {
             _ => 1,
         }
     }
+}
+
+/// `kubectl describe svc`: key/value lines aligned as kubectl's tabwriter aligns them
+/// (values start two spaces after the longest key).
+fn describe_service(found: &[Object]) -> String {
+    let Some((o, Some(s))) = found.first().map(|o| (o, o.service())) else {
+        return String::new();
+    };
+    let eps = found.get(1).and_then(|e| e.endpoints());
+    let labels = |l: &crate::k8s::api::Labels| {
+        if l.is_empty() {
+            "<none>".to_string()
+        } else {
+            l.iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(",")
+        }
+    };
+    let mut rows: Vec<(String, String)> = vec![
+        ("Name".into(), o.meta.name.clone()),
+        ("Namespace".into(), o.meta.namespace.clone()),
+        ("Labels".into(), labels(&o.meta.labels)),
+        ("Annotations".into(), "<none>".into()),
+        ("Selector".into(), labels(&s.selector)),
+        ("Type".into(), s.type_.clone()),
+    ];
+    if let Some(ip) = s.cluster_ip {
+        rows.push(("IP Family Policy".into(), "SingleStack".into()));
+        rows.push(("IP Families".into(), "IPv4".into()));
+        rows.push(("IP".into(), ip.to_string()));
+        rows.push(("IPs".into(), ip.to_string()));
+    } else if s.type_ != "ExternalName" {
+        rows.push(("IP".into(), "None".into()));
+    }
+    if !s.external_ips.is_empty() {
+        let ips: Vec<String> = s.external_ips.iter().map(Ipv4Addr::to_string).collect();
+        rows.push(("External IPs".into(), ips.join(",")));
+    }
+    for p in &s.ports {
+        let name = if p.name.is_empty() {
+            "<unset>"
+        } else {
+            &p.name
+        };
+        rows.push((
+            "Port".into(),
+            format!("{name}  {}/{}", p.port, p.protocol()),
+        ));
+        rows.push((
+            "TargetPort".into(),
+            format!("{}/{}", p.target(), p.protocol()),
+        ));
+        if let Some(n) = p.node_port {
+            rows.push(("NodePort".into(), format!("{name}  {n}/{}", p.protocol())));
+        }
+        let list: Vec<String> = eps
+            .map(|e| {
+                let port = e
+                    .ports
+                    .iter()
+                    .find(|ep| ep.name == p.name)
+                    .map(|ep| ep.port)
+                    .unwrap_or(p.target());
+                e.addresses
+                    .iter()
+                    .map(|a| format!("{}:{port}", a.ip))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let shown = match list.len() {
+            0 => "<none>".to_string(),
+            n if n > 3 => format!("{} + {} more...", list[..3].join(","), n - 3),
+            _ => list.join(","),
+        };
+        rows.push(("Endpoints".into(), shown));
+    }
+    rows.push(("Session Affinity".into(), "None".into()));
+    if s.ports.iter().any(|p| p.node_port.is_some()) || !s.external_ips.is_empty() {
+        rows.push(("External Traffic Policy".into(), "Cluster".into()));
+    }
+    rows.push(("Events".into(), "<none>".into()));
+    let width = rows.iter().map(|(k, _)| k.len() + 1).max().unwrap_or(0) + 2;
+    rows.iter()
+        .map(|(k, v)| format!("{:<width$}{v}\n", format!("{k}:")))
+        .collect()
 }
 
 /// kubectl's HumanDuration.

@@ -773,10 +773,11 @@ impl Validator<'_> {
         let mode = match k.proxy_mode.as_deref().unwrap_or("iptables") {
             "iptables" => Some(crate::k8s::proxy::kube_proxy::Mode::Iptables),
             "ipvs" => scheduler.map(crate::k8s::proxy::kube_proxy::Mode::Ipvs),
+            "userspace" => Some(crate::k8s::proxy::kube_proxy::Mode::Userspace),
             other => {
                 self.problem(
                     &format!("{base}.proxy_mode"),
-                    format!("unknown kube-proxy mode `{other}`; expected \"iptables\" or \"ipvs\" (userspace is not simulated yet)"),
+                    format!("unknown kube-proxy mode `{other}`; expected \"iptables\", \"ipvs\" or \"userspace\""),
                 );
                 None
             }

@@ -315,6 +315,20 @@ impl Client {
                     None
                 }
             }
+            Msg::Tcp(TcpEvent::Eof { key }) if !self.done => {
+                // The server hung up before any response.
+                self.sock = Some(key);
+                let (text, code) = match self.flavor {
+                    Flavor::Wget => ("wget: error getting response\n", 1),
+                    Flavor::Curl => ("curl: (52) Empty reply from server\n", 52),
+                };
+                let silent = self.flavor == Flavor::Curl && self.quiet;
+                if !silent {
+                    print(cx, Stream::Stderr, text);
+                }
+                self.done = true;
+                self.finish(cx, ns, code)
+            }
             Msg::Tcp(TcpEvent::Eof { key }) => {
                 tcp::close(cx, ns, key);
                 None

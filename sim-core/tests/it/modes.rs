@@ -1,5 +1,6 @@
-//! One scenario across kube-proxy's modes: the guestbook must work the same for its users
-//! whichever mode the nodes run, while the traces show different machinery.
+//! One scenario across kube-proxy's modes (iptables, ipvs, userspace): the guestbook must
+//! work the same for its users whichever mode the nodes run, while the traces show
+//! different machinery.
 
 use sim_core::scenario::{RunOptions, Scenario};
 
@@ -26,7 +27,7 @@ fn the_guestbook_agrees_across_proxy_modes() {
         "guestbook.ron's kubernetes line changed"
     );
     let mut traces = Vec::new();
-    for mode in ["iptables", "ipvs"] {
+    for mode in ["iptables", "ipvs", "userspace"] {
         let text = src.replace(
             from,
             &format!(r#"kubernetes: (master: "why-01", service_cidr: "10.254.0.0/16", proxy_mode: "{mode}")"#),
@@ -51,7 +52,13 @@ fn the_guestbook_agrees_across_proxy_modes() {
         .collect();
     assert!(seen[0].iter().any(|l| l.contains(r#"{"data": "hello"}"#)));
     assert_eq!(seen[0], seen[1]);
-    // How they got there differs: KUBE-SEP chains' DNAT in one, IPVS in the other.
+    assert_eq!(seen[0], seen[2]);
+    // How they got there differs: KUBE-SEP chains' DNAT, IPVS, kube-proxy's own sockets.
     assert!(traces[0].contains("-j DNAT --to-destination") && !traces[0].contains("by IPVS"));
     assert!(traces[1].contains("by IPVS") && !traces[1].contains("-j DNAT --to-destination"));
+    assert!(
+        traces[2].contains("-j REDIRECT --to-ports")
+            && traces[2].contains("kube-proxy's own connection")
+    );
+    assert!(!traces[2].contains("by IPVS") && !traces[2].contains("KUBE-SEP-"));
 }

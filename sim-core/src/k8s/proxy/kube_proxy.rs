@@ -29,6 +29,7 @@ use crate::trace::TraceEvent;
 pub enum Mode {
     Iptables,
     Ipvs(crate::net::ipvs::Scheduler),
+    Userspace,
 }
 
 impl Mode {
@@ -36,6 +37,7 @@ impl Mode {
         match self {
             Mode::Iptables => "iptables",
             Mode::Ipvs(_) => "ipvs",
+            Mode::Userspace => "userspace",
         }
     }
 }
@@ -62,6 +64,7 @@ pub struct KubeProxy {
     jumps_done: bool,
     chains: BTreeSet<String>,
     last_text: String,
+    userspace: super::userspace::Userspace,
 }
 
 impl KubeProxy {
@@ -77,6 +80,7 @@ impl KubeProxy {
             jumps_done: false,
             chains: BTreeSet::new(),
             last_text: String::new(),
+            userspace: Default::default(),
         }
     }
 
@@ -137,6 +141,9 @@ impl KubeProxy {
         if let Mode::Ipvs(scheduler) = self.cfg.mode {
             return self.sync_ipvs(cx, scheduler);
         }
+        if self.cfg.mode == Mode::Userspace {
+            return self.sync_userspace(cx);
+        }
         let services = self.view();
         let rules = iptables::rules(&services, self.cfg.cluster_cidr, self.cfg.era, &self.chains);
         // Deleting last sync's stale chains is not a change of the rules.
@@ -182,6 +189,68 @@ impl KubeProxy {
 }
 
 impl KubeProxy {
+    fn sync_userspace(&mut self, cx: &mut Ctx<'_, Net>) {
+        let netns = cx.world.ns(self.ns);
+        let node_ip = netns
+            .underlay_port()
+            .and_then(|(d, _)| netns.primary_addr(d))
+            .unwrap_or(std::net::Ipv4Addr::LOCALHOST);
+        let services: Vec<(Meta, Service, Option<Endpoints>)> = self
+            .view()
+            .into_iter()
+            .map(|(m, s, e)| (m.clone(), s.clone(), e.cloned()))
+            .collect();
+        let view: Vec<_> = services
+            .iter()
+            .map(|(m, s, e)| (m, s, e.as_ref()))
+            .collect();
+        let rules = self.userspace.sync(cx, self.ns, &view, node_ip);
+        if rules != self.last_text {
+            let nf = &mut cx.world.ns_mut(self.ns).netfilter;
+            if let Err(e) = nf.restore(&rules) {
+                Self::log(cx, format!("Failed to execute iptables-restore: {e}"));
+                return;
+            }
+            Self::log(
+                cx,
+                format!(
+                    "syncProxyRules: {} proxy ports for {} services",
+                    rules.matches("KUBE-PORTALS-CONTAINER -m").count(),
+                    services.len()
+                ),
+            );
+            self.last_text = rules;
+        }
+        if !self.jumps_done {
+            self.jumps_done = true;
+            let nf = &mut cx.world.ns_mut(self.ns).netfilter;
+            let head = "-m comment --comment \"handle ClusterIPs; NOTE: this must be before the NodePort rules\"";
+            let tail = "-m addrtype --dst-type LOCAL -m comment --comment \"handle service NodePorts; NOTE: this must be the last rule in the chain\"";
+            let jumps = [
+                (
+                    true,
+                    "PREROUTING",
+                    format!("{head} -j KUBE-PORTALS-CONTAINER"),
+                ),
+                (true, "OUTPUT", format!("{head} -j KUBE-PORTALS-HOST")),
+                (
+                    false,
+                    "PREROUTING",
+                    format!("{tail} -j KUBE-NODEPORT-CONTAINER"),
+                ),
+                (false, "OUTPUT", format!("{tail} -j KUBE-NODEPORT-HOST")),
+            ];
+            for (insert, chain, rule) in jumps {
+                let r = if insert {
+                    nf.insert(TableKind::Nat, chain, &rule)
+                } else {
+                    nf.append(TableKind::Nat, chain, &rule)
+                };
+                r.expect("kube-proxy's rules parse");
+            }
+        }
+    }
+
     fn sync_ipvs(&mut self, cx: &mut Ctx<'_, Net>, scheduler: crate::net::ipvs::Scheduler) {
         use crate::net::netns::{DevKind, Device};
         let dummy = match cx.world.ns(self.ns).dev_by_name(super::ipvs::DUMMY) {
@@ -298,6 +367,10 @@ impl Actor<Net> for KubeProxy {
                 }
             }
             Msg::Timer(T_SYNC) => self.sync(cx),
+            Msg::Timer(t) if t >= super::userspace::DIAL_TOKEN_BASE => {
+                self.userspace.dial_timeout(cx, self.ns, t)
+            }
+            Msg::Tcp(ev) => self.userspace.tcp(cx, self.ns, ev),
             Msg::Timer(T_PERIODIC) => {
                 if self.synced && !self.sync_pending {
                     self.sync(cx);

@@ -6,3 +6,4 @@ pub mod iptables;
 pub mod ipvs;
 pub mod kube_proxy;
 pub mod names;
+pub mod userspace;

@@ -169,6 +169,8 @@ pub struct Entry {
     pub src_nat_done: bool,
     pub last_seen: SimTime,
     fins: u8,
+    /// TCP: the handshake completed once (what conntrack calls ASSURED).
+    pub assured: bool,
 }
 
 impl Entry {
@@ -218,7 +220,10 @@ impl Entry {
         } else {
             match (state, dir) {
                 (TcpState::SynSent, Dir::Reply) if f.syn && f.ack => TcpState::SynRecv,
-                (TcpState::SynRecv, Dir::Orig) if f.ack => TcpState::Established,
+                (TcpState::SynRecv, Dir::Orig) if f.ack => {
+                    self.assured = true;
+                    TcpState::Established
+                }
                 (s, _) => s,
             }
         });
@@ -286,6 +291,7 @@ impl Conntrack {
                 src_nat_done: false,
                 last_seen: now,
                 fins: 0,
+                assured: false,
             },
         );
         self.index.insert(orig, (id, Dir::Orig));
@@ -417,7 +423,7 @@ impl Conntrack {
                 out.push_str(" [UNREPLIED]");
             }
             let _ = write!(out, " {}", show(e.reply, Dir::Reply));
-            if e.seen_reply && (e.tcp.is_none_or(|s| s != TcpState::SynRecv)) {
+            if e.seen_reply && (e.tcp.is_none() || e.assured) {
                 out.push_str(" [ASSURED]");
             }
             out.push_str(" mark=0 use=1\n");

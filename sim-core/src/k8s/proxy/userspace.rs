@@ -1,0 +1,375 @@
+//! kube-proxy's userspace mode (reference §2.2, the default before v1.2): kube-proxy itself
+//! carries every connection.
+//!
+//! - Each TCP service port gets a *proxy port*: kube-proxy listens on a random local port.
+//! - nat rules send traffic for the ClusterIP there: `KUBE-PORTALS-CONTAINER` (from
+//!   PREROUTING: `-j REDIRECT --to-ports PROXYPORT`) and `KUBE-PORTALS-HOST` (from OUTPUT:
+//!   `-j DNAT --to-destination NODEIP:PROXYPORT`, as REDIRECT does not work for locally
+//!   generated traffic); NodePorts likewise through `KUBE-NODEPORT-CONTAINER`/`-HOST`.
+//! - For each accepted connection kube-proxy picks an endpoint round robin and dials it,
+//!   with the timeouts 250 ms, 500 ms, 1 s, 2 s, moving to the next endpoint after each
+//!   failure; then it copies messages both ways. The backend sees the node's address,
+//!   not the client's.
+//! - No endpoints: the connection is accepted and then closed ("Failed to connect to
+//!   balancer"): the client sees a connect followed by EOF, not "connection refused".
+//!
+//! Not simulated: UDP service ports, session affinity.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::net::Ipv4Addr;
+
+use rand::RngExt;
+
+use crate::engine::{CancelKey, Ctx, Dur};
+use crate::k8s::api::{Endpoints, Meta, Service};
+use crate::net::tcp::{self, SockKey, TcpEvent};
+use crate::net::{Msg, Net, NsId};
+use crate::trace::TraceEvent;
+
+/// `EndpointDialTimeouts`.
+const DIAL_TIMEOUTS: [Dur; 4] = [
+    Dur::from_millis(250),
+    Dur::from_millis(500),
+    Dur::from_secs(1),
+    Dur::from_secs(2),
+];
+
+/// Timer tokens for dials start here (kube-proxy's own timers are small numbers).
+pub const DIAL_TOKEN_BASE: u64 = 1 << 32;
+
+/// A service port as a sync wants it: ClusterIP, port, NodePort, endpoints.
+type Wanted = (Ipv4Addr, u16, Option<u16>, Vec<(Ipv4Addr, u16)>);
+
+struct Portal {
+    name: String,
+    cluster_ip: Ipv4Addr,
+    port: u16,
+    node_port: Option<u16>,
+    proxy_port: u16,
+    endpoints: Vec<(Ipv4Addr, u16)>,
+    next: usize,
+}
+
+/// A client connection and its backend dial.
+struct Conn {
+    portal: u16,
+    backend: Option<SockKey>,
+    attempt: usize,
+    timer: Option<CancelKey>,
+    /// Messages from the client before the backend answered.
+    queued: Vec<crate::wire::tcp::Message>,
+}
+
+#[derive(Default)]
+pub struct Userspace {
+    /// By proxy port.
+    portals: BTreeMap<u16, Portal>,
+    /// Client connections, by the accepted socket.
+    conns: BTreeMap<SockKey, Conn>,
+    /// Backend socket -> client socket.
+    backends: BTreeMap<SockKey, SockKey>,
+    /// Dial timer token -> client socket.
+    dials: BTreeMap<u64, SockKey>,
+    next_token: u64,
+}
+
+fn log(cx: &mut Ctx<'_, Net>, line: String) {
+    cx.trace(TraceEvent::Log { line });
+}
+
+impl Userspace {
+    /// Brings the portals to the Services: new proxy ports opened, gone ones closed,
+    /// endpoints refreshed. Returns the nat rules to restore.
+    pub fn sync(
+        &mut self,
+        cx: &mut Ctx<'_, Net>,
+        ns: NsId,
+        services: &[(&Meta, &Service, Option<&Endpoints>)],
+        node_ip: Ipv4Addr,
+    ) -> String {
+        let mut want: BTreeMap<String, Wanted> = BTreeMap::new();
+        for (meta, svc, eps) in services {
+            let Some(cip) = svc.cluster_ip else { continue };
+            for p in svc.ports.iter().filter(|p| p.protocol() == "TCP") {
+                let name = format!("{}/{}:{}", meta.namespace, meta.name, p.name);
+                let target = eps.and_then(|e| {
+                    e.ports
+                        .iter()
+                        .find(|ep| ep.name == p.name)
+                        .map(|ep| ep.port)
+                });
+                let endpoints = eps
+                    .map(|e| {
+                        e.addresses
+                            .iter()
+                            .filter_map(|a| target.map(|t| (a.ip, t)))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                want.insert(
+                    name,
+                    (cip, p.port, p.node_port.map(|n| n as u16), endpoints),
+                );
+            }
+        }
+        // Close the portals of Services that went.
+        let gone: Vec<u16> = self
+            .portals
+            .iter()
+            .filter(|(_, p)| !want.contains_key(&p.name))
+            .map(|(port, _)| *port)
+            .collect();
+        for port in gone {
+            let p = self.portals.remove(&port).expect("listed");
+            cx.world.ns_mut(ns).tcp.listen.remove(&port);
+            log(cx, format!("Closing proxy for {} on port {port}", p.name));
+        }
+        for (name, (cip, port, node_port, endpoints)) in want {
+            let existing = self.portals.values_mut().find(|p| p.name == name);
+            match existing {
+                Some(p) => {
+                    p.cluster_ip = cip;
+                    p.port = port;
+                    p.node_port = node_port;
+                    p.endpoints = endpoints;
+                }
+                None => {
+                    let proxy_port = loop {
+                        let candidate: u16 = cx.rng().random_range(32768..61000);
+                        if !cx.world.ns(ns).tcp.listen.contains_key(&candidate) {
+                            break candidate;
+                        }
+                    };
+                    let me = cx.me();
+                    tcp::listen(cx, ns, proxy_port, me);
+                    log(cx, format!("Opened proxy for {name} on port {proxy_port}"));
+                    self.portals.insert(
+                        proxy_port,
+                        Portal {
+                            name,
+                            cluster_ip: cip,
+                            port,
+                            node_port,
+                            proxy_port,
+                            endpoints,
+                            next: 0,
+                        },
+                    );
+                }
+            }
+        }
+        let mut r = String::from(
+            "*nat\n:KUBE-PORTALS-CONTAINER - [0:0]\n:KUBE-PORTALS-HOST - [0:0]\n:KUBE-NODEPORT-CONTAINER - [0:0]\n:KUBE-NODEPORT-HOST - [0:0]\n",
+        );
+        for p in self.portals.values() {
+            let m = format!(
+                "-m comment --comment {} -p tcp -m tcp --dport {} -d {}/32",
+                p.name, p.port, p.cluster_ip
+            );
+            let _ = writeln!(
+                r,
+                "-A KUBE-PORTALS-CONTAINER {m} -j REDIRECT --to-ports {}",
+                p.proxy_port
+            );
+            let _ = writeln!(
+                r,
+                "-A KUBE-PORTALS-HOST {m} -j DNAT --to-destination {node_ip}:{}",
+                p.proxy_port
+            );
+            if let Some(np) = p.node_port {
+                let n = format!("-m comment --comment {} -p tcp -m tcp --dport {np}", p.name);
+                let _ = writeln!(
+                    r,
+                    "-A KUBE-NODEPORT-CONTAINER {n} -j REDIRECT --to-ports {}",
+                    p.proxy_port
+                );
+                let _ = writeln!(
+                    r,
+                    "-A KUBE-NODEPORT-HOST {n} -j DNAT --to-destination {node_ip}:{}",
+                    p.proxy_port
+                );
+            }
+        }
+        r += "COMMIT\n";
+        r
+    }
+
+    /// A TCP event for one of kube-proxy's sockets.
+    pub fn tcp(&mut self, cx: &mut Ctx<'_, Net>, ns: NsId, ev: TcpEvent) {
+        match ev {
+            TcpEvent::Accepted { key } => {
+                if !self.portals.contains_key(&key.1) {
+                    return;
+                }
+                self.conns.insert(
+                    key,
+                    Conn {
+                        portal: key.1,
+                        backend: None,
+                        attempt: 0,
+                        timer: None,
+                        queued: Vec::new(),
+                    },
+                );
+                self.dial(cx, ns, key);
+            }
+            TcpEvent::Connected { key } => {
+                let Some(client) = self.backends.get(&key).copied() else {
+                    return;
+                };
+                let Some(c) = self.conns.get_mut(&client) else {
+                    return;
+                };
+                if let Some(t) = c.timer.take() {
+                    cx.cancel(t);
+                }
+                let queued = std::mem::take(&mut c.queued);
+                if !queued.is_empty() {
+                    tcp::send(cx, ns, key, queued);
+                }
+            }
+            TcpEvent::Failed { key, err } => {
+                let Some(client) = self.backends.remove(&key) else {
+                    return;
+                };
+                if let Some(c) = self.conns.get_mut(&client) {
+                    if let Some(t) = c.timer.take() {
+                        cx.cancel(t);
+                    }
+                    c.backend = None;
+                    log(
+                        cx,
+                        format!(
+                            "Dial to {}:{} failed: {err}; trying the next endpoint",
+                            key.2, key.3
+                        ),
+                    );
+                    self.dial(cx, ns, client);
+                }
+            }
+            TcpEvent::Data { key, msgs } => {
+                if let Some(client) = self.backends.get(&key).copied() {
+                    tcp::send(cx, ns, client, msgs);
+                } else if let Some(c) = self.conns.get_mut(&key) {
+                    let connected = c.backend.is_some_and(|b| {
+                        cx.world
+                            .ns(ns)
+                            .tcp
+                            .socks
+                            .get(&b)
+                            .is_some_and(|s| s.state == tcp::State::Established)
+                    });
+                    match (c.backend, connected) {
+                        (Some(b), true) => tcp::send(cx, ns, b, msgs),
+                        _ => c.queued.extend(msgs),
+                    }
+                }
+            }
+            TcpEvent::Eof { key } => {
+                // One side closed: close both.
+                let other = if let Some(client) = self.backends.remove(&key) {
+                    self.conns.remove(&client);
+                    Some(client)
+                } else {
+                    self.conns
+                        .remove(&key)
+                        .and_then(|c| c.backend)
+                        .inspect(|b| {
+                            self.backends.remove(b);
+                        })
+                };
+                tcp::close(cx, ns, key);
+                if let Some(o) = other {
+                    tcp::close(cx, ns, o);
+                }
+            }
+        }
+    }
+
+    /// Dials the next endpoint for a client, or gives up after the last timeout.
+    fn dial(&mut self, cx: &mut Ctx<'_, Net>, ns: NsId, client: SockKey) {
+        let Some(c) = self.conns.get_mut(&client) else {
+            return;
+        };
+        let Some(portal) = self.portals.get_mut(&c.portal) else {
+            return;
+        };
+        if portal.endpoints.is_empty() || c.attempt >= DIAL_TIMEOUTS.len() {
+            log(
+                cx,
+                format!(
+                    "Failed to connect to balancer: {} ({}); closing the client's connection",
+                    portal.name,
+                    if portal.endpoints.is_empty() {
+                        "no endpoints"
+                    } else {
+                        "every dial timed out"
+                    }
+                ),
+            );
+            self.conns.remove(&client);
+            tcp::close(cx, ns, client);
+            return;
+        }
+        let (ip, port) = portal.endpoints[portal.next % portal.endpoints.len()];
+        portal.next = (portal.next + 1) % portal.endpoints.len();
+        let timeout = DIAL_TIMEOUTS[c.attempt];
+        c.attempt += 1;
+        let name = portal.name.clone();
+        let me = cx.me();
+        match tcp::connect(cx, ns, me, ip, port) {
+            Ok(b) => {
+                log(
+                    cx,
+                    format!(
+                        "{name} {}:{} -> {ip}:{port} (round robin; kube-proxy's own connection, from the node)",
+                        client.2, client.3
+                    ),
+                );
+                self.next_token += 1;
+                let token = DIAL_TOKEN_BASE + self.next_token;
+                let timer = cx.schedule_cancellable(timeout, Msg::Timer(token));
+                self.dials.insert(token, client);
+                self.backends.insert(b, client);
+                let c = self.conns.get_mut(&client).expect("present");
+                c.backend = Some(b);
+                c.timer = Some(timer);
+            }
+            Err(_) => self.dial(cx, ns, client),
+        }
+    }
+
+    /// A dial timer fired: abandon that dial, try the next endpoint.
+    pub fn dial_timeout(&mut self, cx: &mut Ctx<'_, Net>, ns: NsId, token: u64) {
+        let Some(client) = self.dials.remove(&token) else {
+            return;
+        };
+        let Some(c) = self.conns.get_mut(&client) else {
+            return;
+        };
+        let Some(b) = c.backend.take() else { return };
+        c.timer = None;
+        let established = cx
+            .world
+            .ns(ns)
+            .tcp
+            .socks
+            .get(&b)
+            .is_some_and(|s| s.state == tcp::State::Established);
+        if established {
+            c.backend = Some(b);
+            return;
+        }
+        self.backends.remove(&b);
+        tcp::close(cx, ns, b);
+        log(
+            cx,
+            format!(
+                "Dial to {}:{} timed out; trying the next endpoint",
+                b.2, b.3
+            ),
+        );
+        self.dial(cx, ns, client);
+    }
+}

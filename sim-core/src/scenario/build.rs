@@ -26,6 +26,9 @@ use crate::tools::Expectation;
 use crate::trace::TraceEvent;
 use crate::wire::eth::Mac;
 
+/// The most pods one ReplicationController may ask for (each is a namespace with actors).
+pub const MAX_REPLICAS: u32 = 10_000;
+
 /// Latency of a link whose scenario entry gives none (and of the implicit `lan` links).
 pub const DEFAULT_LATENCY: Dur = Dur::from_micros(50);
 /// eth0's MTU when the scenario gives none.
@@ -692,6 +695,17 @@ impl Validator<'_> {
                 self.problem(
                     &format!("{base}.path"),
                     format!("`{}` is not an absolute path; expected one such as \"/etc/k8s_yaml/frontend-service.yaml\"", m.path),
+                );
+            }
+            if let crate::k8s::api::Manifest::ReplicationController(rc) = &m.object
+                && rc.replicas > MAX_REPLICAS
+            {
+                self.problem(
+                    &format!("{base}.object.replicas"),
+                    format!(
+                        "{} replicas is more than the simulator runs; expected at most {MAX_REPLICAS}",
+                        rc.replicas
+                    ),
                 );
             }
             manifests.push((m.path.clone(), m.object.clone()));

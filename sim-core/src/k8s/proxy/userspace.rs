@@ -135,11 +135,18 @@ impl Userspace {
                     p.endpoints = endpoints;
                 }
                 None => {
-                    let proxy_port = loop {
-                        let candidate: u16 = cx.rng().random_range(32768..61000);
-                        if !cx.world.ns(ns).tcp.listen.contains_key(&candidate) {
-                            break candidate;
-                        }
+                    // A random free port of the ephemeral range, as binding to port 0 gives.
+                    let start: u16 = cx.rng().random_range(32768..61000);
+                    let listen = &cx.world.ns(ns).tcp.listen;
+                    let Some(proxy_port) = (0..28232u16)
+                        .map(|k| 32768 + (start - 32768 + k) % 28232)
+                        .find(|p| !listen.contains_key(p))
+                    else {
+                        log(
+                            cx,
+                            format!("Failed to open a proxy port for {name}: no free port"),
+                        );
+                        continue;
                     };
                     let me = cx.me();
                     tcp::listen(cx, ns, proxy_port, me);

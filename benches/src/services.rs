@@ -95,7 +95,7 @@ pub fn sync(mode: Mode, svcs: &[(Meta, Service, Endpoints)]) -> Node {
     let mut table = Ipvs::default();
     let rules = match mode {
         Mode::Iptables => {
-            let r = iptables::rules(&view, cidr, Era::Modern, &Default::default());
+            let r = iptables::rules(&view, cidr, Era::Modern);
             nf.restore(&r.text).expect("kube-proxy's rules parse")
         }
         Mode::Ipvs => {
@@ -105,14 +105,7 @@ pub fn sync(mode: Mode, svcs: &[(Meta, Service, Endpoints)]) -> Node {
             nf.restore(&want.rules).expect("kube-proxy's rules parse")
         }
     };
-    for (t, chain, rule) in iptables::JUMPS.iter().rev() {
-        let kind = TableKind::parse(t).expect("known table");
-        if mode == Mode::Ipvs && kind == TableKind::Filter && !rule.contains("KUBE-FORWARD") {
-            continue;
-        }
-        nf.insert(kind, chain, rule)
-            .expect("kube-proxy's rules parse");
-    }
+    iptables::insert_jumps(&mut nf, mode == Mode::Ipvs);
     Node {
         mode,
         nf,

@@ -299,8 +299,7 @@ impl Dockerd {
         let host_ip = cx
             .world
             .ns(self.ns)
-            .underlay_port()
-            .and_then(|(d, _)| cx.world.ns(self.ns).primary_addr(d))
+            .underlay_addr()
             .unwrap_or(Ipv4Addr::UNSPECIFIED);
         let node = cx.world.ns(self.ns).name.clone();
         crate::k8s::apiserver::report(

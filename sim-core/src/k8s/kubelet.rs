@@ -110,10 +110,7 @@ impl Kubelet {
             return;
         };
         let ident: u16 = cx.rng().random();
-        let mut netns = Netns::new(o.meta.name.clone(), kernel, ident);
-        netns.label = name;
-        netns.next_pid = 2; // pid 1 is the sandbox's pause process
-        netns.image = container.image.clone();
+        let netns = Netns::pod(&o.meta.name, kernel, ident, container.image.clone());
         cx.world.netns.push(netns);
         let veth = format!("veth{:07x}", cx.rng().random::<u32>() & 0x0fff_ffff);
         let mut mac = [0u8; 6];

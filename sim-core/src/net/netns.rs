@@ -208,6 +208,21 @@ impl Netns {
     }
 
     /// The device attached to the underlay, and where (a machine's eth0).
+    /// A pod's sandbox namespace (only `lo` until docker plugs in eth0): named by the pod,
+    /// labelled `pod/NAME`, pids from 2 (1 is the pause process), running `image`.
+    pub fn pod(name: &str, kernel: ActorId, first_ip_ident: u16, image: Option<String>) -> Self {
+        let mut ns = Netns::new(name, kernel, first_ip_ident);
+        ns.label = format!("pod/{name}");
+        ns.next_pid = 2; // pid 1 is the sandbox's pause process
+        ns.image = image;
+        ns
+    }
+
+    /// The address of the machine's eth0 on the underlay (its node IP), if it has one.
+    pub fn underlay_addr(&self) -> Option<std::net::Ipv4Addr> {
+        self.underlay_port().and_then(|(d, _)| self.primary_addr(d))
+    }
+
     pub fn underlay_port(&self) -> Option<(DevId, VertexId)> {
         self.devices
             .iter()

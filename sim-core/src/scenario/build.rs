@@ -351,10 +351,7 @@ impl Scenario {
             let mut host_mac = [0u8; 6];
             rng.fill(&mut host_mac);
             host_mac[0] = (host_mac[0] & 0xfe) | 0x02; // unicast, locally administered
-            let mut ns = Netns::new(pod.name.clone(), kernel, first_ident);
-            ns.label = format!("pod/{}", pod.name);
-            ns.next_pid = 2; // pid 1 is the sandbox's pause process
-            ns.image = pod.image.clone();
+            let ns = Netns::pod(&pod.name, kernel, first_ident, pod.image.clone());
             sim.world.netns.push(ns);
             sandboxes.entry(pod.node).or_default().push(Sandbox {
                 ns: pod_ns,

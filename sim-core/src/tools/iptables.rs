@@ -120,12 +120,7 @@ pub fn iptables(ns: &mut Netns, args: &[String]) -> (String, String, i32) {
             (String::new(), String::new(), 0)
         }
         ("-F" | "--flush", c) => {
-            for (name, ch) in nf.table_mut(table).chains.iter_mut() {
-                if c.is_none_or(|c| c == name) {
-                    ch.rules.clear();
-                }
-            }
-            nf.touch(table);
+            nf.flush(table, c);
             (String::new(), String::new(), 0)
         }
         ("-S" | "--list-rules", c) => {

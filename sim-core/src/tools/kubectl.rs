@@ -432,22 +432,12 @@ fn describe_service(found: &[Object]) -> String {
         return String::new();
     };
     let eps = found.get(1).and_then(|e| e.endpoints());
-    let labels = |l: &crate::k8s::api::Labels| {
-        if l.is_empty() {
-            "<none>".to_string()
-        } else {
-            l.iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join(",")
-        }
-    };
     let mut rows: Vec<(String, String)> = vec![
         ("Name".into(), o.meta.name.clone()),
         ("Namespace".into(), o.meta.namespace.clone()),
-        ("Labels".into(), labels(&o.meta.labels)),
+        ("Labels".into(), labels_text(&o.meta.labels)),
         ("Annotations".into(), "<none>".into()),
-        ("Selector".into(), labels(&s.selector)),
+        ("Selector".into(), labels_text(&s.selector)),
         ("Type".into(), s.type_.clone()),
     ];
     if let Some(ip) = s.cluster_ip {
@@ -493,12 +483,7 @@ fn describe_service(found: &[Object]) -> String {
                     .collect()
             })
             .unwrap_or_default();
-        let shown = match list.len() {
-            0 => "<none>".to_string(),
-            n if n > 3 => format!("{} + {} more...", list[..3].join(","), n - 3),
-            _ => list.join(","),
-        };
-        rows.push(("Endpoints".into(), shown));
+        rows.push(("Endpoints".into(), endpoints_text(&list)));
     }
     rows.push(("Session Affinity".into(), "None".into()));
     if s.ports.iter().any(|p| p.node_port.is_some()) || !s.external_ips.is_empty() {
@@ -509,6 +494,25 @@ fn describe_service(found: &[Object]) -> String {
     rows.iter()
         .map(|(k, v)| format!("{:<width$}{v}\n", format!("{k}:")))
         .collect()
+}
+
+/// Labels or a selector as kubectl prints them: `app=web,tier=db`, or `<none>`.
+fn labels_text(l: &crate::k8s::api::Labels) -> String {
+    none_if_empty(
+        l.iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(","),
+    )
+}
+
+/// Endpoint addresses as kubectl prints them: three, then `+ N more...`; `<none>`.
+fn endpoints_text(all: &[String]) -> String {
+    match all.len() {
+        0 => "<none>".to_string(),
+        n if n > 3 => format!("{} + {} more...", all[..3].join(","), n - 3),
+        _ => all.join(","),
+    }
 }
 
 /// kubectl's HumanDuration.
@@ -676,13 +680,7 @@ fn table(kind: Kind, objects: &[Object], wide: bool, all: bool, now: SimTime) ->
                     age,
                 ];
                 if wide {
-                    r.push(none_if_empty(
-                        s.selector
-                            .iter()
-                            .map(|(k, v)| format!("{k}={v}"))
-                            .collect::<Vec<_>>()
-                            .join(","),
-                    ));
+                    r.push(labels_text(&s.selector));
                 }
                 r
             }
@@ -692,14 +690,7 @@ fn table(kind: Kind, objects: &[Object], wide: bool, all: bool, now: SimTime) ->
                     .iter()
                     .flat_map(|a| e.ports.iter().map(move |p| format!("{}:{}", a.ip, p.port)))
                     .collect();
-                let shown = if all.is_empty() {
-                    "<none>".to_string()
-                } else if all.len() > 3 {
-                    format!("{} + {} more...", all[..3].join(","), all.len() - 3)
-                } else {
-                    all.join(",")
-                };
-                vec![m.name.clone(), shown, age]
+                vec![m.name.clone(), endpoints_text(&all), age]
             }
             Body::ReplicationController(rc) => {
                 let mut r = vec![
@@ -724,13 +715,7 @@ fn table(kind: Kind, objects: &[Object], wide: bool, all: bool, now: SimTime) ->
                             .collect::<Vec<_>>()
                             .join(","),
                     );
-                    r.push(
-                        rc.selector
-                            .iter()
-                            .map(|(k, v)| format!("{k}={v}"))
-                            .collect::<Vec<_>>()
-                            .join(","),
-                    );
+                    r.push(labels_text(&rc.selector));
                 }
                 r
             }

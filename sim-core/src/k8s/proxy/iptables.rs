@@ -21,56 +21,77 @@ use ipnet::Ipv4Net;
 
 use super::names::{Era, probability_written, sep_chain, service_port_name, svc_chain};
 use crate::k8s::api::{Endpoints, Meta, Service};
+use crate::net::netfilter::{Netfilter, TableKind};
 
 /// The jumps kube-proxy puts at the head of the built-in chains (with `iptables -I`), in
 /// the order a live node lists them: (table, chain, rule).
-pub const JUMPS: &[(&str, &str, &str)] = &[
+const JUMPS: &[(TableKind, &str, &str)] = &[
     (
-        "filter",
+        TableKind::Filter,
         "INPUT",
         "-m comment --comment \"kubernetes health check service ports\" -j KUBE-NODEPORTS",
     ),
     (
-        "filter",
+        TableKind::Filter,
         "INPUT",
         "-m conntrack --ctstate NEW -m comment --comment \"kubernetes externally-visible service portals\" -j KUBE-EXTERNAL-SERVICES",
     ),
     (
-        "filter",
+        TableKind::Filter,
         "FORWARD",
         "-m comment --comment \"kubernetes forwarding rules\" -j KUBE-FORWARD",
     ),
     (
-        "filter",
+        TableKind::Filter,
         "FORWARD",
         "-m conntrack --ctstate NEW -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES",
     ),
     (
-        "filter",
+        TableKind::Filter,
         "FORWARD",
         "-m conntrack --ctstate NEW -m comment --comment \"kubernetes externally-visible service portals\" -j KUBE-EXTERNAL-SERVICES",
     ),
     (
-        "filter",
+        TableKind::Filter,
         "OUTPUT",
         "-m conntrack --ctstate NEW -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES",
     ),
     (
-        "nat",
+        TableKind::Nat,
         "PREROUTING",
         "-m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES",
     ),
     (
-        "nat",
+        TableKind::Nat,
         "OUTPUT",
         "-m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES",
     ),
     (
-        "nat",
+        TableKind::Nat,
         "POSTROUTING",
         "-m comment --comment \"kubernetes postrouting rules\" -j KUBE-POSTROUTING",
     ),
 ];
+
+/// Puts kube-proxy's jumps at the head of the built-in chains, once, after its chains
+/// exist: `iptables -I` puts each first, so they go in in reverse to keep their order.
+/// ipvs mode's filter table has only KUBE-FORWARD of these.
+pub fn insert_jumps(nf: &mut Netfilter, ipvs: bool) {
+    for (table, chain, rule) in JUMPS.iter().rev() {
+        if ipvs && *table == TableKind::Filter && !rule.ends_with("-j KUBE-FORWARD") {
+            continue;
+        }
+        nf.insert(*table, chain, rule)
+            .expect("kube-proxy's rules parse");
+    }
+}
+
+/// Deletes the chains a sync no longer writes (`iptables -X`).
+pub fn delete_stale(nf: &mut Netfilter, before: &BTreeSet<String>, now: &BTreeSet<String>) {
+    for old in before.difference(now) {
+        nf.delete_chain(TableKind::Nat, old);
+    }
+}
 
 /// The filter table's KUBE-FORWARD chain, the same in both modes: drop INVALID, accept
 /// what carries the masquerade mark, accept RELATED/ESTABLISHED.
@@ -89,7 +110,6 @@ pub fn rules(
     services: &[(&Meta, &Service, Option<&Endpoints>)],
     cluster_cidr: Option<Ipv4Net>,
     era: Era,
-    stale: &BTreeSet<String>,
 ) -> Rules {
     let mut filter = String::from(
         "*filter\n:KUBE-SERVICES - [0:0]\n:KUBE-EXTERNAL-SERVICES - [0:0]\n:KUBE-FORWARD - [0:0]\n:KUBE-NODEPORTS - [0:0]\n",
@@ -228,9 +248,6 @@ pub fn rules(
     text += &services_rules;
     text += "-A KUBE-SERVICES -m comment --comment \"kubernetes service nodeports; NOTE: this must be the last rule in this chain\" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS\n";
     text += &nat;
-    for old in stale.difference(&chains) {
-        let _ = writeln!(text, "-X {old}");
-    }
     text += "COMMIT\n";
     Rules {
         text,

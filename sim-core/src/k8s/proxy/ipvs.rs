@@ -24,6 +24,15 @@ use crate::net::netfilter::{IpSet, Proto, SetEntry};
 
 pub const DUMMY: &str = "kube-ipvs0";
 
+/// kube-proxy's ipsets and their types.
+const SETS: &[(&str, &str)] = &[
+    ("KUBE-CLUSTER-IP", "hash:ip,port"),
+    ("KUBE-EXTERNAL-IP", "hash:ip,port"),
+    ("KUBE-LOOP-BACK", "hash:ip,port,ip"),
+    ("KUBE-NODE-PORT-TCP", "bitmap:port"),
+    ("KUBE-NODE-PORT-UDP", "bitmap:port"),
+];
+
 /// What one sync wants the node to have.
 pub struct Desired {
     pub addrs: BTreeSet<Ipv4Addr>,
@@ -51,45 +60,16 @@ pub fn desired(
         sets: BTreeMap::new(),
         rules: String::new(),
     };
-    for name in [
-        "KUBE-CLUSTER-IP",
-        "KUBE-EXTERNAL-IP",
-        "KUBE-LOOP-BACK",
-        "KUBE-NODE-PORT-TCP",
-        "KUBE-NODE-PORT-UDP",
-    ] {
-        let (kind, comment) = match name {
-            "KUBE-CLUSTER-IP" => (
-                "hash:ip,port",
-                "Kubernetes service cluster ip + port for masquerade purpose",
-            ),
-            "KUBE-EXTERNAL-IP" => (
-                "hash:ip,port",
-                "Kubernetes service external ip + port for masquerade and filter purpose",
-            ),
-            "KUBE-LOOP-BACK" => (
-                "hash:ip,port,ip",
-                "Kubernetes endpoints dst ip:port, source ip for solving hairpin purpose",
-            ),
-            "KUBE-NODE-PORT-TCP" => (
-                "bitmap:port",
-                "Kubernetes nodeport TCP port for masquerade purpose",
-            ),
-            _ => (
-                "bitmap:port",
-                "Kubernetes nodeport UDP port for masquerade purpose",
-            ),
-        };
-        d.sets.insert(
-            name.into(),
-            IpSet {
-                kind: kind.into(),
-                comment: comment.into(),
+    let mut sets: BTreeMap<String, IpSet> = SETS
+        .iter()
+        .map(|(name, kind)| {
+            let set = IpSet {
+                kind: kind.to_string(),
                 entries: BTreeSet::new(),
-            },
-        );
-    }
-    let mut sets = std::mem::take(&mut d.sets);
+            };
+            (name.to_string(), set)
+        })
+        .collect();
     let mut set = |name: &str, e: SetEntry| {
         if let Some(s) = sets.get_mut(name) {
             s.entries.insert(e);

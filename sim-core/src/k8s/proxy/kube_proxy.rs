@@ -104,23 +104,6 @@ impl KubeProxy {
         }
     }
 
-    /// Every Service with its Endpoints (if any), as a sync reads them.
-    fn view(&self) -> Vec<(&Meta, &Service, Option<&Endpoints>)> {
-        self.services
-            .values()
-            .filter_map(|o| {
-                let s = o.service()?;
-                let key = (
-                    Kind::Endpoints,
-                    o.meta.namespace.clone(),
-                    o.meta.name.clone(),
-                );
-                let eps = self.endpoints.get(&key).and_then(|e| e.endpoints());
-                Some((&o.meta, s, eps))
-            })
-            .collect()
-    }
-
     /// Asks for a sync: now if the last was `min_sync_period` ago, else when it will be.
     fn request_sync(&mut self, cx: &mut Ctx<'_, Net>) {
         if self.sync_pending || !self.synced {
@@ -144,17 +127,9 @@ impl KubeProxy {
         if self.cfg.mode == Mode::Userspace {
             return self.sync_userspace(cx);
         }
-        let services = self.view();
-        let rules = iptables::rules(&services, self.cfg.cluster_cidr, self.cfg.era, &self.chains);
-        // Deleting last sync's stale chains is not a change of the rules.
-        let kept: String = rules
-            .text
-            .lines()
-            .filter(|l| !l.starts_with("-X "))
-            .map(|l| format!("{l}\n"))
-            .collect();
-        let changed = kept != self.last_text;
-        if changed {
+        let services = view(&self.services, &self.endpoints);
+        let rules = iptables::rules(&services, self.cfg.cluster_cidr, self.cfg.era);
+        if rules.text != self.last_text {
             let nf = &mut cx.world.ns_mut(self.ns).netfilter;
             let written = match nf.restore(&rules.text) {
                 Ok(w) => w,
@@ -171,40 +146,26 @@ impl KubeProxy {
                     rules.nat_rules
                 ),
             );
-            self.chains = rules.chains;
-            self.last_text = kept;
-        }
-        if !self.jumps_done {
-            // Once, after the chains exist: `iptables -I` puts each jump at the head of
-            // its built-in chain, so they go in in reverse to keep their order.
-            self.jumps_done = true;
             let nf = &mut cx.world.ns_mut(self.ns).netfilter;
-            for (t, chain, rule) in iptables::JUMPS.iter().rev() {
-                let kind = TableKind::parse(t).expect("known table");
-                nf.insert(kind, chain, rule)
-                    .expect("kube-proxy's rules parse");
-            }
+            iptables::delete_stale(nf, &self.chains, &rules.chains);
+            self.chains = rules.chains;
+            self.last_text = rules.text;
+        }
+        if !std::mem::replace(&mut self.jumps_done, true) {
+            iptables::insert_jumps(&mut cx.world.ns_mut(self.ns).netfilter, false);
         }
     }
 }
 
 impl KubeProxy {
     fn sync_userspace(&mut self, cx: &mut Ctx<'_, Net>) {
-        let netns = cx.world.ns(self.ns);
-        let node_ip = netns
-            .underlay_port()
-            .and_then(|(d, _)| netns.primary_addr(d))
+        let node_ip = cx
+            .world
+            .ns(self.ns)
+            .underlay_addr()
             .unwrap_or(std::net::Ipv4Addr::LOCALHOST);
-        let services: Vec<(Meta, Service, Option<Endpoints>)> = self
-            .view()
-            .into_iter()
-            .map(|(m, s, e)| (m.clone(), s.clone(), e.cloned()))
-            .collect();
-        let view: Vec<_> = services
-            .iter()
-            .map(|(m, s, e)| (m, s, e.as_ref()))
-            .collect();
-        let rules = self.userspace.sync(cx, self.ns, &view, node_ip);
+        let services = view(&self.services, &self.endpoints);
+        let rules = self.userspace.sync(cx, self.ns, &services, node_ip);
         if rules != self.last_text {
             let nf = &mut cx.world.ns_mut(self.ns).netfilter;
             if let Err(e) = nf.restore(&rules) {
@@ -282,7 +243,7 @@ impl KubeProxy {
             })
             .flat_map(|d| d.addrs.iter().map(|a| a.addr()))
             .collect();
-        let services = self.view();
+        let services = view(&self.services, &self.endpoints);
         let want = super::ipvs::desired(&services, &node_ips, self.cfg.cluster_cidr);
         let n = services.len();
         let netns = cx.world.ns_mut(self.ns);
@@ -308,19 +269,8 @@ impl KubeProxy {
                 .expect("kube-proxy's rules parse");
             self.last_text = want.rules;
         }
-        if !self.jumps_done {
-            self.jumps_done = true;
-            for (t, chain, rule) in iptables::JUMPS.iter().rev() {
-                // ipvs mode's filter table has no KUBE-SERVICES/EXTERNAL/NODEPORTS chains.
-                if *t == "filter" && !rule.contains("KUBE-FORWARD") {
-                    continue;
-                }
-                let kind = TableKind::parse(t).expect("known table");
-                netns
-                    .netfilter
-                    .insert(kind, chain, rule)
-                    .expect("kube-proxy's rules parse");
-            }
+        if !std::mem::replace(&mut self.jumps_done, true) {
+            iptables::insert_jumps(&mut netns.netfilter, true);
         }
         if added + removed > 0 || rules_changed {
             Self::log(
@@ -334,6 +284,26 @@ impl KubeProxy {
             );
         }
     }
+}
+
+/// Every Service with its Endpoints (if any), as a sync reads them.
+fn view<'a>(
+    services: &'a BTreeMap<Key, Object>,
+    endpoints: &'a BTreeMap<Key, Object>,
+) -> Vec<(&'a Meta, &'a Service, Option<&'a Endpoints>)> {
+    services
+        .values()
+        .filter_map(|o| {
+            let s = o.service()?;
+            let key = (
+                Kind::Endpoints,
+                o.meta.namespace.clone(),
+                o.meta.name.clone(),
+            );
+            let eps = endpoints.get(&key).and_then(|e| e.endpoints());
+            Some((&o.meta, s, eps))
+        })
+        .collect()
 }
 
 impl Actor<Net> for KubeProxy {

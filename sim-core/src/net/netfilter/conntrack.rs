@@ -18,10 +18,8 @@
 //! Expired entries are removed when a lookup meets them and by a sweep every 1024 new
 //! entries (Linux's gc worker), so the table stays the size of the live flows.
 
-use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
-use std::hash::BuildHasherDefault;
 use std::net::Ipv4Addr;
 
 use super::rule::Proto;
@@ -163,9 +161,8 @@ pub struct Entry {
     /// A packet has been seen in the reply direction.
     pub seen_reply: bool,
     pub tcp: Option<TcpState>,
-    /// Whether the nat table has been consulted for the destination (PREROUTING/OUTPUT)
-    /// and the source (POSTROUTING) of this flow.
-    pub dst_nat_done: bool,
+    /// Whether the nat table has been consulted for the source (POSTROUTING) of this
+    /// flow (the destination's is decided when the entry is made).
     pub src_nat_done: bool,
     pub last_seen: SimTime,
     fins: u8,
@@ -236,7 +233,7 @@ pub struct Conntrack {
     entries: BTreeMap<EntryId, Entry>,
     /// Tuple -> entry: a hash map with fixed keys (SipHash with zero keys), looked up per
     /// packet and never iterated, so its order cannot reach any output.
-    index: HashMap<Tuple, (EntryId, Dir), BuildHasherDefault<DefaultHasher>>,
+    index: HashMap<Tuple, (EntryId, Dir), super::FixedState>,
     next_id: EntryId,
     since_sweep: u32,
 }
@@ -287,7 +284,6 @@ impl Conntrack {
                 confirmed: false,
                 seen_reply: false,
                 tcp: (orig.proto == Proto::Tcp).then_some(TcpState::SynSent),
-                dst_nat_done: false,
                 src_nat_done: false,
                 last_seen: now,
                 fins: 0,
@@ -334,7 +330,6 @@ impl Conntrack {
 
     pub fn set_dst_nat(&mut self, id: EntryId, to: Option<(Ipv4Addr, u16)>) {
         let e = self.entries.get_mut(&id).expect("entry");
-        e.dst_nat_done = true;
         if let Some((addr, port)) = to {
             e.reply.src = addr;
             e.reply.sport = port;

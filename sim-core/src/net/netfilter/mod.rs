@@ -24,8 +24,10 @@
 pub mod conntrack;
 pub mod rule;
 
+use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
+use std::hash::BuildHasherDefault;
 use std::net::Ipv4Addr;
 
 use rand::RngExt;
@@ -42,7 +44,6 @@ pub type SetEntry = (Option<Ipv4Addr>, Option<(Proto, u16)>, Option<Ipv4Addr>);
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct IpSet {
     pub kind: String,
-    pub comment: String,
     pub entries: std::collections::BTreeSet<SetEntry>,
 }
 
@@ -82,13 +83,35 @@ impl TableKind {
     }
 }
 
+/// The hasher of netfilter's lookup tables: SipHash with fixed (zero) keys, so nothing
+/// depends on the process's random seed. The tables are looked up, never iterated.
+pub type FixedState = BuildHasherDefault<DefaultHasher>;
+
 /// Where the candidates for a packet are, in a chain: the rules that name an exact
 /// destination, protocol and port; those that name a protocol and port only; the rest.
+/// Each list is in rule order.
 #[derive(Default)]
 struct Index {
-    exact: HashMap<(Ipv4Addr, Proto, u16), Vec<u32>>,
-    port: HashMap<(Proto, u16), Vec<u32>>,
+    exact: HashMap<(Ipv4Addr, Proto, u16), Vec<u32>, FixedState>,
+    port: HashMap<(Proto, u16), Vec<u32>, FixedState>,
     generic: Vec<u32>,
+}
+
+/// The positions of three ascending lists, merged in ascending order (no allocation: it
+/// runs for every packet a chain sees).
+struct Merge3<'a>([&'a [u32]; 3]);
+
+impl Iterator for Merge3<'_> {
+    type Item = u32;
+
+    fn next(&mut self) -> Option<u32> {
+        let i = (0..3)
+            .filter(|i| !self.0[*i].is_empty())
+            .min_by_key(|i| self.0[*i][0])?;
+        let (first, rest) = self.0[i].split_first().expect("not empty");
+        self.0[i] = rest;
+        Some(*first)
+    }
 }
 
 impl Index {
@@ -131,6 +154,9 @@ impl Chain {
 pub struct Table {
     pub kind: TableKind,
     pub chains: BTreeMap<String, Chain>,
+    /// Some chain's index is out of date (rebuilt before the next walk, once for a whole
+    /// `iptables-restore`, not once per rule).
+    stale: bool,
 }
 
 impl Table {
@@ -140,7 +166,28 @@ impl Table {
             .iter()
             .map(|n| (n.to_string(), Chain::new(Some(Target::Accept))))
             .collect();
-        Table { kind, chains }
+        Table {
+            kind,
+            chains,
+            stale: false,
+        }
+    }
+
+    /// A chain about to change: its index is dropped until the next walk.
+    fn edit(&mut self, chain: &str) -> Option<&mut Chain> {
+        let c = self.chains.get_mut(chain)?;
+        c.index = None;
+        self.stale = true;
+        Some(c)
+    }
+
+    /// Rebuilds the index of every chain that changed since the last walk.
+    fn reindex(&mut self) {
+        if std::mem::take(&mut self.stale) {
+            for c in self.chains.values_mut().filter(|c| c.index.is_none()) {
+                c.index = Some(Index::build(&c.rules));
+            }
+        }
     }
 
     /// The chains in `iptables-save`'s order: built-ins first, then user chains by name.
@@ -337,9 +384,9 @@ fn matches(r: &Rule, v: &View, rng: &mut Stream, sets: &BTreeMap<String, IpSet>)
     true
 }
 
-enum Flow {
+enum Flow<'a> {
     /// A terminal verdict, from the rule at (chain, position).
-    Done(Verdict, Option<(String, usize)>),
+    Done(Verdict, Option<(&'a str, usize)>),
     /// The chain ended or returned.
     Fell,
 }
@@ -359,11 +406,28 @@ impl Netfilter {
         }
     }
 
-    /// Marks every chain of a table for re-indexing (after a direct edit of its rules).
-    pub fn touch(&mut self, kind: TableKind) {
+    /// `iptables -t TABLE -X CHAIN`: a user chain goes (a built-in one stays).
+    pub fn delete_chain(&mut self, kind: TableKind, chain: &str) {
+        let t = self.table_mut(kind);
+        if t.chains.get(chain).is_some_and(|c| c.policy.is_none()) {
+            t.chains.remove(chain);
+        }
+    }
+
+    /// `iptables -t TABLE -F [CHAIN]`: empties one chain, or every chain of the table.
+    pub fn flush(&mut self, kind: TableKind, chain: Option<&str>) {
         self.active = true;
-        for c in self.table_mut(kind).chains.values_mut() {
-            c.index = None;
+        let t = self.table_mut(kind);
+        let names: Vec<String> = t
+            .chains
+            .keys()
+            .filter(|n| chain.is_none_or(|c| c == n.as_str()))
+            .cloned()
+            .collect();
+        for n in names {
+            if let Some(c) = t.edit(&n) {
+                c.rules.clear();
+            }
         }
     }
 
@@ -380,9 +444,11 @@ impl Netfilter {
     pub fn append(&mut self, kind: TableKind, chain: &str, args: &str) -> Result<(), String> {
         let rule = Rule::parse(args)?;
         self.ensure_chain(kind, chain);
-        let c = self.table_mut(kind).chains.get_mut(chain).expect("ensured");
-        c.rules.push(rule);
-        c.index = None;
+        self.table_mut(kind)
+            .edit(chain)
+            .expect("ensured")
+            .rules
+            .push(rule);
         Ok(())
     }
 
@@ -390,23 +456,26 @@ impl Netfilter {
     pub fn insert(&mut self, kind: TableKind, chain: &str, args: &str) -> Result<(), String> {
         let rule = Rule::parse(args)?;
         self.ensure_chain(kind, chain);
-        let c = self.table_mut(kind).chains.get_mut(chain).expect("ensured");
-        c.rules.insert(0, rule);
-        c.index = None;
+        self.table_mut(kind)
+            .edit(chain)
+            .expect("ensured")
+            .rules
+            .insert(0, rule);
         Ok(())
     }
 
     /// `iptables -t TABLE -D CHAIN ARGS`: removes the first rule equal to ARGS.
     pub fn delete(&mut self, kind: TableKind, chain: &str, args: &str) -> Result<bool, String> {
         let rule = Rule::parse(args)?;
-        let Some(c) = self.table_mut(kind).chains.get_mut(chain) else {
+        let t = self.table_mut(kind);
+        let Some(pos) = t
+            .chains
+            .get(chain)
+            .and_then(|c| c.rules.iter().position(|r| *r == rule))
+        else {
             return Ok(false);
         };
-        let Some(pos) = c.rules.iter().position(|r| *r == rule) else {
-            return Ok(false);
-        };
-        c.rules.remove(pos);
-        c.index = None;
+        t.edit(chain).expect("found").rules.remove(pos);
         Ok(true)
     }
 
@@ -431,9 +500,11 @@ impl Netfilter {
             if let Some(decl) = line.strip_prefix(':') {
                 let name = decl.split_whitespace().next().unwrap_or_default();
                 self.ensure_chain(kind, name);
-                let c = self.table_mut(kind).chains.get_mut(name).expect("ensured");
-                c.rules.clear();
-                c.index = None;
+                self.table_mut(kind)
+                    .edit(name)
+                    .expect("ensured")
+                    .rules
+                    .clear();
             } else if let Some(rest) = line.strip_prefix("-A ") {
                 let (chain, args) = rest.split_once(' ').unwrap_or((rest, ""));
                 if !self.table(kind).chains.contains_key(chain) {
@@ -442,28 +513,12 @@ impl Netfilter {
                 self.append(kind, chain, args).map_err(err)?;
                 written += 1;
             } else if let Some(chain) = line.strip_prefix("-X ") {
-                self.table_mut(kind).chains.remove(chain.trim());
+                self.delete_chain(kind, chain.trim());
             } else {
                 return Err(err(format!("cannot read \"{line}\"")));
             }
         }
         Ok(written)
-    }
-
-    /// Flushes and deletes every chain whose name starts with `prefix` in `kind`, and
-    /// every rule elsewhere that jumps to one (a proxy cleaning up after itself).
-    pub fn remove_chains(&mut self, kind: TableKind, prefix: &str) {
-        let t = self.table_mut(kind);
-        t.chains
-            .retain(|name, c| c.policy.is_some() || !name.starts_with(prefix));
-        for c in t.chains.values_mut() {
-            let before = c.rules.len();
-            c.rules
-                .retain(|r| !matches!(&r.target, Target::Jump(j) if j.starts_with(prefix)));
-            if c.rules.len() != before {
-                c.index = None;
-            }
-        }
     }
 
     /// Walks built-in `chain` of `kind` for a packet.
@@ -475,10 +530,25 @@ impl Netfilter {
         rng: &mut Stream,
         bytes: u64,
     ) -> Decision {
+        self.table_mut(kind).reindex();
         let mut walked = 0;
-        let flow = self.walk_chain(kind, chain, v, rng, &mut walked, 0);
-        let (verdict, at) = match flow {
-            Flow::Done(verdict, at) => (verdict, at),
+        let flow = walk_chain(
+            self.table(kind),
+            &self.ipsets,
+            chain,
+            v,
+            rng,
+            &mut walked,
+            0,
+        );
+        let (verdict, rule) = match flow {
+            Flow::Done(verdict, at) => {
+                let rule = at.map(|(c, i)| {
+                    let r = &self.table(kind).chains[c].rules[i];
+                    format!("-t {} -A {c} {r}", kind.name())
+                });
+                (verdict, rule)
+            }
             Flow::Fell => {
                 let c = self
                     .table_mut(kind)
@@ -494,83 +564,75 @@ impl Netfilter {
                 (verdict, None)
             }
         };
-        let rule = at.map(|(c, i)| {
-            let r = &self.table(kind).chains[&c].rules[i];
-            format!("-t {} -A {c} {r}", kind.name())
-        });
         Decision {
             verdict,
             rule,
             walked,
         }
     }
+}
 
-    fn walk_chain(
-        &mut self,
-        kind: TableKind,
-        chain: &str,
-        v: &mut View,
-        rng: &mut Stream,
-        walked: &mut u32,
-        depth: u32,
-    ) -> Flow {
-        if depth > 32 {
-            return Flow::Done(Verdict::Drop, None); // iptables refuses loops when loading
+/// Walks one chain of an indexed table: the candidate rules in order, following jumps.
+/// `walked` gains the rules a linear walk would have visited.
+fn walk_chain<'a>(
+    table: &'a Table,
+    sets: &BTreeMap<String, IpSet>,
+    chain: &str,
+    v: &mut View,
+    rng: &mut Stream,
+    walked: &mut u32,
+    depth: u32,
+) -> Flow<'a> {
+    if depth > 32 {
+        return Flow::Done(Verdict::Drop, None); // iptables refuses loops when loading
+    }
+    let Some((name, c)) = table.chains.get_key_value(chain) else {
+        return Flow::Fell;
+    };
+    let ix = c.index.as_ref().expect("indexed before the walk");
+    let proto = v.proto.unwrap_or(Proto::Icmp);
+    let exact = ix
+        .exact
+        .get(&(v.dst, proto, v.dport))
+        .map_or(&[][..], |l| l);
+    let port = ix.port.get(&(proto, v.dport)).map_or(&[][..], |l| l);
+    for pos in Merge3([exact, port, &ix.generic]) {
+        let r = &c.rules[pos as usize];
+        if !matches(r, v, rng, sets) {
+            continue;
         }
-        let Some(c) = self.table_mut(kind).chains.get_mut(chain) else {
-            return Flow::Fell;
-        };
-        if c.index.is_none() {
-            c.index = Some(Index::build(&c.rules));
-        }
-        let ix = c.index.as_ref().expect("built");
-        let proto = v.proto.unwrap_or(Proto::Icmp);
-        let empty = Vec::new();
-        let exact = ix.exact.get(&(v.dst, proto, v.dport)).unwrap_or(&empty);
-        let port = ix.port.get(&(proto, v.dport)).unwrap_or(&empty);
-        let mut cands: Vec<u32> = Vec::with_capacity(exact.len() + port.len() + ix.generic.len());
-        cands.extend(exact);
-        cands.extend(port);
-        cands.extend(&ix.generic);
-        cands.sort_unstable();
-        let len = c.rules.len() as u32;
-        for pos in cands {
-            let c = &self.table(kind).chains[chain];
-            let r = &c.rules[pos as usize];
-            if !matches(r, v, rng, &self.ipsets) {
+        let at = Some((name.as_str(), pos as usize));
+        let verdict = match &r.target {
+            Target::Accept => Verdict::Accept,
+            Target::Drop => Verdict::Drop,
+            Target::Reject => Verdict::Reject,
+            Target::Masquerade { .. } => Verdict::Masquerade,
+            Target::Dnat { addr, port } => Verdict::Dnat {
+                addr: *addr,
+                port: *port,
+            },
+            Target::Redirect { port } => Verdict::Redirect { port: *port },
+            Target::Return => {
+                *walked += pos + 1;
+                return Flow::Fell;
+            }
+            Target::Mark { op } => {
+                v.mark = op.apply(v.mark);
                 continue;
             }
-            let target = r.target.clone();
-            let at = Some((chain.to_string(), pos as usize));
-            let mut done = |verdict| {
-                *walked += pos + 1;
-                Flow::Done(verdict, at.clone())
-            };
-            match target {
-                Target::Accept => return done(Verdict::Accept),
-                Target::Drop => return done(Verdict::Drop),
-                Target::Reject => return done(Verdict::Reject),
-                Target::Masquerade { .. } => return done(Verdict::Masquerade),
-                Target::Dnat { addr, port } => return done(Verdict::Dnat { addr, port }),
-                Target::Redirect { port } => return done(Verdict::Redirect { port }),
-                Target::Return => {
+            Target::Jump(to) => match walk_chain(table, sets, to, v, rng, walked, depth + 1) {
+                Flow::Done(verdict, at) => {
                     *walked += pos + 1;
-                    return Flow::Fell;
+                    return Flow::Done(verdict, at);
                 }
-                Target::Mark { op } => v.mark = op.apply(v.mark),
-                Target::Jump(to) => {
-                    if let Flow::Done(verdict, at) =
-                        self.walk_chain(kind, &to, v, rng, walked, depth + 1)
-                    {
-                        *walked += pos + 1;
-                        return Flow::Done(verdict, at);
-                    }
-                }
-            }
-        }
-        *walked += len;
-        Flow::Fell
+                Flow::Fell => continue,
+            },
+        };
+        *walked += pos + 1;
+        return Flow::Done(verdict, at);
     }
+    *walked += c.rules.len() as u32;
+    Flow::Fell
 }
 
 type Cx<'a, 'b> = &'a mut Ctx<'b, Net>;
@@ -749,10 +811,12 @@ fn with_nf<T>(cx: Cx<'_, '_>, ns: NsId, f: impl FnOnce(Cx<'_, '_>, &mut Netfilte
         nat: Table {
             kind: TableKind::Nat,
             chains: BTreeMap::new(),
+            stale: false,
         },
         filter: Table {
             kind: TableKind::Filter,
             chains: BTreeMap::new(),
+            stale: false,
         },
         ct: Conntrack::default(),
         ipsets: BTreeMap::new(),

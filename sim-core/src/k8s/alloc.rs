@@ -149,11 +149,29 @@ impl NodePorts {
 
 /// `<owner>-<5 characters>`, as a ReplicationController or ReplicaSet names its pods.
 pub fn pod_name(owner: &str, rng: &mut impl Rng) -> String {
-    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
     let suffix: String = (0..5)
         .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
         .collect();
     format!("{owner}-{suffix}")
+}
+
+/// Kubernetes' `rand` alphabet: no vowels, no 0, 1 or 3 (so no words form).
+const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+
+/// A Deployment's `pod-template-hash`: the deployment controller takes the FNV-32a hash
+/// of the pod template and writes its decimal digits through `rand.SafeEncodeString`
+/// (each byte picks `ALPHABET[b % 27]`), so the label looks like `5f7d8f9847`. The
+/// simulator hashes its own rendering of the template, not Go's: the shape is real, the
+/// value is not the one a real cluster would compute for the same template.
+pub fn template_hash(template: &str) -> String {
+    // FNV-1a, 32 bits (Go's hash/fnv New32a).
+    let hash = template.bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
+    hash.to_string()
+        .bytes()
+        .map(|b| ALPHABET[b as usize % ALPHABET.len()] as char)
+        .collect()
 }
 
 #[cfg(test)]
@@ -225,5 +243,15 @@ mod tests {
         let mut a = ChaCha8Rng::seed_from_u64(3);
         let mut b = ChaCha8Rng::seed_from_u64(3);
         assert_eq!(pod_name("frontend", &mut a), pod_name("frontend", &mut b));
+    }
+
+    /// SafeEncodeString maps the digits 0-9 to 4 5 6 7 8 9 b c d f (seed 001's
+    /// `coredns-6d56c8448f` and `demoapp-5f7d8f9847` use only those), and FNV-1a-32 of ""
+    /// is its offset basis, 2166136261.
+    #[test]
+    fn template_hashes_look_like_the_controllers() {
+        assert_eq!(template_hash(""), "65bb57b6b5");
+        let h = template_hash("demoapp");
+        assert!(h.chars().all(|c| "456789bcdf".contains(c)), "{h}");
     }
 }

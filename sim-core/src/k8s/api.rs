@@ -25,6 +25,10 @@ pub enum Kind {
     Service,
     Endpoints,
     ReplicationController,
+    ReplicaSet,
+    Deployment,
+    DaemonSet,
+    ConfigMap,
 }
 
 impl Kind {
@@ -37,6 +41,10 @@ impl Kind {
             Kind::Service => "service",
             Kind::Endpoints => "endpoints",
             Kind::ReplicationController => "replicationcontroller",
+            Kind::ReplicaSet => "replicaset.apps",
+            Kind::Deployment => "deployment.apps",
+            Kind::DaemonSet => "daemonset.apps",
+            Kind::ConfigMap => "configmap",
         }
     }
 
@@ -49,6 +57,10 @@ impl Kind {
             Kind::Service => "Service",
             Kind::Endpoints => "Endpoints",
             Kind::ReplicationController => "ReplicationController",
+            Kind::ReplicaSet => "ReplicaSet",
+            Kind::Deployment => "Deployment",
+            Kind::DaemonSet => "DaemonSet",
+            Kind::ConfigMap => "ConfigMap",
         }
     }
 
@@ -61,6 +73,10 @@ impl Kind {
             Kind::Service => "services",
             Kind::Endpoints => "endpoints",
             Kind::ReplicationController => "replicationcontrollers",
+            Kind::ReplicaSet => "replicasets.apps",
+            Kind::Deployment => "deployments.apps",
+            Kind::DaemonSet => "daemonsets.apps",
+            Kind::ConfigMap => "configmaps",
         }
     }
 
@@ -75,6 +91,10 @@ impl Kind {
             "rc" | "replicationcontroller" | "replicationcontrollers" => {
                 Kind::ReplicationController
             }
+            "rs" | "replicaset" | "replicasets" => Kind::ReplicaSet,
+            "deploy" | "deployment" | "deployments" => Kind::Deployment,
+            "ds" | "daemonset" | "daemonsets" => Kind::DaemonSet,
+            "cm" | "configmap" | "configmaps" => Kind::ConfigMap,
             _ => return None,
         })
     }
@@ -92,7 +112,27 @@ impl Kind {
             Kind::Service => "/registry/services/specs",
             Kind::Endpoints => "/registry/services/endpoints",
             Kind::ReplicationController => "/registry/controllers",
+            Kind::ReplicaSet => "/registry/replicasets",
+            Kind::Deployment => "/registry/deployments",
+            Kind::DaemonSet => "/registry/daemonsets",
+            Kind::ConfigMap => "/registry/configmaps",
         }
+    }
+
+    /// The API group and version Kubernetes 1.5 serves it under.
+    pub fn api_version(self) -> &'static str {
+        match self {
+            Kind::ReplicaSet | Kind::Deployment | Kind::DaemonSet => "extensions/v1beta1",
+            _ => "v1",
+        }
+    }
+
+    /// A workload controller: it makes pods from a template.
+    pub fn is_workload(self) -> bool {
+        matches!(
+            self,
+            Kind::ReplicationController | Kind::ReplicaSet | Kind::Deployment | Kind::DaemonSet
+        )
     }
 }
 
@@ -105,8 +145,9 @@ pub struct Meta {
     pub uid: String,
     pub created: SimTime,
     pub resource_version: u64,
-    /// The controller that made it: (kind, name).
+    /// The controller that made it: (kind, name), and its uid.
     pub owner: Option<(Kind, String)>,
+    pub owner_uid: String,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
@@ -249,10 +290,136 @@ pub struct Container {
     pub ports: Vec<u16>,
 }
 
+/// A pod's `dnsConfig`: merged into what the dnsPolicy gives (reference §4.1).
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct DnsConfig {
+    #[serde(default)]
+    pub nameservers: Vec<String>,
+    #[serde(default)]
+    pub searches: Vec<String>,
+    /// `("ndots", Some("2"))`, `("edns0", None)`.
+    #[serde(default)]
+    pub options: Vec<(String, Option<String>)>,
+}
+
+/// The parts of a pod's spec beside its containers, as a manifest writes them (a
+/// scenario's pod or a controller's template: `spec: (dns_policy: "Default")`).
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct PodOptions {
+    /// `spec.nodeName`: bound to this node, without the scheduler.
+    #[serde(default)]
+    pub node_name: Option<String>,
+    /// `spec.hostNetwork`: the pod shares its node's network namespace.
+    #[serde(default)]
+    pub host_network: bool,
+    /// `ClusterFirst` (default), `Default`, `ClusterFirstWithHostNet` or `None`.
+    #[serde(default)]
+    pub dns_policy: Option<String>,
+    #[serde(default)]
+    pub dns_config: Option<DnsConfig>,
+    /// `spec.hostname` (default: the pod's name) and `spec.subdomain`.
+    #[serde(default)]
+    pub hostname: Option<String>,
+    #[serde(default)]
+    pub subdomain: Option<String>,
+    /// `spec.enableServiceLinks` (default true): the docker-link variables
+    /// (`{SVC}_PORT...`) and the `_SERVICE_` ones of other Services.
+    #[serde(default)]
+    pub enable_service_links: Option<bool>,
+}
+
+impl PodOptions {
+    pub fn dns_policy(&self) -> &str {
+        self.dns_policy.as_deref().unwrap_or("ClusterFirst")
+    }
+
+    /// The apiserver's validation of these fields: `Err((field, message))` with the
+    /// field's snake-case name in the scenario and the apiserver's message.
+    pub fn validate(&self) -> Result<(), (&'static str, String)> {
+        const POLICIES: [&str; 4] = ["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"];
+        if !POLICIES.contains(&self.dns_policy()) {
+            return Err((
+                "dns_policy",
+                format!(
+                    "spec.dnsPolicy: Unsupported value: \"{}\": supported values: \"ClusterFirst\", \"ClusterFirstWithHostNet\", \"Default\", \"None\"",
+                    self.dns_policy()
+                ),
+            ));
+        }
+        let servers = self
+            .dns_config
+            .as_ref()
+            .map(|c| c.nameservers.as_slice())
+            .unwrap_or(&[]);
+        if self.dns_policy() == "None" && servers.is_empty() {
+            return Err((
+                "dns_config",
+                "spec.dnsConfig: Required value: must provide at least one DNS nameserver when dnsPolicy is None".into(),
+            ));
+        }
+        for (i, n) in servers.iter().enumerate() {
+            if n.parse::<Ipv4Addr>().is_err() {
+                return Err((
+                    "dns_config",
+                    format!(
+                        "spec.dnsConfig.nameservers[{i}]: Invalid value: \"{n}\": must be valid IP address"
+                    ),
+                ));
+            }
+        }
+        for (field, v) in [("hostname", &self.hostname), ("subdomain", &self.subdomain)] {
+            if let Some(v) = v
+                && !dns_label(v)
+            {
+                let api = if field == "hostname" {
+                    "spec.hostname"
+                } else {
+                    "spec.subdomain"
+                };
+                return Err((
+                    field,
+                    format!(
+                        "{api}: Invalid value: \"{v}\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character"
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A DNS label as Kubernetes names need: 1-63 lowercase letters, digits and '-', starting
+/// and ending with a letter or digit.
+pub fn dns_label(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 63
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+/// One event about an object (`kubectl describe` lists them).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Event {
+    /// `Normal` or `Warning`.
+    pub type_: &'static str,
+    pub reason: String,
+    /// `kubelet`, `default-scheduler`, `replicaset-controller`...
+    pub from: String,
+    pub message: String,
+    pub first: SimTime,
+    pub last: SimTime,
+    pub count: u32,
+}
+
 #[derive(Clone, Debug)]
 pub struct Pod {
     pub node: Option<String>,
     pub containers: Vec<Container>,
+    pub spec: PodOptions,
     pub phase: Phase,
     pub ip: Option<Ipv4Addr>,
     pub host_ip: Option<Ipv4Addr>,
@@ -267,7 +434,8 @@ pub struct NodeStatus {
     pub heartbeat: SimTime,
 }
 
-/// A ReplicationController as a manifest writes it.
+/// A workload controller as a manifest writes it: a ReplicationController, ReplicaSet,
+/// Deployment or DaemonSet (which has no `replicas`: one pod per node).
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RcSpec {
@@ -276,6 +444,8 @@ pub struct RcSpec {
     pub namespace: Option<String>,
     #[serde(default)]
     pub labels: Labels,
+    /// Default 1.
+    #[serde(default = "one")]
     pub replicas: u32,
     #[serde(default)]
     pub selector: Labels,
@@ -283,6 +453,13 @@ pub struct RcSpec {
     #[serde(default)]
     pub template_labels: Labels,
     pub containers: Vec<Container>,
+    /// The rest of the pod template's spec.
+    #[serde(default)]
+    pub spec: PodOptions,
+}
+
+fn one() -> u32 {
+    1
 }
 
 /// An object in a manifest (a scenario's `manifests`).
@@ -290,6 +467,23 @@ pub struct RcSpec {
 pub enum Manifest {
     Service(ServiceSpec),
     ReplicationController(RcSpec),
+    ReplicaSet(RcSpec),
+    Deployment(RcSpec),
+    DaemonSet(RcSpec),
+    /// `ConfigMap(name: "kube-proxy", namespace: "kube-system", data: {"config.conf": "..."})`.
+    ConfigMap(ConfigMapSpec),
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigMapSpec {
+    pub name: String,
+    #[serde(default)]
+    pub namespace: Option<String>,
+    #[serde(default)]
+    pub labels: Labels,
+    #[serde(default)]
+    pub data: BTreeMap<String, String>,
 }
 
 impl Manifest {
@@ -297,20 +491,37 @@ impl Manifest {
         match self {
             Manifest::Service(_) => Kind::Service,
             Manifest::ReplicationController(_) => Kind::ReplicationController,
+            Manifest::ReplicaSet(_) => Kind::ReplicaSet,
+            Manifest::Deployment(_) => Kind::Deployment,
+            Manifest::DaemonSet(_) => Kind::DaemonSet,
+            Manifest::ConfigMap(_) => Kind::ConfigMap,
+        }
+    }
+
+    /// The workload's spec, for the four controller kinds.
+    pub fn workload(&self) -> Option<&RcSpec> {
+        match self {
+            Manifest::ReplicationController(r)
+            | Manifest::ReplicaSet(r)
+            | Manifest::Deployment(r)
+            | Manifest::DaemonSet(r) => Some(r),
+            _ => None,
         }
     }
 
     pub fn name(&self) -> &str {
         match self {
             Manifest::Service(s) => &s.name,
-            Manifest::ReplicationController(r) => &r.name,
+            Manifest::ConfigMap(c) => &c.name,
+            m => &m.workload().expect("a workload").name,
         }
     }
 
     pub fn namespace(&self) -> &str {
         match self {
             Manifest::Service(s) => s.namespace.as_deref(),
-            Manifest::ReplicationController(r) => r.namespace.as_deref(),
+            Manifest::ConfigMap(c) => c.namespace.as_deref(),
+            m => m.workload().expect("a workload").namespace.as_deref(),
         }
         .unwrap_or("default")
     }
@@ -365,25 +576,76 @@ impl Manifest {
                 }
                 y
             }
-            Manifest::ReplicationController(r) => {
+            Manifest::ConfigMap(c) => {
                 let mut y = format!(
-                    "apiVersion: v1\nkind: ReplicationController\nmetadata:\n  name: {}\n",
+                    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {}\n  namespace: {}\ndata:\n",
+                    c.name,
+                    self.namespace()
+                );
+                for (k, v) in &c.data {
+                    y += &format!("  {k}: |\n");
+                    for l in v.lines() {
+                        y += &format!("    {l}\n");
+                    }
+                }
+                y
+            }
+            m => {
+                let r = m.workload().expect("a workload");
+                let kind = m.kind();
+                let mut y = format!(
+                    "apiVersion: {}\nkind: {}\nmetadata:\n  name: {}\n",
+                    kind.api_version(),
+                    kind.name(),
                     r.name
                 );
+                if let Some(ns) = &r.namespace {
+                    y += &format!("  namespace: {ns}\n");
+                }
                 if !r.labels.is_empty() {
                     y += &format!("  labels:\n{}", labels(&r.labels, "    "));
                 }
-                y += &format!("spec:\n  replicas: {}\n", r.replicas);
-                y += &format!("  selector:\n{}", labels(&r.selector, "    "));
+                y += "spec:\n";
+                if kind != Kind::DaemonSet {
+                    y += &format!("  replicas: {}\n", r.replicas);
+                }
+                if kind == Kind::ReplicationController {
+                    y += &format!("  selector:\n{}", labels(&r.selector, "    "));
+                } else {
+                    y += &format!(
+                        "  selector:\n    matchLabels:\n{}",
+                        labels(&r.selector, "      ")
+                    );
+                }
                 let tl = if r.template_labels.is_empty() {
                     &r.selector
                 } else {
                     &r.template_labels
                 };
                 y += &format!(
-                    "  template:\n    metadata:\n      labels:\n{}    spec:\n      containers:\n",
+                    "  template:\n    metadata:\n      labels:\n{}    spec:\n",
                     labels(tl, "        ")
                 );
+                let o = &r.spec;
+                if let Some(n) = &o.node_name {
+                    y += &format!("      nodeName: {n}\n");
+                }
+                if o.host_network {
+                    y += "      hostNetwork: true\n";
+                }
+                if let Some(p) = &o.dns_policy {
+                    y += &format!("      dnsPolicy: {p}\n");
+                }
+                if let Some(h) = &o.hostname {
+                    y += &format!("      hostname: {h}\n");
+                }
+                if let Some(sd) = &o.subdomain {
+                    y += &format!("      subdomain: {sd}\n");
+                }
+                if let Some(e) = o.enable_service_links {
+                    y += &format!("      enableServiceLinks: {e}\n");
+                }
+                y += "      containers:\n";
                 for c in &r.containers {
                     y += &format!("      - name: {}\n", c.name);
                     if let Some(i) = &c.image {
@@ -410,11 +672,15 @@ impl Manifest {
 
 #[derive(Clone, Debug)]
 pub struct Rc {
+    /// ReplicationController, ReplicaSet, Deployment or DaemonSet.
+    pub kind: Kind,
     pub replicas: u32,
     pub selector: Labels,
     pub template_labels: Labels,
     pub containers: Vec<Container>,
-    /// Pods it has now (as the controller last counted), and how many are ready.
+    pub spec: PodOptions,
+    /// Pods it has now (as the controller last counted), and how many are ready; a
+    /// DaemonSet's `replicas` is the number of nodes that should run its pod.
     pub current: u32,
     pub ready: u32,
 }
@@ -426,7 +692,9 @@ pub enum Body {
     Pod(Box<Pod>),
     Service(Service),
     Endpoints(Endpoints),
-    ReplicationController(Rc),
+    /// A ReplicationController, ReplicaSet, Deployment or DaemonSet.
+    Workload(Rc),
+    ConfigMap(BTreeMap<String, String>),
 }
 
 #[derive(Clone, Debug)]
@@ -437,13 +705,14 @@ pub struct Object {
 
 impl Object {
     pub fn kind(&self) -> Kind {
-        match self.body {
+        match &self.body {
             Body::Namespace => Kind::Namespace,
             Body::Node(_) => Kind::Node,
             Body::Pod(_) => Kind::Pod,
             Body::Service(_) => Kind::Service,
             Body::Endpoints(_) => Kind::Endpoints,
-            Body::ReplicationController(_) => Kind::ReplicationController,
+            Body::Workload(w) => w.kind,
+            Body::ConfigMap(_) => Kind::ConfigMap,
         }
     }
 
@@ -484,6 +753,13 @@ impl Object {
         }
     }
 
+    pub fn workload(&self) -> Option<&Rc> {
+        match &self.body {
+            Body::Workload(w) => Some(w),
+            _ => None,
+        }
+    }
+
     pub fn pod(&self) -> Option<&Pod> {
         match &self.body {
             Body::Pod(p) => Some(p),
@@ -503,7 +779,10 @@ impl Object {
         if !m.labels.is_empty() {
             meta["labels"] = json!(m.labels);
         }
-        let mut v = json!({"kind": self.kind().name(), "apiVersion": "v1", "metadata": meta});
+        if let Some((k, n)) = &m.owner {
+            meta["ownerReferences"] = json!([{"apiVersion": k.api_version(), "kind": k.name(), "name": n, "uid": m.owner_uid, "controller": true}]);
+        }
+        let mut v = json!({"kind": self.kind().name(), "apiVersion": self.kind().api_version(), "metadata": meta});
         match &self.body {
             Body::Namespace => {
                 v["spec"] = json!({"finalizers": ["kubernetes"]});
@@ -542,9 +821,18 @@ impl Object {
                         cv
                     })
                     .collect();
-                let mut spec = json!({"containers": containers, "restartPolicy": "Always", "dnsPolicy": "ClusterFirst"});
+                let mut spec = json!({"containers": containers, "restartPolicy": "Always", "dnsPolicy": p.spec.dns_policy()});
                 if let Some(n) = &p.node {
                     spec["nodeName"] = json!(n);
+                }
+                if p.spec.host_network {
+                    spec["hostNetwork"] = json!(true);
+                }
+                if let Some(h) = &p.spec.hostname {
+                    spec["hostname"] = json!(h);
+                }
+                if let Some(sd) = &p.spec.subdomain {
+                    spec["subdomain"] = json!(sd);
                 }
                 v["spec"] = spec;
                 let mut status = json!({"phase": p.phase.name()});
@@ -621,10 +909,18 @@ impl Object {
                     json!([subset])
                 };
             }
-            Body::ReplicationController(r) => {
+            Body::ConfigMap(data) => {
+                v["data"] = json!(data);
+            }
+            Body::Workload(r) => {
+                let selector = if r.kind == Kind::ReplicationController {
+                    json!(r.selector)
+                } else {
+                    json!({"matchLabels": r.selector})
+                };
                 v["spec"] = json!({
                     "replicas": r.replicas,
-                    "selector": r.selector,
+                    "selector": selector,
                     "template": {"metadata": {"labels": r.template_labels}, "spec": {"containers": r.containers.iter().map(|c| json!({"name": c.name, "image": c.image.clone().unwrap_or_default()})).collect::<Vec<_>>()}},
                 });
                 v["status"] = json!({"replicas": r.current, "readyReplicas": r.ready});
@@ -672,6 +968,23 @@ pub enum Request {
     Watch {
         kinds: Vec<Kind>,
     },
+    /// `kubectl scale KIND/NAME --replicas=N`.
+    Scale {
+        kind: Kind,
+        ns: String,
+        name: String,
+        replicas: u32,
+    },
+    /// `kubectl edit`: the object as the editor left it.
+    Update(Manifest),
+    /// A component records an event about an object (kubelet's `MissingClusterDNS`).
+    Event {
+        about: Key,
+        type_: &'static str,
+        reason: String,
+        from: String,
+        message: String,
+    },
     /// A kubelet posts its node's status (the heartbeat).
     NodeStatus {
         node: String,
@@ -695,6 +1008,12 @@ pub enum Request {
 pub enum Response {
     Object(Box<Object>),
     List(Vec<Object>),
+    /// An object, what `kubectl describe` shows with it (a Service's Endpoints), and the
+    /// events about it.
+    Described {
+        objects: Vec<Object>,
+        events: Vec<Event>,
+    },
     /// The apiserver's error: the HTTP code, reason, and message (`services "x" not
     /// found`).
     Error {

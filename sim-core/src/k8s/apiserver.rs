@@ -32,7 +32,7 @@ use rand::RngExt;
 use super::alloc::{NodePorts, ServiceIps};
 use super::api::{
     Address, Body, EndpointPort, Endpoints, EventType, Key, Kind, Manifest, Meta, NodeStatus,
-    Object, Phase, Pod, Request, Response, Service, WatchEvent, selects,
+    Object, Phase, Pod, Request, Response, Service, WatchEvent, dns_label, selects,
 };
 use super::proxy::names::Era;
 use crate::engine::{Actor, ActorId, Ctx, Dur};
@@ -47,6 +47,26 @@ pub struct Config {
     pub master_ip: Ipv4Addr,
     /// Nodes that register (name, address).
     pub nodes: Vec<(String, Ipv4Addr)>,
+    /// A kubeadm cluster: kube-proxy's ConfigMap (its `config.conf`) and DaemonSet.
+    pub kubeadm: Option<String>,
+}
+
+/// kubeadm's kube-proxy DaemonSet image (the version of the cluster's kubelets).
+pub const KUBE_PROXY_IMAGE: &str = "registry.k8s.io/kube-proxy:v1.28.2";
+
+/// The `config.conf` of kubeadm's kube-proxy ConfigMap: a KubeProxyConfiguration (the
+/// fields that matter here; `mode: ""` means iptables, as seed 001 shows).
+pub fn kube_proxy_config(
+    mode: &str,
+    scheduler: &str,
+    cluster_cidr: Option<Ipv4Net>,
+    min_sync: Dur,
+    sync: Dur,
+) -> String {
+    let cidr = cluster_cidr.map(|c| c.to_string()).unwrap_or_default();
+    format!(
+        "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nbindAddress: 0.0.0.0\nclusterCIDR: {cidr}\niptables:\n  masqueradeAll: false\n  minSyncPeriod: {min_sync}\n  syncPeriod: {sync}\nipvs:\n  minSyncPeriod: 0s\n  scheduler: \"{scheduler}\"\n  syncPeriod: {sync}\nkind: KubeProxyConfiguration\nmode: \"{mode}\"\n"
+    )
 }
 
 pub struct Apiserver {
@@ -58,6 +78,18 @@ pub struct Apiserver {
     version: u64,
     watchers: Vec<(ActorId, Vec<Kind>)>,
     etcd_id: u64,
+    /// Events by the object they are about.
+    events: BTreeMap<Key, Vec<super::api::Event>>,
+}
+
+/// The controller that makes a workload's pods, as its events name it.
+fn controller_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::ReplicaSet => "replicaset-controller",
+        Kind::DaemonSet => "daemonset-controller",
+        Kind::Deployment => "deployment-controller",
+        _ => "replication-controller",
+    }
 }
 
 impl Apiserver {
@@ -71,6 +103,7 @@ impl Apiserver {
             version: 0,
             watchers: Vec::new(),
             etcd_id: 0,
+            events: BTreeMap::new(),
         }
     }
 
@@ -96,6 +129,7 @@ impl Apiserver {
             created: cx.now(),
             resource_version: 0,
             owner: None,
+            owner_uid: String::new(),
         }
     }
 
@@ -133,6 +167,7 @@ impl Apiserver {
             },
         );
         self.notify(cx, EventType::Deleted, obj.clone());
+        self.events.remove(key);
         Some(obj)
     }
 
@@ -209,6 +244,9 @@ impl Apiserver {
                 },
             );
         }
+        if let Some(config) = self.cfg.kubeadm.clone() {
+            self.kubeadm(cx, config);
+        }
         let first = self.ips.first();
         let _ = self.ips.allocate(first);
         let mut meta = Self::meta(cx, "kubernetes", "default", Default::default());
@@ -258,6 +296,47 @@ impl Apiserver {
                 body: Body::Endpoints(ep),
             },
         );
+    }
+
+    /// What `kubeadm init` leaves for kube-proxy: the ConfigMap `kube-system/kube-proxy`
+    /// (`config.conf` and `kubeconfig.conf`) and the DaemonSet that runs it on every node.
+    fn kubeadm(&mut self, cx: &mut Ctx<'_, Net>, config: String) {
+        let labels: super::api::Labels = [("k8s-app".to_string(), "kube-proxy".to_string())].into();
+        let kubeconfig = format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    certificate-authority: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt\n    server: https://{}:6443\n  name: default\ncontexts:\n- context:\n    cluster: default\n    namespace: default\n    user: default\n  name: default\ncurrent-context: default\nusers:\n- name: default\n  user:\n    tokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token\n",
+            self.cfg.master_ip
+        );
+        let cm = super::api::ConfigMapSpec {
+            name: super::proxy::kube_proxy::CONFIGMAP.into(),
+            namespace: Some("kube-system".into()),
+            labels: [("app".to_string(), "kube-proxy".to_string())].into(),
+            data: [
+                (super::proxy::kube_proxy::CONFIG_KEY.to_string(), config),
+                ("kubeconfig.conf".to_string(), kubeconfig),
+            ]
+            .into(),
+        };
+        self.create(cx, Manifest::ConfigMap(cm));
+        let ds = super::api::RcSpec {
+            name: "kube-proxy".into(),
+            namespace: Some("kube-system".into()),
+            labels: labels.clone(),
+            replicas: 0,
+            selector: labels.clone(),
+            template_labels: labels,
+            containers: vec![super::api::Container {
+                name: "kube-proxy".into(),
+                image: Some(KUBE_PROXY_IMAGE.into()),
+                command: Some("/usr/local/bin/kube-proxy --config=/var/lib/kube-proxy/config.conf --hostname-override=$(NODE_NAME)".into()),
+                env: Vec::new(),
+                ports: Vec::new(),
+            }],
+            spec: super::api::PodOptions {
+                host_network: true,
+                ..Default::default()
+            },
+        };
+        self.create(cx, Manifest::DaemonSet(ds));
     }
 
     fn create(&mut self, cx: &mut Ctx<'_, Net>, m: Manifest) -> Response {
@@ -414,12 +493,50 @@ impl Apiserver {
                 self.sync_endpoints(cx, &obj.meta.namespace);
                 Response::Object(Box::new(obj))
             }
-            Manifest::ReplicationController(r) => {
+            Manifest::ConfigMap(c) => {
+                let meta = Self::meta(cx, &c.name, m_ns(&c.namespace), c.labels.clone());
+                let obj = Object {
+                    meta,
+                    body: Body::ConfigMap(c.data.clone()),
+                };
+                self.put(cx, obj.clone());
+                Response::Object(Box::new(obj))
+            }
+            m => {
+                let kind = m.kind();
+                let r = m.workload().expect("the rest are workloads");
+                if kind != Kind::ReplicationController && r.selector.is_empty() {
+                    return Response::Error {
+                        code: 422,
+                        reason: "Invalid".into(),
+                        message: format!(
+                            "{} \"{}\" is invalid: spec.selector: Required value",
+                            kind.name(),
+                            r.name
+                        ),
+                    };
+                }
+                if let Err((_, message)) = r.spec.validate() {
+                    return Response::Error {
+                        code: 422,
+                        reason: "Invalid".into(),
+                        message: format!(
+                            "{} \"{}\" is invalid: spec.template.{message}",
+                            kind.name(),
+                            r.name
+                        ),
+                    };
+                }
                 let meta = Self::meta(cx, &r.name, m_ns(&r.namespace), r.labels.clone());
                 let obj = Object {
                     meta,
-                    body: Body::ReplicationController(super::api::Rc {
-                        replicas: r.replicas,
+                    body: Body::Workload(super::api::Rc {
+                        kind,
+                        replicas: if kind == Kind::DaemonSet {
+                            0
+                        } else {
+                            r.replicas
+                        },
                         selector: r.selector.clone(),
                         template_labels: if r.template_labels.is_empty() {
                             r.selector.clone()
@@ -427,6 +544,7 @@ impl Apiserver {
                             r.template_labels.clone()
                         },
                         containers: r.containers.clone(),
+                        spec: r.spec.clone(),
                         current: 0,
                         ready: 0,
                     }),
@@ -438,23 +556,162 @@ impl Apiserver {
         }
     }
 
-    /// The replication manager and the scheduler: every RC gets as many pods as it wants
-    /// (named `<rc>-<5 characters>` from the apiserver's stream), its status counts them,
-    /// and every pod without a node is bound to the Ready node with the fewest pods (ties
-    /// broken by the stream).
+    /// The controllers, then the scheduler: each Deployment has its ReplicaSet, each
+    /// DaemonSet a pod on every node, each ReplicationController and ReplicaSet as many
+    /// pods as it wants.
     fn reconcile(&mut self, cx: &mut Ctx<'_, Net>) {
-        let rcs: Vec<Object> = self
+        self.deployments(cx);
+        self.daemonsets(cx);
+        self.replicate(cx);
+        // Again, for the Deployments' status from their ReplicaSets' new counts.
+        self.deployments(cx);
+        self.schedule(cx);
+    }
+
+    fn workloads(&self, kinds: &[Kind]) -> Vec<Object> {
+        self.objects
+            .values()
+            .filter(|o| kinds.contains(&o.kind()))
+            .cloned()
+            .collect()
+    }
+
+    /// The pods a controller owns.
+    fn owned(&self, owner: &Object) -> Vec<&Object> {
+        let want = Some((owner.kind(), owner.meta.name.clone()));
+        self.objects
+            .values()
+            .filter(|o| o.meta.namespace == owner.meta.namespace && o.meta.owner == want)
+            .collect()
+    }
+
+    /// The deployment controller: a Deployment owns one ReplicaSet,
+    /// `<name>-<pod-template-hash>`, whose selector and pods carry that hash as the label
+    /// `pod-template-hash`, and keeps its replicas equal to its own. (No rolling update:
+    /// the template never changes here.)
+    fn deployments(&mut self, cx: &mut Ctx<'_, Net>) {
+        for d in self.workloads(&[Kind::Deployment]) {
+            let Body::Workload(w) = &d.body else { continue };
+            let rs_obj = self.owned(&d).first().map(|o| (*o).clone());
+            let (current, ready) = match rs_obj {
+                Some(mut rs_obj) => {
+                    let Body::Workload(rs) = &mut rs_obj.body else {
+                        continue;
+                    };
+                    let status = (rs.current, rs.ready);
+                    if rs.replicas != w.replicas {
+                        cx.trace(TraceEvent::Log {
+                            line: format!(
+                                "deployment-controller: Scaled {} replica set {} to {}",
+                                if w.replicas > rs.replicas {
+                                    "up"
+                                } else {
+                                    "down"
+                                },
+                                rs_obj.meta.name,
+                                w.replicas
+                            ),
+                        });
+                        rs.replicas = w.replicas;
+                        self.put(cx, rs_obj);
+                    }
+                    status
+                }
+                None => {
+                    let hash = super::alloc::template_hash(&format!(
+                        "{:?}{:?}{:?}",
+                        w.template_labels, w.containers, w.spec
+                    ));
+                    let name = format!("{}-{hash}", d.meta.name);
+                    let mut rs = w.clone();
+                    rs.kind = Kind::ReplicaSet;
+                    rs.current = 0;
+                    rs.ready = 0;
+                    rs.selector.insert("pod-template-hash".into(), hash.clone());
+                    rs.template_labels
+                        .insert("pod-template-hash".into(), hash.clone());
+                    let mut labels = rs.template_labels.clone();
+                    labels.extend(d.meta.labels.clone());
+                    let mut meta = Self::meta(cx, &name, &d.meta.namespace, labels);
+                    meta.owner = Some((Kind::Deployment, d.meta.name.clone()));
+                    meta.owner_uid = d.meta.uid.clone();
+                    cx.trace(TraceEvent::Log {
+                        line: format!(
+                            "deployment-controller: Scaled up replica set {name} to {}",
+                            w.replicas
+                        ),
+                    });
+                    self.put(
+                        cx,
+                        Object {
+                            meta,
+                            body: Body::Workload(rs),
+                        },
+                    );
+                    (0, 0)
+                }
+            };
+            self.set_status(cx, &d, current, ready);
+        }
+    }
+
+    /// The daemonset controller: one pod per node, bound to it (no scheduler).
+    fn daemonsets(&mut self, cx: &mut Ctx<'_, Net>) {
+        let nodes: Vec<String> = self
             .objects
             .values()
-            .filter(|o| o.kind() == Kind::ReplicationController)
-            .cloned()
+            .filter(|o| o.kind() == Kind::Node)
+            .map(|o| o.meta.name.clone())
             .collect();
-        for rc_obj in rcs {
-            let Body::ReplicationController(rc) = &rc_obj.body else {
+        for ds in self.workloads(&[Kind::DaemonSet]) {
+            let Body::Workload(w) = &ds.body else {
+                continue;
+            };
+            let have: Vec<Option<String>> = self
+                .owned(&ds)
+                .iter()
+                .map(|o| o.pod().and_then(|p| p.node.clone()))
+                .collect();
+            for n in &nodes {
+                if !have.contains(&Some(n.clone())) {
+                    self.make_pod(cx, &ds, w, Some(n.clone()));
+                }
+            }
+            let ready = self
+                .owned(&ds)
+                .iter()
+                .filter(|o| o.pod().is_some_and(|p| p.ready))
+                .count() as u32;
+            let mut updated = ds.clone();
+            if let Body::Workload(u) = &mut updated.body
+                && (u.replicas, u.current, u.ready)
+                    != (nodes.len() as u32, nodes.len() as u32, ready)
+            {
+                u.replicas = nodes.len() as u32;
+                u.current = nodes.len() as u32;
+                u.ready = ready;
+                self.put(cx, updated);
+            }
+        }
+    }
+
+    /// The replication manager (ReplicationControllers) and the replicaset controller:
+    /// as many pods as `replicas`, named `<owner>-<5 characters>` from the apiserver's
+    /// stream. Too many pods: the controller deletes first the unscheduled, then the
+    /// not running, then the not ready, then the newest (kubelet then kills them).
+    fn replicate(&mut self, cx: &mut Ctx<'_, Net>) {
+        for rc_obj in self.workloads(&[Kind::ReplicationController, Kind::ReplicaSet]) {
+            let Body::Workload(rc) = &rc_obj.body else {
                 continue;
             };
             let ns = rc_obj.meta.namespace.clone();
-            let mine: Vec<&Object> = self
+            let mut mine: Vec<(
+                bool,
+                bool,
+                bool,
+                std::cmp::Reverse<crate::engine::SimTime>,
+                Key,
+            )> = self
                 .objects
                 .values()
                 .filter(|o| {
@@ -462,57 +719,151 @@ impl Apiserver {
                         && o.meta.namespace == ns
                         && selects(&rc.selector, &o.meta.labels)
                 })
+                .map(|o| {
+                    let p = o.pod();
+                    (
+                        p.is_some_and(|p| p.node.is_some()),
+                        p.is_some_and(|p| p.phase == Phase::Running),
+                        p.is_some_and(|p| p.ready),
+                        std::cmp::Reverse(o.meta.created),
+                        o.key(),
+                    )
+                })
                 .collect();
             let have = mine.len() as u32;
-            let ready = mine
-                .iter()
-                .filter(|o| o.pod().is_some_and(|p| p.ready))
-                .count() as u32;
+            let who = controller_name(rc.kind);
             for _ in have..rc.replicas {
-                let name = loop {
-                    let n = super::alloc::pod_name(&rc_obj.meta.name, cx.rng());
-                    if !self
-                        .objects
-                        .contains_key(&(Kind::Pod, ns.clone(), n.clone()))
-                    {
-                        break n;
-                    }
-                };
-                let mut meta = Self::meta(cx, &name, &ns, rc.template_labels.clone());
-                meta.owner = Some((Kind::ReplicationController, rc_obj.meta.name.clone()));
-                cx.trace(TraceEvent::Log {
-                    line: format!(
-                        "replication-controller: Created pod: {name} (ReplicationController {ns}/{})",
-                        rc_obj.meta.name
-                    ),
-                });
-                self.put(
-                    cx,
-                    Object {
-                        meta,
-                        body: Body::Pod(Box::new(Pod {
-                            node: None,
-                            containers: rc.containers.clone(),
-                            phase: Phase::Pending,
-                            ip: None,
-                            host_ip: None,
-                            ready: false,
-                            started: None,
-                        })),
-                    },
-                );
+                self.make_pod(cx, &rc_obj, rc, None);
             }
-            let current = have.max(rc.replicas);
-            if rc.current != current || rc.ready != ready {
-                let mut updated = rc_obj.clone();
-                if let Body::ReplicationController(r) = &mut updated.body {
-                    r.current = current;
-                    r.ready = ready;
+            if have > rc.replicas {
+                mine.sort();
+                for (.., k) in mine.into_iter().take((have - rc.replicas) as usize) {
+                    cx.trace(TraceEvent::Log {
+                        line: format!(
+                            "{who}: Deleted pod: {} ({} {ns}/{})",
+                            k.2,
+                            rc.kind.name(),
+                            rc_obj.meta.name
+                        ),
+                    });
+                    self.remove(cx, &k);
                 }
-                self.put(cx, updated);
             }
+            let ready = self
+                .objects
+                .values()
+                .filter(|o| {
+                    o.meta.namespace == ns
+                        && selects(&rc.selector, &o.meta.labels)
+                        && o.pod().is_some_and(|p| p.ready)
+                })
+                .count() as u32;
+            self.set_status(cx, &rc_obj, rc.replicas, ready);
         }
-        self.schedule(cx);
+    }
+
+    /// A controller's status: pods it has and pods ready.
+    fn set_status(&mut self, cx: &mut Ctx<'_, Net>, obj: &Object, current: u32, ready: u32) {
+        let Some(mut updated) = self.objects.get(&obj.key()).cloned() else {
+            return;
+        };
+        if let Body::Workload(w) = &mut updated.body
+            && (w.current, w.ready) != (current, ready)
+        {
+            w.current = current;
+            w.ready = ready;
+            self.put(cx, updated);
+        }
+    }
+
+    /// A controller makes a pod from its template: bound to `node` (a DaemonSet's) or to
+    /// the template's `nodeName`, else left to the scheduler.
+    fn make_pod(
+        &mut self,
+        cx: &mut Ctx<'_, Net>,
+        owner: &Object,
+        w: &super::api::Rc,
+        node: Option<String>,
+    ) {
+        let ns = owner.meta.namespace.clone();
+        let name = loop {
+            let n = super::alloc::pod_name(&owner.meta.name, cx.rng());
+            if !self
+                .objects
+                .contains_key(&(Kind::Pod, ns.clone(), n.clone()))
+            {
+                break n;
+            }
+        };
+        let mut meta = Self::meta(cx, &name, &ns, w.template_labels.clone());
+        meta.owner = Some((w.kind, owner.meta.name.clone()));
+        meta.owner_uid = owner.meta.uid.clone();
+        cx.trace(TraceEvent::Log {
+            line: format!(
+                "{}: Created pod: {name} ({} {ns}/{})",
+                controller_name(w.kind),
+                w.kind.name(),
+                owner.meta.name
+            ),
+        });
+        self.event(
+            cx,
+            &owner.key(),
+            "Normal",
+            "SuccessfulCreate",
+            controller_name(w.kind),
+            format!("Created pod: {name}"),
+        );
+        let node = node.or_else(|| w.spec.node_name.clone());
+        self.put(
+            cx,
+            Object {
+                meta,
+                body: Body::Pod(Box::new(Pod {
+                    node,
+                    containers: w.containers.clone(),
+                    spec: w.spec.clone(),
+                    phase: Phase::Pending,
+                    ip: None,
+                    host_ip: None,
+                    ready: false,
+                    started: None,
+                })),
+            },
+        );
+    }
+
+    /// Records an event about an object; the same one again counts up (as the event
+    /// recorder's correlator does).
+    fn event(
+        &mut self,
+        cx: &mut Ctx<'_, Net>,
+        about: &Key,
+        type_: &'static str,
+        reason: &str,
+        from: &str,
+        message: String,
+    ) {
+        let now = cx.now();
+        let list = self.events.entry(about.clone()).or_default();
+        match list
+            .iter_mut()
+            .find(|e| e.reason == reason && e.from == from && e.message == message)
+        {
+            Some(e) => {
+                e.count += 1;
+                e.last = now;
+            }
+            None => list.push(super::api::Event {
+                type_,
+                reason: reason.into(),
+                from: from.into(),
+                message,
+                first: now,
+                last: now,
+                count: 1,
+            }),
+        }
     }
 
     fn schedule(&mut self, cx: &mut Ctx<'_, Net>) {
@@ -552,12 +903,18 @@ impl Apiserver {
             if let Body::Pod(p) = &mut pod.body {
                 p.node = Some(node.clone());
             }
+            let message = format!("Successfully assigned {}/{} to {node}", key.1, key.2);
             cx.trace(TraceEvent::Log {
-                line: format!(
-                    "default-scheduler: Successfully assigned {}/{} to {node}",
-                    key.1, key.2
-                ),
+                line: format!("default-scheduler: {message}"),
             });
+            self.event(
+                cx,
+                &key,
+                "Normal",
+                "Scheduled",
+                "default-scheduler",
+                message,
+            );
             self.put(cx, pod);
         }
     }
@@ -579,27 +936,81 @@ impl Apiserver {
             }
             self.remove(cx, &(Kind::Endpoints, ns.clone(), name.clone()));
         }
-        if kind == Kind::ReplicationController {
-            // `kubectl delete rc` cascades: the controller's pods go too.
+        // `kubectl delete` of a controller cascades (foreground): what it owns goes too,
+        // a Deployment's ReplicaSet with its pods.
+        let mut owners = vec![(kind, name.clone())];
+        while let Some(owner) = owners.pop() {
             let owned: Vec<Key> = self
                 .objects
                 .values()
-                .filter(|o| {
-                    o.meta
-                        .owner
-                        .as_ref()
-                        .is_some_and(|(k, n)| *k == kind && *n == name)
-                })
+                .filter(|o| o.meta.namespace == ns && o.meta.owner.as_ref() == Some(&owner))
                 .map(Object::key)
                 .collect();
             for k in owned {
+                owners.push((k.0, k.2.clone()));
                 self.remove(cx, &k);
             }
         }
-        if matches!(kind, Kind::Pod | Kind::ReplicationController) {
+        if kind == Kind::Pod || kind.is_workload() {
             self.sync_endpoints(cx, &ns);
             self.reconcile(cx);
         }
+        Response::Object(Box::new(obj))
+    }
+
+    /// `kubectl edit` writes an object back: a ConfigMap's data (the one kind whose
+    /// edit the simulator models).
+    fn update(&mut self, cx: &mut Ctx<'_, Net>, m: Manifest) -> Response {
+        let key = (m.kind(), m.namespace().to_string(), m.name().to_string());
+        let Some(mut obj) = self.objects.get(&key).cloned() else {
+            return not_found(key.0, &key.2);
+        };
+        match (&mut obj.body, m) {
+            (Body::ConfigMap(data), Manifest::ConfigMap(c)) => *data = c.data,
+            _ => {
+                return Response::Error {
+                    code: 405,
+                    reason: "MethodNotAllowed".into(),
+                    message: format!(
+                        "editing a {} is not simulated (a ConfigMap's data is)",
+                        key.0.singular()
+                    ),
+                };
+            }
+        }
+        self.put(cx, obj.clone());
+        Response::Object(Box::new(obj))
+    }
+
+    /// `kubectl scale`: a controller's new replica count.
+    fn scale(&mut self, cx: &mut Ctx<'_, Net>, key: Key, replicas: u32) -> Response {
+        let Some(mut obj) = self.objects.get(&key).cloned() else {
+            return not_found(key.0, &key.2);
+        };
+        let Body::Workload(w) = &mut obj.body else {
+            return Response::Error {
+                code: 404,
+                reason: "NotFound".into(),
+                message: format!(
+                    "the server could not find the requested resource ({} {}/scale)",
+                    key.0.plural(),
+                    key.2
+                ),
+            };
+        };
+        if w.kind == Kind::DaemonSet {
+            return Response::Error {
+                code: 404,
+                reason: "NotFound".into(),
+                message: format!(
+                    "the server could not find the requested resource (daemonsets.apps {}/scale)",
+                    key.2
+                ),
+            };
+        }
+        w.replicas = replicas;
+        self.put(cx, obj.clone());
+        self.reconcile(cx);
         Response::Object(Box::new(obj))
     }
 
@@ -705,9 +1116,15 @@ impl Apiserver {
             .get(&key)
             .and_then(|o| o.pod().and_then(|p| p.started))
             .or(Some(cx.now()));
+        let spec = self
+            .objects
+            .get(&key)
+            .and_then(|o| o.pod().map(|p| p.spec.clone()))
+            .unwrap_or_default();
         let pod = Pod {
             node: Some(node),
             containers,
+            spec,
             phase: Phase::Running,
             ip,
             host_ip: Some(host_ip),
@@ -724,17 +1141,6 @@ impl Apiserver {
         self.sync_endpoints(cx, &ns);
         self.reconcile(cx);
     }
-}
-
-/// A DNS label as Kubernetes names need: 1-63 lowercase letters, digits and '-', starting
-/// and ending with a letter or digit.
-fn dns_label(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 63
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !s.starts_with('-')
-        && !s.ends_with('-')
 }
 
 fn m_ns(ns: &Option<String>) -> &str {
@@ -917,16 +1323,37 @@ impl Actor<Net> for Apiserver {
                     }
                     Request::Describe { kind, ns, name } => {
                         let ns = if kind.namespaced() { ns } else { String::new() };
-                        match self.objects.get(&(kind, ns.clone(), name.clone())) {
+                        let key = (kind, ns.clone(), name.clone());
+                        match self.objects.get(&key) {
                             Some(o) => {
-                                let mut found = vec![o.clone()];
+                                let mut objects = vec![o.clone()];
                                 if let Some(e) = self.objects.get(&(Kind::Endpoints, ns, name)) {
-                                    found.push(e.clone());
+                                    objects.push(e.clone());
                                 }
-                                Response::List(found)
+                                let events = self.events.get(&key).cloned().unwrap_or_default();
+                                Response::Described { objects, events }
                             }
                             None => not_found(kind, &name),
                         }
+                    }
+                    Request::Scale {
+                        kind,
+                        ns,
+                        name,
+                        replicas,
+                    } => self.scale(cx, (kind, ns, name), replicas),
+                    Request::Update(m) => self.update(cx, m),
+                    Request::Event {
+                        about,
+                        type_,
+                        reason,
+                        from,
+                        message,
+                    } => {
+                        if self.objects.contains_key(&about) {
+                            self.event(cx, &about, type_, &reason, &from, message);
+                        }
+                        return;
                     }
                     Request::List { kind, ns } => Response::List(
                         self.objects
@@ -948,6 +1375,8 @@ impl Actor<Net> for Apiserver {
                             .filter(|o| kinds.contains(&o.kind()))
                             .cloned()
                             .collect();
+                        // A component that starts again watches afresh (one watch each).
+                        self.watchers.retain(|(w, _)| *w != from);
                         self.watchers.push((from, kinds));
                         Response::List(current)
                     }

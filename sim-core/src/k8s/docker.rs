@@ -92,6 +92,25 @@ pub struct Sandbox {
     pub env: Vec<(String, String)>,
     /// Placed by the scenario (not by the scheduler through kubelet).
     pub from_scenario: bool,
+    /// The pod's namespace, hostname, and FQDN when it has a subdomain
+    /// (`foo.bar.default.svc.cluster.local`).
+    pub namespace: String,
+    pub hostname: String,
+    pub fqdn: Option<String>,
+    /// The `/etc/resolv.conf` kubelet formed for it (none without a cluster).
+    pub resolv_conf: Option<String>,
+}
+
+/// The `/etc/hosts` kubelet writes into a pod (`managedHostsFileContent`): the usual
+/// localhost lines, then the pod's address with its FQDN (with a subdomain) and hostname.
+pub fn hosts_file(ip: Ipv4Addr, hostname: &str, fqdn: Option<&str>) -> String {
+    let names = match fqdn {
+        Some(f) => format!("{f}\t{hostname}"),
+        None => hostname.to_string(),
+    };
+    format!(
+        "# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n{ip}\t{names}\n"
+    )
 }
 
 pub struct Dockerd {
@@ -130,6 +149,8 @@ impl Actor<Net> for Dockerd {
             Msg::Stop if self.started => self.stop(cx),
             Msg::Stop => {}
             Msg::Timer(T_SANDBOXES) if self.started => self.make_all(cx),
+            // kubelet kills a deleted pod: its container exits, its sandbox goes.
+            Msg::KillSandbox { ns } => self.kill(cx, ns),
             // kubelet asks for a pod's sandbox.
             Msg::RunSandbox { sandbox } => {
                 self.sandboxes.push((*sandbox).clone());
@@ -236,6 +257,28 @@ impl Dockerd {
         }
     }
 
+    /// A pod's container is stopped and its sandbox removed: eth0 and the veth go, the
+    /// address is free again, and docker will not make it again after a restart.
+    fn kill(&mut self, cx: &mut Ctx<'_, Net>, pod_ns: NsId) {
+        self.sandboxes.retain(|s| s.ns != pod_ns);
+        let Some(i) = self.made.iter().position(|m| m.0 == pod_ns) else {
+            return;
+        };
+        let (_, eth0, veth, proc) = self.made.remove(i);
+        let pod = cx.world.ns(pod_ns).label.clone();
+        let name = cx.world.ns(self.ns).dev(veth).name.clone();
+        cx.world.ns_mut(pod_ns).remove_device(eth0);
+        cx.world.ns_mut(self.ns).remove_device(veth);
+        if let Some(p) = proc {
+            cx.send(p, Msg::Stop);
+        }
+        cx.trace(TraceEvent::Log {
+            line: format!(
+                "sandbox of {pod} removed: its container stopped, {name} gone from docker0"
+            ),
+        });
+    }
+
     /// Makes every pod's sandbox with addresses from docker0's subnet, in order.
     fn make_all(&mut self, cx: &mut Ctx<'_, Net>) {
         for sb in self.sandboxes.clone() {
@@ -289,6 +332,15 @@ impl Dockerd {
         cx.trace(TraceEvent::Log {
             line: format!("sandbox of {pod}: eth0 {addr} via {}", sb.veth),
         });
+        let files = &mut cx.world.ns_mut(sb.ns).files;
+        files.insert("/etc/hostname".into(), format!("{}\n", sb.hostname));
+        if let Some(r) = &sb.resolv_conf {
+            files.insert("/etc/resolv.conf".into(), r.clone());
+            files.insert(
+                "/etc/hosts".into(),
+                hosts_file(addr.addr(), &sb.hostname, sb.fqdn.as_deref()),
+            );
+        }
         cx.world.ns_mut(sb.ns).env = sb.env.clone();
         let proc = sb
             .command
@@ -306,7 +358,7 @@ impl Dockerd {
             cx,
             self.ns,
             crate::k8s::api::Request::PodStatus {
-                ns: "default".into(),
+                ns: sb.namespace.clone(),
                 name: sb.name.clone(),
                 node,
                 labels: sb.labels.clone(),

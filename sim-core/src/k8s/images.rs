@@ -6,6 +6,8 @@
 //!   `GET_HOSTS_FROM=env`, `redis-server --slaveof ${REDIS_MASTER_SERVICE_HOST} 6379`,
 //!   else `redis-server --slaveof redis-master 6379`.
 //! - `kubeguide/guestbook-php-frontend`: Apache with `guestbook.php` (`tools/guestbook.rs`).
+//! - `ikubernetes/demoapp` (seed 001): `python3 /usr/local/bin/demo.py`, a web server on
+//!   port 80 naming the client, the pod and its address.
 //! - `busybox`, `alpine` and anything else: nothing but the pause process (a learner runs
 //!   commands in it).
 
@@ -23,6 +25,7 @@ pub fn command(image: Option<&str>, env: &[(String, String)]) -> Option<String> 
             "redis-server --slaveof redis-master 6379".into()
         }),
         "guestbook-php-frontend" | "gb-frontend" => Some("apache2-foreground".into()),
+        "demoapp" => Some("python3 /usr/local/bin/demo.py".into()),
         _ => None,
     }
 }

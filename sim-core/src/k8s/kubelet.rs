@@ -10,13 +10,14 @@
 //! A Service created after a pod started is not in that pod's environment: kubelet computed
 //! it once, when it started the container (reference §5).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use rand::RngExt;
 
 use super::api::{Body, EventType, Key, Kind, Object, Request, Response};
 use super::docker::Sandbox;
 use super::envvars;
+use super::resolvconf::{self, ResolvConf};
 use crate::engine::{Actor, ActorId, Ctx};
 use crate::net::netns::Netns;
 use crate::net::stack::Kernel;
@@ -28,26 +29,54 @@ pub struct Kubelet {
     pub ns: NsId,
     pub node: String,
     pub dockerd: ActorId,
+    cfg: Config,
     services: BTreeMap<Key, Object>,
-    started: BTreeSet<(String, String)>,
+    /// The pods it runs, and how.
+    started: BTreeMap<(String, String), Running>,
     /// Running (not stopped by systemd), and whether its watch is set up.
     running: bool,
     watching: bool,
     timer: Option<crate::engine::CancelKey>,
 }
 
+/// kubelet's flags that shape pods.
+pub struct Config {
+    /// `--cluster-dns` (none: ClusterFirst pods fall back to the node's resolv.conf).
+    pub cluster_dns: Vec<std::net::Ipv4Addr>,
+    /// `--cluster-domain`.
+    pub cluster_domain: String,
+    pub era: super::proxy::names::Era,
+    /// The node's kube-proxy, when it runs as a DaemonSet pod (kubeadm): the kube-proxy
+    /// container is this actor.
+    pub kube_proxy: Option<ActorId>,
+}
+
+/// How kubelet runs a pod.
+enum Running {
+    /// In its own sandbox (network namespace) made by dockerd.
+    Sandbox(NsId),
+    /// `hostNetwork`: a process in the node's namespace (if the image runs one).
+    Host(Option<ActorId>),
+    /// The kube-proxy DaemonSet's pod.
+    KubeProxy,
+}
+
 /// How often kubelet posts its node's status (`--node-status-update-frequency`).
 pub const NODE_STATUS_UPDATE: crate::engine::Dur = crate::engine::Dur::from_secs(10);
 const T_HEARTBEAT: u64 = 1;
 
+/// Where kubelet reads the node's resolver configuration (`--resolv-conf`).
+pub const RESOLV_CONF: &str = "/etc/resolv.conf";
+
 impl Kubelet {
-    pub fn new(ns: NsId, node: String, dockerd: ActorId) -> Self {
+    pub fn new(ns: NsId, node: String, dockerd: ActorId, cfg: Config) -> Self {
         Kubelet {
             ns,
             node,
             dockerd,
+            cfg,
             services: BTreeMap::new(),
-            started: BTreeSet::new(),
+            started: BTreeMap::new(),
             running: false,
             watching: false,
             timer: None,
@@ -55,6 +84,9 @@ impl Kubelet {
     }
 
     fn take(&mut self, cx: &mut Ctx<'_, Net>, o: Object, what: &EventType) {
+        let mine = o
+            .pod()
+            .is_some_and(|p| p.node.as_deref() == Some(self.node.as_str()));
         match (&o.body, what) {
             (Body::Service(_), EventType::Deleted) => {
                 self.services.remove(&o.key());
@@ -62,21 +94,78 @@ impl Kubelet {
             (Body::Service(_), _) => {
                 self.services.insert(o.key(), o);
             }
-            (Body::Pod(p), EventType::Added | EventType::Modified)
-                if p.node.as_deref() == Some(self.node.as_str()) && p.ip.is_none() =>
-            {
+            (Body::Pod(p), EventType::Added | EventType::Modified) if mine && p.ip.is_none() => {
                 let key = (o.meta.namespace.clone(), o.meta.name.clone());
-                if self.started.insert(key) {
-                    self.run(cx, &o);
+                if !self.started.contains_key(&key) {
+                    let how = self.run(cx, &o);
+                    self.started.insert(key, how);
+                }
+            }
+            (Body::Pod(_), EventType::Deleted) if mine => {
+                let key = (o.meta.namespace.clone(), o.meta.name.clone());
+                if let Some(how) = self.started.remove(&key) {
+                    self.kill(cx, &o, how);
                 }
             }
             _ => {}
         }
     }
 
-    /// Makes the pod's namespace and asks dockerd for its sandbox and container.
-    fn run(&mut self, cx: &mut Ctx<'_, Net>, o: &Object) {
-        let Some(pod) = o.pod() else { return };
+    /// A deleted pod: kubelet stops its container (SIGTERM; the simulated programs exit
+    /// at once, without the 30 s grace period) and dockerd removes its sandbox.
+    fn kill(&mut self, cx: &mut Ctx<'_, Net>, o: &Object, how: Running) {
+        let names: Vec<String> = o
+            .pod()
+            .map(|p| p.containers.iter().map(|c| c.name.clone()).collect())
+            .unwrap_or_default();
+        cx.trace(TraceEvent::Log {
+            line: format!(
+                "SyncLoop (DELETE): {}/{}: Killing: Stopping container {}",
+                o.meta.namespace,
+                o.meta.name,
+                names.join(", ")
+            ),
+        });
+        match how {
+            Running::Sandbox(ns) => cx.send(self.dockerd, Msg::KillSandbox { ns }),
+            Running::Host(Some(p)) => cx.send(p, Msg::Stop),
+            Running::Host(None) => {}
+            Running::KubeProxy => {
+                if let Some(kp) = self.cfg.kube_proxy {
+                    cx.send(kp, Msg::Stop);
+                }
+            }
+        }
+    }
+
+    /// Records an event about the pod (or the node).
+    fn event(
+        &self,
+        cx: &mut Ctx<'_, Net>,
+        about: Key,
+        type_: &'static str,
+        reason: &str,
+        message: String,
+    ) {
+        super::apiserver::report(
+            cx,
+            self.ns,
+            Request::Event {
+                about,
+                type_,
+                reason: reason.into(),
+                from: "kubelet".into(),
+                message,
+            },
+        );
+    }
+
+    /// Starts a pod bound to this node.
+    fn run(&mut self, cx: &mut Ctx<'_, Net>, o: &Object) -> Running {
+        let Some(pod) = o.pod() else {
+            return Running::Host(None);
+        };
+        let key = o.key();
         let container = pod
             .containers
             .first()
@@ -88,12 +177,40 @@ impl Kubelet {
                 env: Vec::new(),
                 ports: Vec::new(),
             });
+        // The sandbox's DNS configuration is formed before the container is created.
+        let resolv_conf = (!pod.spec.host_network).then(|| self.resolv_conf(cx, o));
+        let image = container.image.clone().unwrap_or_else(|| "busybox".into());
+        self.event(
+            cx,
+            key.clone(),
+            "Normal",
+            "Pulled",
+            format!("Container image \"{image}\" already present on machine"),
+        );
+        self.event(
+            cx,
+            key.clone(),
+            "Normal",
+            "Created",
+            format!("Created container {}", container.name),
+        );
+        self.event(
+            cx,
+            key.clone(),
+            "Normal",
+            "Started",
+            format!("Started container {}", container.name),
+        );
+        if pod.spec.host_network {
+            return self.run_on_host(cx, o, &container);
+        }
         let services: Vec<envvars::Service> = self
             .services
             .values()
             .filter_map(|s| s.service().map(|svc| svc.env(&s.meta)))
             .collect();
-        let env = envvars::container_env(&container.env, &o.meta.namespace, &services, true);
+        let links = pod.spec.enable_service_links.unwrap_or(true);
+        let env = envvars::container_env(&container.env, &o.meta.namespace, &services, links);
         let command = container
             .command
             .clone()
@@ -107,7 +224,7 @@ impl Kubelet {
                 eth: DevId(1),
             }),
         ) else {
-            return;
+            return Running::Host(None);
         };
         let ident: u16 = cx.rng().random();
         let netns = Netns::pod(&o.meta.name, kernel, ident, container.image.clone());
@@ -125,6 +242,17 @@ impl Kubelet {
                 env.len() - container.env.len()
             ),
         });
+        let hostname = pod
+            .spec
+            .hostname
+            .clone()
+            .unwrap_or_else(|| o.meta.name.clone());
+        let fqdn = pod.spec.subdomain.as_ref().map(|sd| {
+            format!(
+                "{hostname}.{sd}.{}.svc.{}",
+                o.meta.namespace, self.cfg.cluster_domain
+            )
+        });
         let sandbox = Sandbox {
             ns: pod_ns,
             veth,
@@ -134,6 +262,10 @@ impl Kubelet {
             labels: o.meta.labels.clone(),
             env,
             from_scenario: false,
+            namespace: o.meta.namespace.clone(),
+            hostname,
+            fqdn,
+            resolv_conf,
         };
         cx.send(
             self.dockerd,
@@ -141,6 +273,107 @@ impl Kubelet {
                 sandbox: Box::new(sandbox),
             },
         );
+        Running::Sandbox(pod_ns)
+    }
+
+    /// The pod's resolv.conf from its dnsPolicy and dnsConfig and the node's file
+    /// (`resolvconf.rs`), with kubelet's events on the way.
+    fn resolv_conf(&mut self, cx: &mut Ctx<'_, Net>, o: &Object) -> String {
+        let Some(pod) = o.pod() else {
+            return String::new();
+        };
+        let text = cx
+            .world
+            .ns(self.ns)
+            .files
+            .get(RESOLV_CONF)
+            .cloned()
+            .unwrap_or_default();
+        let host = ResolvConf::parse(&text).unwrap_or_default();
+        let k = resolvconf::KubeletDns {
+            cluster_dns: &self.cfg.cluster_dns,
+            cluster_domain: &self.cfg.cluster_domain,
+            host: &host,
+            era: self.cfg.era,
+        };
+        let p = resolvconf::PodDns {
+            namespace: &o.meta.namespace,
+            formatted: format!("{}_{}({})", o.meta.name, o.meta.namespace, o.meta.uid),
+            policy: pod.spec.dns_policy(),
+            host_network: pod.spec.host_network,
+            config: pod.spec.dns_config.as_ref(),
+        };
+        let (conf, events) = resolvconf::for_pod(&k, &p);
+        for e in events {
+            cx.trace(TraceEvent::Log {
+                line: format!("{} {}: {}", e.type_, e.reason, e.message),
+            });
+            if e.on_node {
+                let node = (Kind::Node, String::new(), self.node.clone());
+                self.event(cx, node, e.type_, e.reason, e.message.clone());
+            }
+            self.event(cx, o.key(), e.type_, e.reason, e.message);
+        }
+        conf.render()
+    }
+
+    /// A hostNetwork pod: its process runs in the node's namespace, and the pod's IP is
+    /// the node's. The kube-proxy DaemonSet's pod is the node's kube-proxy.
+    fn run_on_host(
+        &mut self,
+        cx: &mut Ctx<'_, Net>,
+        o: &Object,
+        c: &super::api::Container,
+    ) -> Running {
+        let is_proxy = c.image.as_deref().is_some_and(|i| i.contains("kube-proxy"));
+        let (how, what) = match (is_proxy, self.cfg.kube_proxy) {
+            (true, Some(kp)) => {
+                cx.send(kp, Msg::Start);
+                (Running::KubeProxy, "kube-proxy".to_string())
+            }
+            _ => {
+                let env = c.env.clone();
+                let cmd = c
+                    .command
+                    .clone()
+                    .or_else(|| super::images::command(c.image.as_deref(), &env));
+                let proc = cmd.as_ref().and_then(|cmd| {
+                    crate::tools::spawn(cx, self.ns, &super::docker::expand(cmd, &env))
+                });
+                (
+                    Running::Host(proc),
+                    cmd.unwrap_or_else(|| "the pause process only".into()),
+                )
+            }
+        };
+        cx.trace(TraceEvent::Log {
+            line: format!(
+                "SyncLoop (ADD): {}/{}: starting {what} in the node's network namespace (hostNetwork)",
+                o.meta.namespace, o.meta.name
+            ),
+        });
+        let host_ip = cx
+            .world
+            .ns(self.ns)
+            .underlay_addr()
+            .unwrap_or(std::net::Ipv4Addr::UNSPECIFIED);
+        let pod = o.pod().expect("a pod");
+        super::apiserver::report(
+            cx,
+            self.ns,
+            Request::PodStatus {
+                ns: o.meta.namespace.clone(),
+                name: o.meta.name.clone(),
+                node: self.node.clone(),
+                labels: o.meta.labels.clone(),
+                containers: pod.containers.clone(),
+                ip: Some(host_ip),
+                host_ip,
+                ready: true,
+                create: false,
+            },
+        );
+        how
     }
 }
 

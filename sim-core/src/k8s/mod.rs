@@ -1,5 +1,6 @@
-//! Kubernetes-side components, as actors on the network model: so far etcd. (The
-//! apiserver, controllers, kubelet, kube-proxy, flanneld and the docker daemon come here.)
+//! Kubernetes-side components, as actors on the network model: etcd, the apiserver with
+//! its controllers and scheduler, kubelet, kube-proxy, flanneld, the docker daemon and
+//! systemd.
 
 pub mod alloc;
 pub mod api;
@@ -11,4 +12,5 @@ pub mod flanneld;
 pub mod images;
 pub mod kubelet;
 pub mod proxy;
+pub mod resolvconf;
 pub mod systemd;

@@ -125,6 +125,8 @@ pub enum Msg {
     RunSandbox {
         sandbox: Box<crate::k8s::docker::Sandbox>,
     },
+    /// kubelet asks dockerd to kill a pod's container and remove its sandbox.
+    KillSandbox { ns: NsId },
     /// A change to an object a component watches.
     ApiEvent {
         event: Box<crate::k8s::api::WatchEvent>,

@@ -747,6 +747,7 @@ impl Actor<Net> for Kernel {
             | Msg::ApiResponse { .. }
             | Msg::ApiEvent { .. }
             | Msg::RunSandbox { .. }
+            | Msg::KillSandbox { .. }
             | Msg::Exited { .. } => {
                 unreachable!("kernel actors get frames and kernel timers only")
             }

@@ -65,7 +65,12 @@ pub struct NodeCfg {
     pub ip_forward: bool,
     pub docker: Option<DockerCfg>,
     pub flannel: Option<FlannelCfg>,
+    /// The node's `/etc/resolv.conf`.
+    pub resolv_conf: String,
 }
+
+/// A node's `/etc/resolv.conf` when the scenario gives none.
+pub const DEFAULT_RESOLV_CONF: &str = "nameserver 8.8.8.8\n";
 
 /// dockerd's bridge options on one node.
 #[derive(Clone, Debug)]
@@ -95,6 +100,7 @@ pub struct PodCfg {
     pub command: Option<String>,
     pub image: Option<String>,
     pub labels: crate::k8s::api::Labels,
+    pub spec: crate::k8s::api::PodOptions,
 }
 
 /// The Kubernetes control plane of a scenario.
@@ -107,6 +113,9 @@ pub struct KubeCfg {
     pub watch_delay: Dur,
     pub min_sync_period: Dur,
     pub sync_period: Dur,
+    pub kubeadm: bool,
+    pub cluster_dns: Vec<Ipv4Addr>,
+    pub cluster_domain: String,
 }
 
 /// docker0's default: the first of docker's predefined local pools.
@@ -255,6 +264,10 @@ impl Scenario {
                 .stream(&format!("node/{}/ip-ident", node.name))
                 .random::<u16>();
             let mut ns = Netns::new(node.name.clone(), kernel, first_ident);
+            ns.files.insert(
+                crate::k8s::kubelet::RESOLV_CONF.into(),
+                node.resolv_conf.clone(),
+            );
             let eth0 = ns.add_device(Device {
                 addrs: vec![node.addr],
                 ..Device::new(
@@ -362,6 +375,42 @@ impl Scenario {
                 labels: pod.labels.clone(),
                 env: Vec::new(),
                 from_scenario: true,
+                namespace: "default".into(),
+                hostname: pod
+                    .spec
+                    .hostname
+                    .clone()
+                    .unwrap_or_else(|| pod.name.clone()),
+                fqdn: match (&self.kubernetes, &pod.spec.subdomain) {
+                    (Some(k), Some(sd)) => Some(format!(
+                        "{}.{sd}.default.svc.{}",
+                        pod.spec.hostname.as_deref().unwrap_or(&pod.name),
+                        k.cluster_domain
+                    )),
+                    _ => None,
+                },
+                resolv_conf: self.kubernetes.as_ref().map(|k| {
+                    let host = crate::k8s::resolvconf::ResolvConf::parse(
+                        &self.nodes[pod.node].resolv_conf,
+                    )
+                    .unwrap_or_default();
+                    let (conf, _) = crate::k8s::resolvconf::for_pod(
+                        &crate::k8s::resolvconf::KubeletDns {
+                            cluster_dns: &k.cluster_dns,
+                            cluster_domain: &k.cluster_domain,
+                            host: &host,
+                            era: crate::k8s::proxy::names::Era::Modern,
+                        },
+                        &crate::k8s::resolvconf::PodDns {
+                            namespace: "default",
+                            formatted: String::new(),
+                            policy: pod.spec.dns_policy(),
+                            host_network: false,
+                            config: pod.spec.dns_config.as_ref(),
+                        },
+                    );
+                    conf.render()
+                }),
             });
         }
         for (i, node) in self.nodes.iter().enumerate() {
@@ -404,7 +453,8 @@ impl Scenario {
     ) {
         let Some(k) = &self.kubernetes else { return };
         let master = NsId(k.master as u32);
-        let daemon = |sim: &mut Sim<Net>, id, ns, cmd: String| {
+        // A daemon's process record; `start`: it starts at boot (else something starts it).
+        let process = |sim: &mut Sim<Net>, id, ns, cmd: String, start: bool| {
             let pid = sim.world.ns_mut(ns).alloc_pid();
             sim.world.procs.insert(
                 id,
@@ -416,8 +466,11 @@ impl Scenario {
                     ..Default::default()
                 },
             );
-            sim.schedule(Dur::ZERO, id, Msg::Start);
+            if start {
+                sim.schedule(Dur::ZERO, id, Msg::Start);
+            }
         };
+        let daemon = |sim: &mut Sim<Net>, id, ns, cmd: String| process(sim, id, ns, cmd, true);
         let proxied: Vec<usize> = (0..self.nodes.len())
             .filter(|i| self.nodes[*i].docker.is_some())
             .collect();
@@ -434,6 +487,20 @@ impl Scenario {
                         .iter()
                         .map(|i| (self.nodes[*i].name.clone(), self.nodes[*i].addr.addr()))
                         .collect(),
+                    kubeadm: k.kubeadm.then(|| {
+                        let (mode, scheduler) = match k.mode {
+                            crate::k8s::proxy::kube_proxy::Mode::Iptables => ("", ""),
+                            crate::k8s::proxy::kube_proxy::Mode::Ipvs(s) => ("ipvs", s.name()),
+                            crate::k8s::proxy::kube_proxy::Mode::Userspace => ("userspace", ""),
+                        };
+                        crate::k8s::apiserver::kube_proxy_config(
+                            mode,
+                            scheduler,
+                            k.cluster_cidr,
+                            k.min_sync_period,
+                            k.sync_period,
+                        )
+                    }),
                 },
             )),
         );
@@ -457,6 +524,7 @@ impl Scenario {
                     ns,
                     crate::k8s::proxy::kube_proxy::Config {
                         mode: k.mode,
+                        from_configmap: k.kubeadm,
                         cluster_cidr: k.cluster_cidr,
                         era: crate::k8s::proxy::names::Era::Modern,
                         min_sync_period: k.min_sync_period,
@@ -468,30 +536,47 @@ impl Scenario {
                 .cluster_cidr
                 .map(|c| format!(" --cluster-cidr={c}"))
                 .unwrap_or_default();
-            daemon(
-                sim,
-                id,
-                ns,
-                format!(
-                    "/usr/bin/kube-proxy --proxy-mode={}{cidr} --hostname-override={}",
-                    k.mode.name(),
-                    self.nodes[i].name
-                ),
-            );
             let name = self.nodes[i].name.clone();
+            // Under kubeadm it is a DaemonSet's pod: kubelet starts it when the pod is
+            // bound here.
+            let cmd = if k.kubeadm {
+                format!(
+                    "/usr/local/bin/kube-proxy --config=/var/lib/kube-proxy/config.conf --hostname-override={name}"
+                )
+            } else {
+                format!(
+                    "/usr/bin/kube-proxy --proxy-mode={}{cidr} --hostname-override={name}",
+                    k.mode.name(),
+                )
+            };
+            process(sim, id, ns, cmd, !k.kubeadm);
             let kubelet = sim.add(
                 format!("node/{name}/kubelet"),
                 Box::new(crate::k8s::kubelet::Kubelet::new(
                     ns,
                     name.clone(),
                     dockerds[&i],
+                    crate::k8s::kubelet::Config {
+                        cluster_dns: k.cluster_dns.clone(),
+                        cluster_domain: k.cluster_domain.clone(),
+                        era: crate::k8s::proxy::names::Era::Modern,
+                        kube_proxy: k.kubeadm.then_some(id),
+                    },
                 )),
             );
+            let dns = k
+                .cluster_dns
+                .iter()
+                .map(|d| format!(" --cluster-dns={d}"))
+                .collect::<String>();
             daemon(
                 sim,
                 kubelet,
                 ns,
-                format!("/usr/bin/kubelet --hostname-override={name}"),
+                format!(
+                    "/usr/bin/kubelet --hostname-override={name}{dns} --cluster-domain={}",
+                    k.cluster_domain
+                ),
             );
         }
         for (path, m) in &self.manifests {
@@ -694,7 +779,12 @@ impl Validator<'_> {
                     format!("`{}` is not an absolute path; expected one such as \"/etc/k8s_yaml/frontend-service.yaml\"", m.path),
                 );
             }
-            if let crate::k8s::api::Manifest::ReplicationController(rc) = &m.object
+            if let Some(rc) = m.object.workload()
+                && let Err((field, message)) = rc.spec.validate()
+            {
+                self.problem(&format!("{base}.object.spec.{field}"), message);
+            }
+            if let Some(rc) = m.object.workload()
                 && rc.replicas > MAX_REPLICAS
             {
                 self.problem(
@@ -799,6 +889,29 @@ impl Validator<'_> {
         let watch_delay = dur(self, "watch_delay", &k.watch_delay, "100ms");
         let min_sync_period = dur(self, "min_sync_period", &k.min_sync_period, "1s");
         let sync_period = dur(self, "sync_period", &k.sync_period, "30s");
+        let cluster_dns = match &k.cluster_dns {
+            None => Some(Vec::new()),
+            Some(t) => match t.parse::<Ipv4Addr>() {
+                Ok(ip) => Some(vec![ip]),
+                Err(_) => {
+                    self.problem(
+                        &format!("{base}.cluster_dns"),
+                        format!("`{t}` is not an IPv4 address; expected the DNS Service's ClusterIP, e.g. \"10.96.0.10\""),
+                    );
+                    None
+                }
+            },
+        };
+        let cluster_domain = k
+            .cluster_domain
+            .clone()
+            .unwrap_or_else(|| "cluster.local".into());
+        if cluster_domain.is_empty() || !cluster_domain.split('.').all(crate::k8s::api::dns_label) {
+            self.problem(
+                &format!("{base}.cluster_domain"),
+                format!("`{cluster_domain}` is not a DNS domain; expected lowercase labels separated by dots, e.g. \"cluster.local\""),
+            );
+        }
         Some(KubeCfg {
             master: master?,
             service_cidr: service_cidr?,
@@ -807,6 +920,9 @@ impl Validator<'_> {
             watch_delay: watch_delay?,
             min_sync_period: min_sync_period?,
             sync_period: sync_period?,
+            kubeadm: k.kubeadm,
+            cluster_dns: cluster_dns?,
+            cluster_domain,
         })
     }
 
@@ -911,6 +1027,18 @@ impl Validator<'_> {
                 gateway,
                 mtu,
                 ip_forward: n.ip_forward,
+                resolv_conf: match &n.resolv_conf {
+                    Some(t) => {
+                        if let Err(e) = crate::k8s::resolvconf::ResolvConf::parse(t) {
+                            self.problem(
+                                &format!("{base}.resolv_conf"),
+                                format!("{e}; expected resolv.conf lines such as \"nameserver 10.181.0.1\\n\""),
+                            );
+                        }
+                        t.clone()
+                    }
+                    None => DEFAULT_RESOLV_CONF.into(),
+                },
                 docker: n
                     .docker
                     .as_ref()
@@ -1103,6 +1231,15 @@ impl Validator<'_> {
                 );
                 continue;
             };
+            if let Err((field, message)) = p.spec.validate() {
+                self.problem(&format!("{base}.spec.{field}"), message);
+            }
+            if p.spec.node_name.is_some() || p.spec.host_network {
+                self.problem(
+                    &format!("{base}.spec"),
+                    "a scenario's pod is on its `node`, in its own sandbox; expected no node_name or host_network (a controller's template may have them)",
+                );
+            }
             // With a static --bip the addresses are known now: say so if they run out.
             // (Under flannel the subnet is leased at run time; dockerd reports it then.)
             let net = docker.bip.trunc();
@@ -1128,6 +1265,7 @@ impl Validator<'_> {
                 command: p.command.clone(),
                 image: p.image.clone(),
                 labels: p.labels.clone(),
+                spec: p.spec.clone(),
             });
         }
         out

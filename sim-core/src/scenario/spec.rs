@@ -74,6 +74,20 @@ pub struct Kubernetes {
     /// kube-proxy's `--iptables-sync-period`. Default `30s`.
     #[serde(default)]
     pub sync_period: Option<String>,
+    /// A kubeadm cluster: kube-proxy runs as the DaemonSet `kube-system/kube-proxy`
+    /// (pods `kube-proxy-xxxxx`, label `k8s-app=kube-proxy`) configured by the ConfigMap
+    /// `kube-system/kube-proxy`, so its mode can be changed at run time (seed 001). Default
+    /// false: kube-proxy is a systemd service with `--proxy-mode` (seed 004).
+    #[serde(default)]
+    pub kubeadm: bool,
+    /// kubelet's `--cluster-dns` (the DNS Service's ClusterIP). Default none: pods with
+    /// dnsPolicy ClusterFirst fall back to the node's resolv.conf, with kubelet's
+    /// MissingClusterDNS warning (seed 004).
+    #[serde(default)]
+    pub cluster_dns: Option<String>,
+    /// kubelet's `--cluster-domain`. Default `cluster.local`.
+    #[serde(default)]
+    pub cluster_domain: Option<String>,
 }
 
 /// A manifest file on the master node.
@@ -120,6 +134,11 @@ pub struct Pod {
     /// The pod's labels (what Services select).
     #[serde(default)]
     pub labels: std::collections::BTreeMap<String, String>,
+    /// The rest of the pod's spec (`dns_policy`, `dns_config`, `hostname`, `subdomain`,
+    /// `enable_service_links`; `node_name` and `host_network` do not apply: the pod is
+    /// on `node`, in its own sandbox).
+    #[serde(default)]
+    pub spec: crate::k8s::api::PodOptions,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -142,6 +161,10 @@ pub struct Node {
     /// flanneld runs on the node.
     #[serde(default)]
     pub flannel: Option<Flannel>,
+    /// The node's `/etc/resolv.conf` (kubelet's `--resolv-conf`). Default
+    /// `"nameserver 8.8.8.8\n"`.
+    #[serde(default)]
+    pub resolv_conf: Option<String>,
 }
 
 /// flanneld on a node (flannel 0.7, etcd v2 API, as in seed 004).

@@ -3,6 +3,8 @@
 //!
 //! - `httpd [-f] [-p PORT]` (busybox) serves one page at `/`: `<h1>NAME</h1>` with the
 //!   machine's name, so a learner sees which pod answered; any other path is 404.
+//! - `python3 /usr/local/bin/demo.py`: ikubernetes/demoapp v1.0 (seed 001) on port 80,
+//!   answering `iKubernetes demoapp v1.0 !! ClientIP: ..., ServerName: ..., ServerIP: ...!`.
 //! - `curl [-s] [-m SECS] http://HOST[:PORT]/PATH` prints the body; on failure, as curl 7.29
 //!   (CentOS 7) prints it: `curl: (7) Failed connect to HOST:PORT; Connection refused`
 //!   (exit 7), and with `-m` a timeout `curl: (28) Connection timed out after N
@@ -27,6 +29,9 @@ const T_TIMEOUT: u64 = 1;
 
 pub struct Httpd {
     port: u16,
+    /// ikubernetes/demoapp (seed 001): every path answers with the client's address, the
+    /// pod's hostname and its own address.
+    demoapp: bool,
 }
 
 impl Httpd {
@@ -50,7 +55,18 @@ impl Httpd {
                 }
             }
         }
-        Ok(Httpd { port })
+        Ok(Httpd {
+            port,
+            demoapp: false,
+        })
+    }
+
+    /// ikubernetes/demoapp v1.0's server (`python3 /usr/local/bin/demo.py`, port 80).
+    pub fn demoapp() -> Httpd {
+        Httpd {
+            port: 80,
+            demoapp: true,
+        }
     }
 
     pub fn handle(&mut self, msg: Msg, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
@@ -62,8 +78,21 @@ impl Httpd {
             Msg::Tcp(TcpEvent::Data { key, msgs }) => {
                 for m in msgs {
                     if let Message::HttpRequest { path, .. } = m {
-                        let name = cx.world.ns(ns).name.clone();
-                        let reply = if path == "/" || path == "/index.html" {
+                        let netns = cx.world.ns(ns);
+                        let name = match netns.files.get("/etc/hostname") {
+                            Some(h) => h.trim().to_string(),
+                            None => netns.name.clone(),
+                        };
+                        let reply = if self.demoapp {
+                            Message::HttpResponse {
+                                status: 200,
+                                reason: "OK".into(),
+                                body: format!(
+                                    "iKubernetes demoapp v1.0 !! ClientIP: {}, ServerName: {name}, ServerIP: {}!\n",
+                                    key.2, key.0
+                                ),
+                            }
+                        } else if path == "/" || path == "/index.html" {
                             Message::HttpResponse {
                                 status: 200,
                                 reason: "OK".into(),

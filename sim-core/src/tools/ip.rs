@@ -225,7 +225,7 @@ fn link(world: &World, ns: &Netns, args: &[&str]) -> (String, String, i32) {
     };
     let mut out = String::new();
     for (i, d) in ns.devices.iter().enumerate() {
-        if dev.is_some_and(|name| name != d.name) {
+        if d.removed || dev.is_some_and(|name| name != d.name) {
             continue;
         }
         let id = DevId(i as u16);

@@ -32,9 +32,10 @@ enum Cmd {
     Create {
         path: String,
     },
+    /// `delete KIND NAME`, or every object a `-l` selector picks.
     Delete {
         kind: Kind,
-        name: String,
+        name: Option<String>,
     },
     /// `describe svc NAME`.
     Describe {
@@ -46,6 +47,18 @@ enum Cmd {
         target: String,
         command: String,
     },
+    /// `scale KIND/NAME --replicas=N`.
+    Scale {
+        kind: Kind,
+        name: String,
+        replicas: u32,
+    },
+    /// `edit KIND/NAME` with `$KUBE_EDITOR` (a `sed -i` command) as the editor.
+    Edit {
+        kind: Kind,
+        name: String,
+        editor: Option<String>,
+    },
 }
 
 pub struct Kubectl {
@@ -54,6 +67,12 @@ pub struct Kubectl {
     all: bool,
     manifest: Option<Manifest>,
     timer: Option<crate::engine::CancelKey>,
+    /// `edit`: the request in flight was the update (after the get).
+    updating: bool,
+    /// `-l k=v`: get and delete only the objects with these labels.
+    selector: Option<crate::k8s::api::Labels>,
+    /// `delete -l`: deletions asked for and not yet answered.
+    pending: usize,
 }
 
 const USAGE: &str = "kubectl: the simulator models `get KIND [NAME] [-o wide] [-n NS] [-A]`, `create|apply -f FILE` and `delete KIND NAME`\n";
@@ -82,8 +101,10 @@ fn kind_and_name(words: &[String]) -> Result<(Kind, Option<String>), (String, i3
 }
 
 impl Kubectl {
-    pub fn parse(args: &[String]) -> Result<Kubectl, (String, i32)> {
+    pub fn parse(args: &[String], env: &[(String, String)]) -> Result<Kubectl, (String, i32)> {
         let mut ns = "default".to_string();
+        let mut replicas = None;
+        let mut selector: Option<crate::k8s::api::Labels> = None;
         let mut all = false;
         let mut wide = false;
         let mut file = None;
@@ -119,6 +140,26 @@ impl Kubectl {
                 "-owide" => wide = true,
                 "-it" | "-ti" | "-i" | "-t" | "--stdin" | "--tty" => {}
                 "-f" | "--filename" => file = Some(next()?),
+                "--replicas" => replicas = Some(next()?),
+                "-l" | "--selector" => {
+                    let text = next()?;
+                    let mut labels = crate::k8s::api::Labels::new();
+                    for pair in text.split(',') {
+                        let Some((k, v)) = pair.split_once('=') else {
+                            return Err((
+                                format!(
+                                    "error: the selector `{text}` is not simulated: only key=value[,key=value] is\n"
+                                ),
+                                1,
+                            ));
+                        };
+                        labels.insert(k.trim_end_matches('=').to_string(), v.to_string());
+                    }
+                    selector = Some(labels);
+                }
+                a if a.starts_with("--replicas=") => {
+                    replicas = Some(a["--replicas=".len()..].to_string())
+                }
                 a if a.starts_with('-') => {
                     return Err((format!("error: unknown flag: {a}\n{USAGE}"), 1));
                 }
@@ -142,12 +183,12 @@ impl Kubectl {
             }
             "delete" => {
                 let (kind, name) = kind_and_name(rest)?;
-                let Some(name) = name else {
+                if name.is_none() && selector.is_none() {
                     return Err((
                         "error: resource(s) were provided, but no name was specified\n".into(),
                         1,
                     ));
-                };
+                }
                 Cmd::Delete { kind, name }
             }
             "describe" => {
@@ -159,16 +200,65 @@ impl Kubectl {
                         1,
                     ));
                 };
-                if kind != Kind::Service {
+                if !matches!(kind, Kind::Service | Kind::Pod) {
                     return Err((
                         format!(
-                            "error: `kubectl describe {}` is not simulated yet (describe svc is)\n",
+                            "error: `kubectl describe {}` is not simulated yet (describe svc and pod are)\n",
                             kind.singular()
                         ),
                         1,
                     ));
                 }
                 Cmd::Describe { kind, name }
+            }
+            "scale" => {
+                let (kind, name) = kind_and_name(rest)?;
+                let Some(name) = name else {
+                    return Err((
+                        "error: resource(s) were provided, but no name was specified\n".into(),
+                        1,
+                    ));
+                };
+                let replicas = match replicas.map(|r| r.parse::<u32>()) {
+                    Some(Ok(r)) if r <= crate::scenario::build::MAX_REPLICAS => r,
+                    Some(Ok(r)) => {
+                        return Err((
+                            format!(
+                                "error: {r} replicas is more than the simulator runs; expected at most {}\n",
+                                crate::scenario::build::MAX_REPLICAS
+                            ),
+                            1,
+                        ));
+                    }
+                    Some(Err(_)) => {
+                        return Err((
+                            "error: invalid argument for \"--replicas\" flag: expected a number of replicas\n".into(),
+                            1,
+                        ));
+                    }
+                    None => {
+                        return Err(("error: required flag(s) \"replicas\" not set\n".into(), 1));
+                    }
+                };
+                Cmd::Scale {
+                    kind,
+                    name,
+                    replicas,
+                }
+            }
+            "edit" => {
+                let (kind, name) = kind_and_name(rest)?;
+                let Some(name) = name else {
+                    return Err((
+                        "error: editing every object of a kind is not simulated; name one\n".into(),
+                        1,
+                    ));
+                };
+                let editor = env
+                    .iter()
+                    .find(|(k, _)| k == "KUBE_EDITOR" || k == "EDITOR")
+                    .map(|(_, v)| v.clone());
+                Cmd::Edit { kind, name, editor }
             }
             "exec" => {
                 let (Some(target), Some(command)) = (rest.first(), command) else {
@@ -195,6 +285,9 @@ impl Kubectl {
             all,
             manifest: None,
             timer: None,
+            updating: false,
+            selector,
+            pending: 0,
         })
     }
 
@@ -206,6 +299,12 @@ impl Kubectl {
             Msg::Start => self.start(ns, cx),
             Msg::ApiResponse { resp, .. } if matches!(self.cmd, Cmd::Exec { .. }) => {
                 self.exec(*resp, cx)
+            }
+            Msg::ApiResponse { resp, .. } if matches!(self.cmd, Cmd::Edit { .. }) => {
+                self.edit(*resp, ns, cx)
+            }
+            Msg::ApiResponse { resp, .. } if matches!(self.cmd, Cmd::Delete { name: None, .. }) => {
+                self.delete_selected(*resp, ns, cx)
             }
             Msg::Exited { child, code } => {
                 // The command's output becomes kubectl's (the trace shows it once, under
@@ -239,14 +338,14 @@ impl Kubectl {
     fn start(&mut self, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
         let api = cx.lookup("kube-apiserver");
         let api_ns = api.and_then(|a| cx.world.procs.get(&a).and_then(|p| p.ns));
-        let (Some(api), Some(api_ns)) = (api, api_ns.filter(|n| *n == ns)) else {
+        if api.is_none() || api_ns != Some(ns) {
             print(
                 cx,
                 Stream::Stderr,
                 "The connection to the server localhost:8080 was refused - did you specify the right host or port?\n",
             );
             return Some(1);
-        };
+        }
         let req = match &self.cmd {
             Cmd::Get { kind, name, .. } => match name {
                 Some(n) => Request::Get {
@@ -271,10 +370,17 @@ impl Kubectl {
                 self.manifest = Some(m.clone());
                 Request::Create(m)
             }
-            Cmd::Delete { kind, name } => Request::Delete {
+            Cmd::Delete {
+                kind,
+                name: Some(name),
+            } => Request::Delete {
                 kind: *kind,
                 ns: self.ns.clone(),
                 name: name.clone(),
+            },
+            Cmd::Delete { kind, name: None } => Request::List {
+                kind: *kind,
+                ns: (!self.all).then(|| self.ns.clone()),
             },
             Cmd::Exec { .. } => Request::List {
                 kind: Kind::Pod,
@@ -285,6 +391,32 @@ impl Kubectl {
                 ns: self.ns.clone(),
                 name: name.clone(),
             },
+            Cmd::Scale {
+                kind,
+                name,
+                replicas,
+            } => Request::Scale {
+                kind: *kind,
+                ns: self.ns.clone(),
+                name: name.clone(),
+                replicas: *replicas,
+            },
+            Cmd::Edit { kind, name, .. } => Request::Get {
+                kind: *kind,
+                ns: self.ns.clone(),
+                name: name.clone(),
+            },
+        };
+        self.ask(cx, ns, req);
+        None
+    }
+
+    fn ask(&mut self, cx: &mut Ctx<'_, Net>, ns: NsId, req: Request) {
+        let Some(api) = cx.lookup("kube-apiserver") else {
+            return;
+        };
+        let Some(api_ns) = cx.world.procs.get(&api).and_then(|p| p.ns) else {
+            return;
         };
         let msg = Msg::ApiRequest {
             from: cx.me(),
@@ -292,7 +424,118 @@ impl Kubectl {
             req: Box::new(req),
         };
         control::send(cx, ns, api_ns, api, msg);
+        if let Some(t) = self.timer.take() {
+            cx.cancel(t);
+        }
         self.timer = Some(cx.schedule_cancellable(Dur::from_secs(30), Msg::Timer(1)));
+    }
+
+    /// `kubectl delete -l`: lists the kind, then deletes each object the selector picks,
+    /// printing each as its answer comes.
+    fn delete_selected(&mut self, resp: Response, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
+        match resp {
+            Response::List(list) => {
+                let picked: Vec<Object> = list.into_iter().filter(|o| self.picks(o)).collect();
+                if picked.is_empty() {
+                    print(cx, Stream::Stderr, "No resources found\n");
+                    return Some(0);
+                }
+                self.pending = picked.len();
+                for o in picked {
+                    self.ask(
+                        cx,
+                        ns,
+                        Request::Delete {
+                            kind: o.kind(),
+                            ns: o.meta.namespace.clone(),
+                            name: o.meta.name.clone(),
+                        },
+                    );
+                }
+                None
+            }
+            Response::Object(o) => {
+                print(
+                    cx,
+                    Stream::Stdout,
+                    &format!("{} \"{}\" deleted\n", o.kind().singular(), o.meta.name),
+                );
+                self.pending = self.pending.saturating_sub(1);
+                (self.pending == 0).then_some(0)
+            }
+            other => {
+                self.pending = self.pending.saturating_sub(1);
+                let code = self.answer(other, cx);
+                (self.pending == 0).then_some(code)
+            }
+        }
+    }
+
+    /// Whether the `-l` selector (if any) picks the object.
+    fn picks(&self, o: &Object) -> bool {
+        self.selector
+            .as_ref()
+            .is_none_or(|s| s.iter().all(|(k, v)| o.meta.labels.get(k) == Some(v)))
+    }
+
+    /// `kubectl edit`: the object as YAML goes through the editor; if it changed, it goes
+    /// back to the apiserver.
+    fn edit(&mut self, resp: Response, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
+        let Cmd::Edit { kind, name, editor } = &self.cmd else {
+            return Some(1);
+        };
+        let o = match resp {
+            Response::Object(o) if !self.updating => o,
+            Response::Object(o) => {
+                print(
+                    cx,
+                    Stream::Stdout,
+                    &format!("{}/{} edited\n", o.kind().singular(), o.meta.name),
+                );
+                return Some(0);
+            }
+            other => return Some(self.answer(other, cx)),
+        };
+        let Body::ConfigMap(data) = &o.body else {
+            print(
+                cx,
+                Stream::Stderr,
+                &format!(
+                    "error: `kubectl edit {}` is not simulated (editing a configmap is)\n",
+                    kind.singular()
+                ),
+            );
+            return Some(1);
+        };
+        let Some(editor) = editor else {
+            print(
+                cx,
+                Stream::Stderr,
+                "error: the simulator runs no interactive editor: set KUBE_EDITOR to a sed command, e.g. KUBE_EDITOR=\"sed -i 's/mode: \\\"\\\"/mode: \\\"ipvs\\\"/'\" kubectl edit cm/kube-proxy -n kube-system\n",
+            );
+            return Some(1);
+        };
+        let before = configmap_yaml(&o, data);
+        let after = match sed_edit(editor, &before) {
+            Ok(t) => t,
+            Err(e) => {
+                print(cx, Stream::Stderr, &format!("error: {e}\n"));
+                return Some(1);
+            }
+        };
+        if after == before {
+            print(cx, Stream::Stdout, "Edit cancelled, no changes made.\n");
+            return Some(0);
+        }
+        let data = configmap_data(&after);
+        self.updating = true;
+        let m = Manifest::ConfigMap(crate::k8s::api::ConfigMapSpec {
+            name: name.clone(),
+            namespace: Some(o.meta.namespace.clone()),
+            labels: o.meta.labels.clone(),
+            data,
+        });
+        self.ask(cx, ns, Request::Update(m));
         None
     }
 
@@ -306,22 +549,25 @@ impl Kubectl {
         };
         let pod = match target.split_once('/') {
             Some((k, owner)) => {
-                if Kind::parse(k) != Some(Kind::ReplicationController) {
+                let Some(kind) = Kind::parse(k).filter(|k| k.is_workload()) else {
                     print(
                         cx,
                         Stream::Stderr,
                         &format!(
-                            "error: cannot attach to {k}: only pods and rc/NAME are simulated\n"
+                            "error: cannot attach to {k}: only pods and rc|rs|deploy|ds/NAME are simulated\n"
                         ),
                     );
                     return Some(1);
-                }
+                };
+                // A Deployment's pods belong to its ReplicaSet, `<deployment>-<hash>`.
+                let prefix = format!("{owner}-");
                 pods.iter()
-                    .filter(|p| {
-                        p.meta
-                            .owner
-                            .as_ref()
-                            .is_some_and(|(k, n)| *k == Kind::ReplicationController && n == owner)
+                    .filter(|p| match &p.meta.owner {
+                        Some((Kind::ReplicaSet, n)) if kind == Kind::Deployment => {
+                            n.starts_with(&prefix)
+                        }
+                        Some((k, n)) => *k == kind && n == owner,
+                        None => false,
                     })
                     .min_by(|a, b| a.meta.name.cmp(&b.meta.name))
             }
@@ -398,8 +644,20 @@ impl Kubectl {
                 );
                 0
             }
-            (Response::List(found), Cmd::Describe { .. }) => {
-                print(cx, Stream::Stdout, &describe_service(&found));
+            (Response::Described { objects, events }, Cmd::Describe { .. }) => {
+                let text = match objects.first().map(Object::kind) {
+                    Some(Kind::Pod) => describe_pod(&objects[0], &events, now),
+                    _ => describe_service(&objects),
+                };
+                print(cx, Stream::Stdout, &text);
+                0
+            }
+            (Response::Object(o), Cmd::Scale { .. }) => {
+                print(
+                    cx,
+                    Stream::Stdout,
+                    &format!("{}/{} scaled\n", o.kind().singular(), o.meta.name),
+                );
                 0
             }
             (Response::Object(o), Cmd::Get { kind, wide, .. }) => {
@@ -407,6 +665,7 @@ impl Kubectl {
                 0
             }
             (Response::List(list), Cmd::Get { kind, wide, .. }) => {
+                let list: Vec<Object> = list.into_iter().filter(|o| self.picks(o)).collect();
                 if list.is_empty() {
                     let text = if self.all || !kind.namespaced() {
                         "No resources found\n".to_string()
@@ -496,6 +755,303 @@ fn describe_service(found: &[Object]) -> String {
         .collect()
 }
 
+/// `kubectl describe pod`, in today's kubectl's layout (each block aligned as its
+/// tabwriter aligns it). The container and image IDs are SHA-256 digests of the pod's uid
+/// and the image's name: the shape of docker's, not values a registry would give.
+fn describe_pod(o: &Object, events: &[crate::k8s::api::Event], now: SimTime) -> String {
+    use sha2::{Digest, Sha256};
+    let Some(p) = o.pod() else {
+        return String::new();
+    };
+    let hex = |s: &str| data_encoding::HEXLOWER.encode(&Sha256::digest(s.as_bytes()));
+    let block = |rows: &[(&str, String)], width: usize, indent: &str| -> String {
+        rows.iter()
+            .map(|(k, v)| {
+                let key = format!("{k}:");
+                let mut lines = v.lines();
+                let first = lines.next().unwrap_or("");
+                let mut out = format!("{indent}{key:<width$}{first}")
+                    .trim_end()
+                    .to_string()
+                    + "\n";
+                for l in lines {
+                    out += &format!("{indent}{:width$}{l}\n", "");
+                }
+                out
+            })
+            .collect()
+    };
+    let labels = if o.meta.labels.is_empty() {
+        "<none>".to_string()
+    } else {
+        o.meta
+            .labels
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let node = match (&p.node, p.host_ip) {
+        (Some(n), Some(ip)) => format!("{n}/{ip}"),
+        (Some(n), None) => n.clone(),
+        (None, _) => "<none>".into(),
+    };
+    let mut top = vec![
+        ("Name", o.meta.name.clone()),
+        ("Namespace", o.meta.namespace.clone()),
+        ("Priority", "0".into()),
+        ("Service Account", "default".into()),
+        ("Node", node),
+    ];
+    if let Some(t) = p.started {
+        top.push(("Start Time", crate::clock::rfc1123z(t)));
+    }
+    top.push(("Labels", labels));
+    top.push(("Annotations", "<none>".into()));
+    top.push(("Status", p.phase.name().into()));
+    let ip = p.ip.map(|i| i.to_string()).unwrap_or_default();
+    top.push(("IP", ip.clone()));
+    let mut out = block(&top, 18, "");
+    if p.ip.is_some() {
+        out += &format!("IPs:\n  IP:           {ip}\n");
+    } else {
+        out += "IPs:              <none>\n";
+    }
+    if let Some((k, n)) = &o.meta.owner {
+        out += &format!("Controlled By:  {}/{n}\n", k.name());
+    }
+    out += "Containers:\n";
+    for c in &p.containers {
+        let image = c.image.clone().unwrap_or_else(|| "busybox".into());
+        let running = p.ip.is_some();
+        let mut rows: Vec<(&str, String)> = Vec::new();
+        rows.push((
+            "Container ID",
+            if running {
+                format!("docker://{}", hex(&format!("{}/{}", o.meta.uid, c.name)))
+            } else {
+                String::new()
+            },
+        ));
+        rows.push(("Image", image.clone()));
+        rows.push((
+            "Image ID",
+            if running {
+                format!("docker-pullable://{image}@sha256:{}", hex(&image))
+            } else {
+                String::new()
+            },
+        ));
+        let ports = if c.ports.is_empty() {
+            "<none>".to_string()
+        } else {
+            c.ports
+                .iter()
+                .map(|p| format!("{p}/TCP"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        rows.push(("Port", ports));
+        rows.push((
+            "Host Port",
+            if c.ports.is_empty() {
+                "<none>".into()
+            } else {
+                "0/TCP".into()
+            },
+        ));
+        let mut out_c = String::new();
+        if running {
+            rows.push(("State", "Running".into()));
+            out_c += &block(&rows, 16, "    ");
+            if let Some(t) = p.started {
+                out_c += &format!("      Started:      {}\n", crate::clock::rfc1123z(t));
+            }
+        } else {
+            rows.push(("State", "Waiting".into()));
+            out_c += &block(&rows, 16, "    ");
+            out_c += "      Reason:       ContainerCreating\n";
+        }
+        let env = if c.env.is_empty() {
+            "<none>".to_string()
+        } else {
+            String::new()
+        };
+        out_c += &block(
+            &[
+                ("Ready", if p.ready { "True" } else { "False" }.into()),
+                ("Restart Count", "0".into()),
+                ("Environment", env),
+            ],
+            16,
+            "    ",
+        );
+        for (k, v) in &c.env {
+            out_c += &format!("      {k}:  {v}\n");
+        }
+        out_c += "    Mounts:         <none>\n";
+        out += &format!("  {}:\n{out_c}", c.name);
+    }
+    let cond = |b: bool| if b { "True" } else { "False" };
+    let running = p.phase == crate::k8s::api::Phase::Running;
+    out += &format!(
+        "Conditions:\n  Type              Status\n  Initialized       True \n  Ready             {} \n  ContainersReady   {} \n  PodScheduled      {} \n",
+        cond(p.ready),
+        cond(running && p.ready),
+        cond(p.node.is_some())
+    );
+    out += "Volumes:                     <none>\n";
+    out += "QoS Class:                   BestEffort\n";
+    out += "Node-Selectors:              <none>\n";
+    out += "Tolerations:                 <none>\n";
+    out += &events_text(events, now);
+    out
+}
+
+/// The `Events:` section of `kubectl describe`: a table with two spaces between columns;
+/// an event seen more than once shows `AGE (xN over FIRST)`.
+fn events_text(events: &[crate::k8s::api::Event], now: SimTime) -> String {
+    if events.is_empty() {
+        return "Events:                      <none>\n".into();
+    }
+    let mut rows: Vec<Vec<String>> = vec![
+        ["Type", "Reason", "Age", "From", "Message"]
+            .map(String::from)
+            .to_vec(),
+        ["----", "------", "----", "----", "-------"]
+            .map(String::from)
+            .to_vec(),
+    ];
+    for e in events {
+        let age = if e.count > 1 {
+            format!(
+                "{} (x{} over {})",
+                age(now - e.last),
+                e.count,
+                age(now - e.first)
+            )
+        } else {
+            age(now - e.first)
+        };
+        rows.push(vec![
+            e.type_.into(),
+            e.reason.clone(),
+            age,
+            e.from.clone(),
+            e.message.clone(),
+        ]);
+    }
+    let table: String = tabwrite_with(&rows, 2, 0)
+        .lines()
+        .map(|l| format!("  {l}\n"))
+        .collect();
+    format!("Events:\n{table}")
+}
+
+/// A ConfigMap as `kubectl edit` shows it to the editor (YAML, keys in order, each value a
+/// `|-` block).
+fn configmap_yaml(o: &Object, data: &std::collections::BTreeMap<String, String>) -> String {
+    let mut y = String::from("apiVersion: v1\ndata:\n");
+    for (k, v) in data {
+        y += &format!("  {k}: |-\n");
+        for l in v.lines() {
+            y += &format!("    {l}\n").replace("    \n", "\n");
+        }
+    }
+    y += &format!(
+        "kind: ConfigMap\nmetadata:\n  name: {}\n  namespace: {}\n  uid: {}\n",
+        o.meta.name, o.meta.namespace, o.meta.uid
+    );
+    y
+}
+
+/// The `data` of a ConfigMap back from the YAML `configmap_yaml` wrote (and an editor
+/// changed): each `  key: |-` and the lines indented under it.
+fn configmap_data(yaml: &str) -> std::collections::BTreeMap<String, String> {
+    let mut data = std::collections::BTreeMap::new();
+    let mut current: Option<(String, Vec<String>)> = None;
+    let mut in_data = false;
+    for line in yaml.lines() {
+        if !line.starts_with(' ') && !line.is_empty() {
+            in_data = line == "data:";
+            if let Some((k, v)) = current.take() {
+                data.insert(k, v.join("\n"));
+            }
+            continue;
+        }
+        if !in_data {
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("    ") {
+            if let Some((_, v)) = current.as_mut() {
+                v.push(rest.to_string());
+            }
+        } else if line.is_empty() {
+            if let Some((_, v)) = current.as_mut() {
+                v.push(String::new());
+            }
+        } else if let Some((k, v)) = line.trim().split_once(':') {
+            if let Some((k, v)) = current.take() {
+                data.insert(k, v.join("\n"));
+            }
+            let v = v.trim();
+            current = Some((k.to_string(), Vec::new()));
+            if !v.starts_with('|') && !v.is_empty() {
+                current = None;
+                data.insert(k.to_string(), v.trim_matches('"').to_string());
+            }
+        }
+    }
+    if let Some((k, v)) = current.take() {
+        data.insert(k, v.join("\n"));
+    }
+    data
+}
+
+/// The editor `kubectl edit` runs on its temporary file: `sed -i [-e] 's/OLD/NEW/[g]'`
+/// (any delimiter; OLD is a literal string, not a regular expression).
+fn sed_edit(editor: &str, text: &str) -> Result<String, String> {
+    let words =
+        shell_words::split(editor).map_err(|_| format!("cannot parse KUBE_EDITOR {editor:?}"))?;
+    let unsupported = || {
+        format!(
+            "KUBE_EDITOR={editor:?}: the simulator's editor is `sed -i 's/OLD/NEW/[g]'` (OLD a literal string)"
+        )
+    };
+    let (cmd, args) = words.split_first().ok_or_else(unsupported)?;
+    if cmd.rsplit('/').next() != Some("sed") || !args.iter().any(|a| a == "-i") {
+        return Err(unsupported());
+    }
+    let scripts: Vec<&String> = args.iter().filter(|a| *a != "-i" && *a != "-e").collect();
+    let mut out = text.to_string();
+    for script in scripts {
+        let mut chars = script.chars();
+        if chars.next() != Some('s') {
+            return Err(unsupported());
+        }
+        let delim = chars.next().ok_or_else(unsupported)?;
+        let parts: Vec<&str> = script[1 + delim.len_utf8()..].split(delim).collect();
+        let [old, new, flags] = parts[..] else {
+            return Err(unsupported());
+        };
+        if old.is_empty() || !flags.chars().all(|f| f == 'g') {
+            return Err(unsupported());
+        }
+        // sed works line by line: without `g`, the first match on each line.
+        out = out
+            .split_inclusive('\n')
+            .map(|l| {
+                if flags.contains('g') {
+                    l.replace(old, new)
+                } else {
+                    l.replacen(old, new, 1)
+                }
+            })
+            .collect();
+    }
+    Ok(out)
+}
+
 /// Labels or a selector as kubectl prints them: `app=web,tier=db`, or `<none>`.
 fn labels_text(l: &crate::k8s::api::Labels) -> String {
     none_if_empty(
@@ -542,11 +1098,16 @@ pub fn age(d: Dur) -> String {
 /// Go's tabwriter as kubectl sets it up: a column is as wide as its widest cell plus 3
 /// (at least 6); the last column is not padded.
 pub fn tabwrite(rows: &[Vec<String>]) -> String {
+    tabwrite_with(rows, 3, 6)
+}
+
+/// Go's tabwriter with padding `pad` and minimum cell width `min`.
+pub fn tabwrite_with(rows: &[Vec<String>], pad: usize, min: usize) -> String {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut widths = vec![0; cols];
     for r in rows {
         for (i, c) in r.iter().enumerate() {
-            widths[i] = widths[i].max(c.chars().count() + 3).max(6);
+            widths[i] = widths[i].max(c.chars().count() + pad).max(min);
         }
     }
     let mut out = String::new();
@@ -600,23 +1161,30 @@ fn table(kind: Kind, objects: &[Object], wide: bool, all: bool, now: SimTime) ->
             "SELECTOR",
         ],
         (Kind::Endpoints, _) => vec!["NAME", "ENDPOINTS", "AGE"],
-        (Kind::ReplicationController, false) => vec!["NAME", "DESIRED", "CURRENT", "READY", "AGE"],
-        (Kind::ReplicationController, true) => vec![
+        (Kind::ReplicationController | Kind::ReplicaSet, _) => {
+            vec!["NAME", "DESIRED", "CURRENT", "READY", "AGE"]
+        }
+        (Kind::Deployment, _) => vec!["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"],
+        (Kind::DaemonSet, _) => vec![
             "NAME",
             "DESIRED",
             "CURRENT",
             "READY",
+            "UP-TO-DATE",
+            "AVAILABLE",
+            "NODE SELECTOR",
             "AGE",
-            "CONTAINERS",
-            "IMAGES",
-            "SELECTOR",
         ],
+        (Kind::ConfigMap, _) => vec!["NAME", "DATA", "AGE"],
         (Kind::Node, false) => vec!["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
         (Kind::Node, true) => vec!["NAME", "STATUS", "ROLES", "AGE", "VERSION", "INTERNAL-IP"],
         (Kind::Namespace, _) => vec!["NAME", "STATUS", "AGE"],
     };
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut h: Vec<String> = header.iter().map(|s| s.to_string()).collect();
+    if wide && kind.is_workload() {
+        h.extend(["CONTAINERS", "IMAGES", "SELECTOR"].map(String::from));
+    }
     if all {
         h.insert(0, "NAMESPACE".into());
     }
@@ -692,33 +1260,51 @@ fn table(kind: Kind, objects: &[Object], wide: bool, all: bool, now: SimTime) ->
                     .collect();
                 vec![m.name.clone(), endpoints_text(&all), age]
             }
-            Body::ReplicationController(rc) => {
-                let mut r = vec![
-                    m.name.clone(),
-                    rc.replicas.to_string(),
-                    rc.current.to_string(),
-                    rc.ready.to_string(),
-                    age,
-                ];
+            Body::Workload(w) => {
+                let mut r = vec![m.name.clone()];
+                match w.kind {
+                    Kind::Deployment => r.extend([
+                        format!("{}/{}", w.ready, w.replicas),
+                        w.current.to_string(),
+                        w.ready.to_string(),
+                        age,
+                    ]),
+                    Kind::DaemonSet => r.extend([
+                        w.replicas.to_string(),
+                        w.current.to_string(),
+                        w.ready.to_string(),
+                        w.current.to_string(),
+                        w.ready.to_string(),
+                        "<none>".into(),
+                        age,
+                    ]),
+                    _ => r.extend([
+                        w.replicas.to_string(),
+                        w.current.to_string(),
+                        w.ready.to_string(),
+                        age,
+                    ]),
+                }
                 if wide {
                     r.push(
-                        rc.containers
+                        w.containers
                             .iter()
                             .map(|c| c.name.clone())
                             .collect::<Vec<_>>()
                             .join(","),
                     );
                     r.push(
-                        rc.containers
+                        w.containers
                             .iter()
                             .map(|c| c.image.clone().unwrap_or_default())
                             .collect::<Vec<_>>()
                             .join(","),
                     );
-                    r.push(labels_text(&rc.selector));
+                    r.push(labels_text(&w.selector));
                 }
                 r
             }
+            Body::ConfigMap(data) => vec![m.name.clone(), data.len().to_string(), age],
             Body::Node(n) => {
                 let status = if n.ready { "Ready" } else { "NotReady" };
                 let mut r = vec![
@@ -749,6 +1335,43 @@ pub const KUBELET_VERSION: &str = "v1.28.2";
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `kubectl edit` with a sed editor: the ConfigMap's YAML round-trips, only the named
+    /// text changes, and editors the simulator cannot run are refused with a reason.
+    #[test]
+    fn edits_a_configmap_with_sed() {
+        let data: std::collections::BTreeMap<String, String> = [
+            (
+                "config.conf".to_string(),
+                "kind: KubeProxyConfiguration\nmode: \"\"\nipvs:\n  scheduler: \"\"".to_string(),
+            ),
+            ("other".to_string(), "a\n\nb".to_string()),
+        ]
+        .into();
+        let o = Object {
+            meta: crate::k8s::api::Meta {
+                name: "kube-proxy".into(),
+                namespace: "kube-system".into(),
+                ..Default::default()
+            },
+            body: Body::ConfigMap(data.clone()),
+        };
+        let yaml = configmap_yaml(&o, &data);
+        assert_eq!(configmap_data(&yaml), data);
+        let edited = sed_edit(r#"sed -i 's/mode: ""/mode: "ipvs"/'"#, &yaml).unwrap();
+        let after = configmap_data(&edited);
+        assert_eq!(
+            after["config.conf"],
+            "kind: KubeProxyConfiguration\nmode: \"ipvs\"\nipvs:\n  scheduler: \"\""
+        );
+        assert_eq!(after["other"], data["other"]);
+        // Without g, the first match of each line only.
+        assert_eq!(sed_edit("sed -i s/a/b/", "aa\na\n").unwrap(), "ba\nb\n");
+        assert_eq!(sed_edit("sed -i -e s/a/b/g", "aa\n").unwrap(), "bb\n");
+        assert!(sed_edit("vim", &yaml).is_err());
+        assert!(sed_edit("sed s/a/b/", &yaml).is_err());
+        assert!(sed_edit("sed -i 's/a/b/x'", &yaml).is_err());
+    }
 
     #[test]
     fn ages_as_kubectl_prints_them() {

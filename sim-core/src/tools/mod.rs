@@ -330,7 +330,7 @@ impl Program {
                 Err((msg, code)) => Program::Fail(msg, code),
             },
             "apache2-foreground" => Program::Frontend(Box::default()),
-            "kubectl" => match kubectl::Kubectl::parse(&argv[1..]) {
+            "kubectl" => match kubectl::Kubectl::parse(&argv[1..], env) {
                 Ok(k) => Program::Kubectl(Box::new(k)),
                 Err((msg, code)) => Program::Fail(msg, code),
             },
@@ -346,6 +346,9 @@ impl Program {
                 Ok(s) => Program::RedisServer(Box::new(s)),
                 Err((msg, code)) => Program::Fail(msg, code),
             },
+            "python3" if argv.get(1).map(String::as_str) == Some("/usr/local/bin/demo.py") => {
+                Program::Httpd(Box::new(http::Httpd::demoapp()))
+            }
             "httpd" => match http::Httpd::parse(&argv[1..]) {
                 Ok(s) => Program::Httpd(Box::new(s)),
                 Err((msg, code)) => Program::Fail(msg, code),
@@ -371,11 +374,41 @@ impl Program {
                 Err((msg, code)) => Program::Fail(msg, code),
             },
             "ip" | "ifconfig" | "cat" | "bridge" | "ps" | "rm" | "echo" | "iptables"
-            | "iptables-save" | "conntrack" | "printenv" | "env" | "ipvsadm" => {
+            | "iptables-save" | "conntrack" | "printenv" | "env" | "ipvsadm" | "hostname" => {
                 Program::Instant(argv, Vec::new())
             }
             other => Program::Fail(format!("sh: {other}: command not found"), 127),
         }
+    }
+}
+
+/// `hostname [-f]`: the machine's name (a pod's from `/etc/hostname`); with `-f` the
+/// first name `/etc/hosts` gives the host's address line (its FQDN with a subdomain).
+fn hostname(ns: &crate::net::Netns, args: &[String]) -> (String, String, i32) {
+    let short = match ns.files.get("/etc/hostname") {
+        Some(h) => h.trim().to_string(),
+        None => ns.name.clone(),
+    };
+    match args.first().map(String::as_str) {
+        None | Some("-s") => (format!("{short}\n"), String::new(), 0),
+        Some("-f") => {
+            let fqdn = ns
+                .files
+                .get("/etc/hosts")
+                .and_then(|h| {
+                    h.lines()
+                        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+                        .find(|w| w.iter().skip(1).any(|n| *n == short))
+                        .and_then(|w| w.get(1).map(|n| n.to_string()))
+                })
+                .unwrap_or_else(|| short.clone());
+            (format!("{fqdn}\n"), String::new(), 0)
+        }
+        Some(a) => (
+            String::new(),
+            format!("hostname: option {a} is not simulated (-s, -f are)\n"),
+            1,
+        ),
     }
 }
 
@@ -387,7 +420,13 @@ fn printenv(ns: &crate::net::Netns, argv0: &str, args: &[String]) -> (String, St
             "PATH".into(),
             "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
         ),
-        ("HOSTNAME".into(), ns.name.clone()),
+        (
+            "HOSTNAME".into(),
+            match ns.files.get("/etc/hostname") {
+                Some(h) => h.trim().to_string(),
+                None => ns.name.clone(),
+            },
+        ),
     ];
     vars.extend(ns.env.iter().cloned());
     vars.push(("HOME".into(), "/root".into()));
@@ -430,6 +469,7 @@ fn run_instant(cx: &mut Ctx<'_, Net>, ns: NsId, argv: &[String]) -> (String, Str
         "ps" => ps::run(cx.world, ns, args),
         "echo" => (format!("{}\n", args.join(" ")), String::new(), 0),
         "printenv" | "env" => printenv(cx.world.ns(ns), &argv[0], args),
+        "hostname" => hostname(cx.world.ns(ns), args),
         "cat" => {
             // The files simulated programs wrote (`/run/flannel/subnet.env`); GNU cat's
             // error for any other path, and its status 1 if any path failed.

@@ -257,6 +257,7 @@ impl Ping {
             | Msg::ApiResponse { .. }
             | Msg::ApiEvent { .. }
             | Msg::RunSandbox { .. }
+            | Msg::KillSandbox { .. }
             | Msg::Exited { .. }
             | Msg::Xmit { .. } => {
                 unreachable!("processes get no frames")

@@ -44,6 +44,10 @@ impl Mode {
 
 pub struct Config {
     pub mode: Mode,
+    /// Runs as a DaemonSet pod (kubeadm): started by kubelet, configured at each start by
+    /// the ConfigMap `kube-system/kube-proxy` (`mode:` and `ipvs: scheduler:` in
+    /// `config.conf`) instead of its command line.
+    pub from_configmap: bool,
     pub cluster_cidr: Option<Ipv4Net>,
     pub era: Era,
     pub min_sync_period: Dur,
@@ -52,6 +56,10 @@ pub struct Config {
 
 const T_SYNC: u64 = 1;
 const T_PERIODIC: u64 = 2;
+
+/// The ConfigMap kubeadm makes for kube-proxy, and the key its configuration is under.
+pub const CONFIGMAP: &str = "kube-proxy";
+pub const CONFIG_KEY: &str = "config.conf";
 
 pub struct KubeProxy {
     ns: NsId,
@@ -65,6 +73,11 @@ pub struct KubeProxy {
     chains: BTreeSet<String>,
     last_text: String,
     userspace: super::userspace::Userspace,
+    /// Running (kubelet started its pod and did not kill it).
+    running: bool,
+    watching: bool,
+    sync_timer: Option<crate::engine::CancelKey>,
+    periodic: Option<crate::engine::CancelKey>,
 }
 
 impl KubeProxy {
@@ -81,7 +94,152 @@ impl KubeProxy {
             chains: BTreeSet::new(),
             last_text: String::new(),
             userspace: Default::default(),
+            running: false,
+            watching: false,
+            sync_timer: None,
+            periodic: None,
         }
+    }
+
+    /// The mode a KubeProxyConfiguration names: `mode: ""` is iptables, the default (so
+    /// is a mode this kube-proxy does not know, with a log line); `ipvs: scheduler:`
+    /// picks the IPVS scheduler (`""` is rr).
+    pub fn mode_from_config(text: &str) -> (Mode, Option<String>) {
+        let mut mode = "";
+        let mut scheduler = "";
+        let mut section = "";
+        for line in text.lines() {
+            let indented = line.starts_with(' ');
+            let Some((k, v)) = line.trim().split_once(':') else {
+                continue;
+            };
+            let v = v.trim().trim_matches('"').trim_matches('\'');
+            match (indented, k) {
+                (false, "mode") => mode = v,
+                (false, _) => section = k,
+                (true, "scheduler") if section == "ipvs" => scheduler = v,
+                _ => {}
+            }
+        }
+        let sched = if scheduler.is_empty() {
+            Some(crate::net::ipvs::Scheduler::Rr)
+        } else {
+            crate::net::ipvs::Scheduler::parse(scheduler)
+        };
+        match (mode, sched) {
+            ("" | "iptables", _) => (Mode::Iptables, None),
+            ("ipvs", Some(s)) => (Mode::Ipvs(s), None),
+            ("ipvs", None) => (
+                Mode::Iptables,
+                Some(format!(
+                    "Can't use ipvs proxier, trying iptables proxier: unknown ipvs scheduler \"{scheduler}\""
+                )),
+            ),
+            ("userspace", _) => (Mode::Userspace, None),
+            (other, _) => (
+                Mode::Iptables,
+                Some(format!(
+                    "Unknown proxy mode \"{other}\", assuming iptables proxy"
+                )),
+            ),
+        }
+    }
+
+    /// Starts the proxier in the configured mode: tears down what other modes left, then
+    /// watches Services and Endpoints.
+    fn start_proxier(&mut self, cx: &mut Ctx<'_, Net>) {
+        Self::log(cx, format!("Using {} Proxier.", self.cfg.mode.name()));
+        self.cleanup_leftovers(cx);
+        self.synced = false;
+        self.sync_pending = false;
+        self.last_sync = None;
+        self.services.clear();
+        self.endpoints.clear();
+        crate::k8s::apiserver::report(
+            cx,
+            self.ns,
+            Request::Watch {
+                kinds: vec![Kind::Service, Kind::Endpoints],
+            },
+        );
+        self.watching = true;
+        self.periodic = Some(cx.schedule_cancellable(self.cfg.sync_period, Msg::Timer(T_PERIODIC)));
+    }
+
+    /// kube-proxy's `CleanupLeftovers` for the modes it is not in (server_others.go):
+    /// iptables mode removes ipvs' virtual servers, kube-ipvs0 and ipsets (`--cleanup-ipvs`
+    /// defaults to true) and userspace's chains; ipvs mode removes the iptables and
+    /// userspace modes' chains; userspace mode the other two's. Its own mode's rules stay
+    /// (the next sync rewrites them).
+    fn cleanup_leftovers(&mut self, cx: &mut Ctx<'_, Net>) {
+        let mode = self.cfg.mode;
+        let netns = cx.world.ns_mut(self.ns);
+        let has = |nf: &crate::net::netfilter::Netfilter, p: &str| {
+            nf.table(TableKind::Nat)
+                .chains
+                .keys()
+                .any(|c| c.starts_with(p))
+        };
+        let iptables_left =
+            has(&netns.netfilter, "KUBE-SVC-") || has(&netns.netfilter, "KUBE-NODEPORTS");
+        let userspace_left = has(&netns.netfilter, "KUBE-PORTALS-");
+        let ipvs_left = netns
+            .dev_by_name(super::ipvs::DUMMY)
+            .is_some_and(|d| !netns.dev(d).removed)
+            || !netns.ipvs.services.is_empty();
+        let mut torn = Vec::new();
+        let mut chains = 0;
+        if !matches!(mode, Mode::Ipvs(_)) && ipvs_left {
+            netns.ipvs.services.clear();
+            netns.netfilter.ipsets.clear();
+            if let Some(d) = netns.dev_by_name(super::ipvs::DUMMY) {
+                netns.remove_device(d);
+            }
+            chains += netns.netfilter.remove_chains(|c| c.starts_with("KUBE-"));
+            torn.push("ipvs");
+        }
+        if mode != Mode::Iptables && iptables_left {
+            chains += netns.netfilter.remove_chains(|c| c.starts_with("KUBE-"));
+            torn.push("iptables");
+        }
+        if mode != Mode::Userspace && userspace_left {
+            chains += netns.netfilter.remove_chains(|c| {
+                c.starts_with("KUBE-PORTALS-") || c.starts_with("KUBE-NODEPORT-")
+            });
+            torn.push("userspace");
+        }
+        if !torn.is_empty() {
+            self.jumps_done = false;
+            self.chains.clear();
+            self.last_text.clear();
+            Self::log(
+                cx,
+                format!(
+                    "Tearing down inactive rules: the {} mode's ({chains} chains)",
+                    torn.join(" and ")
+                ),
+            );
+        }
+    }
+
+    /// kubelet killed the pod: the process exits; its rules stay in the kernel.
+    fn stop(&mut self, cx: &mut Ctx<'_, Net>) {
+        self.running = false;
+        for t in [self.sync_timer.take(), self.periodic.take()]
+            .into_iter()
+            .flatten()
+        {
+            cx.cancel(t);
+        }
+        self.userspace.close(cx, self.ns);
+        let me = cx.me();
+        if let Some(p) = cx.world.procs.get_mut(&me) {
+            p.exit = Some(0);
+        }
+        Self::log(
+            cx,
+            "kube-proxy exits (its pod was deleted); its rules stay in the kernel until a kube-proxy replaces them".into(),
+        );
     }
 
     fn log(cx: &mut Ctx<'_, Net>, line: String) {
@@ -115,7 +273,7 @@ impl KubeProxy {
             Some(t) if now < t + self.cfg.min_sync_period => t + self.cfg.min_sync_period,
             _ => now,
         };
-        cx.schedule(at - now, Msg::Timer(T_SYNC));
+        self.sync_timer = Some(cx.schedule_cancellable(at - now, Msg::Timer(T_SYNC)));
     }
 
     fn sync(&mut self, cx: &mut Ctx<'_, Net>) {
@@ -309,26 +467,56 @@ fn view<'a>(
 impl Actor<Net> for KubeProxy {
     fn handle(&mut self, msg: Msg, cx: &mut Ctx<'_, Net>) {
         match msg {
-            Msg::Start => {
-                Self::log(cx, format!("Using {} Proxier.", self.cfg.mode.name()));
-                crate::k8s::apiserver::report(
-                    cx,
-                    self.ns,
-                    Request::Watch {
-                        kinds: vec![Kind::Service, Kind::Endpoints],
-                    },
-                );
-                cx.schedule(self.cfg.sync_period, Msg::Timer(T_PERIODIC));
+            Msg::Start if !self.running => {
+                self.running = true;
+                if self.cfg.from_configmap {
+                    crate::k8s::apiserver::report(
+                        cx,
+                        self.ns,
+                        Request::Get {
+                            kind: Kind::ConfigMap,
+                            ns: "kube-system".into(),
+                            name: CONFIGMAP.into(),
+                        },
+                    );
+                } else {
+                    self.start_proxier(cx);
+                }
             }
-            Msg::ApiResponse { resp, .. } => {
-                if let Response::List(objects) = *resp {
+            Msg::Stop if self.running => self.stop(cx),
+            _ if !self.running => {}
+            Msg::ApiResponse { resp, .. } => match *resp {
+                Response::List(objects) => {
                     for o in objects {
                         self.take(o, &EventType::Added);
                     }
                     self.synced = true;
                     self.request_sync(cx);
                 }
-            }
+                // The ConfigMap, at start.
+                Response::Object(o) => {
+                    if let Body::ConfigMap(data) = &o.body {
+                        let text = data.get(CONFIG_KEY).cloned().unwrap_or_default();
+                        let (mode, warning) = Self::mode_from_config(&text);
+                        if let Some(w) = warning {
+                            Self::log(cx, w);
+                        }
+                        self.cfg.mode = mode;
+                    }
+                    self.start_proxier(cx);
+                }
+                Response::Error { message, .. } => {
+                    Self::log(
+                        cx,
+                        format!(
+                            "failed to read the kube-proxy ConfigMap ({message}): using the {} proxier",
+                            self.cfg.mode.name()
+                        ),
+                    );
+                    self.start_proxier(cx);
+                }
+                _ => {}
+            },
             Msg::ApiEvent { event } => {
                 let event = *event;
                 if matches!(event.object.body, Body::Service(_) | Body::Endpoints(_)) {
@@ -336,7 +524,10 @@ impl Actor<Net> for KubeProxy {
                     self.request_sync(cx);
                 }
             }
-            Msg::Timer(T_SYNC) => self.sync(cx),
+            Msg::Timer(T_SYNC) => {
+                self.sync_timer = None;
+                self.sync(cx)
+            }
             Msg::Timer(t) if t >= super::userspace::DIAL_TOKEN_BASE => {
                 self.userspace.dial_timeout(cx, self.ns, t)
             }
@@ -345,9 +536,57 @@ impl Actor<Net> for KubeProxy {
                 if self.synced && !self.sync_pending {
                     self.sync(cx);
                 }
-                cx.schedule(self.cfg.sync_period, Msg::Timer(T_PERIODIC));
+                self.periodic =
+                    Some(cx.schedule_cancellable(self.cfg.sync_period, Msg::Timer(T_PERIODIC)));
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::ipvs::Scheduler;
+
+    /// kubeadm's ConfigMap: `mode: ""` is iptables; seed 001's edit makes it ipvs with the
+    /// default rr; a scheduler or mode kube-proxy does not know falls back to iptables
+    /// with its log line.
+    #[test]
+    fn reads_the_mode_from_its_configuration() {
+        let cfg = |mode: &str, sched: &str| {
+            crate::k8s::apiserver::kube_proxy_config(
+                mode,
+                sched,
+                None,
+                Dur::from_secs(1),
+                Dur::from_secs(30),
+            )
+        };
+        assert_eq!(
+            KubeProxy::mode_from_config(&cfg("", "")),
+            (Mode::Iptables, None)
+        );
+        assert_eq!(
+            KubeProxy::mode_from_config(&cfg("ipvs", "")),
+            (Mode::Ipvs(Scheduler::Rr), None)
+        );
+        assert_eq!(
+            KubeProxy::mode_from_config(&cfg("ipvs", "sh")),
+            (Mode::Ipvs(Scheduler::Sh), None)
+        );
+        assert_eq!(
+            KubeProxy::mode_from_config("mode: userspace\n"),
+            (Mode::Userspace, None)
+        );
+        let (m, w) = KubeProxy::mode_from_config(&cfg("ipvs", "fancy"));
+        assert_eq!(m, Mode::Iptables);
+        assert!(
+            w.unwrap()
+                .starts_with("Can't use ipvs proxier, trying iptables proxier")
+        );
+        let (m, w) = KubeProxy::mode_from_config(&cfg("ebpf", ""));
+        assert_eq!(m, Mode::Iptables);
+        assert!(w.unwrap().contains("\"ebpf\""));
     }
 }

@@ -348,6 +348,17 @@ impl Userspace {
     }
 
     /// A dial timer fired: abandon that dial, try the next endpoint.
+    /// kube-proxy exits: its proxy ports close (the portals' rules stay in the kernel, so
+    /// a connection to a ClusterIP is now refused on the node).
+    pub fn close(&mut self, cx: &mut Ctx<'_, Net>, ns: NsId) {
+        for port in std::mem::take(&mut self.portals).into_keys() {
+            cx.world.ns_mut(ns).tcp.listen.remove(&port);
+        }
+        self.conns.clear();
+        self.backends.clear();
+        self.dials.clear();
+    }
+
     pub fn dial_timeout(&mut self, cx: &mut Ctx<'_, Net>, ns: NsId, token: u64) {
         let Some(client) = self.dials.remove(&token) else {
             return;

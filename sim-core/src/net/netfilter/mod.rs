@@ -431,6 +431,34 @@ impl Netfilter {
         }
     }
 
+    /// What kube-proxy's `CleanupLeftovers` does to chains it no longer wants: every rule
+    /// that jumps to a chain `doomed` names goes (from every chain), then those chains.
+    /// Returns how many chains went.
+    pub fn remove_chains(&mut self, doomed: impl Fn(&str) -> bool) -> usize {
+        let mut removed = 0;
+        for kind in [TableKind::Nat, TableKind::Filter] {
+            let t = self.table_mut(kind);
+            let names: Vec<String> = t.chains.keys().cloned().collect();
+            for n in &names {
+                let jumps = t.chains[n]
+                    .rules
+                    .iter()
+                    .any(|r| matches!(&r.target, Target::Jump(c) if doomed(c)));
+                if jumps && let Some(c) = t.edit(n) {
+                    c.rules
+                        .retain(|r| !matches!(&r.target, Target::Jump(c) if doomed(c)));
+                }
+            }
+            for n in names {
+                if doomed(&n) && t.chains.get(&n).is_some_and(|c| c.policy.is_none()) {
+                    t.chains.remove(&n);
+                    removed += 1;
+                }
+            }
+        }
+        removed
+    }
+
     /// `iptables -t TABLE -N CHAIN` (no error if it exists).
     pub fn ensure_chain(&mut self, kind: TableKind, chain: &str) {
         self.active = true;

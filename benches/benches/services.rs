@@ -1,5 +1,5 @@
 //! kube-proxy's data path at scale, one node: syncing 1,000 Services × 3 endpoints, and
-//! 1,000 new connections through the synced node, in iptables and ipvs modes. The
+//! 1,000 new connections through the synced node, in iptables, ipvs and userspace modes. The
 //! `services` binary runs the 100,000-connection figures of docs/performance.md.
 //!
 //! `cargo bench -p sim-benches --bench services`
@@ -12,7 +12,7 @@ fn bench(c: &mut Criterion) {
     let svcs = services::services(1000, 3);
     let mut group = c.benchmark_group("services");
     group.sample_size(10);
-    for mode in [Mode::Iptables, Mode::Ipvs] {
+    for mode in [Mode::Iptables, Mode::Ipvs, Mode::Userspace] {
         group.bench_with_input(
             BenchmarkId::new("sync-1000", format!("{mode:?}")),
             &mode,
@@ -20,7 +20,7 @@ fn bench(c: &mut Criterion) {
         );
     }
     group.throughput(Throughput::Elements(1000));
-    for mode in [Mode::Iptables, Mode::Ipvs] {
+    for mode in [Mode::Iptables, Mode::Ipvs, Mode::Userspace] {
         group.bench_with_input(
             BenchmarkId::new("connect-1000", format!("{mode:?}")),
             &mode,

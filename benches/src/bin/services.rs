@@ -31,7 +31,7 @@ fn main() -> ExitCode {
         }
     }
     println!("{n} Services x {e} endpoints, {conns} new connections");
-    for mode in [Mode::Iptables, Mode::Ipvs] {
+    for mode in [Mode::Iptables, Mode::Ipvs, Mode::Userspace] {
         let svcs = services::services(n, e);
         let start = Instant::now();
         let mut node = services::sync(mode, &svcs);
@@ -58,12 +58,15 @@ fn main() -> ExitCode {
     for k in [10, 100, 1000, 5000] {
         let (im, ix) = services::first_packet_cost(Mode::Iptables, k);
         let (vm, vx) = services::first_packet_cost(Mode::Ipvs, k);
+        let (um, ux) = services::first_packet_cost(Mode::Userspace, k);
         println!(
-            "  {k:>5} Services: iptables {:>7.2} / {:>7.2} us   ipvs {:>5.2} / {:>5.2} us",
+            "  {k:>5} Services: iptables {:>7.2} / {:>7.2} us   ipvs {:>5.2} / {:>5.2} us   userspace {:>7.2} / {:>7.2} us",
             im / 1e3,
             ix as f64 / 1e3,
             vm / 1e3,
-            vx as f64 / 1e3
+            vx as f64 / 1e3,
+            um / 1e3,
+            ux as f64 / 1e3
         );
     }
     ExitCode::SUCCESS

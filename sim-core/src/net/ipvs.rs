@@ -11,8 +11,11 @@
 //!
 //! Schedulers: rr and wrr (kube-proxy gives every real server weight 1, so wrr picks as
 //! rr does), sh (source hashing: 256 buckets dealt round-robin to the real servers, the
-//! source address hashed into one, as `ip_vs_sh`) and dh (the same on the destination).
-//! lc, sed and nq are not simulated yet.
+//! source address hashed into one, as `ip_vs_sh`), dh (the same on the destination), and
+//! the ones that count connections (conntrack's per-real-server index, `conn_counts`):
+//! lc (least `active * 256 + inactive`, `ip_vs_dest_conn_overhead`), sed (least
+//! `(active + 1) / weight`) and nq (the first real server with no active connection, else
+//! as sed). Ties go to the first real server in the list, as the kernel's loops do.
 //!
 //! Simplification: Linux schedules at LOCAL_IN, after routing delivers the packet to the
 //! virtual address (bound to kube-ipvs0); here it happens at PREROUTING/OUTPUT, with the
@@ -35,6 +38,9 @@ pub enum Scheduler {
     Wrr,
     Sh,
     Dh,
+    Lc,
+    Sed,
+    Nq,
 }
 
 impl Scheduler {
@@ -44,6 +50,9 @@ impl Scheduler {
             "wrr" => Scheduler::Wrr,
             "sh" => Scheduler::Sh,
             "dh" => Scheduler::Dh,
+            "lc" => Scheduler::Lc,
+            "sed" => Scheduler::Sed,
+            "nq" => Scheduler::Nq,
             _ => return None,
         })
     }
@@ -54,6 +63,9 @@ impl Scheduler {
             Scheduler::Wrr => "wrr",
             Scheduler::Sh => "sh",
             Scheduler::Dh => "dh",
+            Scheduler::Lc => "lc",
+            Scheduler::Sed => "sed",
+            Scheduler::Nq => "nq",
         }
     }
 }
@@ -81,8 +93,14 @@ impl VirtualService {
         }
     }
 
-    /// Picks a real server for a connection from `src` to `dst`.
-    pub fn schedule(&mut self, src: Ipv4Addr, dst: Ipv4Addr) -> Option<&RealServer> {
+    /// Picks a real server for a connection from `src` to `dst`; `conns` gives a real
+    /// server's (active, inactive) connections for the schedulers that count them.
+    pub fn schedule(
+        &mut self,
+        src: Ipv4Addr,
+        dst: Ipv4Addr,
+        conns: impl Fn(&RealServer) -> (u32, u32),
+    ) -> Option<&RealServer> {
         let live: Vec<usize> = (0..self.reals.len())
             .filter(|i| self.reals[*i].weight > 0)
             .collect();
@@ -90,6 +108,19 @@ impl VirtualService {
             return None;
         }
         let bucket = |a: Ipv4Addr| (u32::from(a).wrapping_mul(2_654_435_761) >> 24) as usize;
+        // The first real server with the least overhead per weight (compared as the
+        // kernel does, by cross-multiplying).
+        let least = |overhead: &dyn Fn(&RealServer) -> u64| {
+            let mut best = live[0];
+            for &i in &live[1..] {
+                let (b, r) = (&self.reals[best], &self.reals[i]);
+                if overhead(r) * u64::from(b.weight) < overhead(b) * u64::from(r.weight) {
+                    best = i;
+                }
+            }
+            best
+        };
+        let sed = |r: &RealServer| u64::from(conns(r).0) + 1;
         let i = match self.scheduler {
             Scheduler::Rr | Scheduler::Wrr => {
                 let i = live[self.next % live.len()];
@@ -98,6 +129,25 @@ impl VirtualService {
             }
             Scheduler::Sh => live[bucket(src) % live.len()],
             Scheduler::Dh => live[bucket(dst) % live.len()],
+            // lc ignores weights: every server counts as weight 1.
+            Scheduler::Lc => {
+                let mut best = live[0];
+                let cost = |r: &RealServer| {
+                    let (a, i) = conns(r);
+                    u64::from(a) * 256 + u64::from(i)
+                };
+                for &i in &live[1..] {
+                    if cost(&self.reals[i]) < cost(&self.reals[best]) {
+                        best = i;
+                    }
+                }
+                best
+            }
+            Scheduler::Sed => least(&sed),
+            Scheduler::Nq => match live.iter().find(|i| conns(&self.reals[**i]).0 == 0) {
+                Some(i) => *i,
+                None => least(&sed),
+            },
         };
         Some(&self.reals[i])
     }
@@ -165,18 +215,52 @@ mod tests {
         v
     }
 
+    fn none(_: &RealServer) -> (u32, u32) {
+        (0, 0)
+    }
+
+    /// lc weighs an active connection as 256 inactive ones; sed counts active ones + 1;
+    /// nq takes an idle server first. Ties go to the first in the list.
+    #[test]
+    fn counting_schedulers_follow_the_kernels_formulas() {
+        let c = Ipv4Addr::new(10, 244, 5, 9);
+        // .1: 1 active; .2: 0 active, 300 inactive; .3: 0 active, 5 inactive.
+        let load = |r: &RealServer| match r.addr.octets()[3] {
+            1 => (1, 0),
+            2 => (0, 300),
+            _ => (0, 5),
+        };
+        let pick = |s, f: &dyn Fn(&RealServer) -> (u32, u32)| {
+            vs(s).schedule(c, c, f).unwrap().addr.octets()[3]
+        };
+        assert_eq!(pick(Scheduler::Lc, &load), 3);
+        // 1*256 < 300: lc prefers the one active connection to 300 inactive ones.
+        let load2 = |r: &RealServer| match r.addr.octets()[3] {
+            1 => (1, 0),
+            _ => (0, 300),
+        };
+        assert_eq!(pick(Scheduler::Lc, &load2), 1);
+        // sed ignores inactive connections: .2 and .3 tie at 1, the first wins.
+        assert_eq!(pick(Scheduler::Sed, &load), 2);
+        assert_eq!(pick(Scheduler::Nq, &load), 2);
+        // Every server busy: nq falls back to sed's least (active + 1).
+        let busy = |r: &RealServer| (u32::from(r.addr.octets()[3]) % 3 + 1, 0);
+        assert_eq!(pick(Scheduler::Nq, &busy), 3);
+        assert_eq!(pick(Scheduler::Sed, &none), 1);
+    }
+
     #[test]
     fn rr_takes_turns_and_sh_sticks_to_a_source() {
         let mut v = vs(Scheduler::Rr);
         let c = Ipv4Addr::new(10, 244, 5, 9);
         let picks: Vec<u8> = (0..4)
-            .map(|_| v.schedule(c, c).unwrap().addr.octets()[3])
+            .map(|_| v.schedule(c, c, none).unwrap().addr.octets()[3])
             .collect();
         assert_eq!(picks, [1, 2, 3, 1]);
         let mut v = vs(Scheduler::Sh);
-        let first = v.schedule(c, c).unwrap().addr;
-        assert!((0..5).all(|_| v.schedule(c, c).unwrap().addr == first));
+        let first = v.schedule(c, c, none).unwrap().addr;
+        assert!((0..5).all(|_| v.schedule(c, c, none).unwrap().addr == first));
         let mut empty = VirtualService::new(Scheduler::Rr);
-        assert!(empty.schedule(c, c).is_none());
+        assert!(empty.schedule(c, c, none).is_none());
     }
 }

@@ -121,6 +121,9 @@ pub struct Sock {
     probe: Option<(u32, SimTime)>,
     retries: u8,
     timer: Option<CancelKey>,
+    /// Until when the owning process is busy with what it writes (a user-space proxy
+    /// copying a message): segments sent before then leave at that time, in order.
+    pub busy_until: SimTime,
 }
 
 impl Sock {
@@ -138,6 +141,7 @@ impl Sock {
             rttvar: Dur::ZERO,
             probe: None,
             retries: 0,
+            busy_until: SimTime::ZERO,
             timer: None,
         }
     }
@@ -277,6 +281,15 @@ pub fn send(cx: Cx<'_, '_>, ns: NsId, key: SockKey, msgs: Vec<Message>) {
     }
 }
 
+/// The process spends `cost` of CPU on this socket before what it writes next can leave
+/// (after whatever it was already busy with).
+pub fn busy(cx: Cx<'_, '_>, ns: NsId, key: SockKey, cost: Dur) {
+    let now = cx.now();
+    if let Some(s) = cx.world.ns_mut(ns).tcp.socks.get_mut(&key) {
+        s.busy_until = s.busy_until.max(now) + cost;
+    }
+}
+
 /// Closes the process's side: FIN after whatever was sent.
 pub fn close(cx: Cx<'_, '_>, ns: NsId, key: SockKey) {
     let Some(sock) = cx.world.ns_mut(ns).tcp.socks.get_mut(&key) else {
@@ -371,6 +384,11 @@ fn send_segment(
     // (an MTU below the minimum MSS): then the kernel fragments it.
     let len = 20 + seg.header_len() + seg.len;
     let df = stack::path_mtu(cx, ns, key.2).is_none_or(|m| len <= m);
+    let now = cx.now();
+    let cost_ns = match cx.world.ns(ns).tcp.socks.get(&key) {
+        Some(s) if s.busy_until > now => (s.busy_until - now).as_nanos(),
+        _ => 0,
+    };
     let packet = Packet {
         id,
         parent,
@@ -385,7 +403,7 @@ fn send_segment(
         frag: None,
         mark: 0,
         ct: None,
-        cost_ns: 0,
+        cost_ns,
     };
     if stack::output(cx, ns, packet).is_err() {
         let node = cx.world.ns(ns).name.clone();

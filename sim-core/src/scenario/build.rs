@@ -856,21 +856,20 @@ impl Validator<'_> {
             Some(c) => Some(cidr(self, "cluster_cidr", c)?),
             None => None,
         };
-        let scheduler = match crate::net::ipvs::Scheduler::parse(
-            k.ipvs_scheduler.as_deref().unwrap_or("rr"),
-        ) {
-            Some(s) => Some(s),
-            None => {
-                self.problem(
-                    &format!("{base}.ipvs_scheduler"),
-                    format!(
-                        "unknown IPVS scheduler `{}`; expected rr, wrr, sh or dh (lc, sed and nq are not simulated yet)",
-                        k.ipvs_scheduler.as_deref().unwrap_or_default()
-                    ),
-                );
-                None
-            }
-        };
+        let scheduler =
+            match crate::net::ipvs::Scheduler::parse(k.ipvs_scheduler.as_deref().unwrap_or("rr")) {
+                Some(s) => Some(s),
+                None => {
+                    self.problem(
+                        &format!("{base}.ipvs_scheduler"),
+                        format!(
+                            "unknown IPVS scheduler `{}`; expected rr, wrr, lc, dh, sh, sed or nq",
+                            k.ipvs_scheduler.as_deref().unwrap_or_default()
+                        ),
+                    );
+                    None
+                }
+            };
         let mode = match k.proxy_mode.as_deref().unwrap_or("iptables") {
             "iptables" => Some(crate::k8s::proxy::kube_proxy::Mode::Iptables),
             "ipvs" => scheduler.map(crate::k8s::proxy::kube_proxy::Mode::Ipvs),

@@ -59,10 +59,11 @@ pub struct Kubernetes {
     /// elsewhere is masqueraded. Default none.
     #[serde(default)]
     pub cluster_cidr: Option<String>,
-    /// kube-proxy's mode: `iptables` (default) or `ipvs`.
+    /// kube-proxy's mode: `iptables` (default), `ipvs` or `userspace`.
     #[serde(default)]
     pub proxy_mode: Option<String>,
-    /// kube-proxy's `--ipvs-scheduler` in ipvs mode: `rr` (default), `wrr`, `sh`, `dh`.
+    /// kube-proxy's `--ipvs-scheduler` in ipvs mode: `rr` (default), `wrr`, `lc`, `dh`,
+    /// `sh`, `sed`, `nq`.
     #[serde(default)]
     pub ipvs_scheduler: Option<String>,
     /// How long a change takes to reach a watcher. Default `100ms`.

@@ -18,6 +18,7 @@ pub mod nc;
 pub mod ping;
 pub mod ps;
 pub mod redis;
+pub mod ss;
 pub mod systemctl;
 
 use crate::engine::{Actor, ActorId, Ctx, Dur, Sim};
@@ -374,9 +375,8 @@ impl Program {
                 Err((msg, code)) => Program::Fail(msg, code),
             },
             "ip" | "ifconfig" | "cat" | "bridge" | "ps" | "rm" | "echo" | "iptables"
-            | "iptables-save" | "conntrack" | "printenv" | "env" | "ipvsadm" | "hostname" => {
-                Program::Instant(argv, Vec::new())
-            }
+            | "iptables-save" | "conntrack" | "printenv" | "env" | "ipvsadm" | "hostname"
+            | "ss" => Program::Instant(argv, Vec::new()),
             other => Program::Fail(format!("sh: {other}: command not found"), 127),
         }
     }
@@ -470,6 +470,7 @@ fn run_instant(cx: &mut Ctx<'_, Net>, ns: NsId, argv: &[String]) -> (String, Str
         "echo" => (format!("{}\n", args.join(" ")), String::new(), 0),
         "printenv" | "env" => printenv(cx.world.ns(ns), &argv[0], args),
         "hostname" => hostname(cx.world.ns(ns), args),
+        "ss" => ss::ss(cx.world, ns, args),
         "cat" => {
             // The files simulated programs wrote (`/run/flannel/subnet.env`); GNU cat's
             // error for any other path, and its status 1 if any path failed.

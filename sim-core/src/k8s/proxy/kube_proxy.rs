@@ -78,6 +78,9 @@ pub struct KubeProxy {
     watching: bool,
     sync_timer: Option<crate::engine::CancelKey>,
     periodic: Option<crate::engine::CancelKey>,
+    /// NodePorts it holds a listening socket on (iptables mode), so nothing else binds
+    /// them.
+    held: BTreeSet<u16>,
 }
 
 impl KubeProxy {
@@ -98,6 +101,7 @@ impl KubeProxy {
             watching: false,
             sync_timer: None,
             periodic: None,
+            held: BTreeSet::new(),
         }
     }
 
@@ -232,6 +236,7 @@ impl KubeProxy {
             cx.cancel(t);
         }
         self.userspace.close(cx, self.ns);
+        self.release_node_ports(cx);
         let me = cx.me();
         if let Some(p) = cx.world.procs.get_mut(&me) {
             p.exit = Some(0);
@@ -312,6 +317,69 @@ impl KubeProxy {
         if !std::mem::replace(&mut self.jumps_done, true) {
             iptables::insert_jumps(&mut cx.world.ns_mut(self.ns).netfilter, false);
         }
+        self.hold_node_ports(cx);
+    }
+
+    /// kube-proxy opens a listening socket on every TCP NodePort and never accepts on it,
+    /// so no other process can take the port (seed 004's `ss -nlpt` shows kube-proxy on
+    /// :::30001); all three modes did. The rules (or IPVS) take the traffic before it
+    /// could reach the socket.
+    fn hold_node_ports(&mut self, cx: &mut Ctx<'_, Net>) {
+        let mut want: BTreeMap<u16, String> = BTreeMap::new();
+        for (meta, svc, _) in view(&self.services, &self.endpoints) {
+            for p in svc.ports.iter().filter(|p| p.protocol() == "TCP") {
+                if let Some(n) = p.node_port {
+                    let name = super::names::service_port_name(
+                        &meta.namespace,
+                        &meta.name,
+                        &p.name,
+                        self.cfg.era,
+                    );
+                    want.insert(n as u16, name);
+                }
+            }
+        }
+        let me = cx.me();
+        for port in self.held.clone() {
+            if !want.contains_key(&port) {
+                self.held.remove(&port);
+                let listen = &mut cx.world.ns_mut(self.ns).tcp.listen;
+                if listen.get(&port) == Some(&me) {
+                    listen.remove(&port);
+                }
+            }
+        }
+        for (port, name) in want {
+            if self.held.contains(&port) {
+                continue;
+            }
+            if cx.world.ns(self.ns).tcp.listen.contains_key(&port) {
+                Self::log(
+                    cx,
+                    format!(
+                        "can't open \"nodePort for {name}\" (:{port}/tcp), skipping this nodePort: listen tcp :{port}: bind: address already in use"
+                    ),
+                );
+                continue;
+            }
+            crate::net::tcp::listen(cx, self.ns, port, me);
+            self.held.insert(port);
+            Self::log(
+                cx,
+                format!("Opened local port \"nodePort for {name}\" (:{port}/tcp)"),
+            );
+        }
+    }
+
+    /// The process exits: its held ports close.
+    fn release_node_ports(&mut self, cx: &mut Ctx<'_, Net>) {
+        let me = cx.me();
+        let listen = &mut cx.world.ns_mut(self.ns).tcp.listen;
+        for port in std::mem::take(&mut self.held) {
+            if listen.get(&port) == Some(&me) {
+                listen.remove(&port);
+            }
+        }
     }
 }
 
@@ -340,34 +408,10 @@ impl KubeProxy {
             );
             self.last_text = rules;
         }
-        if !self.jumps_done {
-            self.jumps_done = true;
-            let nf = &mut cx.world.ns_mut(self.ns).netfilter;
-            let head = "-m comment --comment \"handle ClusterIPs; NOTE: this must be before the NodePort rules\"";
-            let tail = "-m addrtype --dst-type LOCAL -m comment --comment \"handle service NodePorts; NOTE: this must be the last rule in the chain\"";
-            let jumps = [
-                (
-                    true,
-                    "PREROUTING",
-                    format!("{head} -j KUBE-PORTALS-CONTAINER"),
-                ),
-                (true, "OUTPUT", format!("{head} -j KUBE-PORTALS-HOST")),
-                (
-                    false,
-                    "PREROUTING",
-                    format!("{tail} -j KUBE-NODEPORT-CONTAINER"),
-                ),
-                (false, "OUTPUT", format!("{tail} -j KUBE-NODEPORT-HOST")),
-            ];
-            for (insert, chain, rule) in jumps {
-                let r = if insert {
-                    nf.insert(TableKind::Nat, chain, &rule)
-                } else {
-                    nf.append(TableKind::Nat, chain, &rule)
-                };
-                r.expect("kube-proxy's rules parse");
-            }
+        if !std::mem::replace(&mut self.jumps_done, true) {
+            super::userspace::insert_jumps(&mut cx.world.ns_mut(self.ns).netfilter);
         }
+        self.hold_node_ports(cx);
     }
 
     fn sync_ipvs(&mut self, cx: &mut Ctx<'_, Net>, scheduler: crate::net::ipvs::Scheduler) {
@@ -430,6 +474,7 @@ impl KubeProxy {
         if !std::mem::replace(&mut self.jumps_done, true) {
             iptables::insert_jumps(&mut netns.netfilter, true);
         }
+        self.hold_node_ports(cx);
         if added + removed > 0 || rules_changed {
             Self::log(
                 cx,
@@ -531,6 +576,12 @@ impl Actor<Net> for KubeProxy {
             Msg::Timer(t) if t >= super::userspace::DIAL_TOKEN_BASE => {
                 self.userspace.dial_timeout(cx, self.ns, t)
             }
+            // A connection that reached a held NodePort waits, never accepted.
+            Msg::Tcp(
+                crate::net::tcp::TcpEvent::Accepted { key }
+                | crate::net::tcp::TcpEvent::Data { key, .. }
+                | crate::net::tcp::TcpEvent::Eof { key },
+            ) if self.held.contains(&key.1) => {}
             Msg::Tcp(ev) => self.userspace.tcp(cx, self.ns, ev),
             Msg::Timer(T_PERIODIC) => {
                 if self.synced && !self.sync_pending {

@@ -13,6 +13,9 @@
 //! - No endpoints: the connection is accepted and then closed ("Failed to connect to
 //!   balancer"): the client sees a connect followed by EOF, not "connection refused".
 //!
+//! Each message kube-proxy copies costs it `RELAY_COST` (20 µs, modelled) before the
+//! copy leaves, in each direction: the price of carrying the bytes in user space.
+//!
 //! Not simulated: UDP service ports, session affinity.
 
 use std::collections::BTreeMap;
@@ -34,6 +37,12 @@ const DIAL_TIMEOUTS: [Dur; 4] = [
     Dur::from_secs(1),
     Dur::from_secs(2),
 ];
+
+/// What kube-proxy spends copying one message from one socket to the other: a read, a
+/// write and the wakeup between them in user space. A modelled order of magnitude (the
+/// reference gives no figure), paid by every message in each direction, on top of the
+/// rules the packets walk.
+pub const RELAY_COST: Dur = Dur::from_micros(20);
 
 /// Timer tokens for dials start here (kube-proxy's own timers are small numbers).
 pub const DIAL_TOKEN_BASE: u64 = 1 << 32;
@@ -72,6 +81,86 @@ pub struct Userspace {
     /// Dial timer token -> client socket.
     dials: BTreeMap<u64, SockKey>,
     next_token: u64,
+}
+
+/// One service port's portal as the rules name it.
+pub struct PortalRule<'a> {
+    pub name: &'a str,
+    pub cluster_ip: Ipv4Addr,
+    pub port: u16,
+    pub node_port: Option<u16>,
+    pub proxy_port: u16,
+}
+
+/// The nat table's userspace-mode chains (`iptables-restore` text): per portal a
+/// KUBE-PORTALS-CONTAINER REDIRECT and a KUBE-PORTALS-HOST DNAT to the node, and the same
+/// for a NodePort in KUBE-NODEPORT-CONTAINER/-HOST.
+pub fn rules<'a>(portals: impl Iterator<Item = PortalRule<'a>>, node_ip: Ipv4Addr) -> String {
+    let mut r = String::from(
+        "*nat\n:KUBE-PORTALS-CONTAINER - [0:0]\n:KUBE-PORTALS-HOST - [0:0]\n:KUBE-NODEPORT-CONTAINER - [0:0]\n:KUBE-NODEPORT-HOST - [0:0]\n",
+    );
+    for p in portals {
+        let m = format!(
+            "-m comment --comment {} -p tcp -m tcp --dport {} -d {}/32",
+            p.name, p.port, p.cluster_ip
+        );
+        let _ = writeln!(
+            r,
+            "-A KUBE-PORTALS-CONTAINER {m} -j REDIRECT --to-ports {}",
+            p.proxy_port
+        );
+        let _ = writeln!(
+            r,
+            "-A KUBE-PORTALS-HOST {m} -j DNAT --to-destination {node_ip}:{}",
+            p.proxy_port
+        );
+        if let Some(np) = p.node_port {
+            let n = format!("-m comment --comment {} -p tcp -m tcp --dport {np}", p.name);
+            let _ = writeln!(
+                r,
+                "-A KUBE-NODEPORT-CONTAINER {n} -j REDIRECT --to-ports {}",
+                p.proxy_port
+            );
+            let _ = writeln!(
+                r,
+                "-A KUBE-NODEPORT-HOST {n} -j DNAT --to-destination {node_ip}:{}",
+                p.proxy_port
+            );
+        }
+    }
+    r += "COMMIT\n";
+    r
+}
+
+/// The jumps userspace mode puts in the built-in chains: the portals at the head of
+/// PREROUTING and OUTPUT, the NodePort chains at their end.
+pub fn insert_jumps(nf: &mut crate::net::netfilter::Netfilter) {
+    use crate::net::netfilter::TableKind;
+    let head =
+        "-m comment --comment \"handle ClusterIPs; NOTE: this must be before the NodePort rules\"";
+    let tail = "-m addrtype --dst-type LOCAL -m comment --comment \"handle service NodePorts; NOTE: this must be the last rule in the chain\"";
+    let jumps = [
+        (
+            true,
+            "PREROUTING",
+            format!("{head} -j KUBE-PORTALS-CONTAINER"),
+        ),
+        (true, "OUTPUT", format!("{head} -j KUBE-PORTALS-HOST")),
+        (
+            false,
+            "PREROUTING",
+            format!("{tail} -j KUBE-NODEPORT-CONTAINER"),
+        ),
+        (false, "OUTPUT", format!("{tail} -j KUBE-NODEPORT-HOST")),
+    ];
+    for (insert, chain, rule) in jumps {
+        let r = if insert {
+            nf.insert(TableKind::Nat, chain, &rule)
+        } else {
+            nf.append(TableKind::Nat, chain, &rule)
+        };
+        r.expect("kube-proxy's rules parse");
+    }
 }
 
 fn log(cx: &mut Ctx<'_, Net>, line: String) {
@@ -166,40 +255,16 @@ impl Userspace {
                 }
             }
         }
-        let mut r = String::from(
-            "*nat\n:KUBE-PORTALS-CONTAINER - [0:0]\n:KUBE-PORTALS-HOST - [0:0]\n:KUBE-NODEPORT-CONTAINER - [0:0]\n:KUBE-NODEPORT-HOST - [0:0]\n",
-        );
-        for p in self.portals.values() {
-            let m = format!(
-                "-m comment --comment {} -p tcp -m tcp --dport {} -d {}/32",
-                p.name, p.port, p.cluster_ip
-            );
-            let _ = writeln!(
-                r,
-                "-A KUBE-PORTALS-CONTAINER {m} -j REDIRECT --to-ports {}",
-                p.proxy_port
-            );
-            let _ = writeln!(
-                r,
-                "-A KUBE-PORTALS-HOST {m} -j DNAT --to-destination {node_ip}:{}",
-                p.proxy_port
-            );
-            if let Some(np) = p.node_port {
-                let n = format!("-m comment --comment {} -p tcp -m tcp --dport {np}", p.name);
-                let _ = writeln!(
-                    r,
-                    "-A KUBE-NODEPORT-CONTAINER {n} -j REDIRECT --to-ports {}",
-                    p.proxy_port
-                );
-                let _ = writeln!(
-                    r,
-                    "-A KUBE-NODEPORT-HOST {n} -j DNAT --to-destination {node_ip}:{}",
-                    p.proxy_port
-                );
-            }
-        }
-        r += "COMMIT\n";
-        r
+        rules(
+            self.portals.values().map(|p| PortalRule {
+                name: &p.name,
+                cluster_ip: p.cluster_ip,
+                port: p.port,
+                node_port: p.node_port,
+                proxy_port: p.proxy_port,
+            }),
+            node_ip,
+        )
     }
 
     /// A TCP event for one of kube-proxy's sockets.
@@ -233,6 +298,12 @@ impl Userspace {
                 }
                 let queued = std::mem::take(&mut c.queued);
                 if !queued.is_empty() {
+                    tcp::busy(
+                        cx,
+                        ns,
+                        key,
+                        Dur::from_nanos(RELAY_COST.as_nanos() * queued.len() as u64),
+                    );
                     tcp::send(cx, ns, key, queued);
                 }
             }
@@ -257,6 +328,12 @@ impl Userspace {
             }
             TcpEvent::Data { key, msgs } => {
                 if let Some(client) = self.backends.get(&key).copied() {
+                    tcp::busy(
+                        cx,
+                        ns,
+                        client,
+                        Dur::from_nanos(RELAY_COST.as_nanos() * msgs.len() as u64),
+                    );
                     tcp::send(cx, ns, client, msgs);
                 } else if let Some(c) = self.conns.get_mut(&key) {
                     let connected = c.backend.is_some_and(|b| {
@@ -268,7 +345,15 @@ impl Userspace {
                             .is_some_and(|s| s.state == tcp::State::Established)
                     });
                     match (c.backend, connected) {
-                        (Some(b), true) => tcp::send(cx, ns, b, msgs),
+                        (Some(b), true) => {
+                            tcp::busy(
+                                cx,
+                                ns,
+                                b,
+                                Dur::from_nanos(RELAY_COST.as_nanos() * msgs.len() as u64),
+                            );
+                            tcp::send(cx, ns, b, msgs)
+                        }
                         _ => c.queued.extend(msgs),
                     }
                 }
@@ -347,7 +432,6 @@ impl Userspace {
         }
     }
 
-    /// A dial timer fired: abandon that dial, try the next endpoint.
     /// kube-proxy exits: its proxy ports close (the portals' rules stay in the kernel, so
     /// a connection to a ClusterIP is now refused on the node).
     pub fn close(&mut self, cx: &mut Ctx<'_, Net>, ns: NsId) {
@@ -359,6 +443,7 @@ impl Userspace {
         self.dials.clear();
     }
 
+    /// A dial timer fired: abandon that dial, try the next endpoint.
     pub fn dial_timeout(&mut self, cx: &mut Ctx<'_, Net>, ns: NsId, token: u64) {
         let Some(client) = self.dials.remove(&token) else {
             return;

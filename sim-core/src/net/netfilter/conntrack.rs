@@ -153,6 +153,16 @@ pub type EntryId = u64;
 /// (protocol, original destination, its port, new destination, its port).
 pub type DnatKey = (Proto, Ipv4Addr, u16, Ipv4Addr, u16);
 
+fn dnat_key(e: &Entry) -> DnatKey {
+    (
+        e.orig.proto,
+        e.orig.dst,
+        e.orig.dport,
+        e.reply.src,
+        e.reply.sport,
+    )
+}
+
 #[derive(Clone, Debug)]
 pub struct Entry {
     pub orig: Tuple,
@@ -234,6 +244,9 @@ pub struct Conntrack {
     /// Tuple -> entry: a hash map with fixed keys (SipHash with zero keys), looked up per
     /// packet and never iterated, so its order cannot reach any output.
     index: HashMap<Tuple, (EntryId, Dir), super::FixedState>,
+    /// Flows IPVS scheduled, by (protocol, virtual address, real server): what IPVS
+    /// counts per real server (its ActiveConn and InActConn) without a scan of the table.
+    by_dnat: BTreeMap<DnatKey, std::collections::BTreeSet<EntryId>>,
     next_id: EntryId,
     since_sweep: u32,
 }
@@ -296,6 +309,15 @@ impl Conntrack {
 
     fn remove(&mut self, id: EntryId) {
         if let Some(e) = self.entries.remove(&id) {
+            if e.dnat() {
+                let key = dnat_key(&e);
+                if let Some(set) = self.by_dnat.get_mut(&key) {
+                    set.remove(&id);
+                    if set.is_empty() {
+                        self.by_dnat.remove(&key);
+                    }
+                }
+            }
             for t in [e.orig, e.reply] {
                 if self.index.get(&t).is_some_and(|(i, _)| *i == id) {
                     self.index.remove(&t);
@@ -339,6 +361,40 @@ impl Conntrack {
         }
     }
 
+    /// DNAT by IPVS: as `set_dst_nat`, and the flow counts for its real server (IPVS's
+    /// connection table holds only the flows it scheduled, not iptables' DNATs).
+    pub fn set_ipvs_nat(&mut self, id: EntryId, to: (Ipv4Addr, u16)) {
+        self.set_dst_nat(id, Some(to));
+        let e = &self.entries[&id];
+        if e.dnat() {
+            self.by_dnat.entry(dnat_key(e)).or_default().insert(id);
+        }
+    }
+
+    /// The live flows DNATed from one destination to one real server: (active, inactive)
+    /// as IPVS counts them (an ESTABLISHED TCP flow is active; a handshake in progress, a
+    /// closing flow or UDP is inactive). Costs the flows to that server, not the table.
+    pub fn conn_counts(&self, key: &DnatKey, now: SimTime) -> (u32, u32) {
+        let mut c = (0, 0);
+        for e in self
+            .by_dnat
+            .get(key)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.entries.get(id))
+        {
+            if !e.confirmed || now >= e.expires() {
+                continue;
+            }
+            if e.tcp == Some(TcpState::Established) {
+                c.0 += 1;
+            } else {
+                c.1 += 1;
+            }
+        }
+        c
+    }
+
     /// SNAT to `addr`, keeping the source port unless another flow holds that reply
     /// tuple. Returns the port (or id) the flow got.
     pub fn set_src_nat(&mut self, id: EntryId, addr: Option<Ipv4Addr>, now: SimTime) -> u16 {
@@ -371,29 +427,13 @@ impl Conntrack {
         reply.dport
     }
 
-    /// Live DNATed flows by (protocol, original destination and port, new destination and
+    /// Live flows IPVS scheduled, by (protocol, virtual address and port, real server and
     /// port): (ESTABLISHED TCP, the rest), as `ipvsadm` counts ActiveConn and InActConn.
     pub fn dnat_counts(&self, now: SimTime) -> BTreeMap<DnatKey, (u32, u32)> {
-        let mut out: BTreeMap<_, (u32, u32)> = BTreeMap::new();
-        for e in self.entries.values() {
-            if !e.confirmed || now >= e.expires() || !e.dnat() {
-                continue;
-            }
-            let key = (
-                e.orig.proto,
-                e.orig.dst,
-                e.orig.dport,
-                e.reply.src,
-                e.reply.sport,
-            );
-            let c = out.entry(key).or_default();
-            if e.tcp == Some(TcpState::Established) {
-                c.0 += 1;
-            } else {
-                c.1 += 1;
-            }
-        }
-        out
+        self.by_dnat
+            .keys()
+            .map(|k| (*k, self.conn_counts(k, now)))
+            .collect()
     }
 
     /// `conntrack -L`: the confirmed, live entries, oldest first.

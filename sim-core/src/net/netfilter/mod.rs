@@ -919,10 +919,14 @@ pub fn dst_hook(cx: Cx<'_, '_>, ns: NsId, in_dev: Option<DevId>, p: &mut Packet)
                     t.dport
                 );
                 p.cost_ns += crate::net::ipvs::IPVS_COST_NS;
-                let Some(real) = vs.schedule(t.src, t.dst).cloned() else {
+                let ct = &nf.ct;
+                let conns = |r: &crate::net::ipvs::RealServer| {
+                    ct.conn_counts(&(t.proto, t.dst, t.dport, r.addr, r.port), now)
+                };
+                let Some(real) = vs.schedule(t.src, t.dst, conns).cloned() else {
                     return HookResult::NoRealServer(service);
                 };
-                nf.ct.set_dst_nat(id, Some((real.addr, real.port)));
+                nf.ct.set_ipvs_nat(id, (real.addr, real.port));
                 p.ip.dst = real.addr;
                 set_port(p, false, real.port);
                 let what = describe("dst", t.dst, t.dport, real.addr, real.port, t.proto);

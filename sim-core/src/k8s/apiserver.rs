@@ -82,6 +82,70 @@ pub struct Apiserver {
     events: BTreeMap<Key, Vec<super::api::Event>>,
 }
 
+/// Whether a ReplicationController or ReplicaSet counts `o` as one of its pods: a pod of
+/// its namespace that its selector matches and that no other controller owns (an orphan
+/// it would adopt).
+fn controls(rc: &Object, o: &Object) -> bool {
+    let Body::Workload(w) = &rc.body else {
+        return false;
+    };
+    o.kind() == Kind::Pod
+        && o.meta.namespace == rc.meta.namespace
+        && selects(&w.selector, &o.meta.labels)
+        && o.meta
+            .owner
+            .as_ref()
+            .is_none_or(|(k, n)| *k == w.kind && *n == rc.meta.name)
+}
+
+/// A pod template written out field by field (what the pod-template-hash is taken of;
+/// an explicit rendering, so the hash does not depend on `Debug`'s format).
+fn template_text(w: &super::api::Rc) -> String {
+    use std::fmt::Write as _;
+    let mut t = String::new();
+    for (k, v) in &w.template_labels {
+        let _ = writeln!(t, "label {k}={v}");
+    }
+    for c in &w.containers {
+        let _ = writeln!(
+            t,
+            "container {} image {} command {}",
+            c.name,
+            c.image.as_deref().unwrap_or(""),
+            c.command.as_deref().unwrap_or("")
+        );
+        for (k, v) in &c.env {
+            let _ = writeln!(t, "  env {k}={v}");
+        }
+        for p in &c.ports {
+            let _ = writeln!(t, "  port {p}");
+        }
+    }
+    let o = &w.spec;
+    let _ = writeln!(
+        t,
+        "nodeName {} hostNetwork {} dnsPolicy {} hostname {} subdomain {} links {}",
+        o.node_name.as_deref().unwrap_or(""),
+        o.host_network,
+        o.dns_policy(),
+        o.hostname.as_deref().unwrap_or(""),
+        o.subdomain.as_deref().unwrap_or(""),
+        o.enable_service_links.unwrap_or(true)
+    );
+    if let Some(c) = &o.dns_config {
+        let _ = writeln!(
+            t,
+            "dnsConfig {} {}",
+            c.nameservers.join(","),
+            c.searches.join(",")
+        );
+        for (k, v) in &c.options {
+            let _ = writeln!(t, "  option {k} {}", v.as_deref().unwrap_or(""));
+        }
+    }
+    t
+}
+
 /// The controller that makes a workload's pods, as its events name it.
 fn controller_name(kind: Kind) -> &'static str {
     match kind {
@@ -618,10 +682,7 @@ impl Apiserver {
                     status
                 }
                 None => {
-                    let hash = super::alloc::template_hash(&format!(
-                        "{:?}{:?}{:?}",
-                        w.template_labels, w.containers, w.spec
-                    ));
+                    let hash = super::alloc::template_hash(&template_text(w));
                     let name = format!("{}-{hash}", d.meta.name);
                     let mut rs = w.clone();
                     rs.kind = Kind::ReplicaSet;
@@ -630,8 +691,7 @@ impl Apiserver {
                     rs.selector.insert("pod-template-hash".into(), hash.clone());
                     rs.template_labels
                         .insert("pod-template-hash".into(), hash.clone());
-                    let mut labels = rs.template_labels.clone();
-                    labels.extend(d.meta.labels.clone());
+                    let labels = rs.template_labels.clone();
                     let mut meta = Self::meta(cx, &name, &d.meta.namespace, labels);
                     meta.owner = Some((Kind::Deployment, d.meta.name.clone()));
                     meta.owner_uid = d.meta.uid.clone();
@@ -714,11 +774,7 @@ impl Apiserver {
             )> = self
                 .objects
                 .values()
-                .filter(|o| {
-                    o.kind() == Kind::Pod
-                        && o.meta.namespace == ns
-                        && selects(&rc.selector, &o.meta.labels)
-                })
+                .filter(|o| controls(&rc_obj, o))
                 .map(|o| {
                     let p = o.pod();
                     (
@@ -752,11 +808,7 @@ impl Apiserver {
             let ready = self
                 .objects
                 .values()
-                .filter(|o| {
-                    o.meta.namespace == ns
-                        && selects(&rc.selector, &o.meta.labels)
-                        && o.pod().is_some_and(|p| p.ready)
-                })
+                .filter(|o| controls(&rc_obj, o) && o.pod().is_some_and(|p| p.ready))
                 .count() as u32;
             self.set_status(cx, &rc_obj, rc.replicas, ready);
         }

@@ -32,7 +32,7 @@ pub struct Kubelet {
     cfg: Config,
     services: BTreeMap<Key, Object>,
     /// The pods it runs, and how.
-    started: BTreeMap<(String, String), Running>,
+    started: BTreeMap<(String, String), (Running, Object)>,
     /// Running (not stopped by systemd), and whether its watch is set up.
     running: bool,
     watching: bool,
@@ -94,16 +94,30 @@ impl Kubelet {
             (Body::Service(_), _) => {
                 self.services.insert(o.key(), o);
             }
-            (Body::Pod(p), EventType::Added | EventType::Modified) if mine && p.ip.is_none() => {
+            (Body::Pod(p), EventType::Added | EventType::Modified) if mine => {
                 let key = (o.meta.namespace.clone(), o.meta.name.clone());
-                if !self.started.contains_key(&key) {
-                    let how = self.run(cx, &o);
-                    self.started.insert(key, how);
+                if self.started.contains_key(&key) {
+                    return;
                 }
+                let how = if p.ip.is_none() {
+                    self.run(cx, &o)
+                } else {
+                    // Running already: a scenario's pod that dockerd made at boot (its
+                    // sandbox is the namespace `pod/NAME`).
+                    let label = format!("pod/{}", o.meta.name);
+                    match (0..cx.world.netns.len())
+                        .map(|i| NsId(i as u32))
+                        .find(|n| cx.world.ns(*n).label == label)
+                    {
+                        Some(ns) => Running::Sandbox(ns),
+                        None => return,
+                    }
+                };
+                self.started.insert(key, (how, o));
             }
             (Body::Pod(_), EventType::Deleted) if mine => {
                 let key = (o.meta.namespace.clone(), o.meta.name.clone());
-                if let Some(how) = self.started.remove(&key) {
+                if let Some((how, _)) = self.started.remove(&key) {
                     self.kill(cx, &o, how);
                 }
             }
@@ -308,9 +322,9 @@ impl Kubelet {
             cx.trace(TraceEvent::Log {
                 line: format!("{} {}: {}", e.type_, e.reason, e.message),
             });
-            if e.on_node {
+            if let Some(m) = e.node_message {
                 let node = (Kind::Node, String::new(), self.node.clone());
-                self.event(cx, node, e.type_, e.reason, e.message.clone());
+                self.event(cx, node, e.type_, e.reason, m);
             }
             self.event(cx, o.key(), e.type_, e.reason, e.message);
         }
@@ -396,20 +410,19 @@ impl Actor<Net> for Kubelet {
         match msg {
             Msg::Start if !self.running => {
                 self.running = true;
-                if !self.watching {
-                    self.watching = true;
-                    super::apiserver::report(
-                        cx,
-                        self.ns,
-                        Request::Watch {
-                            kinds: vec![Kind::Service, Kind::Pod],
-                        },
-                    );
-                } else {
+                if std::mem::replace(&mut self.watching, true) {
                     cx.trace(TraceEvent::Log {
-                        line: "Started kubelet: posting node status again".into(),
+                        line: "Started kubelet: posting node status again, and listing its pods afresh".into(),
                     });
                 }
+                // (Again after a restart: what changed meanwhile comes with the list.)
+                super::apiserver::report(
+                    cx,
+                    self.ns,
+                    Request::Watch {
+                        kinds: vec![Kind::Service, Kind::Pod],
+                    },
+                );
                 self.heartbeat(cx);
             }
             Msg::Stop if self.running => {
@@ -425,6 +438,24 @@ impl Actor<Net> for Kubelet {
             _ if !self.running => {}
             Msg::ApiResponse { resp, .. } => {
                 if let Response::List(objects) = *resp {
+                    // Pods it runs that are gone from the list were deleted while it was
+                    // stopped: their containers are killed now.
+                    let listed: std::collections::BTreeSet<(String, String)> = objects
+                        .iter()
+                        .filter(|o| o.kind() == Kind::Pod)
+                        .map(|o| (o.meta.namespace.clone(), o.meta.name.clone()))
+                        .collect();
+                    let gone: Vec<(String, String)> = self
+                        .started
+                        .keys()
+                        .filter(|k| !listed.contains(*k))
+                        .cloned()
+                        .collect();
+                    for k in gone {
+                        if let Some((how, o)) = self.started.remove(&k) {
+                            self.kill(cx, &o, how);
+                        }
+                    }
                     // Services first, so pods listed with them get their variables.
                     let (svcs, rest): (Vec<Object>, Vec<Object>) =
                         objects.into_iter().partition(|o| o.kind() == Kind::Service);

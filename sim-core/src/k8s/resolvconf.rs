@@ -84,15 +84,14 @@ fn option(word: &str) -> (String, Option<String>) {
     }
 }
 
-/// An event kubelet records while it forms the file: (type, reason, message, on the node
-/// too).
+/// An event kubelet records on the pod while it forms the file, and the one it records on
+/// the node (for MissingClusterDNS: the same words without the pod's name).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DnsEvent {
     pub type_: &'static str,
     pub reason: &'static str,
     pub message: String,
-    /// Recorded on the node as well as on the pod.
-    pub on_node: bool,
+    pub node_message: Option<String>,
 }
 
 /// What kubelet knows: its flags and the node's resolver file.
@@ -128,15 +127,15 @@ pub fn for_pod(k: &KubeletDns<'_>, pod: &PodDns<'_>) -> (ResolvConf, Vec<DnsEven
                 Era::Classic => "kubelet does not have ClusterDNS IP configured and cannot create Pod using \"ClusterFirst\" policy. Falling back to DNSDefault policy.".to_string(),
                 Era::Modern => "kubelet does not have ClusterDNS IP configured and cannot create Pod using \"ClusterFirst\" policy. Falling back to \"Default\" policy.".to_string(),
             };
-            let message = match k.era {
-                Era::Classic => message,
+            let pod_message = match k.era {
+                Era::Classic => message.clone(),
                 Era::Modern => format!("pod: \"{}\". {message}", pod.formatted),
             };
             events.push(DnsEvent {
                 type_: "Warning",
                 reason: "MissingClusterDNS",
-                message,
-                on_node: true,
+                message: pod_message,
+                node_message: Some(message),
             });
             k.host.clone()
         }
@@ -187,7 +186,7 @@ pub fn for_pod(k: &KubeletDns<'_>, pod: &PodDns<'_>) -> (ResolvConf, Vec<DnsEven
                 "Nameserver limits were exceeded, some nameservers have been omitted, the applied nameserver line is: {}",
                 conf.nameservers.join(" ")
             ),
-            on_node: false,
+            node_message: None,
         });
     }
     let (max_paths, max_chars) = match k.era {
@@ -206,7 +205,7 @@ pub fn for_pod(k: &KubeletDns<'_>, pod: &PodDns<'_>) -> (ResolvConf, Vec<DnsEven
                 "Search Line limits were exceeded, some search paths have been omitted, the applied search line is: {}",
                 conf.searches.join(" ")
             ),
-            on_node: false,
+            node_message: None,
         });
     }
     (conf, events)
@@ -271,7 +270,13 @@ mod tests {
         let (c, ev) = for_pod(&k, &pod("ClusterFirst", None));
         assert_eq!(c, host);
         assert_eq!(ev.len(), 1);
-        assert!(ev[0].on_node);
+        assert!(
+            ev[0]
+                .node_message
+                .as_ref()
+                .unwrap()
+                .starts_with("kubelet does not")
+        );
         assert!(
             ev[0]
                 .message

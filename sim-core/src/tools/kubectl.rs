@@ -71,8 +71,9 @@ pub struct Kubectl {
     updating: bool,
     /// `-l k=v`: get and delete only the objects with these labels.
     selector: Option<crate::k8s::api::Labels>,
-    /// `delete -l`: deletions asked for and not yet answered.
+    /// `delete -l`: deletions asked for and not yet answered, and whether one failed.
     pending: usize,
+    failed: bool,
 }
 
 const USAGE: &str = "kubectl: the simulator models `get KIND [NAME] [-o wide] [-n NS] [-A]`, `create|apply -f FILE` and `delete KIND NAME`\n";
@@ -145,15 +146,18 @@ impl Kubectl {
                     let text = next()?;
                     let mut labels = crate::k8s::api::Labels::new();
                     for pair in text.split(',') {
-                        let Some((k, v)) = pair.split_once('=') else {
-                            return Err((
-                                format!(
-                                    "error: the selector `{text}` is not simulated: only key=value[,key=value] is\n"
-                                ),
-                                1,
-                            ));
+                        let (k, v) = match pair.split_once("==").or_else(|| pair.split_once('=')) {
+                            Some((k, v)) if !k.ends_with('!') && !k.is_empty() => (k, v),
+                            _ => {
+                                return Err((
+                                    format!(
+                                        "error: the selector `{text}` is not simulated: only key=value[,key=value] (or ==) is\n"
+                                    ),
+                                    1,
+                                ));
+                            }
                         };
-                        labels.insert(k.trim_end_matches('=').to_string(), v.to_string());
+                        labels.insert(k.to_string(), v.to_string());
                     }
                     selector = Some(labels);
                 }
@@ -288,6 +292,7 @@ impl Kubectl {
             updating: false,
             selector,
             pending: 0,
+            failed: false,
         })
     }
 
@@ -460,15 +465,24 @@ impl Kubectl {
                     Stream::Stdout,
                     &format!("{} \"{}\" deleted\n", o.kind().singular(), o.meta.name),
                 );
-                self.pending = self.pending.saturating_sub(1);
-                (self.pending == 0).then_some(0)
+                self.one_deleted(cx)
             }
             other => {
-                self.pending = self.pending.saturating_sub(1);
-                let code = self.answer(other, cx);
-                (self.pending == 0).then_some(code)
+                self.failed |= self.answer(other, cx) != 0;
+                self.one_deleted(cx)
             }
         }
+    }
+
+    /// One deletion answered: done when all are (status 1 if any failed), else the
+    /// timeout runs again for the rest.
+    fn one_deleted(&mut self, cx: &mut Ctx<'_, Net>) -> Option<i32> {
+        self.pending = self.pending.saturating_sub(1);
+        if self.pending == 0 {
+            return Some(i32::from(self.failed));
+        }
+        self.timer = Some(cx.schedule_cancellable(Dur::from_secs(30), Msg::Timer(1)));
+        None
     }
 
     /// Whether the `-l` selector (if any) picks the object.
@@ -813,7 +827,10 @@ fn describe_pod(o: &Object, events: &[crate::k8s::api::Event], now: SimTime) -> 
     top.push(("IP", ip.clone()));
     let mut out = block(&top, 18, "");
     if p.ip.is_some() {
-        out += &format!("IPs:\n  IP:           {ip}\n");
+        // The IP's padding comes from the block it is flushed with: Controlled By's when
+        // that follows.
+        let pad = if o.meta.owner.is_some() { 11 } else { 2 };
+        out += &format!("IPs:\n  IP:{:pad$}{ip}\n", "");
     } else {
         out += "IPs:              <none>\n";
     }
@@ -953,7 +970,9 @@ fn events_text(events: &[crate::k8s::api::Event], now: SimTime) -> String {
 fn configmap_yaml(o: &Object, data: &std::collections::BTreeMap<String, String>) -> String {
     let mut y = String::from("apiVersion: v1\ndata:\n");
     for (k, v) in data {
-        y += &format!("  {k}: |-\n");
+        // `|` keeps the value's final newline, `|-` says it has none.
+        let chomp = if v.ends_with('\n') { "" } else { "-" };
+        y += &format!("  {k}: |{chomp}\n");
         for l in v.lines() {
             y += &format!("    {l}\n").replace("    \n", "\n");
         }
@@ -969,13 +988,14 @@ fn configmap_yaml(o: &Object, data: &std::collections::BTreeMap<String, String>)
 /// changed): each `  key: |-` and the lines indented under it.
 fn configmap_data(yaml: &str) -> std::collections::BTreeMap<String, String> {
     let mut data = std::collections::BTreeMap::new();
-    let mut current: Option<(String, Vec<String>)> = None;
+    // (key, lines, keep the final newline)
+    let mut current: Option<(String, Vec<String>, bool)> = None;
     let mut in_data = false;
     for line in yaml.lines() {
         if !line.starts_with(' ') && !line.is_empty() {
             in_data = line == "data:";
-            if let Some((k, v)) = current.take() {
-                data.insert(k, v.join("\n"));
+            if let Some((k, v, keep)) = current.take() {
+                data.insert(k, block(v, keep));
             }
             continue;
         }
@@ -983,29 +1003,41 @@ fn configmap_data(yaml: &str) -> std::collections::BTreeMap<String, String> {
             continue;
         }
         if let Some(rest) = line.strip_prefix("    ") {
-            if let Some((_, v)) = current.as_mut() {
+            if let Some((_, v, _)) = current.as_mut() {
                 v.push(rest.to_string());
             }
         } else if line.is_empty() {
-            if let Some((_, v)) = current.as_mut() {
+            if let Some((_, v, _)) = current.as_mut() {
                 v.push(String::new());
             }
         } else if let Some((k, v)) = line.trim().split_once(':') {
-            if let Some((k, v)) = current.take() {
-                data.insert(k, v.join("\n"));
+            if let Some((k, v, keep)) = current.take() {
+                data.insert(k, block(v, keep));
             }
             let v = v.trim();
-            current = Some((k.to_string(), Vec::new()));
-            if !v.starts_with('|') && !v.is_empty() {
-                current = None;
+            if v.starts_with('|') {
+                current = Some((k.to_string(), Vec::new(), v != "|-"));
+            } else if !v.is_empty() {
                 data.insert(k.to_string(), v.trim_matches('"').to_string());
             }
         }
     }
-    if let Some((k, v)) = current.take() {
-        data.insert(k, v.join("\n"));
+    if let Some((k, v, keep)) = current.take() {
+        data.insert(k, block(v, keep));
     }
     data
+}
+
+/// A block scalar's lines as its value: `|` keeps one final newline (clip), `|-` none.
+fn block(mut lines: Vec<String>, keep: bool) -> String {
+    while lines.last().is_some_and(String::is_empty) {
+        lines.pop();
+    }
+    let mut v = lines.join("\n");
+    if keep {
+        v.push('\n');
+    }
+    v
 }
 
 /// The editor `kubectl edit` runs on its temporary file: `sed -i [-e] 's/OLD/NEW/[g]'`
@@ -1034,7 +1066,13 @@ fn sed_edit(editor: &str, text: &str) -> Result<String, String> {
         let [old, new, flags] = parts[..] else {
             return Err(unsupported());
         };
-        if old.is_empty() || !flags.chars().all(|f| f == 'g') {
+        // A regular expression or a back-reference would mean something else to sed.
+        let regex = |c: char| ".*[]^$\\+?(){}|".contains(c);
+        if old.is_empty()
+            || old.chars().any(regex)
+            || new.contains(['&', '\\'])
+            || !flags.chars().all(|f| f == 'g')
+        {
             return Err(unsupported());
         }
         // sed works line by line: without `g`, the first match on each line.
@@ -1346,6 +1384,7 @@ mod tests {
                 "kind: KubeProxyConfiguration\nmode: \"\"\nipvs:\n  scheduler: \"\"".to_string(),
             ),
             ("other".to_string(), "a\n\nb".to_string()),
+            ("kubeconfig.conf".to_string(), "x: 1\n".to_string()),
         ]
         .into();
         let o = Object {
@@ -1371,6 +1410,9 @@ mod tests {
         assert!(sed_edit("vim", &yaml).is_err());
         assert!(sed_edit("sed s/a/b/", &yaml).is_err());
         assert!(sed_edit("sed -i 's/a/b/x'", &yaml).is_err());
+        // A regular expression or `&` would mean more to sed than a literal swap.
+        assert!(sed_edit("sed -i 's/mode: .*/mode: ipvs/'", &yaml).is_err());
+        assert!(sed_edit("sed -i 's/a/&b/'", &yaml).is_err());
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! `Display` prints one tcpdump-like line (`tcpdump -v`'s IP fields, abbreviated, on the
 //! same line as the summary).
 
+pub mod dns;
 pub mod etcd;
 pub mod eth;
 pub mod tcp;
@@ -114,6 +115,8 @@ pub enum UdpPayload {
     Flannel { inner: Box<Packet> },
     /// A VXLAN header (8 bytes: flags, VNI) and the Ethernet frame it carries (RFC 7348).
     Vxlan { vni: u32, frame: Box<eth::Frame> },
+    /// A DNS message (RFC 1035).
+    Dns { msg: Box<dns::Message> },
 }
 
 impl UdpPayload {
@@ -122,6 +125,7 @@ impl UdpPayload {
             UdpPayload::Opaque { len } => *len,
             UdpPayload::Flannel { inner } => inner.len(),
             UdpPayload::Vxlan { frame, .. } => VXLAN_HEADER_LEN + frame.len() as u16,
+            UdpPayload::Dns { msg } => msg.len(),
         }
     }
 

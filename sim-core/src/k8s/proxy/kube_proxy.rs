@@ -154,6 +154,7 @@ impl KubeProxy {
     fn start_proxier(&mut self, cx: &mut Ctx<'_, Net>) {
         Self::log(cx, format!("Using {} Proxier.", self.cfg.mode.name()));
         self.cleanup_leftovers(cx);
+        self.cancel_timers(cx);
         self.synced = false;
         self.sync_pending = false;
         self.last_sync = None;
@@ -227,14 +228,21 @@ impl KubeProxy {
     }
 
     /// kubelet killed the pod: the process exits; its rules stay in the kernel.
-    fn stop(&mut self, cx: &mut Ctx<'_, Net>) {
-        self.running = false;
+    fn cancel_timers(&mut self, cx: &mut Ctx<'_, Net>) {
         for t in [self.sync_timer.take(), self.periodic.take()]
             .into_iter()
             .flatten()
         {
             cx.cancel(t);
         }
+    }
+
+    fn stop(&mut self, cx: &mut Ctx<'_, Net>) {
+        self.running = false;
+        // Until the next proxier has its lists, no sync (of this or any mode).
+        self.synced = false;
+        self.sync_pending = false;
+        self.cancel_timers(cx);
         self.userspace.close(cx, self.ns);
         self.release_node_ports(cx);
         let me = cx.me();
@@ -320,11 +328,17 @@ impl KubeProxy {
         self.hold_node_ports(cx);
     }
 
-    /// kube-proxy opens a listening socket on every TCP NodePort and never accepts on it,
-    /// so no other process can take the port (seed 004's `ss -nlpt` shows kube-proxy on
-    /// :::30001); all three modes did. The rules (or IPVS) take the traffic before it
-    /// could reach the socket.
+    /// kube-proxy opened a listening socket on every TCP NodePort and never accepted on
+    /// it, so no other process could take the port (seed 004's `ss -nlpt` shows kube-proxy
+    /// on :::30001); all three modes did, until 1.24 dropped it (kubernetes PR #108496).
+    /// The rules (or IPVS) take the traffic before it could reach the socket. Here the
+    /// systemd-run kube-proxy of the seed-004-style clusters holds them; kubeadm's
+    /// (`kubeadm: true`, today's) does not.
     fn hold_node_ports(&mut self, cx: &mut Ctx<'_, Net>) {
+        if self.cfg.from_configmap {
+            // kubeadm's (today's) kube-proxy: it stopped holding them in 1.24.
+            return;
+        }
         let mut want: BTreeMap<u16, String> = BTreeMap::new();
         for (meta, svc, _) in view(&self.services, &self.endpoints) {
             for p in svc.ports.iter().filter(|p| p.protocol() == "TCP") {
@@ -514,6 +528,17 @@ impl Actor<Net> for KubeProxy {
         match msg {
             Msg::Start if !self.running => {
                 self.running = true;
+                // A new container, a new process.
+                let me = cx.me();
+                if cx.world.procs.get(&me).is_some_and(|p| p.exit.is_some()) {
+                    let pid = cx.world.ns_mut(self.ns).alloc_pid();
+                    let started_secs = cx.now().as_nanos() / 1_000_000_000;
+                    if let Some(p) = cx.world.procs.get_mut(&me) {
+                        p.exit = None;
+                        p.pid = pid;
+                        p.started_secs = started_secs;
+                    }
+                }
                 if self.cfg.from_configmap {
                     crate::k8s::apiserver::report(
                         cx,

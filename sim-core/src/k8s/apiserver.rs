@@ -49,7 +49,12 @@ pub struct Config {
     pub nodes: Vec<(String, Ipv4Addr)>,
     /// A kubeadm cluster: kube-proxy's ConfigMap (its `config.conf`) and DaemonSet.
     pub kubeadm: Option<String>,
+    /// A kubeadm cluster's DNS addon: the Corefile and the kube-dns Service's address.
+    pub coredns: Option<(String, Ipv4Addr)>,
 }
+
+/// kubeadm's CoreDNS image.
+pub const COREDNS_IMAGE: &str = "registry.k8s.io/coredns/coredns:v1.10.1";
 
 /// kubeadm's kube-proxy DaemonSet image (the version of the cluster's kubelets).
 pub const KUBE_PROXY_IMAGE: &str = "registry.k8s.io/kube-proxy:v1.28.2";
@@ -359,6 +364,75 @@ impl Apiserver {
                 meta: emeta,
                 body: Body::Endpoints(ep),
             },
+        );
+        if let Some((corefile, ip)) = self.cfg.coredns.clone() {
+            self.coredns(cx, corefile, ip);
+        }
+    }
+
+    /// kubeadm's DNS addon: the ConfigMap `kube-system/coredns` with the Corefile, the
+    /// Deployment `coredns` (2 replicas, dnsPolicy Default, label `k8s-app=kube-dns`), and
+    /// the Service `kube-dns` at the cluster DNS address (ports `dns` 53/UDP, `dns-tcp`
+    /// 53/TCP, `metrics` 9153/TCP).
+    fn coredns(&mut self, cx: &mut Ctx<'_, Net>, corefile: String, ip: Ipv4Addr) {
+        let labels: super::api::Labels = [("k8s-app".to_string(), "kube-dns".to_string())].into();
+        self.create(
+            cx,
+            Manifest::ConfigMap(super::api::ConfigMapSpec {
+                name: super::coredns::CONFIGMAP.into(),
+                namespace: Some("kube-system".into()),
+                labels: Default::default(),
+                data: [(super::coredns::CONFIG_KEY.to_string(), corefile)].into(),
+            }),
+        );
+        self.create(
+            cx,
+            Manifest::Deployment(super::api::RcSpec {
+                name: "coredns".into(),
+                namespace: Some("kube-system".into()),
+                labels: labels.clone(),
+                replicas: 2,
+                selector: labels.clone(),
+                template_labels: labels.clone(),
+                containers: vec![super::api::Container {
+                    name: "coredns".into(),
+                    image: Some(COREDNS_IMAGE.into()),
+                    command: None,
+                    env: Vec::new(),
+                    ports: vec![53, 9153],
+                }],
+                spec: super::api::PodOptions {
+                    dns_policy: Some("Default".into()),
+                    ..Default::default()
+                },
+            }),
+        );
+        let port = |name: &str, port: u16, proto: &str| super::api::ServicePort {
+            name: name.into(),
+            protocol: Some(proto.into()),
+            port,
+            target_port: None,
+            node_port: None,
+        };
+        let mut svc_labels = labels.clone();
+        svc_labels.insert("kubernetes.io/name".into(), "CoreDNS".into());
+        self.create(
+            cx,
+            Manifest::Service(super::api::ServiceSpec {
+                name: "kube-dns".into(),
+                namespace: Some("kube-system".into()),
+                labels: svc_labels,
+                type_: None,
+                cluster_ip: Some(ip.to_string()),
+                ports: vec![
+                    port("dns", 53, "UDP"),
+                    port("dns-tcp", 53, "TCP"),
+                    port("metrics", 9153, "TCP"),
+                ],
+                selector: labels,
+                external_ips: Vec::new(),
+                external_name: None,
+            }),
         );
     }
 

@@ -26,6 +26,7 @@ pub fn command(image: Option<&str>, env: &[(String, String)]) -> Option<String> 
         }),
         "guestbook-php-frontend" | "gb-frontend" => Some("apache2-foreground".into()),
         "demoapp" => Some("python3 /usr/local/bin/demo.py".into()),
+        "coredns" => Some("/coredns -conf /etc/coredns/Corefile".into()),
         _ => None,
     }
 }

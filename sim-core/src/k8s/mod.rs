@@ -5,6 +5,8 @@
 pub mod alloc;
 pub mod api;
 pub mod apiserver;
+pub mod coredns;
+pub mod corefile;
 pub mod docker;
 pub mod envvars;
 pub mod etcd;

@@ -29,6 +29,21 @@ pub fn latency(cx: &mut Ctx<'_, Net>, from: NsId, to: NsId) -> Option<crate::eng
     cx.world.fabric.path_latency(a, b)
 }
 
+/// A machine's place on the underlay; a pod's is its node's (the far end of its eth0
+/// veth): a pod's control traffic leaves through its node.
 fn vertex(cx: &Ctx<'_, Net>, ns: NsId) -> Option<super::VertexId> {
-    cx.world.ns(ns).underlay_port().map(|(_, v)| v)
+    let netns = cx.world.ns(ns);
+    if let Some((_, v)) = netns.underlay_port() {
+        return Some(v);
+    }
+    netns
+        .devices
+        .iter()
+        .filter(|d| !d.removed)
+        .find_map(|d| match d.kind {
+            super::DevKind::Veth { peer_ns, .. } => {
+                cx.world.ns(peer_ns).underlay_port().map(|(_, v)| v)
+            }
+            _ => None,
+        })
 }

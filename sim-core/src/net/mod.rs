@@ -17,6 +17,7 @@ pub mod netns;
 pub mod route;
 pub mod stack;
 pub mod tcp;
+pub mod udp;
 
 use std::collections::BTreeMap;
 

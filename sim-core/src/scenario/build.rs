@@ -116,6 +116,8 @@ pub struct KubeCfg {
     pub kubeadm: bool,
     pub cluster_dns: Vec<Ipv4Addr>,
     pub cluster_domain: String,
+    /// With kubeadm: CoreDNS's Corefile.
+    pub corefile: String,
 }
 
 /// docker0's default: the first of docker's predefined local pools.
@@ -487,6 +489,10 @@ impl Scenario {
                         .iter()
                         .map(|i| (self.nodes[*i].name.clone(), self.nodes[*i].addr.addr()))
                         .collect(),
+                    coredns: k
+                        .kubeadm
+                        .then(|| k.cluster_dns.first().map(|ip| (k.corefile.clone(), *ip)))
+                        .flatten(),
                     kubeadm: k.kubeadm.then(|| {
                         let (mode, scheduler) = match k.mode {
                             crate::k8s::proxy::kube_proxy::Mode::Iptables => ("", ""),
@@ -901,6 +907,29 @@ impl Validator<'_> {
                 }
             },
         };
+        // kubeadm puts the DNS Service at the tenth address of the range and tells kubelet.
+        let cluster_dns = match (cluster_dns, &service_cidr) {
+            (Some(d), Some(cidr)) if d.is_empty() && k.kubeadm => {
+                Some(vec![Ipv4Addr::from(u32::from(cidr.network()) + 10)])
+            }
+            (d, _) => d,
+        };
+        let corefile = k
+            .corefile
+            .clone()
+            .unwrap_or_else(|| crate::k8s::corefile::KUBEADM.to_string());
+        if let Err((line, e)) = crate::k8s::corefile::parse(&corefile) {
+            self.problem(
+                &format!("{base}.corefile"),
+                format!("Corefile:{line} - Error during parsing: {e}"),
+            );
+        }
+        if k.corefile.is_some() && !k.kubeadm {
+            self.problem(
+                &format!("{base}.corefile"),
+                "CoreDNS runs as kubeadm's addon here; expected `kubeadm: true` with a corefile",
+            );
+        }
         let cluster_domain = k
             .cluster_domain
             .clone()
@@ -922,6 +951,7 @@ impl Validator<'_> {
             kubeadm: k.kubeadm,
             cluster_dns: cluster_dns?,
             cluster_domain,
+            corefile,
         })
     }
 

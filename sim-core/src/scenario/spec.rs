@@ -89,6 +89,10 @@ pub struct Kubernetes {
     /// kubelet's `--cluster-domain`. Default `cluster.local`.
     #[serde(default)]
     pub cluster_domain: Option<String>,
+    /// With `kubeadm`: CoreDNS's Corefile (the ConfigMap `kube-system/coredns`). Default
+    /// kubeadm's. An unknown directive is an error.
+    #[serde(default)]
+    pub corefile: Option<String>,
 }
 
 /// A manifest file on the master node.

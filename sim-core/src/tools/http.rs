@@ -13,7 +13,9 @@
 //!   (HOST:PORT)`, the body (with `-O -`), and on failure `wget: can't connect to remote
 //!   host (HOST): Connection refused` (exit 1).
 //!
-//! Hosts are addresses: there is no DNS yet.
+//! A host name is resolved first, through the C library's resolver (`resolver.rs`):
+//! `curl: (6) Could not resolve host: NAME` (exit 6) or `wget: bad address 'NAME'` when
+//! it does not.
 
 use std::net::Ipv4Addr;
 
@@ -126,7 +128,10 @@ enum Flavor {
 
 pub struct Client {
     flavor: Flavor,
+    /// The URL's host as written, and its address once resolved.
+    name: String,
     host: Ipv4Addr,
+    resolver: Option<super::resolver::Resolver>,
     port: u16,
     path: String,
     quiet: bool,
@@ -139,7 +144,7 @@ pub struct Client {
 }
 
 /// `http://HOST[:PORT][/PATH]` -> (host, port, path).
-fn parse_url(url: &str) -> Option<(Ipv4Addr, u16, String)> {
+fn parse_url(url: &str) -> Option<(String, u16, String)> {
     let rest = url.strip_prefix("http://").unwrap_or(url);
     let (hostport, path) = match rest.find('/') {
         Some(i) => (&rest[..i], rest[i..].to_string()),
@@ -149,7 +154,10 @@ fn parse_url(url: &str) -> Option<(Ipv4Addr, u16, String)> {
         Some((h, p)) => (h, p.parse().ok()?),
         None => (hostport, 80),
     };
-    Some((host.parse().ok()?, port, path))
+    if host.is_empty() {
+        return None;
+    }
+    Some((host.to_string(), port, path))
 }
 
 impl Client {
@@ -195,23 +203,20 @@ impl Client {
                 ),
             });
         };
-        let Some((host, port, path)) = parse_url(&url) else {
+        let Some((name, port, path)) = parse_url(&url) else {
             return Err(match flavor {
                 Flavor::Curl => (
-                    format!(
-                        "curl: (6) Could not resolve host: {url}; Name or service not known (no DNS yet: give an address)"
-                    ),
-                    6,
+                    format!("curl: (3) URL using bad/illegal format or missing URL: {url}"),
+                    3,
                 ),
-                Flavor::Wget => (
-                    format!("wget: bad address '{url}' (no DNS yet: give an address)"),
-                    1,
-                ),
+                Flavor::Wget => (format!("wget: bad address '{url}'"), 1),
             });
         };
         Ok(Client {
             flavor,
-            host,
+            name,
+            host: Ipv4Addr::UNSPECIFIED,
+            resolver: None,
             port,
             path,
             quiet,
@@ -221,6 +226,59 @@ impl Client {
             sock: None,
             done: false,
         })
+    }
+
+    /// The lookup is over: connect, or say the host could not be resolved as the tool does.
+    fn resolved(
+        &mut self,
+        cx: &mut Ctx<'_, Net>,
+        ns: NsId,
+        out: super::resolver::Outcome,
+    ) -> Option<i32> {
+        let addr = match out {
+            Ok((addrs, _)) => addrs[0],
+            Err(_) => {
+                return match self.flavor {
+                    Flavor::Curl => {
+                        if !self.quiet {
+                            print(
+                                cx,
+                                Stream::Stderr,
+                                &format!("curl: (6) Could not resolve host: {}\n", self.name),
+                            );
+                        }
+                        Some(6)
+                    }
+                    Flavor::Wget => {
+                        print(
+                            cx,
+                            Stream::Stderr,
+                            &format!("wget: bad address '{}'\n", self.name),
+                        );
+                        Some(1)
+                    }
+                };
+            }
+        };
+        self.host = addr;
+        if self.flavor == Flavor::Wget && !self.quiet {
+            let line = format!(
+                "Connecting to {} ({}:{})\n",
+                self.name, self.host, self.port
+            );
+            print(cx, Stream::Stderr, &line);
+        }
+        if let Some(t) = self.timeout {
+            self.timer = Some(cx.schedule_cancellable(t, Msg::Timer(T_TIMEOUT)));
+        }
+        let me = cx.me();
+        match tcp::connect(cx, ns, me, self.host, self.port) {
+            Ok(k) => {
+                self.sock = Some(k);
+                None
+            }
+            Err(e) => self.fail(cx, e),
+        }
     }
 
     fn fail(&mut self, cx: &mut Ctx<'_, Net>, err: TcpError) -> Option<i32> {
@@ -250,24 +308,18 @@ impl Client {
     pub fn handle(&mut self, msg: Msg, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
         match msg {
             Msg::Start => {
-                if self.flavor == Flavor::Wget && !self.quiet {
-                    let line = format!(
-                        "Connecting to {} ({}:{})\n",
-                        self.host, self.host, self.port
-                    );
-                    print(cx, Stream::Stderr, &line);
+                // The host's address first, through the C library's resolver.
+                let name = self.name.clone();
+                let (r, out) = super::resolver::Resolver::start(cx, ns, &name);
+                self.resolver = Some(r);
+                match out {
+                    Some(out) => self.resolved(cx, ns, out),
+                    None => None,
                 }
-                if let Some(t) = self.timeout {
-                    self.timer = Some(cx.schedule_cancellable(t, Msg::Timer(T_TIMEOUT)));
-                }
-                let me = cx.me();
-                match tcp::connect(cx, ns, me, self.host, self.port) {
-                    Ok(k) => {
-                        self.sock = Some(k);
-                        None
-                    }
-                    Err(e) => self.fail(cx, e),
-                }
+            }
+            ref m @ (Msg::Udp { .. } | Msg::Timer(super::resolver::TOKEN)) => {
+                let out = self.resolver.as_mut()?.on_msg(cx, ns, m)?;
+                self.resolved(cx, ns, out)
             }
             Msg::Timer(T_TIMEOUT) => {
                 if let Some(k) = self.sock.take() {
@@ -291,7 +343,7 @@ impl Client {
                 let req = Message::HttpRequest {
                     method: "GET".into(),
                     path: self.path.clone(),
-                    host: self.host.to_string(),
+                    host: self.name.clone(),
                     agent: agent.into(),
                 };
                 tcp::send(cx, ns, key, vec![req]);

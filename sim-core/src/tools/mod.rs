@@ -15,9 +15,11 @@ pub mod ip;
 pub mod iptables;
 pub mod kubectl;
 pub mod nc;
+pub mod nslookup;
 pub mod ping;
 pub mod ps;
 pub mod redis;
+pub mod resolver;
 pub mod ss;
 pub mod systemctl;
 
@@ -316,6 +318,8 @@ enum Program {
     Http(Box<http::Client>),
     Sleep(Dur),
     Nc(Box<nc::Nc>),
+    CoreDns(Box<crate::k8s::coredns::CoreDns>),
+    Nslookup(Box<nslookup::Nslookup>),
     /// A command that prints and exits within its first event (`ip`, `cat`, `ps`), and
     /// the `grep`s its output is piped through.
     Instant(Vec<String>, Vec<Vec<String>>),
@@ -331,6 +335,11 @@ impl Program {
                 Err((msg, code)) => Program::Fail(msg, code),
             },
             "apache2-foreground" => Program::Frontend(Box::default()),
+            "coredns" => Program::CoreDns(Box::default()),
+            "nslookup" => match nslookup::Nslookup::parse(&argv[1..]) {
+                Ok(n) => Program::Nslookup(Box::new(n)),
+                Err((msg, code)) => Program::Fail(msg, code),
+            },
             "kubectl" => match kubectl::Kubectl::parse(&argv[1..], env) {
                 Ok(k) => Program::Kubectl(Box::new(k)),
                 Err((msg, code)) => Program::Fail(msg, code),
@@ -532,6 +541,8 @@ impl Actor<Net> for Process {
             Program::Httpd(s) => s.handle(msg, self.ns, cx),
             Program::Http(c) => c.handle(msg, self.ns, cx),
             Program::Nc(n) => n.handle(msg, self.ns, cx),
+            Program::CoreDns(d) => d.handle(msg, self.ns, cx),
+            Program::Nslookup(n) => n.handle(msg, self.ns, cx),
             Program::Sleep(d) => match msg {
                 Msg::Start => {
                     cx.schedule(*d, Msg::Timer(0));

@@ -423,6 +423,11 @@ impl fmt::Display for Packet {
                     eth::Payload::Arp(a) => write!(f, "{a}]"),
                 }
             }
+            // tcpdump decodes port 53 as DNS.
+            L4::Udp(Udp {
+                payload: UdpPayload::Dns { msg },
+                ..
+            }) => write!(f, "{msg}"),
             L4::Udp(udp) => {
                 write!(f, "UDP, length {}", udp.payload.len())?;
                 if let UdpPayload::Flannel { inner } = &udp.payload {

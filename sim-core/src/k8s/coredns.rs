@@ -28,8 +28,8 @@ use super::corefile::{self, Corefile, Pods, ServerBlock, in_zone};
 use crate::engine::{CancelKey, Ctx, Dur, SimTime};
 use crate::net::{Msg, Net, NsId, udp};
 use crate::trace::TraceEvent;
+use crate::wire::UdpPayload;
 use crate::wire::dns::{Message, RData, RType, Rcode, Record};
-use crate::wire::{L4, UdpPayload};
 
 /// The ConfigMap it reads its Corefile from, and the key.
 pub const CONFIGMAP: &str = "coredns";
@@ -129,14 +129,11 @@ impl CoreDns {
                 None
             }
             Msg::Udp { packet } => {
-                let L4::Udp(u) = &packet.l4 else { return None };
-                let UdpPayload::Dns { msg } = &u.payload else {
-                    return None;
-                };
+                let (sport, _, msg) = packet.dns()?;
                 if msg.response {
                     self.upstream_answer(cx, ns, msg);
                 } else {
-                    self.query(cx, ns, (packet.ip.src, u.sport), (**msg).clone());
+                    self.query(cx, ns, (packet.ip.src, sport), msg.clone());
                 }
                 None
             }
@@ -358,19 +355,7 @@ impl CoreDns {
         let mut ups: Vec<Ipv4Addr> = Vec::new();
         for t in &f.to {
             if t == "/etc/resolv.conf" {
-                let text = cx
-                    .world
-                    .ns(ns)
-                    .files
-                    .get("/etc/resolv.conf")
-                    .cloned()
-                    .unwrap_or_default();
-                let rc = super::resolvconf::ResolvConf::parse(&text).unwrap_or_default();
-                ups.extend(
-                    rc.nameservers
-                        .iter()
-                        .filter_map(|n| n.parse::<Ipv4Addr>().ok()),
-                );
+                ups.extend(super::resolvconf::nameservers(cx.world.ns(ns)));
             } else {
                 let host = t.trim_start_matches("dns://");
                 let ip = host.rsplit_once(':').map(|(h, _)| h).unwrap_or(host);

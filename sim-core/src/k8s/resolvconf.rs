@@ -77,6 +77,23 @@ impl ResolvConf {
     }
 }
 
+/// The nameservers (IPv4) of a machine's `/etc/resolv.conf`, in order.
+pub fn nameservers(netns: &crate::net::netns::Netns) -> Vec<Ipv4Addr> {
+    let text = netns
+        .files
+        .get("/etc/resolv.conf")
+        .map(String::as_str)
+        .unwrap_or("");
+    ResolvConf::parse(text)
+        .map(|c| {
+            c.nameservers
+                .iter()
+                .filter_map(|n| n.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 fn option(word: &str) -> (String, Option<String>) {
     match word.split_once(':') {
         Some((k, v)) => (k.to_string(), Some(v.to_string())),

@@ -67,6 +67,8 @@ pub struct NodeCfg {
     pub flannel: Option<FlannelCfg>,
     /// The node's `/etc/resolv.conf`.
     pub resolv_conf: String,
+    /// A DNS server's zone: absolute lowercase names and addresses.
+    pub dns_server: Option<BTreeMap<String, Ipv4Addr>>,
 }
 
 /// A node's `/etc/resolv.conf` when the scenario gives none.
@@ -327,6 +329,11 @@ impl Scenario {
         }
         self.add_systemd(&mut sim, &dockerds);
         self.add_kubernetes(&mut sim, &dockerds);
+        for (i, node) in self.nodes.iter().enumerate() {
+            if let Some(zone) = &node.dns_server {
+                crate::tools::start_named(&mut sim, NsId(i as u32), zone.clone());
+            }
+        }
         for l in &links {
             let name = link_name(&l.a, &l.b);
             let rng = sim.stream(&format!("link/{name}"));
@@ -1056,6 +1063,21 @@ impl Validator<'_> {
                 gateway,
                 mtu,
                 ip_forward: n.ip_forward,
+                dns_server: n.dns_server.as_ref().map(|z| {
+                    let mut zone = BTreeMap::new();
+                    for (name, ip) in z {
+                        match ip.parse::<Ipv4Addr>() {
+                            Ok(ip) => {
+                                zone.insert(crate::wire::dns::absolute(&name.to_ascii_lowercase()), ip);
+                            }
+                            Err(_) => self.problem(
+                                &format!("{base}.dns_server"),
+                                format!("`{ip}` (for {name}) is not an IPv4 address; expected e.g. \"93.184.216.34\""),
+                            ),
+                        }
+                    }
+                    zone
+                }),
                 resolv_conf: match &n.resolv_conf {
                     Some(t) => {
                         if let Err(e) = crate::k8s::resolvconf::ResolvConf::parse(t) {

@@ -170,6 +170,10 @@ pub struct Node {
     /// `"nameserver 8.8.8.8\n"`.
     #[serde(default)]
     pub resolv_conf: Option<String>,
+    /// A DNS server runs on the node (named, UDP 53), answering these names' A records:
+    /// `{"www.example.com": "93.184.216.34"}`; other names get NXDOMAIN.
+    #[serde(default)]
+    pub dns_server: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// flanneld on a node (flannel 0.7, etcd v2 API, as in seed 004).

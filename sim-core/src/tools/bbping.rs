@@ -11,7 +11,8 @@
 //!   least 1 s).
 //! - `--- HOST ping statistics ---`, `N packets transmitted, M packets received, L% packet
 //!   loss` and `round-trip min/avg/max = a/b/c ms`. Exit 0 if any reply came, else 1.
-//! - A name needs DNS, which is not simulated yet: `ping: bad address 'NAME'` (exit 1).
+//! - A name is resolved first (`resolver.rs`); one that does not resolve: `ping: bad
+//!   address 'NAME'` (exit 1).
 
 use std::net::Ipv4Addr;
 
@@ -29,6 +30,8 @@ const EXIT: u64 = 1;
 pub struct BbPing {
     host: String,
     dst: Ipv4Addr,
+    /// Resolving `host` (a name), before the first probe.
+    resolver: Option<super::resolver::Resolver>,
     count: Option<u64>,
     interval: Dur,
     timeout: Dur,
@@ -72,12 +75,11 @@ impl BbPing {
             }
         }
         let host = host.ok_or_else(usage)?;
-        let dst = host
-            .parse::<Ipv4Addr>()
-            .map_err(|_| (format!("ping: bad address '{host}'"), 1))?;
+        let dst = host.parse::<Ipv4Addr>().unwrap_or(Ipv4Addr::UNSPECIFIED);
         Ok(BbPing {
             host,
             dst,
+            resolver: None,
             count,
             interval,
             timeout,
@@ -96,21 +98,56 @@ impl BbPing {
 
     pub fn handle(&mut self, msg: Msg, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
         match msg {
-            Msg::Start => {
-                let header = format!(
-                    "PING {} ({}): {} data bytes\n",
-                    self.host, self.dst, self.size
-                );
-                print(cx, Stream::Stdout, &header);
-                let me = cx.me();
-                cx.world.ns_mut(ns).icmp_sockets.insert(self.ident, me);
-                self.send(ns, cx)
+            Msg::Start if self.dst.is_unspecified() => {
+                let host = self.host.clone();
+                let (r, out) = super::resolver::Resolver::start(cx, ns, &host);
+                self.resolver = Some(r);
+                out.and_then(|o| self.resolved(ns, cx, o))
             }
+            ref m @ (Msg::Udp { .. } | Msg::Timer(super::resolver::TOKEN)) => {
+                let out = self.resolver.as_mut()?.on_msg(cx, ns, m)?;
+                self.resolved(ns, cx, out)
+            }
+            Msg::Start => self.begin(ns, cx),
             Msg::Timer(SEND) => self.send(ns, cx),
             Msg::Timer(_) => Some(self.finish(cx)),
             Msg::Icmp { packet } => self.receive(*packet, cx),
             _ => None,
         }
+    }
+
+    /// The name's address is known (or not: busybox's `bad address`).
+    fn resolved(
+        &mut self,
+        ns: NsId,
+        cx: &mut Ctx<'_, Net>,
+        out: super::resolver::Outcome,
+    ) -> Option<i32> {
+        match out {
+            Ok((addrs, _)) => {
+                self.dst = addrs[0];
+                self.begin(ns, cx)
+            }
+            Err(_) => {
+                print(
+                    cx,
+                    Stream::Stderr,
+                    &format!("ping: bad address '{}'\n", self.host),
+                );
+                Some(1)
+            }
+        }
+    }
+
+    fn begin(&mut self, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
+        let header = format!(
+            "PING {} ({}): {} data bytes\n",
+            self.host, self.dst, self.size
+        );
+        print(cx, Stream::Stdout, &header);
+        let me = cx.me();
+        cx.world.ns_mut(ns).icmp_sockets.insert(self.ident, me);
+        self.send(ns, cx)
     }
 
     fn send(&mut self, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {

@@ -7,6 +7,7 @@
 
 pub mod bbping;
 pub mod bridge;
+pub mod dig;
 pub mod etcdctl;
 pub mod guestbook;
 pub mod http;
@@ -14,6 +15,7 @@ pub mod ifconfig;
 pub mod ip;
 pub mod iptables;
 pub mod kubectl;
+pub mod named;
 pub mod nc;
 pub mod nslookup;
 pub mod ping;
@@ -187,6 +189,37 @@ pub fn start(sim: &mut Sim<Net>, ns: NsId, cmdline: &str, expect: Option<Expecta
     id
 }
 
+/// Starts a DNS server for `zone` as a daemon of machine `ns` (a scenario's `dns_server`).
+pub fn start_named(
+    sim: &mut Sim<Net>,
+    ns: NsId,
+    zone: std::collections::BTreeMap<String, std::net::Ipv4Addr>,
+) -> ActorId {
+    let netns = sim.world.ns_mut(ns);
+    let pid = netns.alloc_pid();
+    let name = format!("{}/named[{pid}]", netns.label);
+    let id = sim.add(
+        name,
+        Box::new(Process {
+            ns,
+            program: Program::Named(Box::new(named::Named { zone })),
+            expect: None,
+        }),
+    );
+    sim.world.procs.insert(
+        id,
+        Proc {
+            ns: Some(ns),
+            pid,
+            daemon: true,
+            cmd: "/usr/sbin/named -u named -c /etc/named.conf".into(),
+            ..Proc::default()
+        },
+    );
+    sim.schedule(Dur::ZERO, id, Msg::Start);
+    id
+}
+
 /// Starts `cmdline` from inside the simulation (a container's command, started by dockerd).
 pub fn spawn(cx: &mut Ctx<'_, Net>, ns: NsId, cmdline: &str) -> Option<ActorId> {
     // A container's main process: no terminal, as `ps` shows it.
@@ -320,6 +353,8 @@ enum Program {
     Nc(Box<nc::Nc>),
     CoreDns(Box<crate::k8s::coredns::CoreDns>),
     Nslookup(Box<nslookup::Nslookup>),
+    Named(Box<named::Named>),
+    Dig(Box<dig::Dig>),
     /// A command that prints and exits within its first event (`ip`, `cat`, `ps`), and
     /// the `grep`s its output is piped through.
     Instant(Vec<String>, Vec<Vec<String>>),
@@ -336,6 +371,10 @@ impl Program {
             },
             "apache2-foreground" => Program::Frontend(Box::default()),
             "coredns" => Program::CoreDns(Box::default()),
+            "dig" => match dig::Dig::parse(&argv[1..]) {
+                Ok(d) => Program::Dig(Box::new(d)),
+                Err((msg, code)) => Program::Fail(msg, code),
+            },
             "nslookup" => match nslookup::Nslookup::parse(&argv[1..]) {
                 Ok(n) => Program::Nslookup(Box::new(n)),
                 Err((msg, code)) => Program::Fail(msg, code),
@@ -543,6 +582,8 @@ impl Actor<Net> for Process {
             Program::Nc(n) => n.handle(msg, self.ns, cx),
             Program::CoreDns(d) => d.handle(msg, self.ns, cx),
             Program::Nslookup(n) => n.handle(msg, self.ns, cx),
+            Program::Named(n) => n.handle(msg, self.ns, cx),
+            Program::Dig(d) => d.handle(msg, self.ns, cx),
             Program::Sleep(d) => match msg {
                 Msg::Start => {
                     cx.schedule(*d, Msg::Timer(0));

@@ -23,8 +23,8 @@ use std::net::Ipv4Addr;
 use crate::engine::{CancelKey, Ctx, Dur};
 use crate::k8s::resolvconf::ResolvConf;
 use crate::net::{Msg, Net, NsId, udp};
+use crate::wire::UdpPayload;
 use crate::wire::dns::{Message, RData, RType, Rcode};
-use crate::wire::{L4, UdpPayload};
 
 /// Timer tokens of the resolver (a program's own timers are small numbers).
 pub const TOKEN: u64 = 1 << 40;
@@ -262,16 +262,13 @@ impl Resolver {
     pub fn on_msg(&mut self, cx: &mut Ctx<'_, Net>, ns: NsId, msg: &Msg) -> Option<Outcome> {
         match msg {
             Msg::Udp { packet } => {
-                let L4::Udp(u) = &packet.l4 else { return None };
-                let UdpPayload::Dns { msg } = &u.payload else {
-                    return None;
-                };
-                if Some(u.dport) != self.sport || !msg.response {
+                let (_, dport, msg) = packet.dns()?;
+                if Some(dport) != self.sport || !msg.response {
                     return None;
                 }
                 // A late or duplicate answer is none of ours.
                 self.pending.remove(&msg.id)?;
-                self.answers.push((**msg).clone());
+                self.answers.push(msg.clone());
                 if self.pending.is_empty() {
                     return self.judge(cx, ns);
                 }

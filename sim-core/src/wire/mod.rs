@@ -119,6 +119,20 @@ pub enum UdpPayload {
     Dns { msg: Box<dns::Message> },
 }
 
+impl Packet {
+    /// A DNS message this packet carries: (source port, destination port, message).
+    pub fn dns(&self) -> Option<(u16, u16, &dns::Message)> {
+        match &self.l4 {
+            L4::Udp(Udp {
+                sport,
+                dport,
+                payload: UdpPayload::Dns { msg },
+            }) => Some((*sport, *dport, msg)),
+            _ => None,
+        }
+    }
+}
+
 impl UdpPayload {
     pub fn len(&self) -> u16 {
         match self {

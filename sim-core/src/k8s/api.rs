@@ -999,8 +999,9 @@ pub enum Request {
         ip: Option<Ipv4Addr>,
         host_ip: Ipv4Addr,
         ready: bool,
-        /// A scenario's pod (placed by the scenario): its first report creates it.
-        create: bool,
+        /// A scenario's pod (placed by the scenario): its first report creates it, with
+        /// this spec.
+        create: Option<PodOptions>,
     },
 }
 

@@ -1227,7 +1227,7 @@ impl Apiserver {
             return;
         };
         let key = (Kind::Pod, ns.clone(), name.clone());
-        if !create && !self.objects.contains_key(&key) {
+        if create.is_none() && !self.objects.contains_key(&key) {
             return; // a pod deleted meanwhile (evicted): its status is not news
         }
         let (meta, containers) = match self.objects.get(&key) {
@@ -1246,6 +1246,7 @@ impl Apiserver {
             .objects
             .get(&key)
             .and_then(|o| o.pod().map(|p| p.spec.clone()))
+            .or(create)
             .unwrap_or_default();
         let pod = Pod {
             node: Some(node),

@@ -654,7 +654,9 @@ impl CoreDns {
                     .iter()
                     .filter(|a| {
                         dashed(a.ip) == label
-                            || self.hostname_of(ns, &a.pod).is_some_and(|h| h == label)
+                            || self
+                                .hostname_of(ns, &a.pod, svc_name)
+                                .is_some_and(|h| h == label)
                     })
                     .map(|a| a.ip)
                     .collect();
@@ -696,12 +698,18 @@ impl CoreDns {
         }
     }
 
-    /// A pod's `spec.hostname` (what an endpoint's hostname is).
-    fn hostname_of(&self, ns: &str, pod: &str) -> Option<String> {
-        self.view
+    /// An endpoint's hostname: its pod's `spec.hostname`, which the endpoints controller
+    /// copies only when the pod's `spec.subdomain` is the Service's name.
+    fn hostname_of(&self, ns: &str, pod: &str, service: &str) -> Option<String> {
+        let p = self
+            .view
             .objects
-            .get(&(Kind::Pod, ns.to_string(), pod.to_string()))
-            .and_then(|o| o.pod()?.spec.hostname.clone())
+            .get(&(Kind::Pod, ns.to_string(), pod.to_string()))?
+            .pod()?;
+        if p.spec.subdomain.as_deref() != Some(service) {
+            return None;
+        }
+        p.spec.hostname.clone()
     }
 
     /// The kubernetes plugin's first forward zone (`cluster.local.`), for PTR targets.

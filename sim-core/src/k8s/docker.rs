@@ -99,6 +99,8 @@ pub struct Sandbox {
     pub fqdn: Option<String>,
     /// The `/etc/resolv.conf` kubelet formed for it (none without a cluster).
     pub resolv_conf: Option<String>,
+    /// A scenario's pod's spec, as its first report gives it to the apiserver.
+    pub spec: crate::k8s::api::PodOptions,
 }
 
 /// The `/etc/hosts` kubelet writes into a pod (`managedHostsFileContent`): the usual
@@ -372,7 +374,7 @@ impl Dockerd {
                 ip: Some(addr.addr()),
                 host_ip,
                 ready: true,
-                create: sb.from_scenario,
+                create: sb.from_scenario.then(|| sb.spec.clone()),
             },
         );
         self.made.push((sb.ns, eth0, veth, proc));

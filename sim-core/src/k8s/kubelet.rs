@@ -280,6 +280,7 @@ impl Kubelet {
             hostname,
             fqdn,
             resolv_conf,
+            spec: Default::default(),
         };
         cx.send(
             self.dockerd,
@@ -384,7 +385,7 @@ impl Kubelet {
                 ip: Some(host_ip),
                 host_ip,
                 ready: true,
-                create: false,
+                create: None,
             },
         );
         how

@@ -384,6 +384,7 @@ impl Scenario {
                 labels: pod.labels.clone(),
                 env: Vec::new(),
                 from_scenario: true,
+                spec: pod.spec.clone(),
                 namespace: "default".into(),
                 hostname: pod
                     .spec

@@ -625,7 +625,8 @@ impl CoreDns {
                         Some(reply)
                     }
                     RType::Srv => {
-                        let targets = srv_targets(headless, &eps, &fqdn, svc.cluster_ip);
+                        let targets =
+                            self.srv_targets(headless, &eps, &fqdn, svc.cluster_ip, ns, svc_name);
                         let named: Vec<u16> = svc
                             .ports
                             .iter()
@@ -677,7 +678,7 @@ impl CoreDns {
             }
             5 if labels[0].starts_with('_') && labels[1].starts_with('_') => {
                 let (port_name, proto) = (&labels[0][1..], &labels[1][1..]);
-                let targets = srv_targets(headless, &eps, &fqdn, svc.cluster_ip);
+                let targets = self.srv_targets(headless, &eps, &fqdn, svc.cluster_ip, ns, svc_name);
                 let ports: Vec<_> = svc
                     .ports
                     .iter()
@@ -696,6 +697,31 @@ impl CoreDns {
             }
             _ => Some(nx(reply)),
         }
+    }
+
+    /// SRV targets: the Service's name (with its ClusterIP for the additional section), or
+    /// for a headless Service each ready endpoint's name: its hostname, else its dashed IP.
+    fn srv_targets(
+        &self,
+        headless: bool,
+        eps: &super::api::Endpoints,
+        fqdn: &str,
+        cluster_ip: Option<Ipv4Addr>,
+        ns: &str,
+        service: &str,
+    ) -> Vec<(String, Option<Ipv4Addr>)> {
+        if !headless {
+            return vec![(fqdn.to_string(), cluster_ip)];
+        }
+        eps.addresses
+            .iter()
+            .map(|a| {
+                let label = self
+                    .hostname_of(ns, &a.pod, service)
+                    .unwrap_or_else(|| dashed(a.ip));
+                (format!("{label}.{fqdn}"), Some(a.ip))
+            })
+            .collect()
     }
 
     /// An endpoint's hostname: its pod's `spec.hostname`, which the endpoints controller
@@ -719,24 +745,6 @@ impl CoreDns {
             .find(|z| !z.ends_with("arpa."))
             .cloned()
             .unwrap_or_else(|| "cluster.local.".into())
-    }
-}
-
-/// SRV targets: the Service's name (with its ClusterIP for the additional section), or
-/// for a headless Service each ready endpoint's dashed-IP name.
-fn srv_targets(
-    headless: bool,
-    eps: &super::api::Endpoints,
-    fqdn: &str,
-    cluster_ip: Option<Ipv4Addr>,
-) -> Vec<(String, Option<Ipv4Addr>)> {
-    if headless {
-        eps.addresses
-            .iter()
-            .map(|a| (format!("{}.{fqdn}", dashed(a.ip)), Some(a.ip)))
-            .collect()
-    } else {
-        vec![(fqdn.to_string(), cluster_ip)]
     }
 }
 

@@ -226,7 +226,18 @@ fn server_block(
         loadbalance: false,
         log: false,
     };
+    let mut seen: Vec<String> = Vec::new();
     for d in directives {
+        if seen.contains(&d.name) && ["kubernetes", "forward", "cache"].contains(&d.name.as_str()) {
+            return Err((
+                d.line,
+                format!(
+                    "plugin/{}: this plugin can only be used once per Server Block",
+                    d.name
+                ),
+            ));
+        }
+        seen.push(d.name.clone());
         match d.name.as_str() {
             "kubernetes" => b.kubernetes = Some(kubernetes(&d, &b.zones)?),
             "forward" => b.forward = Some(forward(&d)?),
@@ -414,6 +425,16 @@ mod tests {
         assert_eq!(parse(".:53 {\n  errors\n").unwrap_err().0, 1);
         assert!(parse(".:53 {\n kubernetes cluster.local {\n ttl 9999\n }\n}\n").is_err());
         assert!(parse(".:53 {\n forward .\n}\n").is_err());
+        // Seed 001's `forward magedu.com 10.20.111.1` beside `forward . ...` in one block:
+        // CoreDNS refuses it; a zone of its own needs a server block of its own.
+        let e = parse(".:53 {\n forward . 223.6.6.6 {\n except magedu.com.\n }\n forward magedu.com 10.20.111.1\n}\n").unwrap_err();
+        assert_eq!(
+            e,
+            (
+                5,
+                "plugin/forward: this plugin can only be used once per Server Block".to_string()
+            )
+        );
         assert!(in_zone("a.cluster.local.", "cluster.local."));
         assert!(!in_zone("acluster.local.", "cluster.local."));
     }

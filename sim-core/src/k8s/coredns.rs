@@ -294,9 +294,8 @@ impl CoreDns {
             self.forward(cx, ns, client, q, f);
             return;
         }
-        let mut r = Message::reply_to(&q, Rcode::Refused);
-        r.ra = false;
-        send(cx, ns, client, r);
+        // No plugin left to answer ("no next plugin found"): SERVFAIL.
+        send(cx, ns, client, Message::reply_to(&q, Rcode::ServFail));
     }
 
     fn reply(
@@ -485,7 +484,8 @@ impl CoreDns {
                             for a in ep.addresses.iter().filter(|a| a.ip == ip) {
                                 answers.push(format!(
                                     "{}.{}.{}.svc.{}",
-                                    dashed(a.ip),
+                                    self.hostname_of(&e.meta.namespace, &a.pod, &e.meta.name)
+                                        .unwrap_or_else(|| dashed(a.ip)),
                                     e.meta.name,
                                     e.meta.namespace,
                                     self.cluster_zone(k)
@@ -591,6 +591,10 @@ impl CoreDns {
             .and_then(|o| o.endpoints().cloned())
             .unwrap_or_default();
         let headless = svc.cluster_ip.is_none() && svc.type_ != "ExternalName";
+        // A headless Service without a ready endpoint has no name at all (NXDOMAIN, any type).
+        if headless && n == 3 && (k.noendpoints || eps.addresses.is_empty()) {
+            return Some(nx(reply));
+        }
         match n {
             3 => {
                 if svc.type_ == "ExternalName" {

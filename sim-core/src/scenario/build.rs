@@ -918,7 +918,20 @@ impl Validator<'_> {
         // kubeadm puts the DNS Service at the tenth address of the range and tells kubelet.
         let cluster_dns = match (cluster_dns, &service_cidr) {
             (Some(d), Some(cidr)) if d.is_empty() && k.kubeadm => {
-                Some(vec![Ipv4Addr::from(u32::from(cidr.network()) + 10)])
+                match u32::from(cidr.network())
+                    .checked_add(10)
+                    .map(Ipv4Addr::from)
+                    .filter(|ip| cidr.contains(ip) && *ip != cidr.broadcast())
+                {
+                    Some(ip) => Some(vec![ip]),
+                    None => {
+                        self.problem(
+                            &format!("{base}.service_cidr"),
+                            format!("{cidr} has no tenth address for the kube-dns Service; expected a range of at least 16 addresses, e.g. \"10.96.0.0/12\""),
+                        );
+                        None
+                    }
+                }
             }
             (d, _) => d,
         };

@@ -75,7 +75,11 @@ impl Query {
             .wrapping_mul(31)
             .wrapping_add(7);
         self.sent_at = cx.now();
-        self.send(cx, ns)
+        let sent = self.send(cx, ns);
+        if sent.is_err() {
+            self.close(cx, ns);
+        }
+        sent
     }
 
     fn send(&mut self, cx: &mut Ctx<'_, Net>, ns: NsId) -> Result<(), Unanswered> {
@@ -206,6 +210,12 @@ impl Dig {
             }
         }
         let name = name.unwrap_or_else(|| ".".into());
+        if name != "." && !super::resolver::valid_name(&name) {
+            return Err((
+                format!("dig: '{name}' is not a legal name (label too long)"),
+                10,
+            ));
+        }
         Ok(Dig {
             query: Query::new(Ipv4Addr::UNSPECIFIED, &name, qtype, 3, Dur::from_secs(5)),
             argline: args.join(" "),

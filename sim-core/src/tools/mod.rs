@@ -646,6 +646,10 @@ fn finish(cx: &mut Ctx<'_, Net>, code: i32, expect: Option<&Expectation>) {
             .ns_mut(ns)
             .icmp_sockets
             .retain(|_, owner| *owner != me);
+        cx.world
+            .ns_mut(ns)
+            .udp_sockets
+            .retain(|_, owner| *owner != me);
         crate::net::tcp::release(cx, ns, me);
     }
     cx.trace(TraceEvent::Exit { code });

@@ -61,6 +61,9 @@ impl Nslookup {
             })?),
             None => None,
         };
+        if name.parse::<Ipv4Addr>().is_err() && !super::resolver::valid_name(name) {
+            return Err((format!("nslookup: '{name}' is not a legal name"), 1));
+        }
         // An address is looked up backwards: its in-addr.arpa name, PTR.
         let (name, qtype) = match name.parse::<Ipv4Addr>() {
             Ok(ip) => (super::dig::reverse_name(ip), Some(RType::Ptr)),

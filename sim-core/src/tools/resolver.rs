@@ -169,6 +169,10 @@ impl Resolver {
         if let Ok(ip) = name.parse::<Ipv4Addr>() {
             return (r, Some(Ok((vec![ip], name.to_string()))));
         }
+        if !valid_name(name) {
+            // getaddrinfo refuses it before any query (EAI_NONAME).
+            return (r, Some(Err(Failure::NotFound)));
+        }
         let bare = name.trim_end_matches('.');
         if let Some(ip) = hosts_lookup(&hosts, bare) {
             return (r, Some(Ok((vec![ip], bare.to_string()))));
@@ -395,6 +399,12 @@ impl Resolver {
     pub fn server(&self) -> Ipv4Addr {
         self.conf.servers[0]
     }
+}
+
+/// A name DNS can carry: at most 253 characters, labels of 1 to 63.
+pub fn valid_name(name: &str) -> bool {
+    let bare = name.strip_suffix('.').unwrap_or(name);
+    !bare.is_empty() && bare.len() <= 253 && bare.split('.').all(|l| !l.is_empty() && l.len() <= 63)
 }
 
 /// A name in `/etc/hosts` (first match; names are compared without case).

@@ -2,8 +2,8 @@
 //! wire (names compressed as servers compress them), and printed as tcpdump prints them.
 //!
 //! tcpdump's summary: a query is `ID+ A? name. (LEN)` (`+`: recursion desired); an answer
-//! `ID*- q: ... an/ns/ar RECORDS (LEN)` shortened to `ID[*][-] [RCODE] an/ns/ar RECORDS
-//! (LEN)` (`*`: authoritative, `-`: recursion not available), with the records as
+//! `ID[ RCODE][*][-] an/ns/ar RECORDS (LEN)` (as tcpdump's `ns_print`: the rcode word,
+//! then `*` authoritative, `-` recursion not available), with the records as
 //! `A 10.97.72.1`, `CNAME x.`, `SRV x.:80 0 100`, `PTR x.`, and `NXDomain` for rcode 3.
 
 use std::collections::BTreeMap;
@@ -298,7 +298,7 @@ impl fmt::Display for Message {
         let ra = if self.ra { "" } else { "-" };
         write!(
             f,
-            "{}{aa}{ra}{} {}/{}/{}",
+            "{}{}{aa}{ra} {}/{}/{}",
             self.id,
             self.rcode.tcpdump(),
             self.answer.len(),
@@ -351,6 +351,6 @@ mod tests {
         );
         assert_eq!(a.to_string(), "1 1/0/0 A 10.97.72.1 (71)");
         nx.authoritative = true;
-        assert_eq!(nx.to_string(), "1* NXDomain 0/1/0 (109)");
+        assert_eq!(nx.to_string(), "1 NXDomain* 0/1/0 (109)");
     }
 }

@@ -322,7 +322,7 @@ impl L4 {
     pub fn len(&self) -> u16 {
         match self {
             L4::Icmp(icmp) => icmp.len(),
-            L4::Udp(udp) => UDP_HEADER_LEN + udp.payload.len(),
+            L4::Udp(udp) => UDP_HEADER_LEN.saturating_add(udp.payload.len()),
             L4::Tcp(t) => t.header_len() + t.len,
         }
     }

@@ -163,6 +163,13 @@ pub fn insert_jumps(nf: &mut crate::net::netfilter::Netfilter) {
     }
 }
 
+/// kube-proxy copies messages onto socket `to`: each costs it `RELAY_COST` first.
+fn relay(cx: &mut Ctx<'_, Net>, ns: NsId, to: SockKey, msgs: Vec<crate::wire::tcp::Message>) {
+    let cost = Dur::from_nanos(RELAY_COST.as_nanos() * msgs.len() as u64);
+    tcp::busy(cx, ns, to, cost);
+    tcp::send(cx, ns, to, msgs);
+}
+
 fn log(cx: &mut Ctx<'_, Net>, line: String) {
     cx.trace(TraceEvent::Log { line });
 }
@@ -298,13 +305,7 @@ impl Userspace {
                 }
                 let queued = std::mem::take(&mut c.queued);
                 if !queued.is_empty() {
-                    tcp::busy(
-                        cx,
-                        ns,
-                        key,
-                        Dur::from_nanos(RELAY_COST.as_nanos() * queued.len() as u64),
-                    );
-                    tcp::send(cx, ns, key, queued);
+                    relay(cx, ns, key, queued);
                 }
             }
             TcpEvent::Failed { key, err } => {
@@ -328,13 +329,7 @@ impl Userspace {
             }
             TcpEvent::Data { key, msgs } => {
                 if let Some(client) = self.backends.get(&key).copied() {
-                    tcp::busy(
-                        cx,
-                        ns,
-                        client,
-                        Dur::from_nanos(RELAY_COST.as_nanos() * msgs.len() as u64),
-                    );
-                    tcp::send(cx, ns, client, msgs);
+                    relay(cx, ns, client, msgs);
                 } else if let Some(c) = self.conns.get_mut(&key) {
                     let connected = c.backend.is_some_and(|b| {
                         cx.world
@@ -345,15 +340,7 @@ impl Userspace {
                             .is_some_and(|s| s.state == tcp::State::Established)
                     });
                     match (c.backend, connected) {
-                        (Some(b), true) => {
-                            tcp::busy(
-                                cx,
-                                ns,
-                                b,
-                                Dur::from_nanos(RELAY_COST.as_nanos() * msgs.len() as u64),
-                            );
-                            tcp::send(cx, ns, b, msgs)
-                        }
+                        (Some(b), true) => relay(cx, ns, b, msgs),
                         _ => c.queued.extend(msgs),
                     }
                 }

@@ -472,6 +472,16 @@ pub enum Manifest {
     DaemonSet(RcSpec),
     /// `ConfigMap(name: "kube-proxy", namespace: "kube-system", data: {"config.conf": "..."})`.
     ConfigMap(ConfigMapSpec),
+    /// `Namespace(name: "gitlab")`.
+    Namespace(NamespaceSpec),
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamespaceSpec {
+    pub name: String,
+    #[serde(default)]
+    pub labels: Labels,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -495,6 +505,7 @@ impl Manifest {
             Manifest::Deployment(_) => Kind::Deployment,
             Manifest::DaemonSet(_) => Kind::DaemonSet,
             Manifest::ConfigMap(_) => Kind::ConfigMap,
+            Manifest::Namespace(_) => Kind::Namespace,
         }
     }
 
@@ -513,12 +524,15 @@ impl Manifest {
         match self {
             Manifest::Service(s) => &s.name,
             Manifest::ConfigMap(c) => &c.name,
+            Manifest::Namespace(n) => &n.name,
             m => &m.workload().expect("a workload").name,
         }
     }
 
+    /// The namespace the object lives in ("" for a Namespace, which lives in none).
     pub fn namespace(&self) -> &str {
         match self {
+            Manifest::Namespace(_) => Some(""),
             Manifest::Service(s) => s.namespace.as_deref(),
             Manifest::ConfigMap(c) => c.namespace.as_deref(),
             m => m.workload().expect("a workload").namespace.as_deref(),
@@ -573,6 +587,16 @@ impl Manifest {
                 }
                 if !s.selector.is_empty() {
                     y += &format!("  selector:\n{}", labels(&s.selector, "    "));
+                }
+                y
+            }
+            Manifest::Namespace(n) => {
+                let mut y = format!(
+                    "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {}\n",
+                    n.name
+                );
+                if !n.labels.is_empty() {
+                    y += &format!("  labels:\n{}", labels(&n.labels, "    "));
                 }
                 y
             }

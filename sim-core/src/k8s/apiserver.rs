@@ -486,6 +486,26 @@ impl Apiserver {
                 message: format!("{} \"{}\" already exists", m.kind().plural(), m.name()),
             };
         }
+        if let Manifest::Namespace(n) = &m {
+            // A DNS-1123 label: the namespace is a label of every name in it.
+            if !dns_label(&n.name) {
+                return Response::Error {
+                    code: 422,
+                    reason: "Invalid".into(),
+                    message: format!(
+                        "Namespace \"{}\" is invalid: metadata.name: Invalid value: \"{}\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character",
+                        n.name, n.name
+                    ),
+                };
+            }
+            let meta = Self::meta(cx, &n.name, "", n.labels.clone());
+            let obj = Object {
+                meta,
+                body: Body::Namespace,
+            };
+            self.put(cx, obj.clone());
+            return Response::Object(Box::new(obj));
+        }
         if !self
             .objects
             .contains_key(&(Kind::Namespace, String::new(), m.namespace().to_string()))

@@ -50,6 +50,7 @@ use ipnet::Ipv4Net;
 use rand::RngExt;
 
 use crate::engine::{Actor, ActorId, CancelKey, Ctx, Dur, SimTime};
+use crate::net::netfilter::TableKind;
 use crate::net::netns::{DevKind, Device};
 use crate::net::route::{Proto, Route, Scope};
 use crate::net::{DevId, Msg, Net, NsId, control, neigh, stack};
@@ -583,6 +584,25 @@ impl Flanneld {
             self.tun = Some(tun);
         }
         let first = Ipv4Addr::from(u32::from(subnet.network()) + 1);
+        // -ip-masq: setupIPMasq (flannel 0.10's MasqRules), before the subnet file.
+        let mut added = Vec::new();
+        if self.ip_masq {
+            // AppendUnique: a restarted flanneld finds its rules in place.
+            let saved = netns.netfilter.nat.save();
+            for rule in masq_rules(cfg.network, subnet) {
+                if saved
+                    .lines()
+                    .any(|l| l.strip_prefix("-A POSTROUTING ") == Some(&rule))
+                {
+                    continue;
+                }
+                netns
+                    .netfilter
+                    .append(TableKind::Nat, "POSTROUTING", &rule)
+                    .expect("flannel's masquerade rules parse");
+                added.push(rule);
+            }
+        }
         netns.files.insert(
             SUBNET_ENV.into(),
             format!(
@@ -601,6 +621,9 @@ impl Flanneld {
                 len = subnet.prefix_len()
             ),
         );
+        for rule in added {
+            self.log(cx, format!("Adding iptables rule: {rule}"));
+        }
         if let Some(dockerd) = self.dockerd {
             cx.send(dockerd, Msg::Start);
         }
@@ -999,9 +1022,42 @@ impl Flanneld {
     }
 }
 
+/// flanneld `-ip-masq`'s rules in nat POSTROUTING (flannel 0.10, `network/iptables.go`):
+/// nothing within the overlay is NATed; pods going anywhere else (but multicast) are
+/// masqueraded; traffic from outside to this node's pods keeps its source; the host going
+/// to the overlay is masqueraded.
+fn masq_rules(network: Ipv4Net, lease: Ipv4Net) -> [String; 4] {
+    let n = network.trunc();
+    let sn = lease.trunc();
+    [
+        format!("-s {n} -d {n} -j RETURN"),
+        format!("-s {n} ! -d 224.0.0.0/4 -j MASQUERADE"),
+        format!("! -s {n} -d {sn} -j RETURN"),
+        format!("! -s {n} -d {n} -j MASQUERADE"),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// -ip-masq's four rules, in flannel's order, and each one parses as iptables would.
+    #[test]
+    fn masquerade_rules_follow_flannel() {
+        let rules = masq_rules(
+            "10.244.0.0/16".parse().unwrap(),
+            "10.244.89.0/24".parse().unwrap(),
+        );
+        assert_eq!(rules[0], "-s 10.244.0.0/16 -d 10.244.0.0/16 -j RETURN");
+        assert_eq!(rules[1], "-s 10.244.0.0/16 ! -d 224.0.0.0/4 -j MASQUERADE");
+        assert_eq!(rules[2], "! -s 10.244.0.0/16 -d 10.244.89.0/24 -j RETURN");
+        assert_eq!(rules[3], "! -s 10.244.0.0/16 -d 10.244.0.0/16 -j MASQUERADE");
+        let mut nf = crate::net::netfilter::Netfilter::default();
+        for r in &rules {
+            nf.append(TableKind::Nat, "POSTROUTING", r).unwrap();
+        }
+        assert_eq!(nf.nat.save().matches("-A POSTROUTING").count(), 4);
+    }
 
     /// config.go's defaults, on the reference's own example.
     #[test]

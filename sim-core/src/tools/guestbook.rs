@@ -4,13 +4,18 @@
 //! `GET /guestbook.php?cmd=set&key=K&value=V` connects to the redis master and runs
 //! `SET K V`, then answers `{"message": "Updated"}`; `cmd=get&key=K` connects to a redis
 //! slave, runs `GET K` and answers `{"data": "V"}`. Which host: with `GET_HOSTS_FROM=env`
-//! the container's `REDIS_MASTER_SERVICE_HOST` / `REDIS_SLAVE_SERVICE_HOST`, otherwise the
-//! names `redis-master` / `redis-slave` (which need DNS: without it, PHP's getaddrinfo
-//! error). A connection that fails gives Predis's ConnectionException as PHP prints a fatal
-//! error. Any other path gets the guestbook's page.
+//! the container's `REDIS_MASTER_SERVICE_HOST` / `REDIS_SLAVE_SERVICE_HOST`, otherwise (the
+//! default, `dns`) the names `redis-master` / `redis-slave`, looked up by glibc's
+//! getaddrinfo for every request (PHP keeps no cache; several lookups may be under way at
+//! once). A name that does not resolve, or a connection that fails, gives Predis's
+//! ConnectionException as PHP prints a fatal error (`php_network_getaddresses:
+//! getaddrinfo failed: Name or service not known`). Any other path gets the guestbook's
+//! page.
 
 use std::collections::BTreeMap;
-use std::net::Ipv4Addr;
+
+use super::resolver::{Outcome, Resolver};
+use crate::wire::dns::RType;
 
 use crate::engine::Ctx;
 use crate::net::tcp::{self, SockKey, TcpEvent};
@@ -29,7 +34,13 @@ struct Pending {
 #[derive(Default)]
 pub struct Frontend {
     pending: BTreeMap<SockKey, Pending>,
+    /// Requests waiting on getaddrinfo, by the lookup's timer token.
+    lookups: BTreeMap<u64, (Resolver, String, Pending)>,
+    next_token: u64,
 }
+
+/// Timer tokens of the frontend's lookups (one per request being served).
+const LOOKUP_TOKENS: u64 = 1 << 41;
 
 fn env(cx: &Ctx<'_, Net>, ns: NsId, name: &str) -> Option<String> {
     cx.world
@@ -110,6 +121,24 @@ impl Frontend {
                 }
             }
             Msg::Tcp(TcpEvent::Eof { key }) => tcp::close(cx, ns, key),
+            ref m @ Msg::Udp { .. } => {
+                let tokens: Vec<u64> = self.lookups.keys().copied().collect();
+                for t in tokens {
+                    let lookup = self.lookups.get_mut(&t).expect("listed");
+                    if let Some(out) = lookup.0.on_msg(cx, ns, m) {
+                        let (_, host, p) = self.lookups.remove(&t).expect("listed");
+                        self.resolved(cx, ns, &host, p, out);
+                        break;
+                    }
+                }
+            }
+            ref m @ Msg::Timer(t) if self.lookups.contains_key(&t) => {
+                let lookup = self.lookups.get_mut(&t).expect("checked");
+                if let Some(out) = lookup.0.on_msg(cx, ns, m) {
+                    let (_, host, p) = self.lookups.remove(&t).expect("checked");
+                    self.resolved(cx, ns, &host, p, out);
+                }
+            }
             _ => {}
         }
         None
@@ -149,11 +178,39 @@ impl Frontend {
         } else {
             name.to_string()
         };
-        let Ok(addr) = host.parse::<Ipv4Addr>() else {
-            let body = format!(
-                "<br />\n<b>Fatal error</b>:  Uncaught exception 'Predis\\Connection\\ConnectionException' with message 'php_network_getaddresses: getaddrinfo failed: Name or service not known [tcp://{host}:{REDIS_PORT}]' in /vendor/predis/predis/lib/Predis/Connection/AbstractConnection.php:155\n"
-            );
-            return respond(cx, ns, client, 500, body);
+        let p = Pending {
+            client,
+            command,
+            get,
+        };
+        // PHP's stream_socket_client: getaddrinfo, then connect.
+        let token = LOOKUP_TOKENS + self.next_token;
+        self.next_token += 1;
+        let types = [RType::A, RType::Aaaa];
+        let (r, out) = Resolver::lookup(cx, ns, &host, &types, token);
+        match out {
+            Some(out) => self.resolved(cx, ns, &host, p, out),
+            None => {
+                self.lookups.insert(token, (r, host, p));
+            }
+        }
+    }
+
+    fn resolved(&mut self, cx: &mut Ctx<'_, Net>, ns: NsId, host: &str, p: Pending, out: Outcome) {
+        let Pending {
+            client,
+            command,
+            get,
+        } = p;
+        let addr = match out {
+            Ok((addrs, _)) => addrs[0],
+            Err(f) => {
+                let why = f.gai_strerror();
+                let body = format!(
+                    "<br />\n<b>Fatal error</b>:  Uncaught exception 'Predis\\Connection\\ConnectionException' with message 'php_network_getaddresses: getaddrinfo failed: {why} [tcp://{host}:{REDIS_PORT}]' in /vendor/predis/predis/lib/Predis/Connection/AbstractConnection.php:155\n"
+                );
+                return respond(cx, ns, client, 500, body);
+            }
         };
         let me = cx.me();
         match tcp::connect(cx, ns, me, addr, REDIS_PORT) {

@@ -135,6 +135,8 @@ pub struct Client {
     port: u16,
     path: String,
     quiet: bool,
+    /// curl's `-S`: errors are printed even with `-s`.
+    show_error: bool,
     /// wget: `-O -` (to stdout); otherwise busybox would save `index.html`.
     to_stdout: bool,
     timeout: Option<Dur>,
@@ -164,10 +166,13 @@ impl Client {
     pub fn parse(curl: bool, args: &[String]) -> Result<Client, (String, i32)> {
         let flavor = if curl { Flavor::Curl } else { Flavor::Wget };
         let (mut quiet, mut to_stdout, mut timeout, mut url) = (false, false, None, None);
+        let mut show_error = false;
         let mut it = args.iter();
         while let Some(a) = it.next() {
             match (flavor, a.as_str()) {
                 (Flavor::Curl, "-s" | "--silent") | (Flavor::Wget, "-q") => quiet = true,
+                (Flavor::Curl, "-S" | "--show-error") => show_error = true,
+                (Flavor::Curl, "-sS" | "-Ss") => (quiet, show_error) = (true, true),
                 (Flavor::Curl, "-m" | "--max-time") => {
                     let secs: f64 = it.next().and_then(|s| s.parse().ok()).ok_or((
                         "curl: option -m: expected a proper numerical parameter".to_string(),
@@ -220,6 +225,7 @@ impl Client {
             port,
             path,
             quiet,
+            show_error,
             to_stdout: to_stdout || flavor == Flavor::Curl,
             timeout,
             timer: None,
@@ -240,7 +246,7 @@ impl Client {
             Err(_) => {
                 return match self.flavor {
                     Flavor::Curl => {
-                        if !self.quiet {
+                        if !self.quiet || self.show_error {
                             print(
                                 cx,
                                 Stream::Stderr,
@@ -285,11 +291,13 @@ impl Client {
         let (h, p) = (self.host, self.port);
         match self.flavor {
             Flavor::Curl => {
-                if !self.quiet {
+                if !self.quiet || self.show_error {
+                    // curl 7.29 names the host as the URL gave it.
+                    let name = &self.name;
                     print(
                         cx,
                         Stream::Stderr,
-                        &format!("curl: (7) Failed connect to {h}:{p}; {err}\n"),
+                        &format!("curl: (7) Failed connect to {name}:{p}; {err}\n"),
                     );
                 }
                 Some(7)
@@ -325,7 +333,7 @@ impl Client {
                 if let Some(k) = self.sock.take() {
                     tcp::close(cx, ns, k);
                 }
-                if !self.quiet {
+                if !self.quiet || self.show_error {
                     let ms = self.timeout.map_or(0, |t| t.as_nanos() / 1_000_000);
                     print(
                         cx,

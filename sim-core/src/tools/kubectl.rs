@@ -29,24 +29,17 @@ enum Cmd {
         name: Option<String>,
         wide: bool,
     },
+    /// `create -f PATH`, or `create namespace NAME` (`namespace: Some`).
     Create {
         path: String,
+        namespace: Option<String>,
     },
     /// `delete KIND NAME`, or every object a `-l` selector picks.
-    Delete {
-        kind: Kind,
-        name: Option<String>,
-    },
+    Delete { kind: Kind, name: Option<String> },
     /// `describe svc NAME`.
-    Describe {
-        kind: Kind,
-        name: String,
-    },
+    Describe { kind: Kind, name: String },
     /// `exec POD -- CMD...`; POD may be `rc/NAME` (its first pod by name).
-    Exec {
-        target: String,
-        command: String,
-    },
+    Exec { target: String, command: String },
     /// `scale KIND/NAME --replicas=N`.
     Scale {
         kind: Kind,
@@ -179,11 +172,26 @@ impl Kubectl {
                 let (kind, name) = kind_and_name(rest)?;
                 Cmd::Get { kind, name, wide }
             }
+            "create"
+                if file.is_none()
+                    && matches!(rest.first().map(String::as_str), Some("namespace" | "ns")) =>
+            {
+                let Some(name) = rest.get(1) else {
+                    return Err(("error: exactly one NAME is required, got 0\n".into(), 1));
+                };
+                Cmd::Create {
+                    path: String::new(),
+                    namespace: Some(name.clone()),
+                }
+            }
             "create" | "apply" => {
                 let Some(path) = file else {
                     return Err(("error: must specify one of -f and -k\n".into(), 1));
                 };
-                Cmd::Create { path }
+                Cmd::Create {
+                    path,
+                    namespace: None,
+                }
             }
             "delete" => {
                 let (kind, name) = kind_and_name(rest)?;
@@ -363,6 +371,13 @@ impl Kubectl {
                     ns: (!self.all).then(|| self.ns.clone()),
                 },
             },
+            Cmd::Create {
+                namespace: Some(name),
+                ..
+            } => Request::Create(Manifest::Namespace(crate::k8s::api::NamespaceSpec {
+                name: name.clone(),
+                labels: Default::default(),
+            })),
             Cmd::Create { path, .. } => {
                 let Some(m) = cx.world.manifests.get(&(ns, path.clone())).cloned() else {
                     print(
@@ -630,7 +645,13 @@ impl Kubectl {
                 cmd,
             ) => {
                 let text = match (cmd, code) {
-                    (Cmd::Create { path, .. }, 409) => {
+                    (
+                        Cmd::Create {
+                            path,
+                            namespace: None,
+                        },
+                        409,
+                    ) => {
                         format!(
                             "Error from server ({reason}): error when creating \"{path}\": {message}\n"
                         )

@@ -9,6 +9,7 @@ pub mod bbping;
 pub mod bridge;
 pub mod dig;
 pub mod etcdctl;
+pub mod getent;
 pub mod guestbook;
 pub mod http;
 pub mod ifconfig;
@@ -355,6 +356,7 @@ enum Program {
     Nslookup(Box<nslookup::Nslookup>),
     Named(Box<named::Named>),
     Dig(Box<dig::Dig>),
+    Getent(Box<getent::Getent>),
     /// A command that prints and exits within its first event (`ip`, `cat`, `ps`), and
     /// the `grep`s its output is piped through.
     Instant(Vec<String>, Vec<Vec<String>>),
@@ -373,6 +375,10 @@ impl Program {
             "coredns" => Program::CoreDns(Box::default()),
             "dig" => match dig::Dig::parse(&argv[1..]) {
                 Ok(d) => Program::Dig(Box::new(d)),
+                Err((msg, code)) => Program::Fail(msg, code),
+            },
+            "getent" => match getent::Getent::parse(&argv[1..]) {
+                Ok(g) => Program::Getent(Box::new(g)),
                 Err((msg, code)) => Program::Fail(msg, code),
             },
             "nslookup" => match nslookup::Nslookup::parse(&argv[1..]) {
@@ -584,6 +590,7 @@ impl Actor<Net> for Process {
             Program::Nslookup(n) => n.handle(msg, self.ns, cx),
             Program::Named(n) => n.handle(msg, self.ns, cx),
             Program::Dig(d) => d.handle(msg, self.ns, cx),
+            Program::Getent(g) => g.handle(msg, self.ns, cx),
             Program::Sleep(d) => match msg {
                 Msg::Start => {
                     cx.schedule(*d, Msg::Timer(0));

@@ -10,7 +10,11 @@
 //! `PSYNC ? -1`, "Full resync from master: RUNID:OFFSET", then loads the RDB ("MASTER <->
 //! SLAVE sync: Finished with success"). A failed connection logs "Error condition on socket
 //! for SYNC: <error>" and is tried again a second later; one that does not complete within
-//! `repl-timeout` (60 s) logs "Timeout connecting to the MASTER...". Writes to a slave get
+//! `repl-timeout` (60 s) logs "Timeout connecting to the MASTER...". HOST may be a name
+//! (`redis-master`): each connect looks it up again through the C library's resolver. A
+//! name that does not resolve logs "Unable to connect to MASTER: Invalid argument": redis
+//! 3.0 prints `strerror(errno)` there, not getaddrinfo's error, so the trace adds the real
+//! one (`getaddrinfo(redis-master): Name or service not known`). Writes to a slave get
 //! `-READONLY You can't write against a read only slave.`.
 //!
 //! Log lines are redis 3.0's `[PID] DD Mon HH:MM:SS.mmm * message`, with the simulated
@@ -30,6 +34,8 @@ use crate::trace::Stream;
 use crate::wire::tcp::{Message, Resp};
 
 use super::print;
+use super::resolver::{Outcome, Resolver};
+use crate::trace::TraceEvent;
 
 const PORT: u16 = 6379;
 const T_CRON: u64 = 1;
@@ -41,6 +47,8 @@ const REPL_TIMEOUT: Dur = Dur::from_secs(60);
 enum Link {
     /// Waiting for the next cron to connect.
     None,
+    /// Looking the master's name up (redis blocks in getaddrinfo).
+    Resolving,
     Connecting,
     /// Handshake: waiting for the answer to PING, REPLCONF or PSYNC.
     ReceivePong,
@@ -55,8 +63,10 @@ pub struct RedisServer {
     pid: u32,
     port: u16,
     data: BTreeMap<String, String>,
-    /// `--slaveof HOST PORT`.
-    master: Option<(Ipv4Addr, u16)>,
+    /// `--slaveof HOST PORT`: HOST an address or a name (looked up on every connect).
+    master: Option<(String, u16)>,
+    /// The lookup of a master's name under way.
+    resolver: Option<Resolver>,
     link: Link,
     master_sock: Option<SockKey>,
     timeout: Option<CancelKey>,
@@ -81,15 +91,7 @@ impl RedisServer {
                     i += 2;
                 }
                 "--slaveof" if i + 2 < args.len() => {
-                    let host: Ipv4Addr = args[i + 1].parse().map_err(|_| {
-                        (
-                            format!(
-                                "--slaveof {}: only an IPv4 address is simulated (no DNS yet)",
-                                args[i + 1]
-                            ),
-                            1,
-                        )
-                    })?;
+                    let host = args[i + 1].clone();
                     let p = args[i + 2]
                         .parse()
                         .map_err(|_| (format!("Invalid master port: {}", args[i + 2]), 1))?;
@@ -114,6 +116,7 @@ impl RedisServer {
             port,
             data: BTreeMap::new(),
             master,
+            resolver: None,
             link: Link::None,
             master_sock: None,
             timeout: None,
@@ -174,6 +177,11 @@ impl RedisServer {
                 }
             }
             Msg::Tcp(ev) => self.tcp_event(ev, ns, cx),
+            ref m @ (Msg::Udp { .. } | Msg::Timer(super::resolver::TOKEN)) => {
+                let out = self.resolver.as_mut()?.on_msg(cx, ns, m)?;
+                self.resolver = None;
+                self.resolved(ns, cx, out);
+            }
             _ => {}
         }
         None
@@ -181,15 +189,43 @@ impl RedisServer {
 
     /// replicationCron: connect to the master when not connected.
     fn cron(&mut self, ns: NsId, cx: &mut Ctx<'_, Net>) {
-        let Some((host, port)) = self.master else {
+        let Some((host, port)) = self.master.clone() else {
             return;
         };
         if self.link != Link::None {
             return;
         }
         self.log(cx, &format!("Connecting to MASTER {host}:{port}"));
+        // anetTcpGenericConnect's getaddrinfo: blocking in redis, a lookup here.
+        let (r, out) = Resolver::start(cx, ns, &host);
+        self.link = Link::Resolving;
+        match out {
+            Some(out) => self.resolved(ns, cx, out),
+            None => self.resolver = Some(r),
+        }
+    }
+
+    /// The master's address is known (or not): connect.
+    fn resolved(&mut self, ns: NsId, cx: &mut Ctx<'_, Net>, out: Outcome) {
+        let Some((host, port)) = self.master.clone() else {
+            return;
+        };
+        self.link = Link::None;
+        let addr = match out {
+            Ok((addrs, _)) => addrs[0],
+            Err(f) => {
+                // redis 3.0 logs strerror(errno), not getaddrinfo's error: errno is left
+                // over from the lookup, most often EINVAL.
+                let why = f.gai_strerror();
+                cx.trace(TraceEvent::Log {
+                    line: format!("getaddrinfo({host}): {why}"),
+                });
+                self.log(cx, "Unable to connect to MASTER: Invalid argument");
+                return;
+            }
+        };
         let me = cx.me();
-        match tcp::connect(cx, ns, me, host, port) {
+        match tcp::connect(cx, ns, me, addr, port) {
             Ok(key) => {
                 self.master_sock = Some(key);
                 self.link = Link::Connecting;
@@ -445,7 +481,7 @@ impl RedisServer {
     /// `INFO replication`, in redis 3.0's fields.
     fn info(&self, now: crate::engine::SimTime) -> String {
         let mut s = String::from("# Replication\r\n");
-        match self.master {
+        match &self.master {
             Some((host, port)) => {
                 let up = self.link == Link::Connected;
                 s.push_str("role:slave\r\n");

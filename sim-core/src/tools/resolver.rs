@@ -59,6 +59,17 @@ pub enum Failure {
     NoServer,
 }
 
+impl Failure {
+    /// getaddrinfo's error as `gai_strerror` words it (glibc).
+    pub fn gai_strerror(self) -> &'static str {
+        match self {
+            Failure::NotFound => "Name or service not known",
+            Failure::NoData => "No address associated with hostname",
+            Failure::TryAgain | Failure::NoServer => "Temporary failure in name resolution",
+        }
+    }
+}
+
 /// What a lookup gave: the addresses and the name that answered, or why not.
 pub type Outcome = Result<(Vec<Ipv4Addr>, String), Failure>;
 
@@ -123,6 +134,11 @@ pub struct Resolver {
     timer: Option<CancelKey>,
     next_id: u16,
     sent_at_all: bool,
+    /// The types asked for each candidate: A and AAAA (getaddrinfo), or one
+    /// (gethostbyname2).
+    types: Vec<RType>,
+    /// This lookup's timer token (programs running several lookups give each its own).
+    token: u64,
 }
 
 impl Resolver {
@@ -144,12 +160,28 @@ impl Resolver {
             timer: None,
             next_id: 1,
             sent_at_all: false,
+            types: vec![RType::A, RType::Aaaa],
+            token: TOKEN,
         }
     }
 
-    /// A lookup of `name` in namespace `ns`: `Ok(Some(outcome))` at once for an address,
-    /// a name in `/etc/hosts`, or nothing to ask; else the first queries are on their way.
+    /// getaddrinfo of `name` in namespace `ns` (A and AAAA, timer [`TOKEN`]): `Some`
+    /// outcome at once for an address, a name in `/etc/hosts`, or nothing to ask; else
+    /// the first queries are on their way.
     pub fn start(cx: &mut Ctx<'_, Net>, ns: NsId, name: &str) -> (Resolver, Option<Outcome>) {
+        Resolver::lookup(cx, ns, name, &[RType::A, RType::Aaaa], TOKEN)
+    }
+
+    /// A lookup asking `types` for each candidate, with timer token `token`. Only A
+    /// answers count as addresses (the simulated cluster has no IPv6): an AAAA-only
+    /// lookup ends in NODATA or NXDOMAIN, and the `/etc/hosts` check is the caller's.
+    pub fn lookup(
+        cx: &mut Ctx<'_, Net>,
+        ns: NsId,
+        name: &str,
+        types: &[RType],
+        token: u64,
+    ) -> (Resolver, Option<Outcome>) {
         let netns = cx.world.ns(ns);
         let flavor = if netns.label.starts_with("pod/") {
             Flavor::of(netns.image.as_deref())
@@ -166,6 +198,8 @@ impl Resolver {
         let seed: u16 = netns.next_ip_ident;
         let mut r = Resolver::new(flavor, conf);
         r.next_id = seed.wrapping_mul(40503).wrapping_add(1);
+        r.types = types.to_vec();
+        r.token = token;
         if let Ok(ip) = name.parse::<Ipv4Addr>() {
             return (r, Some(Ok((vec![ip], name.to_string()))));
         }
@@ -174,7 +208,7 @@ impl Resolver {
             return (r, Some(Err(Failure::NotFound)));
         }
         let bare = name.trim_end_matches('.');
-        if let Some(ip) = hosts_lookup(&hosts, bare) {
+        if let Some(ip) = hosts_lookup(&hosts, bare).filter(|_| types.contains(&RType::A)) {
             return (r, Some(Ok((vec![ip], bare.to_string()))));
         }
         r.candidates = r.candidates_for(name);
@@ -222,7 +256,7 @@ impl Resolver {
         self.pending.clear();
         self.answers.clear();
         let mut sent = false;
-        for qtype in [RType::A, RType::Aaaa] {
+        for &qtype in &self.types {
             let id = self.next_id;
             self.next_id = self.next_id.wrapping_add(1);
             self.pending.insert(id, qtype);
@@ -249,7 +283,7 @@ impl Resolver {
         if let Some(t) = self.timer.take() {
             cx.cancel(t);
         }
-        self.timer = Some(cx.schedule_cancellable(wait, Msg::Timer(TOKEN)));
+        self.timer = Some(cx.schedule_cancellable(wait, Msg::Timer(self.token)));
         sent
     }
 
@@ -278,7 +312,7 @@ impl Resolver {
                 }
                 None
             }
-            Msg::Timer(t) if *t == TOKEN => {
+            Msg::Timer(t) if *t == self.token => {
                 self.timer = None;
                 self.timeout(cx, ns)
             }

@@ -23,7 +23,7 @@
 //! Simplifications (docs/architecture.md): one apiserver, no authentication, no
 //! resourceVersion conflicts, objects written to etcd without waiting for the answer.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
@@ -85,6 +85,9 @@ pub struct Apiserver {
     etcd_id: u64,
     /// Events by the object they are about.
     events: BTreeMap<Key, Vec<super::api::Event>>,
+    /// Namespaces whose pods' statuses changed since the controllers last ran: they run
+    /// once for a burst of statuses (a zero-delay timer), as informers feed work queues.
+    dirty: BTreeSet<String>,
 }
 
 /// Whether a ReplicationController or ReplicaSet counts `o` as one of its pods: a pod of
@@ -173,6 +176,7 @@ impl Apiserver {
             watchers: Vec::new(),
             etcd_id: 0,
             events: BTreeMap::new(),
+            dirty: BTreeSet::new(),
         }
     }
 
@@ -1019,32 +1023,37 @@ impl Apiserver {
             .filter(|o| o.pod().is_some_and(|p| p.node.is_none()))
             .map(Object::key)
             .collect();
+        if waiting.is_empty() {
+            return;
+        }
+        // Each Ready node's pods, counted once and kept up to date as pods are bound.
+        let mut load: BTreeMap<String, usize> = self
+            .objects
+            .values()
+            .filter_map(|o| match &o.body {
+                Body::Node(n) if n.ready => Some((o.meta.name.clone(), 0)),
+                _ => None,
+            })
+            .collect();
+        if load.is_empty() {
+            return; // they stay Pending: no Ready node
+        }
+        for o in self.objects.values() {
+            if let Some(n) = o.pod().and_then(|p| p.node.as_ref())
+                && let Some(c) = load.get_mut(n)
+            {
+                *c += 1;
+            }
+        }
         for key in waiting {
-            let mut load: BTreeMap<String, usize> = self
-                .objects
-                .values()
-                .filter_map(|o| match &o.body {
-                    Body::Node(n) if n.ready => Some((o.meta.name.clone(), 0)),
-                    _ => None,
-                })
-                .collect();
-            if load.is_empty() {
-                continue; // stays Pending: no Ready node
-            }
-            for o in self.objects.values() {
-                if let Some(n) = o.pod().and_then(|p| p.node.as_ref())
-                    && let Some(c) = load.get_mut(n)
-                {
-                    *c += 1;
-                }
-            }
             let least = *load.values().min().expect("non-empty");
-            let candidates: Vec<String> = load
-                .into_iter()
-                .filter(|(_, c)| *c == least)
+            let candidates: Vec<&String> = load
+                .iter()
+                .filter(|(_, c)| **c == least)
                 .map(|(n, _)| n)
                 .collect();
             let node = candidates[cx.rng().random_range(0..candidates.len())].clone();
+            *load.get_mut(&node).expect("a candidate") += 1;
             let mut pod = self.objects[&key].clone();
             if let Body::Pod(p) = &mut pod.body {
                 p.node = Some(node.clone());
@@ -1285,7 +1294,18 @@ impl Apiserver {
                 body: Body::Pod(Box::new(pod)),
             },
         );
-        self.sync_endpoints(cx, &ns);
+        if self.dirty.is_empty() {
+            cx.schedule(Dur::ZERO, Msg::Timer(T_CONTROLLERS));
+        }
+        self.dirty.insert(ns);
+    }
+
+    /// The endpoints controller and the workload controllers, once for every status that
+    /// came in at this instant.
+    fn run_controllers(&mut self, cx: &mut Ctx<'_, Net>) {
+        for ns in std::mem::take(&mut self.dirty) {
+            self.sync_endpoints(cx, &ns);
+        }
         self.reconcile(cx);
     }
 }
@@ -1337,6 +1357,7 @@ pub const NODE_MONITOR_PERIOD: Dur = Dur::from_secs(5);
 pub const NODE_MONITOR_GRACE: Dur = Dur::from_secs(40);
 pub const POD_EVICTION_TIMEOUT: Dur = Dur::from_secs(300);
 const T_NODE_MONITOR: u64 = 1;
+const T_CONTROLLERS: u64 = 2;
 
 impl Apiserver {
     fn heartbeat(&mut self, cx: &mut Ctx<'_, Net>, node: &str) {
@@ -1445,6 +1466,7 @@ impl Actor<Net> for Apiserver {
                 cx.schedule(NODE_MONITOR_PERIOD, Msg::Timer(T_NODE_MONITOR));
             }
             Msg::Timer(T_NODE_MONITOR) => self.monitor_nodes(cx),
+            Msg::Timer(T_CONTROLLERS) => self.run_controllers(cx),
             Msg::ApiRequest { from, id, req } => {
                 let resp = match *req {
                     Request::Create(m) => {

@@ -1051,7 +1051,10 @@ mod tests {
         assert_eq!(rules[0], "-s 10.244.0.0/16 -d 10.244.0.0/16 -j RETURN");
         assert_eq!(rules[1], "-s 10.244.0.0/16 ! -d 224.0.0.0/4 -j MASQUERADE");
         assert_eq!(rules[2], "! -s 10.244.0.0/16 -d 10.244.89.0/24 -j RETURN");
-        assert_eq!(rules[3], "! -s 10.244.0.0/16 -d 10.244.0.0/16 -j MASQUERADE");
+        assert_eq!(
+            rules[3],
+            "! -s 10.244.0.0/16 -d 10.244.0.0/16 -j MASQUERADE"
+        );
         let mut nf = crate::net::netfilter::Netfilter::default();
         for r in &rules {
             nf.append(TableKind::Nat, "POSTROUTING", r).unwrap();

@@ -256,6 +256,7 @@ impl Nslookup {
                     Failure::NotFound => "NXDOMAIN",
                     Failure::NoData => "NODATA",
                     Failure::TryAgain | Failure::NoServer => "SERVFAIL",
+                    Failure::Fail => "REFUSED",
                 };
                 let _ = writeln!(text, "** server can't find {}: {why}\n", self.name);
                 print(cx, Stream::Stdout, &text);

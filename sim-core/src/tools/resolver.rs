@@ -6,12 +6,14 @@
 //!   order, then the bare name. A and AAAA go together to every nameserver at once,
 //!   resent every `timeout / attempts` until `timeout` has passed. NXDOMAIN moves on to
 //!   the next candidate; NOERROR without an address (NODATA) stops the search
-//!   (EAI_NODATA); SERVFAIL or silence stops it (EAI_AGAIN).
+//!   (EAI_NODATA); SERVFAIL or silence stops it (EAI_AGAIN), any other error (REFUSED)
+//!   too (EAI_FAIL).
 //! - **glibc** (every other image, and the nodes): with `ndots` dots or more the name as it
 //!   is first, then the search list (a trailing dot: only the name); otherwise the search
 //!   list, then the name. A and AAAA go together to one nameserver at a time, waiting
 //!   `timeout << i` (divided by the number of servers after the first), `attempts` rounds.
-//!   NXDOMAIN and NODATA move on; SERVFAIL moves on and is remembered; silence stops.
+//!   NXDOMAIN and NODATA move on; SERVFAIL moves on and is remembered; silence, and any
+//!   other error (REFUSED), stop.
 //!   The error is the as-is query's if it was tried first, else NODATA if seen, else
 //!   TRY_AGAIN if SERVFAIL was seen, else NXDOMAIN.
 //!
@@ -55,6 +57,8 @@ pub enum Failure {
     NoData,
     /// SERVFAIL or no answer (EAI_AGAIN / TRY_AGAIN).
     TryAgain,
+    /// Another error rcode, REFUSED most often (EAI_FAIL / NO_RECOVERY): both libcs stop.
+    Fail,
     /// No nameserver reachable at all (sendto failed).
     NoServer,
 }
@@ -66,6 +70,7 @@ impl Failure {
             Failure::NotFound => "Name or service not known",
             Failure::NoData => "No address associated with hostname",
             Failure::TryAgain | Failure::NoServer => "Temporary failure in name resolution",
+            Failure::Fail => "Non-recoverable failure in name resolution",
         }
     }
 }
@@ -376,7 +381,9 @@ impl Resolver {
         if !addrs.is_empty() && !nx && !servfail {
             return Some(self.finish(cx, ns, Ok((addrs, name))));
         }
-        let this = if servfail || other {
+        let this = if other {
+            Failure::Fail
+        } else if servfail {
             Failure::TryAgain
         } else if nx {
             Failure::NotFound
@@ -388,6 +395,8 @@ impl Resolver {
                 Failure::NotFound => self.next(cx, ns, this),
                 _ => Some(self.finish(cx, ns, Err(this))),
             },
+            // res_search: an error other than NXDOMAIN, NODATA or SERVFAIL ends the search.
+            Flavor::Glibc if this == Failure::Fail => Some(self.finish(cx, ns, Err(this))),
             Flavor::Glibc => {
                 if self.current == 0 && self.asis_first {
                     self.first_error = Some(this);

@@ -184,16 +184,17 @@ impl Client {
                     to_stdout = it.next().map(String::as_str) == Some("-");
                 }
                 (Flavor::Wget, "-O-") => to_stdout = true,
+                (Flavor::Wget, "-qO-") => (quiet, to_stdout) = (true, true),
                 (_, u) if !u.starts_with('-') && url.is_none() => url = Some(u.to_string()),
                 (Flavor::Curl, o) => {
                     return Err((
-                        format!("curl: option {o}: is not simulated (-s, -m are)"),
+                        format!("curl: option {o}: is not simulated (-s, -S, -m are)"),
                         2,
                     ));
                 }
                 (Flavor::Wget, o) => {
                     return Err((
-                        format!("wget: option {o} is not simulated (-q, -O - are)"),
+                        format!("wget: option {o} is not simulated (-q, -O -, -qO- are)"),
                         1,
                     ));
                 }

@@ -6,7 +6,6 @@
 //! then `*` authoritative, `-` recursion not available), with the records as
 //! `A 10.97.72.1`, `CNAME x.`, `SRV x.:80 0 100`, `PTR x.`, and `NXDomain` for rcode 3.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::net::Ipv4Addr;
 
@@ -203,7 +202,7 @@ impl Message {
     /// Bytes on the wire, with names compressed (a name, or its tail, seen before in the
     /// message is a 2-byte pointer).
     pub fn len(&self) -> u16 {
-        let mut seen: BTreeMap<String, ()> = BTreeMap::new();
+        let mut seen: Vec<&str> = Vec::with_capacity(16);
         let mut n = HEADER_LEN as usize;
         if let Some(q) = &self.question {
             n += name_len(&q.name, &mut seen) + 4;
@@ -245,20 +244,31 @@ pub fn absolute(name: &str) -> String {
 
 /// The encoded length of a name: its labels until a suffix already in the message, then
 /// a pointer (or the root's zero byte). Records the name's suffixes as seen.
-fn name_len(name: &str, seen: &mut BTreeMap<String, ()>) -> usize {
-    let name = name.trim_end_matches('.').to_ascii_lowercase();
+/// A name's bytes on the wire: its labels until a suffix already written (compared
+/// without case), which costs a 2-byte pointer. `seen` holds the suffixes written so far
+/// (slices of the message's own names: no allocation per call).
+fn name_len<'a>(name: &'a str, seen: &mut Vec<&'a str>) -> usize {
+    let name = name.trim_end_matches('.');
     if name.is_empty() {
         return 1;
     }
-    let labels: Vec<&str> = name.split('.').collect();
     let mut n = 0;
-    for i in 0..labels.len() {
-        let suffix = labels[i..].join(".");
-        if seen.contains_key(&suffix) {
+    let mut rest = name;
+    loop {
+        if seen.iter().any(|s| s.eq_ignore_ascii_case(rest)) {
             return n + 2;
         }
-        seen.insert(suffix, ());
-        n += 1 + labels[i].len();
+        seen.push(rest);
+        match rest.split_once('.') {
+            Some((label, tail)) => {
+                n += 1 + label.len();
+                rest = tail;
+            }
+            None => {
+                n += 1 + rest.len();
+                break;
+            }
+        }
     }
     n + 1
 }

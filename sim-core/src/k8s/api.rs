@@ -988,9 +988,11 @@ pub enum Request {
         ns: String,
         name: String,
     },
-    /// A watch on these kinds: the current objects as `Added`, then every change.
+    /// A watch on these kinds: the current objects as `Added`, then every change. With
+    /// `node`, only the pods bound to that node (kubelet's `fieldSelector=spec.nodeName`).
     Watch {
         kinds: Vec<Kind>,
+        node: Option<String>,
     },
     /// `kubectl scale KIND/NAME --replicas=N`.
     Scale {

@@ -81,7 +81,8 @@ pub struct Apiserver {
     ips: ServiceIps,
     node_ports: NodePorts,
     version: u64,
-    watchers: Vec<(ActorId, Vec<Kind>)>,
+    /// Watchers: who, which kinds, and a node its pods must be bound to.
+    watchers: Vec<(ActorId, Vec<Kind>, Option<String>)>,
     etcd_id: u64,
     /// Events by the object they are about.
     events: BTreeMap<Key, Vec<super::api::Event>>,
@@ -259,8 +260,8 @@ impl Apiserver {
 
     fn notify(&mut self, cx: &mut Ctx<'_, Net>, what: EventType, obj: Object) {
         let kind = obj.kind();
-        for (w, kinds) in &self.watchers {
-            if !kinds.contains(&kind) {
+        for (w, kinds, node) in &self.watchers {
+            if !kinds.contains(&kind) || !on_node(&obj, node.as_deref()) {
                 continue;
             }
             send_after(
@@ -1310,6 +1311,15 @@ impl Apiserver {
     }
 }
 
+/// Whether a watch with a node field selector sees `o`: anything but a pod, or a pod
+/// bound to that node.
+fn on_node(o: &Object, node: Option<&str>) -> bool {
+    match (node, o.pod()) {
+        (Some(n), Some(p)) => p.node.as_deref() == Some(n),
+        _ => true,
+    }
+}
+
 fn m_ns(ns: &Option<String>) -> &str {
     ns.as_deref().unwrap_or("default")
 }
@@ -1537,16 +1547,16 @@ impl Actor<Net> for Apiserver {
                             .collect(),
                     ),
                     Request::Delete { kind, ns, name } => self.delete(cx, kind, ns, name),
-                    Request::Watch { kinds } => {
+                    Request::Watch { kinds, node } => {
                         let current: Vec<Object> = self
                             .objects
                             .values()
-                            .filter(|o| kinds.contains(&o.kind()))
+                            .filter(|o| kinds.contains(&o.kind()) && on_node(o, node.as_deref()))
                             .cloned()
                             .collect();
                         // A component that starts again watches afresh (one watch each).
-                        self.watchers.retain(|(w, _)| *w != from);
-                        self.watchers.push((from, kinds));
+                        self.watchers.retain(|(w, ..)| *w != from);
+                        self.watchers.push((from, kinds, node));
                         Response::List(current)
                     }
                     req @ Request::PodStatus { .. } => {

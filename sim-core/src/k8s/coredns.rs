@@ -192,6 +192,7 @@ impl CoreDns {
             ns,
             Request::Watch {
                 kinds: vec![Kind::Service, Kind::Endpoints, Kind::Namespace, Kind::Pod],
+                node: None,
             },
         );
         None

@@ -422,6 +422,8 @@ impl Actor<Net> for Kubelet {
                     self.ns,
                     Request::Watch {
                         kinds: vec![Kind::Service, Kind::Pod],
+                        // Only this node's pods (`fieldSelector=spec.nodeName=NODE`).
+                        node: Some(self.node.clone()),
                     },
                 );
                 self.heartbeat(cx);

@@ -165,6 +165,7 @@ impl KubeProxy {
             self.ns,
             Request::Watch {
                 kinds: vec![Kind::Service, Kind::Endpoints],
+                node: None,
             },
         );
         self.watching = true;

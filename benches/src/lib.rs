@@ -7,5 +7,6 @@
 //! own ChaCha stream. The same model runs on ns-3 and SimPy in `../shared/bench/`.
 
 pub mod cluster;
+pub mod dns;
 pub mod hold;
 pub mod services;

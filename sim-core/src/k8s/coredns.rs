@@ -12,7 +12,9 @@
 //!   per the `pods` mode, `hostname.subdomain.NS.svc.ZONE` for an endpoint with a
 //!   hostname; NXDOMAIN and NODATA (with the zone's SOA) as the plugin decides them.
 //! - cache: answers kept for their TTL, capped by the plugin's (success and denial), at
-//!   least 5 s; served with the TTL counting down.
+//!   least 5 s; served with the TTL counting down. An upstream's SERVFAIL is kept 5 s;
+//!   the SERVFAIL the server itself writes for a plugin's error (not synced yet, a
+//!   forward timeout) is not. No size cap (CoreDNS keeps 9,984 of each kind).
 //! - forward: a query for another zone goes to an upstream (from `/etc/resolv.conf`: the
 //!   pod's file, which with dnsPolicy Default is its node's) with a new id, and the answer
 //!   comes back to the client; 2 s without one gives the client SERVFAIL.
@@ -38,6 +40,8 @@ pub const CONFIG_KEY: &str = "Corefile";
 const FORWARD_TIMEOUT: Dur = Dur::from_secs(2);
 /// cache's minimum TTL.
 const CACHE_MIN_TTL: u32 = 5;
+/// How long the cache keeps an upstream's SERVFAIL (`servfail 5s`).
+const CACHE_SERVFAIL_TTL: u32 = 5;
 const T_FORWARD_BASE: u64 = 1 << 20;
 
 /// What the kubernetes plugin knows, from its watch.
@@ -282,7 +286,11 @@ impl CoreDns {
                 .unwrap_or_default();
             // (None: fall through to the next plugin.)
             if let Some(r) = self.kubernetes(k, &zone, &q) {
-                self.store(&block, &qname, question.qtype, &r, now);
+                // The plugin's own SERVFAIL (not synced yet) is an error code the server
+                // writes, past the cache; only answers are stored.
+                if r.rcode != Rcode::ServFail {
+                    self.store(&block, &qname, question.qtype, &r, now);
+                }
                 self.reply(cx, ns, client, &block, r);
                 return;
             }
@@ -322,12 +330,19 @@ impl CoreDns {
         send(cx, ns, client, r);
     }
 
-    /// Keeps an answer for min(its TTL, the plugin's cap), at least 5 s.
+    /// Keeps an answer for min(its TTL, the plugin's cap), at least 5 s; an upstream's
+    /// SERVFAIL for 5 s (the plugin's `servfail` default).
     fn store(&mut self, block: &ServerBlock, qname: &str, qtype: RType, r: &Message, now: SimTime) {
         let Some(c) = &block.cache else { return };
+        if r.rcode == Rcode::ServFail {
+            let keep = Dur::from_secs(u64::from(CACHE_SERVFAIL_TTL));
+            self.cache
+                .insert((qname.to_string(), qtype), (now, now + keep, r.clone()));
+            return;
+        }
         let denial = r.answer.is_empty();
-        if r.rcode == Rcode::ServFail || (denial && r.authority.is_empty()) {
-            return; // SERVFAIL and a denial without an SOA are not kept here
+        if denial && r.authority.is_empty() {
+            return; // a denial without an SOA is not kept
         }
         let ttl = r
             .answer
@@ -804,4 +819,38 @@ fn reverse_ip(name: &str) -> Option<Ipv4Addr> {
 
 fn send(cx: &mut Ctx<'_, Net>, ns: NsId, to: (Ipv4Addr, u16), m: Message) {
     let _ = udp::send(cx, ns, 53, to.0, to.1, UdpPayload::Dns { msg: Box::new(m) });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// cache: an answer for min(TTL, cap) but at least 5 s; an upstream's SERVFAIL for
+    /// 5 s; a denial without an SOA not at all.
+    #[test]
+    fn the_cache_keeps_what_coredns_keeps() {
+        let block = corefile::parse(corefile::KUBEADM).unwrap().blocks[0].clone();
+        let mut c = CoreDns::default();
+        let now = SimTime::ZERO;
+        let q = Message::query(1, "www.example.com", RType::A);
+        let mut ok = Message::reply_to(&q, Rcode::NoError);
+        ok.answer.push(Record {
+            name: "www.example.com.".into(),
+            ttl: 300,
+            data: RData::A(Ipv4Addr::new(93, 184, 216, 34)),
+        });
+        c.store(&block, "www.example.com.", RType::A, &ok, now);
+        let kept = |c: &CoreDns, t: RType| {
+            c.cache
+                .get(&("www.example.com.".to_string(), t))
+                .map(|(_, until, _)| until.as_nanos() / 1_000_000_000)
+        };
+        assert_eq!(kept(&c, RType::A), Some(30), "capped by `cache 30`");
+        let fail = Message::reply_to(&q, Rcode::ServFail);
+        c.store(&block, "www.example.com.", RType::Aaaa, &fail, now);
+        assert_eq!(kept(&c, RType::Aaaa), Some(5));
+        let bare = Message::reply_to(&q, Rcode::NxDomain);
+        c.store(&block, "www.example.com.", RType::Txt, &bare, now);
+        assert_eq!(kept(&c, RType::Txt), None);
+    }
 }

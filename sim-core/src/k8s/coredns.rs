@@ -463,6 +463,12 @@ impl CoreDns {
                 minimum: ttl,
             },
         };
+        // A record of the answer section: the question's name, the plugin's TTL.
+        let record = |data: RData| Record {
+            name: question.name.clone(),
+            ttl,
+            data,
+        };
         let mut reply = Message::reply_to(q, Rcode::NoError);
         reply.authoritative = true;
         let nx = |mut r: Message| {
@@ -522,11 +528,7 @@ impl CoreDns {
                 return Some(nodata(reply));
             }
             for a in answers {
-                reply.answer.push(Record {
-                    name: question.name.clone(),
-                    ttl,
-                    data: RData::Ptr(a),
-                });
+                reply.answer.push(record(RData::Ptr(a)));
             }
             return Some(reply);
         }
@@ -557,11 +559,7 @@ impl CoreDns {
                 };
             return Some(match (exists, ip) {
                 (true, Some(ip)) if qtype == RType::A => {
-                    reply.answer.push(Record {
-                        name: question.name.clone(),
-                        ttl,
-                        data: RData::A(ip),
-                    });
+                    reply.answer.push(record(RData::A(ip)));
                     reply
                 }
                 (true, _) => nodata(reply),
@@ -616,30 +614,18 @@ impl CoreDns {
                 if svc.type_ == "ExternalName" {
                     let target =
                         crate::wire::dns::absolute(svc.external_name.as_deref().unwrap_or(""));
-                    reply.answer.push(Record {
-                        name: question.name.clone(),
-                        ttl,
-                        data: RData::Cname(target),
-                    });
+                    reply.answer.push(record(RData::Cname(target)));
                     return Some(reply);
                 }
                 match qtype {
                     RType::A => {
                         if let Some(ip) = svc.cluster_ip {
-                            reply.answer.push(Record {
-                                name: question.name.clone(),
-                                ttl,
-                                data: RData::A(ip),
-                            });
+                            reply.answer.push(record(RData::A(ip)));
                         } else if k.noendpoints || eps.addresses.is_empty() {
                             return Some(nx(reply));
                         } else {
                             for a in &eps.addresses {
-                                reply.answer.push(Record {
-                                    name: question.name.clone(),
-                                    ttl,
-                                    data: RData::A(a.ip),
-                                });
+                                reply.answer.push(record(RData::A(a.ip)));
                             }
                         }
                         Some(reply)
@@ -688,11 +674,7 @@ impl CoreDns {
                     return Some(nodata(reply));
                 }
                 for ip in found {
-                    reply.answer.push(Record {
-                        name: question.name.clone(),
-                        ttl,
-                        data: RData::A(ip),
-                    });
+                    reply.answer.push(record(RData::A(ip)));
                 }
                 Some(reply)
             }

@@ -59,22 +59,15 @@ impl Getent {
                 if let Ok(ip) = self.key.parse::<Ipv4Addr>() {
                     return self.reverse(cx, ns, ip);
                 }
-                let netns = cx.world.ns(ns);
-                let musl = netns.label.starts_with("pod/")
-                    && Flavor::of(netns.image.as_deref()) == Flavor::Musl;
-                if musl {
+                if Flavor::of_ns(cx.world.ns(ns)) == Flavor::Musl {
                     self.family = RType::A;
-                } else if let Some(line) = hosts_line(cx, ns, &self.key, true) {
+                } else if let Some(line) = hosts_named(cx, ns, &self.key, true) {
                     // An IPv6 line of /etc/hosts (`::1 localhost ip6-localhost`).
                     return Some(self.print(cx, &[line]));
                 }
                 self.search(cx, ns)
             }
-            ref m @ Msg::Udp { .. } if self.ptr.is_some() => {
-                let out = self.ptr.as_mut()?.on_msg(cx, ns, m)?;
-                Some(self.reversed(cx, out))
-            }
-            ref m @ Msg::Timer(super::dig::TOKEN) => {
+            ref m @ (Msg::Udp { .. } | Msg::Timer(super::dig::TOKEN)) if self.ptr.is_some() => {
                 let out = self.ptr.as_mut()?.on_msg(cx, ns, m)?;
                 Some(self.reversed(cx, out))
             }
@@ -89,7 +82,7 @@ impl Getent {
     /// One gethostbyname2 call for the current family.
     fn search(&mut self, cx: &mut Ctx<'_, Net>, ns: NsId) -> Option<i32> {
         if self.family == RType::A
-            && let Some(line) = hosts_line(cx, ns, &self.key, false)
+            && let Some(line) = hosts_named(cx, ns, &self.key, false)
         {
             return Some(self.print(cx, &[line]));
         }
@@ -116,13 +109,7 @@ impl Getent {
 
     /// gethostbyaddr: `/etc/hosts`, then the address's PTR from the first nameserver.
     fn reverse(&mut self, cx: &mut Ctx<'_, Net>, ns: NsId, ip: Ipv4Addr) -> Option<i32> {
-        let hosts = cx.world.ns(ns).files.get("/etc/hosts").cloned();
-        let found = hosts.as_deref().unwrap_or("").lines().find_map(|l| {
-            let l = l.split('#').next().unwrap_or("");
-            let words: Vec<&str> = l.split_whitespace().collect();
-            (words.len() > 1 && words[0].parse::<Ipv4Addr>() == Ok(ip)).then(|| entry(&words))
-        });
-        if let Some(line) = found {
+        if let Some(line) = hosts_entry(cx, ns, |w| w[0].parse::<Ipv4Addr>() == Ok(ip)) {
             return Some(self.print(cx, &[line]));
         }
         let server = first_nameserver(cx, ns);
@@ -175,20 +162,26 @@ fn entry(words: &[&str]) -> String {
     line
 }
 
-/// The `/etc/hosts` line naming `name`, of the wanted family (files comes before dns).
-fn hosts_line(cx: &Ctx<'_, Net>, ns: NsId, name: &str, v6: bool) -> Option<String> {
+/// The first `/etc/hosts` line (an address and at least one name) that `pick` takes,
+/// as getent prints it.
+fn hosts_entry(cx: &Ctx<'_, Net>, ns: NsId, pick: impl Fn(&[&str]) -> bool) -> Option<String> {
     let hosts = cx.world.ns(ns).files.get("/etc/hosts")?;
-    let name = name.trim_end_matches('.');
     hosts.lines().find_map(|l| {
         let l = l.split('#').next().unwrap_or("");
         let words: Vec<&str> = l.split_whitespace().collect();
-        let addr = words.first()?;
+        (words.len() > 1 && pick(&words)).then(|| entry(&words))
+    })
+}
+
+/// The `/etc/hosts` line naming `name`, of the wanted family (files comes before dns).
+fn hosts_named(cx: &Ctx<'_, Net>, ns: NsId, name: &str, v6: bool) -> Option<String> {
+    let name = name.trim_end_matches('.');
+    hosts_entry(cx, ns, |w| {
         let family_ok = if v6 {
-            addr.contains(':')
+            w[0].contains(':')
         } else {
-            addr.parse::<Ipv4Addr>().is_ok()
+            w[0].parse::<Ipv4Addr>().is_ok()
         };
-        (family_ok && words[1..].iter().any(|w| w.eq_ignore_ascii_case(name)))
-            .then(|| entry(&words))
+        family_ok && w[1..].iter().any(|n| n.eq_ignore_ascii_case(name))
     })
 }

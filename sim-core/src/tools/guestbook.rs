@@ -51,6 +51,16 @@ fn env(cx: &Ctx<'_, Net>, ns: NsId, name: &str) -> Option<String> {
         .map(|(_, v)| v.clone())
 }
 
+/// Where Predis throws a connection's exception.
+const AT: &str = " in /vendor/predis/predis/lib/Predis/Connection/AbstractConnection.php:155";
+
+/// PHP's page for Predis's uncaught ConnectionException about `host`.
+fn predis_fatal(message: impl std::fmt::Display, host: impl std::fmt::Display, at: &str) -> String {
+    format!(
+        "<br />\n<b>Fatal error</b>:  Uncaught exception 'Predis\\Connection\\ConnectionException' with message '{message} [tcp://{host}:{REDIS_PORT}]'{at}\n"
+    )
+}
+
 fn decode(s: &str) -> String {
     let bytes = s.replace('+', " ").into_bytes();
     let mut out = Vec::new();
@@ -113,31 +123,27 @@ impl Frontend {
             }
             Msg::Tcp(TcpEvent::Failed { key, err }) => {
                 if let Some(p) = self.pending.remove(&key) {
-                    let body = format!(
-                        "<br />\n<b>Fatal error</b>:  Uncaught exception 'Predis\\Connection\\ConnectionException' with message '{err} [tcp://{}:{REDIS_PORT}]' in /vendor/predis/predis/lib/Predis/Connection/AbstractConnection.php:155\n",
-                        key.2
-                    );
+                    let body = predis_fatal(err, key.2, AT);
                     respond(cx, ns, p.client, 500, body);
                 }
             }
             Msg::Tcp(TcpEvent::Eof { key }) => tcp::close(cx, ns, key),
-            ref m @ Msg::Udp { .. } => {
-                let tokens: Vec<u64> = self.lookups.keys().copied().collect();
-                for t in tokens {
-                    let lookup = self.lookups.get_mut(&t).expect("listed");
-                    if let Some(out) = lookup.0.on_msg(cx, ns, m) {
-                        let (_, host, p) = self.lookups.remove(&t).expect("listed");
-                        self.resolved(cx, ns, &host, p, out);
-                        break;
+            ref m @ (Msg::Udp { .. } | Msg::Timer(_)) => {
+                // The lookup this is for: by the answer's port, or the timer's token.
+                let token = match m {
+                    Msg::Udp { packet } => {
+                        let (_, dport, _) = packet.dns()?;
+                        let mut ports = self.lookups.iter();
+                        ports
+                            .find(|(_, l)| l.0.port() == Some(dport))
+                            .map(|(t, _)| *t)
                     }
-                }
-            }
-            ref m @ Msg::Timer(t) if self.lookups.contains_key(&t) => {
-                let lookup = self.lookups.get_mut(&t).expect("checked");
-                if let Some(out) = lookup.0.on_msg(cx, ns, m) {
-                    let (_, host, p) = self.lookups.remove(&t).expect("checked");
-                    self.resolved(cx, ns, &host, p, out);
-                }
+                    Msg::Timer(t) => Some(*t),
+                    _ => None,
+                }?;
+                let out = self.lookups.get_mut(&token)?.0.on_msg(cx, ns, m)?;
+                let (_, host, p) = self.lookups.remove(&token).expect("looked up");
+                self.resolved(cx, ns, &host, p, out);
             }
             _ => {}
         }
@@ -206,9 +212,8 @@ impl Frontend {
             Ok((addrs, _)) => addrs[0],
             Err(f) => {
                 let why = f.gai_strerror();
-                let body = format!(
-                    "<br />\n<b>Fatal error</b>:  Uncaught exception 'Predis\\Connection\\ConnectionException' with message 'php_network_getaddresses: getaddrinfo failed: {why} [tcp://{host}:{REDIS_PORT}]' in /vendor/predis/predis/lib/Predis/Connection/AbstractConnection.php:155\n"
-                );
+                let message = format!("php_network_getaddresses: getaddrinfo failed: {why}");
+                let body = predis_fatal(message, host, AT);
                 return respond(cx, ns, client, 500, body);
             }
         };
@@ -225,9 +230,7 @@ impl Frontend {
                 );
             }
             Err(err) => {
-                let body = format!(
-                    "<br />\n<b>Fatal error</b>:  Uncaught exception 'Predis\\Connection\\ConnectionException' with message '{err} [tcp://{addr}:{REDIS_PORT}]'\n"
-                );
+                let body = predis_fatal(err, addr, "");
                 respond(cx, ns, client, 500, body);
             }
         }

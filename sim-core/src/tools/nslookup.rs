@@ -135,18 +135,13 @@ impl Nslookup {
         ns: NsId,
         out: Result<Message, super::dig::Unanswered>,
     ) -> i32 {
-        let netns = cx.world.ns(ns);
-        let busybox =
-            netns.label.starts_with("pod/") && Flavor::of(netns.image.as_deref()) == Flavor::Musl;
+        let busybox = Flavor::of_ns(cx.world.ns(ns)) == Flavor::Musl;
         let server = self
             .query
             .as_ref()
             .map(|q| q.server)
             .unwrap_or(Ipv4Addr::LOCALHOST);
-        let mut text = String::new();
-        let _ = writeln!(text, "Server:\t\t{server}");
-        let sep = if busybox { ':' } else { '#' };
-        let _ = writeln!(text, "Address:\t{server}{sep}53\n");
+        let mut text = header(busybox, server);
         let name = |n: &str| {
             if busybox {
                 n.trim_end_matches('.').to_string()
@@ -220,20 +215,12 @@ impl Nslookup {
     }
 
     fn report(&mut self, cx: &mut Ctx<'_, Net>, ns: NsId, out: Outcome) -> i32 {
-        let netns = cx.world.ns(ns);
-        let busybox =
-            netns.label.starts_with("pod/") && Flavor::of(netns.image.as_deref()) == Flavor::Musl;
+        let busybox = Flavor::of_ns(cx.world.ns(ns)) == Flavor::Musl;
         let server = self
             .server
             .or_else(|| self.resolver.as_ref().map(Resolver::server))
             .unwrap_or(Ipv4Addr::LOCALHOST);
-        let mut text = String::new();
-        let _ = writeln!(text, "Server:\t\t{server}");
-        if busybox {
-            let _ = writeln!(text, "Address:\t{server}:53\n");
-        } else {
-            let _ = writeln!(text, "Address:\t{server}#53\n");
-        }
+        let mut text = header(busybox, server);
         match out {
             Ok((addrs, name)) => {
                 for a in addrs {
@@ -264,4 +251,11 @@ impl Nslookup {
             }
         }
     }
+}
+
+/// The server lines every answer starts with: busybox's `Address: IP:53`, bind's
+/// `Address: IP#53`.
+fn header(busybox: bool, server: Ipv4Addr) -> String {
+    let sep = if busybox { ':' } else { '#' };
+    format!("Server:\t\t{server}\nAddress:\t{server}{sep}53\n\n")
 }

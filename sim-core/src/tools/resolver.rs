@@ -46,6 +46,15 @@ impl Flavor {
             _ => Flavor::Glibc,
         }
     }
+
+    /// The C library of a machine's programs: a pod's image's, glibc on the nodes.
+    pub fn of_ns(netns: &crate::net::Netns) -> Flavor {
+        if netns.label.starts_with("pod/") {
+            Flavor::of(netns.image.as_deref())
+        } else {
+            Flavor::Glibc
+        }
+    }
 }
 
 /// Why a name did not resolve.
@@ -188,11 +197,7 @@ impl Resolver {
         token: u64,
     ) -> (Resolver, Option<Outcome>) {
         let netns = cx.world.ns(ns);
-        let flavor = if netns.label.starts_with("pod/") {
-            Flavor::of(netns.image.as_deref())
-        } else {
-            Flavor::Glibc
-        };
+        let flavor = Flavor::of_ns(netns);
         let text = netns
             .files
             .get("/etc/resolv.conf")
@@ -436,6 +441,11 @@ impl Resolver {
             udp::close(cx, ns, p, me);
         }
         out
+    }
+
+    /// The UDP port the lookup's answers come to, while it is under way.
+    pub fn port(&self) -> Option<u16> {
+        self.sport
     }
 
     /// The nameserver a tool names (`nslookup`'s `Server:`).

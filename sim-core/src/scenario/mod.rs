@@ -7,4 +7,4 @@ pub mod run;
 pub mod spec;
 
 pub use build::{Action, Diagnostic, LinkCfg, LoadError, NodeCfg, Scenario, Step};
-pub use run::{End, ExecOutcome, ExpectOutcome, Outcome, RunOptions, Summary};
+pub use run::{End, ExecOutcome, ExpectOutcome, Observer, Outcome, RunOptions, Summary};

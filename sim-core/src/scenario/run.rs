@@ -2,12 +2,13 @@
 //! event budget so a run that never goes quiet stops cleanly.
 
 use std::collections::BTreeMap;
+use std::ops::ControlFlow;
 
 use super::build::{Action, Scenario};
 use crate::engine::{ActorId, Limits, Record, Sim, SimTime, Sink, Stop, VecSink};
 use crate::net::{Net, NsId};
 use crate::tools;
-use crate::trace::{EndHow, TraceEvent};
+use crate::trace::{EndHow, Stream, TraceEvent};
 
 /// Events one run may dispatch before it is stopped: far above any scenario here. A run
 /// that never goes quiet (a `ping` without `-c`) stops after about 15 s of wall time, its
@@ -32,6 +33,27 @@ impl Default for RunOptions {
         }
     }
 }
+
+/// Events between two calls of [`Observer::progress`].
+pub const PROGRESS_EVERY: u64 = 1 << 16;
+
+/// What a caller watches while a run goes on. The simulation has no clock: a caller that
+/// wants to show progress by wall time (the CLI's progress line) reads its own clock when
+/// called.
+pub trait Observer {
+    /// Called after every [`PROGRESS_EVERY`] events, with the simulated time and the events
+    /// dispatched so far (both only grow).
+    fn progress(&mut self, _now: SimTime, _events: u64) {}
+
+    /// `exec`: the command printed `text`, exactly as printed (one event's worth). `Break`
+    /// ends the run at once: the reader of the output went away.
+    fn output(&mut self, _stream: Stream, _text: &str) -> ControlFlow<()> {
+        ControlFlow::Continue(())
+    }
+}
+
+/// Watches nothing.
+impl Observer for () {}
 
 /// How a run ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,8 +97,9 @@ pub struct Outcome {
     pub summary: Summary,
 }
 
-/// A condition checked after every event (`exec`: the command has exited).
-type StopWhen = dyn Fn(&Sim<Net>) -> bool;
+/// A condition checked after every event (`exec`: the command has exited, or the reader of
+/// its output went away); it may hand the observer what the command printed.
+type StopWhen<'s> = dyn FnMut(&mut Sim<Net>, &mut dyn Observer) -> bool + 's;
 
 /// Drives a simulation through a scenario's timeline.
 struct Driver<'a> {
@@ -85,6 +108,8 @@ struct Driver<'a> {
     next_step: usize,
     budget: u64,
     expects: BTreeMap<usize, (ActorId, SimTime)>,
+    /// Events dispatched when the observer is next told.
+    next_progress: u64,
 }
 
 impl<'a> Driver<'a> {
@@ -96,14 +121,23 @@ impl<'a> Driver<'a> {
             next_step: 0,
             budget: opts.budget,
             expects: BTreeMap::new(),
+            next_progress: PROGRESS_EVERY,
         }
     }
 
     /// Runs events and steps up to `until` (or until quiet). With `stop`, goes one event at
-    /// a time and returns as soon as `stop` holds.
-    fn drive(&mut self, until: Option<SimTime>, stop: Option<&StopWhen>) -> End {
+    /// a time and returns as soon as `stop` holds. Tells `obs` the progress every
+    /// [`PROGRESS_EVERY`] events.
+    fn drive(
+        &mut self,
+        until: Option<SimTime>,
+        mut stop: Option<&mut StopWhen>,
+        obs: &mut dyn Observer,
+    ) -> End {
         loop {
-            if stop.is_some_and(|f| f(&self.sim)) {
+            if let Some(f) = stop.as_mut()
+                && f(&mut self.sim, obs)
+            {
                 return End::Until(self.sim.now());
             }
             let step_at = self
@@ -112,17 +146,22 @@ impl<'a> Driver<'a> {
                 .get(self.next_step)
                 .map(|s| s.at)
                 .filter(|s| until.is_none_or(|u| *s <= u));
+            let before = self.sim.dispatched();
             let chunk = if stop.is_some() {
                 self.budget.min(1)
             } else {
-                self.budget
+                self.budget.min(self.next_progress - before)
             };
-            let before = self.sim.dispatched();
             let result = self.sim.run(Limits {
                 until: step_at.or(until),
                 budget: Some(chunk),
             });
-            self.budget = self.budget.saturating_sub(self.sim.dispatched() - before);
+            let dispatched = self.sim.dispatched();
+            self.budget = self.budget.saturating_sub(dispatched - before);
+            if dispatched >= self.next_progress {
+                obs.progress(self.sim.now(), dispatched);
+                self.next_progress = dispatched + PROGRESS_EVERY;
+            }
             match result {
                 Stop::Budget { .. } if self.budget == 0 => {
                     return End::Budget {
@@ -148,10 +187,18 @@ impl<'a> Driver<'a> {
         self.next_step += 1;
         match &step.action {
             Action::Exec { node, cmd } => {
-                tools::start(&mut self.sim, NsId(*node as u32), cmd, None);
+                // Its output is in the trace; no one reads it later.
+                tools::start_with(&mut self.sim, NsId(*node as u32), cmd, None, false);
             }
             Action::Expect { node, cmd, expect } => {
-                let id = tools::start(&mut self.sim, NsId(*node as u32), cmd, Some(expect.clone()));
+                let keep = expect.reads_output();
+                let id = tools::start_with(
+                    &mut self.sim,
+                    NsId(*node as u32),
+                    cmd,
+                    Some(expect.clone()),
+                    keep,
+                );
                 self.expects.insert(step.index, (id, step.at));
             }
             Action::Link { a, b, up } => {
@@ -223,9 +270,19 @@ pub fn run_into(
     opts: &RunOptions,
     sink: Box<dyn Sink<TraceEvent>>,
 ) -> Summary {
+    run_observed(scenario, opts, sink, &mut ())
+}
+
+/// [`run_into`], telling `obs` how far the run has gone.
+pub fn run_observed(
+    scenario: &Scenario,
+    opts: &RunOptions,
+    sink: Box<dyn Sink<TraceEvent>>,
+    obs: &mut dyn Observer,
+) -> Summary {
     let mut d = Driver::new(scenario, opts, sink);
     let until = opts.until.or(scenario.until);
-    let end = d.drive(until, None);
+    let end = d.drive(until, None, obs);
     let expects = d.expect_outcomes();
     let failed = expects.iter().filter(|e| e.result.is_err()).count() as u32;
     let timeline = d.sim.lookup("scenario").expect("timeline actor");
@@ -250,15 +307,24 @@ pub fn run_into(
 
 /// What `sim-cli exec` reports.
 pub struct ExecOutcome {
+    /// What the command printed ([`exec`]; empty from [`exec_observed`], whose observer
+    /// was handed it as printed).
     pub stdout: String,
     pub stderr: String,
-    /// `None` if the command had not finished when the run ended (budget or `until`).
+    /// `None` if the command had not finished when the run ended (budget or `until`), or
+    /// the observer ended the run.
     pub exit: Option<i32>,
     pub end: End,
+    /// The command began. `false` when the run ended first: the event budget ran out
+    /// before the command's time, or before its first event.
+    pub started: bool,
+    /// The observer ended the run (the reader of the output went away).
+    pub closed: bool,
 }
 
 /// Runs the scenario to `at`, starts `cmd` on machine `on` (`node/NAME`), and keeps the
-/// world running (steps included) until the command exits.
+/// world running (steps included) until the command exits or the run reaches its end time
+/// (`opts.until`, else the scenario's `until`).
 pub fn exec(
     scenario: &Scenario,
     opts: &RunOptions,
@@ -266,25 +332,83 @@ pub fn exec(
     on: usize,
     cmd: &str,
 ) -> ExecOutcome {
+    #[derive(Default)]
+    struct Collect {
+        stdout: String,
+        stderr: String,
+    }
+    impl Observer for Collect {
+        fn output(&mut self, stream: Stream, text: &str) -> ControlFlow<()> {
+            match stream {
+                Stream::Stdout => self.stdout.push_str(text),
+                Stream::Stderr => self.stderr.push_str(text),
+            }
+            ControlFlow::Continue(())
+        }
+    }
+    let mut collect = Collect::default();
+    let outcome = exec_observed(scenario, opts, at, on, cmd, &mut collect);
+    ExecOutcome {
+        stdout: collect.stdout,
+        stderr: collect.stderr,
+        ..outcome
+    }
+}
+
+/// [`exec`], handing the command's output to `obs` as it is printed (nothing is kept, so
+/// a command that prints forever runs in flat memory) and telling it the progress.
+pub fn exec_observed(
+    scenario: &Scenario,
+    opts: &RunOptions,
+    at: SimTime,
+    on: usize,
+    cmd: &str,
+    obs: &mut dyn Observer,
+) -> ExecOutcome {
     // Only the command's own output is wanted: the trace is discarded as it is made.
     let mut d = Driver::new(scenario, opts, Box::new(()));
-    let end = d.drive(Some(at), None);
+    let end = d.drive(Some(at), None, obs);
     if let End::Budget { .. } = end {
         return ExecOutcome {
             stdout: String::new(),
             stderr: String::new(),
             exit: None,
             end,
+            started: false,
+            closed: false,
         };
     }
-    let id = tools::start(&mut d.sim, NsId(on as u32), cmd, None);
-    let done = move |sim: &Sim<Net>| sim.world.procs.get(&id).is_some_and(|p| p.exit.is_some());
-    let end = d.drive(opts.until, Some(&done));
+    // The record keeps the output only until it is handed on, after each event.
+    let id = tools::start_with(&mut d.sim, NsId(on as u32), cmd, None, true);
+    let mut closed = false;
+    let mut hand_on = |sim: &mut Sim<Net>, obs: &mut dyn Observer| {
+        let proc = sim.world.procs.get_mut(&id).expect("started");
+        for stream in [Stream::Stdout, Stream::Stderr] {
+            let text = std::mem::take(match stream {
+                Stream::Stdout => &mut proc.stdout,
+                Stream::Stderr => &mut proc.stderr,
+            });
+            if !text.is_empty() && obs.output(stream, &text).is_break() {
+                closed = true;
+                return true;
+            }
+        }
+        proc.exit.is_some()
+    };
+    let until = opts.until.or(scenario.until);
+    let mut end = d.drive(until, Some(&mut hand_on), obs);
+    // What the last event printed, when the run ended on its own limit.
+    hand_on(&mut d.sim, obs);
     let proc = &d.sim.world.procs[&id];
+    if closed {
+        end = End::Until(d.sim.now());
+    }
     ExecOutcome {
-        stdout: proc.stdout.clone(),
-        stderr: proc.stderr.clone(),
-        exit: proc.exit,
+        stdout: String::new(),
+        stderr: String::new(),
+        exit: if closed { None } else { proc.exit },
         end,
+        started: proc.ran,
+        closed,
     }
 }

@@ -1,8 +1,8 @@
 //! Commands a user runs inside a simulated machine, printing what the real tool prints.
 //!
 //! Each command runs as a process actor named `node/<machine>/<argv0>[<pid>]`. It writes
-//! lines to stdout/stderr (kept in the world's process table and traced as `Output`) and
-//! ends with an exit status. Instant commands (`ip`) run and exit within their first event;
+//! lines to stdout/stderr (traced as `Output`, and kept in the world's process table when
+//! someone will read them: see `Proc::keep`) and ends with an exit status. Instant commands (`ip`) run and exit within their first event;
 //! `ping` lives on simulated time.
 
 pub mod bbping;
@@ -39,6 +39,11 @@ pub struct Expectation {
 }
 
 impl Expectation {
+    /// Whether checking it needs the process's output kept (`Proc::keep`).
+    pub fn reads_output(&self) -> bool {
+        self.stdout_contains.is_some() || self.stderr_contains.is_some()
+    }
+
     /// `Ok(detail)` when the result meets it, `Err(detail)` naming what differs.
     pub fn check(&self, proc: &Proc) -> Result<String, String> {
         let code = proc.exit.unwrap_or(-1);
@@ -176,10 +181,22 @@ fn prepare(
 /// events already queued for it. Returns the process's actor id; its record is in
 /// `sim.world.procs` (stdout, stderr, exit status once it exits).
 pub fn start(sim: &mut Sim<Net>, ns: NsId, cmdline: &str, expect: Option<Expectation>) -> ActorId {
+    start_with(sim, ns, cmdline, expect, true)
+}
+
+/// [`start`], keeping the process's output in its record only if `keep` (`Proc::keep`):
+/// a scenario's steps keep only what their `expect` reads.
+pub fn start_with(
+    sim: &mut Sim<Net>,
+    ns: NsId,
+    cmdline: &str,
+    expect: Option<Expectation>,
+    keep: bool,
+) -> ActorId {
     let now = sim.now();
     let (name, process, record) = prepare(&mut sim.world, ns, cmdline, expect, now);
     let id = sim.add(name, Box::new(process));
-    sim.world.procs.insert(id, record);
+    sim.world.procs.insert(id, Proc { keep, ..record });
     sim.trace(
         id,
         TraceEvent::Exec {
@@ -243,12 +260,15 @@ fn spawn_with(
 ) -> Option<ActorId> {
     let now = cx.now();
     let (name, process, record) = prepare(cx.world, ns, cmdline, None, now);
+    // A child keeps its output if its parent does: the parent copies it when it exits.
+    let keep = parent.is_some_and(|p| cx.world.procs.get(&p).is_some_and(|p| p.keep));
     let id = cx.spawn(name, Box::new(process))?;
     cx.world.procs.insert(
         id,
         Proc {
             daemon,
             parent,
+            keep,
             ..record
         },
     );
@@ -574,6 +594,12 @@ impl Actor<Net> for Process {
             finish(cx, 143, self.expect.as_ref());
             return;
         }
+        let me = cx.me();
+        if let Msg::Start = msg
+            && let Some(p) = cx.world.procs.get_mut(&me)
+        {
+            p.ran = true;
+        }
         let status = match &mut self.program {
             Program::Ping(p) => p.handle(msg, self.ns, cx),
             Program::BbPing(p) => p.handle(msg, self.ns, cx),
@@ -623,17 +649,19 @@ impl Actor<Net> for Process {
     }
 }
 
-/// Writes text to the process's stdout or stderr: kept in its record, one trace event per
-/// line (a final line without a newline is traced too).
+/// Writes text to the process's stdout or stderr: one trace event per line (a final line
+/// without a newline is traced too), and kept in its record if it keeps output.
 pub fn print(cx: &mut Ctx<'_, Net>, stream: Stream, text: &str) {
     if text.is_empty() {
         return;
     }
     let me = cx.me();
     let proc = cx.world.procs.get_mut(&me).expect("process registered");
-    match stream {
-        Stream::Stdout => proc.stdout.push_str(text),
-        Stream::Stderr => proc.stderr.push_str(text),
+    if proc.keep {
+        match stream {
+            Stream::Stdout => proc.stdout.push_str(text),
+            Stream::Stderr => proc.stderr.push_str(text),
+        }
     }
     for line in text.lines() {
         cx.trace(TraceEvent::Output {

@@ -1,18 +1,22 @@
 //! `sim-cli`: replay a k8s-netsim scenario, validate scenarios, or run a command inside a
 //! simulated machine. Exit codes: 0 success; 1 an expectation failed or the run did not
-//! finish; 2 bad input or usage. `exec` exits with the command's own status.
+//! finish; 2 bad input or usage; 3 an internal error. `exec` exits with the command's own
+//! status, or 124 when it did not finish. The whole list is in docs/cli.md.
 
 use std::cell::RefCell;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::rc::Rc;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use sim_core::engine::{Dur, Record, SimTime, Sink};
-use sim_core::scenario::{End, LoadError, RunOptions, Scenario, run};
-use sim_core::trace::{self, TraceEvent};
+use sim_core::scenario::{End, LoadError, Observer, RunOptions, Scenario, run};
+use sim_core::trace::{self, Stream, TraceEvent};
 
 #[derive(Parser)]
 #[command(
@@ -42,7 +46,8 @@ enum Command {
         /// Trace format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
-        /// Write the trace to this file (whole or not at all) instead of stdout.
+        /// Write the trace to this file instead of stdout: a regular file is written whole or
+        /// not at all; a device, FIFO or symlink is written as it is (never replaced).
         #[arg(long)]
         out: Option<PathBuf>,
         /// Stop after this many events if the run has not gone quiet.
@@ -66,7 +71,8 @@ enum Command {
         on: String,
         #[arg(long)]
         seed: Option<u64>,
-        /// Give up if the command is still running at this simulated time.
+        /// Give up if the command is still running at this simulated time (default: the
+        /// scenario's `until`, if it has one).
         #[arg(long, value_parser = parse_time)]
         until: Option<SimTime>,
         /// Give up after this many events if the command has not exited.
@@ -125,6 +131,12 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             out,
             max_events,
         } => {
+            if out.is_none() && stdout_closed() {
+                eprintln!(
+                    "sim-cli: stdout is closed: the trace would be lost; give it somewhere to go (a file, `--out FILE`, or `>/dev/null` to discard it)"
+                );
+                return Ok(ExitCode::from(2));
+            }
             let scenario = match load(&scenario) {
                 Ok(s) => s,
                 Err(code) => return Ok(code),
@@ -135,37 +147,33 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 budget: max_events,
             };
             // The trace streams: each record is rendered and written as it happens, so a
-            // long run does not hold its trace in memory. `--out` goes to a temporary file
-            // that is renamed into place only when the run is complete.
-            let (writer, tmp): (Box<dyn Write>, Option<PathBuf>) = match &out {
-                Some(path) => {
-                    let tmp = temp_beside(path)?;
-                    let file = std::fs::File::create(&tmp)
-                        .with_context(|| format!("creating {}", tmp.display()))?;
-                    (Box::new(std::io::BufWriter::new(file)), Some(tmp))
-                }
+            // long run does not hold its trace in memory. `--out` to a regular file goes to
+            // a temporary file that is renamed into place only when the run is complete.
+            let (writer, mut tmp): (Box<dyn Write>, Option<TempFile>) = match &out {
+                Some(path) => open_out(path)?,
                 None => (
                     Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
                     None,
                 ),
             };
             let lines = Lines::new(writer, format);
-            let outcome = run::run_into(&scenario, &opts, Box::new(lines.clone()));
+            let mut progress = ProgressLine::new("run");
+            let outcome =
+                run::run_observed(&scenario, &opts, Box::new(lines.clone()), &mut progress);
+            progress.erase();
             if let Err(e) = lines.finish() {
-                if let Some(tmp) = &tmp {
-                    let _ = std::fs::remove_file(tmp);
-                }
+                // A reader that went away (`| head`) just stops the output; the run has
+                // finished and its status still says whether the expectations held.
                 if e.kind() != std::io::ErrorKind::BrokenPipe {
                     return Err(anyhow::Error::new(e).context("writing the trace"));
                 }
             }
-            if let (Some(tmp), Some(path)) = (&tmp, &out) {
-                std::fs::rename(tmp, path)
-                    .with_context(|| format!("writing {}", path.display()))?;
+            if let Some(tmp) = tmp.take() {
+                tmp.commit()?;
             }
-            if let End::Budget { at, events } = outcome.end {
+            if let End::Budget { at, .. } = outcome.end {
                 eprintln!(
-                    "sim-cli: stopped after {events} events at {}s with events still pending: the run never goes quiet; give it an end time (--until, or `until:` in the scenario)",
+                    "sim-cli: the event budget (--max-events {max_events}) ran out at {}s with events still pending: the run never goes quiet; give it an end time (--until, or `until:` in the scenario), or raise the budget with --max-events N",
                     at.secs_micros()
                 );
                 return Ok(ExitCode::from(1));
@@ -212,6 +220,10 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             max_events,
             command,
         } => {
+            if stdout_closed() {
+                eprintln!("sim-cli: stdout is closed: the command's output would be lost");
+                return Ok(ExitCode::from(2));
+            }
             let scenario = match load(&scenario) {
                 Ok(s) => s,
                 Err(code) => return Ok(code),
@@ -221,6 +233,15 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             {
                 eprintln!(
                     "sim-cli: --until {until} is before --at {at}; the command would never start"
+                );
+                return Ok(ExitCode::from(2));
+            }
+            if until.is_none()
+                && let Some(end) = scenario.until
+                && end < at
+            {
+                eprintln!(
+                    "sim-cli: the scenario's `until` ({end}) is before --at {at}; the command would never start; give a later end time with --until"
                 );
                 return Ok(ExitCode::from(2));
             }
@@ -238,22 +259,62 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 budget: max_events,
             };
             let cmd = shell_join(&command);
-            let outcome = run::exec(&scenario, &opts, at, node, &cmd);
-            std::io::stdout().write_all(outcome.stdout.as_bytes())?;
-            std::io::stderr().write_all(outcome.stderr.as_bytes())?;
-            match outcome.exit {
-                Some(code) => Ok(ExitCode::from(code.clamp(0, 255) as u8)),
-                None => {
-                    let at = match outcome.end {
-                        End::Quiescent(t) | End::Until(t) | End::Budget { at: t, .. } => t,
+            // The command's output goes out as it is printed, so a command that prints
+            // forever runs in flat memory, and a reader that goes away stops it at once.
+            let stdout = std::io::stdout();
+            let mut io = ExecIo {
+                progress: ProgressLine::new("exec"),
+                // As C's stdio: line by line to a terminal, in blocks to a pipe or file.
+                out: if stdout.is_terminal() {
+                    Box::new(stdout.lock())
+                } else {
+                    Box::new(std::io::BufWriter::with_capacity(1 << 16, stdout.lock()))
+                },
+                error: None,
+            };
+            let outcome = run::exec_observed(&scenario, &opts, at, node, &cmd, &mut io);
+            io.progress.erase();
+            if io.error.is_none()
+                && let Err(e) = io.out.flush()
+            {
+                io.error = Some(e);
+            }
+            if let Some(e) = io.error {
+                if e.kind() == std::io::ErrorKind::BrokenPipe {
+                    // As a real tool on SIGPIPE: end quietly, killed by the signal (a
+                    // shell reports 141).
+                    die_of_sigpipe();
+                }
+                return Err(anyhow::Error::new(e).context("writing the command's output"));
+            }
+            let still = if outcome.started {
+                format!("`{cmd}` was still running")
+            } else {
+                format!("before `{cmd}` started")
+            };
+            match (outcome.exit, outcome.end) {
+                (Some(code), _) => return Ok(ExitCode::from(code.clamp(0, 255) as u8)),
+                (None, End::Budget { at: t, .. }) => eprintln!(
+                    "sim-cli: the event budget (--max-events {max_events}) ran out at {}s, {still}; raise it with --max-events N",
+                    t.secs_micros()
+                ),
+                (None, End::Until(t)) => {
+                    let whose = if until.is_some() {
+                        "--until"
+                    } else {
+                        "the scenario's `until`"
                     };
                     eprintln!(
-                        "sim-cli: `{cmd}` was still running when the run stopped at {}s",
-                        at.secs_micros()
-                    );
-                    Ok(ExitCode::from(124))
+                        "sim-cli: the run stopped at {}s ({whose}), {still}",
+                        t.secs_micros()
+                    )
                 }
+                (None, End::Quiescent(t)) => eprintln!(
+                    "sim-cli: nothing was left to happen at {}s, {still}",
+                    t.secs_micros()
+                ),
             }
+            Ok(ExitCode::from(124))
         }
     }
 }
@@ -283,18 +344,221 @@ fn shell_join(args: &[String]) -> String {
         .join(" ")
 }
 
-/// A temporary file name beside `path`, renamed over it when complete.
-fn temp_beside(path: &Path) -> anyhow::Result<PathBuf> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path.file_name().context("--out needs a file name")?;
-    Ok(dir.join(format!(
-        ".{}.tmp-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    )))
+/// The temporary file a run is writing, if any: the signal handler removes it.
+static TEMP: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+/// A temporary file beside the `--out` path, renamed over it when the run is complete, and
+/// removed on every other way out: an error, a panic (the guard drops as the stack
+/// unwinds), SIGINT, SIGTERM or SIGHUP (see `on_signals`).
+struct TempFile {
+    tmp: PathBuf,
+    path: PathBuf,
+}
+
+impl TempFile {
+    fn create(path: &Path) -> anyhow::Result<(TempFile, std::fs::File)> {
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = path.file_name().context("--out needs a file name")?;
+        let tmp = dir.join(format!(
+            ".{}.tmp-{}",
+            name.to_string_lossy(),
+            std::process::id()
+        ));
+        on_signals();
+        *TEMP.lock().unwrap_or_else(|e| e.into_inner()) = Some(tmp.clone());
+        let guard = TempFile {
+            tmp,
+            path: path.to_path_buf(),
+        };
+        let file = std::fs::File::create(&guard.tmp)
+            .with_context(|| format!("creating {}", guard.tmp.display()))?;
+        Ok((guard, file))
+    }
+
+    /// Renames the complete file over the path (the guard removes it if that fails).
+    fn commit(self) -> anyhow::Result<()> {
+        std::fs::rename(&self.tmp, &self.path)
+            .with_context(|| format!("writing {}", self.path.display()))?;
+        *TEMP.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        Ok(())
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let mut temp = TEMP.lock().unwrap_or_else(|e| e.into_inner());
+        if temp.as_ref() == Some(&self.tmp) {
+            let _ = std::fs::remove_file(&self.tmp);
+            *temp = None;
+        }
+    }
+}
+
+/// On SIGINT, SIGTERM or SIGHUP: removes the temporary file, then dies of the signal as
+/// if it had not been caught, so the shell reports it as usual (130, 143, 129).
+fn on_signals() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+            return;
+        };
+        std::thread::spawn(move || {
+            if let Some(sig) = signals.forever().next() {
+                if let Some(tmp) = TEMP.lock().unwrap_or_else(|e| e.into_inner()).take() {
+                    let _ = std::fs::remove_file(tmp);
+                }
+                let _ = signal_hook::low_level::emulate_default_handler(sig);
+                std::process::exit(128 + sig);
+            }
+        });
+    });
+}
+
+/// Ends the process as SIGPIPE's default action does (Rust ignores SIGPIPE, so a write to
+/// a pipe whose reader went away returns an error instead).
+fn die_of_sigpipe() -> ! {
+    let _ = std::io::stderr().flush();
+    let _ = signal_hook::low_level::emulate_default_handler(signal_hook::consts::SIGPIPE);
+    std::process::exit(128 + signal_hook::consts::SIGPIPE);
+}
+
+/// Opens where `--out` writes. A regular file (or a new path, or a symlink to a regular
+/// file) is written whole or not at all: a temporary file beside it, renamed over it at the
+/// end; a symlink's target is replaced, never the link. A device, FIFO or socket, or a
+/// dangling symlink, is opened and written as it is: renaming over `/dev/null` would
+/// replace the device with a file.
+fn open_out(path: &Path) -> anyhow::Result<(Box<dyn Write>, Option<TempFile>)> {
+    let whole = |target: &Path| -> anyhow::Result<(Box<dyn Write>, Option<TempFile>)> {
+        let (guard, file) = TempFile::create(target)?;
+        Ok((Box::new(std::io::BufWriter::new(file)), Some(guard)))
+    };
+    let direct = || -> anyhow::Result<(Box<dyn Write>, Option<TempFile>)> {
+        let file =
+            std::fs::File::create(path).with_context(|| format!("opening {}", path.display()))?;
+        Ok((Box::new(std::io::BufWriter::new(file)), None))
+    };
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return whole(path),
+        Err(e) => return Err(anyhow::Error::new(e).context(format!("--out {}", path.display()))),
+    };
+    // What the path names, through any symlinks (`None`: a dangling link).
+    let target = if meta.file_type().is_symlink() {
+        match std::fs::metadata(path) {
+            Ok(t) => Some((t, std::fs::canonicalize(path)?)),
+            Err(_) => None,
+        }
+    } else {
+        Some((meta, path.to_path_buf()))
+    };
+    match target {
+        Some((t, _)) if t.is_dir() => anyhow::bail!(
+            "--out {} is a directory; expected a file name",
+            path.display()
+        ),
+        Some((t, target)) if t.is_file() => whole(&target),
+        _ => direct(),
+    }
+}
+
+/// Whether stdout was closed when the program started (`>&-`). Rust's runtime then opens
+/// /dev/null read-write in its place, so writes would vanish without an error; a shell's
+/// `>/dev/null` opens it write-only. Linux only (`/proc`); elsewhere, `false`.
+fn stdout_closed() -> bool {
+    if std::fs::read_link("/proc/self/fd/1").ok().as_deref() != Some(Path::new("/dev/null")) {
+        return false;
+    }
+    std::fs::read_to_string("/proc/self/fdinfo/1")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find_map(|l| l.strip_prefix("flags:"))
+                .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
+        })
+        .is_some_and(|flags| flags & 0o3 == 0o2) // O_ACCMODE == O_RDWR
+}
+
+/// After this much wall time a run shows its progress line.
+const PROGRESS_AFTER: Duration = Duration::from_secs(2);
+
+/// The progress line on stderr, when stderr is a terminal and the run has gone on for
+/// [`PROGRESS_AFTER`]: redrawn in place, erased at the end. The wall clock lives here,
+/// not in the simulation.
+struct ProgressLine {
+    what: &'static str,
+    start: Instant,
+    on: bool,
+    shown: bool,
+}
+
+impl ProgressLine {
+    fn new(what: &'static str) -> Self {
+        ProgressLine {
+            what,
+            start: Instant::now(),
+            on: std::io::stderr().is_terminal(),
+            shown: false,
+        }
+    }
+
+    fn erase(&mut self) {
+        if self.shown {
+            eprint!("\r\x1b[K");
+            self.shown = false;
+        }
+    }
+}
+
+impl Observer for ProgressLine {
+    fn progress(&mut self, now: SimTime, events: u64) {
+        let wall = self.start.elapsed();
+        if self.on && wall >= PROGRESS_AFTER {
+            eprint!("\r\x1b[K{}", progress_line(self.what, now, events, wall));
+            self.shown = true;
+        }
+    }
+}
+
+/// `sim-cli run: 1h2m3s simulated, 3276800 events, 812345 events/s (Ctrl-C stops it)`.
+fn progress_line(what: &str, now: SimTime, events: u64, wall: Duration) -> String {
+    let secs = Dur(now.0 / 1_000_000_000 * 1_000_000_000);
+    let rate = (events as f64 / wall.as_secs_f64().max(1e-3)) as u64;
+    format!("sim-cli {what}: {secs} simulated, {events} events, {rate} events/s (Ctrl-C stops it)")
+}
+
+/// `exec`'s observer: the command's output goes to the real stdout and stderr as printed.
+struct ExecIo {
+    progress: ProgressLine,
+    out: Box<dyn Write>,
+    /// The first error writing stdout; the run then ends.
+    error: Option<std::io::Error>,
+}
+
+impl Observer for ExecIo {
+    fn progress(&mut self, now: SimTime, events: u64) {
+        self.progress.progress(now, events);
+    }
+
+    fn output(&mut self, stream: Stream, text: &str) -> ControlFlow<()> {
+        self.progress.erase();
+        match stream {
+            Stream::Stdout => {
+                if let Err(e) = self.out.write_all(text.as_bytes()) {
+                    self.error = Some(e);
+                    return ControlFlow::Break(());
+                }
+            }
+            // Nowhere to report a failure to write stderr: the output goes on.
+            Stream::Stderr => {
+                let _ = std::io::stderr().write_all(text.as_bytes());
+            }
+        }
+        ControlFlow::Continue(())
+    }
 }
 
 /// A trace sink that renders each record as a line and writes it at once. Shared (`Rc`)
@@ -340,5 +604,43 @@ impl Sink<TraceEvent> for Lines {
         if let Err(e) = writeln!(inner.out, "{line}") {
             inner.error = Some(e);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The progress line: whole simulated seconds, events, and the rate by wall time.
+    #[test]
+    fn progress_line_reads_simulated_time_events_and_rate() {
+        assert_eq!(
+            progress_line(
+                "run",
+                SimTime(3_723_500_000_000),
+                3_276_800,
+                Duration::from_secs(4)
+            ),
+            "sim-cli run: 1h2m3s simulated, 3276800 events, 819200 events/s (Ctrl-C stops it)"
+        );
+    }
+
+    /// A panic while the trace is being written (the stack unwinds through the guard)
+    /// removes the temporary file.
+    #[test]
+    fn a_panic_removes_the_temp_file() {
+        let dir = std::env::temp_dir().join(format!("sim-cli-unit-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("trace.txt");
+        let tmp = std::panic::catch_unwind(|| {
+            let (guard, _file) = TempFile::create(&path).unwrap();
+            assert!(guard.tmp.exists());
+            std::panic::panic_any(guard.tmp.clone());
+        })
+        .unwrap_err()
+        .downcast::<PathBuf>()
+        .unwrap();
+        assert!(!tmp.exists(), "{}", tmp.display());
+        assert!(!path.exists());
     }
 }

@@ -229,17 +229,27 @@ fn exec_of_a_command_that_never_ends_stops_cleanly() {
         .matches(" bytes from 10.181.5.146")
         .count();
     assert_eq!(replies, 3);
-    assert!(
-        text(&out.stderr)
-            .ends_with("`ping 10.181.5.146` was still running when the run stopped at 4.000000s\n")
+    assert_eq!(
+        text(&out.stderr),
+        "sim-cli: the run stopped at 4.000000s (--until), `ping 10.181.5.146` was still running\n"
     );
     args.splice(6..8, ["--max-events", "1000"]);
     let out = sim_cli(&args);
     assert_eq!(out.status.code(), Some(124));
+    // The budget is named, with how to raise it.
+    assert!(
+        text(&out.stderr).starts_with("sim-cli: the event budget (--max-events 1000) ran out at ")
+            && text(&out.stderr).ends_with(
+                "s, `ping 10.181.5.146` was still running; raise it with --max-events N\n"
+            ),
+        "{}",
+        text(&out.stderr)
+    );
     let run = sim_cli(&["run", "scenarios/link-down.ron", "--max-events", "10"]);
     assert_eq!(run.status.code(), Some(1));
     assert!(
-        text(&run.stderr).contains("stopped after 10 events"),
+        text(&run.stderr).contains("the event budget (--max-events 10) ran out at ")
+            && text(&run.stderr).contains("or raise the budget with --max-events N"),
         "{}",
         text(&run.stderr)
     );
@@ -316,4 +326,367 @@ fn pipes_into_grep_and_systemctl_where_there_is_systemd() {
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).starts_with("System has not been booted with systemd"));
+}
+
+/// A scenario that never goes quiet: node/a pings node/b from 1 s without `-c`. `extra` is
+/// added to the top level (e.g. `until: "4s",`).
+fn forever(name: &str, extra: &str) -> PathBuf {
+    let path = tmp(name);
+    std::fs::write(
+        &path,
+        format!(
+            r#"Scenario(name: "forever", seed: 1, {extra}
+  cluster: (nodes: [(name: "a", ip: "10.0.0.1/24"), (name: "b", ip: "10.0.0.2/24")]),
+  steps: [(at: "1s", exec: (on: "node/a", cmd: "ping 10.0.0.2"))])"#
+        ),
+    )
+    .unwrap();
+    path
+}
+
+/// The names in `dir` that look like `--out`'s temporary files (`.NAME.tmp-PID`).
+fn temp_files(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect()
+}
+
+/// The exit status as a shell reports it: 128 + the signal for a process killed by one.
+fn shell_status(status: std::process::ExitStatus) -> i32 {
+    use std::os::unix::process::ExitStatusExt;
+    status.code().or(status.signal().map(|s| 128 + s)).unwrap()
+}
+
+/// `--out` through a symlink writes the link's target and leaves the link a link; `--out`
+/// to a FIFO writes into the FIFO (its reader gets the whole trace) and leaves it a FIFO.
+/// Renaming a temporary file over either would have replaced it with a regular file (as it
+/// replaced `/dev/null` when run as root).
+#[test]
+fn out_writes_through_symlinks_and_into_fifos_without_replacing_them() {
+    let dir = tmp("special");
+    std::fs::create_dir_all(&dir).unwrap();
+    let (target, link) = (dir.join("target.txt"), dir.join("link.txt"));
+    std::fs::write(&target, "old\n").unwrap();
+    let _ = std::fs::remove_file(&link);
+    std::os::unix::fs::symlink("target.txt", &link).unwrap();
+    let out = sim_cli(&["run", "scenarios/ping.ron", "--out", link.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let written = std::fs::read_to_string(&target).unwrap();
+    assert!(
+        written.ends_with("expectations: 4 held, 0 failed\n"),
+        "{written}"
+    );
+    assert!(temp_files(&dir).is_empty());
+
+    let fifo = dir.join("fifo");
+    let _ = std::fs::remove_file(&fifo);
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let reader = Command::new("cat")
+        .arg(&fifo)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = sim_cli(&["run", "scenarios/ping.ron", "--out", fifo.to_str().unwrap()]);
+    let still_fifo = {
+        use std::os::unix::fs::FileTypeExt;
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    };
+    if !still_fifo {
+        // The reader would wait for a writer forever.
+        let _ = Command::new("kill").arg(reader.id().to_string()).status();
+    }
+    let read = reader.wait_with_output().unwrap();
+    assert!(still_fifo, "the FIFO was replaced");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&read.stdout).ends_with("expectations: 4 held, 0 failed\n"));
+    assert!(temp_files(&dir).is_empty());
+
+    // /dev/null stays the device (only its metadata is read here).
+    let out = sim_cli(&["run", "scenarios/ping.ron", "--out", "/dev/null"]);
+    assert_eq!(out.status.code(), Some(0));
+    use std::os::unix::fs::FileTypeExt;
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+}
+
+/// `--out` naming a directory is refused (exit 2, said plainly) and leaves no temporary
+/// file behind.
+#[test]
+fn out_naming_a_directory_fails_cleanly_and_leaves_no_temp_file() {
+    let parent = tmp("outdir");
+    let dir = parent.join("trace");
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = sim_cli(&["run", "scenarios/ping.ron", "--out", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "sim-cli: --out {} is a directory; expected a file name\n",
+            dir.display()
+        )
+    );
+    assert!(temp_files(&parent).is_empty(), "{:?}", temp_files(&parent));
+    assert!(temp_files(&dir).is_empty());
+}
+
+/// SIGTERM or SIGINT in the middle of a run that never ends removes the temporary file
+/// and ends the process as the signal does (a shell reports 143 and 130); `--out`'s path
+/// is not created.
+#[test]
+fn a_signal_removes_the_temp_file() {
+    let scenario = forever("forever-signal.ron", "");
+    for (signal, status) in [("TERM", 143), ("INT", 130)] {
+        let dir = tmp(&format!("signal-{signal}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("trace.txt");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sim-cli"))
+            .args([
+                "run",
+                scenario.to_str().unwrap(),
+                "--out",
+                path.to_str().unwrap(),
+            ])
+            .spawn()
+            .unwrap();
+        // Wait until the run is writing its temporary file.
+        let start = std::time::Instant::now();
+        while temp_files(&dir).is_empty() {
+            assert!(start.elapsed().as_secs() < 30, "no temporary file appeared");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        let kill = Command::new("kill")
+            .args([format!("-{signal}"), child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(kill.success());
+        assert_eq!(shell_status(child.wait().unwrap()), status, "SIG{signal}");
+        assert!(
+            temp_files(&dir).is_empty(),
+            "SIG{signal}: {:?}",
+            temp_files(&dir)
+        );
+        assert!(!path.exists());
+    }
+}
+
+/// `run` with stdout closed (`>&-`) would lose the whole trace: it is refused, exit 2,
+/// before anything runs.
+#[test]
+fn run_with_stdout_closed_exits_2() {
+    let out = Command::new("sh")
+        .args(["-c", r#"exec "$0" run scenarios/ping.ron >&-"#])
+        .arg(env!("CARGO_BIN_EXE_sim-cli"))
+        .current_dir(repo())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).starts_with("sim-cli: stdout is closed: the trace would be lost"),
+        "{}",
+        text(&out.stderr)
+    );
+    // `>/dev/null` is a place to discard it, not a closed stdout.
+    let out = Command::new("sh")
+        .args(["-c", r#"exec "$0" run scenarios/ping.ron >/dev/null"#])
+        .arg(env!("CARGO_BIN_EXE_sim-cli"))
+        .current_dir(repo())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+/// `run | head -1`: the output stops quietly when the reader goes away; the run finishes
+/// and its status still reports the expectations (0 here: they all held).
+#[test]
+fn run_into_a_reader_that_goes_away_stops_output_quietly() {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sim-cli"))
+        .args(["run", "scenarios/ping.ron"])
+        .current_dir(repo())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.contains("exec"), "{first}");
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(text(&out.stderr), "");
+}
+
+/// `exec ... | head -1`: when the reader goes away, `exec` ends at once and quietly, as a
+/// real tool dies of SIGPIPE (a shell reports 141), instead of running out the event
+/// budget and then failing with "Broken pipe".
+#[test]
+fn exec_into_a_reader_that_goes_away_ends_at_once() {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sim-cli"))
+        .args([
+            "exec",
+            "scenarios/ping.ron",
+            "--at",
+            "1s",
+            "--on",
+            "node/why-02",
+        ])
+        .args(["--max-events", "3000000", "--", "ping", "10.181.5.146"])
+        .current_dir(repo())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert_eq!(
+        first,
+        "PING 10.181.5.146 (10.181.5.146) 56(84) bytes of data.\n"
+    );
+    let start = std::time::Instant::now();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(shell_status(out.status), 141);
+    assert_eq!(text(&out.stderr), "");
+    // The next reply is one simulated second later: a few hundred events, not millions.
+    assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
+}
+
+/// `exec` stops at the scenario's `until` (as `run` does), and says so; `--until` overrides
+/// it; an `until` before `--at` is refused.
+#[test]
+fn exec_stops_at_the_scenarios_until() {
+    let path = forever("forever-until.ron", r#"until: "4s","#);
+    let args = |extra: &[&str]| {
+        let mut a = vec![
+            "exec",
+            path.to_str().unwrap(),
+            "--at",
+            "1s",
+            "--on",
+            "node/a",
+        ];
+        a.extend(extra);
+        a.extend(["--max-events", "100000", "--", "ping", "10.0.0.2"]);
+        a.into_iter().map(String::from).collect::<Vec<_>>()
+    };
+    let run = |a: Vec<String>| sim_cli(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    let out = run(args(&[]));
+    assert_eq!(out.status.code(), Some(124));
+    assert_eq!(text(&out.stdout).matches(" bytes from 10.0.0.2").count(), 3);
+    assert_eq!(
+        text(&out.stderr),
+        "sim-cli: the run stopped at 4.000000s (the scenario's `until`), `ping 10.0.0.2` was still running\n"
+    );
+    let out = run(args(&["--until", "6s"]));
+    assert_eq!(out.status.code(), Some(124));
+    assert_eq!(text(&out.stdout).matches(" bytes from 10.0.0.2").count(), 5);
+    let mut late = args(&[]);
+    late[3] = "5s".into();
+    let out = run(late);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("the scenario's `until` (4s) is before --at 5s"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+/// A budget that runs out before the command's time: said as such (not "still running"),
+/// exit 124 as for any budget that ran out.
+#[test]
+fn exec_with_a_budget_that_ends_before_the_command_starts() {
+    for budget in ["0", "1", "2"] {
+        let out = sim_cli(&[
+            "exec",
+            "scenarios/ping.ron",
+            "--at",
+            "1s",
+            "--on",
+            "node/why-03",
+            "--max-events",
+            budget,
+            "--",
+            "ip",
+            "route",
+        ]);
+        assert_eq!(out.status.code(), Some(124));
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.starts_with(&format!(
+                "sim-cli: the event budget (--max-events {budget}) ran out at "
+            )) && stderr.ends_with("s, before `ip route` started; raise it with --max-events N\n"),
+            "{stderr}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+}
+
+/// A run that goes on for more than 2 s of wall time draws a progress line on stderr when
+/// stderr is a terminal (here `script`'s pseudo-terminal): redrawn in place with `\r` and
+/// an erase-line, showing simulated time, events and events/s.
+#[test]
+fn a_long_run_shows_a_progress_line_on_a_terminal() {
+    let scenario = forever("forever-progress.ron", "");
+    let dir = tmp("progress");
+    std::fs::create_dir_all(&dir).unwrap();
+    let (pidfile, typescript) = (dir.join("pid"), dir.join("typescript"));
+    let _ = std::fs::remove_file(&pidfile);
+    let inner = format!(
+        "echo $$ > '{}'; exec '{}' run '{}' >/dev/null",
+        pidfile.display(),
+        env!("CARGO_BIN_EXE_sim-cli"),
+        scenario.display()
+    );
+    let mut script = Command::new("script")
+        .args(["-qfec", &inner])
+        .arg(&typescript)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("`script` (util-linux) runs");
+    let start = std::time::Instant::now();
+    let seen = loop {
+        let seen = std::fs::read(&typescript).unwrap_or_default();
+        if text(&seen).contains(" events/s") || start.elapsed().as_secs() > 60 {
+            break text(&seen);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let pid = std::fs::read_to_string(&pidfile).unwrap();
+    let _ = Command::new("kill").arg(pid.trim()).status();
+    let _ = script.wait();
+    let line = seen
+        .split("\r\x1b[K")
+        .find(|l| l.starts_with("sim-cli run: "))
+        .unwrap_or_else(|| panic!("no progress line in {seen:?}"));
+    // `sim-cli run: 1h2m3s simulated, 3276800 events, 819200 events/s (Ctrl-C stops it)`
+    let words: Vec<&str> = line.split(' ').collect();
+    assert_eq!(words[3], "simulated,", "{line}");
+    assert!(words[4].parse::<u64>().unwrap() > 0, "{line}");
+    assert!(line.contains(" events/s (Ctrl-C stops it)"), "{line}");
 }

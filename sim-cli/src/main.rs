@@ -101,18 +101,27 @@ fn main() -> ExitCode {
     }
 }
 
-fn load(path: &Path) -> Result<Scenario, ExitCode> {
-    Scenario::load(path).map_err(|e| {
+/// Loads a scenario; on bad input prints why and gives exit status 2. `warn`: print the
+/// scenario's warnings on stderr (they do not change the exit status); `until`: the run
+/// has an end from the command line, so "never goes quiet" is moot.
+fn load(path: &Path, warn: bool, until: bool) -> Result<Scenario, ExitCode> {
+    let scenario = Scenario::load(path).map_err(|e| {
         match &e {
-            LoadError::Io { .. } => eprintln!("sim-cli: {e}"),
             LoadError::Invalid(diags) => {
                 for d in diags {
                     eprintln!("{d}");
                 }
             }
+            _ => eprintln!("sim-cli: {e}"),
         }
         ExitCode::from(2)
-    })
+    })?;
+    if warn {
+        for w in scenario.warnings_to_show(until) {
+            eprintln!("{}", w.as_warning());
+        }
+    }
+    Ok(scenario)
 }
 
 fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -125,7 +134,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             out,
             max_events,
         } => {
-            let scenario = match load(&scenario) {
+            let scenario = match load(&scenario, true, until.is_some()) {
                 Ok(s) => s,
                 Err(code) => return Ok(code),
             };
@@ -187,7 +196,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check { scenarios } => {
             let mut ok = true;
             for path in &scenarios {
-                match load(path) {
+                match load(path, true, false) {
                     Ok(s) => println!(
                         "{}: ok ({} nodes, {} steps)",
                         path.display(),
@@ -212,7 +221,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             max_events,
             command,
         } => {
-            let scenario = match load(&scenario) {
+            let scenario = match load(&scenario, false, true) {
                 Ok(s) => s,
                 Err(code) => return Ok(code),
             };

@@ -336,17 +336,30 @@ impl Scenario {
         let spec: spec::Scenario = options.from_str(src).map_err(|e| {
             let (line, col) = (e.span.start.line.max(1), e.span.start.col.max(1));
             // RON reports a file that ends in a comment as whatever it expected next.
-            if let Some(start) = locate::unclosed_comment(src)
+            let end = locate::position(src, src.len());
+            if let Some((start, kind)) = locate::unclosed_comment(src)
                 && (line, col) >= locate::position(src, start)
             {
                 let (l, c) = locate::position(src, start);
+                let expected = match kind {
+                    locate::Unclosed::Block => {
+                        "expected `*/` to close it (comments nest: each `/*` needs its own `*/`)"
+                    }
+                    locate::Unclosed::Line => "expected the rest of the scenario after it",
+                };
                 return LoadError::Invalid(vec![Diagnostic::new(
                     file,
-                    locate::position(src, src.len()),
+                    end,
                     None,
-                    &format!(
-                        "file ends inside a comment that starts at {l}:{c}; expected `*/` to close it (comments nest: each `/*` needs its own `*/`)"
-                    ),
+                    &format!("file ends inside a comment that starts at {l}:{c}; {expected}"),
+                )]);
+            }
+            if locate::only_comments(src) {
+                return LoadError::Invalid(vec![Diagnostic::new(
+                    file,
+                    end,
+                    None,
+                    "the file has no scenario; expected `Scenario(name: ..., seed: ..., cluster: (...))` (see docs/scenario-format.md)",
                 )]);
             }
             LoadError::Invalid(vec![Diagnostic::new(

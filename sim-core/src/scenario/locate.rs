@@ -98,17 +98,30 @@ pub fn position(src: &str, byte: usize) -> (usize, usize) {
     (line, 1 + before[line_start..].chars().count())
 }
 
-/// If the text ends inside a block comment, the byte offset of the `/*` that opens the
-/// outermost unclosed one. Block comments nest, as RON's do; `/*` inside a string, a
-/// character or a line comment opens nothing.
-pub fn unclosed_comment(src: &str) -> Option<usize> {
+/// A comment the text ends inside.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unclosed {
+    /// `/* ...` without its `*/`.
+    Block,
+    /// `// ...` on the last line, with no newline after it.
+    Line,
+}
+
+/// If the text ends inside a comment: the byte offset where it starts (for block comments,
+/// the `/*` of the outermost unclosed one) and its kind. Block comments nest, as RON's do;
+/// `/*` inside a string, a character or a line comment opens nothing.
+pub fn unclosed_comment(src: &str) -> Option<(usize, Unclosed)> {
     let b = src.as_bytes();
     let mut i = 0;
     while i < b.len() {
         match b[i] {
             b'/' if b.get(i + 1) == Some(&b'/') => {
+                let start = i;
                 while i < b.len() && b[i] != b'\n' {
                     i += 1;
+                }
+                if i >= b.len() {
+                    return Some((start, Unclosed::Line));
                 }
             }
             b'/' if b.get(i + 1) == Some(&b'*') => {
@@ -117,7 +130,7 @@ pub fn unclosed_comment(src: &str) -> Option<usize> {
                 i += 2;
                 while depth > 0 {
                     if i >= b.len() {
-                        return Some(start);
+                        return Some((start, Unclosed::Block));
                     }
                     if b[i..].starts_with(b"/*") {
                         depth += 1;
@@ -179,6 +192,40 @@ pub fn unclosed_comment(src: &str) -> Option<usize> {
         }
     }
     None
+}
+
+/// Whether the text holds nothing but whitespace and comments.
+pub fn only_comments(src: &str) -> bool {
+    let b = src.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_whitespace() {
+            i += 1;
+        } else if b[i..].starts_with(b"//") {
+            while i < b.len() && b[i] != b'\n' {
+                i += 1;
+            }
+        } else if b[i..].starts_with(b"/*") {
+            let mut depth = 0;
+            while i < b.len() {
+                if b[i..].starts_with(b"/*") {
+                    depth += 1;
+                    i += 2;
+                } else if b[i..].starts_with(b"*/") {
+                    depth -= 1;
+                    i += 2;
+                    if depth == 0 {
+                        break;
+                    }
+                } else {
+                    i += 1;
+                }
+            }
+        } else {
+            return false;
+        }
+    }
+    true
 }
 
 /// One value or key as the walk finds it.
@@ -547,6 +594,13 @@ Scenario(
         assert_eq!(find(SRC, "cluster.nodes[1].ip"), Some((4, 71)));
         assert_eq!(find(SRC, "steps[0].exec.on"), Some((5, 35)));
         assert_eq!(find(SRC, "steps[1]"), None);
+        // Columns count characters; a group of non-ASCII text is walked whole.
+        let src = "(a: \"é\", b: 1, c: ['ü', (é: 2)])";
+        assert_eq!(find(src, "b"), Some((1, 13)));
+        assert_eq!(find(src, "c[1].é"), Some((1, 29)));
+        for end in (0..=src.len()).filter(|e| src.is_char_boundary(*e)) {
+            let _ = index(&src[..end]);
+        }
     }
 
     #[test]
@@ -564,6 +618,35 @@ Scenario(
     fn unterminated_values_extend_to_the_end() {
         let src = "Scenario(\n  cluster: (nodes: [(name: \"a\")]\n";
         assert_eq!(path_at(src, 2, 40).as_deref(), Some("cluster"));
+    }
+
+    /// Strings, raw strings and character literals hide `/*` and `"`; nesting counts.
+    #[test]
+    fn finds_the_comment_the_text_ends_in() {
+        assert_eq!(unclosed_comment(r##"(a: r#"/*"#, b: "\"/*")"##), None);
+        assert_eq!(unclosed_comment("('\"', /* x"), Some((6, Unclosed::Block)));
+        assert_eq!(unclosed_comment("('\\'', /* x"), Some((7, Unclosed::Block)));
+        assert_eq!(unclosed_comment("/* a /* b */ c */ x"), None);
+        assert_eq!(
+            unclosed_comment("/* a /* b */ c"),
+            Some((0, Unclosed::Block))
+        );
+        assert_eq!(unclosed_comment("x // y"), Some((2, Unclosed::Line)));
+        assert_eq!(unclosed_comment("x // y\n"), None);
+        assert!(only_comments(" // a\n/* b /* c */ */\n"));
+        assert!(!only_comments("// a\nS"));
+    }
+
+    /// Columns count characters, not bytes, as RON's do.
+    #[test]
+    fn positions_count_characters() {
+        let src = "ä\nbé c";
+        assert_eq!(position(src, 0), (1, 1));
+        assert_eq!(position(src, 3), (2, 1));
+        assert_eq!(position(src, src.find('c').unwrap()), (2, 4));
+        assert_eq!(position(src, src.len()), (2, 5));
+        // A byte inside a character is moved back to its start.
+        assert_eq!(position(src, 1), (1, 1));
     }
 
     #[test]

@@ -364,8 +364,8 @@ fn invalid_utf8_is_located_at_its_first_byte() {
     std::fs::remove_file(&path).unwrap();
 }
 
-/// A file that ends inside a block comment says so, naming where the comment starts
-/// (comments nest, as in RON); `/*` in a string opens nothing.
+/// A file that ends inside a comment says so, naming where the comment starts (block
+/// comments nest, as in RON); `/*` in a string opens nothing.
 #[test]
 fn a_file_ending_inside_a_comment_says_where_the_comment_starts() {
     let good = "Scenario(\n    name: \"t /* not a comment */\",\n    seed: 1,\n    cluster: (nodes: [(name: \"a\", ip: \"10.0.0.1/24\")]),\n)\n";
@@ -386,6 +386,21 @@ fn a_file_ending_inside_a_comment_says_where_the_comment_starts() {
         diagnostics(src),
         [
             "t.ron:3:1: file ends inside a comment that starts at 1:1; expected `*/` to close it (comments nest: each `/*` needs its own `*/`)"
+        ]
+    );
+    // A line comment with no newline after it, where the rest of the scenario should be;
+    // and a file with nothing but comments (RON said "Expected opening `(` for struct
+    // `Scenario`" at a column inside the comment).
+    assert_eq!(
+        diagnostics("Scenario(name: \"t\", // the seed next\n  seed: 1, // then"),
+        [
+            "t.ron:2:19: file ends inside a comment that starts at 2:12; expected the rest of the scenario after it"
+        ]
+    );
+    assert_eq!(
+        diagnostics("// ping: two nodes\n// and a link\n"),
+        [
+            "t.ron:3:1: the file has no scenario; expected `Scenario(name: ..., seed: ..., cluster: (...))` (see docs/scenario-format.md)"
         ]
     );
     // In the middle of the scenario, after a `"/*"` in a string.

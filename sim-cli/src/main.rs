@@ -107,18 +107,27 @@ fn main() -> ExitCode {
     }
 }
 
-fn load(path: &Path) -> Result<Scenario, ExitCode> {
-    Scenario::load(path).map_err(|e| {
+/// Loads a scenario; on bad input prints why and gives exit status 2. `warn`: print the
+/// scenario's warnings on stderr (they do not change the exit status); `until`: the run
+/// has an end from the command line, so "never goes quiet" is moot.
+fn load(path: &Path, warn: bool, until: bool) -> Result<Scenario, ExitCode> {
+    let scenario = Scenario::load(path).map_err(|e| {
         match &e {
-            LoadError::Io { .. } => eprintln!("sim-cli: {e}"),
             LoadError::Invalid(diags) => {
                 for d in diags {
                     eprintln!("{d}");
                 }
             }
+            _ => eprintln!("sim-cli: {e}"),
         }
         ExitCode::from(2)
-    })
+    })?;
+    if warn {
+        for w in scenario.warnings_to_show(until) {
+            eprintln!("{}", w.as_warning());
+        }
+    }
+    Ok(scenario)
 }
 
 fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -137,7 +146,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
                 return Ok(ExitCode::from(2));
             }
-            let scenario = match load(&scenario) {
+            let scenario = match load(&scenario, true, until.is_some()) {
                 Ok(s) => s,
                 Err(code) => return Ok(code),
             };
@@ -195,7 +204,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check { scenarios } => {
             let mut ok = true;
             for path in &scenarios {
-                match load(path) {
+                match load(path, true, false) {
                     Ok(s) => println!(
                         "{}: ok ({} nodes, {} steps)",
                         path.display(),
@@ -224,7 +233,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 eprintln!("sim-cli: stdout is closed: the command's output would be lost");
                 return Ok(ExitCode::from(2));
             }
-            let scenario = match load(&scenario) {
+            let scenario = match load(&scenario, false, true) {
                 Ok(s) => s,
                 Err(code) => return Ok(code),
             };

@@ -616,6 +616,61 @@ fn exec_stops_at_the_scenarios_until() {
     );
 }
 
+/// `check /dev/zero` once read for ever (7.4 GB and no exit): now it stops one byte past
+/// the 16 MiB limit, says so and exits 2.
+#[cfg(target_os = "linux")]
+#[test]
+fn check_refuses_a_file_over_the_size_limit_at_once() {
+    let out = sim_cli(&["check", "/dev/zero"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        "sim-cli: /dev/zero: the file is too large (more than 16777216 bytes); scenario files may be at most 16 MiB (16777216 bytes)\n"
+    );
+}
+
+/// A Kubernetes scenario without `until` never goes quiet: `check` and `run` warn on
+/// stderr with file:line:column and keep their exit status; `run --until` has an end, so
+/// it does not warn.
+#[test]
+fn a_scenario_that_never_goes_quiet_is_warned_about_by_check_and_run() {
+    let path = tmp("endless.ron");
+    std::fs::write(
+        &path,
+        "Scenario(\n  name: \"endless\",\n  seed: 1,\n  cluster: (\n    nodes: [(name: \"m\", ip: \"10.0.0.1/24\"), (name: \"w\", ip: \"10.0.0.2/24\", docker: ())],\n    etcd: \"m\",\n    kubernetes: (master: \"m\"),\n  ),\n)\n",
+    )
+    .unwrap();
+    let file = path.to_str().unwrap();
+    let out = sim_cli(&["check", file]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        text(&out.stdout),
+        format!("{file}: ok (2 nodes, 0 steps)\n")
+    );
+    let warning = format!(
+        "{file}:7:17: warning: cluster.kubernetes: kubelets post their node's status every 10s"
+    );
+    assert!(
+        text(&out.stderr).starts_with(&warning),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(text(&out.stderr).lines().count(), 1);
+    let out = sim_cli(&["run", file, "--max-events", "2000"]);
+    assert!(
+        text(&out.stderr).starts_with(&warning),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = sim_cli(&["run", file, "--until", "1s"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        !text(&out.stderr).contains("warning"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
 /// A budget that runs out before the command's time: said as such (not "still running"),
 /// exit 124 as for any budget that ran out.
 #[test]

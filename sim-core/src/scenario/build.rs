@@ -31,6 +31,10 @@ pub const MAX_REPLICAS: u32 = 10_000;
 
 /// Latency of a link whose scenario entry gives none (and of the implicit `lan` links).
 pub const DEFAULT_LATENCY: Dur = Dur::from_micros(50);
+/// How many nodes with overlapping subnets are named one by one; the rest are counted in
+/// one last diagnostic ("and N more").
+pub const MAX_OVERLAPS_LISTED: usize = 10;
+
 /// eth0's MTU when the scenario gives none.
 pub const DEFAULT_MTU: u32 = 1500;
 
@@ -54,6 +58,13 @@ pub struct Scenario {
     pub manifests: Vec<(String, crate::k8s::api::Manifest)>,
     /// In time order (validated non-decreasing).
     pub steps: Vec<Step>,
+    /// What the file asks for that would run but not as meant (an address the real
+    /// system would misroute): `sim-cli` prints them on stderr as
+    /// `FILE:LINE:COL: warning: ...`; the exit status does not change.
+    pub warnings: Vec<Diagnostic>,
+    /// The warning for a scenario without `until` whose cluster ticks for ever (so a run
+    /// goes on to its event budget); moot when the run is given an end (`--until`).
+    pub never_quiet: Option<Diagnostic>,
 }
 
 #[derive(Clone, Debug)]
@@ -175,32 +186,146 @@ pub struct Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: ", self.file, self.line, self.col)?;
-        if let Some(path) = &self.path {
-            write!(f, "{path}: ")?;
-        }
-        f.write_str(&self.message)
+        self.write(f, "")
     }
 }
 
-/// Why a scenario could not be loaded: the file could not be read, or it has problems.
+impl Diagnostic {
+    /// A problem at `path` (if any). Control characters in the message are escaped (see
+    /// [`escape`]), so one diagnostic is always one line.
+    pub fn new(
+        file: &str,
+        (line, col): (usize, usize),
+        path: Option<String>,
+        message: &str,
+    ) -> Diagnostic {
+        Diagnostic {
+            file: file.to_string(),
+            line,
+            col,
+            path,
+            message: escape(message).into_owned(),
+        }
+    }
+
+    /// The diagnostic as a warning: `FILE:LINE:COL: warning: PATH: MESSAGE`.
+    pub fn as_warning(&self) -> impl fmt::Display + '_ {
+        struct Warning<'a>(&'a Diagnostic);
+        impl fmt::Display for Warning<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.write(f, "warning: ")
+            }
+        }
+        Warning(self)
+    }
+
+    fn write(&self, f: &mut fmt::Formatter<'_>, kind: &str) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {kind}",
+            escape(&self.file),
+            self.line,
+            self.col
+        )?;
+        if let Some(path) = &self.path {
+            write!(f, "{}: ", escape(path))?;
+        }
+        f.write_str(&escape(&self.message))
+    }
+}
+
+/// User text as a diagnostic echoes it: control characters (newline, tab, escape, DEL,
+/// the C1 codes, and the U+2028/U+2029 line separators) are written as Rust escapes
+/// (`\n`, `\t`, `\u{1b}`), so a name with a newline cannot split one message into two
+/// lines or forge a second one. Everything else is kept as it is. Every diagnostic goes
+/// through it ([`Diagnostic::new`] and `Display`).
+pub fn escape(text: &str) -> std::borrow::Cow<'_, str> {
+    let special = |c: char| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}');
+    if !text.contains(special) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if special(c) {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// The largest scenario file [`Scenario::load`] reads: 16 MiB. The shipped scenarios are
+/// a few kilobytes; a 100,000-node cluster is about 5 MB.
+pub const MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
+
+/// Why a scenario could not be loaded: the file could not be read, is too large, or has
+/// problems.
 #[derive(Clone, Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("{file}: cannot read: {reason}")]
+    #[error("{}: cannot read: {reason}", escape(file))]
     Io { file: String, reason: String },
+    /// Over [`MAX_FILE_SIZE`]. `size` when it is known (a regular file); `None` for a
+    /// device or pipe that gave more than the limit (reading stops there).
+    #[error(
+        "{}: the file is too large ({}); scenario files may be at most 16 MiB ({MAX_FILE_SIZE} bytes)",
+        escape(file),
+        match size { Some(n) => format!("{n} bytes"), None => format!("more than {MAX_FILE_SIZE} bytes") }
+    )]
+    TooLarge { file: String, size: Option<u64> },
     #[error("{}", .0.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))]
     Invalid(Vec<Diagnostic>),
 }
 
 impl Scenario {
-    /// Reads and validates a scenario file.
+    /// Reads and validates a scenario file. Reads at most [`MAX_FILE_SIZE`] + 1 bytes, so
+    /// a huge file, a device (`/dev/zero`) or an endless pipe is refused at once.
     pub fn load(path: &std::path::Path) -> Result<Scenario, LoadError> {
+        use std::io::Read;
         let file = path.display().to_string();
-        let src = std::fs::read_to_string(path).map_err(|e| LoadError::Io {
+        let io = |e: std::io::Error| LoadError::Io {
             file: file.clone(),
             reason: e.to_string(),
-        })?;
-        Scenario::parse(&file, &src)
+        };
+        let f = std::fs::File::open(path).map_err(io)?;
+        let meta = f.metadata().map_err(io)?;
+        let regular = meta.is_file();
+        if regular && meta.len() > MAX_FILE_SIZE {
+            return Err(LoadError::TooLarge {
+                file,
+                size: Some(meta.len()),
+            });
+        }
+        let mut bytes = Vec::new();
+        f.take(MAX_FILE_SIZE + 1)
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+        if bytes.len() as u64 > MAX_FILE_SIZE {
+            return Err(LoadError::TooLarge { file, size: None });
+        }
+        Scenario::parse_bytes(&file, &bytes)
+    }
+
+    /// Like [`Scenario::parse`], for bytes that may not be UTF-8: invalid UTF-8 is
+    /// reported at the line and column of its first byte.
+    pub fn parse_bytes(file: &str, bytes: &[u8]) -> Result<Scenario, LoadError> {
+        match std::str::from_utf8(bytes) {
+            Ok(src) => Scenario::parse(file, src),
+            Err(e) => {
+                let valid =
+                    std::str::from_utf8(&bytes[..e.valid_up_to()]).expect("valid up to there");
+                let (line, col) = locate::position(valid, valid.len());
+                Err(LoadError::Invalid(vec![Diagnostic::new(
+                    file,
+                    (line, col),
+                    locate::path_at(valid, line, col),
+                    &format!(
+                        "invalid UTF-8 (byte 0x{:02x}); expected a text file in UTF-8",
+                        bytes[e.valid_up_to()]
+                    ),
+                )]))
+            }
+        }
     }
 
     /// Parses and validates scenario text; `file` names it in diagnostics.
@@ -210,26 +335,62 @@ impl Scenario {
             .with_default_extension(ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES);
         let spec: spec::Scenario = options.from_str(src).map_err(|e| {
             let (line, col) = (e.span.start.line.max(1), e.span.start.col.max(1));
-            LoadError::Invalid(vec![Diagnostic {
-                file: file.to_string(),
-                line,
-                col,
-                path: locate::path_at(src, line, col),
-                message: parse_message(&e.code),
-            }])
+            // RON reports a file that ends in a comment as whatever it expected next.
+            let end = locate::position(src, src.len());
+            if let Some((start, kind)) = locate::unclosed_comment(src)
+                && (line, col) >= locate::position(src, start)
+            {
+                let (l, c) = locate::position(src, start);
+                let expected = match kind {
+                    locate::Unclosed::Block => {
+                        "expected `*/` to close it (comments nest: each `/*` needs its own `*/`)"
+                    }
+                    locate::Unclosed::Line => "expected the rest of the scenario after it",
+                };
+                return LoadError::Invalid(vec![Diagnostic::new(
+                    file,
+                    end,
+                    None,
+                    &format!("file ends inside a comment that starts at {l}:{c}; {expected}"),
+                )]);
+            }
+            if locate::only_comments(src) {
+                return LoadError::Invalid(vec![Diagnostic::new(
+                    file,
+                    end,
+                    None,
+                    "the file has no scenario; expected `Scenario(name: ..., seed: ..., cluster: (...))` (see docs/scenario-format.md)",
+                )]);
+            }
+            LoadError::Invalid(vec![Diagnostic::new(
+                file,
+                (line, col),
+                locate::path_at(src, line, col),
+                &parse_message(&e.code),
+            )])
         })?;
         let mut v = Validator {
             file,
-            src,
-            index: None,
             problems: Vec::new(),
         };
-        let scenario = v.scenario(spec);
-        if v.problems.is_empty() {
+        let mut scenario = v.scenario(spec);
+        let (problems, warnings, never_quiet) = v.finish(src);
+        if problems.is_empty() {
+            scenario.warnings = warnings;
+            scenario.never_quiet = never_quiet;
             Ok(scenario)
         } else {
-            Err(LoadError::Invalid(v.problems))
+            Err(LoadError::Invalid(problems))
         }
+    }
+
+    /// The warnings to show a user: all of them, and that the run never goes quiet
+    /// unless it was given an end (`--until`).
+    pub fn warnings_to_show(&self, until_given: bool) -> impl Iterator<Item = &Diagnostic> {
+        self.never_quiet
+            .iter()
+            .filter(move |_| !until_given)
+            .chain(&self.warnings)
     }
 
     /// The namespace index of `node/NAME` or `pod/NAME`.
@@ -647,6 +808,37 @@ fn machine_index(nodes: &[NodeCfg], pods: &[PodCfg], on: &str) -> Option<usize> 
         .map(|i| nodes.len() + i)
 }
 
+/// Node name to index; the first node of a name wins, as a linear search would find it.
+fn node_index(nodes: &[NodeCfg]) -> BTreeMap<&str, usize> {
+    let mut map = BTreeMap::new();
+    for (i, n) in nodes.iter().enumerate() {
+        map.entry(n.name.as_str()).or_insert(i);
+    }
+    map
+}
+
+/// How many choices an "expected one of" list names before "and N more".
+const CHOICES_LISTED: usize = 20;
+
+/// "a, b, c", or the first [`CHOICES_LISTED`] and "... and N more".
+fn one_of<S: AsRef<str>>(choices: impl IntoIterator<Item = S>) -> String {
+    let mut out = String::new();
+    let mut n = 0;
+    for c in choices {
+        if n < CHOICES_LISTED {
+            if n > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(c.as_ref());
+        }
+        n += 1;
+    }
+    if n > CHOICES_LISTED {
+        out.push_str(&format!(", ... and {} more", n - CHOICES_LISTED));
+    }
+    out
+}
+
 fn machines(nodes: &[NodeCfg], pods: &[PodCfg]) -> Vec<String> {
     nodes
         .iter()
@@ -687,32 +879,61 @@ fn parse_message(code: &ron::error::Error) -> String {
 
 struct Validator<'a> {
     file: &'a str,
-    src: &'a str,
-    index: Option<Vec<locate::Entry>>,
-    problems: Vec<Diagnostic>,
+    /// (path, message, kind), in the order found; located all at once by
+    /// [`Validator::finish`].
+    problems: Vec<(String, String, Kind)>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Problem,
+    Warning,
+    NeverQuiet,
 }
 
 impl Validator<'_> {
     fn problem(&mut self, path: &str, message: impl Into<String>) {
-        let index = self.index.get_or_insert_with(|| locate::index(self.src));
-        // The value's own position, else its nearest located ancestor's.
-        let mut probe = path.to_string();
-        let (line, col) = loop {
-            if let Some(pos) = locate::find_in(index, &probe) {
-                break pos;
-            }
-            match probe.rfind(['.', '[']) {
-                Some(cut) => probe.truncate(cut),
-                None => break (1, 1),
-            }
+        self.problems
+            .push((path.to_string(), message.into(), Kind::Problem));
+    }
+
+    fn warning(&mut self, path: &str, message: impl Into<String>) {
+        self.problems
+            .push((path.to_string(), message.into(), Kind::Warning));
+    }
+
+    /// Locates every problem and warning in one pass over the text (each at its value's
+    /// position, else its nearest located ancestor's): (problems, warnings, the warning
+    /// that the run never goes quiet).
+    fn finish(self, src: &str) -> (Vec<Diagnostic>, Vec<Diagnostic>, Option<Diagnostic>) {
+        let ancestors = |path: &str| {
+            let mut cuts: Vec<usize> = path.match_indices(['.', '[']).map(|(i, _)| i).collect();
+            cuts.push(path.len());
+            cuts.into_iter()
+                .rev()
+                .map(|i| path[..i].to_string())
+                .collect::<Vec<_>>()
         };
-        self.problems.push(Diagnostic {
-            file: self.file.to_string(),
-            line,
-            col,
-            path: Some(path.to_string()),
-            message: message.into(),
-        });
+        let wanted: std::collections::BTreeSet<String> = self
+            .problems
+            .iter()
+            .flat_map(|(path, _, _)| ancestors(path))
+            .collect();
+        let found = locate::find_all(src, &wanted);
+        let (mut problems, mut warnings, mut never_quiet) = (Vec::new(), Vec::new(), None);
+        for (path, message, kind) in self.problems {
+            let pos = ancestors(&path)
+                .iter()
+                .find_map(|p| found.get(p).copied())
+                .unwrap_or((1, 1));
+            let d = Diagnostic::new(self.file, pos, Some(path), &message);
+            match kind {
+                Kind::Problem => problems.push(d),
+                Kind::Warning => warnings.push(d),
+                Kind::NeverQuiet => never_quiet = Some(d),
+            }
+        }
+        (problems, warnings, never_quiet)
     }
 
     fn duration(&mut self, path: &str, text: &str) -> Option<Dur> {
@@ -812,6 +1033,9 @@ impl Validator<'_> {
             manifests.push((m.path.clone(), m.object.clone()));
         }
         let steps = self.steps(&s.steps, &nodes, &pods, &links, until);
+        if until.is_none() {
+            self.never_quiet(&s.cluster);
+        }
         Scenario {
             file: self.file.to_string(),
             name: s.name,
@@ -826,6 +1050,38 @@ impl Validator<'_> {
             kubernetes,
             manifests,
             steps,
+            warnings: Vec::new(),
+            never_quiet: None,
+        }
+    }
+
+    /// A warning when something in the cluster ticks for ever, so a run without `until`
+    /// never goes quiet and runs to its event budget. (Pods, docker and etcd alone go
+    /// quiet: etcd's TTL sweep stops when no key has a TTL.)
+    fn never_quiet(&mut self, c: &spec::Cluster) {
+        let budget = super::run::DEFAULT_BUDGET;
+        let why = if c.kubernetes.is_some() {
+            Some((
+                "cluster.kubernetes".to_string(),
+                format!(
+                    "kubelets post their node's status every {} and kube-proxy resyncs every sync_period",
+                    crate::k8s::kubelet::NODE_STATUS_UPDATE
+                ),
+            ))
+        } else {
+            c.nodes.iter().position(|n| n.flannel.is_some()).map(|i| {
+                (
+                    format!("cluster.nodes[{i}].flannel"),
+                    "flanneld renews its subnet lease in etcd every 23h".to_string(),
+                )
+            })
+        };
+        if let Some((path, why)) = why {
+            self.problems.push((
+                path,
+                format!("{why}, so this scenario never goes quiet: without `until` a run goes on to its event budget ({budget} events, which can take many minutes); expected `until: \"60s\"` (or how long it should run) in `Scenario(...)`, or `--until` on the command line"),
+                Kind::NeverQuiet,
+            ));
         }
     }
 
@@ -870,6 +1126,9 @@ impl Validator<'_> {
             Some(c) => Some(cidr(self, "cluster_cidr", c)?),
             None => None,
         };
+        let service_cidr = service_cidr.and_then(|range| {
+            self.service_range(&format!("{base}.service_cidr"), range, nodes, cluster_cidr)
+        });
         let scheduler =
             match crate::net::ipvs::Scheduler::parse(k.ipvs_scheduler.as_deref().unwrap_or("rr")) {
                 Some(s) => Some(s),
@@ -976,6 +1235,53 @@ impl Validator<'_> {
         })
     }
 
+    /// kube-apiserver's own check of `--service-cluster-ip-range` (it refuses to start),
+    /// then warnings where it would start but Services would misbehave.
+    fn service_range(
+        &mut self,
+        path: &str,
+        range: Ipv4Net,
+        nodes: &[NodeCfg],
+        pods: Option<Ipv4Net>,
+    ) -> Option<Ipv4Net> {
+        // cmd/kube-apiserver/app/options/validation.go: validateMaxCIDRRange, 20 host bits.
+        if range.prefix_len() < 12 {
+            self.problem(
+                path,
+                format!("{range}: kube-apiserver refuses it: specified --service-cluster-ip-range is too large; for 32-bit addresses, the mask must be >= 12; expected a range such as \"10.96.0.0/12\""),
+            );
+            return None;
+        }
+        if let Some(why) = not_a_host(range.network()) {
+            self.warning(
+                path,
+                format!("{range}: kube-apiserver starts, but every ClusterIP would be {why}, so no Service could be reached as meant; expected a private range such as \"10.96.0.0/12\""),
+            );
+        }
+        if let Some(n) = nodes.iter().find(|n| overlap(range, n.addr.trunc())) {
+            self.warning(
+                path,
+                format!("{range} overlaps node {}'s subnet {}: kube-apiserver can give a Service a ClusterIP that is also a machine's address, and kube-proxy's rules then send traffic for that machine to the Service; expected a range no node uses", n.name, n.addr.trunc()),
+            );
+        }
+        let pod_ranges = pods
+            .map(|p| (p, "the pod network (cluster_cidr)".to_string()))
+            .into_iter()
+            .chain(nodes.iter().filter_map(|n| {
+                n.docker
+                    .as_ref()
+                    .filter(|d| !d.flannel)
+                    .map(|d| (d.bip.trunc(), format!("docker0's subnet on {}", n.name)))
+            }));
+        if let Some((net, what)) = pod_ranges.into_iter().find(|(net, _)| overlap(range, *net)) {
+            self.warning(
+                path,
+                format!("{range} overlaps {what}, {net}: a pod's address can also be a ClusterIP, and kube-proxy then sends traffic for that pod to the Service; expected a range apart from the pods'"),
+            );
+        }
+        Some(range)
+    }
+
     fn name_ok(&mut self, path: &str, name: &str, names: &mut BTreeMap<String, String>) -> bool {
         let valid = !name.is_empty()
             && name.len() <= 63
@@ -1012,6 +1318,10 @@ impl Validator<'_> {
         }
         let mut out: Vec<NodeCfg> = Vec::new();
         let mut addrs: BTreeMap<Ipv4Addr, String> = BTreeMap::new();
+        // Each subnet seen so far, (network, prefix), with the first node on it.
+        let mut subnets: BTreeMap<(u32, u8), (Ipv4Net, String)> = BTreeMap::new();
+        let mut overlapping = 0usize;
+        let mut first_unlisted: Option<String> = None;
         for (i, n) in nodes.iter().enumerate() {
             let base = format!("cluster.nodes[{i}]");
             self.name_ok(&format!("{base}.name"), &n.name, names);
@@ -1023,6 +1333,13 @@ impl Validator<'_> {
                     continue;
                 }
             };
+            if let Some(why) = not_a_host(addr.addr()) {
+                self.problem(
+                    &ip_path,
+                    format!("{} is {why}; expected a unicast address for eth0, e.g. \"10.181.13.57/17\"", addr.addr()),
+                );
+                // The node is kept, so that what names it is not reported as well.
+            }
             if let Some(owner) = addrs.get(&addr.addr()) {
                 self.problem(
                     &ip_path,
@@ -1032,17 +1349,42 @@ impl Validator<'_> {
                     ),
                 );
             }
-            addrs.insert(addr.addr(), format!("node {}", n.name));
-            for other in &out {
-                let overlaps =
-                    other.addr.contains(&addr.network()) || addr.contains(&other.addr.network());
-                if overlaps && other.addr.trunc() != addr.trunc() {
+            addrs
+                .entry(addr.addr())
+                .or_insert_with(|| format!("node {}", n.name));
+            // Subnets overlap only by one holding the other. An earlier, different subnet
+            // that overlaps this one holds it (a shorter prefix: at most 32 lookups) or lies
+            // inside it (the networks sorted after this one, up to its broadcast address).
+            let net = addr.trunc();
+            let key = (u32::from(net.network()), net.prefix_len());
+            let holder = (0..net.prefix_len()).rev().find_map(|p| {
+                let wider = Ipv4Net::new(net.network(), p)
+                    .expect("a shorter prefix")
+                    .trunc();
+                subnets.get(&(u32::from(wider.network()), p))
+            });
+            let inside = || {
+                (key.1 < 32)
+                    .then(|| {
+                        subnets
+                            .range((key.0, key.1 + 1)..=(u32::from(net.broadcast()), 32))
+                            .next()
+                            .map(|(_, v)| v)
+                    })
+                    .flatten()
+            };
+            if let Some((other, name)) = holder.or_else(inside) {
+                overlapping += 1;
+                if overlapping <= MAX_OVERLAPS_LISTED {
                     self.problem(
                         &ip_path,
-                        format!("{addr} overlaps {} of node {} with a different prefix; nodes on one segment must share one subnet", other.addr, other.name),
+                        format!("{addr} overlaps {other} of node {name} with a different prefix; nodes on one segment must share one subnet"),
                     );
+                } else if first_unlisted.is_none() {
+                    first_unlisted = Some(ip_path.clone());
                 }
             }
+            subnets.entry(key).or_insert_with(|| (addr, n.name.clone()));
             let gateway = match &n.gateway {
                 None => None,
                 Some(g) => match g.parse::<Ipv4Addr>() {
@@ -1107,7 +1449,7 @@ impl Validator<'_> {
                 docker: n
                     .docker
                     .as_ref()
-                    .and_then(|d| self.docker(&format!("{base}.docker"), d)),
+                    .and_then(|d| self.docker(&format!("{base}.docker"), d, &n.name, addr)),
                 flannel: n.flannel.as_ref().and_then(|f| {
                     let start = match &f.start {
                         Some(t) => self.duration(&format!("{base}.flannel.start"), t)?,
@@ -1137,6 +1479,15 @@ impl Validator<'_> {
                 );
             }
         }
+        if let Some(path) = first_unlisted {
+            self.problem(
+                &path,
+                format!(
+                    "and {} more nodes (this one and later ones) whose subnets overlap an earlier node's with a different prefix; nodes on one segment must share one subnet",
+                    overlapping - MAX_OVERLAPS_LISTED
+                ),
+            );
+        }
         out
     }
 
@@ -1160,7 +1511,12 @@ impl Validator<'_> {
         }
         let mut seen: BTreeMap<(String, String), usize> = BTreeMap::new();
         let mut out = Vec::new();
-        let known = || names.keys().cloned().collect::<Vec<_>>().join(", ");
+        let known = std::cell::OnceCell::new();
+        let known = || {
+            known
+                .get_or_init(|| one_of(names.keys().map(String::as_str)))
+                .clone()
+        };
         for (i, l) in c.links.iter().enumerate() {
             let base = format!("cluster.links[{i}]");
             let mut ok = true;
@@ -1233,7 +1589,13 @@ impl Validator<'_> {
         out
     }
 
-    fn docker(&mut self, base: &str, d: &spec::Docker) -> Option<DockerCfg> {
+    fn docker(
+        &mut self,
+        base: &str,
+        d: &spec::Docker,
+        node: &str,
+        eth0: Ipv4Net,
+    ) -> Option<DockerCfg> {
         let bip_text = d.bip.as_deref().unwrap_or(DEFAULT_BIP);
         let bip = match parse_cidr(bip_text) {
             Ok(b) if b.prefix_len() > 30 => {
@@ -1249,6 +1611,22 @@ impl Validator<'_> {
                 return None;
             }
         };
+        // Under flannel, docker0's address comes from flannel's lease instead.
+        if !d.flannel {
+            if let Some(why) = not_a_host(bip.addr()) {
+                self.problem(
+                    &format!("{base}.bip"),
+                    format!("--bip {bip}: docker0's address {} is {why}; expected a private range such as \"{DEFAULT_BIP}\"", bip.addr()),
+                );
+                return None;
+            }
+            if overlap(bip.trunc(), eth0.trunc()) {
+                self.warning(
+                    &format!("{base}.bip"),
+                    format!("docker0's subnet {} overlaps eth0's subnet {} on {node}: dockerd starts, but the node then routes addresses in the overlap to docker0 (its containers) instead of eth0, so machines on the segment with those addresses become unreachable from it; expected a --bip outside {}", bip.trunc(), eth0.trunc(), eth0.trunc()),
+                );
+            }
+        }
         let mtu = d.mtu.unwrap_or(DEFAULT_MTU);
         if !(68..=65535).contains(&mtu) {
             self.problem(
@@ -1271,17 +1649,18 @@ impl Validator<'_> {
         let mut out = Vec::new();
         let mut names: BTreeMap<String, String> = BTreeMap::new();
         let mut next: BTreeMap<usize, u32> = BTreeMap::new();
+        let by_name = node_index(nodes);
+        let known = std::cell::OnceCell::new();
         for (i, p) in pods.iter().enumerate() {
             let base = format!("cluster.pods[{i}]");
             self.name_ok(&format!("{base}.name"), &p.name, &mut names);
-            let Some(node) = nodes.iter().position(|n| n.name == p.node) else {
-                let known: Vec<&str> = nodes.iter().map(|n| n.name.as_str()).collect();
+            let Some(&node) = by_name.get(p.node.as_str()) else {
                 self.problem(
                     &format!("{base}.node"),
                     format!(
                         "unknown node `{}`; expected one of: {}",
                         p.node,
-                        known.join(", ")
+                        known.get_or_init(|| one_of(nodes.iter().map(|n| n.name.as_str())))
                     ),
                 );
                 continue;
@@ -1346,7 +1725,35 @@ impl Validator<'_> {
     ) -> Vec<Step> {
         let mut out = Vec::new();
         let mut last = SimTime::ZERO;
-        let node_list = || machines(nodes, pods).join(", ");
+        // Each list of choices is made once, however many steps need it.
+        let node_list = std::cell::OnceCell::new();
+        let node_list = || {
+            node_list
+                .get_or_init(|| one_of(machines(nodes, pods).iter().map(String::as_str)))
+                .clone()
+        };
+        let link_list = std::cell::OnceCell::new();
+        let link_list = || {
+            link_list
+                .get_or_init(|| one_of(links.iter().map(|l| format!("{}<->{}", l.a, l.b))))
+                .clone()
+        };
+        let by_node = node_index(nodes);
+        let by_pod: BTreeMap<&str, usize> = pods
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.name.as_str(), nodes.len() + i))
+            .rev()
+            .collect();
+        let find_machine = |on: &str| match on.split_once('/') {
+            Some(("node", name)) => by_node.get(name).copied(),
+            Some(("pod", name)) => by_pod.get(name).copied(),
+            _ => None,
+        };
+        let linked: std::collections::BTreeSet<(&str, &str)> = links
+            .iter()
+            .flat_map(|l| [(l.a.as_str(), l.b.as_str()), (l.b.as_str(), l.a.as_str())])
+            .collect();
         for (i, s) in steps.iter().enumerate() {
             let base = format!("steps[{i}]");
             let Some(at) = self
@@ -1385,7 +1792,7 @@ impl Validator<'_> {
                 continue;
             }
             let node = |v: &mut Self, path: String, on: &str| -> Option<usize> {
-                let found = machine_index(nodes, pods, on);
+                let found = find_machine(on);
                 if found.is_none() {
                     v.problem(
                         &path,
@@ -1439,18 +1846,12 @@ impl Validator<'_> {
                     (_, Some(r)) => ("link_up", r, true),
                     _ => unreachable!("one action is present"),
                 };
-                let exists = links
-                    .iter()
-                    .any(|l| (l.a == r.a && l.b == r.b) || (l.a == r.b && l.b == r.a));
-                let is_node = |n: &str| nodes.iter().any(|x| x.name == n);
+                let exists = linked.contains(&(r.a.as_str(), r.b.as_str()));
+                let is_node = |n: &str| by_node.contains_key(n);
                 let implicit = links.is_empty()
                     && ((r.b == "lan" && is_node(&r.a)) || (r.a == "lan" && is_node(&r.b)));
                 if !exists && !implicit {
-                    let all = links
-                        .iter()
-                        .map(|l| format!("{}<->{}", l.a, l.b))
-                        .collect::<Vec<_>>()
-                        .join(", ");
+                    let all = link_list();
                     self.problem(
                         &format!("{base}.{field}"),
                         format!(
@@ -1510,6 +1911,30 @@ fn parse_cidr(text: &str) -> Result<Ipv4Net, String> {
         ));
     }
     Ok(net)
+}
+
+/// Whether two networks share an address (one then holds the other).
+fn overlap(a: Ipv4Net, b: Ipv4Net) -> bool {
+    a.contains(&b.network()) || b.contains(&a.network())
+}
+
+/// Why `addr` cannot be a host's own address, if it cannot: the ranges Linux treats as
+/// martian on any device but `lo`, or that name groups rather than hosts.
+fn not_a_host(addr: Ipv4Addr) -> Option<&'static str> {
+    let first = addr.octets()[0];
+    Some(match first {
+        0 => "in 0.0.0.0/8 (\"this network\"): Linux drops packets from it as martians",
+        127 => {
+            "a loopback address (127.0.0.0/8): it belongs on lo, and Linux drops packets from or to it on any other device as martians"
+        }
+        224..=239 => {
+            "a multicast group (224.0.0.0/4), not a host: nothing answers ARP for it and Linux drops packets from it as martians"
+        }
+        240..=255 => {
+            "in the reserved range 240.0.0.0/4 (255.255.255.255 is the limited broadcast): not an address a host can use"
+        }
+        _ => return None,
+    })
 }
 
 /// A network in CIDR form (`10.254.0.0/16`), as `--service-cluster-ip-range` takes it.

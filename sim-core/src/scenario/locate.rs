@@ -2,8 +2,15 @@
 //!
 //! serde gives no positions for values, so after parsing, validation errors would have a
 //! path (`steps[2].exec.on`) but no line. This is a small, forgiving RON scanner that
-//! records the start of every value with its path. It never fails: on text it cannot
-//! follow it returns what it found so far.
+//! walks every value with its path. It never fails: on text it cannot follow it stops
+//! with what it found so far.
+//!
+//! **Cost:** one pass over the text, keeping only the path being walked and the answers
+//! asked for: memory is the nesting depth plus the results, never a copy of the file
+//! (a 15 MB file with a syntax error is located in the file's own memory, see
+//! docs/performance.md). Lines and columns are counted as the walk advances.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Where a value (or a field's key) sits: 1-based (line, column) of its first character
 /// and of the character after it.
@@ -16,16 +23,230 @@ pub struct Entry {
     pub key: bool,
 }
 
-/// Every value and field key with its path, in text order of their starts.
+/// Every value and field key with its path, in text order of their starts. (It holds an
+/// entry per value: for tests and tools; validation uses [`find_all`] and [`path_at`].)
 pub fn index(src: &str) -> Vec<Entry> {
+    let mut out: Vec<(usize, Entry)> = Vec::new();
+    walk(src, &mut |seq, e| {
+        out.push((
+            seq,
+            Entry {
+                path: e.path.to_string(),
+                start: e.start,
+                end: e.end,
+                key: e.key,
+            },
+        ))
+    });
+    out.sort_by_key(|(seq, _)| *seq);
+    out.into_iter().map(|(_, e)| e).collect()
+}
+
+/// Position of the value at `path`, if the scanner found it.
+pub fn find(src: &str, path: &str) -> Option<(usize, usize)> {
+    let wanted = BTreeSet::from([path.to_string()]);
+    find_all(src, &wanted).remove(path)
+}
+
+/// Positions of the values at each of `paths` (the first value with that path), in one
+/// pass over the text.
+pub fn find_all(src: &str, paths: &BTreeSet<String>) -> BTreeMap<String, (usize, usize)> {
+    let mut found: BTreeMap<String, (usize, (usize, usize))> = BTreeMap::new();
+    if paths.is_empty() {
+        return BTreeMap::new();
+    }
+    walk(src, &mut |seq, e| {
+        if e.key || !paths.contains(e.path) {
+            return;
+        }
+        match found.get_mut(e.path) {
+            Some(have) if have.0 < seq => {}
+            Some(have) => *have = (seq, e.start),
+            None => {
+                found.insert(e.path.to_string(), (seq, e.start));
+            }
+        }
+    });
+    found.into_iter().map(|(p, (_, pos))| (p, pos)).collect()
+}
+
+/// The path of the innermost value or key whose span holds (line, col).
+pub fn path_at(src: &str, line: usize, col: usize) -> Option<String> {
+    let pos = (line, col);
+    // The latest-starting entry that holds the position (entries are numbered in the order
+    // they start; a value is reported when it ends).
+    let mut best: Option<(usize, String)> = None;
+    walk(src, &mut |seq, e| {
+        let holds = e.start <= pos && (pos < e.end || e.key && pos == e.start);
+        if holds && best.as_ref().is_none_or(|(s, _)| seq > *s) {
+            best = Some((seq, e.path.to_string()));
+        }
+    });
+    best.map(|(_, p)| p).filter(|p| !p.is_empty())
+}
+
+/// 1-based (line, column) of a byte offset, columns counting characters as RON's do.
+/// `byte` is clamped to the text and moved back to a character boundary.
+pub fn position(src: &str, byte: usize) -> (usize, usize) {
+    let mut byte = byte.min(src.len());
+    while !src.is_char_boundary(byte) {
+        byte -= 1;
+    }
+    let before = &src[..byte];
+    let line = 1 + before.bytes().filter(|b| *b == b'\n').count();
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, 1 + before[line_start..].chars().count())
+}
+
+/// A comment the text ends inside.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unclosed {
+    /// `/* ...` without its `*/`.
+    Block,
+    /// `// ...` on the last line, with no newline after it.
+    Line,
+}
+
+/// If the text ends inside a comment: the byte offset where it starts (for block comments,
+/// the `/*` of the outermost unclosed one) and its kind. Block comments nest, as RON's do;
+/// `/*` inside a string, a character or a line comment opens nothing.
+pub fn unclosed_comment(src: &str) -> Option<(usize, Unclosed)> {
+    let b = src.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                let start = i;
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                if i >= b.len() {
+                    return Some((start, Unclosed::Line));
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                let start = i;
+                let mut depth = 1;
+                i += 2;
+                while depth > 0 {
+                    if i >= b.len() {
+                        return Some((start, Unclosed::Block));
+                    }
+                    if b[i..].starts_with(b"/*") {
+                        depth += 1;
+                        i += 2;
+                    } else if b[i..].starts_with(b"*/") {
+                        depth -= 1;
+                        i += 2;
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'r' if matches!(b.get(i + 1), Some(b'"' | b'#'))
+                && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_')) =>
+            {
+                let mut hashes = 0;
+                i += 1;
+                while b.get(i) == Some(&b'#') {
+                    hashes += 1;
+                    i += 1;
+                }
+                if b.get(i) == Some(&b'"') {
+                    i += 1;
+                    let close: Vec<u8> = std::iter::once(b'"')
+                        .chain(std::iter::repeat_n(b'#', hashes))
+                        .collect();
+                    while i < b.len() && !b[i..].starts_with(&close) {
+                        i += 1;
+                    }
+                    i += close.len();
+                }
+            }
+            b'\'' => {
+                // A character literal: 'x', '\n', '\u{41}'.
+                i += 1;
+                if b.get(i) == Some(&b'\\') {
+                    i += 2;
+                    while i < b.len() && !matches!(b[i], b'\'' | b'\n') {
+                        i += 1;
+                    }
+                } else {
+                    i += 1;
+                    while i < b.len() && b[i] & 0xC0 == 0x80 {
+                        i += 1;
+                    }
+                }
+                if b.get(i) == Some(&b'\'') {
+                    i += 1;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// Whether the text holds nothing but whitespace and comments.
+pub fn only_comments(src: &str) -> bool {
+    let b = src.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_whitespace() {
+            i += 1;
+        } else if b[i..].starts_with(b"//") {
+            while i < b.len() && b[i] != b'\n' {
+                i += 1;
+            }
+        } else if b[i..].starts_with(b"/*") {
+            let mut depth = 0;
+            while i < b.len() {
+                if b[i..].starts_with(b"/*") {
+                    depth += 1;
+                    i += 2;
+                } else if b[i..].starts_with(b"*/") {
+                    depth -= 1;
+                    i += 2;
+                    if depth == 0 {
+                        break;
+                    }
+                } else {
+                    i += 1;
+                }
+            }
+        } else {
+            return false;
+        }
+    }
+    true
+}
+
+/// One value or key as the walk finds it.
+struct Found<'p> {
+    path: &'p str,
+    start: (usize, usize),
+    end: (usize, usize),
+    key: bool,
+}
+
+/// Walks every value and key, calling `visit(seq, entry)`: `seq` numbers entries in the
+/// order they start; a value is visited when it ends, a key at once.
+fn walk(src: &str, visit: &mut dyn FnMut(usize, Found<'_>)) {
     let mut s = Scanner {
-        chars: src.char_indices().collect(),
+        src,
         i: 0,
-        line_starts: std::iter::once(0)
-            .chain(src.match_indices('\n').map(|(i, _)| i + 1))
-            .collect(),
-        out: Vec::new(),
+        cursor: (0, 1, 1),
+        path: String::new(),
+        seq: 0,
         depth: 0,
+        visit,
     };
     s.skip_trivia();
     // Inner attributes such as `#![enable(implicit_some)]`.
@@ -37,84 +258,87 @@ pub fn index(src: &str) -> Vec<Entry> {
         }
         s.skip_trivia();
     }
-    s.value(String::new());
-    s.out
+    s.value();
 }
 
-/// Position of the value at `path`, if the scanner found it.
-pub fn find(src: &str, path: &str) -> Option<(usize, usize)> {
-    find_in(&index(src), path)
-}
-
-/// Like [`find`], over an index already made.
-pub fn find_in(index: &[Entry], path: &str) -> Option<(usize, usize)> {
-    index
-        .iter()
-        .find(|e| !e.key && e.path == path)
-        .map(|e| e.start)
-}
-
-/// The path of the innermost value or key whose span holds (line, col).
-pub fn path_at(src: &str, line: usize, col: usize) -> Option<String> {
-    let pos = (line, col);
-    index(src)
-        .into_iter()
-        .rfind(|e| e.start <= pos && (pos < e.end || e.key && pos == e.start))
-        .map(|e| e.path)
-        .filter(|p| !p.is_empty())
-}
-
-struct Scanner {
-    chars: Vec<(usize, char)>,
+struct Scanner<'s, 'v> {
+    src: &'s str,
+    /// Byte offset of the next character (always on a character boundary).
     i: usize,
-    line_starts: Vec<usize>,
-    out: Vec<Entry>,
+    /// The last position computed: (byte, line, column), so positions cost the distance
+    /// walked since, not the length of the line.
+    cursor: (usize, usize, usize),
+    /// The path of the value being walked.
+    path: String,
+    seq: usize,
     depth: usize,
+    visit: &'v mut dyn FnMut(usize, Found<'_>),
 }
 
-impl Scanner {
+impl Scanner<'_, '_> {
     fn peek(&self) -> Option<char> {
-        self.chars.get(self.i).map(|(_, c)| *c)
+        self.src[self.i..].chars().next()
     }
 
-    fn peek_at(&self, k: usize) -> Option<char> {
-        self.chars.get(self.i + k).map(|(_, c)| *c)
+    /// The byte `k` bytes ahead (for ASCII lookahead only).
+    fn byte_at(&self, k: usize) -> Option<u8> {
+        self.src.as_bytes().get(self.i + k).copied()
     }
 
     fn bump(&mut self) -> Option<char> {
         let c = self.peek();
-        if c.is_some() {
-            self.i += 1;
+        if let Some(c) = c {
+            self.i += c.len_utf8();
         }
         c
     }
 
-    fn pos(&self) -> (usize, usize) {
-        let byte = self.chars.get(self.i).map_or_else(
-            || self.chars.last().map_or(0, |(b, c)| b + c.len_utf8()),
-            |(b, _)| *b,
-        );
-        let line = self.line_starts.partition_point(|s| *s <= byte);
-        let start = self.line_starts[line - 1];
-        // Columns count characters, as RON's do: characters from the line's first to here.
-        let first = self.chars.partition_point(|(b, _)| *b < start);
-        (line, self.i - first + 1)
+    fn at_end(&self) -> bool {
+        self.i >= self.src.len()
+    }
+
+    fn pos(&mut self) -> (usize, usize) {
+        let (from, mut line, mut col) = self.cursor;
+        let to = self.i;
+        if to >= from {
+            for c in self.src[from..to].chars() {
+                if c == '\n' {
+                    line += 1;
+                    col = 1;
+                } else {
+                    col += 1;
+                }
+            }
+        } else {
+            // A step back (a tuple element that looked like a field name).
+            let back = &self.src[to..from];
+            let newlines = back.bytes().filter(|b| *b == b'\n').count();
+            if newlines == 0 {
+                col -= back.chars().count();
+            } else {
+                line -= newlines;
+                let start = self.src[..to].rfind('\n').map_or(0, |i| i + 1);
+                col = 1 + self.src[start..to].chars().count();
+            }
+        }
+        self.cursor = (to, line, col);
+        (line, col)
     }
 
     fn skip_trivia(&mut self) {
         loop {
-            match (self.peek(), self.peek_at(1)) {
+            match (self.peek(), self.byte_at(1)) {
                 (Some(c), _) if c.is_whitespace() => {
-                    self.i += 1;
+                    self.i += c.len_utf8();
                 }
-                (Some('/'), Some('/')) => {
+                (Some('/'), Some(b'/')) => {
                     while let Some(c) = self.bump() {
                         if c == '\n' {
                             break;
                         }
                     }
                 }
-                (Some('/'), Some('*')) => {
+                (Some('/'), Some(b'*')) => {
                     self.i += 2;
                     let mut nest = 1;
                     while nest > 0 {
@@ -137,37 +361,41 @@ impl Scanner {
         }
     }
 
-    fn ident(&mut self) -> String {
-        let mut s = String::new();
+    /// Moves past an identifier, returning its byte range.
+    fn ident(&mut self) -> (usize, usize) {
+        let start = self.i;
         while let Some(c) = self.peek() {
             if c.is_alphanumeric() || c == '_' || c == '#' {
-                s.push(c);
-                self.i += 1;
+                self.i += c.len_utf8();
             } else {
                 break;
             }
         }
-        s
+        (start, self.i)
     }
 
-    fn value(&mut self, path: String) {
+    /// Walks a child value whose path is the current one plus `segment`.
+    fn child(&mut self, segment: std::fmt::Arguments<'_>) {
+        let len = self.path.len();
+        std::fmt::Write::write_fmt(&mut self.path, segment).expect("writing to a String");
+        self.value();
+        self.path.truncate(len);
+    }
+
+    fn value(&mut self) {
         self.depth += 1;
         if self.depth > 256 {
-            self.i = self.chars.len();
+            self.i = self.src.len();
+            self.depth -= 1;
             return;
         }
         self.skip_trivia();
         let start = self.pos();
-        let slot = self.out.len();
-        self.out.push(Entry {
-            path: path.clone(),
-            start,
-            end: start,
-            key: false,
-        });
+        let seq = self.seq;
+        self.seq += 1;
         match self.peek() {
             Some('"') => self.string(),
-            Some('r') if matches!(self.peek_at(1), Some('"' | '#')) => self.raw_string(),
+            Some('r') if matches!(self.byte_at(1), Some(b'"' | b'#')) => self.raw_string(),
             Some('\'') => {
                 self.i += 1;
                 while let Some(c) = self.bump() {
@@ -196,22 +424,22 @@ impl Scanner {
                         }
                         Some(_) => {
                             let before = self.i;
-                            self.value(format!("{path}[{n}]"));
+                            self.child(format_args!("[{n}]"));
                             n += 1;
                             if self.i == before {
-                                self.i += 1;
+                                self.bump();
                             }
                         }
                     }
                 }
             }
-            Some('(') => self.group(&path, ')'),
-            Some('{') => self.group(&path, '}'),
+            Some('(') => self.group(')'),
+            Some('{') => self.group('}'),
             Some(c) if c.is_alphabetic() || c == '_' => {
                 self.ident();
                 self.skip_trivia();
                 if let Some('(') = self.peek() {
-                    self.group(&path, ')');
+                    self.group(')');
                 }
             }
             Some(_) => {
@@ -220,21 +448,31 @@ impl Scanner {
                     if matches!(c, ',' | ')' | ']' | '}') || c.is_whitespace() {
                         break;
                     }
-                    self.i += 1;
+                    self.i += c.len_utf8();
                 }
             }
             None => {}
         }
         // Unterminated values run to the end of the text.
-        self.out[slot].end = self.pos();
-        if self.i >= self.chars.len() {
-            self.out[slot].end = (usize::MAX, usize::MAX);
-        }
+        let end = if self.at_end() {
+            (usize::MAX, usize::MAX)
+        } else {
+            self.pos()
+        };
+        (self.visit)(
+            seq,
+            Found {
+                path: &self.path,
+                start,
+                end,
+                key: false,
+            },
+        );
         self.depth -= 1;
     }
 
     /// `( name: value, ... )`, a tuple `( value, ... )`, or a map `{ key: value }`.
-    fn group(&mut self, path: &str, close: char) {
+    fn group(&mut self, close: char) {
         self.i += 1;
         let mut n = 0;
         loop {
@@ -251,7 +489,7 @@ impl Scanner {
                 Some(c) if (c.is_alphabetic() || c == '_') && close == ')' => {
                     let save = self.i;
                     let key_start = self.pos();
-                    let name = self.ident();
+                    let (a, b) = self.ident();
                     self.skip_trivia();
                     if self.peek() == Some(':') {
                         self.i += 1;
@@ -259,35 +497,41 @@ impl Scanner {
                         // gap (`at: |1`) still names the field.
                         self.skip_trivia();
                         let key_end = self.pos();
-                        let child = if path.is_empty() {
-                            name
-                        } else {
-                            format!("{path}.{name}")
-                        };
-                        self.out.push(Entry {
-                            path: child.clone(),
-                            start: key_start,
-                            end: key_end,
-                            key: true,
-                        });
-                        self.value(child);
+                        let len = self.path.len();
+                        if len > 0 {
+                            self.path.push('.');
+                        }
+                        self.path.push_str(&self.src[a..b]);
+                        let seq = self.seq;
+                        self.seq += 1;
+                        (self.visit)(
+                            seq,
+                            Found {
+                                path: &self.path,
+                                start: key_start,
+                                end: key_end,
+                                key: true,
+                            },
+                        );
+                        self.value();
+                        self.path.truncate(len);
                     } else {
                         self.i = save;
-                        self.value(format!("{path}.{n}"));
+                        self.child(format_args!(".{n}"));
                         n += 1;
                     }
                 }
                 Some(_) => {
                     let before = self.i;
-                    self.value(format!("{path}.{n}"));
+                    self.child(format_args!(".{n}"));
                     n += 1;
                     self.skip_trivia();
                     if self.peek() == Some(':') {
                         self.i += 1;
-                        self.value(format!("{path}.{}", n - 1));
+                        self.child(format_args!(".{}", n - 1));
                     }
                     if self.i == before {
-                        self.i += 1;
+                        self.bump();
                     }
                 }
             }
@@ -319,14 +563,20 @@ impl Scanner {
         }
         self.i += 1;
         while let Some(c) = self.bump() {
-            if c == '"' && (0..hashes).all(|k| self.peek_at(k) == Some('#')) {
+            if c == '"'
+                && self.src[self.i..]
+                    .bytes()
+                    .take(hashes)
+                    .filter(|b| *b == b'#')
+                    .count()
+                    == hashes
+            {
                 self.i += hashes;
                 return;
             }
         }
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -344,6 +594,13 @@ Scenario(
         assert_eq!(find(SRC, "cluster.nodes[1].ip"), Some((4, 71)));
         assert_eq!(find(SRC, "steps[0].exec.on"), Some((5, 35)));
         assert_eq!(find(SRC, "steps[1]"), None);
+        // Columns count characters; a group of non-ASCII text is walked whole.
+        let src = "(a: \"é\", b: 1, c: ['ü', (é: 2)])";
+        assert_eq!(find(src, "b"), Some((1, 13)));
+        assert_eq!(find(src, "c[1].é"), Some((1, 29)));
+        for end in (0..=src.len()).filter(|e| src.is_char_boundary(*e)) {
+            let _ = index(&src[..end]);
+        }
     }
 
     #[test]
@@ -361,6 +618,35 @@ Scenario(
     fn unterminated_values_extend_to_the_end() {
         let src = "Scenario(\n  cluster: (nodes: [(name: \"a\")]\n";
         assert_eq!(path_at(src, 2, 40).as_deref(), Some("cluster"));
+    }
+
+    /// Strings, raw strings and character literals hide `/*` and `"`; nesting counts.
+    #[test]
+    fn finds_the_comment_the_text_ends_in() {
+        assert_eq!(unclosed_comment(r##"(a: r#"/*"#, b: "\"/*")"##), None);
+        assert_eq!(unclosed_comment("('\"', /* x"), Some((6, Unclosed::Block)));
+        assert_eq!(unclosed_comment("('\\'', /* x"), Some((7, Unclosed::Block)));
+        assert_eq!(unclosed_comment("/* a /* b */ c */ x"), None);
+        assert_eq!(
+            unclosed_comment("/* a /* b */ c"),
+            Some((0, Unclosed::Block))
+        );
+        assert_eq!(unclosed_comment("x // y"), Some((2, Unclosed::Line)));
+        assert_eq!(unclosed_comment("x // y\n"), None);
+        assert!(only_comments(" // a\n/* b /* c */ */\n"));
+        assert!(!only_comments("// a\nS"));
+    }
+
+    /// Columns count characters, not bytes, as RON's do.
+    #[test]
+    fn positions_count_characters() {
+        let src = "ä\nbé c";
+        assert_eq!(position(src, 0), (1, 1));
+        assert_eq!(position(src, 3), (2, 1));
+        assert_eq!(position(src, src.find('c').unwrap()), (2, 4));
+        assert_eq!(position(src, src.len()), (2, 5));
+        // A byte inside a character is moved back to its start.
+        assert_eq!(position(src, 1), (1, 1));
     }
 
     #[test]

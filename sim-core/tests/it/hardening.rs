@@ -47,3 +47,157 @@ fn a_first_filter_edit_then_a_ping_runs_to_the_end() {
         run_text(&src);
     }
 }
+
+/// The stdout lines the process whose `exec` line contains `cmd` printed, from a text trace.
+fn stdout_of<'a>(trace: &'a str, actor_prefix: &str, cmd: &str) -> Vec<&'a str> {
+    let exec = trace
+        .lines()
+        .find(|l| l.contains(actor_prefix) && l.contains(&format!("$ {cmd}")))
+        .unwrap_or_else(|| panic!("`{cmd}` ran\n{trace}"));
+    // The actor column: `node/a/ip[2005]`.
+    let actor = exec
+        .split_whitespace()
+        .nth(1)
+        .expect("an actor column")
+        .to_string();
+    trace
+        .lines()
+        .filter(|l| l.split_whitespace().nth(1) == Some(actor.as_str()))
+        .filter(|l| l.split_whitespace().nth(2) == Some("stdout"))
+        .collect()
+}
+
+/// Issue 13, section 5: two `systemctl restart docker` less than 1 s apart (or a start
+/// then a restart) gave each pod two sandboxes, two addresses, two veths and two copies of
+/// its program: the sandbox resync a docker run arms outlived the run. After the jobs,
+/// each pod has one veth on docker0, one address, and one running program.
+#[test]
+fn docker_jobs_less_than_a_second_apart_leave_one_sandbox_per_pod() {
+    for jobs in [
+        r#"(at: "2s", exec: (on: "node/a", cmd: "systemctl restart docker")),
+           (at: "2500ms", exec: (on: "node/a", cmd: "systemctl restart docker")),"#,
+        r#"(at: "2s", exec: (on: "node/a", cmd: "systemctl stop docker")),
+           (at: "2200ms", exec: (on: "node/a", cmd: "systemctl start docker")),
+           (at: "2500ms", exec: (on: "node/a", cmd: "systemctl restart docker")),"#,
+        r#"(at: "2s", exec: (on: "node/a", cmd: "systemctl restart docker")),
+           (at: "2s", exec: (on: "node/a", cmd: "systemctl restart docker")),
+           (at: "2100ms", exec: (on: "node/a", cmd: "systemctl start docker")),"#,
+    ] {
+        let src = format!(
+            r#"Scenario(name: "docker-restarts", seed: 1, until: "10s",
+  cluster: (
+    nodes: [(name: "a", ip: "10.0.0.1/24", docker: ()), (name: "b", ip: "10.0.0.2/24")],
+    pods: [(name: "web", node: "a", command: "httpd -f -p 80"), (name: "cli", node: "a")],
+  ),
+  steps: [
+    {jobs}
+    (at: "5s", exec: (on: "node/a", cmd: "ip link")),
+    (at: "5s", exec: (on: "pod/web", cmd: "ip addr")),
+    (at: "5s", expect: (on: "pod/cli", cmd: "wget -q -O - http://172.17.0.2/", stdout_contains: "<h1>web</h1>")),
+  ])"#
+        );
+        let trace = run_text(&src);
+        let veths = stdout_of(&trace, "node/a/ip", "ip link")
+            .into_iter()
+            .filter(|l| l.contains("master docker0"))
+            .count();
+        assert_eq!(veths, 2, "one veth per pod\n{trace}");
+        let addrs = stdout_of(&trace, "pod/web/ip", "ip addr")
+            .into_iter()
+            .filter(|l| l.contains("inet 172.17."))
+            .count();
+        assert_eq!(addrs, 1, "one address in the pod\n{trace}");
+        // httpd processes started and not exited: one.
+        let started = trace
+            .lines()
+            .filter(|l| l.contains("$ httpd -f -p 80"))
+            .count();
+        let exited = trace
+            .lines()
+            .filter(|l| l.contains("pod/web/httpd") && l.contains(" exit "))
+            .count();
+        assert_eq!(started - exited, 1, "one copy of the program\n{trace}");
+    }
+}
+
+/// Issue 13, section 1: `curl -m 1e12` panicked with "SimTime overflow". Every command
+/// that takes a number, given each edge value, runs to its own answer (the real tool's
+/// error, or a run) and the run reaches its end. The per-command messages are checked by
+/// the table tests next to each tool; this one checks that nothing panics on the way.
+#[test]
+fn every_numeric_argument_at_its_edges_runs_to_the_end() {
+    let edges = [
+        "0",
+        "-5",
+        "nan",
+        "inf",
+        "1e-10",
+        "1e12",
+        "18446744073",
+        "18446744073709551616",
+        "abc",
+        "''",
+    ];
+    let commands = [
+        ("node/a", "ping -c 1 -W X 10.0.0.2"),
+        ("node/a", "ping -c X 10.0.0.2"),
+        ("node/a", "ping -c 2 -i X 10.0.0.2"),
+        ("node/a", "ping -c 1 -s X 10.0.0.2"),
+        ("pod/bb", "ping -c 1 -W X 10.0.0.2"),
+        ("pod/bb", "ping -c X -W 1 10.0.0.2"),
+        ("pod/bb", "ping -c 2 -i X 10.0.0.2"),
+        ("pod/bb", "ping -c 1 -s X 10.0.0.2"),
+        ("node/a", "sleep X"),
+        ("node/a", "curl -s -m X http://10.0.0.2/"),
+        ("node/a", "nc -w X 10.0.0.2 80"),
+        ("node/a", "redis-cli -p X ping"),
+        (
+            "node/a",
+            "iptables -A INPUT -p tcp -m tcp --dport X -j ACCEPT",
+        ),
+        (
+            "node/a",
+            "iptables -A INPUT -m statistic --mode random --probability X -j ACCEPT",
+        ),
+        ("node/a", "etcdctl set /k v --ttl X"),
+    ];
+    let mut steps = String::new();
+    for (on, cmd) in commands {
+        for x in edges {
+            let cmd = cmd.replace('X', x);
+            steps += &format!("    (at: \"1s\", exec: (on: \"{on}\", cmd: \"{cmd}\")),\n");
+        }
+    }
+    let src = format!(
+        r#"Scenario(name: "edges", seed: 1, until: "120s",
+  cluster: (
+    nodes: [(name: "a", ip: "10.0.0.1/24", docker: ()), (name: "b", ip: "10.0.0.2/24")],
+    etcd: "b",
+    pods: [(name: "bb", node: "a", image: "busybox")],
+  ),
+  steps: [
+{steps}  ])"#
+    );
+    let trace = run_text(&src);
+    // The issue's command: curl's own option error, exit 2.
+    assert!(
+        trace.contains("curl: option -m: expected a proper numerical parameter"),
+        "{trace}"
+    );
+}
+
+/// A timer past the end of simulated time fires at its end (`SimTime::MAX`): a run with
+/// nothing else to do gets there, and ends with its `end` record.
+#[test]
+fn a_sleep_past_the_end_of_time_ends_there() {
+    let trace = run_text(
+        r#"Scenario(name: "forever", seed: 1,
+  cluster: (nodes: [(name: "a", ip: "10.0.0.1/24")]),
+  steps: [
+    (at: "1s", expect: (on: "node/a", cmd: "sleep inf")),
+    (at: "2s", expect: (on: "node/a", cmd: "curl -m 18446744073709551616 http://10.0.0.1:1/", stderr_contains: "Connection refused", exit_code: 7)),
+  ])"#,
+    );
+    let end = trace.lines().last().expect("an end line");
+    assert!(end.starts_with("18446744073.709551"), "{end}");
+}

@@ -1394,7 +1394,14 @@ fn table(kind: Kind, objects: &[Object], wide: bool, all: bool, now: SimTime) ->
                 }
                 r
             }
-            Body::Namespace => vec![m.name.clone(), "Active".into(), age],
+            Body::Namespace => {
+                let status = if m.deletion.is_some() {
+                    "Terminating"
+                } else {
+                    "Active"
+                };
+                vec![m.name.clone(), status.into(), age]
+            }
         };
         if all {
             row.insert(0, m.namespace.clone());

@@ -599,7 +599,8 @@ mod tests {
         };
         let err = |opt: &str, v: &str| run(opt, v).err().expect("refused");
         let c_range = "out of range: 1 <= value <= 9223372036854775807";
-        let cases: &[(&str, &str, Result<Option<u64>, (&str, i32)>)] = &[
+        type Case<'a> = (&'a str, &'a str, Result<Option<u64>, (&'a str, i32)>);
+        let cases: &[Case] = &[
             ("-c", "1", Ok(Some(1))),
             ("-c", " +3", Ok(Some(3))),
             (

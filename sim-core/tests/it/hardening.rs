@@ -201,3 +201,76 @@ fn a_sleep_past_the_end_of_time_ends_there() {
     let end = trace.lines().last().expect("an end line");
     assert!(end.starts_with("18446744073.709551"), "{end}");
 }
+
+/// Issue 13, section 5: `kubectl delete ns default` (and `kube-system`) succeeded, leaving
+/// their pods and Services running in a namespace that no longer existed. The apiserver's
+/// NamespaceLifecycle admission refuses them (and `kube-public`); any other namespace is
+/// Terminating, its content deleted (pods killed, Services with their rules and Endpoints
+/// gone), then the namespace itself.
+#[test]
+fn namespaces_the_cluster_needs_stay_and_others_are_emptied_then_deleted() {
+    let trace = run_text(
+        r#"Scenario(name: "ns-delete", seed: 1, until: "20s",
+  cluster: (
+    nodes: [
+      (name: "m", ip: "10.0.0.1/24"),
+      (name: "w", ip: "10.0.0.2/24", docker: ()),
+    ],
+    etcd: "m",
+    kubernetes: (master: "m", service_cidr: "10.254.0.0/16"),
+    manifests: [
+      (path: "/root/web-rc.yaml", object: ReplicationController(name: "web", namespace: "team", replicas: 1, selector: {"app": "web"},
+        containers: [(name: "web", image: "busybox", command: "httpd -f -p 80")])),
+      (path: "/root/web-svc.yaml", object: Service(name: "web", namespace: "team", cluster_ip: "10.254.0.80", ports: [(port: 80)], selector: {"app": "web"})),
+      (path: "/root/other-svc.yaml", object: Service(name: "other", namespace: "team", ports: [(port: 81)], selector: {"app": "web"})),
+    ],
+  ),
+  steps: [
+    (at: "1s", exec: (on: "node/m", cmd: "kubectl create namespace team")),
+    (at: "2s", exec: (on: "node/m", cmd: "kubectl create -f /root/web-rc.yaml")),
+    (at: "2s", exec: (on: "node/m", cmd: "kubectl create -f /root/web-svc.yaml")),
+    (at: "5s", expect: (on: "node/m", cmd: "kubectl get pods -n team", stdout_contains: "Running")),
+    (at: "5s", expect: (on: "node/m", cmd: "kubectl get ep -n team", stdout_contains: "172.17.0.2:80")),
+    (at: "6s", expect: (on: "node/m", cmd: "kubectl delete ns default", stderr_contains: "Error from server (Forbidden): namespaces \"default\" is forbidden: this namespace may not be deleted", exit_code: 1)),
+    (at: "6s", expect: (on: "node/m", cmd: "kubectl delete namespace kube-system", stderr_contains: "Error from server (Forbidden): namespaces \"kube-system\" is forbidden: this namespace may not be deleted", exit_code: 1)),
+    (at: "6s", expect: (on: "node/m", cmd: "kubectl delete ns kube-public", stderr_contains: "namespaces \"kube-public\" is forbidden: this namespace may not be deleted", exit_code: 1)),
+    (at: "6s", expect: (on: "node/m", cmd: "kubectl get ns", stdout_contains: "kube-system   Active")),
+    (at: "7s", expect: (on: "node/m", cmd: "kubectl delete ns team", stdout_contains: "namespace \"team\" deleted")),
+    (at: "7s", expect: (on: "node/m", cmd: "kubectl get ns", stdout_contains: "team          Terminating")),
+    (at: "7s", expect: (on: "node/m", cmd: "kubectl create -f /root/other-svc.yaml", stderr_contains: "services \"other\" is forbidden: unable to create new content in namespace team because it is being terminated", exit_code: 1)),
+    (at: "12s", expect: (on: "node/m", cmd: "kubectl get pods -n team", stderr_contains: "No resources found in team namespace.")),
+    (at: "12s", expect: (on: "node/m", cmd: "kubectl get ep -n team", stderr_contains: "No resources found in team namespace.")),
+    (at: "12s", expect: (on: "node/m", cmd: "kubectl get svc -n team", stderr_contains: "No resources found in team namespace.")),
+    (at: "12s", exec: (on: "node/m", cmd: "kubectl get ns")),
+    (at: "12s", exec: (on: "node/w", cmd: "iptables-save -t nat")),
+  ])"#,
+    );
+    let ns = stdout_of(&trace, "node/m/kubectl", "kubectl get ns").join("\n");
+    let last_ns: Vec<&str> = trace
+        .lines()
+        .filter(|l| {
+            l.starts_with("  12.000000") && l.contains("node/m/kubectl") && l.contains("stdout")
+        })
+        .collect();
+    assert!(ns.contains("default") && ns.contains("kube-system"), "{ns}");
+    assert!(
+        last_ns.iter().all(|l| !l.contains("team")),
+        "the namespace is gone\n{trace}"
+    );
+    let rules = stdout_of(&trace, "node/w/iptables-save", "iptables-save -t nat");
+    assert!(
+        rules.iter().any(|l| l.contains("default/kubernetes")),
+        "{trace}"
+    );
+    assert!(
+        !rules.iter().any(|l| l.contains("team/")),
+        "the Service's rules are gone\n{trace}"
+    );
+    // The pod's program was killed.
+    assert!(
+        trace
+            .lines()
+            .any(|l| l.contains("/httpd[") && l.contains(" exit ")),
+        "{trace}"
+    );
+}

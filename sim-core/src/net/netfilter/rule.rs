@@ -383,7 +383,7 @@ impl Rule {
                             // [0, 1] (NaN passes both comparisons; lround makes it 0, as
                             // the saturating cast does).
                             let p: f64 = v.parse().unwrap_or(f64::INFINITY);
-                            if p < 0.0 || p > 1.0 {
+                            if !(p.is_nan() || (0.0..=1.0).contains(&p)) {
                                 return Err(
                                     "statistic: bad value for option \"--probability\", or out of range (0-1).".into(),
                                 );

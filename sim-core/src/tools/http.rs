@@ -43,11 +43,20 @@ impl Httpd {
         while let Some(a) = it.next() {
             match a.as_str() {
                 "-f" => {}
+                // `-p [IP:]PORT`, read by `bb_lookup_port(port, "tcp", 80)`: digits up to
+                // 65535, else a service name, and a name the services database does not
+                // know is the default port, 80.
                 "-p" => {
-                    port = it
+                    let v = it
                         .next()
-                        .and_then(|p| p.rsplit(':').next()?.parse().ok())
-                        .ok_or(("httpd: bad -p value".to_string(), 1))?;
+                        .ok_or(("httpd: option requires an argument -- 'p'".to_string(), 1))?;
+                    let p = v.rsplit(':').next().unwrap_or_default();
+                    port = p
+                        .bytes()
+                        .all(|b| b.is_ascii_digit())
+                        .then(|| p.parse::<u16>().ok())
+                        .flatten()
+                        .unwrap_or(80);
                 }
                 other => {
                     return Err((
@@ -553,6 +562,29 @@ mod tests {
             missing.0,
             format!("curl: option -m: requires parameter\n{CURL_TRY}")
         );
+    }
+
+    /// busybox httpd's `-p` is `bb_lookup_port(.., 80)`: a port number, else a service
+    /// name, else port 80.
+    #[test]
+    fn httpd_port_is_read_as_busybox_does() {
+        let p = |v: &str| Httpd::parse(&argv(&["-f", "-p", v])).map(|h| h.port);
+        assert_eq!(p("8080"), Ok(8080));
+        assert_eq!(p("0.0.0.0:8080"), Ok(8080));
+        assert_eq!(p("0"), Ok(0));
+        for odd in [
+            "-5",
+            "nan",
+            "inf",
+            "1e-10",
+            "1e12",
+            "65536",
+            "18446744073709551616",
+            "abc",
+            "",
+        ] {
+            assert_eq!(p(odd), Ok(80), "{odd:?}");
+        }
     }
 
     /// GNU sleep: strtod numbers with one optional suffix, summed; negatives and NaN are

@@ -160,7 +160,12 @@ impl Actor<Net> for Dockerd {
             Msg::KillSandbox { ns } => self.kill(cx, ns),
             // kubelet asks for a pod's sandbox.
             Msg::RunSandbox { sandbox } => {
-                self.sandboxes.push((*sandbox).clone());
+                // Asked again for a pod it knows (a kubelet that came back): one entry,
+                // in its place.
+                match self.sandboxes.iter_mut().find(|s| s.ns == sandbox.ns) {
+                    Some(s) => *s = (*sandbox).clone(),
+                    None => self.sandboxes.push((*sandbox).clone()),
+                }
                 if self.started && self.current.is_some() {
                     self.make_one(cx, *sandbox);
                 }

@@ -316,7 +316,17 @@ mod tests {
         );
         for opt in ["-c", "-W", "-s"] {
             for bad in [
-                "-5", "nan", "inf", "1e-10", "1e12", "1.5", "abc", "", " 5", "+5",
+                "-5",
+                "nan",
+                "inf",
+                "1e-10",
+                "1e12",
+                "1.5",
+                "abc",
+                "",
+                " 5",
+                "+5",
+                "18446744073709551616",
             ] {
                 assert_eq!(
                     err(opt, bad),
@@ -335,6 +345,13 @@ mod tests {
         assert_eq!(
             err("-s", "65536"),
             ("ping: number 65536 is not in 0..65535 range".into(), 1)
+        );
+        assert_eq!(
+            err("-W", "99999999999"),
+            (
+                "ping: number 99999999999 is not in 0..2147483647 range".into(),
+                1
+            )
         );
         assert_eq!(
             err("-W", "18446744073709551616").0,

@@ -648,6 +648,7 @@ mod tests {
             })
         };
         assert_eq!(grant("60"), Ok(60));
+        assert_eq!(grant("0"), Ok(0), "the server raises it to its minimum");
         // cobra reads a negative number as a flag.
         assert_eq!(
             grant("-5"),

@@ -744,6 +744,86 @@ mod tests {
         );
     }
 
+    /// The edge values through every numeric option, each with the exact outcome.
+    #[test]
+    fn every_edge_value_through_every_option() {
+        let run = |opt: &str, v: &str| {
+            let args = vec![opt.to_string(), v.to_string(), "10.0.0.2".to_string()];
+            Ping::parse(&args, 1).map(|_| ()).map_err(|e| e.0)
+        };
+        let erange = super::super::num::ERANGE_TEXT;
+        let two64 = "18446744073709551616";
+        for (v, c, i, w, size) in [
+            (
+                "0",
+                Err(
+                    "ping: invalid argument: '0': out of range: 1 <= value <= 9223372036854775807"
+                        .to_string(),
+                ),
+                Err("ping: -i below 1 ms (flood) is not simulated".to_string()),
+                Ok(()),
+                Ok(()),
+            ),
+            (
+                "-5",
+                Err(
+                    "ping: invalid argument: '-5': out of range: 1 <= value <= 9223372036854775807"
+                        .into(),
+                ),
+                Err("ping: bad timing interval: -5".into()),
+                Err("ping: bad linger time: -5".into()),
+                Err("ping: invalid argument: '-5': out of range: 0 <= value <= 2147483647".into()),
+            ),
+            (
+                "nan",
+                Err("ping: invalid argument: 'nan'".into()),
+                Err(format!("ping: bad timing interval: nan: {erange}")),
+                Err(format!("ping: bad linger time: nan: {erange}")),
+                Err("ping: invalid argument: 'nan'".into()),
+            ),
+            (
+                "inf",
+                Err("ping: invalid argument: 'inf'".into()),
+                Err(format!("ping: bad timing interval: inf: {erange}")),
+                Err(format!("ping: bad linger time: inf: {erange}")),
+                Err("ping: invalid argument: 'inf'".into()),
+            ),
+            (
+                "1e-10",
+                Err("ping: invalid argument: '1e-10'".into()),
+                Err("ping: -i below 1 ms (flood) is not simulated".into()),
+                Ok(()),
+                Err("ping: invalid argument: '1e-10'".into()),
+            ),
+            (
+                "1e12",
+                Err("ping: invalid argument: '1e12'".into()),
+                Err("ping: bad timing interval: 1e12".into()),
+                Err("ping: bad linger time: 1e12".into()),
+                Err("ping: invalid argument: '1e12'".into()),
+            ),
+            (
+                two64,
+                Err(format!("ping: invalid argument: '{two64}': {erange}")),
+                Err(format!("ping: bad timing interval: {two64}")),
+                Err(format!("ping: bad linger time: {two64}")),
+                Err(format!("ping: invalid argument: '{two64}': {erange}")),
+            ),
+            (
+                "abc",
+                Err("ping: invalid argument: 'abc'".into()),
+                Err("ping: -i below 1 ms (flood) is not simulated".into()),
+                Ok(()),
+                Err("ping: invalid argument: 'abc'".into()),
+            ),
+        ] {
+            assert_eq!(run("-c", v), c, "-c {v}");
+            assert_eq!(run("-i", v), i, "-i {v}");
+            assert_eq!(run("-W", v), w, "-W {v}");
+            assert_eq!(run("-s", v), size, "-s {v}");
+        }
+    }
+
     #[test]
     fn parses_options_like_iputils() {
         let args = |s: &str| s.split_whitespace().map(String::from).collect::<Vec<_>>();

@@ -697,6 +697,9 @@ mod tests {
         assert_eq!(server("7000"), Ok(7000));
         assert_eq!(server("0"), Ok(0));
         assert_eq!(server("abc"), Ok(0), "atoi of no number is 0");
+        assert_eq!(server("nan"), Ok(0));
+        assert_eq!(server("inf"), Ok(0));
+        assert_eq!(server("1e-10"), Ok(1));
         assert_eq!(server("1e12"), Ok(1));
         assert_eq!(server("65535"), Ok(65535));
         for bad in ["-5", "65536", "18446744073709551616"] {
@@ -716,5 +719,11 @@ mod tests {
         assert_eq!(cli("nan"), Ok(0));
         assert_eq!(cli("65536"), Ok(0), "htons keeps the low 16 bits");
         assert_eq!(cli("-1"), Ok(65535));
+        assert_eq!(cli("0"), Ok(0));
+        assert_eq!(cli("inf"), Ok(0));
+        assert_eq!(cli("1e-10"), Ok(1));
+        assert_eq!(cli("1e12"), Ok(1));
+        // atoi's strtol clamps at LONG_MAX; (int) of it is -1; htons keeps 65535.
+        assert_eq!(cli("18446744073709551616"), Ok(65535));
     }
 }

@@ -1154,16 +1154,25 @@ impl Apiserver {
         let Some(mut obj) = self.objects.get(&key).cloned() else {
             return not_found(Kind::Namespace, name);
         };
-        if obj.meta.deletion.is_none() {
-            obj.meta.deletion = Some(cx.now());
-            self.put(cx, obj.clone());
-            cx.trace(TraceEvent::Log {
-                line: format!(
-                    "namespace {name} is Terminating: the namespace controller deletes its content"
+        // The namespace storage's Delete: a second request while the finalizer has work
+        // left is a conflict.
+        if obj.meta.deletion.is_some() {
+            return Response::Error {
+                code: 409,
+                reason: "Conflict".into(),
+                message: format!(
+                    "Operation cannot be fulfilled on namespaces \"{name}\": The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system."
                 ),
-            });
-            cx.schedule(NAMESPACE_SYNC, Msg::Timer(T_NAMESPACES));
+            };
         }
+        obj.meta.deletion = Some(cx.now());
+        self.put(cx, obj.clone());
+        cx.trace(TraceEvent::Log {
+            line: format!(
+                "namespace {name} is Terminating: the namespace controller deletes its content"
+            ),
+        });
+        cx.schedule(NAMESPACE_SYNC, Msg::Timer(T_NAMESPACES));
         Response::Object(Box::new(obj))
     }
 

@@ -237,6 +237,7 @@ fn namespaces_the_cluster_needs_stay_and_others_are_emptied_then_deleted() {
     (at: "6s", expect: (on: "node/m", cmd: "kubectl get ns", stdout_contains: "kube-system   Active")),
     (at: "7s", expect: (on: "node/m", cmd: "kubectl delete ns team", stdout_contains: "namespace \"team\" deleted")),
     (at: "7s", expect: (on: "node/m", cmd: "kubectl get ns", stdout_contains: "team          Terminating")),
+    (at: "7s", expect: (on: "node/m", cmd: "kubectl delete ns team", stderr_contains: "Error from server (Conflict): Operation cannot be fulfilled on namespaces \"team\": The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.", exit_code: 1)),
     (at: "7s", expect: (on: "node/m", cmd: "kubectl create -f /root/other-svc.yaml", stderr_contains: "services \"other\" is forbidden: unable to create new content in namespace team because it is being terminated", exit_code: 1)),
     (at: "12s", expect: (on: "node/m", cmd: "kubectl get pods -n team", stderr_contains: "No resources found in team namespace.")),
     (at: "12s", expect: (on: "node/m", cmd: "kubectl get ep -n team", stderr_contains: "No resources found in team namespace.")),

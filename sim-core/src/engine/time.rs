@@ -8,6 +8,13 @@
 //! output: `250us`, `30s`, `1m30s`, `1.5s`, `24h` (units `ns`, `us`, `ms`, `s`, `m`, `h`;
 //! `µs` is accepted for `us`). [`Dur::to_string`] prints the shortest exact form, and
 //! parsing what it prints gives back the same value.
+//!
+//! **Sums with the clock saturate.** `SimTime::MAX` (about 584 years) is the end of
+//! simulated time: `now + d` past it is `SimTime::MAX`, so a timer a user asked for
+//! beyond it (`sleep 1e15`, a curl timeout of 10^12 s) is queued at the end of time, and
+//! fires there if the run ever gets that far. Nothing panics on a sum. Scenario durations
+//! are capped at [`MAX_DUR`] when they are read; what a command takes is checked by the
+//! command as the real tool checks it.
 
 use std::fmt;
 use std::ops::{Add, AddAssign, Sub};
@@ -67,14 +74,25 @@ impl Dur {
     pub const fn from_nanos(n: u64) -> Dur {
         Dur(n)
     }
+    /// The longest span: a timer this far ahead fires at the end of time.
+    pub const MAX: Dur = Dur(u64::MAX);
+
+    /// Whole units, saturating at `Dur::MAX` (as every sum of times does).
     pub const fn from_micros(n: u64) -> Dur {
-        Dur(n * 1_000)
+        Dur(n.saturating_mul(1_000))
     }
     pub const fn from_millis(n: u64) -> Dur {
-        Dur(n * 1_000_000)
+        Dur(n.saturating_mul(1_000_000))
     }
     pub const fn from_secs(n: u64) -> Dur {
-        Dur(n * 1_000_000_000)
+        Dur(n.saturating_mul(1_000_000_000))
+    }
+
+    /// Seconds given as a float, as a tool that took `strtod`'s value holds them: NaN and
+    /// negatives are the caller's to refuse first; past `Dur::MAX` saturates there.
+    pub fn from_secs_f64_saturating(secs: f64) -> Dur {
+        // `as` saturates a float to the integer range (NaN to 0).
+        Dur((secs * 1e9) as u64)
     }
     pub fn as_nanos(self) -> u64 {
         self.0
@@ -216,10 +234,11 @@ impl fmt::Display for SimTime {
     }
 }
 
+/// Saturates at `SimTime::MAX`, the end of simulated time (see the module doc).
 impl Add<Dur> for SimTime {
     type Output = SimTime;
     fn add(self, d: Dur) -> SimTime {
-        SimTime(self.0.checked_add(d.0).expect("SimTime overflow"))
+        SimTime(self.0.saturating_add(d.0))
     }
 }
 
@@ -229,10 +248,11 @@ impl AddAssign<Dur> for SimTime {
     }
 }
 
+/// Saturates at `Dur::MAX`.
 impl Add for Dur {
     type Output = Dur;
     fn add(self, d: Dur) -> Dur {
-        Dur(self.0.checked_add(d.0).expect("Dur overflow"))
+        Dur(self.0.saturating_add(d.0))
     }
 }
 
@@ -295,6 +315,24 @@ mod tests {
             assert_eq!(Dur(nanos).to_string(), text);
             assert_eq!(Dur::parse(text), Ok(Dur(nanos)), "round trip of {text}");
         }
+    }
+
+    /// Issue 13: `curl -m 1e12` panicked with "SimTime overflow". Every sum with the clock
+    /// saturates at the end of time instead.
+    #[test]
+    fn sums_with_the_clock_saturate_at_the_end_of_time() {
+        let late = SimTime(u64::MAX - 5);
+        assert_eq!(late + Dur::from_secs(1), SimTime::MAX);
+        assert_eq!(SimTime(7) + Dur::MAX, SimTime::MAX);
+        let mut t = SimTime(u64::MAX - 1);
+        t += Dur(2);
+        assert_eq!(t, SimTime::MAX);
+        assert_eq!(Dur::MAX + Dur(1), Dur::MAX);
+        assert_eq!(Dur::from_secs(u64::MAX / 10), Dur::MAX);
+        assert_eq!(Dur::from_millis(u64::MAX), Dur::MAX);
+        assert_eq!(Dur::from_micros(u64::MAX / 2), Dur::MAX);
+        assert_eq!(Dur::from_secs_f64_saturating(1e300), Dur::MAX);
+        assert_eq!(Dur::from_secs_f64_saturating(1.5), Dur(1_500_000_000));
     }
 
     #[test]

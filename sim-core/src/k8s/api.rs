@@ -148,6 +148,9 @@ pub struct Meta {
     /// The controller that made it: (kind, name), and its uid.
     pub owner: Option<(Kind, String)>,
     pub owner_uid: String,
+    /// `metadata.deletionTimestamp`: set when a deletion was asked for and the object
+    /// waits for its finalizer (a namespace while the namespace controller empties it).
+    pub deletion: Option<SimTime>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
@@ -800,6 +803,9 @@ impl Object {
         }
         meta["uid"] = json!(m.uid);
         meta["creationTimestamp"] = json!(crate::clock::rfc3339(m.created));
+        if let Some(t) = m.deletion {
+            meta["deletionTimestamp"] = json!(crate::clock::rfc3339(t));
+        }
         if !m.labels.is_empty() {
             meta["labels"] = json!(m.labels);
         }
@@ -810,7 +816,12 @@ impl Object {
         match &self.body {
             Body::Namespace => {
                 v["spec"] = json!({"finalizers": ["kubernetes"]});
-                v["status"] = json!({"phase": "Active"});
+                let phase = if m.deletion.is_some() {
+                    "Terminating"
+                } else {
+                    "Active"
+                };
+                v["status"] = json!({ "phase": phase });
             }
             Body::Node(n) => {
                 v["spec"] = json!({"externalID": m.name});

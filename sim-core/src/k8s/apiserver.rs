@@ -204,6 +204,7 @@ impl Apiserver {
             resource_version: 0,
             owner: None,
             owner_uid: String::new(),
+            deletion: None,
         }
     }
 
@@ -511,15 +512,32 @@ impl Apiserver {
             self.put(cx, obj.clone());
             return Response::Object(Box::new(obj));
         }
-        if !self
+        match self
             .objects
-            .contains_key(&(Kind::Namespace, String::new(), m.namespace().to_string()))
+            .get(&(Kind::Namespace, String::new(), m.namespace().to_string()))
         {
-            return Response::Error {
-                code: 404,
-                reason: "NotFound".into(),
-                message: format!("namespaces \"{}\" not found", m.namespace()),
-            };
+            None => {
+                return Response::Error {
+                    code: 404,
+                    reason: "NotFound".into(),
+                    message: format!("namespaces \"{}\" not found", m.namespace()),
+                };
+            }
+            // The NamespaceLifecycle admission plugin: nothing new in a namespace that is
+            // being deleted.
+            Some(n) if n.meta.deletion.is_some() => {
+                return Response::Error {
+                    code: 403,
+                    reason: "Forbidden".into(),
+                    message: format!(
+                        "{} \"{}\" is forbidden: unable to create new content in namespace {} because it is being terminated",
+                        m.kind().plural(),
+                        m.name(),
+                        m.namespace()
+                    ),
+                };
+            }
+            Some(_) => {}
         }
         match m {
             Manifest::Service(s) => {
@@ -1076,6 +1094,9 @@ impl Apiserver {
     }
 
     fn delete(&mut self, cx: &mut Ctx<'_, Net>, kind: Kind, ns: String, name: String) -> Response {
+        if kind == Kind::Namespace {
+            return self.delete_namespace(cx, &name);
+        }
         let ns = if kind.namespaced() { ns } else { String::new() };
         let key = (kind, ns.clone(), name.clone());
         let Some(obj) = self.remove(cx, &key) else {
@@ -1112,6 +1133,93 @@ impl Apiserver {
             self.reconcile(cx);
         }
         Response::Object(Box::new(obj))
+    }
+
+    /// `kubectl delete namespace NAME`. The NamespaceLifecycle admission plugin refuses
+    /// the namespaces the cluster needs (`default`, `kube-system`, `kube-public`:
+    /// plugin/pkg/admission/namespace/lifecycle). Any other is marked for deletion
+    /// (Terminating, a deletionTimestamp) and the namespace controller empties it and
+    /// removes it `NAMESPACE_SYNC` later (`namespace_controller`).
+    fn delete_namespace(&mut self, cx: &mut Ctx<'_, Net>, name: &str) -> Response {
+        if IMMORTAL_NAMESPACES.contains(&name) {
+            return Response::Error {
+                code: 403,
+                reason: "Forbidden".into(),
+                message: format!(
+                    "namespaces \"{name}\" is forbidden: this namespace may not be deleted"
+                ),
+            };
+        }
+        let key = (Kind::Namespace, String::new(), name.to_string());
+        let Some(mut obj) = self.objects.get(&key).cloned() else {
+            return not_found(Kind::Namespace, name);
+        };
+        // The namespace storage's Delete: a second request while the finalizer has work
+        // left is a conflict.
+        if obj.meta.deletion.is_some() {
+            return Response::Error {
+                code: 409,
+                reason: "Conflict".into(),
+                message: format!(
+                    "Operation cannot be fulfilled on namespaces \"{name}\": The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system."
+                ),
+            };
+        }
+        obj.meta.deletion = Some(cx.now());
+        self.put(cx, obj.clone());
+        cx.trace(TraceEvent::Log {
+            line: format!(
+                "namespace {name} is Terminating: the namespace controller deletes its content"
+            ),
+        });
+        cx.schedule(NAMESPACE_SYNC, Msg::Timer(T_NAMESPACES));
+        Response::Object(Box::new(obj))
+    }
+
+    /// The namespace controller: every namespace being deleted loses its content (its
+    /// workloads first, so nothing makes new pods; then Services, with their addresses,
+    /// node ports and Endpoints; then pods, which their kubelets kill; then the rest), and
+    /// then the namespace itself goes.
+    fn namespace_controller(&mut self, cx: &mut Ctx<'_, Net>) {
+        let doomed: Vec<String> = self
+            .objects
+            .values()
+            .filter(|o| o.kind() == Kind::Namespace && o.meta.deletion.is_some())
+            .map(|o| o.meta.name.clone())
+            .collect();
+        for ns in doomed {
+            let rank = |k: Kind| match k {
+                k if k.is_workload() => 0,
+                Kind::Service => 1,
+                Kind::Pod => 2,
+                _ => 3,
+            };
+            let mut content: Vec<Key> = self
+                .objects
+                .values()
+                .filter(|o| o.kind().namespaced() && o.meta.namespace == ns)
+                .map(Object::key)
+                .collect();
+            content.sort_by_key(|k| rank(k.0));
+            for key in content {
+                // An owner's deletion may have taken this one already.
+                if self.objects.contains_key(&key) {
+                    cx.trace(TraceEvent::Log {
+                        line: format!(
+                            "namespace-controller: deleting {} {}/{}",
+                            key.0.singular(),
+                            key.1,
+                            key.2
+                        ),
+                    });
+                    self.delete(cx, key.0, key.1, key.2);
+                }
+            }
+            self.remove(cx, &(Kind::Namespace, String::new(), ns.clone()));
+            cx.trace(TraceEvent::Log {
+                line: format!("namespace-controller: namespace {ns} is empty and deleted"),
+            });
+        }
     }
 
     /// `kubectl edit` writes an object back: a ConfigMap's data (the one kind whose
@@ -1368,6 +1476,14 @@ pub const NODE_MONITOR_GRACE: Dur = Dur::from_secs(40);
 pub const POD_EVICTION_TIMEOUT: Dur = Dur::from_secs(300);
 const T_NODE_MONITOR: u64 = 1;
 const T_CONTROLLERS: u64 = 2;
+const T_NAMESPACES: u64 = 3;
+/// The namespaces the NamespaceLifecycle admission plugin never lets go (the cluster
+/// bootstraps the first two; `kube-public` is refused too, as the plugin does).
+const IMMORTAL_NAMESPACES: [&str; 3] = ["default", "kube-system", "kube-public"];
+/// How long after a namespace's deletion the namespace controller has emptied and removed
+/// it (a modelled figure: its pass over the namespace's content; pods go at once here, so
+/// no graceful termination holds it longer).
+pub const NAMESPACE_SYNC: Dur = Dur::from_secs(1);
 
 impl Apiserver {
     fn heartbeat(&mut self, cx: &mut Ctx<'_, Net>, node: &str) {
@@ -1477,6 +1593,7 @@ impl Actor<Net> for Apiserver {
             }
             Msg::Timer(T_NODE_MONITOR) => self.monitor_nodes(cx),
             Msg::Timer(T_CONTROLLERS) => self.run_controllers(cx),
+            Msg::Timer(T_NAMESPACES) => self.namespace_controller(cx),
             Msg::ApiRequest { from, id, req } => {
                 let resp = match *req {
                     Request::Create(m) => {

@@ -137,7 +137,10 @@ pub struct Dockerd {
 /// How long after docker comes back kubelet has made the pods' sandboxes again (its
 /// relist notices the dead containers; a modelled figure).
 const KUBELET_RESYNC: crate::engine::Dur = crate::engine::Dur::from_secs(1);
-const T_SANDBOXES: u64 = 1;
+/// The resync timer's token names the docker run that armed it (`T_SANDBOXES + runs`): a
+/// timer armed before a stop belongs to a run that is over and does nothing, so two
+/// restarts within a second make each sandbox once.
+const T_SANDBOXES: u64 = 1 << 32;
 
 impl Actor<Net> for Dockerd {
     fn handle(&mut self, msg: Msg, cx: &mut Ctx<'_, Net>) {
@@ -150,12 +153,19 @@ impl Actor<Net> for Dockerd {
             Msg::Start => {}
             Msg::Stop if self.started => self.stop(cx),
             Msg::Stop => {}
-            Msg::Timer(T_SANDBOXES) if self.started => self.make_all(cx),
+            Msg::Timer(t) if self.started && t == T_SANDBOXES + u64::from(self.runs) => {
+                self.make_all(cx)
+            }
             // kubelet kills a deleted pod: its container exits, its sandbox goes.
             Msg::KillSandbox { ns } => self.kill(cx, ns),
             // kubelet asks for a pod's sandbox.
             Msg::RunSandbox { sandbox } => {
-                self.sandboxes.push((*sandbox).clone());
+                // Asked again for a pod it knows (a kubelet that came back): one entry,
+                // in its place.
+                match self.sandboxes.iter_mut().find(|s| s.ns == sandbox.ns) {
+                    Some(s) => *s = (*sandbox).clone(),
+                    None => self.sandboxes.push((*sandbox).clone()),
+                }
                 if self.started && self.current.is_some() {
                     self.make_one(cx, *sandbox);
                 }
@@ -231,7 +241,10 @@ impl Dockerd {
         if self.runs == 1 {
             self.make_all(cx);
         } else {
-            cx.schedule(KUBELET_RESYNC, Msg::Timer(T_SANDBOXES));
+            cx.schedule(
+                KUBELET_RESYNC,
+                Msg::Timer(T_SANDBOXES + u64::from(self.runs)),
+            );
         }
     }
 
@@ -294,6 +307,11 @@ impl Dockerd {
         let Some(opts) = self.current.clone() else {
             return;
         };
+        // One sandbox per pod: a pod kubelet asked for while the resync was pending is
+        // made already.
+        if self.made.iter().any(|m| m.0 == sb.ns) {
+            return;
+        }
         let Some(docker0) = cx.world.ns(self.ns).dev_by_name("docker0") else {
             return;
         };

@@ -499,6 +499,10 @@ impl Etcd {
                     count: gone.len() as u64,
                 }
             }
+            // lessor.go: a TTL over MaxLeaseTTL (9,000,000,000 s) is refused.
+            V3Request::LeaseGrant { ttl } if *ttl > 9_000_000_000 => V3Response::Error {
+                message: "etcdserver: too large lease TTL".into(),
+            },
             V3Request::LeaseGrant { ttl } => {
                 let id = self.next_lease;
                 self.next_lease += 1;

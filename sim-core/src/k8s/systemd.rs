@@ -5,6 +5,15 @@
 //! `stop` sends it SIGTERM (it logs "Exiting...", its TUN device and routes go away, and its
 //! lease stays in etcd until its TTL runs out); `restart` is both. docker.service waits
 //! for flanneld (`After=`), which starts it once docker's options are written.
+//!
+//! Jobs: systemd keeps at most one job per unit, and a job that arrives while another runs
+//! for the unit is merged into it (job.c `job_install`: a restart merged into a running
+//! job re-runs it). Here every job runs to completion within the event that starts it
+//! (dockerd and flanneld stop and start at once, and systemctl returns then, as it waits
+//! for its job), so a job never finds another one running; two restarts a moment apart are
+//! two whole restarts, in order. What a stop must end is each component's own work of the
+//! run it stops: dockerd's sandbox resync names the run that armed it, so a resync armed
+//! before a restart does nothing after it (one sandbox per pod).
 
 use crate::engine::{Actor, ActorId, Ctx, Dur};
 use crate::k8s::flanneld::Flanneld;

@@ -47,6 +47,35 @@ pub struct BbPing {
     exit_timer: Option<CancelKey>,
 }
 
+fn xatou_range(s: &str, max: u32) -> Result<u64, (String, i32)> {
+    super::num::busybox_xatou("ping", s, max.into())
+}
+
+/// busybox's `parse_duration_str` for `-i` (added after 1.28, kept here): whole seconds,
+/// or seconds with a fraction, with an optional `s`, `m`, `h` or `d`. None is busybox's
+/// usage error.
+fn duration(s: &str) -> Option<Dur> {
+    let digits = s
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || *b == b'.')
+        .count();
+    let (num, suffix) = s.split_at(digits);
+    let mult = match suffix {
+        "" | "s" => 1.0,
+        "m" => 60.0,
+        "h" => 3600.0,
+        "d" => 86400.0,
+        _ => return None,
+    };
+    let n = super::num::strtod(num);
+    if !n.whole(num) || n.erange {
+        return None;
+    }
+    // busybox keeps the interval in a 32-bit count of microseconds.
+    let secs = n.value * mult;
+    (secs * 1e6 <= f64::from(u32::MAX)).then(|| Dur::from_secs_f64_saturating(secs))
+}
+
 impl BbPing {
     pub fn parse(args: &[String], pid: u32) -> Result<BbPing, (String, i32)> {
         let usage = || {
@@ -59,17 +88,26 @@ impl BbPing {
             (None, Dur::from_secs(1), Dur::from_secs(10), 56u16, None);
         let mut it = args.iter();
         while let Some(a) = it.next() {
-            let num = |it: &mut std::slice::Iter<'_, String>| -> Result<f64, (String, i32)> {
-                it.next()
-                    .and_then(|v| v.parse::<f64>().ok())
-                    .filter(|v| *v >= 0.0 && *v < 1e9)
-                    .ok_or_else(usage)
+            let mut arg = |letter: char| {
+                it.next().cloned().ok_or_else(|| {
+                    let (u, c) = usage();
+                    (
+                        format!("ping: option requires an argument -- '{letter}'\n{u}"),
+                        c,
+                    )
+                })
             };
             match a.as_str() {
-                "-c" => count = Some(num(&mut it)? as u64),
-                "-i" => interval = Dur((num(&mut it)? * 1e9) as u64).max(Dur::from_millis(1)),
-                "-W" => timeout = Dur((num(&mut it)? * 1e9) as u64),
-                "-s" => size = (num(&mut it)? as u64).min(65_507) as u16,
+                // getopt32's `c:+`: xatoi_positive; 0 pings until stopped.
+                "-c" => count = Some(xatou_range(&arg('c')?, u32::MAX >> 1)?).filter(|c| *c > 0),
+                "-i" => {
+                    interval = duration(&arg('i')?)
+                        .ok_or_else(usage)?
+                        .max(Dur::from_millis(1))
+                }
+                "-W" => timeout = Dur::from_secs(xatou_range(&arg('W')?, u32::MAX >> 1)?),
+                // xatou16; a size past what fits an IPv4 packet fails at sendto.
+                "-s" => size = xatou_range(&arg('s')?, 65_535)? as u16,
                 h if !h.starts_with('-') && host.is_none() => host = Some(h.to_string()),
                 _ => return Err(usage()),
             }
@@ -151,6 +189,10 @@ impl BbPing {
     }
 
     fn send(&mut self, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
+        if usize::from(self.size) + 28 > 65_535 {
+            print(cx, Stream::Stderr, "ping: sendto: Message too long\n");
+            return Some(1);
+        }
         let seq = self.ntransmitted as u16;
         self.ntransmitted += 1;
         let id = cx.world.packet_id();
@@ -243,5 +285,84 @@ impl BbPing {
         }
         print(cx, Stream::Stdout, &out);
         if self.nreceived == 0 { 1 } else { 0 }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// busybox 1.28's getopt32 `c:+` and `W:+` are `xatoi_positive`, `-s` is `xatou16`:
+    /// digits only, within range, else busybox's two messages (exit 1). `-c 0` pings until
+    /// stopped.
+    #[test]
+    fn numbers_at_their_edges_are_checked_as_busybox_does() {
+        let run = |opt: &str, v: &str| {
+            let args: Vec<String> = [opt, v, "10.0.0.2"].iter().map(|a| a.to_string()).collect();
+            BbPing::parse(&args, 1)
+        };
+        let err = |opt: &str, v: &str| run(opt, v).err().expect("refused");
+        assert_eq!(run("-c", "3").unwrap().count, Some(3));
+        assert_eq!(run("-c", "0").unwrap().count, None);
+        assert_eq!(run("-W", "0").unwrap().timeout, Dur::ZERO);
+        assert_eq!(
+            run("-W", "2147483647").unwrap().timeout,
+            Dur::from_secs(2_147_483_647)
+        );
+        assert_eq!(
+            run("-s", "65535").unwrap().size,
+            65535,
+            "too big only at sendto"
+        );
+        for opt in ["-c", "-W", "-s"] {
+            for bad in [
+                "-5",
+                "nan",
+                "inf",
+                "1e-10",
+                "1e12",
+                "1.5",
+                "abc",
+                "",
+                " 5",
+                "+5",
+                "18446744073709551616",
+            ] {
+                assert_eq!(
+                    err(opt, bad),
+                    (format!("ping: invalid number '{bad}'"), 1),
+                    "{opt} {bad:?}"
+                );
+            }
+        }
+        assert_eq!(
+            err("-c", "2147483648"),
+            (
+                "ping: number 2147483648 is not in 0..2147483647 range".into(),
+                1
+            )
+        );
+        assert_eq!(
+            err("-s", "65536"),
+            ("ping: number 65536 is not in 0..65535 range".into(), 1)
+        );
+        assert_eq!(
+            err("-W", "99999999999"),
+            (
+                "ping: number 99999999999 is not in 0..2147483647 range".into(),
+                1
+            )
+        );
+        assert_eq!(
+            err("-W", "18446744073709551616").0,
+            "ping: invalid number '18446744073709551616'"
+        );
+        // -i (busybox's parse_duration_str): seconds with a fraction and a suffix.
+        assert_eq!(run("-i", "0.5").unwrap().interval, Dur::from_millis(500));
+        assert_eq!(run("-i", "2m").unwrap().interval, Dur::from_secs(120));
+        for bad in ["-1", "nan", "inf", "1e-10", "abc", "", "1e12"] {
+            assert_eq!(err("-i", bad).1, 1, "-i {bad:?}");
+        }
+        assert_eq!(err("-c", "").0, "ping: invalid number ''");
     }
 }

@@ -141,14 +141,17 @@ impl Etcdctl {
         };
         let ttl = match value_of(&["ttl"]) {
             None => None,
-            Some(t) => match t.parse::<u64>() {
-                Ok(t) if t > 0 => Some(t),
+            // An IntFlag: Go's `flag` package reads it with ParseInt(s, 0, 64). The client
+            // sends a TTL only when it is positive (`SetOptions.TTL > 0`).
+            Some(t) => match super::num::go_parse_int(&t, true) {
+                Ok(t) if t > 0 => Some(t as u64),
                 Ok(_) => None,
-                Err(_) => {
-                    return Err((
-                        format!("invalid value \"{t}\" for flag -ttl: parse error"),
-                        1,
-                    ));
+                Err(e) => {
+                    let why = match e {
+                        super::num::GoIntError::Syntax => "parse error",
+                        super::num::GoIntError::Range => "value out of range",
+                    };
+                    return Err((format!("invalid value \"{t}\" for flag -ttl: {why}"), 1));
                 }
             },
         };
@@ -460,8 +463,13 @@ fn parse_v3(args: &[String]) -> Result<Etcdctl, (String, i32)> {
                     it.next();
                 }
             }
-            n if n.starts_with('-') => {
+            // pflag's words: a long flag by name, a short one by its letter.
+            n if n.starts_with("--") => {
                 return Err((format!("Error: unknown flag: {n}"), 1));
+            }
+            n if n.len() > 1 && n.starts_with('-') => {
+                let c = n[1..].chars().next().unwrap_or('-');
+                return Err((format!("Error: unknown shorthand flag: '{c}' in {n}"), 1));
             }
             _ => words.push(a.clone()),
         }
@@ -489,9 +497,16 @@ fn parse_v3(args: &[String]) -> Result<Etcdctl, (String, i32)> {
             prefix,
         },
         [c, s, t] if c.as_str() == "lease" && s.as_str() == "grant" => V3Request::LeaseGrant {
-            ttl: t
-                .parse()
-                .map_err(|_| (format!("Error: bad TTL ({t})"), 1))?,
+            // ParseInt(args[0], 10, 64); a failure exits ExitBadArgs (128).
+            ttl: super::num::go_parse_int(t, false).map_err(|e| {
+                (
+                    format!(
+                        "Error: bad TTL (strconv.ParseInt: parsing \"{t}\": {})",
+                        e.text()
+                    ),
+                    128,
+                )
+            })?,
         },
         [c, s, rest @ ..] if c.as_str() == "lease" && s.as_str() == "revoke" => {
             V3Request::LeaseRevoke {
@@ -585,4 +600,73 @@ impl Etcdctl {
 /// Twice the path latency between two machines, or `None` when no up path joins them.
 fn round_trip(cx: &mut Ctx<'_, Net>, from: NsId, to: NsId) -> Option<Dur> {
     control::latency(cx, from, to).map(|d| d + d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn argv(s: &[&str]) -> Vec<String> {
+        s.iter().map(|a| a.to_string()).collect()
+    }
+
+    /// v2 `--ttl` is an int flag (Go's `ParseInt(s, 0, 64)`); the client sends a TTL only
+    /// when it is positive. v3 `lease grant TTL` is `ParseInt(s, 10, 64)`, exit 128.
+    #[test]
+    fn ttls_at_their_edges_are_read_as_etcdctl_does() {
+        let ttl = |v: &str| {
+            Etcdctl::parse(&argv(&["set", "/k", "v", "--ttl", v]), &[]).map(|e| match e.req {
+                Request::Set { ttl, .. } => ttl,
+                _ => unreachable!("a set"),
+            })
+        };
+        assert_eq!(ttl("5"), Ok(Some(5)));
+        assert_eq!(ttl("0x10"), Ok(Some(16)));
+        assert_eq!(ttl("0"), Ok(None));
+        assert_eq!(ttl("-5"), Ok(None));
+        assert_eq!(ttl("9223372036854775807"), Ok(Some(i64::MAX as u64)));
+        for bad in ["nan", "inf", "1e-10", "1e12", "1.5", "abc", ""] {
+            assert_eq!(
+                ttl(bad),
+                Err((
+                    format!("invalid value \"{bad}\" for flag -ttl: parse error"),
+                    1
+                )),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            ttl("18446744073709551616").unwrap_err().0,
+            "invalid value \"18446744073709551616\" for flag -ttl: value out of range"
+        );
+
+        let env = [("ETCDCTL_API".to_string(), "3".to_string())];
+        let grant = |v: &str| {
+            Etcdctl::parse(&argv(&["lease", "grant", v]), &env).map(|e| match e.req {
+                Request::V3(V3Request::LeaseGrant { ttl }) => ttl,
+                _ => unreachable!("a grant"),
+            })
+        };
+        assert_eq!(grant("60"), Ok(60));
+        assert_eq!(grant("0"), Ok(0), "the server raises it to its minimum");
+        // cobra reads a negative number as a flag.
+        assert_eq!(
+            grant("-5"),
+            Err(("Error: unknown shorthand flag: '5' in -5".into(), 1))
+        );
+        assert_eq!(
+            grant("abc"),
+            Err((
+                "Error: bad TTL (strconv.ParseInt: parsing \"abc\": invalid syntax)".into(),
+                128
+            ))
+        );
+        assert_eq!(
+            grant("18446744073709551616").unwrap_err().0,
+            "Error: bad TTL (strconv.ParseInt: parsing \"18446744073709551616\": value out of range)"
+        );
+        for bad in ["nan", "inf", "1e-10", "1e12", "0x10", " 5"] {
+            assert_eq!(grant(bad).unwrap_err().1, 128, "{bad:?}");
+        }
+    }
 }

@@ -43,11 +43,20 @@ impl Httpd {
         while let Some(a) = it.next() {
             match a.as_str() {
                 "-f" => {}
+                // `-p [IP:]PORT`, read by `bb_lookup_port(port, "tcp", 80)`: digits up to
+                // 65535, else a service name, and a name the services database does not
+                // know is the default port, 80.
                 "-p" => {
-                    port = it
+                    let v = it
                         .next()
-                        .and_then(|p| p.rsplit(':').next()?.parse().ok())
-                        .ok_or(("httpd: bad -p value".to_string(), 1))?;
+                        .ok_or(("httpd: option requires an argument -- 'p'".to_string(), 1))?;
+                    let p = v.rsplit(':').next().unwrap_or_default();
+                    port = p
+                        .bytes()
+                        .all(|b| b.is_ascii_digit())
+                        .then(|| p.parse::<u16>().ok())
+                        .flatten()
+                        .unwrap_or(80);
                 }
                 other => {
                     return Err((
@@ -145,6 +154,31 @@ pub struct Client {
     done: bool,
 }
 
+/// The line curl 7.29's `helpf` adds after an option error.
+const CURL_TRY: &str = "curl: try 'curl --help' or 'curl --manual' for more information";
+
+/// curl 7.29's `-m SECS` (`str2unum`, tool_paramhlp.c): a whole number of seconds as
+/// `strtol` reads it (leading blanks and `+` allowed, nothing after the digits; decimals
+/// came with 7.32), not starting with `-`. An error is curl's `option -m: ...` with its
+/// help line, exit 2 (CURLE_FAILED_INIT). `0` is no timeout, as libcurl takes it. A value
+/// past the simulated clock's range (about 584 years) waits forever; curl 7.29 multiplies
+/// it by 1000 in a `long` and gets no sensible timeout either.
+fn curl_secs(opt: &str, v: Option<&String>) -> Result<Option<Dur>, (String, i32)> {
+    let err = |what: &str| (format!("curl: option {opt}: {what}\n{CURL_TRY}"), 2);
+    let Some(v) = v else {
+        return Err(err("requires parameter"));
+    };
+    if v.starts_with('-') {
+        return Err(err("expected a positive numerical parameter"));
+    }
+    let n = super::num::strtol(v);
+    if !n.whole(v) {
+        return Err(err("expected a proper numerical parameter"));
+    }
+    // strtol clamps an overflow to LONG_MAX, which str2num does not check.
+    Ok((n.value > 0).then(|| Dur::from_secs(n.value as u64)))
+}
+
 /// `http://HOST[:PORT][/PATH]` -> (host, port, path).
 fn parse_url(url: &str) -> Option<(String, u16, String)> {
     let rest = url.strip_prefix("http://").unwrap_or(url);
@@ -173,12 +207,8 @@ impl Client {
                 (Flavor::Curl, "-s" | "--silent") | (Flavor::Wget, "-q") => quiet = true,
                 (Flavor::Curl, "-S" | "--show-error") => show_error = true,
                 (Flavor::Curl, "-sS" | "-Ss") => (quiet, show_error) = (true, true),
-                (Flavor::Curl, "-m" | "--max-time") => {
-                    let secs: f64 = it.next().and_then(|s| s.parse().ok()).ok_or((
-                        "curl: option -m: expected a proper numerical parameter".to_string(),
-                        2,
-                    ))?;
-                    timeout = Some(Dur((secs * 1e9) as u64));
+                (Flavor::Curl, opt @ ("-m" | "--max-time")) => {
+                    timeout = curl_secs(opt, it.next())?;
                 }
                 (Flavor::Wget, "-O") => {
                     to_stdout = it.next().map(String::as_str) == Some("-");
@@ -202,7 +232,7 @@ impl Client {
         }
         let Some(url) = url else {
             return Err(match flavor {
-                Flavor::Curl => ("curl: no URL specified!".into(), 2),
+                Flavor::Curl => (format!("curl: no URL specified!\n{CURL_TRY}"), 2),
                 Flavor::Wget => (
                     "BusyBox v1.28.4 multi-call binary.\n\nUsage: wget [-q] [-O FILE] URL".into(),
                     1,
@@ -438,16 +468,165 @@ impl Client {
     }
 }
 
-/// `sleep SECONDS`: exits after that much simulated time.
+/// GNU coreutils' `sleep NUMBER[SUFFIX]...` (sleep.c): exits after the sum of its
+/// arguments. Each is a `strtod` number (so `1e-3`, `0x10` and `inf` are numbers; an
+/// overflow counts as a number too) with at most one suffix of `s`, `m`, `h` or `d`; a
+/// negative number or NaN is `invalid time interval 'ARG'`, and a word starting with `-` is
+/// an option. Errors exit 1 after `Try 'sleep --help' for more information.`. A sum past
+/// the end of simulated time (about 584 years, `inf`) sleeps until then.
 pub fn sleep_duration(args: &[String]) -> Result<Dur, (String, i32)> {
-    let [secs] = args else {
-        return Err(("sleep: missing operand".into(), 1));
-    };
-    let s: f64 = secs
-        .parse()
-        .map_err(|_| (format!("sleep: invalid time interval '{secs}'"), 1))?;
-    if !(0.0..=1e9).contains(&s) {
-        return Err((format!("sleep: invalid time interval '{secs}'"), 1));
+    const TRY: &str = "Try 'sleep --help' for more information.";
+    let mut operands = Vec::new();
+    let mut options_end = false;
+    for a in args {
+        if !options_end && a == "--" {
+            options_end = true;
+        } else if !options_end && a.starts_with("--") {
+            return Err((format!("sleep: unrecognized option '{a}'\n{TRY}"), 1));
+        } else if !options_end && a.len() > 1 && a.starts_with('-') {
+            let c = a[1..].chars().next().unwrap_or('-');
+            return Err((format!("sleep: invalid option -- '{c}'\n{TRY}"), 1));
+        } else {
+            operands.push(a);
+        }
     }
-    Ok(Dur((s * 1e9) as u64))
+    if operands.is_empty() {
+        return Err((format!("sleep: missing operand\n{TRY}"), 1));
+    }
+    let mut bad = Vec::new();
+    let mut total = 0f64;
+    for a in operands {
+        let n = super::num::strtod(a);
+        let suffix = &a[n.used..];
+        let mult = match suffix {
+            "" | "s" => Some(1.0),
+            "m" => Some(60.0),
+            "h" => Some(3600.0),
+            "d" => Some(86400.0),
+            _ => None,
+        };
+        match mult {
+            Some(m) if n.used > 0 && n.value >= 0.0 => total += n.value * m,
+            _ => bad.push(format!("sleep: invalid time interval '{a}'")),
+        }
+    }
+    if !bad.is_empty() {
+        return Err((format!("{}\n{TRY}", bad.join("\n")), 1));
+    }
+    Ok(Dur::from_secs_f64_saturating(total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn argv(s: &[&str]) -> Vec<String> {
+        s.iter().map(|a| a.to_string()).collect()
+    }
+
+    /// Issue 13: `curl -m 1e12` panicked and `-m nan`, `-m -5`, `-m 1e-10` became a 0 ms
+    /// timeout. curl 7.29 reads `-m` with `str2unum`: a whole `strtol` number, no leading
+    /// `-`; errors are its option messages with exit 2; 0 is no timeout; a huge value is
+    /// the end of simulated time.
+    #[test]
+    fn curl_max_time_is_checked_as_curl_does() {
+        let m =
+            |v: &str| Client::parse(true, &argv(&["-m", v, "http://10.0.0.2/"])).map(|c| c.timeout);
+        let proper = |opt: &str| {
+            format!("curl: option {opt}: expected a proper numerical parameter\n{CURL_TRY}")
+        };
+        let positive =
+            format!("curl: option -m: expected a positive numerical parameter\n{CURL_TRY}");
+        assert_eq!(m("2").unwrap(), Some(Dur::from_secs(2)));
+        assert_eq!(m(" +2").unwrap(), Some(Dur::from_secs(2)));
+        assert_eq!(m("0").unwrap(), None, "0 is no timeout");
+        assert_eq!(m("-5").unwrap_err(), (positive.clone(), 2));
+        assert_eq!(m("-0").unwrap_err(), (positive, 2));
+        for bad in ["nan", "inf", "1e-10", "1e12", "1.5", "abc", "", "5s"] {
+            assert_eq!(m(bad).unwrap_err(), (proper("-m"), 2), "-m {bad:?}");
+        }
+        assert_eq!(
+            m("18446744073").unwrap(),
+            Some(Dur::from_secs(18_446_744_073))
+        );
+        // strtol clamps at LONG_MAX and curl 7.29 does not look: the end of time.
+        assert_eq!(m("18446744073709551616").unwrap(), Some(Dur::MAX));
+        let long = Client::parse(true, &argv(&["--max-time", "x", "http://h/"]))
+            .err()
+            .unwrap();
+        assert_eq!(long, (proper("--max-time"), 2));
+        let missing = Client::parse(true, &argv(&["http://h/", "-m"]))
+            .err()
+            .unwrap();
+        assert_eq!(
+            missing.0,
+            format!("curl: option -m: requires parameter\n{CURL_TRY}")
+        );
+    }
+
+    /// busybox httpd's `-p` is `bb_lookup_port(.., 80)`: a port number, else a service
+    /// name, else port 80.
+    #[test]
+    fn httpd_port_is_read_as_busybox_does() {
+        let p = |v: &str| Httpd::parse(&argv(&["-f", "-p", v])).map(|h| h.port);
+        assert_eq!(p("8080"), Ok(8080));
+        assert_eq!(p("0.0.0.0:8080"), Ok(8080));
+        assert_eq!(p("0"), Ok(0));
+        for odd in [
+            "-5",
+            "nan",
+            "inf",
+            "1e-10",
+            "1e12",
+            "65536",
+            "18446744073709551616",
+            "abc",
+            "",
+        ] {
+            assert_eq!(p(odd), Ok(80), "{odd:?}");
+        }
+    }
+
+    /// GNU sleep: strtod numbers with one optional suffix, summed; negatives and NaN are
+    /// invalid intervals, `-5` is an option; `inf` and huge values sleep to the end of time.
+    #[test]
+    fn sleep_reads_its_operands_as_coreutils_does() {
+        let s = |a: &[&str]| sleep_duration(&argv(a));
+        let try_help = "Try 'sleep --help' for more information.";
+        assert_eq!(s(&["1.5"]), Ok(Dur::from_millis(1500)));
+        assert_eq!(s(&["0"]), Ok(Dur::ZERO));
+        assert_eq!(s(&["1e-10"]), Ok(Dur::ZERO), "0.1 ns rounds to nothing");
+        assert_eq!(s(&["1", "2m"]), Ok(Dur::from_secs(121)));
+        assert_eq!(s(&["0x10"]), Ok(Dur::from_secs(16)));
+        assert_eq!(s(&["inf"]), Ok(Dur::MAX));
+        assert_eq!(s(&["1e12"]), Ok(Dur::MAX), "past u64 nanoseconds");
+        assert_eq!(s(&["18446744073709551616"]), Ok(Dur::MAX));
+        assert_eq!(s(&["1e400"]), Ok(Dur::MAX), "an overflow is still a number");
+        assert_eq!(s(&["1d"]), Ok(Dur::from_secs(86_400)));
+        for bad in ["nan", "abc", "", "1x", "1ss", " -5"] {
+            assert_eq!(
+                s(&[bad]),
+                Err((
+                    format!("sleep: invalid time interval '{bad}'\n{try_help}"),
+                    1
+                )),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            s(&["-5"]),
+            Err((format!("sleep: invalid option -- '5'\n{try_help}"), 1))
+        );
+        assert_eq!(s(&["--", "5"]), Ok(Dur::from_secs(5)));
+        assert_eq!(
+            s(&[]),
+            Err((format!("sleep: missing operand\n{try_help}"), 1))
+        );
+        assert_eq!(
+            s(&["x", "y"]).unwrap_err().0,
+            format!(
+                "sleep: invalid time interval 'x'\nsleep: invalid time interval 'y'\n{try_help}"
+            )
+        );
+    }
 }

@@ -91,7 +91,7 @@ pub fn iptables(ns: &mut Netns, args: &[String]) -> (String, String, i32) {
     let chain = tail.first().map(String::as_str);
     let rule = || shell_words::join(tail.iter().skip(1));
     let exists =
-        |nf: &crate::net::netfilter::Netfilter, c: &str| nf.table(table).chains.contains_key(c);
+        |nf: &crate::net::netfilter::Netfilter, c: &str| nf.table(table).chains().contains_key(c);
     match (cmd.as_str(), chain) {
         ("-A" | "--append" | "-I" | "--insert" | "-D" | "--delete", Some(c)) => {
             if !exists(nf, c) {
@@ -145,7 +145,7 @@ pub fn iptables(ns: &mut Netns, args: &[String]) -> (String, String, i32) {
                 if c.is_some_and(|c| c != name) {
                     continue;
                 }
-                for r in &ch.rules {
+                for r in ch.rules() {
                     out += &format!("-A {name} {r}\n");
                 }
             }

@@ -231,9 +231,22 @@ impl Kubectl {
                         1,
                     ));
                 };
-                let replicas = match replicas.map(|r| r.parse::<u32>()) {
-                    Some(Ok(r)) if r <= crate::scenario::build::MAX_REPLICAS => r,
-                    Some(Ok(r)) => {
+                // An int flag: pflag reads it with ParseInt(s, 0, 64); Validate() refuses a
+                // negative count.
+                let replicas = match replicas
+                    .as_deref()
+                    .map(|r| (r, super::num::go_parse_int(r, true)))
+                {
+                    Some((_, Ok(r))) if r < 0 => {
+                        return Err((
+                            "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0\n".into(),
+                            1,
+                        ));
+                    }
+                    Some((_, Ok(r))) if r <= i64::from(crate::scenario::build::MAX_REPLICAS) => {
+                        r as u32
+                    }
+                    Some((_, Ok(r))) => {
                         return Err((
                             format!(
                                 "error: {r} replicas is more than the simulator runs; expected at most {}\n",
@@ -242,9 +255,12 @@ impl Kubectl {
                             1,
                         ));
                     }
-                    Some(Err(_)) => {
+                    Some((r, Err(e))) => {
                         return Err((
-                            "error: invalid argument for \"--replicas\" flag: expected a number of replicas\n".into(),
+                            format!(
+                                "error: invalid argument \"{r}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{r}\": {}\nSee 'kubectl scale -h' for help and examples\n",
+                                e.text()
+                            ),
                             1,
                         ));
                     }
@@ -1378,7 +1394,14 @@ fn table(kind: Kind, objects: &[Object], wide: bool, all: bool, now: SimTime) ->
                 }
                 r
             }
-            Body::Namespace => vec![m.name.clone(), "Active".into(), age],
+            Body::Namespace => {
+                let status = if m.deletion.is_some() {
+                    "Terminating"
+                } else {
+                    "Active"
+                };
+                vec![m.name.clone(), status.into(), age]
+            }
         };
         if all {
             row.insert(0, m.namespace.clone());
@@ -1394,6 +1417,51 @@ pub const KUBELET_VERSION: &str = "v1.28.2";
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `--replicas` is an int flag (pflag's `ParseInt(s, 0, 64)`), negative counts are
+    /// refused by Validate(), and the simulator caps what it runs.
+    #[test]
+    fn replicas_at_their_edges_are_read_as_kubectl_does() {
+        let scale = |v: &str| {
+            let args: Vec<String> = ["scale", "rc/web", &format!("--replicas={v}")]
+                .iter()
+                .map(|a| a.to_string())
+                .collect();
+            Kubectl::parse(&args, &[]).map(|k| match k.cmd {
+                Cmd::Scale { replicas, .. } => replicas,
+                _ => unreachable!("a scale"),
+            })
+        };
+        assert_eq!(scale("3"), Ok(3));
+        assert_eq!(scale("0"), Ok(0));
+        assert_eq!(scale("0x3"), Ok(3));
+        let negative = "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0\n";
+        assert_eq!(scale("-5"), Err((negative.into(), 1)));
+        for bad in ["nan", "inf", "1e-10", "1e12", "1.5", "abc", ""] {
+            assert_eq!(
+                scale(bad),
+                Err((
+                    format!(
+                        "error: invalid argument \"{bad}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{bad}\": invalid syntax\nSee 'kubectl scale -h' for help and examples\n"
+                    ),
+                    1
+                )),
+                "{bad:?}"
+            );
+        }
+        assert!(
+            scale("18446744073709551616")
+                .unwrap_err()
+                .0
+                .contains("value out of range")
+        );
+        assert!(
+            scale("9223372036854775807")
+                .unwrap_err()
+                .0
+                .contains("more than the simulator runs")
+        );
+    }
 
     /// `kubectl edit` with a sed editor: the ConfigMap's YAML round-trips, only the named
     /// text changes, and editors the simulator cannot run are refused with a reason.

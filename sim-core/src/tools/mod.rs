@@ -19,6 +19,7 @@ pub mod kubectl;
 pub mod named;
 pub mod nc;
 pub mod nslookup;
+pub mod num;
 pub mod ping;
 pub mod ps;
 pub mod redis;

@@ -65,9 +65,11 @@ impl Nc {
                         return Err(("nc: -e: only `cat` is simulated (an echo server)".into(), 1));
                     }
                 },
+                // busybox's `xatou`: whole seconds; 0 is no timeout.
                 "-w" => {
-                    let s: f64 = it.next().and_then(|s| s.parse().ok()).ok_or_else(usage)?;
-                    wait = Some(Dur((s.clamp(0.0, 1e6) * 1e9) as u64));
+                    let s = it.next().ok_or_else(usage)?;
+                    let secs = super::num::busybox_xatou("nc", s, u32::MAX.into())?;
+                    wait = (secs > 0).then(|| Dur::from_secs(secs));
                 }
                 w if !w.starts_with('-') => words.push(w.to_string()),
                 _ => return Err(usage()),
@@ -200,5 +202,53 @@ impl Nc {
                 _ => None,
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// busybox nc's `-w` is `xatou`: whole seconds up to UINT_MAX, 0 is no timeout.
+    #[test]
+    fn wait_is_checked_as_busybox_does() {
+        let w = |v: &str| {
+            let args: Vec<String> = ["-w", v, "10.0.0.2", "80"]
+                .iter()
+                .map(|a| a.to_string())
+                .collect();
+            match Nc::parse(&args, None) {
+                Ok(Nc::Connect { wait, .. }) => Ok(wait),
+                Ok(_) => unreachable!("a client"),
+                Err(e) => Err(e),
+            }
+        };
+        assert_eq!(w("3"), Ok(Some(Dur::from_secs(3))));
+        assert_eq!(w("0"), Ok(None));
+        assert_eq!(w("4294967295"), Ok(Some(Dur::from_secs(4_294_967_295))));
+        for bad in [
+            "-5",
+            "nan",
+            "inf",
+            "1e-10",
+            "1e12",
+            "1.5",
+            "abc",
+            "",
+            "18446744073709551616",
+        ] {
+            assert_eq!(
+                w(bad),
+                Err((format!("nc: invalid number '{bad}'"), 1)),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            w("4294967296"),
+            Err((
+                "nc: number 4294967296 is not in 0..4294967295 range".into(),
+                1
+            ))
+        );
     }
 }

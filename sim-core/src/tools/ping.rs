@@ -63,6 +63,8 @@ pub struct Ping {
     exit_armed: bool,
     /// The pending wait-after-last-probe timer, cancelled if ping finishes first.
     exit_timer: Option<CancelKey>,
+    /// What the option parser warned about (iputils' "contains garbage"), printed at start.
+    warnings: String,
 }
 
 impl Ping {
@@ -71,7 +73,8 @@ impl Ping {
         let mut count = None;
         let mut interval = Dur::from_secs(1);
         let mut linger = Some(Dur::from_secs(10));
-        let mut size: u16 = 56;
+        let mut datalen: i64 = 56;
+        let mut warnings = String::new();
         let mut pmtudisc = Pmtudisc::Want;
         let mut host = None;
         let mut it = args.iter();
@@ -90,37 +93,25 @@ impl Ping {
                 match letter {
                     "c" => {
                         let v = value("c")?;
-                        match v.parse::<u64>() {
-                            Ok(n) if n > 0 => count = Some(n),
-                            _ => {
-                                return Err((
-                                    format!(
-                                        "ping: invalid argument: '{v}': out of range: 1 <= value <= 9223372036854775807"
-                                    ),
-                                    2,
-                                ));
-                            }
-                        }
+                        count = Some(strtol_or_err(&v, 1, i64::MAX)? as u64);
                     }
                     "i" => {
                         let v = value("i")?;
                         // iputils keeps whole milliseconds: (int)(value * 1000).
-                        match millis(&v) {
-                            Some(ms) if ms > 0 => interval = Dur::from_millis(ms),
-                            Some(_) => {
+                        match millis(&v, "bad timing interval", &mut warnings)? {
+                            0 => {
                                 return Err((
                                     "ping: -i below 1 ms (flood) is not simulated".into(),
                                     2,
                                 ));
                             }
-                            _ => return Err((format!("ping: bad timing interval: {v}"), 2)),
+                            ms => interval = Dur::from_millis(ms),
                         }
                     }
                     "W" => {
                         let v = value("W")?;
                         // Whole milliseconds, as iputils stores it; 0 waits forever.
-                        let ms =
-                            millis(&v).ok_or_else(|| (format!("ping: bad linger time: {v}"), 2))?;
+                        let ms = millis(&v, "bad linger time", &mut warnings)?;
                         linger = (ms > 0).then(|| Dur::from_millis(ms));
                     }
                     "M" => {
@@ -134,18 +125,8 @@ impl Ping {
                     }
                     "s" => {
                         let v = value("s")?;
-                        size = match v.parse::<i64>() {
-                            Ok(s @ 0..=65507) => s as u16,
-                            Ok(_) => {
-                                return Err((
-                                    format!(
-                                        "ping: invalid -s value: '{v}': out of range: 0 <= value <= 65507"
-                                    ),
-                                    1,
-                                ));
-                            }
-                            Err(_) => return Err((format!("ping: invalid argument: '{v}'"), 2)),
-                        };
+                        // Checked against the IPv4 maximum once the options are read.
+                        datalen = strtol_or_err(&v, 0, i32::MAX.into())?;
                     }
                     other => return Err((format!("ping: invalid option -- '{other}'"), 2)),
                 }
@@ -161,6 +142,13 @@ impl Ping {
         let Some(host) = host else {
             return Err(("ping: usage error: Destination address required".into(), 2));
         };
+        if datalen > 65507 {
+            return Err((
+                format!("ping: invalid -s value: '{datalen}': out of range: 0 <= value <= 65507"),
+                1,
+            ));
+        }
+        let size = datalen as u16;
         let Ok(dst) = host.parse::<Ipv4Addr>() else {
             // Names need DNS, which the simulator does not have yet.
             return Err((format!("ping: {host}: Name or service not known"), 2));
@@ -188,6 +176,7 @@ impl Ping {
             tsum2: 0.0,
             exit_armed: false,
             exit_timer: None,
+            warnings,
         })
     }
 
@@ -195,6 +184,10 @@ impl Ping {
     pub fn handle(&mut self, msg: Msg, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
         match msg {
             Msg::Start => {
+                if !self.warnings.is_empty() {
+                    let w = std::mem::take(&mut self.warnings);
+                    print(cx, Stream::Stderr, &w);
+                }
                 let netns = cx.world.ns(ns);
                 let broadcast = self.dst == Ipv4Addr::BROADCAST
                     || netns
@@ -476,11 +469,51 @@ impl Ping {
     }
 }
 
-/// `-W 1.5` / `-i 0.2`: seconds with an optional fraction, as whole milliseconds truncated
-/// the way iputils' `(int)(value * 1000)` does. `None` if not a number, negative, or too big.
-fn millis(v: &str) -> Option<u64> {
-    let f: f64 = v.trim().parse().ok()?;
-    (f.is_finite() && f >= 0.0 && f * 1000.0 < i32::MAX as f64).then_some((f * 1000.0) as u64)
+/// iputils' `strtol_or_err(optarg, "invalid argument", min, max)` (iputils_common.c), as
+/// `-c` and `-s` use it: a whole `strtol` number within [min, max], else `ping: invalid
+/// argument: 'V'` (with `: Numerical result out of range` on overflow, or the range), exit 1.
+fn strtol_or_err(v: &str, min: i64, max: i64) -> Result<i64, (String, i32)> {
+    let n = super::num::strtol(v);
+    if n.erange {
+        let e = super::num::ERANGE_TEXT;
+        return Err((format!("ping: invalid argument: '{v}': {e}"), 1));
+    }
+    if !n.whole(v) {
+        return Err((format!("ping: invalid argument: '{v}'"), 1));
+    }
+    if n.value < min || n.value > max {
+        return Err((
+            format!("ping: invalid argument: '{v}': out of range: {min} <= value <= {max}"),
+            1,
+        ));
+    }
+    Ok(n.value)
+}
+
+/// `-W 1.5` / `-i 0.2` as iputils 20240905 reads them (`ping_strtod`, then the option's
+/// check): a `strtod` number, with a warning (not an error) when text is left over; NaN,
+/// infinity, a subnormal or an empty word is `ping: WHAT: V` (with ERANGE's text), exit 2;
+/// below 0 or above INT_MAX/1000 s is `ping: WHAT: V`, exit 2. The value is kept in whole
+/// milliseconds, truncated as `(int)(value * 1000)` does.
+fn millis(v: &str, what: &str, warnings: &mut String) -> Result<u64, (String, i32)> {
+    if v.is_empty() {
+        return Err((format!("ping: {what}: "), 2));
+    }
+    let n = super::num::strtod(v);
+    if n.erange || !n.whole(v) {
+        warnings.push_str(&format!(
+            "ping: option argument contains garbage: {}\nping: this will become fatal error in the future\n",
+            &v[n.used..]
+        ));
+    }
+    let f = n.value;
+    if !(f == 0.0 || f.is_normal()) {
+        return Err((format!("ping: {what}: {v}: {}", super::num::ERANGE_TEXT), 2));
+    }
+    if f < 0.0 || f > f64::from(i32::MAX) / 1000.0 {
+        return Err((format!("ping: {what}: {v}"), 2));
+    }
+    Ok((f * 1000.0) as u64)
 }
 
 /// The reply line's `time=` field: 3, 2, 1 or 0 decimals by size, as iputils prints.
@@ -553,6 +586,242 @@ mod tests {
         assert_eq!(loss(300, 299), "0.333333");
         assert_eq!(format_g(7.62939e-05), "7.62939e-05");
         assert_eq!(format_g(99.99999), "100");
+    }
+
+    /// Issue 13: every number ping takes, at its edges, checked as iputils 20240905 checks
+    /// it (`strtol_or_err` for -c and -s, `ping_strtod` for -i and -W): the message and
+    /// the exit status, or the value kept.
+    #[test]
+    fn numbers_at_their_edges_are_checked_as_iputils_does() {
+        let run = |opt: &str, v: &str| {
+            let args = vec![opt.to_string(), v.to_string(), "10.0.0.2".to_string()];
+            Ping::parse(&args, 1)
+        };
+        let err = |opt: &str, v: &str| run(opt, v).err().expect("refused");
+        let c_range = "out of range: 1 <= value <= 9223372036854775807";
+        type Case<'a> = (&'a str, &'a str, Result<Option<u64>, (&'a str, i32)>);
+        let cases: &[Case] = &[
+            ("-c", "1", Ok(Some(1))),
+            ("-c", " +3", Ok(Some(3))),
+            (
+                "-c",
+                "0",
+                Err(("ping: invalid argument: '0': out of range", 1)),
+            ),
+            (
+                "-c",
+                "-5",
+                Err(("ping: invalid argument: '-5': out of range", 1)),
+            ),
+            ("-c", "nan", Err(("ping: invalid argument: 'nan'", 1))),
+            ("-c", "inf", Err(("ping: invalid argument: 'inf'", 1))),
+            ("-c", "1e-10", Err(("ping: invalid argument: '1e-10'", 1))),
+            ("-c", "1e12", Err(("ping: invalid argument: '1e12'", 1))),
+            ("-c", "abc", Err(("ping: invalid argument: 'abc'", 1))),
+            ("-c", "", Err(("ping: invalid argument: ''", 1))),
+            ("-c", "9223372036854775807", Ok(Some(i64::MAX as u64))),
+            (
+                "-c",
+                "18446744073709551616",
+                Err((
+                    "ping: invalid argument: '18446744073709551616': Numerical result out of range",
+                    1,
+                )),
+            ),
+        ];
+        for (opt, v, want) in cases {
+            match want {
+                Ok(count) => assert_eq!(run(opt, v).unwrap().count, *count, "{opt} {v}"),
+                Err((msg, code)) => {
+                    let (got, c) = err(opt, v);
+                    assert!(got.starts_with(msg), "{opt} {v}: {got}");
+                    assert_eq!(c, *code, "{opt} {v}");
+                }
+            }
+        }
+        assert!(err("-c", "0").0.ends_with(c_range));
+
+        // -W: seconds kept in whole ms; 0 waits forever.
+        let linger = |v: &str| run("-W", v).map(|p| (p.linger, p.warnings));
+        assert_eq!(
+            linger("1.5").unwrap(),
+            (Some(Dur::from_millis(1500)), String::new())
+        );
+        assert_eq!(linger("0").unwrap().0, None);
+        assert_eq!(linger("1e-10").unwrap().0, None, "(int)(1e-10 * 1000) is 0");
+        let inf = linger("inf").unwrap_err();
+        assert_eq!(
+            inf,
+            (
+                "ping: bad linger time: inf: Numerical result out of range".into(),
+                2
+            )
+        );
+        assert_eq!(
+            linger("nan").unwrap_err().0,
+            "ping: bad linger time: nan: Numerical result out of range"
+        );
+        assert_eq!(
+            linger("-5").unwrap_err(),
+            ("ping: bad linger time: -5".into(), 2)
+        );
+        assert_eq!(
+            linger("1e12").unwrap_err(),
+            ("ping: bad linger time: 1e12".into(), 2)
+        );
+        assert_eq!(
+            linger("").unwrap_err(),
+            ("ping: bad linger time: ".into(), 2)
+        );
+        assert_eq!(
+            linger("2147483.647").unwrap().0,
+            Some(Dur::from_millis(2_147_483_647))
+        );
+        assert_eq!(linger("2147483.648").unwrap_err().1, 2);
+        // Text after the number is a warning, and the number counts; no number at all is 0.
+        let (l, w) = linger("2x").unwrap();
+        assert_eq!(l, Some(Dur::from_secs(2)));
+        assert_eq!(
+            w,
+            "ping: option argument contains garbage: x\nping: this will become fatal error in the future\n"
+        );
+        assert_eq!(linger("abc").unwrap().0, None);
+        assert!(
+            linger("1e400")
+                .unwrap_err()
+                .0
+                .ends_with(": Numerical result out of range")
+        );
+
+        // -i: the same reading; below 1 ms would flood, which is not simulated.
+        let interval = |v: &str| run("-i", v).map(|p| p.interval);
+        assert_eq!(interval("0.2").unwrap(), Dur::from_millis(200));
+        assert_eq!(interval("0").unwrap_err().1, 2);
+        assert_eq!(interval("1e-10").unwrap_err().1, 2);
+        assert_eq!(
+            interval("-1").unwrap_err(),
+            ("ping: bad timing interval: -1".into(), 2)
+        );
+        assert_eq!(
+            interval("inf").unwrap_err().0,
+            "ping: bad timing interval: inf: Numerical result out of range"
+        );
+        assert_eq!(interval("nan").unwrap_err().1, 2);
+        assert_eq!(
+            interval("1e12").unwrap_err(),
+            ("ping: bad timing interval: 1e12".into(), 2)
+        );
+
+        // -s: 0..INT_MAX as a number, then at most 65507 for IPv4.
+        let size = |v: &str| run("-s", v).map(|p| p.size);
+        assert_eq!(size("0").unwrap(), 0);
+        assert_eq!(size("65507").unwrap(), 65507);
+        assert_eq!(
+            size("65508").unwrap_err(),
+            (
+                "ping: invalid -s value: '65508': out of range: 0 <= value <= 65507".into(),
+                1
+            )
+        );
+        assert_eq!(
+            size("-1").unwrap_err(),
+            (
+                "ping: invalid argument: '-1': out of range: 0 <= value <= 2147483647".into(),
+                1
+            )
+        );
+        assert_eq!(
+            size("1e3").unwrap_err(),
+            ("ping: invalid argument: '1e3'".into(), 1)
+        );
+        assert_eq!(
+            size("nan").unwrap_err(),
+            ("ping: invalid argument: 'nan'".into(), 1)
+        );
+        assert_eq!(
+            size("2147483648").unwrap_err().0,
+            "ping: invalid argument: '2147483648': out of range: 0 <= value <= 2147483647"
+        );
+    }
+
+    /// The issue's edge values through every numeric option, each with the exact outcome.
+    #[test]
+    fn every_edge_value_through_every_option() {
+        let run = |opt: &str, v: &str| {
+            let args = vec![opt.to_string(), v.to_string(), "10.0.0.2".to_string()];
+            Ping::parse(&args, 1).map(|_| ()).map_err(|e| e.0)
+        };
+        let erange = super::super::num::ERANGE_TEXT;
+        let two64 = "18446744073709551616";
+        for (v, c, i, w, size) in [
+            (
+                "0",
+                Err(
+                    "ping: invalid argument: '0': out of range: 1 <= value <= 9223372036854775807"
+                        .to_string(),
+                ),
+                Err("ping: -i below 1 ms (flood) is not simulated".to_string()),
+                Ok(()),
+                Ok(()),
+            ),
+            (
+                "-5",
+                Err(
+                    "ping: invalid argument: '-5': out of range: 1 <= value <= 9223372036854775807"
+                        .into(),
+                ),
+                Err("ping: bad timing interval: -5".into()),
+                Err("ping: bad linger time: -5".into()),
+                Err("ping: invalid argument: '-5': out of range: 0 <= value <= 2147483647".into()),
+            ),
+            (
+                "nan",
+                Err("ping: invalid argument: 'nan'".into()),
+                Err(format!("ping: bad timing interval: nan: {erange}")),
+                Err(format!("ping: bad linger time: nan: {erange}")),
+                Err("ping: invalid argument: 'nan'".into()),
+            ),
+            (
+                "inf",
+                Err("ping: invalid argument: 'inf'".into()),
+                Err(format!("ping: bad timing interval: inf: {erange}")),
+                Err(format!("ping: bad linger time: inf: {erange}")),
+                Err("ping: invalid argument: 'inf'".into()),
+            ),
+            (
+                "1e-10",
+                Err("ping: invalid argument: '1e-10'".into()),
+                Err("ping: -i below 1 ms (flood) is not simulated".into()),
+                Ok(()),
+                Err("ping: invalid argument: '1e-10'".into()),
+            ),
+            (
+                "1e12",
+                Err("ping: invalid argument: '1e12'".into()),
+                Err("ping: bad timing interval: 1e12".into()),
+                Err("ping: bad linger time: 1e12".into()),
+                Err("ping: invalid argument: '1e12'".into()),
+            ),
+            (
+                two64,
+                Err(format!("ping: invalid argument: '{two64}': {erange}")),
+                Err(format!("ping: bad timing interval: {two64}")),
+                Err(format!("ping: bad linger time: {two64}")),
+                Err(format!("ping: invalid argument: '{two64}': {erange}")),
+            ),
+            (
+                "abc",
+                Err("ping: invalid argument: 'abc'".into()),
+                Err("ping: -i below 1 ms (flood) is not simulated".into()),
+                Ok(()),
+                Err("ping: invalid argument: 'abc'".into()),
+            ),
+        ] {
+            assert_eq!(run("-c", v), c, "-c {v}");
+            assert_eq!(run("-i", v), i, "-i {v}");
+            assert_eq!(run("-W", v), w, "-W {v}");
+            assert_eq!(run("-s", v), size, "-s {v}");
+        }
     }
 
     #[test]

@@ -77,6 +77,17 @@ pub struct RedisServer {
     down_since: Dur,
 }
 
+/// C's `atoi`: `(int) strtol(s, NULL, 10)`, 0 when no number starts the text.
+fn atoi(s: &str) -> i32 {
+    super::num::strtol(s).value as i32
+}
+
+/// The configuration line redis 3.0 makes of the command-line option at `args[at]`: each
+/// `--name` starts a new line (`main` joins them into one config string).
+fn config_line(args: &[String], at: usize) -> usize {
+    args[..=at].iter().filter(|a| a.starts_with("--")).count()
+}
+
 impl RedisServer {
     pub fn parse(args: &[String], pid: u32) -> Result<RedisServer, (String, i32)> {
         let mut port = PORT;
@@ -84,17 +95,28 @@ impl RedisServer {
         let mut i = 0;
         while i < args.len() {
             match args[i].as_str() {
+                // config.c: `server.port = atoi(argv[1])`, refused outside 0..65535. Each
+                // command-line option is a line of the configuration redis reads.
                 "--port" if i + 1 < args.len() => {
-                    port = args[i + 1]
-                        .parse()
-                        .map_err(|_| (format!("Invalid port: {}", args[i + 1]), 1))?;
+                    let v = &args[i + 1];
+                    let n = atoi(v);
+                    if !(0..=65535).contains(&n) {
+                        return Err((
+                            format!(
+                                "\n*** FATAL CONFIG FILE ERROR ***\nReading the configuration file, at line {}\n>>> 'port {v:?}'\nInvalid port",
+                                config_line(args, i)
+                            ),
+                            1,
+                        ));
+                    }
+                    port = n as u16;
                     i += 2;
                 }
+                // `server.masterport = atoi(argv[2])`, unchecked: the port is what htons
+                // makes of it.
                 "--slaveof" if i + 2 < args.len() => {
                     let host = args[i + 1].clone();
-                    let p = args[i + 2]
-                        .parse()
-                        .map_err(|_| (format!("Invalid master port: {}", args[i + 2]), 1))?;
+                    let p = atoi(&args[i + 2]) as u16;
                     master = Some((host, p));
                     i += 3;
                 }
@@ -555,10 +577,10 @@ impl RedisCli {
                     })?;
                     i += 2;
                 }
+                // redis-cli.c: `config.hostport = atoi(argv[++i])`, unchecked: not a number
+                // is port 0, and the port is what htons makes of the int.
                 "-p" if i + 1 < args.len() => {
-                    port = args[i + 1]
-                        .parse()
-                        .map_err(|_| (format!("Invalid port: {}", args[i + 1]), 1))?;
+                    port = atoi(&args[i + 1]) as u16;
                     i += 2;
                 }
                 _ => break,
@@ -656,5 +678,52 @@ fn format_reply(r: &Resp, indent: &str) -> String {
             }
             s
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn argv(s: &[&str]) -> Vec<String> {
+        s.iter().map(|a| a.to_string()).collect()
+    }
+
+    /// redis 3.0 reads ports with `atoi`: the server refuses a port outside 0..65535 as a
+    /// config error; redis-cli and `slaveof` take what `atoi` and htons make of it.
+    #[test]
+    fn ports_at_their_edges_are_read_as_redis_does() {
+        let server = |v: &str| RedisServer::parse(&argv(&["--port", v]), 1).map(|s| s.port);
+        assert_eq!(server("7000"), Ok(7000));
+        assert_eq!(server("0"), Ok(0));
+        assert_eq!(server("abc"), Ok(0), "atoi of no number is 0");
+        assert_eq!(server("nan"), Ok(0));
+        assert_eq!(server("inf"), Ok(0));
+        assert_eq!(server("1e-10"), Ok(1));
+        assert_eq!(server("1e12"), Ok(1));
+        assert_eq!(server("65535"), Ok(65535));
+        for bad in ["-5", "65536", "18446744073709551616"] {
+            assert_eq!(
+                server(bad),
+                Err((
+                    format!(
+                        "\n*** FATAL CONFIG FILE ERROR ***\nReading the configuration file, at line 1\n>>> 'port \"{bad}\"'\nInvalid port"
+                    ),
+                    1
+                )),
+                "{bad:?}"
+            );
+        }
+        let cli = |v: &str| RedisCli::parse(&argv(&["-p", v, "ping"])).map(|c| c.port);
+        assert_eq!(cli("7000"), Ok(7000));
+        assert_eq!(cli("nan"), Ok(0));
+        assert_eq!(cli("65536"), Ok(0), "htons keeps the low 16 bits");
+        assert_eq!(cli("-1"), Ok(65535));
+        assert_eq!(cli("0"), Ok(0));
+        assert_eq!(cli("inf"), Ok(0));
+        assert_eq!(cli("1e-10"), Ok(1));
+        assert_eq!(cli("1e12"), Ok(1));
+        // atoi's strtol clamps at LONG_MAX; (int) of it is -1; htons keeps 65535.
+        assert_eq!(cli("18446744073709551616"), Ok(65535));
     }
 }

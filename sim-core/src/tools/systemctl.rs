@@ -1,9 +1,8 @@
 //! `systemctl start|stop|restart UNIT`: asks the machine's systemd (`node/NAME/systemd`)
 //! and waits for the job, as systemctl does.
 //!
-//! Units: `flanneld` and `docker` (with or without `.service`). Restarting docker is not
-//! simulated yet and says so. In a pod there is no systemd, and systemctl prints what it
-//! prints in a container.
+//! Units: `flanneld`, `docker` and `kubelet` (with or without `.service`). In a pod there
+//! is no systemd, and systemctl prints what it prints in a container.
 
 use crate::engine::Ctx;
 use crate::net::{Msg, Net, NsId};

@@ -1,14 +1,16 @@
 //! sim-core's one integration test binary. Add new test modules here, one file per area:
 //! `accounting` (every packet ends in a traced fate), `engine` (order, timers, run
-//! control, streams), `loader` (input that costs too much: size, big files, scale, odd
-//! bytes; warnings), `observe` (progress hook, `exec`'s streamed output, what a process
-//! keeps), `snapshots` (every scenario's trace against snapshots/), `determinism` (same
-//! input, same bytes), `modes` (one scenario across kube-proxy's modes), `scenario`
-//! (validation and malformed input), `tcp` (the errors and timings a TCP client sees).
+//! control, streams), `hardening` (input that once panicked or left the world
+//! inconsistent), `loader` (input that costs too much: size, big files, scale, odd bytes;
+//! warnings), `observe` (progress hook, `exec`'s streamed output, what a process keeps),
+//! `snapshots` (every scenario's trace against snapshots/), `determinism` (same input,
+//! same bytes), `modes` (one scenario across kube-proxy's modes), `scenario` (validation
+//! and malformed input), `tcp` (the errors and timings a TCP client sees).
 
 mod accounting;
 mod determinism;
 mod engine;
+mod hardening;
 mod loader;
 mod modes;
 mod observe;

@@ -182,7 +182,7 @@ impl KubeProxy {
         let netns = cx.world.ns_mut(self.ns);
         let has = |nf: &crate::net::netfilter::Netfilter, p: &str| {
             nf.table(TableKind::Nat)
-                .chains
+                .chains()
                 .keys()
                 .any(|c| c.starts_with(p))
         };

@@ -25,7 +25,7 @@ pub mod conntrack;
 pub mod rule;
 
 use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::hash::BuildHasherDefault;
 use std::net::Ipv4Addr;
@@ -131,13 +131,18 @@ impl Index {
     }
 }
 
+/// A chain: its rules and the index of them a walk reads. The rules change only through
+/// `Table::edit`, which marks the index stale, so a chain is never walked with an index of
+/// other rules than its own.
 pub struct Chain {
-    pub rules: Vec<Rule>,
+    rules: Vec<Rule>,
     /// A built-in chain's policy (ACCEPT or DROP); none for a user chain.
     pub policy: Option<Target>,
     /// Packets and bytes that met the policy (what `iptables-save` shows after it).
     pub policy_counts: (u64, u64),
-    index: Option<Index>,
+    /// The index of `rules`, or of the rules before the last edit when the table lists
+    /// this chain as stale. A new chain's empty index is exact for its empty rules.
+    index: Index,
 }
 
 impl Chain {
@@ -146,17 +151,23 @@ impl Chain {
             rules: Vec::new(),
             policy,
             policy_counts: (0, 0),
-            index: None,
+            index: Index::default(),
         }
+    }
+
+    /// The chain's rules, in order.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
     }
 }
 
 pub struct Table {
     pub kind: TableKind,
-    pub chains: BTreeMap<String, Chain>,
-    /// Some chain's index is out of date (rebuilt before the next walk, once for a whole
-    /// `iptables-restore`, not once per rule).
-    stale: bool,
+    chains: BTreeMap<String, Chain>,
+    /// The chains whose rules changed since the last walk: their indexes are rebuilt before
+    /// the next one, once for a whole `iptables-restore`, not once per rule. Every other
+    /// chain's index is exact, whatever made the chain (a table's creation, `-N`, `:CHAIN`).
+    stale: BTreeSet<String>,
 }
 
 impl Table {
@@ -169,23 +180,28 @@ impl Table {
         Table {
             kind,
             chains,
-            stale: false,
+            stale: BTreeSet::new(),
         }
     }
 
-    /// A chain about to change: its index is dropped until the next walk.
+    /// The chains by name.
+    pub fn chains(&self) -> &BTreeMap<String, Chain> {
+        &self.chains
+    }
+
+    /// A chain about to change: its index is rebuilt before the next walk.
     fn edit(&mut self, chain: &str) -> Option<&mut Chain> {
         let c = self.chains.get_mut(chain)?;
-        c.index = None;
-        self.stale = true;
+        self.stale.insert(chain.to_string());
         Some(c)
     }
 
-    /// Rebuilds the index of every chain that changed since the last walk.
+    /// Rebuilds the index of every chain that changed since the last walk (a chain deleted
+    /// meanwhile has nothing to rebuild).
     fn reindex(&mut self) {
-        if std::mem::take(&mut self.stale) {
-            for c in self.chains.values_mut().filter(|c| c.index.is_none()) {
-                c.index = Some(Index::build(&c.rules));
+        for name in std::mem::take(&mut self.stale) {
+            if let Some(c) = self.chains.get_mut(&name) {
+                c.index = Index::build(&c.rules);
             }
         }
     }
@@ -617,7 +633,7 @@ fn walk_chain<'a>(
     let Some((name, c)) = table.chains.get_key_value(chain) else {
         return Flow::Fell;
     };
-    let ix = c.index.as_ref().expect("indexed before the walk");
+    let ix = &c.index;
     let proto = v.proto.unwrap_or(Proto::Icmp);
     let exact = ix
         .exact
@@ -839,12 +855,12 @@ fn with_nf<T>(cx: Cx<'_, '_>, ns: NsId, f: impl FnOnce(Cx<'_, '_>, &mut Netfilte
         nat: Table {
             kind: TableKind::Nat,
             chains: BTreeMap::new(),
-            stale: false,
+            stale: BTreeSet::new(),
         },
         filter: Table {
             kind: TableKind::Filter,
             chains: BTreeMap::new(),
-            stale: false,
+            stale: BTreeSet::new(),
         },
         ct: Conntrack::default(),
         ipsets: BTreeMap::new(),
@@ -1328,6 +1344,68 @@ mod tests {
         // PREROUTING's rule, the service's rule at position i+1, its chain's rules.
         assert!(walked(0) <= 5);
         assert!(walked(198) >= 200);
+    }
+
+    /// A namespace whose tables nothing had touched, after one hand edit of the filter
+    /// table (issue 13: `iptables -A INPUT -j ACCEPT`, then a ping, panicked because the
+    /// untouched nat table had never been indexed). Every built-in chain of both tables
+    /// must then walk, to its policy or to the rule.
+    fn walks_after(edit: impl FnOnce(&mut Netfilter)) -> Vec<Verdict> {
+        let mut nf = Netfilter::default();
+        edit(&mut nf);
+        assert!(nf.active, "an edit turns netfilter on");
+        let mut rng = stream(1, "x");
+        let mut out = Vec::new();
+        for kind in [TableKind::Nat, TableKind::Filter] {
+            for chain in kind.builtins() {
+                let mut v = view([10, 0, 0, 2], Proto::Icmp, 0);
+                out.push(nf.walk(kind, chain, &mut v, &mut rng, 84).verdict);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_first_filter_append_leaves_every_chain_walkable() {
+        let v = walks_after(|nf| nf.append(TableKind::Filter, "INPUT", "-j DROP").unwrap());
+        // nat's four chains accept by policy; filter INPUT drops by the rule.
+        use Verdict::{Accept as A, Drop as D};
+        assert_eq!(v, [A, A, A, A, D, A, A]);
+    }
+
+    #[test]
+    fn a_first_filter_insert_leaves_every_chain_walkable() {
+        let v = walks_after(|nf| nf.insert(TableKind::Filter, "OUTPUT", "-j REJECT").unwrap());
+        use Verdict::{Accept as A, Reject as R};
+        assert_eq!(v, [A, A, A, A, A, A, R]);
+    }
+
+    #[test]
+    fn a_first_flush_leaves_every_chain_walkable() {
+        assert!(
+            walks_after(|nf| nf.flush(TableKind::Filter, None))
+                .iter()
+                .all(|v| *v == Verdict::Accept)
+        );
+        assert!(
+            walks_after(|nf| nf.flush(TableKind::Nat, Some("OUTPUT")))
+                .iter()
+                .all(|v| *v == Verdict::Accept)
+        );
+    }
+
+    #[test]
+    fn a_first_new_chain_leaves_every_chain_walkable() {
+        let v = walks_after(|nf| {
+            nf.ensure_chain(TableKind::Filter, "MINE");
+        });
+        assert!(v.iter().all(|v| *v == Verdict::Accept));
+        // A jump into a chain created empty falls through to the policy.
+        let v = walks_after(|nf| {
+            nf.ensure_chain(TableKind::Nat, "MINE");
+            nf.append(TableKind::Filter, "FORWARD", "-j MINE").unwrap();
+        });
+        assert!(v.iter().all(|v| *v == Verdict::Accept));
     }
 
     #[test]

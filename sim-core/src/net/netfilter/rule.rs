@@ -379,10 +379,14 @@ impl Rule {
                         }
                         ("--mode", Module::Random { .. }) if v == "random" => {}
                         ("--probability", Module::Random { fixed }) => {
-                            let p: f64 =
-                                v.parse().map_err(|_| format!("bad probability \"{v}\""))?;
-                            if !(0.0..=1.0).contains(&p) {
-                                return Err(format!("probability \"{v}\" is not in [0, 1]"));
+                            // xtables' xtopt_parse_float: strtod of the whole word, within
+                            // [0, 1] (NaN passes both comparisons; lround makes it 0, as
+                            // the saturating cast does).
+                            let p: f64 = v.parse().unwrap_or(f64::INFINITY);
+                            if !(p.is_nan() || (0.0..=1.0).contains(&p)) {
+                                return Err(
+                                    "statistic: bad value for option \"--probability\", or out of range (0-1).".into(),
+                                );
                             }
                             *fixed = (p * f64::from(1u32 << 31)).round() as u32;
                         }
@@ -478,8 +482,22 @@ fn parse_proto(v: &str) -> Result<Proto, String> {
     }
 }
 
+/// xtables_parse_port: a number as `strtoumax(s, &end, 0)` reads the whole word (so
+/// `0x50` is 80 and `010` is 8) within 0..65535, else iptables' own words.
 fn parse_port(v: &str) -> Result<u16, String> {
-    v.parse().map_err(|_| format!("bad port \"{v}\""))
+    let t = v.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
+    let t = t.strip_prefix('+').unwrap_or(t);
+    let (radix, digits) = if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        (16, h)
+    } else if t.len() > 1 && t.starts_with('0') {
+        (8, &t[1..])
+    } else {
+        (10, t)
+    };
+    u16::from_str_radix(digits, radix)
+        .ok()
+        .filter(|_| !digits.is_empty() && !digits.starts_with(['+', '-']))
+        .ok_or_else(|| format!("invalid port/service `{v}' specified"))
 }
 
 fn parse_mark(v: &str) -> Result<(u32, u32), String> {
@@ -668,6 +686,55 @@ mod tests {
             saved("-s 172.17.0.0/16 ! -o docker0 -j MASQUERADE"),
             "-s 172.17.0.0/16 ! -o docker0 -j MASQUERADE"
         );
+    }
+
+    /// xtables reads `--probability` with strtod within [0, 1] and ports with strtoumax
+    /// base 0 within 0..65535; anything else is iptables' own message.
+    #[test]
+    fn numbers_at_their_edges_are_read_as_xtables_does() {
+        let p = |v: &str| {
+            Rule::parse(&format!(
+                "-m statistic --mode random --probability {v} -j ACCEPT"
+            ))
+        };
+        let bad_p = "statistic: bad value for option \"--probability\", or out of range (0-1).";
+        for ok in ["0", "1", "0.5", "1e-10", "nan"] {
+            assert!(p(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "-5",
+            "inf",
+            "1.5",
+            "1e12",
+            "abc",
+            "18446744073709551616",
+            "",
+        ] {
+            assert_eq!(p(bad).map(|_| ()), Err(bad_p.to_string()), "{bad:?}");
+        }
+        let port = |v: &str| {
+            Rule::parse(&format!("-p tcp -m tcp --dport {v} -j ACCEPT")).map(|r| r.dport())
+        };
+        assert_eq!(port("80"), Ok(Some(80)));
+        assert_eq!(port("0x50"), Ok(Some(80)));
+        assert_eq!(port("010"), Ok(Some(8)));
+        assert_eq!(port("65535"), Ok(Some(65535)));
+        for bad in [
+            "65536",
+            "-1",
+            "nan",
+            "inf",
+            "1e-10",
+            "1e12",
+            "abc",
+            "18446744073709551616",
+        ] {
+            assert_eq!(
+                port(bad),
+                Err(format!("invalid port/service `{bad}' specified")),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]

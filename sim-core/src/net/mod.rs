@@ -7,6 +7,7 @@
 //! is always a new event: a frame on the underlay arrives at the next switch or node after
 //! the link's latency; loopback arrives at the same instant but as a separate event.
 
+pub mod audit;
 pub mod control;
 pub mod fabric;
 pub mod ipvs;

@@ -1,12 +1,16 @@
 //! Replaying a scenario: steps at their times, then until quiet (or `until`), with an
 //! event budget so a run that never goes quiet stops cleanly.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use super::build::{Action, Scenario};
+use super::invariants::{self, Violation};
 use crate::engine::{ActorId, Limits, Record, Sim, SimTime, Sink, Stop, VecSink};
 use crate::net::{Net, NsId};
 use crate::tools;
+use crate::trace::ledger::{Ledger, LedgerSink};
 use crate::trace::{EndHow, TraceEvent};
 
 /// Events one run may dispatch before it is stopped: far above any scenario here. A run
@@ -61,6 +65,9 @@ pub struct Summary {
     pub names: Vec<String>,
     pub expects: Vec<ExpectOutcome>,
     pub end: End,
+    /// Broken invariants found when the run stopped (`invariants`): empty unless the
+    /// simulator has a bug.
+    pub violations: Vec<Violation>,
 }
 
 impl Summary {
@@ -85,18 +92,31 @@ struct Driver<'a> {
     next_step: usize,
     budget: u64,
     expects: BTreeMap<usize, (ActorId, SimTime)>,
+    /// What the trace showed of every packet, for the invariants checked at the end.
+    ledger: Rc<RefCell<Ledger>>,
 }
 
 impl<'a> Driver<'a> {
     fn new(scenario: &'a Scenario, opts: &RunOptions, sink: Box<dyn Sink<TraceEvent>>) -> Self {
         let seed = opts.seed.unwrap_or(scenario.seed);
+        let ledger = Rc::new(RefCell::new(Ledger::default()));
+        let sink = Box::new(LedgerSink {
+            inner: sink,
+            ledger: Rc::clone(&ledger),
+        });
         Driver {
             scenario,
             sim: scenario.instantiate(seed, sink),
             next_step: 0,
             budget: opts.budget,
             expects: BTreeMap::new(),
+            ledger,
         }
+    }
+
+    /// The invariants, checked on the simulation as it stands.
+    fn violations(&self) -> Vec<Violation> {
+        invariants::check(&self.sim, &self.ledger.borrow())
     }
 
     /// Runs events and steps up to `until` (or until quiet). With `stop`, goes one event at
@@ -245,6 +265,7 @@ pub fn run_into(
         names: d.sim.names().to_vec(),
         expects,
         end,
+        violations: d.violations(),
     }
 }
 
@@ -255,6 +276,8 @@ pub struct ExecOutcome {
     /// `None` if the command had not finished when the run ended (budget or `until`).
     pub exit: Option<i32>,
     pub end: End,
+    /// Broken invariants found when the run stopped, as in [`Summary`].
+    pub violations: Vec<Violation>,
 }
 
 /// Runs the scenario to `at`, starts `cmd` on machine `on` (`node/NAME`), and keeps the
@@ -275,6 +298,7 @@ pub fn exec(
             stderr: String::new(),
             exit: None,
             end,
+            violations: d.violations(),
         };
     }
     let id = tools::start(&mut d.sim, NsId(on as u32), cmd, None);
@@ -286,5 +310,6 @@ pub fn exec(
         stderr: proc.stderr.clone(),
         exit: proc.exit,
         end,
+        violations: d.violations(),
     }
 }

@@ -1,5 +1,5 @@
 //! sim-core's one integration test binary. Add new test modules here, one file per area:
-//! `accounting` (every packet ends in a traced fate), `engine` (order, timers, run
+//! `accounting` (the end-of-run invariants on every scenario), `engine` (order, timers, run
 //! control, streams), `snapshots` (every scenario's trace
 //! against snapshots/), `determinism` (same input, same bytes), `modes` (one scenario across kube-proxy's modes), `scenario` (validation and
 //! malformed input), `tcp` (the errors and timings a TCP client sees).

@@ -19,6 +19,12 @@ pub trait Model: 'static {
     type Msg;
     type World;
     type Event;
+
+    /// Sees every trace event, with the world, before the sink gets it: bookkeeping the
+    /// model checks when a run stops (the network model's packet ledger). Nothing by
+    /// default; statically dispatched, so a model without it pays nothing.
+    #[inline]
+    fn observe(_world: &mut Self::World, _event: &Self::Event) {}
 }
 
 /// An actor's index in its simulation. Stable for the life of the run.
@@ -272,6 +278,7 @@ impl<M: Model> Sim<M> {
 
     /// Records a trace event from outside any actor, attributed to `actor`.
     pub fn trace(&mut self, actor: ActorId, event: M::Event) {
+        M::observe(&mut self.world, &event);
         self.core.record(self.now, actor, event);
     }
 
@@ -459,6 +466,7 @@ impl<M: Model> Ctx<'_, M> {
     /// Records a trace event attributed to another actor (e.g. the device owner that a
     /// kernel path runs on behalf of).
     pub fn trace_as(&mut self, actor: ActorId, event: M::Event) {
+        M::observe(self.world, &event);
         self.core.record(self.now, actor, event);
     }
 

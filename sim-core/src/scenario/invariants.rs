@@ -10,15 +10,14 @@
 //!   tuples, and no index slot leads to an entry that does not hold its tuple
 //!   (`Conntrack::audit`).
 //!
-//! The cost is a bit per packet event during the run (the ledger), and a walk of the pending
-//! events and conntrack tables once at the end.
+//! The cost is a bit per packet event during the run (the ledger, fed by `Model::observe`),
+//! and a walk of the pending events and conntrack tables once at the end.
 
 use std::fmt;
 
 use crate::engine::{Sim, SimTime};
 use crate::net::netfilter::conntrack::Fault;
 use crate::net::{Net, audit};
-use crate::trace::ledger::Ledger;
 use crate::wire::PacketId;
 
 /// One broken invariant.
@@ -55,9 +54,9 @@ impl fmt::Display for Violation {
     }
 }
 
-/// Checks the invariants on a simulation that has stopped, with the ledger of its trace.
-/// Timers first, then packets in id order, then conntrack by namespace.
-pub fn check(sim: &Sim<Net>, ledger: &Ledger) -> Vec<Violation> {
+/// Checks the invariants on a simulation that has stopped (its trace's packet ledger is in
+/// its world). Timers first, then packets in id order, then conntrack by namespace.
+pub fn check(sim: &Sim<Net>) -> Vec<Violation> {
     let mut out: Vec<Violation> = sim
         .overdue()
         .into_iter()
@@ -67,7 +66,7 @@ pub fn check(sim: &Sim<Net>, ledger: &Ledger) -> Vec<Violation> {
             now: sim.now(),
         })
         .collect();
-    let open = ledger.open();
+    let open = sim.world.ledger.open();
     if !open.is_empty() {
         let held = audit::packets_in_flight(sim);
         out.extend(
@@ -102,14 +101,13 @@ mod tests {
         .unwrap();
         let mut sim = s.instantiate(1, Box::new(()));
         sim.run(Default::default());
-        let mut ledger = Ledger::default();
         let packet = Packet::echo_request(PacketId(999), "10.0.0.2".parse().unwrap(), 1, 1, 1, 8);
-        ledger.note(&TraceEvent::Sent {
+        sim.world.ledger.note(&TraceEvent::Sent {
             dev: "eth0".into(),
             packet: packet.clone(),
         });
         assert_eq!(
-            check(&sim, &ledger),
+            check(&sim),
             vec![Violation::LostPacket {
                 packet: PacketId(999)
             }]
@@ -122,6 +120,6 @@ mod tests {
                 packet: Box::new(packet),
             },
         );
-        assert_eq!(check(&sim, &ledger), vec![]);
+        assert_eq!(check(&sim), vec![]);
     }
 }

@@ -1,16 +1,13 @@
 //! Replaying a scenario: steps at their times, then until quiet (or `until`), with an
 //! event budget so a run that never goes quiet stops cleanly.
 
-use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::rc::Rc;
 
 use super::build::{Action, Scenario};
 use super::invariants::{self, Violation};
 use crate::engine::{ActorId, Limits, Record, Sim, SimTime, Sink, Stop, VecSink};
 use crate::net::{Net, NsId};
 use crate::tools;
-use crate::trace::ledger::{Ledger, LedgerSink};
 use crate::trace::{EndHow, TraceEvent};
 
 /// Events one run may dispatch before it is stopped: far above any scenario here. A run
@@ -92,31 +89,23 @@ struct Driver<'a> {
     next_step: usize,
     budget: u64,
     expects: BTreeMap<usize, (ActorId, SimTime)>,
-    /// What the trace showed of every packet, for the invariants checked at the end.
-    ledger: Rc<RefCell<Ledger>>,
 }
 
 impl<'a> Driver<'a> {
     fn new(scenario: &'a Scenario, opts: &RunOptions, sink: Box<dyn Sink<TraceEvent>>) -> Self {
         let seed = opts.seed.unwrap_or(scenario.seed);
-        let ledger = Rc::new(RefCell::new(Ledger::default()));
-        let sink = Box::new(LedgerSink {
-            inner: sink,
-            ledger: Rc::clone(&ledger),
-        });
         Driver {
             scenario,
             sim: scenario.instantiate(seed, sink),
             next_step: 0,
             budget: opts.budget,
             expects: BTreeMap::new(),
-            ledger,
         }
     }
 
     /// The invariants, checked on the simulation as it stands.
     fn violations(&self) -> Vec<Violation> {
-        invariants::check(&self.sim, &self.ledger.borrow())
+        invariants::check(&self.sim)
     }
 
     /// Runs events and steps up to `until` (or until quiet). With `stop`, goes one event at

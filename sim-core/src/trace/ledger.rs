@@ -2,18 +2,15 @@
 //! forwarded) and which it has shown reaching an end (delivered, dropped with a reason,
 //! split into fragments, reassembled from, wrapped into another packet, or unwrapped by the
 //! kernel). A packet seen on its way and never ended must still be in flight when the run
-//! stops; the run checks that against what the network holds (`net::audit`).
+//! stops; the run checks that against what the network holds (`net::audit`). The network
+//! model notes every trace event here as it is made (`Model::observe`).
 //!
 //! Once ended, a packet stays ended: a copy of it may go on (a bridge floods a frame to
 //! several ports; an unwrapped packet continues as itself), and only the first end counts.
 //! Two bits per packet id (ids are dense: `World::packet_id` counts from 1), so the ledger
 //! costs a few bit operations per packet event and about 2.5 MB for ten million packets.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
 use super::TraceEvent;
-use crate::engine::{Record, Sink};
 use crate::wire::PacketId;
 
 #[derive(Default, Debug)]
@@ -24,6 +21,7 @@ pub struct Ledger {
 
 impl Ledger {
     /// Takes note of one trace event.
+    #[inline]
     pub fn note(&mut self, event: &TraceEvent) {
         match event {
             TraceEvent::Sent { packet, .. }
@@ -93,21 +91,6 @@ impl Bits {
             self.words.resize((w + 1).next_power_of_two(), 0);
         }
         self.words[w] |= 1 << b;
-    }
-}
-
-/// A sink that keeps a [`Ledger`] of every record and hands the record on to `inner`.
-/// The ledger is shared, so the caller keeps a handle and reads it after the run.
-pub struct LedgerSink {
-    pub inner: Box<dyn Sink<TraceEvent>>,
-    pub ledger: Rc<RefCell<Ledger>>,
-}
-
-impl Sink<TraceEvent> for LedgerSink {
-    #[inline]
-    fn record(&mut self, record: Record<TraceEvent>, names: &[String]) {
-        self.ledger.borrow_mut().note(&record.event);
-        self.inner.record(record, names);
     }
 }
 

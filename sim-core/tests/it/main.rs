@@ -7,6 +7,7 @@
 mod accounting;
 mod determinism;
 mod engine;
+mod fuzz;
 mod modes;
 mod scenario;
 mod snapshots;

@@ -10,8 +10,8 @@ events=${2:-3000000}
 shared=../shared/bench/ns3-hold
 bash "$shared/run.sh" 1 >/dev/null            # installs libns3-dev and builds the ns-3 binary
 ns3=${TMPDIR:-/tmp}/ns3-hold
-cargo build --release -q -p sim-benches
-ours=target/release/hold
+cargo build --profile perf -q -p sim-benches
+ours=target/perf/hold
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 rate() { grep -o '[0-9.]* M events/s' | cut -d' ' -f1; }
 echo "# $(date -u +%FT%TZ), $(nproc) cores,$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2); $reps rounds of $events events; medians in M events/s"

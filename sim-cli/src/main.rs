@@ -1,7 +1,8 @@
 //! `sim-cli`: replay a k8s-netsim scenario, validate scenarios, or run a command inside a
 //! simulated machine. Exit codes: 0 success; 1 an expectation failed or the run did not
-//! finish; 2 bad input or usage; 3 an internal error. `exec` exits with the command's own
-//! status, or 124 when it did not finish. The whole list is in docs/cli.md.
+//! finish; 2 bad input or usage; 3 an internal error (a broken invariant: a bug to report).
+//! `exec` exits with the command's own status, or 124 when it did not finish. The whole
+//! list is in docs/cli.md.
 
 use std::cell::RefCell;
 use std::io::{IsTerminal, Write};
@@ -180,6 +181,10 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             if let Some(tmp) = tmp.take() {
                 tmp.commit()?;
             }
+            if let Some(report) = internal_error(&outcome.violations, &scenario, opts) {
+                eprint!("{report}");
+                return Ok(ExitCode::from(3));
+            }
             if let End::Budget { at, .. } = outcome.end {
                 eprintln!(
                     "sim-cli: the event budget (--max-events {max_events}) ran out at {}s with events still pending: the run never goes quiet; give it an end time (--until, or `until:` in the scenario), or raise the budget with --max-events N",
@@ -296,6 +301,10 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 return Err(anyhow::Error::new(e).context("writing the command's output"));
             }
+            if let Some(report) = internal_error(&outcome.violations, &scenario, opts) {
+                eprint!("{report}");
+                return Ok(ExitCode::from(3));
+            }
             let still = if outcome.started {
                 format!("`{cmd}` was still running")
             } else {
@@ -326,6 +335,35 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::from(124))
         }
     }
+}
+
+/// The report of a run whose end-of-run invariants broke (exit 3), one line per
+/// violation (the first ten), or `None` when the run checked clean.
+fn internal_error(
+    violations: &[sim_core::scenario::invariants::Violation],
+    scenario: &Scenario,
+    opts: RunOptions,
+) -> Option<String> {
+    if violations.is_empty() {
+        return None;
+    }
+    const SHOWN: usize = 10;
+    let mut out = String::new();
+    for v in violations.iter().take(SHOWN) {
+        out.push_str(&format!("sim-cli: internal error: {v}\n"));
+    }
+    if violations.len() > SHOWN {
+        out.push_str(&format!(
+            "sim-cli: internal error: and {} more\n",
+            violations.len() - SHOWN
+        ));
+    }
+    out.push_str(&format!(
+        "sim-cli: internal error: the simulator broke its own invariants; please report this with the scenario file ({}) and --seed {}\n",
+        scenario.file,
+        opts.seed.unwrap_or(scenario.seed)
+    ));
+    Some(out)
 }
 
 /// Joins argv back into one command line, quoting where a shell would need it. A lone
@@ -619,6 +657,7 @@ impl Sink<TraceEvent> for Lines {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sim_core::scenario::invariants::Violation;
 
     /// The progress line: whole simulated seconds, events, and the rate by wall time.
     #[test]
@@ -651,5 +690,37 @@ mod tests {
         .unwrap();
         assert!(!tmp.exists(), "{}", tmp.display());
         assert!(!path.exists());
+    }
+
+    /// A broken invariant becomes a report that names it and asks for the scenario file and
+    /// the seed the run used (the `--seed` given, else the scenario's); a clean run says
+    /// nothing.
+    #[test]
+    fn broken_invariants_are_reported_with_file_and_seed() {
+        let scenario = Scenario::parse(
+            "t.ron",
+            r#"Scenario(name: "t", seed: 9, cluster: (nodes: [(name: "a", ip: "10.0.0.1/24")]), steps: [])"#,
+        )
+        .unwrap();
+        let opts = RunOptions::default();
+        assert_eq!(internal_error(&[], &scenario, opts), None);
+        let lost = Violation::LostPacket {
+            packet: sim_core::wire::PacketId(7),
+        };
+        let report = internal_error(std::slice::from_ref(&lost), &scenario, opts).unwrap();
+        assert_eq!(
+            report,
+            "sim-cli: internal error: packet #7 vanished: the trace shows it on its way, then neither delivered nor dropped, and nothing holds it\n\
+             sim-cli: internal error: the simulator broke its own invariants; please report this with the scenario file (t.ron) and --seed 9\n"
+        );
+        let many = vec![lost; 12];
+        let seeded = RunOptions {
+            seed: Some(4),
+            ..opts
+        };
+        let report = internal_error(&many, &scenario, seeded).unwrap();
+        assert_eq!(report.lines().count(), 12);
+        assert!(report.contains("and 2 more\n"));
+        assert!(report.ends_with("--seed 4\n"));
     }
 }

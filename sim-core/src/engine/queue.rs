@@ -151,6 +151,16 @@ impl<T> RadixQueue<T> {
         seq
     }
 
+    /// Every queued entry, in no particular order: its time, its sequence number, the item.
+    /// For checks at the end of a run; the cost is the queue's length.
+    pub fn iter(&self) -> impl Iterator<Item = (SimTime, u64, &T)> {
+        self.run
+            .iter()
+            .chain(self.late.iter().map(|l| &l.0))
+            .chain(self.buckets.iter().flatten())
+            .map(|e| (SimTime(e.key), e.seq, &e.item))
+    }
+
     /// The earliest time in the queue, without removing anything.
     pub fn peek_time(&mut self) -> Option<SimTime> {
         if self.len == 0 {

@@ -7,6 +7,7 @@
 //! is always a new event: a frame on the underlay arrives at the next switch or node after
 //! the link's latency; loopback arrives at the same instant but as a separate event.
 
+pub mod audit;
 pub mod control;
 pub mod fabric;
 pub mod ipvs;
@@ -44,6 +45,12 @@ impl Model for Net {
     type Msg = Msg;
     type World = World;
     type Event = TraceEvent;
+
+    /// Every trace event goes into the packet ledger, for the checks when a run stops.
+    #[inline]
+    fn observe(world: &mut World, event: &TraceEvent) {
+        world.ledger.note(event);
+    }
 }
 
 /// Every message in the network simulation. Closed: adding a component adds variants here.
@@ -145,6 +152,9 @@ pub struct World {
     /// Manifest files (`kubectl create -f PATH`), by machine and path; the YAML text is in
     /// the machine's `files`.
     pub manifests: BTreeMap<(NsId, String), crate::k8s::api::Manifest>,
+    /// What the trace has shown of every packet (`Model::observe`), for the end-of-run
+    /// checks (`scenario::invariants`).
+    pub ledger: crate::trace::ledger::Ledger,
     next_packet: u64,
 }
 
@@ -185,6 +195,7 @@ impl World {
             procs: BTreeMap::new(),
             etcd_ns: None,
             manifests: BTreeMap::new(),
+            ledger: Default::default(),
             next_packet: 1,
         }
     }

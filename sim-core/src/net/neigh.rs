@@ -89,6 +89,11 @@ impl Neigh {
         }
     }
 
+    /// The packets waiting for this entry to resolve.
+    pub fn queued(&self) -> impl Iterator<Item = &Packet> {
+        self.queue.iter()
+    }
+
     /// The state as the kernel would report it at `now` (REACHABLE turns STALE once the
     /// reachable time has passed without confirmation).
     pub fn state(&self, now: SimTime) -> Nud {

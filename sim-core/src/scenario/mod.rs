@@ -1,7 +1,8 @@
 //! Scenarios: what the user wrote ([`spec`]), validated into a [`Scenario`] ([`build`]),
-//! and replayed ([`run`]).
+//! replayed ([`run`]), and checked when a run stops ([`invariants`]).
 
 pub mod build;
+pub mod invariants;
 pub mod locate;
 pub mod run;
 pub mod spec;

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 
 use super::build::{Action, Scenario};
+use super::invariants::{self, Violation};
 use crate::engine::{ActorId, Limits, Record, Sim, SimTime, Sink, Stop, VecSink};
 use crate::net::{Net, NsId};
 use crate::tools;
@@ -83,6 +84,9 @@ pub struct Summary {
     pub names: Vec<String>,
     pub expects: Vec<ExpectOutcome>,
     pub end: End,
+    /// Broken invariants found when the run stopped (`invariants`): empty unless the
+    /// simulator has a bug.
+    pub violations: Vec<Violation>,
 }
 
 impl Summary {
@@ -123,6 +127,11 @@ impl<'a> Driver<'a> {
             expects: BTreeMap::new(),
             next_progress: PROGRESS_EVERY,
         }
+    }
+
+    /// The invariants, checked on the simulation as it stands.
+    fn violations(&self) -> Vec<Violation> {
+        invariants::check(&self.sim)
     }
 
     /// Runs events and steps up to `until` (or until quiet). With `stop`, goes one event at
@@ -302,6 +311,7 @@ pub fn run_observed(
         names: d.sim.names().to_vec(),
         expects,
         end,
+        violations: d.violations(),
     }
 }
 
@@ -320,6 +330,8 @@ pub struct ExecOutcome {
     pub started: bool,
     /// The observer ended the run (the reader of the output went away).
     pub closed: bool,
+    /// Broken invariants found when the run stopped, as in [`Summary`].
+    pub violations: Vec<Violation>,
 }
 
 /// Runs the scenario to `at`, starts `cmd` on machine `on` (`node/NAME`), and keeps the
@@ -376,6 +388,7 @@ pub fn exec_observed(
             end,
             started: false,
             closed: false,
+            violations: d.violations(),
         };
     }
     // The record keeps the output only until it is handed on, after each event.
@@ -410,5 +423,6 @@ pub fn exec_observed(
         end,
         started: proc.ran,
         closed,
+        violations: d.violations(),
     }
 }

@@ -7,6 +7,7 @@
 //! and [`json`] (JSON lines). Both are byte-stable: same records, same bytes.
 
 pub mod json;
+pub mod ledger;
 pub mod text;
 
 use std::net::Ipv4Addr;

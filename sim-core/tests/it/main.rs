@@ -1,15 +1,18 @@
 //! sim-core's one integration test binary. Add new test modules here, one file per area:
-//! `accounting` (every packet ends in a traced fate), `engine` (order, timers, run
-//! control, streams), `hardening` (input that once panicked or left the world
-//! inconsistent), `loader` (input that costs too much: size, big files, scale, odd bytes;
-//! warnings), `observe` (progress hook, `exec`'s streamed output, what a process keeps),
-//! `snapshots` (every scenario's trace against snapshots/), `determinism` (same input,
-//! same bytes), `modes` (one scenario across kube-proxy's modes), `scenario` (validation
-//! and malformed input), `tcp` (the errors and timings a TCP client sees).
+//! `accounting` (the end-of-run invariants on every scenario), `engine` (order, timers,
+//! run control, streams), `fuzz` (the seeded mutation run over fuzz/corpus and
+//! scenarios/, sharing its harness with the cargo-fuzz targets), `hardening` (input that
+//! once panicked or left the world inconsistent), `loader` (input that costs too much:
+//! size, big files, scale, odd bytes; warnings), `observe` (progress hook, `exec`'s
+//! streamed output, what a process keeps), `snapshots` (every scenario's trace against
+//! snapshots/), `determinism` (same input, same bytes), `modes` (one scenario across
+//! kube-proxy's modes), `scenario` (validation), `tcp` (the errors and timings a TCP
+//! client sees).
 
 mod accounting;
 mod determinism;
 mod engine;
+mod fuzz;
 mod hardening;
 mod loader;
 mod modes;

@@ -467,6 +467,110 @@ impl Conntrack {
     }
 }
 
+/// What is wrong with a conntrack table (`Conntrack::audit`): a broken invariant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// A live flow (confirmed, not expired) that a packet in direction `dir` would not find:
+    /// the index does not lead its tuple to it.
+    Unreachable {
+        entry: EntryId,
+        dir: Dir,
+        tuple: Tuple,
+    },
+    /// The index leads a tuple to an entry that does not exist or has another tuple.
+    DanglingIndex { tuple: Tuple, entry: EntryId },
+    /// IPVS's per-real-server index names an entry that does not exist or is not
+    /// DNATed to that server.
+    DanglingDnat { entry: EntryId },
+}
+
+impl std::fmt::Display for Fault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Fault::Unreachable { entry, dir, tuple } => write!(
+                f,
+                "live flow {entry} ({}) is not found by its {} tuple",
+                show(*tuple, *dir),
+                if *dir == Dir::Orig {
+                    "original"
+                } else {
+                    "reply"
+                }
+            ),
+            Fault::DanglingIndex { tuple, entry } => write!(
+                f,
+                "the index leads {} to entry {entry}, which does not hold that tuple",
+                show(*tuple, Dir::Orig)
+            ),
+            Fault::DanglingDnat { entry } => write!(
+                f,
+                "IPVS's connection index names entry {entry}, which is gone or not DNATed there"
+            ),
+        }
+    }
+}
+
+impl Conntrack {
+    /// Checks that every entry has a live reason to exist at `now`, in entry order (empty
+    /// when the table is sound; checked at the end of every scenario run).
+    ///
+    /// An entry has a reason to exist when a lookup can reach it: a live flow (confirmed,
+    /// not expired) must be found by both its tuples, so the next packet either way is
+    /// translated by it. An unconfirmed entry (its first packet was dropped or is still on
+    /// its way) is found by its original tuple until a later packet of the flow discards it,
+    /// and an expired one waits for the sweep (lazy expiry, as Linux's gc worker): both are
+    /// invisible to every lookup and listing, so they are not faults. Every index slot must
+    /// lead to an entry holding that tuple (a slot leading nowhere would make the flow's next
+    /// packet fail), and IPVS's per-server index only to entries DNATed to that server.
+    /// Namespaces are never destroyed in the model (a deleted pod's namespace stays, with
+    /// only `lo`), so every entry's namespace exists.
+    pub fn audit(&self, now: SimTime) -> Vec<Fault> {
+        let mut faults = Vec::new();
+        for (&id, e) in &self.entries {
+            if !e.confirmed || now >= e.expires() {
+                continue;
+            }
+            for dir in [Dir::Orig, Dir::Reply] {
+                let tuple = e.tuple(dir);
+                if self.index.get(&tuple).is_none_or(|(i, _)| *i != id) {
+                    faults.push(Fault::Unreachable {
+                        entry: id,
+                        dir,
+                        tuple,
+                    });
+                }
+            }
+        }
+        // The index is a hash map: its slots are sorted before they are reported.
+        let mut dangling: Vec<Fault> = self
+            .index
+            .iter()
+            .filter(|(t, (id, dir))| self.entries.get(id).is_none_or(|e| e.tuple(*dir) != **t))
+            .map(|(t, (id, _))| Fault::DanglingIndex {
+                tuple: *t,
+                entry: *id,
+            })
+            .collect();
+        dangling.sort_by_key(|f| match f {
+            Fault::DanglingIndex { tuple, entry } => (*entry, *tuple),
+            _ => unreachable!(),
+        });
+        faults.extend(dangling);
+        for (key, ids) in &self.by_dnat {
+            for id in ids {
+                if self
+                    .entries
+                    .get(id)
+                    .is_none_or(|e| !e.dnat() || dnat_key(e) != *key)
+                {
+                    faults.push(Fault::DanglingDnat { entry: *id });
+                }
+            }
+        }
+        faults
+    }
+}
+
 fn show(t: Tuple, dir: Dir) -> String {
     match t.proto {
         Proto::Icmp => format!(
@@ -480,5 +584,70 @@ fn show(t: Tuple, dir: Dir) -> String {
             "src={} dst={} sport={} dport={}",
             t.src, t.dst, t.sport, t.dport
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn udp(src: &str, dst: &str) -> Tuple {
+        Tuple {
+            proto: Proto::Udp,
+            src: src.parse().unwrap(),
+            sport: 40000,
+            dst: dst.parse().unwrap(),
+            dport: 53,
+        }
+    }
+
+    /// A sound table audits clean, expired and unconfirmed entries included; a live flow
+    /// the index no longer leads to, an index slot leading nowhere and an IPVS slot naming a
+    /// removed entry are each reported.
+    #[test]
+    fn audit_finds_unreachable_flows_and_dangling_slots() {
+        let now = SimTime::ZERO;
+        let mut ct = Conntrack::default();
+        let live = ct.create(udp("10.0.0.1", "10.96.0.10"), now);
+        ct.set_ipvs_nat(live, ("10.244.1.5".parse().unwrap(), 53));
+        ct.confirm(live);
+        let _unconfirmed = ct.create(udp("10.0.0.1", "10.0.0.9"), now);
+        let old = ct.create(udp("10.0.0.1", "10.0.0.8"), now);
+        ct.confirm(old);
+        let later = now + Dur::from_secs(60);
+        let fresh = ct.create(udp("10.0.0.2", "10.0.0.8"), later);
+        ct.confirm(fresh);
+        ct.seen(live, Dir::Orig, &probe(), later);
+        assert_eq!(ct.audit(later), vec![]);
+
+        // Broken on purpose: the live flow's reply slot is lost.
+        let reply = ct.entries[&live].reply;
+        ct.index.remove(&reply);
+        assert_eq!(
+            ct.audit(later),
+            vec![Fault::Unreachable {
+                entry: live,
+                dir: Dir::Reply,
+                tuple: reply
+            }]
+        );
+        // The entry itself goes, its original slot and IPVS's slot stay.
+        ct.entries.remove(&live);
+        let faults = ct.audit(later);
+        assert_eq!(faults.len(), 2, "{faults:?}");
+        assert!(matches!(faults[0], Fault::DanglingIndex { entry, .. } if entry == live));
+        assert_eq!(faults[1], Fault::DanglingDnat { entry: live });
+        assert!(faults[1].to_string().contains("IPVS"));
+    }
+
+    fn probe() -> Packet {
+        Packet::echo_request(
+            crate::wire::PacketId(1),
+            "10.0.0.2".parse().unwrap(),
+            1,
+            1,
+            1,
+            8,
+        )
     }
 }

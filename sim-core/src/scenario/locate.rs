@@ -124,25 +124,10 @@ pub fn unclosed_comment(src: &str) -> Option<(usize, Unclosed)> {
                     return Some((start, Unclosed::Line));
                 }
             }
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                let start = i;
-                let mut depth = 1;
-                i += 2;
-                while depth > 0 {
-                    if i >= b.len() {
-                        return Some((start, Unclosed::Block));
-                    }
-                    if b[i..].starts_with(b"/*") {
-                        depth += 1;
-                        i += 2;
-                    } else if b[i..].starts_with(b"*/") {
-                        depth -= 1;
-                        i += 2;
-                    } else {
-                        i += 1;
-                    }
-                }
-            }
+            b'/' if b.get(i + 1) == Some(&b'*') => match block_comment_end(b, i) {
+                Some(end) => i = end,
+                None => return Some((i, Unclosed::Block)),
+            },
             b'"' => {
                 i += 1;
                 while i < b.len() && b[i] != b'"' {
@@ -194,6 +179,27 @@ pub fn unclosed_comment(src: &str) -> Option<(usize, Unclosed)> {
     None
 }
 
+/// Where the block comment whose `/*` is at `i` ends (just past its `*/`); comments nest,
+/// as RON's do. `None` when the text ends inside it.
+fn block_comment_end(b: &[u8], mut i: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    while i < b.len() {
+        if b[i..].starts_with(b"/*") {
+            depth += 1;
+            i += 2;
+        } else if b[i..].starts_with(b"*/") {
+            depth -= 1;
+            i += 2;
+            if depth == 0 {
+                return Some(i);
+            }
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
 /// Whether the text holds nothing but whitespace and comments.
 pub fn only_comments(src: &str) -> bool {
     let b = src.as_bytes();
@@ -206,20 +212,9 @@ pub fn only_comments(src: &str) -> bool {
                 i += 1;
             }
         } else if b[i..].starts_with(b"/*") {
-            let mut depth = 0;
-            while i < b.len() {
-                if b[i..].starts_with(b"/*") {
-                    depth += 1;
-                    i += 2;
-                } else if b[i..].starts_with(b"*/") {
-                    depth -= 1;
-                    i += 2;
-                    if depth == 0 {
-                        break;
-                    }
-                } else {
-                    i += 1;
-                }
+            match block_comment_end(b, i) {
+                Some(end) => i = end,
+                None => return true,
             }
         } else {
             return false;

@@ -175,10 +175,10 @@ pub struct Proc {
     /// The process that started it and waits for it (`kubectl exec`): it gets `Exited`.
     pub parent: Option<ActorId>,
     /// Whether `stdout` and `stderr` keep what it prints. Only what someone reads later
-    /// keeps it: an `expect` that looks for text, a parent that copies a child's output
-    /// (`kubectl exec`), `sim-cli exec` (which takes it as printed), library callers of
-    /// `tools::start`. Everything else is in the trace only, so a long run's memory stays
-    /// flat.
+    /// keeps it: an `expect` that looks for text, `sim-cli exec` (which takes it as
+    /// printed), library callers of `tools::start`. A child (`kubectl exec`) keeps nothing
+    /// of its own: what it prints goes to its parent's record. Everything else is in the
+    /// trace only, so a long run's memory stays flat.
     pub keep: bool,
     pub stdout: String,
     pub stderr: String,

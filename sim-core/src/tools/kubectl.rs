@@ -335,22 +335,9 @@ impl Kubectl {
             Msg::ApiResponse { resp, .. } if matches!(self.cmd, Cmd::Delete { name: None, .. }) => {
                 self.delete_selected(*resp, ns, cx)
             }
-            Msg::Exited { child, code } => {
-                // The command's output becomes kubectl's (the trace shows it once, under
-                // the command's own process).
-                let (out, err) = cx
-                    .world
-                    .procs
-                    .get(&child)
-                    .map(|p| (p.stdout.clone(), p.stderr.clone()))
-                    .unwrap_or_default();
-                let me = cx.me();
-                if let Some(p) = cx.world.procs.get_mut(&me) {
-                    p.stdout.push_str(&out);
-                    p.stderr.push_str(&err);
-                }
-                Some(code)
-            }
+            // The command's output was kubectl's as it was printed (`tools::print`; the
+            // trace shows it once, under the command's own process): its status is too.
+            Msg::Exited { code, .. } => Some(code),
             Msg::ApiResponse { resp, .. } => Some(self.answer(*resp, cx)),
             Msg::Timer(_) => {
                 print(

@@ -261,15 +261,14 @@ fn spawn_with(
 ) -> Option<ActorId> {
     let now = cx.now();
     let (name, process, record) = prepare(cx.world, ns, cmdline, None, now);
-    // A child keeps its output if its parent does: the parent copies it when it exits.
-    let keep = parent.is_some_and(|p| cx.world.procs.get(&p).is_some_and(|p| p.keep));
     let id = cx.spawn(name, Box::new(process))?;
     cx.world.procs.insert(
         id,
         Proc {
             daemon,
             parent,
-            keep,
+            // What it prints goes to its parent's record (`print`), not its own.
+            keep: false,
             ..record
         },
     );
@@ -656,9 +655,15 @@ pub fn print(cx: &mut Ctx<'_, Net>, stream: Stream, text: &str) {
     if text.is_empty() {
         return;
     }
-    let me = cx.me();
-    let proc = cx.world.procs.get_mut(&me).expect("process registered");
-    if proc.keep {
+    // A child's stdio is its parent's (`kubectl exec` passes it through as it comes), so
+    // its text lands in the record of the process at the top of its chain, as printed.
+    let mut owner = cx.me();
+    while let Some(parent) = cx.world.procs.get(&owner).and_then(|p| p.parent) {
+        owner = parent;
+    }
+    if let Some(proc) = cx.world.procs.get_mut(&owner)
+        && proc.keep
+    {
         match stream {
             Stream::Stdout => proc.stdout.push_str(text),
             Stream::Stderr => proc.stderr.push_str(text),

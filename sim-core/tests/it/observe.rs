@@ -190,3 +190,45 @@ fn output_is_kept_only_when_someone_reads_it() {
     assert!(sim.world.procs[&kept].stdout.contains("icmp_seq=60 "));
     assert!(lines(quiet) > 60);
 }
+
+/// `kubectl exec POD -- CMD` passes the command's output through as it is printed, as real
+/// kubectl streams it: under `exec`, a command in a pod that never ends shows each reply as
+/// it comes (it once showed nothing until the command exited, and kept it all meanwhile).
+#[test]
+fn kubectl_exec_streams_the_commands_output() {
+    let path = super::scenarios_dir().join("first-service.ron");
+    let s = super::load(&path);
+    let master = s
+        .machine_index("node/master")
+        .expect("first-service has a master");
+    let mut watch = Watch::default();
+    let out = run::exec_observed(
+        &s,
+        &RunOptions {
+            until: Some(SimTime(16_000_000_000)),
+            ..Default::default()
+        },
+        SimTime(10_000_000_000),
+        master,
+        "kubectl exec pod-a -- ping 10.244.33.2",
+        &mut watch,
+    );
+    assert_eq!(out.exit, None, "busybox ping without -c is still running");
+    assert!(
+        watch.output[0]
+            .1
+            .starts_with("PING 10.244.33.2 (10.244.33.2): 56 data bytes\n"),
+        "{:?}",
+        watch.output
+    );
+    let replies = watch.output[1..]
+        .iter()
+        .filter(|(stream, line)| *stream == Stream::Stdout && line.starts_with("64 bytes from"))
+        .count();
+    assert_eq!(replies, watch.output.len() - 1, "{:?}", watch.output);
+    assert!(
+        replies >= 5,
+        "one piece per reply, as printed: {:?}",
+        watch.output
+    );
+}

@@ -19,6 +19,14 @@ use sim_core::engine::{Dur, Record, SimTime, Sink};
 use sim_core::scenario::{End, LoadError, Observer, RunOptions, Scenario, run};
 use sim_core::trace::{self, Stream, TraceEvent};
 
+/// A line on stderr. A stderr that cannot be written (closed, full, its reader gone) loses
+/// it quietly, where `eprintln!` would panic: there is nowhere left to report to.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 #[derive(Parser)]
 #[command(
     name = "sim-cli",
@@ -33,7 +41,8 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Replay a scenario and print its trace. Exit 0 when every `expect` holds, 1 when one
-    /// fails (it is named on stderr), 2 on bad input.
+    /// fails (it is named on stderr) or the event budget ran out, 2 on bad input, 3 on an
+    /// internal error (a bug to report).
     Run {
         /// The scenario file (.ron).
         scenario: PathBuf,
@@ -47,8 +56,10 @@ enum Command {
         /// Trace format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
-        /// Write the trace to this file instead of stdout: a regular file is written whole or
-        /// not at all; a device, FIFO or symlink is written as it is (never replaced).
+        /// Write the trace to this file instead of stdout. A regular file (also through a
+        /// symlink) is written only once the run is complete, keeping its permissions and
+        /// links; a device or FIFO is written as the run goes; /dev/stdout and /dev/stderr
+        /// are this process's own streams.
         #[arg(long)]
         out: Option<PathBuf>,
         /// Stop after this many events if the run has not gone quiet.
@@ -67,7 +78,7 @@ enum Command {
         /// When to start the command, e.g. `40s`.
         #[arg(long, value_parser = parse_time)]
         at: SimTime,
-        /// The machine: `node/NAME`.
+        /// The machine: `node/NAME` or `pod/NAME`.
         #[arg(long)]
         on: String,
         #[arg(long)]
@@ -102,10 +113,20 @@ fn main() -> ExitCode {
     match dispatch(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("sim-cli: {e:#}");
+            say!("sim-cli: {e:#}");
             ExitCode::from(2)
         }
     }
+}
+
+/// A write to stdout failed: a reader that went away (`| head`) ends the process quietly,
+/// as SIGPIPE ends a real tool; anything else (a full disk, `/dev/full`) is an error,
+/// exit 2.
+fn write_failed(e: std::io::Error, what: &str) -> anyhow::Result<ExitCode> {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        die_of_sigpipe();
+    }
+    Err(anyhow::Error::new(e).context(what.to_string()))
 }
 
 /// Loads a scenario; on bad input prints why and gives exit status 2. `warn`: print the
@@ -116,16 +137,16 @@ fn load(path: &Path, warn: bool, until: bool) -> Result<Scenario, ExitCode> {
         match &e {
             LoadError::Invalid(diags) => {
                 for d in diags {
-                    eprintln!("{d}");
+                    say!("{d}");
                 }
             }
-            _ => eprintln!("sim-cli: {e}"),
+            _ => say!("sim-cli: {e}"),
         }
         ExitCode::from(2)
     })?;
     if warn {
         for w in scenario.warnings_to_show(until) {
-            eprintln!("{}", w.as_warning());
+            say!("{}", w.as_warning());
         }
     }
     Ok(scenario)
@@ -142,7 +163,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             max_events,
         } => {
             if out.is_none() && stdout_closed() {
-                eprintln!(
+                say!(
                     "sim-cli: stdout is closed: the trace would be lost; give it somewhere to go (a file, `--out FILE`, or `>/dev/null` to discard it)"
                 );
                 return Ok(ExitCode::from(2));
@@ -182,42 +203,55 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 tmp.commit()?;
             }
             if let Some(report) = internal_error(&outcome.violations, &scenario, opts) {
-                eprint!("{report}");
+                let _ = write!(std::io::stderr(), "{report}");
                 return Ok(ExitCode::from(3));
             }
             if let End::Budget { at, .. } = outcome.end {
-                eprintln!(
-                    "sim-cli: the event budget (--max-events {max_events}) ran out at {}s with events still pending: the run never goes quiet; give it an end time (--until, or `until:` in the scenario), or raise the budget with --max-events N",
+                say!(
+                    "sim-cli: the event budget (--max-events {max_events}) ran out at {}s with events still pending: the run may never go quiet; give it an end time (--until, or `until:` in the scenario), or raise the budget with --max-events N",
                     at.secs_micros()
                 );
                 return Ok(ExitCode::from(1));
             }
             if let Some(failed) = outcome.failed_expect() {
-                eprintln!(
+                say!(
                     "sim-cli: {}: expectation failed: steps[{}] at {} on {}: `{}`: {}",
                     scenario.file,
                     failed.step,
                     failed.at,
                     failed.on,
-                    failed.cmd,
-                    failed.result.as_ref().unwrap_err()
+                    trace::text::escape_controls(&failed.cmd),
+                    trace::text::escape_controls(failed.result.as_ref().unwrap_err())
                 );
                 return Ok(ExitCode::from(1));
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { scenarios } => {
+            if stdout_closed() {
+                say!("sim-cli: stdout is closed: the report would be lost");
+                return Ok(ExitCode::from(2));
+            }
+            let mut stdout = std::io::stdout().lock();
             let mut ok = true;
             for path in &scenarios {
                 match load(path, true, false) {
-                    Ok(s) => println!(
-                        "{}: ok ({} nodes, {} steps)",
-                        path.display(),
-                        s.nodes.len(),
-                        s.steps.len()
-                    ),
+                    Ok(s) => {
+                        if let Err(e) = writeln!(
+                            stdout,
+                            "{}: ok ({} nodes, {} steps)",
+                            trace::text::escape_controls(&path.display().to_string()),
+                            s.nodes.len(),
+                            s.steps.len()
+                        ) {
+                            return write_failed(e, "writing the report");
+                        }
+                    }
                     Err(_) => ok = false,
                 }
+            }
+            if let Err(e) = stdout.flush() {
+                return write_failed(e, "writing the report");
             }
             Ok(if ok {
                 ExitCode::SUCCESS
@@ -235,7 +269,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             command,
         } => {
             if stdout_closed() {
-                eprintln!("sim-cli: stdout is closed: the command's output would be lost");
+                say!("sim-cli: stdout is closed: the command's output would be lost");
                 return Ok(ExitCode::from(2));
             }
             let scenario = match load(&scenario, false, true) {
@@ -245,23 +279,21 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             if let Some(until) = until
                 && until < at
             {
-                eprintln!(
-                    "sim-cli: --until {until} is before --at {at}; the command would never start"
-                );
+                say!("sim-cli: --until {until} is before --at {at}; the command would never start");
                 return Ok(ExitCode::from(2));
             }
             if until.is_none()
                 && let Some(end) = scenario.until
                 && end < at
             {
-                eprintln!(
+                say!(
                     "sim-cli: the scenario's `until` ({end}) is before --at {at}; the command would never start; give a later end time with --until"
                 );
                 return Ok(ExitCode::from(2));
             }
             let Some(node) = scenario.machine_index(&on) else {
                 let known = scenario.machines();
-                eprintln!(
+                say!(
                     "sim-cli: unknown machine `{on}`; expected one of: {}",
                     known.join(", ")
                 );
@@ -302,7 +334,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Err(anyhow::Error::new(e).context("writing the command's output"));
             }
             if let Some(report) = internal_error(&outcome.violations, &scenario, opts) {
-                eprint!("{report}");
+                let _ = write!(std::io::stderr(), "{report}");
                 return Ok(ExitCode::from(3));
             }
             let still = if outcome.started {
@@ -312,7 +344,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             match (outcome.exit, outcome.end) {
                 (Some(code), _) => return Ok(ExitCode::from(code.clamp(0, 255) as u8)),
-                (None, End::Budget { at: t, .. }) => eprintln!(
+                (None, End::Budget { at: t, .. }) => say!(
                     "sim-cli: the event budget (--max-events {max_events}) ran out at {}s, {still}; raise it with --max-events N",
                     t.secs_micros()
                 ),
@@ -322,12 +354,12 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                     } else {
                         "the scenario's `until`"
                     };
-                    eprintln!(
+                    say!(
                         "sim-cli: the run stopped at {}s ({whose}), {still}",
                         t.secs_micros()
                     )
                 }
-                (None, End::Quiescent(t)) => eprintln!(
+                (None, End::Quiescent(t)) => say!(
                     "sim-cli: nothing was left to happen at {}s, {still}",
                     t.secs_micros()
                 ),
@@ -394,42 +426,72 @@ fn shell_join(args: &[String]) -> String {
 /// The temporary file a run is writing, if any: the signal handler removes it.
 static TEMP: Mutex<Option<PathBuf>> = Mutex::new(None);
 
-/// A temporary file beside the `--out` path, renamed over it when the run is complete, and
-/// removed on every other way out: an error, a panic (the guard drops as the stack
-/// unwinds), SIGINT, SIGTERM or SIGHUP (see `on_signals`).
+/// The trace of a run whose `--out` is a regular file (or a new path), kept in a temporary
+/// file until the run is complete: then renamed into place for a new path, or copied into
+/// the existing file, so that the file keeps its inode, owner, permissions and hard links.
+/// Removed on every other way out: an error, a panic (the guard drops as the stack unwinds),
+/// SIGINT, SIGTERM or SIGHUP (see `on_signals`).
 struct TempFile {
     tmp: PathBuf,
     path: PathBuf,
+    /// The existing file, opened for writing (without truncating) before the run, so a
+    /// file the user may not write is refused before anything runs.
+    into: Option<std::fs::File>,
 }
 
 impl TempFile {
-    fn create(path: &Path) -> anyhow::Result<(TempFile, std::fs::File)> {
+    /// For a new `path` (`into` is `None`) the temporary file goes beside it, so the rename
+    /// is atomic; for an existing file, beside it if its directory is writable, else in
+    /// the system's temporary directory.
+    fn create(
+        path: &Path,
+        into: Option<std::fs::File>,
+    ) -> anyhow::Result<(TempFile, std::fs::File)> {
         let dir = path
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         let name = path.file_name().context("--out needs a file name")?;
-        let tmp = dir.join(format!(
-            ".{}.tmp-{}",
-            name.to_string_lossy(),
-            std::process::id()
-        ));
+        let tmp_name = format!(".{}.tmp-{}", name.to_string_lossy(), std::process::id());
         on_signals();
+        let mut tmp = dir.join(&tmp_name);
+        let mut file = std::fs::File::create(&tmp);
+        if file.is_err() && into.is_some() {
+            tmp = std::env::temp_dir().join(&tmp_name);
+            file = std::fs::File::create(&tmp);
+        }
+        let file = file.with_context(|| match into {
+            None => format!("cannot create {}", path.display()),
+            Some(_) => format!(
+                "cannot write {}: no room for its temporary file",
+                path.display()
+            ),
+        })?;
         *TEMP.lock().unwrap_or_else(|e| e.into_inner()) = Some(tmp.clone());
         let guard = TempFile {
             tmp,
             path: path.to_path_buf(),
+            into,
         };
-        let file = std::fs::File::create(&guard.tmp)
-            .with_context(|| format!("creating {}", guard.tmp.display()))?;
         Ok((guard, file))
     }
 
-    /// Renames the complete file over the path (the guard removes it if that fails).
-    fn commit(self) -> anyhow::Result<()> {
-        std::fs::rename(&self.tmp, &self.path)
-            .with_context(|| format!("writing {}", self.path.display()))?;
-        *TEMP.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    /// Puts the complete trace in place (the guard removes the temporary file if that
+    /// fails, and afterwards).
+    fn commit(mut self) -> anyhow::Result<()> {
+        let what = || format!("writing {}", self.path.display());
+        match self.into.take() {
+            None => {
+                std::fs::rename(&self.tmp, &self.path).with_context(what)?;
+                *TEMP.lock().unwrap_or_else(|e| e.into_inner()) = None;
+            }
+            Some(mut into) => {
+                let mut from = std::fs::File::open(&self.tmp).with_context(what)?;
+                into.set_len(0).with_context(what)?;
+                std::io::copy(&mut from, &mut into).with_context(what)?;
+                into.flush().with_context(what)?;
+            }
+        }
         Ok(())
     }
 }
@@ -473,43 +535,63 @@ fn die_of_sigpipe() -> ! {
     std::process::exit(128 + signal_hook::consts::SIGPIPE);
 }
 
-/// Opens where `--out` writes. A regular file (or a new path, or a symlink to a regular
-/// file) is written whole or not at all: a temporary file beside it, renamed over it at the
-/// end; a symlink's target is replaced, never the link. A device, FIFO or socket, or a
-/// dangling symlink, is opened and written as it is: renaming over `/dev/null` would
-/// replace the device with a file.
+/// Opens where `--out` writes.
+/// - `/dev/stdout`, `/dev/stderr`, `/dev/fd/1|2` and `/proc/self/fd/1|2` are this process's
+///   own streams, written as they are (as GNU tools do): opening them again would
+///   truncate the file the shell redirected to, and lose its append mode.
+/// - A regular file, directly or through symlinks, is checked writable before the run and
+///   gets the trace once the run is complete, copied in (the file keeps its inode, owner,
+///   permissions and hard links); a new path gets it by a rename. See [`TempFile`].
+/// - A device, FIFO or socket, or a dangling symlink, is opened and written as it is:
+///   renaming over `/dev/null` would replace the device with a file.
 fn open_out(path: &Path) -> anyhow::Result<(Box<dyn Write>, Option<TempFile>)> {
-    let whole = |target: &Path| -> anyhow::Result<(Box<dyn Write>, Option<TempFile>)> {
-        let (guard, file) = TempFile::create(target)?;
-        Ok((Box::new(std::io::BufWriter::new(file)), Some(guard)))
-    };
-    let direct = || -> anyhow::Result<(Box<dyn Write>, Option<TempFile>)> {
-        let file =
-            std::fs::File::create(path).with_context(|| format!("opening {}", path.display()))?;
-        Ok((Box::new(std::io::BufWriter::new(file)), None))
-    };
-    let meta = match std::fs::symlink_metadata(path) {
+    let buffered = |w: Box<dyn Write>| Box::new(std::io::BufWriter::new(w)) as Box<dyn Write>;
+    match path.to_str() {
+        Some("/dev/stdout" | "/dev/fd/1" | "/proc/self/fd/1") => {
+            if stdout_closed() {
+                anyhow::bail!("--out {}: stdout is closed", path.display());
+            }
+            return Ok((buffered(Box::new(std::io::stdout())), None));
+        }
+        Some("/dev/stderr" | "/dev/fd/2" | "/proc/self/fd/2") => {
+            return Ok((buffered(Box::new(std::io::stderr())), None));
+        }
+        _ => {}
+    }
+    let meta = match std::fs::metadata(path) {
         Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return whole(path),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if std::fs::symlink_metadata(path).is_ok() {
+                // A dangling symlink: writing creates its target, as a shell's `>` does.
+                let file = std::fs::File::create(path)
+                    .with_context(|| format!("cannot create {}", path.display()))?;
+                return Ok((buffered(Box::new(file)), None));
+            }
+            let (guard, file) = TempFile::create(path, None)?;
+            return Ok((buffered(Box::new(file)), Some(guard)));
+        }
         Err(e) => return Err(anyhow::Error::new(e).context(format!("--out {}", path.display()))),
     };
-    // What the path names, through any symlinks (`None`: a dangling link).
-    let target = if meta.file_type().is_symlink() {
-        match std::fs::metadata(path) {
-            Ok(t) => Some((t, std::fs::canonicalize(path)?)),
-            Err(_) => None,
-        }
-    } else {
-        Some((meta, path.to_path_buf()))
-    };
-    match target {
-        Some((t, _)) if t.is_dir() => anyhow::bail!(
+    if meta.is_dir() {
+        anyhow::bail!(
             "--out {} is a directory; expected a file name",
             path.display()
-        ),
-        Some((t, target)) if t.is_file() => whole(&target),
-        _ => direct(),
+        );
     }
+    if meta.is_file() {
+        let into = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let (guard, file) = TempFile::create(&target, Some(into))?;
+        return Ok((buffered(Box::new(file)), Some(guard)));
+    }
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok((buffered(Box::new(file)), None))
 }
 
 /// Whether stdout was closed when the program started (`>&-`). Rust's runtime then opens
@@ -554,7 +636,7 @@ impl ProgressLine {
 
     fn erase(&mut self) {
         if self.shown {
-            eprint!("\r\x1b[K");
+            let _ = write!(std::io::stderr(), "\r\x1b[K");
             self.shown = false;
         }
     }
@@ -564,7 +646,11 @@ impl Observer for ProgressLine {
     fn progress(&mut self, now: SimTime, events: u64) {
         let wall = self.start.elapsed();
         if self.on && wall >= PROGRESS_AFTER {
-            eprint!("\r\x1b[K{}", progress_line(self.what, now, events, wall));
+            let _ = write!(
+                std::io::stderr(),
+                "\r\x1b[K{}",
+                progress_line(self.what, now, events, wall)
+            );
             self.shown = true;
         }
     }
@@ -681,7 +767,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("trace.txt");
         let tmp = std::panic::catch_unwind(|| {
-            let (guard, _file) = TempFile::create(&path).unwrap();
+            let (guard, _file) = TempFile::create(&path, None).unwrap();
             assert!(guard.tmp.exists());
             std::panic::panic_any(guard.tmp.clone());
         })

@@ -745,3 +745,106 @@ fn a_long_run_shows_a_progress_line_on_a_terminal() {
     assert!(words[4].parse::<u64>().unwrap() > 0, "{line}");
     assert!(line.contains(" events/s (Ctrl-C stops it)"), "{line}");
 }
+
+/// Runs `script` under `bash -c` in the repository, with `$SIM` the binary.
+fn shell(script: &str) -> Output {
+    Command::new("bash")
+        .arg("-c")
+        .arg(script)
+        .env("SIM", env!("CARGO_BIN_EXE_sim-cli"))
+        .current_dir(repo())
+        .output()
+        .expect("sh runs")
+}
+
+/// A stdout or stderr that cannot be written never panics sim-cli (exit 101 with a
+/// backtrace, as `println!` and `eprintln!` do): a reader that went away ends `check`
+/// quietly by SIGPIPE (141), a full device is an error (exit 2), and a stderr that cannot
+/// take a message loses it without changing the exit status.
+#[test]
+fn stdout_and_stderr_that_cannot_be_written_never_panic() {
+    let out = shell(
+        r#""$SIM" check scenarios/*.ron | head -1 >/dev/null; echo "status ${PIPESTATUS[0]}""#,
+    );
+    assert_eq!(text(&out.stdout), "status 141\n");
+    assert_eq!(text(&out.stderr), "");
+    let out = shell(r#""$SIM" check scenarios/ping.ron >/dev/full; echo "status $?""#);
+    assert_eq!(text(&out.stdout), "status 2\n");
+    assert!(
+        text(&out.stderr).contains("sim-cli: writing the report: No space left on device"),
+        "{}",
+        text(&out.stderr)
+    );
+    // A failed expectation names itself on stderr; with stderr full it is lost, and the
+    // status still says so.
+    let path = tmp("fails.ron");
+    std::fs::write(
+        &path,
+        r#"Scenario(name: "f", seed: 1, cluster: (nodes: [(name: "a", ip: "10.0.0.1/24")]),
+  steps: [(at: "1s", expect: (on: "node/a", cmd: "ip addr", stdout_contains: "nowhere"))])"#,
+    )
+    .unwrap();
+    let out = shell(&format!(
+        r#""$SIM" run {} >/dev/null 2>/dev/full; echo "status $?""#,
+        path.display()
+    ));
+    assert_eq!(text(&out.stdout), "status 1\n");
+    let out = shell(r#""$SIM" check scenarios/ping.ron >&-; echo "status $?""#);
+    assert_eq!(text(&out.stdout), "status 2\n");
+}
+
+/// `--out /dev/stdout` is this process's own stdout, as GNU tools treat it: what the
+/// shell redirected stays as it was (appending keeps what was there; a header before and
+/// a footer after stay around the trace). It once followed /proc/self/fd/1 to the file and
+/// renamed a new file over it.
+#[test]
+fn out_dev_stdout_is_the_processs_own_stdout() {
+    let log = tmp("stdout-log.txt");
+    std::fs::write(&log, "OLD\n").unwrap();
+    let out = shell(&format!(
+        r#"{{ echo header; "$SIM" run scenarios/ping.ron --out /dev/stdout; echo footer; }} >> {}"#,
+        log.display()
+    ));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let got = std::fs::read_to_string(&log).unwrap();
+    assert!(got.starts_with("OLD\nheader\n   1.000000  "), "{got}");
+    assert!(
+        got.ends_with(" expectations: 4 held, 0 failed\nfooter\n"),
+        "{got}"
+    );
+}
+
+/// `--out` naming an existing regular file puts the complete trace into that file: it
+/// keeps its inode (so its hard links), its permissions and its owner, where renaming a new
+/// file over it broke links and reset the mode.
+#[cfg(unix)]
+#[test]
+fn out_into_an_existing_file_keeps_its_inode_links_and_mode() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let a = tmp("linked-a.txt");
+    let b = tmp("linked-b.txt");
+    let _ = std::fs::remove_file(&b);
+    std::fs::write(&a, "old contents\n").unwrap();
+    std::fs::hard_link(&a, &b).unwrap();
+    std::fs::set_permissions(&a, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let before = std::fs::metadata(&a).unwrap();
+    let out = sim_cli(&["run", "scenarios/ping.ron", "--out", a.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let after = std::fs::metadata(&a).unwrap();
+    assert_eq!(after.ino(), before.ino());
+    assert_eq!(after.mode() & 0o777, 0o600);
+    assert_eq!(after.nlink(), 2);
+    let trace = std::fs::read_to_string(&b).unwrap();
+    assert!(trace.starts_with("   1.000000  "), "{trace}");
+    assert!(!trace.contains("old contents"));
+    let leftovers: Vec<_> = std::fs::read_dir(a.parent().unwrap())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .contains("linked-a.txt.tmp-")
+        })
+        .collect();
+    assert!(leftovers.is_empty());
+}

@@ -17,10 +17,11 @@ const KIND_WIDTH: usize = 10;
 
 /// Renders one record as a line (without the newline).
 pub fn line(record: &Record<TraceEvent>, names: &[String]) -> String {
-    let actor = &names[record.actor.0 as usize];
+    // One line per event, and nothing a terminal would act on: control characters inside
+    // a value, a command line or a name print escaped (`\n`, `\u{1b}`).
+    let actor = escape_controls(&names[record.actor.0 as usize]);
     let (kind, detail) = describe(&record.event);
-    // One line per event: newlines inside a value or a command line print as `\n`.
-    let detail = detail.replace('\n', "\\n").replace('\r', "\\r");
+    let detail = escape_controls(&detail);
     let mut out = String::with_capacity(96 + detail.len());
     let _ = write!(
         out,
@@ -34,6 +35,25 @@ pub fn line(record: &Record<TraceEvent>, names: &[String]) -> String {
     );
     out.truncate(out.trim_end().len());
     out
+}
+
+/// `text` with its control characters (but tab) and Unicode's line and paragraph
+/// separators written as Rust escapes (`\n`, `\r`, `\u{1b}`), so that one value is one
+/// line and prints as text; borrowed when there is nothing to escape (the usual case).
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    let special = |c: char| (c.is_control() && c != '\t') || matches!(c, '\u{2028}' | '\u{2029}');
+    if !text.contains(special) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if special(c) {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Renders a whole trace, one line per record.
@@ -184,5 +204,34 @@ fn ids(packet: &crate::wire::Packet) -> String {
     match packet.parent {
         Some(parent) => format!("{}<{}", packet.id, parent),
         None => packet.id.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{ActorId, SimTime};
+
+    /// A command line or a name with control characters still renders as one line of
+    /// plain text: a newline cannot start a line that looks like another event, and an
+    /// escape sequence cannot reach the terminal. Tabs stay (tools print them).
+    #[test]
+    fn control_characters_print_escaped_and_one_event_is_one_line() {
+        let record = Record {
+            time: SimTime(1_000_000_000),
+            actor: ActorId(0),
+            event: TraceEvent::Exec {
+                cmd: "echo a\n   2.000000  scenario  end\u{1b}[2J\tz".into(),
+            },
+        };
+        let names = ["node/a\r\u{7}".to_string()];
+        assert_eq!(
+            line(&record, &names),
+            "   1.000000  node/a\\r\\u{7}             exec       $ echo a\\n   2.000000  scenario  end\\u{1b}[2J\tz"
+        );
+        assert!(matches!(
+            escape_controls("plain\ttext"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }

@@ -1163,13 +1163,10 @@ impl Validator<'_> {
         let sync_period = dur(self, "sync_period", &k.sync_period, "30s");
         let cluster_dns = match &k.cluster_dns {
             None => Some(Vec::new()),
-            Some(t) => match t.parse::<Ipv4Addr>() {
+            Some(t) => match parse_addr(t, "the DNS Service's ClusterIP, e.g. \"10.96.0.10\"") {
                 Ok(ip) => Some(vec![ip]),
-                Err(_) => {
-                    self.problem(
-                        &format!("{base}.cluster_dns"),
-                        format!("`{t}` is not an IPv4 address; expected the DNS Service's ClusterIP, e.g. \"10.96.0.10\""),
-                    );
+                Err(e) => {
+                    self.problem(&format!("{base}.cluster_dns"), e);
                     None
                 }
             },
@@ -1249,6 +1246,15 @@ impl Validator<'_> {
             self.problem(
                 path,
                 format!("{range}: kube-apiserver refuses it: specified --service-cluster-ip-range is too large; for 32-bit addresses, the mask must be >= 12; expected a range such as \"10.96.0.0/12\""),
+            );
+            return None;
+        }
+        // pkg/controlplane (ServiceIPRange): the first address is the `kubernetes`
+        // Service's, and the allocator needs room for more.
+        if range.prefix_len() > 29 {
+            self.problem(
+                path,
+                format!("{range}: kube-apiserver refuses it: error determining service IP ranges for primary service cidr: the service cluster IP range must be at least 8 IP addresses; expected a range such as \"10.96.0.0/12\""),
             );
             return None;
         }
@@ -1387,7 +1393,7 @@ impl Validator<'_> {
             subnets.entry(key).or_insert_with(|| (addr, n.name.clone()));
             let gateway = match &n.gateway {
                 None => None,
-                Some(g) => match g.parse::<Ipv4Addr>() {
+                Some(g) => match parse_addr(g, "e.g. \"10.181.0.1\"") {
                     Ok(gw) if !addr.contains(&gw) => {
                         self.problem(&format!("{base}.gateway"), format!("gateway {gw} is not in {}'s subnet {}; expected an address the node can reach directly", n.name, addr.trunc()));
                         None
@@ -1396,12 +1402,18 @@ impl Validator<'_> {
                         self.problem(&format!("{base}.gateway"), format!("gateway {gw} is the node's own address; expected a router's address"));
                         None
                     }
+                    // fib_check_nh_v4_gw: a gateway must look up as unicast (or local).
+                    Ok(gw) if addr.prefix_len() < 31 && gw == addr.broadcast() => {
+                        self.problem(&format!("{base}.gateway"), format!("gateway {gw} is the broadcast address of {}'s subnet {}: the kernel refuses such a route (`ip route add default via {gw}`: \"Error: Nexthop has invalid gateway.\"); expected a router's address inside it", n.name, addr.trunc()));
+                        None
+                    }
+                    Ok(gw) if addr.prefix_len() < 31 && gw == addr.network() => {
+                        self.problem(&format!("{base}.gateway"), format!("gateway {gw} is the network address of {}'s subnet {}, which no host holds; expected a router's address inside it", n.name, addr.trunc()));
+                        None
+                    }
                     Ok(gw) => Some(gw),
-                    Err(_) => {
-                        self.problem(
-                            &format!("{base}.gateway"),
-                            format!("`{g}` is not an IPv4 address; expected e.g. \"10.181.0.1\""),
-                        );
+                    Err(e) => {
+                        self.problem(&format!("{base}.gateway"), e);
                         None
                     }
                 },
@@ -1422,13 +1434,13 @@ impl Validator<'_> {
                 dns_server: n.dns_server.as_ref().map(|z| {
                     let mut zone = BTreeMap::new();
                     for (name, ip) in z {
-                        match ip.parse::<Ipv4Addr>() {
+                        match parse_addr(ip, "e.g. \"93.184.216.34\"") {
                             Ok(ip) => {
                                 zone.insert(crate::wire::dns::absolute(&name.to_ascii_lowercase()), ip);
                             }
-                            Err(_) => self.problem(
+                            Err(e) => self.problem(
                                 &format!("{base}.dns_server"),
-                                format!("`{ip}` (for {name}) is not an IPv4 address; expected e.g. \"93.184.216.34\""),
+                                if e.contains("leading zero") { e } else { format!("`{ip}` (for {name}) is not an IPv4 address; expected e.g. \"93.184.216.34\"") },
                             ),
                         }
                     }
@@ -1886,6 +1898,7 @@ impl Validator<'_> {
 /// `10.181.13.57/17`, or a bare address meaning /24. Rejects the network and broadcast
 /// addresses of the subnet, which no host can hold.
 fn parse_cidr(text: &str) -> Result<Ipv4Net, String> {
+    leading_zero(text)?;
     let net = if text.contains('/') {
         text.parse::<Ipv4Net>().map_err(|_| {
             format!(
@@ -1911,6 +1924,34 @@ fn parse_cidr(text: &str) -> Result<Ipv4Net, String> {
         ));
     }
     Ok(net)
+}
+
+/// An IPv4 address (`10.181.0.1`); `expected` ends the message when it is not one.
+fn parse_addr(text: &str, expected: &str) -> Result<Ipv4Addr, String> {
+    leading_zero(text)?;
+    text.parse::<Ipv4Addr>()
+        .map_err(|_| format!("`{text}` is not an IPv4 address; expected {expected}"))
+}
+
+/// One rule for every IPv4 address a scenario takes (with or without `/PREFIX`): no
+/// number with a leading zero. iproute2 (`strtoul(.., 0)`) and inet_aton read `010` as
+/// octal 8, Rust's parser refuses it and ipnet's reads it as 10: which was meant is
+/// unclear, so it is refused.
+fn leading_zero(text: &str) -> Result<(), String> {
+    let addr = text.split('/').next().unwrap_or(text);
+    let Some(octet) = addr
+        .split('.')
+        .find(|o| o.len() > 1 && o.starts_with('0') && o.bytes().all(|b| b.is_ascii_digit()))
+    else {
+        return Ok(());
+    };
+    let value = match u32::from_str_radix(octet, 8) {
+        Ok(v) => v.to_string(),
+        Err(_) => "not a valid octal number".to_string(),
+    };
+    Err(format!(
+        "`{text}` has a leading zero in `{octet}`: iproute2 reads such a number as octal ({value}), so which address is meant is unclear; expected decimal numbers without leading zeros"
+    ))
 }
 
 /// Whether two networks share an address (one then holds the other).
@@ -1939,6 +1980,7 @@ fn not_a_host(addr: Ipv4Addr) -> Option<&'static str> {
 
 /// A network in CIDR form (`10.254.0.0/16`), as `--service-cluster-ip-range` takes it.
 fn parse_network(text: &str) -> Result<Ipv4Net, String> {
+    leading_zero(text)?;
     let net = text.parse::<Ipv4Net>().map_err(|_| {
         format!("`{text}` is not an IPv4 network; expected CIDR such as \"10.254.0.0/16\"")
     })?;

@@ -586,3 +586,144 @@ fn service_ranges_are_refused_as_kube_apiserver_does_or_warned_about() {
     );
     assert_eq!(warnings(&with("10.96.0.0/12", "")), Vec::<String>::new());
 }
+
+/// kube-apiserver refuses a range under 8 addresses (it needs the first for the
+/// `kubernetes` Service and room to allocate): a /30, /31 or /32 once passed `check`, and
+/// every later `kubectl create` failed with "range is full".
+#[test]
+fn service_ranges_under_eight_addresses_are_refused_as_kube_apiserver_does() {
+    let with = |cidr: &str| {
+        K8S.replace("seed: 1,", "seed: 1,\n    until: \"1s\",")
+            .replace(
+                "kubernetes: (master: \"m\")",
+                &format!("kubernetes: (master: \"m\", service_cidr: \"{cidr}\")"),
+            )
+    };
+    for cidr in ["10.96.0.0/32", "10.96.0.0/31", "10.96.0.4/30"] {
+        assert_eq!(
+            diagnostics(&with(cidr)),
+            [format!(
+                "t.ron:8:49: cluster.kubernetes.service_cidr: {cidr}: kube-apiserver refuses it: error determining service IP ranges for primary service cidr: the service cluster IP range must be at least 8 IP addresses; expected a range such as \"10.96.0.0/12\""
+            )]
+        );
+    }
+    assert_eq!(diagnostics(&with("10.96.0.0/29")), Vec::<String>::new());
+}
+
+/// A default route via the subnet's broadcast address is refused by the kernel ("Error:
+/// Nexthop has invalid gateway."); the network address is no host's either.
+#[test]
+fn gateways_on_the_subnets_broadcast_or_network_address_are_refused() {
+    let node = |gw: &str| {
+        with_nodes(&format!(
+            "        (name: \"a\", ip: \"10.0.0.1/24\", gateway: \"{gw}\"),"
+        ))
+    };
+    assert_eq!(
+        diagnostics(&node("10.0.0.255")),
+        [
+            "t.ron:5:49: cluster.nodes[0].gateway: gateway 10.0.0.255 is the broadcast address of a's subnet 10.0.0.0/24: the kernel refuses such a route (`ip route add default via 10.0.0.255`: \"Error: Nexthop has invalid gateway.\"); expected a router's address inside it"
+        ]
+    );
+    assert_eq!(
+        diagnostics(&node("10.0.0.0")),
+        [
+            "t.ron:5:49: cluster.nodes[0].gateway: gateway 10.0.0.0 is the network address of a's subnet 10.0.0.0/24, which no host holds; expected a router's address inside it"
+        ]
+    );
+    assert!(diagnostics(&node("10.0.0.1"))[0].contains("is the node's own address"));
+    assert_eq!(diagnostics(&node("10.0.0.254")), Vec::<String>::new());
+    // On a /31 both addresses are hosts (RFC 3021).
+    let p2p = with_nodes("        (name: \"a\", ip: \"10.0.0.0/31\", gateway: \"10.0.0.1\"),");
+    assert_eq!(diagnostics(&p2p), Vec::<String>::new());
+}
+
+/// Every IPv4 address the scenario takes refuses a leading zero the same way: iproute2
+/// (and inet_aton) would read `010` as octal 8, so the simulator cannot guess which was
+/// meant. `010.0.0.1/24` was once read as 10.0.0.1 while a gateway `010.0.0.9` was
+/// refused.
+#[test]
+fn addresses_with_leading_zeros_are_refused_everywhere() {
+    let msg = |path: &str, text: &str, octet: &str, value: &str| {
+        format!(
+            "{path}: `{text}` has a leading zero in `{octet}`: iproute2 reads such a number as octal ({value}), so which address is meant is unclear; expected decimal numbers without leading zeros"
+        )
+    };
+    let one = |src: &str| {
+        let d = diagnostics(src);
+        assert_eq!(d.len(), 1, "{d:#?}");
+        d[0].split_once(": ").unwrap().1.to_string()
+    };
+    assert_eq!(
+        one(&with_nodes("        (name: \"a\", ip: \"010.0.0.1/24\"),")),
+        msg("cluster.nodes[0].ip", "010.0.0.1/24", "010", "8")
+    );
+    assert_eq!(
+        one(&with_nodes("        (name: \"a\", ip: \"10.0.0.09\"),")),
+        msg(
+            "cluster.nodes[0].ip",
+            "10.0.0.09",
+            "09",
+            "not a valid octal number"
+        )
+    );
+    assert_eq!(
+        one(&with_nodes(
+            "        (name: \"a\", ip: \"10.0.0.1/24\", gateway: \"10.0.0.010\"),"
+        )),
+        msg("cluster.nodes[0].gateway", "10.0.0.010", "010", "8")
+    );
+    assert_eq!(
+        one(&with_nodes(
+            "        (name: \"a\", ip: \"10.0.0.1/24\", dns_server: {\"x.test\": \"1.2.3.04\"}),"
+        )),
+        msg("cluster.nodes[0].dns_server", "1.2.3.04", "04", "4")
+    );
+    assert_eq!(
+        one(&with_nodes(
+            "        (name: \"a\", ip: \"10.0.0.1/24\", docker: (bip: \"172.017.0.1/16\")),"
+        )),
+        msg("cluster.nodes[0].docker.bip", "172.017.0.1/16", "017", "15")
+    );
+    let k8s = |field: &str| {
+        K8S.replace("seed: 1,", "seed: 1,\n    until: \"1s\",")
+            .replace(
+                "kubernetes: (master: \"m\")",
+                &format!("kubernetes: (master: \"m\", {field})"),
+            )
+    };
+    assert_eq!(
+        one(&k8s("service_cidr: \"10.096.0.0/12\"")),
+        msg(
+            "cluster.kubernetes.service_cidr",
+            "10.096.0.0/12",
+            "096",
+            "not a valid octal number"
+        )
+    );
+    assert_eq!(
+        one(&k8s("cluster_cidr: \"10.244.00.0/16\"")),
+        msg(
+            "cluster.kubernetes.cluster_cidr",
+            "10.244.00.0/16",
+            "00",
+            "0"
+        )
+    );
+    assert_eq!(
+        one(&k8s("cluster_dns: \"10.96.0.010\"")),
+        msg("cluster.kubernetes.cluster_dns", "10.96.0.010", "010", "8")
+    );
+    // A single zero is no leading zero.
+    assert_eq!(
+        diagnostics(&with_nodes(
+            "        (name: \"a\", ip: \"10.0.0.1/24\", gateway: \"10.0.0.0\"),"
+        ))
+        .len(),
+        1
+    );
+    assert_eq!(
+        diagnostics(&with_nodes("        (name: \"a\", ip: \"10.0.0.1\"),")),
+        Vec::<String>::new()
+    );
+}

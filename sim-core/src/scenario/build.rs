@@ -255,6 +255,9 @@ pub fn escape(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// The byte order mark a file may start with.
+const BOM: &str = "\u{feff}";
+
 /// The largest scenario file [`Scenario::load`] reads: 16 MiB. The shipped scenarios are
 /// a few kilobytes; a 100,000-node cluster is about 5 MB.
 pub const MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
@@ -309,6 +312,7 @@ impl Scenario {
     /// Like [`Scenario::parse`], for bytes that may not be UTF-8: invalid UTF-8 is
     /// reported at the line and column of its first byte.
     pub fn parse_bytes(file: &str, bytes: &[u8]) -> Result<Scenario, LoadError> {
+        let bytes = bytes.strip_prefix(BOM.as_bytes()).unwrap_or(bytes);
         match std::str::from_utf8(bytes) {
             Ok(src) => Scenario::parse(file, src),
             Err(e) => {
@@ -328,8 +332,11 @@ impl Scenario {
         }
     }
 
-    /// Parses and validates scenario text; `file` names it in diagnostics.
+    /// Parses and validates scenario text; `file` names it in diagnostics. A leading
+    /// UTF-8 byte order mark (editors on Windows write one) is skipped: positions are
+    /// those of the text after it.
     pub fn parse(file: &str, src: &str) -> Result<Scenario, LoadError> {
+        let src = src.strip_prefix(BOM).unwrap_or(src);
         let options = ron::Options::default()
             .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
             .with_default_extension(ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES);
@@ -337,21 +344,15 @@ impl Scenario {
             let (line, col) = (e.span.start.line.max(1), e.span.start.col.max(1));
             // RON reports a file that ends in a comment as whatever it expected next.
             let end = locate::position(src, src.len());
-            if let Some((start, kind)) = locate::unclosed_comment(src)
+            if let Some(start) = locate::unclosed_comment(src)
                 && (line, col) >= locate::position(src, start)
             {
                 let (l, c) = locate::position(src, start);
-                let expected = match kind {
-                    locate::Unclosed::Block => {
-                        "expected `*/` to close it (comments nest: each `/*` needs its own `*/`)"
-                    }
-                    locate::Unclosed::Line => "expected the rest of the scenario after it",
-                };
                 return LoadError::Invalid(vec![Diagnostic::new(
                     file,
                     end,
                     None,
-                    &format!("file ends inside a comment that starts at {l}:{c}; {expected}"),
+                    &format!("file ends inside a comment that starts at {l}:{c}; expected `*/` to close it (comments nest: each `/*` needs its own `*/`)"),
                 )]);
             }
             if locate::only_comments(src) {
@@ -362,11 +363,28 @@ impl Scenario {
                     "the file has no scenario; expected `Scenario(name: ..., seed: ..., cluster: (...))` (see docs/scenario-format.md)",
                 )]);
             }
+            // An expectation RON reports where only whitespace and comments follow: the
+            // file was cut short.
+            let message = e.code.to_string();
+            let expected = match e.code {
+                ron::error::Error::Eof => Some("the rest of the scenario (a closing `)` or `]`?)"),
+                _ => message
+                    .strip_prefix("Expected ")
+                    .filter(|_| locate::only_comments(&src[locate::byte_at(src, line, col)..])),
+            };
+            if let Some(expected) = expected {
+                return LoadError::Invalid(vec![Diagnostic::new(
+                    file,
+                    end,
+                    locate::path_at(src, line, col),
+                    &format!("the file ends here; expected {expected}"),
+                )]);
+            }
             LoadError::Invalid(vec![Diagnostic::new(
                 file,
                 (line, col),
                 locate::path_at(src, line, col),
-                &parse_message(&e.code),
+                &message,
             )])
         })?;
         let mut v = Validator {
@@ -864,17 +882,6 @@ struct Timeline;
 
 impl Actor<Net> for Timeline {
     fn handle(&mut self, _: Msg, _: &mut Ctx<'_, Net>) {}
-}
-
-/// RON's message, made to read as "what is wrong; what was expected".
-fn parse_message(code: &ron::error::Error) -> String {
-    let text = code.to_string();
-    match code {
-        ron::error::Error::Eof => {
-            "the file ends early; expected the rest of the scenario (a closing `)` or `]`?)".into()
-        }
-        _ => text,
-    }
 }
 
 struct Validator<'a> {

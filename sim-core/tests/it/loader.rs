@@ -388,13 +388,13 @@ fn a_file_ending_inside_a_comment_says_where_the_comment_starts() {
             "t.ron:3:1: file ends inside a comment that starts at 1:1; expected `*/` to close it (comments nest: each `/*` needs its own `*/`)"
         ]
     );
-    // A line comment with no newline after it, where the rest of the scenario should be;
-    // and a file with nothing but comments (RON said "Expected opening `(` for struct
+    // A line comment with no newline after it, where the rest of the scenario should be
+    // (a line comment ends at the end of the file: the file ends early); and a file with nothing but comments (RON said "Expected opening `(` for struct
     // `Scenario`" at a column inside the comment).
     assert_eq!(
         diagnostics("Scenario(name: \"t\", // the seed next\n  seed: 1, // then"),
         [
-            "t.ron:2:19: file ends inside a comment that starts at 2:12; expected the rest of the scenario after it"
+            "t.ron:2:19: the file ends here; expected the rest of the scenario (a closing `)` or `]`?)"
         ]
     );
     assert_eq!(
@@ -726,4 +726,94 @@ fn addresses_with_leading_zeros_are_refused_everywhere() {
         diagnostics(&with_nodes("        (name: \"a\", ip: \"10.0.0.1\"),")),
         Vec::<String>::new()
     );
+}
+
+// --- Truncated files, BOMs, durations ----------------------------------------------------
+
+const GOOD: &str = "Scenario(\n    name: \"t\",\n    seed: 1,\n    cluster: (nodes: [(name: \"a\", ip: \"10.0.0.1/24\")]),\n    steps: [\n        (at: \"1s\", exec: (on: \"node/a\", cmd: \"ip r\")),\n    ],\n)\n";
+
+/// A line comment ends at the end of the file: it is not "unclosed". A file of one `//`
+/// line without a final newline has no scenario (as the docs say), and a file cut after
+/// a `//` comment ends early like any other.
+#[test]
+fn a_line_comment_at_the_end_of_the_file_is_not_unclosed() {
+    assert_eq!(
+        diagnostics("// ping: two nodes"),
+        [
+            "t.ron:1:19: the file has no scenario; expected `Scenario(name: ..., seed: ..., cluster: (...))` (see docs/scenario-format.md)"
+        ]
+    );
+    let d = diagnostics("Scenario(name: \"t\", // the seed next\n  seed: 1, // then");
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(
+        d[0].starts_with("t.ron:2:19: the file ends here; expected "),
+        "{}",
+        d[0]
+    );
+    // A whole scenario with a last `//` line and no newline is fine.
+    assert_eq!(diagnostics(&format!("{GOOD}// end")), Vec::<String>::new());
+}
+
+/// A file cut off where only whitespace and comments follow says it ends there, keeping
+/// what RON expected next (RON said only "Expected opening `(` for struct `Step`").
+#[test]
+fn a_file_cut_short_says_it_ends_here_with_what_was_expected() {
+    let cut = GOOD.find("(at:").unwrap();
+    let src = format!("{}/* */", &GOOD[..cut]);
+    assert_eq!(
+        diagnostics(&src),
+        ["t.ron:6:14: steps: the file ends here; expected opening `(` for struct `Step`"]
+    );
+    let cut = GOOD.find("    steps").unwrap();
+    let src = format!("{}// the steps\n", &GOOD[..cut]);
+    let d = diagnostics(&src);
+    assert!(
+        d[0].starts_with("t.ron:6:1: the file ends here; expected "),
+        "{d:?}"
+    );
+    // An error at the end that is not about the end keeps RON's message.
+    let d = diagnostics("Scenario(name: \"t\", seed: 1)\n// c\n");
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(!d[0].contains("the file ends here"), "{}", d[0]);
+}
+
+/// Editors on Windows start a file with a UTF-8 BOM: it is skipped, and positions are
+/// those of the text after it.
+#[test]
+fn a_leading_byte_order_mark_is_skipped() {
+    let src = format!("\u{feff}{GOOD}");
+    assert_eq!(diagnostics(&src), Vec::<String>::new());
+    for bad in [
+        GOOD.replace("seed: 1", "seed: x"),
+        GOOD.replace("name: \"t\"", "name: \"\""),
+        GOOD.replace("Scenario(", "Scenario(x"),
+    ] {
+        let d = diagnostics(&format!("\u{feff}{bad}"));
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d, diagnostics(&bad));
+    }
+    assert!(diagnostics(&format!("\u{feff}Scenario(x"))[0].starts_with("t.ron:1:10: "));
+    let path = tmp("bom.ron");
+    std::fs::write(&path, format!("\u{feff}{GOOD}")).unwrap();
+    assert!(Scenario::load(&path).is_ok());
+    std::fs::remove_file(&path).unwrap();
+}
+
+/// A duration with whitespace around or inside it (`" 1s"`, `"1s\n"`) is refused, not
+/// silently trimmed.
+#[test]
+fn durations_with_whitespace_are_refused() {
+    for at in [" 1s", "1s\\n", "1s ", "1 s"] {
+        let src = GOOD.replace("at: \"1s\"", &format!("at: \"{at}\""));
+        let d = diagnostics(&src);
+        assert_eq!(d.len(), 1, "{at}: {d:?}");
+        assert!(
+            d[0].starts_with("t.ron:6:14: steps[0].at: `")
+                && d[0].ends_with(
+                    "` has whitespace in it; expected a duration without spaces, e.g. `1m30s`"
+                ),
+            "{at}: {}",
+            d[0]
+        );
+    }
 }

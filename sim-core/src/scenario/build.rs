@@ -223,7 +223,7 @@ impl Diagnostic {
         write!(
             f,
             "{}:{}:{}: {kind}",
-            escape(&self.file),
+            escape_controls(&self.file),
             self.line,
             self.col
         )?;
@@ -234,12 +234,71 @@ impl Diagnostic {
     }
 }
 
+/// The most characters of one echoed value a diagnostic shows (see [`escape`]).
+pub const MAX_ECHOED: usize = 100;
+
 /// User text as a diagnostic echoes it: control characters (newline, tab, escape, DEL,
 /// the C1 codes, and the U+2028/U+2029 line separators) are written as Rust escapes
 /// (`\n`, `\t`, `\u{1b}`), so a name with a newline cannot split one message into two
-/// lines or forge a second one. Everything else is kept as it is. Every diagnostic goes
-/// through it ([`Diagnostic::new`] and `Display`).
+/// lines or forge a second one; and each echoed value (a `` `quoted` `` span, or a run
+/// without spaces) longer than [`MAX_ECHOED`] characters is cut to that many, ending in
+/// `… (N characters)`, so a 1 MB value is not printed whole. Everything else is kept as
+/// it is, and escaping twice changes nothing. Every diagnostic goes through it
+/// ([`Diagnostic::new`] and `Display`).
 pub fn escape(text: &str) -> std::borrow::Cow<'_, str> {
+    let escaped = escape_controls(text);
+    let long_word = escaped
+        .split(|c: char| c == '`' || c.is_whitespace())
+        .any(|w| w.len() > MAX_ECHOED);
+    let long_quote = escaped
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .any(|q| q.len() > MAX_ECHOED);
+    if !long_word && !long_quote {
+        return escaped;
+    }
+    // Quoted spans are the odd pieces between backticks; outside them, words.
+    let mut out = String::with_capacity(4 * MAX_ECHOED);
+    for (i, piece) in escaped.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        if i % 2 == 1 {
+            out.push_str(&cap(piece));
+        } else {
+            let mut rest = piece;
+            while let Some(start) = rest.find(|c: char| !c.is_whitespace()) {
+                out.push_str(&rest[..start]);
+                rest = &rest[start..];
+                let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+                out.push_str(&cap(&rest[..end]));
+                rest = &rest[end..];
+            }
+            out.push_str(rest);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// `value` if it has at most [`MAX_ECHOED`] characters; else its first characters and
+/// `… (N characters)`, [`MAX_ECHOED`] characters in all (so capping again keeps it).
+fn cap(value: &str) -> std::borrow::Cow<'_, str> {
+    let n = value.chars().count();
+    if n <= MAX_ECHOED {
+        return std::borrow::Cow::Borrowed(value);
+    }
+    let tail = format!("… ({n} characters)");
+    let keep = MAX_ECHOED - tail.chars().count();
+    let cut = value
+        .char_indices()
+        .nth(keep)
+        .map_or(value.len(), |(i, _)| i);
+    std::borrow::Cow::Owned(format!("{}{tail}", &value[..cut]))
+}
+
+/// [`escape`] without the cap on long values: for a file name, which is shown whole.
+fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
     let special = |c: char| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}');
     if !text.contains(special) {
         return std::borrow::Cow::Borrowed(text);
@@ -266,13 +325,13 @@ pub const MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
 /// problems.
 #[derive(Clone, Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("{}: cannot read: {reason}", escape(file))]
+    #[error("{}: cannot read: {reason}", escape_controls(file))]
     Io { file: String, reason: String },
     /// Over [`MAX_FILE_SIZE`]. `size` when it is known (a regular file); `None` for a
     /// device or pipe that gave more than the limit (reading stops there).
     #[error(
         "{}: the file is too large ({}); scenario files may be at most 16 MiB ({MAX_FILE_SIZE} bytes)",
-        escape(file),
+        escape_controls(file),
         match size { Some(n) => format!("{n} bytes"), None => format!("more than {MAX_FILE_SIZE} bytes") }
     )]
     TooLarge { file: String, size: Option<u64> },

@@ -817,3 +817,41 @@ fn durations_with_whitespace_are_refused() {
         );
     }
 }
+
+/// A huge value is echoed capped: its first characters, `…` and its length, so one
+/// problem stays one readable line (a 1 MB name was once printed in full).
+#[test]
+fn echoed_values_are_capped() {
+    let big = "x".repeat(1 << 20);
+    let src = with_nodes(&format!(
+        "        (name: \"{big}\", ip: \"10.0.0.1/24\", gateway: \"{big}\"),"
+    ));
+    let d = diagnostics(&src);
+    assert_eq!(d.len(), 2, "{d:?}");
+    for line in &d {
+        assert!(line.len() < 400, "{} bytes: {}", line.len(), &line[..400]);
+        assert!(line.contains("… (1048576 characters)`"), "{line}");
+    }
+    assert!(d[0].starts_with(&format!(
+        "t.ron:5:16: cluster.nodes[0].name: `{}",
+        "x".repeat(60)
+    )));
+    // Spaces in the value, and RON's own messages (an unknown field's name).
+    let spaced = format!("{} end", "a b".repeat(1000));
+    let src = GOOD
+        .replace("\"ip r\"", &format!("\"{spaced}\""))
+        .replace("node/a", &format!("node/{spaced}"));
+    let d = diagnostics(&src);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(d[0].len() < 400, "{}", d[0]);
+    assert!(d[0].contains("… (3009 characters)`"), "{}", d[0]);
+    let d = diagnostics(&GOOD.replace("seed: 1", &format!("{}: 1", "y".repeat(5000))));
+    assert_eq!(d.len(), 1);
+    assert!(d[0].len() < 600, "{}", d[0]);
+    assert!(d[0].contains("… (5000 characters)`"), "{}", d[0]);
+    // Short values, and escaped ones, are as they were.
+    assert!(
+        diagnostics(&with_nodes("        (name: \"A\", ip: \"10.0.0.1/24\"),"))[0]
+            .contains("`A` is not a valid name")
+    );
+}

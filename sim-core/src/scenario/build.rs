@@ -31,9 +31,12 @@ pub const MAX_REPLICAS: u32 = 10_000;
 
 /// Latency of a link whose scenario entry gives none (and of the implicit `lan` links).
 pub const DEFAULT_LATENCY: Dur = Dur::from_micros(50);
-/// How many nodes with overlapping subnets are named one by one; the rest are counted in
-/// one last diagnostic ("and N more").
-pub const MAX_OVERLAPS_LISTED: usize = 10;
+/// How many diagnostics of one repeating issue (the same problem at the same field of many
+/// nodes, pods, links or steps) are listed one by one; the rest are counted in one
+/// diagnostic ("and N more") where the first unlisted one would be.
+pub const MAX_REPEATS_LISTED: usize = 10;
+/// How many nodes with overlapping subnets are named one by one (one repeating issue).
+pub const MAX_OVERLAPS_LISTED: usize = MAX_REPEATS_LISTED;
 
 /// eth0's MTU when the scenario gives none.
 pub const DEFAULT_MTU: u32 = 1500;
@@ -449,6 +452,7 @@ impl Scenario {
         let mut v = Validator {
             file,
             problems: Vec::new(),
+            repeats: BTreeMap::new(),
         };
         let mut scenario = v.scenario(spec);
         let (problems, warnings, never_quiet) = v.finish(src);
@@ -948,9 +952,60 @@ struct Validator<'a> {
     /// (path, message, kind), in the order found; located all at once by
     /// [`Validator::finish`].
     problems: Vec<(String, String, Kind)>,
+    /// Each repeating issue: how many times it was found, and the index in `problems` of
+    /// its "and N more" line once there is one.
+    repeats: BTreeMap<Issue, (usize, Option<usize>)>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// One issue that can repeat per node, pod, link or step: the field with its indices left
+/// out (`cluster.nodes[].ip`), problem or warning, and the tail of its "and N more" line
+/// when it has one of its own (else it says how many more problems that field has).
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Issue {
+    field: String,
+    kind: Kind,
+    more: Option<&'static str>,
+}
+
+impl Issue {
+    fn more(&self, n: usize) -> String {
+        match self.more {
+            Some(text) => format!("and {n} more {text}"),
+            None => format!(
+                "and {n} more {} at `{}` (this one and later ones); fix the ones above and check again to see them",
+                if self.kind == Kind::Problem {
+                    "problems"
+                } else {
+                    "warnings"
+                },
+                self.field
+            ),
+        }
+    }
+}
+
+/// `cluster.nodes[3].ip` as `cluster.nodes[].ip`.
+fn field_of(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_index = false;
+    for c in path.chars() {
+        match c {
+            '[' => {
+                in_index = true;
+                out.push('[');
+            }
+            ']' => {
+                in_index = false;
+                out.push(']');
+            }
+            _ if in_index => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Kind {
     Problem,
     Warning,
@@ -959,19 +1014,47 @@ enum Kind {
 
 impl Validator<'_> {
     fn problem(&mut self, path: &str, message: impl Into<String>) {
-        self.problems
-            .push((path.to_string(), message.into(), Kind::Problem));
+        self.push(path, message.into(), Kind::Problem, None);
     }
 
     fn warning(&mut self, path: &str, message: impl Into<String>) {
-        self.problems
-            .push((path.to_string(), message.into(), Kind::Warning));
+        self.push(path, message.into(), Kind::Warning, None);
+    }
+
+    /// A problem that can repeat per node, pod or step, with its own "and N more" text
+    /// (`more`, e.g. "steps (this one and later ones) naming a machine that does not
+    /// exist").
+    fn repeated(&mut self, more: &'static str, path: &str, message: impl Into<String>) {
+        self.push(path, message.into(), Kind::Problem, Some(more));
+    }
+
+    /// Records a diagnostic, or counts it once its issue has been listed
+    /// [`MAX_REPEATS_LISTED`] times.
+    fn push(&mut self, path: &str, message: String, kind: Kind, more: Option<&'static str>) {
+        let issue = Issue {
+            field: field_of(path),
+            kind,
+            more,
+        };
+        let (count, summary) = self.repeats.entry(issue).or_insert((0, None));
+        *count += 1;
+        if *count <= MAX_REPEATS_LISTED {
+            self.problems.push((path.to_string(), message, kind));
+        } else if summary.is_none() {
+            *summary = Some(self.problems.len());
+            self.problems.push((path.to_string(), String::new(), kind));
+        }
     }
 
     /// Locates every problem and warning in one pass over the text (each at its value's
     /// position, else its nearest located ancestor's): (problems, warnings, the warning
     /// that the run never goes quiet).
-    fn finish(self, src: &str) -> (Vec<Diagnostic>, Vec<Diagnostic>, Option<Diagnostic>) {
+    fn finish(mut self, src: &str) -> (Vec<Diagnostic>, Vec<Diagnostic>, Option<Diagnostic>) {
+        for (issue, (count, summary)) in std::mem::take(&mut self.repeats) {
+            if let Some(i) = summary {
+                self.problems[i].1 = issue.more(count - MAX_REPEATS_LISTED);
+            }
+        }
         let ancestors = |path: &str| {
             let mut cuts: Vec<usize> = path.match_indices(['.', '[']).map(|(i, _)| i).collect();
             cuts.push(path.len());
@@ -1370,7 +1453,7 @@ impl Validator<'_> {
             return false;
         }
         if let Some(first) = names.get(name) {
-            self.problem(path, format!("`{name}` is already used by {first}; names of nodes and switches must be unique"));
+            self.repeated("names (this one and later ones) already used by an earlier node, switch or pod; expected unique names", path, format!("`{name}` is already used by {first}; names of nodes and switches must be unique"));
             return false;
         }
         names.insert(name.to_string(), path.to_string());
@@ -1392,8 +1475,6 @@ impl Validator<'_> {
         let mut addrs: BTreeMap<Ipv4Addr, String> = BTreeMap::new();
         // Each subnet seen so far, (network, prefix), with the first node on it.
         let mut subnets: BTreeMap<(u32, u8), (Ipv4Net, String)> = BTreeMap::new();
-        let mut overlapping = 0usize;
-        let mut first_unlisted: Option<String> = None;
         for (i, n) in nodes.iter().enumerate() {
             let base = format!("cluster.nodes[{i}]");
             self.name_ok(&format!("{base}.name"), &n.name, names);
@@ -1413,7 +1494,8 @@ impl Validator<'_> {
                 // The node is kept, so that what names it is not reported as well.
             }
             if let Some(owner) = addrs.get(&addr.addr()) {
-                self.problem(
+                self.repeated(
+                    "nodes (this one and later ones) whose address is already an earlier node's; expected a unique address per node",
                     &ip_path,
                     format!(
                         "{} is already the address of {owner}; expected a unique address per node",
@@ -1446,15 +1528,11 @@ impl Validator<'_> {
                     .flatten()
             };
             if let Some((other, name)) = holder.or_else(inside) {
-                overlapping += 1;
-                if overlapping <= MAX_OVERLAPS_LISTED {
-                    self.problem(
-                        &ip_path,
-                        format!("{addr} overlaps {other} of node {name} with a different prefix; nodes on one segment must share one subnet"),
-                    );
-                } else if first_unlisted.is_none() {
-                    first_unlisted = Some(ip_path.clone());
-                }
+                self.repeated(
+                    "nodes (this one and later ones) whose subnets overlap an earlier node's with a different prefix; nodes on one segment must share one subnet",
+                    &ip_path,
+                    format!("{addr} overlaps {other} of node {name} with a different prefix; nodes on one segment must share one subnet"),
+                );
             }
             subnets.entry(key).or_insert_with(|| (addr, n.name.clone()));
             let gateway = match &n.gateway {
@@ -1556,15 +1634,6 @@ impl Validator<'_> {
                     format!("docker on {} waits for flannel's options, but no flanneld runs there; expected `flannel: ()` on the node", n.name),
                 );
             }
-        }
-        if let Some(path) = first_unlisted {
-            self.problem(
-                &path,
-                format!(
-                    "and {} more nodes (this one and later ones) whose subnets overlap an earlier node's with a different prefix; nodes on one segment must share one subnet",
-                    overlapping - MAX_OVERLAPS_LISTED
-                ),
-            );
         }
         out
     }
@@ -1733,7 +1802,8 @@ impl Validator<'_> {
             let base = format!("cluster.pods[{i}]");
             self.name_ok(&format!("{base}.name"), &p.name, &mut names);
             let Some(&node) = by_name.get(p.node.as_str()) else {
-                self.problem(
+                self.repeated(
+                    "pods (this one and later ones) on a node that does not exist",
                     &format!("{base}.node"),
                     format!(
                         "unknown node `{}`; expected one of: {}",
@@ -1872,7 +1942,8 @@ impl Validator<'_> {
             let node = |v: &mut Self, path: String, on: &str| -> Option<usize> {
                 let found = find_machine(on);
                 if found.is_none() {
-                    v.problem(
+                    v.repeated(
+                        "steps (this one and later ones) naming a machine that does not exist",
                         &path,
                         format!("unknown machine `{on}`; expected one of: {}", node_list()),
                     );

@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use sim_core::scenario::build::{MAX_FILE_SIZE, MAX_OVERLAPS_LISTED};
+use sim_core::scenario::build::{MAX_FILE_SIZE, MAX_OVERLAPS_LISTED, MAX_REPEATS_LISTED};
 use sim_core::scenario::{LoadError, Scenario};
 
 fn diagnostics(src: &str) -> Vec<String> {
@@ -181,7 +181,8 @@ fn locating_a_syntax_error_costs_memory_of_the_file_not_a_multiple() {
 }
 
 /// Positions are counted as the walk goes, not from the start of each line: 50,000 nodes
-/// on one line with an unknown machine at the end take no longer than on many lines.
+/// on one line, then 2,000 steps with unknown machines among the last ones, take no longer
+/// than on many lines.
 #[test]
 fn positions_on_one_very_long_line_are_found_in_linear_time() {
     let nodes: String = (0..50_000)
@@ -195,20 +196,23 @@ fn positions_on_one_very_long_line_are_found_in_linear_time() {
         })
         .collect();
     let steps: String = (0..2_000)
-        .map(|i| format!("(at: \"1s\", exec: (on: \"node/x{i}\", cmd: \"ip r\")), "))
+        .map(|i| {
+            let on = if i < 1_990 { "n" } else { "x" };
+            format!("(at: \"1s\", exec: (on: \"node/{on}{i}\", cmd: \"ip r\")), ")
+        })
         .collect();
     let src =
         format!("Scenario(name: \"t\", seed: 1, cluster: (nodes: [{nodes}]), steps: [{steps}])");
     let started = Instant::now();
     let d = diagnostics(&src);
-    assert_eq!(d.len(), 2_000);
+    assert_eq!(d.len(), 10);
     let col = src.find("node/x1999").unwrap(); // ASCII: bytes are characters
     assert!(
-        d[1999].starts_with(&format!("t.ron:1:{}: steps[1999].exec.on: unknown machine `node/x1999`; expected one of: node/n0, node/n1,", col)),
+        d[9].starts_with(&format!("t.ron:1:{}: steps[1999].exec.on: unknown machine `node/x1999`; expected one of: node/n0, node/n1,", col)),
         "{}",
-        &d[1999][..200]
+        &d[9][..200]
     );
-    assert!(d[1999].ends_with("... and 49980 more"), "{}", &d[1999]);
+    assert!(d[9].ends_with("... and 49980 more"), "{}", &d[9]);
     assert!(started.elapsed() < Duration::from_secs(30));
 }
 
@@ -292,8 +296,8 @@ fn twenty_thousand_nodes_check_quickly() {
     let took = started.elapsed();
     // Every node but the first overlaps an earlier one: odd nodes lie inside n0's
     // 10.0.0.0/8, even ones hold an earlier odd one's. The listed ones, the count, the
-    // steps.
-    assert_eq!(d.len(), MAX_OVERLAPS_LISTED + 1 + 2_000, "{:#?}", &d[..12]);
+    // steps (listed and counted the same way).
+    assert_eq!(d.len(), 2 * (MAX_OVERLAPS_LISTED + 1), "{:#?}", &d[..12]);
     assert!(
         d[MAX_OVERLAPS_LISTED].contains(&format!("and {} more nodes", n - 1 - MAX_OVERLAPS_LISTED)),
         "{}",
@@ -303,6 +307,10 @@ fn twenty_thousand_nodes_check_quickly() {
         d[MAX_OVERLAPS_LISTED + 1]
             .contains(&format!("steps[{n}].exec.on: unknown machine `node/n{n}`"))
     );
+    assert!(d[2 * MAX_OVERLAPS_LISTED + 1].contains(&format!(
+        "steps[{}].exec.on: and 1990 more steps (this one and later ones) naming a machine that does not exist",
+        n + MAX_OVERLAPS_LISTED
+    )));
     assert!(took < Duration::from_secs(20), "checking took {took:?}");
 }
 
@@ -854,4 +862,75 @@ fn echoed_values_are_capped() {
         diagnostics(&with_nodes("        (name: \"A\", ip: \"10.0.0.1/24\"),"))[0]
             .contains("`A` is not a valid name")
     );
+}
+
+/// Every problem that can repeat once per node, pod, link or step is listed for the first
+/// `MAX_REPEATS_LISTED` and counted in one "and N more" line: 50,000 nodes on one address
+/// once printed 49,999 lines.
+#[test]
+fn repeated_problems_are_capped_like_overlaps() {
+    let n = 5_000;
+    let nodes: Vec<String> = (0..n)
+        .map(|i| format!("        (name: \"n{i}\", ip: \"10.0.0.1/16\"),"))
+        .collect();
+    let d = diagnostics(&with_nodes(&nodes.join("\n")));
+    assert_eq!(
+        d.len(),
+        MAX_REPEATS_LISTED + 1,
+        "{:#?}",
+        &d[..d.len().min(14)]
+    );
+    assert!(d[0].ends_with("cluster.nodes[1].ip: 10.0.0.1 is already the address of node n0; expected a unique address per node"), "{}", d[0]);
+    assert_eq!(
+        d[MAX_REPEATS_LISTED],
+        format!(
+            "t.ron:{}:27: cluster.nodes[11].ip: and {} more nodes (this one and later ones) whose address is already an earlier node's; expected a unique address per node",
+            5 + 11,
+            n - 1 - MAX_REPEATS_LISTED
+        )
+    );
+    // The same name, an mtu out of range, links to nowhere, pods on a node that does not
+    // exist, bad durations, steps naming no machine: each capped on its own, its "and N
+    // more" where the first unlisted one is.
+    let mut nodes: Vec<String> = (0..30)
+        .map(|i| {
+            format!(
+                "        (name: \"a\", ip: \"10.0.0.{}/24\", mtu: 1),",
+                i + 1
+            )
+        })
+        .collect();
+    nodes.push("    ], pods: [".into());
+    nodes.extend((0..30).map(|i| format!("        (name: \"p{i}\", node: \"x\"),")));
+    nodes.push("    ], links: [".into());
+    nodes.extend((0..30).map(|i| format!("        (a: \"a\", b: \"s{i}\"),")));
+    let steps: Vec<String> =
+        (0..30)
+            .map(|i| format!("        (at: \" {i}s\", exec: (on: \"node/b\", cmd: \"ip r\")),"))
+            .chain((0..30).map(|_| {
+                "        (at: \"1s\", exec: (on: \"node/b\", cmd: \"ip r\")),".to_string()
+            }))
+            .collect();
+    let src = with_nodes(&nodes.join("\n")).replace(
+        "    ]),\n)",
+        &format!("    ]),\n    steps: [\n{}\n    ],\n)", steps.join("\n")),
+    );
+    let d = diagnostics(&src);
+    let summaries: Vec<&str> = d
+        .iter()
+        .filter_map(|l| l.split_once(": and ").map(|(_, s)| s))
+        .collect();
+    assert_eq!(
+        summaries,
+        [
+            "20 more problems at `cluster.nodes[].mtu` (this one and later ones); fix the ones above and check again to see them",
+            "19 more names (this one and later ones) already used by an earlier node, switch or pod; expected unique names",
+            "20 more problems at `cluster.links[].b` (this one and later ones); fix the ones above and check again to see them",
+            "20 more pods (this one and later ones) on a node that does not exist",
+            "20 more problems at `steps[].at` (this one and later ones); fix the ones above and check again to see them",
+            "20 more steps (this one and later ones) naming a machine that does not exist",
+        ],
+        "{d:#?}"
+    );
+    assert_eq!(d.len(), 6 * (MAX_REPEATS_LISTED + 1), "{d:#?}");
 }

@@ -110,7 +110,7 @@ impl Dur {
     pub fn parse(s: &str) -> Result<Dur, DurError> {
         // Whitespace is refused, not trimmed: `" 1s"` or `"1s\n"` is likely a typo or a
         // paste, and Go's time.ParseDuration (which this syntax follows) refuses it too.
-        if s.contains(char::is_whitespace) {
+        if s.starts_with(char::is_whitespace) || s.ends_with(char::is_whitespace) {
             return Err(DurError::Whitespace(s.to_string()));
         }
         let text = s;
@@ -136,10 +136,16 @@ impl Dur {
             while i < bytes.len() && !(bytes[i].is_ascii_digit() || bytes[i] == b'.') {
                 i += 1;
             }
-            let unit = match &text[unit_start..i] {
+            let written = &text[unit_start..i];
+            let unit = match written.trim() {
                 "µs" => "us",
                 u => u,
             };
+            // Inside, whitespace is refused too (`1 s`, `1m 30s`), once the unit is known
+            // (`1 fortnight` is an unknown unit first).
+            if written.trim() != written && UNITS.iter().any(|(name, _)| *name == unit) {
+                return Err(DurError::Whitespace(s.to_string()));
+            }
             let Some(&(_, scale)) = UNITS.iter().find(|(name, _)| *name == unit) else {
                 return Err(if unit.is_empty() {
                     DurError::MissingUnit(s.to_string())

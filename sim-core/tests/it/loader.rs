@@ -800,7 +800,7 @@ fn a_leading_byte_order_mark_is_skipped() {
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(d, diagnostics(&bad));
     }
-    assert!(diagnostics(&format!("\u{feff}Scenario(x"))[0].starts_with("t.ron:1:10: "));
+    assert!(diagnostics("\u{feff}Scenario(x")[0].starts_with("t.ron:1:10: "));
     let path = tmp("bom.ron");
     std::fs::write(&path, format!("\u{feff}{GOOD}")).unwrap();
     assert!(Scenario::load(&path).is_ok());

@@ -108,7 +108,12 @@ impl Dur {
     /// `1.5s`. The number may have a fraction as long as the result is a whole number of
     /// nanoseconds. `0` alone is accepted.
     pub fn parse(s: &str) -> Result<Dur, DurError> {
-        let text = s.trim();
+        // Whitespace is refused, not trimmed: `" 1s"` or `"1s\n"` is likely a typo or a
+        // paste, and Go's time.ParseDuration (which this syntax follows) refuses it too.
+        if s.starts_with(char::is_whitespace) || s.ends_with(char::is_whitespace) {
+            return Err(DurError::Whitespace(s.to_string()));
+        }
+        let text = s;
         if text == "0" {
             return Ok(Dur(0));
         }
@@ -131,10 +136,16 @@ impl Dur {
             while i < bytes.len() && !(bytes[i].is_ascii_digit() || bytes[i] == b'.') {
                 i += 1;
             }
-            let unit = match text[unit_start..i].trim() {
+            let written = &text[unit_start..i];
+            let unit = match written.trim() {
                 "µs" => "us",
                 u => u,
             };
+            // Inside, whitespace is refused too (`1 s`, `1m 30s`), once the unit is known
+            // (`1 fortnight` is an unknown unit first).
+            if written.trim() != written && UNITS.iter().any(|(name, _)| *name == unit) {
+                return Err(DurError::Whitespace(s.to_string()));
+            }
             let Some(&(_, scale)) = UNITS.iter().find(|(name, _)| *name == unit) else {
                 return Err(if unit.is_empty() {
                     DurError::MissingUnit(s.to_string())
@@ -196,6 +207,8 @@ pub enum DurError {
     TooFine(String),
     #[error("duration too large; expected at most 100000h (about 11 years)")]
     Overflow,
+    #[error("`{}` has whitespace in it; expected a duration without spaces, e.g. `1m30s`", .0.escape_debug())]
+    Whitespace(String),
 }
 
 impl fmt::Display for Dur {
@@ -298,6 +311,13 @@ mod tests {
         assert_eq!(Dur::parse("99999999999h"), Err(DurError::Overflow));
         assert_eq!(Dur::parse("100001h"), Err(DurError::Overflow));
         assert_eq!(Dur::parse("100000h"), Ok(MAX_DUR));
+        for spaced in [" 1s", "1s\n", "1 s", "1m 30s", "\t0"] {
+            assert_eq!(
+                Dur::parse(spaced),
+                Err(DurError::Whitespace(spaced.into())),
+                "{spaced:?}"
+            );
+        }
     }
 
     #[test]

@@ -98,35 +98,42 @@ pub fn position(src: &str, byte: usize) -> (usize, usize) {
     (line, 1 + before[line_start..].chars().count())
 }
 
-/// A comment the text ends inside.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Unclosed {
-    /// `/* ...` without its `*/`.
-    Block,
-    /// `// ...` on the last line, with no newline after it.
-    Line,
+/// The byte offset of 1-based (line, column), columns counting characters as RON's do;
+/// past the end of a line or of the text, the end of it.
+pub fn byte_at(src: &str, line: usize, col: usize) -> usize {
+    let mut start = 0;
+    for _ in 1..line {
+        match src[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => return src.len(),
+        }
+    }
+    let text = &src[start..];
+    let text = &text[..text.find('\n').unwrap_or(text.len())];
+    start
+        + text
+            .char_indices()
+            .nth(col.saturating_sub(1))
+            .map_or(text.len(), |(i, _)| i)
 }
 
-/// If the text ends inside a comment: the byte offset where it starts (for block comments,
-/// the `/*` of the outermost unclosed one) and its kind. Block comments nest, as RON's do;
-/// `/*` inside a string, a character or a line comment opens nothing.
-pub fn unclosed_comment(src: &str) -> Option<(usize, Unclosed)> {
+/// If the text ends inside a block comment (`/* ...` without its `*/`): the byte offset
+/// of the `/*` of the outermost unclosed one. Block comments nest, as RON's do; `/*`
+/// inside a string, a character or a line comment opens nothing. A line comment ends at
+/// the end of the text: it is never unclosed.
+pub fn unclosed_comment(src: &str) -> Option<usize> {
     let b = src.as_bytes();
     let mut i = 0;
     while i < b.len() {
         match b[i] {
             b'/' if b.get(i + 1) == Some(&b'/') => {
-                let start = i;
                 while i < b.len() && b[i] != b'\n' {
                     i += 1;
-                }
-                if i >= b.len() {
-                    return Some((start, Unclosed::Line));
                 }
             }
             b'/' if b.get(i + 1) == Some(&b'*') => match block_comment_end(b, i) {
                 Some(end) => i = end,
-                None => return Some((i, Unclosed::Block)),
+                None => return Some(i),
             },
             b'"' => {
                 i += 1;
@@ -619,14 +626,11 @@ Scenario(
     #[test]
     fn finds_the_comment_the_text_ends_in() {
         assert_eq!(unclosed_comment(r##"(a: r#"/*"#, b: "\"/*")"##), None);
-        assert_eq!(unclosed_comment("('\"', /* x"), Some((6, Unclosed::Block)));
-        assert_eq!(unclosed_comment("('\\'', /* x"), Some((7, Unclosed::Block)));
+        assert_eq!(unclosed_comment("('\"', /* x"), Some(6));
+        assert_eq!(unclosed_comment("('\\'', /* x"), Some(7));
         assert_eq!(unclosed_comment("/* a /* b */ c */ x"), None);
-        assert_eq!(
-            unclosed_comment("/* a /* b */ c"),
-            Some((0, Unclosed::Block))
-        );
-        assert_eq!(unclosed_comment("x // y"), Some((2, Unclosed::Line)));
+        assert_eq!(unclosed_comment("/* a /* b */ c"), Some(0));
+        assert_eq!(unclosed_comment("x // y /* z"), None);
         assert_eq!(unclosed_comment("x // y\n"), None);
         assert!(only_comments(" // a\n/* b /* c */ */\n"));
         assert!(!only_comments("// a\nS"));
@@ -635,6 +639,12 @@ Scenario(
     /// Columns count characters, not bytes, as RON's do.
     #[test]
     fn positions_count_characters() {
+        let src = "ä\nbé c";
+        for byte in (0..=src.len()).filter(|b| src.is_char_boundary(*b)) {
+            let (l, c) = position(src, byte);
+            assert_eq!(byte_at(src, l, c), byte);
+        }
+        assert_eq!(byte_at(src, 9, 1), src.len());
         let src = "ä\nbé c";
         assert_eq!(position(src, 0), (1, 1));
         assert_eq!(position(src, 3), (2, 1));

@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use sim_core::scenario::build::{MAX_FILE_SIZE, MAX_OVERLAPS_LISTED};
+use sim_core::scenario::build::{MAX_FILE_SIZE, MAX_OVERLAPS_LISTED, MAX_REPEATS_LISTED};
 use sim_core::scenario::{LoadError, Scenario};
 
 fn diagnostics(src: &str) -> Vec<String> {
@@ -181,7 +181,8 @@ fn locating_a_syntax_error_costs_memory_of_the_file_not_a_multiple() {
 }
 
 /// Positions are counted as the walk goes, not from the start of each line: 50,000 nodes
-/// on one line with an unknown machine at the end take no longer than on many lines.
+/// on one line, then 2,000 steps with unknown machines among the last ones, take no longer
+/// than on many lines.
 #[test]
 fn positions_on_one_very_long_line_are_found_in_linear_time() {
     let nodes: String = (0..50_000)
@@ -195,20 +196,23 @@ fn positions_on_one_very_long_line_are_found_in_linear_time() {
         })
         .collect();
     let steps: String = (0..2_000)
-        .map(|i| format!("(at: \"1s\", exec: (on: \"node/x{i}\", cmd: \"ip r\")), "))
+        .map(|i| {
+            let on = if i < 1_990 { "n" } else { "x" };
+            format!("(at: \"1s\", exec: (on: \"node/{on}{i}\", cmd: \"ip r\")), ")
+        })
         .collect();
     let src =
         format!("Scenario(name: \"t\", seed: 1, cluster: (nodes: [{nodes}]), steps: [{steps}])");
     let started = Instant::now();
     let d = diagnostics(&src);
-    assert_eq!(d.len(), 2_000);
+    assert_eq!(d.len(), 10);
     let col = src.find("node/x1999").unwrap(); // ASCII: bytes are characters
     assert!(
-        d[1999].starts_with(&format!("t.ron:1:{}: steps[1999].exec.on: unknown machine `node/x1999`; expected one of: node/n0, node/n1,", col)),
+        d[9].starts_with(&format!("t.ron:1:{}: steps[1999].exec.on: unknown machine `node/x1999`; expected one of: node/n0, node/n1,", col)),
         "{}",
-        &d[1999][..200]
+        &d[9][..200]
     );
-    assert!(d[1999].ends_with("... and 49980 more"), "{}", &d[1999]);
+    assert!(d[9].ends_with("... and 49980 more"), "{}", &d[9]);
     assert!(started.elapsed() < Duration::from_secs(30));
 }
 
@@ -292,8 +296,8 @@ fn twenty_thousand_nodes_check_quickly() {
     let took = started.elapsed();
     // Every node but the first overlaps an earlier one: odd nodes lie inside n0's
     // 10.0.0.0/8, even ones hold an earlier odd one's. The listed ones, the count, the
-    // steps.
-    assert_eq!(d.len(), MAX_OVERLAPS_LISTED + 1 + 2_000, "{:#?}", &d[..12]);
+    // steps (listed and counted the same way).
+    assert_eq!(d.len(), 2 * (MAX_OVERLAPS_LISTED + 1), "{:#?}", &d[..12]);
     assert!(
         d[MAX_OVERLAPS_LISTED].contains(&format!("and {} more nodes", n - 1 - MAX_OVERLAPS_LISTED)),
         "{}",
@@ -303,6 +307,10 @@ fn twenty_thousand_nodes_check_quickly() {
         d[MAX_OVERLAPS_LISTED + 1]
             .contains(&format!("steps[{n}].exec.on: unknown machine `node/n{n}`"))
     );
+    assert!(d[2 * MAX_OVERLAPS_LISTED + 1].contains(&format!(
+        "steps[{}].exec.on: and 1990 more steps (this one and later ones) naming a machine that does not exist",
+        n + MAX_OVERLAPS_LISTED
+    )));
     assert!(took < Duration::from_secs(20), "checking took {took:?}");
 }
 
@@ -388,13 +396,13 @@ fn a_file_ending_inside_a_comment_says_where_the_comment_starts() {
             "t.ron:3:1: file ends inside a comment that starts at 1:1; expected `*/` to close it (comments nest: each `/*` needs its own `*/`)"
         ]
     );
-    // A line comment with no newline after it, where the rest of the scenario should be;
-    // and a file with nothing but comments (RON said "Expected opening `(` for struct
+    // A line comment with no newline after it, where the rest of the scenario should be
+    // (a line comment ends at the end of the file: the file ends early); and a file with nothing but comments (RON said "Expected opening `(` for struct
     // `Scenario`" at a column inside the comment).
     assert_eq!(
         diagnostics("Scenario(name: \"t\", // the seed next\n  seed: 1, // then"),
         [
-            "t.ron:2:19: file ends inside a comment that starts at 2:12; expected the rest of the scenario after it"
+            "t.ron:2:19: the file ends here; expected the rest of the scenario (a closing `)` or `]`?)"
         ]
     );
     assert_eq!(
@@ -585,4 +593,344 @@ fn service_ranges_are_refused_as_kube_apiserver_does_or_warned_about() {
         w[0]
     );
     assert_eq!(warnings(&with("10.96.0.0/12", "")), Vec::<String>::new());
+}
+
+/// kube-apiserver refuses a range under 8 addresses (it needs the first for the
+/// `kubernetes` Service and room to allocate): a /30, /31 or /32 once passed `check`, and
+/// every later `kubectl create` failed with "range is full".
+#[test]
+fn service_ranges_under_eight_addresses_are_refused_as_kube_apiserver_does() {
+    let with = |cidr: &str| {
+        K8S.replace("seed: 1,", "seed: 1,\n    until: \"1s\",")
+            .replace(
+                "kubernetes: (master: \"m\")",
+                &format!("kubernetes: (master: \"m\", service_cidr: \"{cidr}\")"),
+            )
+    };
+    for cidr in ["10.96.0.0/32", "10.96.0.0/31", "10.96.0.4/30"] {
+        assert_eq!(
+            diagnostics(&with(cidr)),
+            [format!(
+                "t.ron:8:49: cluster.kubernetes.service_cidr: {cidr}: kube-apiserver refuses it: error determining service IP ranges for primary service cidr: the service cluster IP range must be at least 8 IP addresses; expected a range such as \"10.96.0.0/12\""
+            )]
+        );
+    }
+    assert_eq!(diagnostics(&with("10.96.0.0/29")), Vec::<String>::new());
+}
+
+/// A default route via the subnet's broadcast address is refused by the kernel ("Error:
+/// Nexthop has invalid gateway."); the network address is no host's either.
+#[test]
+fn gateways_on_the_subnets_broadcast_or_network_address_are_refused() {
+    let node = |gw: &str| {
+        with_nodes(&format!(
+            "        (name: \"a\", ip: \"10.0.0.1/24\", gateway: \"{gw}\"),"
+        ))
+    };
+    assert_eq!(
+        diagnostics(&node("10.0.0.255")),
+        [
+            "t.ron:5:49: cluster.nodes[0].gateway: gateway 10.0.0.255 is the broadcast address of a's subnet 10.0.0.0/24: the kernel refuses such a route (`ip route add default via 10.0.0.255`: \"Error: Nexthop has invalid gateway.\"); expected a router's address inside it"
+        ]
+    );
+    assert_eq!(
+        diagnostics(&node("10.0.0.0")),
+        [
+            "t.ron:5:49: cluster.nodes[0].gateway: gateway 10.0.0.0 is the network address of a's subnet 10.0.0.0/24, which no host holds; expected a router's address inside it"
+        ]
+    );
+    assert!(diagnostics(&node("10.0.0.1"))[0].contains("is the node's own address"));
+    assert_eq!(diagnostics(&node("10.0.0.254")), Vec::<String>::new());
+    // On a /31 both addresses are hosts (RFC 3021).
+    let p2p = with_nodes("        (name: \"a\", ip: \"10.0.0.0/31\", gateway: \"10.0.0.1\"),");
+    assert_eq!(diagnostics(&p2p), Vec::<String>::new());
+}
+
+/// Every IPv4 address the scenario takes refuses a leading zero the same way: iproute2
+/// (and inet_aton) would read `010` as octal 8, so the simulator cannot guess which was
+/// meant. `010.0.0.1/24` was once read as 10.0.0.1 while a gateway `010.0.0.9` was
+/// refused.
+#[test]
+fn addresses_with_leading_zeros_are_refused_everywhere() {
+    let msg = |path: &str, text: &str, octet: &str, value: &str| {
+        format!(
+            "{path}: `{text}` has a leading zero in `{octet}`: iproute2 reads such a number as octal ({value}), so which address is meant is unclear; expected decimal numbers without leading zeros"
+        )
+    };
+    let one = |src: &str| {
+        let d = diagnostics(src);
+        assert_eq!(d.len(), 1, "{d:#?}");
+        d[0].split_once(": ").unwrap().1.to_string()
+    };
+    assert_eq!(
+        one(&with_nodes("        (name: \"a\", ip: \"010.0.0.1/24\"),")),
+        msg("cluster.nodes[0].ip", "010.0.0.1/24", "010", "8")
+    );
+    assert_eq!(
+        one(&with_nodes("        (name: \"a\", ip: \"10.0.0.09\"),")),
+        msg(
+            "cluster.nodes[0].ip",
+            "10.0.0.09",
+            "09",
+            "not a valid octal number"
+        )
+    );
+    assert_eq!(
+        one(&with_nodes(
+            "        (name: \"a\", ip: \"10.0.0.1/24\", gateway: \"10.0.0.010\"),"
+        )),
+        msg("cluster.nodes[0].gateway", "10.0.0.010", "010", "8")
+    );
+    assert_eq!(
+        one(&with_nodes(
+            "        (name: \"a\", ip: \"10.0.0.1/24\", dns_server: {\"x.test\": \"1.2.3.04\"}),"
+        )),
+        msg("cluster.nodes[0].dns_server", "1.2.3.04", "04", "4")
+    );
+    assert_eq!(
+        one(&with_nodes(
+            "        (name: \"a\", ip: \"10.0.0.1/24\", docker: (bip: \"172.017.0.1/16\")),"
+        )),
+        msg("cluster.nodes[0].docker.bip", "172.017.0.1/16", "017", "15")
+    );
+    let k8s = |field: &str| {
+        K8S.replace("seed: 1,", "seed: 1,\n    until: \"1s\",")
+            .replace(
+                "kubernetes: (master: \"m\")",
+                &format!("kubernetes: (master: \"m\", {field})"),
+            )
+    };
+    assert_eq!(
+        one(&k8s("service_cidr: \"10.096.0.0/12\"")),
+        msg(
+            "cluster.kubernetes.service_cidr",
+            "10.096.0.0/12",
+            "096",
+            "not a valid octal number"
+        )
+    );
+    assert_eq!(
+        one(&k8s("cluster_cidr: \"10.244.00.0/16\"")),
+        msg(
+            "cluster.kubernetes.cluster_cidr",
+            "10.244.00.0/16",
+            "00",
+            "0"
+        )
+    );
+    assert_eq!(
+        one(&k8s("cluster_dns: \"10.96.0.010\"")),
+        msg("cluster.kubernetes.cluster_dns", "10.96.0.010", "010", "8")
+    );
+    // A single zero is no leading zero.
+    assert_eq!(
+        diagnostics(&with_nodes(
+            "        (name: \"a\", ip: \"10.0.0.1/24\", gateway: \"10.0.0.0\"),"
+        ))
+        .len(),
+        1
+    );
+    assert_eq!(
+        diagnostics(&with_nodes("        (name: \"a\", ip: \"10.0.0.1\"),")),
+        Vec::<String>::new()
+    );
+}
+
+// --- Truncated files, BOMs, durations ----------------------------------------------------
+
+const GOOD: &str = "Scenario(\n    name: \"t\",\n    seed: 1,\n    cluster: (nodes: [(name: \"a\", ip: \"10.0.0.1/24\")]),\n    steps: [\n        (at: \"1s\", exec: (on: \"node/a\", cmd: \"ip r\")),\n    ],\n)\n";
+
+/// A line comment ends at the end of the file: it is not "unclosed". A file of one `//`
+/// line without a final newline has no scenario (as the docs say), and a file cut after
+/// a `//` comment ends early like any other.
+#[test]
+fn a_line_comment_at_the_end_of_the_file_is_not_unclosed() {
+    assert_eq!(
+        diagnostics("// ping: two nodes"),
+        [
+            "t.ron:1:19: the file has no scenario; expected `Scenario(name: ..., seed: ..., cluster: (...))` (see docs/scenario-format.md)"
+        ]
+    );
+    let d = diagnostics("Scenario(name: \"t\", // the seed next\n  seed: 1, // then");
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(
+        d[0].starts_with("t.ron:2:19: the file ends here; expected "),
+        "{}",
+        d[0]
+    );
+    // A whole scenario with a last `//` line and no newline is fine.
+    assert_eq!(diagnostics(&format!("{GOOD}// end")), Vec::<String>::new());
+}
+
+/// A file cut off where only whitespace and comments follow says it ends there, keeping
+/// what RON expected next (RON said only "Expected opening `(` for struct `Step`").
+#[test]
+fn a_file_cut_short_says_it_ends_here_with_what_was_expected() {
+    let cut = GOOD.find("(at:").unwrap();
+    let src = format!("{}/* */", &GOOD[..cut]);
+    assert_eq!(
+        diagnostics(&src),
+        ["t.ron:6:14: steps: the file ends here; expected opening `(` for struct `Step`"]
+    );
+    let cut = GOOD.find("    steps").unwrap();
+    let src = format!("{}// the steps\n", &GOOD[..cut]);
+    let d = diagnostics(&src);
+    assert!(
+        d[0].starts_with("t.ron:6:1: the file ends here; expected "),
+        "{d:?}"
+    );
+    // An error at the end that is not about the end keeps RON's message.
+    let d = diagnostics("Scenario(name: \"t\", seed: 1)\n// c\n");
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(!d[0].contains("the file ends here"), "{}", d[0]);
+}
+
+/// Editors on Windows start a file with a UTF-8 BOM: it is skipped, and positions are
+/// those of the text after it.
+#[test]
+fn a_leading_byte_order_mark_is_skipped() {
+    let src = format!("\u{feff}{GOOD}");
+    assert_eq!(diagnostics(&src), Vec::<String>::new());
+    for bad in [
+        GOOD.replace("seed: 1", "seed: x"),
+        GOOD.replace("name: \"t\"", "name: \"\""),
+        GOOD.replace("Scenario(", "Scenario(x"),
+    ] {
+        let d = diagnostics(&format!("\u{feff}{bad}"));
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d, diagnostics(&bad));
+    }
+    assert!(diagnostics("\u{feff}Scenario(x")[0].starts_with("t.ron:1:10: "));
+    let path = tmp("bom.ron");
+    std::fs::write(&path, format!("\u{feff}{GOOD}")).unwrap();
+    assert!(Scenario::load(&path).is_ok());
+    std::fs::remove_file(&path).unwrap();
+}
+
+/// A duration with whitespace around or inside it (`" 1s"`, `"1s\n"`) is refused, not
+/// silently trimmed.
+#[test]
+fn durations_with_whitespace_are_refused() {
+    for at in [" 1s", "1s\\n", "1s ", "1 s"] {
+        let src = GOOD.replace("at: \"1s\"", &format!("at: \"{at}\""));
+        let d = diagnostics(&src);
+        assert_eq!(d.len(), 1, "{at}: {d:?}");
+        assert!(
+            d[0].starts_with("t.ron:6:14: steps[0].at: `")
+                && d[0].ends_with(
+                    "` has whitespace in it; expected a duration without spaces, e.g. `1m30s`"
+                ),
+            "{at}: {}",
+            d[0]
+        );
+    }
+}
+
+/// A huge value is echoed capped: its first characters, `…` and its length, so one
+/// problem stays one readable line (a 1 MB name was once printed in full).
+#[test]
+fn echoed_values_are_capped() {
+    let big = "x".repeat(1 << 20);
+    let src = with_nodes(&format!(
+        "        (name: \"{big}\", ip: \"10.0.0.1/24\", gateway: \"{big}\"),"
+    ));
+    let d = diagnostics(&src);
+    assert_eq!(d.len(), 2, "{d:?}");
+    for line in &d {
+        assert!(line.len() < 400, "{} bytes: {}", line.len(), &line[..400]);
+        assert!(line.contains("… (1048576 characters)`"), "{line}");
+    }
+    assert!(d[0].starts_with(&format!(
+        "t.ron:5:16: cluster.nodes[0].name: `{}",
+        "x".repeat(60)
+    )));
+    // Spaces in the value, and RON's own messages (an unknown field's name).
+    let spaced = format!("{} end", "a b".repeat(1000));
+    let src = GOOD
+        .replace("\"ip r\"", &format!("\"{spaced}\""))
+        .replace("node/a", &format!("node/{spaced}"));
+    let d = diagnostics(&src);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(d[0].len() < 400, "{}", d[0]);
+    assert!(d[0].contains("… (3009 characters)`"), "{}", d[0]);
+    let d = diagnostics(&GOOD.replace("seed: 1", &format!("{}: 1", "y".repeat(5000))));
+    assert_eq!(d.len(), 1);
+    assert!(d[0].len() < 600, "{}", d[0]);
+    assert!(d[0].contains("… (5000 characters)`"), "{}", d[0]);
+    // Short values, and escaped ones, are as they were.
+    assert!(
+        diagnostics(&with_nodes("        (name: \"A\", ip: \"10.0.0.1/24\"),"))[0]
+            .contains("`A` is not a valid name")
+    );
+}
+
+/// Every problem that can repeat once per node, pod, link or step is listed for the first
+/// `MAX_REPEATS_LISTED` and counted in one "and N more" line: 50,000 nodes on one address
+/// once printed 49,999 lines.
+#[test]
+fn repeated_problems_are_capped_like_overlaps() {
+    let n = 5_000;
+    let nodes: Vec<String> = (0..n)
+        .map(|i| format!("        (name: \"n{i}\", ip: \"10.0.0.1/16\"),"))
+        .collect();
+    let d = diagnostics(&with_nodes(&nodes.join("\n")));
+    assert_eq!(
+        d.len(),
+        MAX_REPEATS_LISTED + 1,
+        "{:#?}",
+        &d[..d.len().min(14)]
+    );
+    assert!(d[0].ends_with("cluster.nodes[1].ip: 10.0.0.1 is already the address of node n0; expected a unique address per node"), "{}", d[0]);
+    assert_eq!(
+        d[MAX_REPEATS_LISTED],
+        format!(
+            "t.ron:{}:27: cluster.nodes[11].ip: and {} more nodes (this one and later ones) whose address is already an earlier node's; expected a unique address per node",
+            5 + 11,
+            n - 1 - MAX_REPEATS_LISTED
+        )
+    );
+    // The same name, an mtu out of range, links to nowhere, pods on a node that does not
+    // exist, bad durations, steps naming no machine: each capped on its own, its "and N
+    // more" where the first unlisted one is.
+    let mut nodes: Vec<String> = (0..30)
+        .map(|i| {
+            format!(
+                "        (name: \"a\", ip: \"10.0.0.{}/24\", mtu: 1),",
+                i + 1
+            )
+        })
+        .collect();
+    nodes.push("    ], pods: [".into());
+    nodes.extend((0..30).map(|i| format!("        (name: \"p{i}\", node: \"x\"),")));
+    nodes.push("    ], links: [".into());
+    nodes.extend((0..30).map(|i| format!("        (a: \"a\", b: \"s{i}\"),")));
+    let steps: Vec<String> =
+        (0..30)
+            .map(|i| format!("        (at: \" {i}s\", exec: (on: \"node/b\", cmd: \"ip r\")),"))
+            .chain((0..30).map(|_| {
+                "        (at: \"1s\", exec: (on: \"node/b\", cmd: \"ip r\")),".to_string()
+            }))
+            .collect();
+    let src = with_nodes(&nodes.join("\n")).replace(
+        "    ]),\n)",
+        &format!("    ]),\n    steps: [\n{}\n    ],\n)", steps.join("\n")),
+    );
+    let d = diagnostics(&src);
+    let summaries: Vec<&str> = d
+        .iter()
+        .filter_map(|l| l.split_once(": and ").map(|(_, s)| s))
+        .collect();
+    assert_eq!(
+        summaries,
+        [
+            "20 more problems at `cluster.nodes[].mtu` (this one and later ones); fix the ones above and check again to see them",
+            "19 more names (this one and later ones) already used by an earlier node, switch or pod; expected unique names",
+            "20 more problems at `cluster.links[].b` (this one and later ones); fix the ones above and check again to see them",
+            "20 more pods (this one and later ones) on a node that does not exist",
+            "20 more problems at `steps[].at` (this one and later ones); fix the ones above and check again to see them",
+            "20 more steps (this one and later ones) naming a machine that does not exist",
+        ],
+        "{d:#?}"
+    );
+    assert_eq!(d.len(), 6 * (MAX_REPEATS_LISTED + 1), "{d:#?}");
 }

@@ -5,6 +5,7 @@
 //! was expected. All problems in a file are reported at once. Nothing here panics on any
 //! input: the malformed-file test in `tests/it/scenario.rs` holds it to that.
 
+use crate::trace::text::escape_all_controls;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::net::Ipv4Addr;
@@ -226,7 +227,7 @@ impl Diagnostic {
         write!(
             f,
             "{}:{}:{}: {kind}",
-            escape_controls(&self.file),
+            escape_all_controls(&self.file),
             self.line,
             self.col
         )?;
@@ -249,7 +250,7 @@ pub const MAX_ECHOED: usize = 100;
 /// it is, and escaping twice changes nothing. Every diagnostic goes through it
 /// ([`Diagnostic::new`] and `Display`).
 pub fn escape(text: &str) -> std::borrow::Cow<'_, str> {
-    let escaped = escape_controls(text);
+    let escaped = escape_all_controls(text);
     let long_word = escaped
         .split(|c: char| c == '`' || c.is_whitespace())
         .any(|w| w.len() > MAX_ECHOED);
@@ -300,23 +301,6 @@ fn cap(value: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(format!("{}{tail}", &value[..cut]))
 }
 
-/// [`escape`] without the cap on long values: for a file name, which is shown whole.
-fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
-    let special = |c: char| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}');
-    if !text.contains(special) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if special(c) {
-            out.extend(c.escape_debug());
-        } else {
-            out.push(c);
-        }
-    }
-    std::borrow::Cow::Owned(out)
-}
-
 /// The byte order mark a file may start with.
 const BOM: &str = "\u{feff}";
 
@@ -328,13 +312,13 @@ pub const MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
 /// problems.
 #[derive(Clone, Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("{}: cannot read: {reason}", escape_controls(file))]
+    #[error("{}: cannot read: {reason}", escape_all_controls(file))]
     Io { file: String, reason: String },
     /// Over [`MAX_FILE_SIZE`]. `size` when it is known (a regular file); `None` for a
     /// device or pipe that gave more than the limit (reading stops there).
     #[error(
         "{}: the file is too large ({}); scenario files may be at most 16 MiB ({MAX_FILE_SIZE} bytes)",
-        escape_controls(file),
+        escape_all_controls(file),
         match size { Some(n) => format!("{n} bytes"), None => format!("more than {MAX_FILE_SIZE} bytes") }
     )]
     TooLarge { file: String, size: Option<u64> },

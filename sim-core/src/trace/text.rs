@@ -41,7 +41,16 @@ pub fn line(record: &Record<TraceEvent>, names: &[String]) -> String {
 /// separators written as Rust escapes (`\n`, `\r`, `\u{1b}`), so that one value is one
 /// line and prints as text; borrowed when there is nothing to escape (the usual case).
 pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
-    let special = |c: char| (c.is_control() && c != '\t') || matches!(c, '\u{2028}' | '\u{2029}');
+    escape_where(text, |c| c != '\t')
+}
+
+/// [`escape_controls`], tabs included (a diagnostic echoing a value shows every one).
+pub fn escape_all_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    escape_where(text, |_| true)
+}
+
+fn escape_where(text: &str, control: fn(char) -> bool) -> std::borrow::Cow<'_, str> {
+    let special = |c: char| (c.is_control() && control(c)) || matches!(c, '\u{2028}' | '\u{2029}');
     if !text.contains(special) {
         return std::borrow::Cow::Borrowed(text);
     }

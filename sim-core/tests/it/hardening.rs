@@ -275,3 +275,36 @@ fn namespaces_the_cluster_needs_stay_and_others_are_emptied_then_deleted() {
         "{trace}"
     );
 }
+
+/// A docker restart removes the pods' veths from docker0 and makes new ones; the bridge's
+/// forwarding database once kept the removed ports' entries, so frames to a pod went to a
+/// deleted port ("device vethd5d7b33 is down") until the entry aged out. Linux forgets a
+/// port's entries when the port leaves the bridge (`br_fdb_delete_by_port`).
+#[test]
+fn a_docker_restart_leaves_no_fdb_entry_naming_a_removed_port() {
+    let trace = run_text(
+        r#"Scenario(name: "docker-restart-fdb", seed: 1, until: "10s",
+  cluster: (
+    nodes: [(name: "a", ip: "10.0.0.1/24", docker: ())],
+    pods: [(name: "web", node: "a", command: "httpd -f -p 80")],
+  ),
+  steps: [
+    (at: "1s", expect: (on: "node/a", cmd: "ping -c 1 172.17.0.2", stdout_contains: "1 packets transmitted, 1 received")),
+    (at: "2s", exec: (on: "node/a", cmd: "systemctl restart docker")),
+    (at: "5s", exec: (on: "node/a", cmd: "bridge fdb show")),
+    (at: "5s", exec: (on: "node/a", cmd: "ip link")),
+    (at: "5s", expect: (on: "node/a", cmd: "ping -c 1 172.17.0.2", stdout_contains: "1 packets transmitted, 1 received")),
+  ])"#,
+    );
+    let links = stdout_of(&trace, "node/a/ip", "ip link").join("\n");
+    for l in stdout_of(&trace, "node/a/bridge", "bridge fdb show") {
+        let entry = l.split_once("| ").expect("a stdout line").1;
+        let dev = entry.split_whitespace().nth(2).expect("`MAC dev DEV ...`");
+        assert!(
+            links.contains(&format!(" {dev}@")) || links.contains(&format!(" {dev}:")),
+            "`{l}` names a device `ip link` does not list\n{trace}"
+        );
+    }
+    // Nor does the pod's kernel keep probing a neighbour on its removed eth0.
+    assert!(!trace.contains("is down"), "{trace}");
+}

@@ -13,7 +13,7 @@
 use crate::clock;
 use crate::engine::SimTime;
 use crate::net::Netns;
-use crate::net::netfilter::TableKind;
+use crate::net::netfilter::{EditError, TableKind};
 
 const VERSION: &str = "v1.8.7";
 
@@ -97,10 +97,11 @@ pub fn iptables(ns: &mut Netns, args: &[String]) -> (String, String, i32) {
             if !exists(nf, c) {
                 return (String::new(), "iptables: No chain/target/match by that name.\n".to_string(), 1);
             }
+            let insert = matches!(cmd.as_str(), "-I" | "--insert");
             let r = match cmd.as_str() {
                 "-A" | "--append" => nf.append(table, c, &rule()).map(|_| true),
                 "-I" | "--insert" => nf.insert(table, c, &rule()).map(|_| true),
-                _ => nf.delete(table, c, &rule()),
+                _ => nf.delete(table, c, &rule()).map_err(EditError::Parse),
             };
             match r {
                 Ok(true) => (String::new(), String::new(), 0),
@@ -109,7 +110,25 @@ pub fn iptables(ns: &mut Netns, args: &[String]) -> (String, String, i32) {
                     "iptables: Bad rule (does a matching rule exist in that chain?).\n".into(),
                     1,
                 ),
-                Err(e) => fail(e),
+                Err(EditError::Parse(e)) => fail(e),
+                Err(EditError::NoTarget(t)) => fail(format!(
+                    "Couldn't load target `{t}':No such file or directory\n"
+                )),
+                // libiptc's EINVAL, worded by `iptc_strerror` for the call that failed.
+                Err(EditError::BuiltinJump(_)) => (
+                    String::new(),
+                    format!(
+                        "iptables: {}. Run `dmesg' for more information.\n",
+                        if insert { "Target problem" } else { "Invalid argument" }
+                    ),
+                    1,
+                ),
+                // The kernel refuses the table with ELOOP; nothing changes.
+                Err(EditError::Loop { .. }) => (
+                    String::new(),
+                    "iptables: Too many levels of symbolic links.\n".into(),
+                    1,
+                ),
             }
         }
         ("-N" | "--new-chain", Some(c)) => {

@@ -308,3 +308,50 @@ fn a_docker_restart_leaves_no_fdb_entry_naming_a_removed_port() {
     // Nor does the pod's kernel keep probing a neighbour on its removed eth0.
     assert!(!trace.contains("is down"), "{trace}");
 }
+
+/// iptables accepted a jump that made a loop (`-A X -j X`, `X -> Y -> X`, in filter or
+/// nat), and a jump to a built-in chain; a packet then walked until a depth guard gave up
+/// and was dropped "by `-t filter -P OUTPUT DROP`" though the policy was ACCEPT (in nat,
+/// the loop was silently ignored). The kernel refuses a table with a loop (ELOOP) and
+/// libiptc a jump to a built-in chain (EINVAL): the rule is not added, and packets pass.
+#[test]
+fn iptables_refuses_a_jump_that_would_loop_or_go_to_a_built_in_chain() {
+    let lp = "iptables: Too many levels of symbolic links.";
+    let inval = "iptables: Invalid argument. Run `dmesg' for more information.";
+    let tprob = "iptables: Target problem. Run `dmesg' for more information.";
+    let mut steps = String::new();
+    for t in ["", "-t nat "] {
+        for (cmd, err) in [
+            (format!("iptables {t}-N X"), ""),
+            (format!("iptables {t}-N Y"), ""),
+            (format!("iptables {t}-A X -j X"), lp),
+            (format!("iptables {t}-I X -j X"), lp),
+            (format!("iptables {t}-A X -j Y"), ""),
+            (format!("iptables {t}-A Y -p tcp -j X"), lp),
+            (format!("iptables {t}-A X -j OUTPUT"), inval),
+            (format!("iptables {t}-I X -j OUTPUT"), tprob),
+            (format!("iptables {t}-A OUTPUT -j X"), ""),
+        ] {
+            let code = if err.is_empty() { 0 } else { 1 };
+            steps += &format!(
+                "    (at: \"1s\", expect: (on: \"node/a\", cmd: \"{cmd}\", stderr_contains: \"{err}\", exit_code: {code})),\n"
+            );
+        }
+    }
+    let trace = run_text(&format!(
+        r#"Scenario(name: "iptables-loops", seed: 1,
+  cluster: (nodes: [(name: "a", ip: "10.0.0.1/24"), (name: "b", ip: "10.0.0.2/24")]),
+  steps: [
+{steps}    (at: "1s", exec: (on: "node/a", cmd: "iptables-save")),
+    (at: "2s", expect: (on: "node/a", cmd: "ping -c 1 10.0.0.2", stdout_contains: "1 packets transmitted, 1 received")),
+  ])"#
+    ));
+    let saved = stdout_of(&trace, "node/a/iptables-save", "iptables-save").join("\n");
+    for refused in ["-A X -j X", "-A Y -p tcp -j X", "-j OUTPUT"] {
+        assert!(
+            !saved.contains(refused),
+            "`{refused}` was not added\n{saved}"
+        );
+    }
+    assert!(!trace.contains("DROPPED"), "{trace}");
+}

@@ -189,6 +189,29 @@ impl Table {
         &self.chains
     }
 
+    /// Whether a walk of chain `from` can reach chain `to` through jumps (`from == to`
+    /// counts). A depth-first search over the jump graph: each chain once.
+    fn reaches(&self, from: &str, to: &str) -> bool {
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![from];
+        while let Some(c) = todo.pop() {
+            if c == to {
+                return true;
+            }
+            if !seen.insert(c) {
+                continue;
+            }
+            if let Some(ch) = self.chains.get(c) {
+                for r in &ch.rules {
+                    if let Target::Jump(next) = &r.target {
+                        todo.push(next.as_str());
+                    }
+                }
+            }
+        }
+        false
+    }
+
     /// A chain about to change: its index is rebuilt before the next walk.
     fn edit(&mut self, chain: &str) -> Option<&mut Chain> {
         let c = self.chains.get_mut(chain)?;
@@ -265,6 +288,32 @@ impl Default for Netfilter {
             ct: Conntrack::default(),
             ipsets: BTreeMap::new(),
             active: false,
+        }
+    }
+}
+
+/// Why a rule edit was refused.
+#[derive(Clone, Debug, PartialEq)]
+pub enum EditError {
+    /// The rule's words do not parse.
+    Parse(String),
+    /// `-j NAME` names neither a chain of the table nor a target extension.
+    NoTarget(String),
+    /// `-j INPUT`: a jump to a built-in chain (libiptc's EINVAL).
+    BuiltinJump(String),
+    /// The jump would make a loop (the kernel's ELOOP): `to` already reaches `from`.
+    Loop { from: String, to: String },
+}
+
+impl std::fmt::Display for EditError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EditError::Parse(e) => f.write_str(e),
+            EditError::NoTarget(t) => write!(f, "no chain or target \"{t}\""),
+            EditError::BuiltinJump(t) => write!(f, "a jump to built-in chain \"{t}\""),
+            EditError::Loop { from, to } => {
+                write!(f, "a jump from {from} to {to} would make a loop")
+            }
         }
     }
 }
@@ -484,9 +533,34 @@ impl Netfilter {
             .or_insert_with(|| Chain::new(None));
     }
 
+    /// Whether `rule`, added to `chain`, is one the kernel would load: a jump goes to a user
+    /// chain of the table (libiptc refuses a jump to a built-in one with EINVAL) and closes
+    /// no loop (the kernel's `mark_source_chains` refuses the table with ELOOP). Checked at
+    /// every edit, so a table never holds a loop and a walk always ends.
+    fn check_target(&self, kind: TableKind, chain: &str, rule: &Rule) -> Result<(), EditError> {
+        let Target::Jump(to) = &rule.target else {
+            return Ok(());
+        };
+        if kind.builtins().contains(&to.as_str()) {
+            return Err(EditError::BuiltinJump(to.clone()));
+        }
+        let t = self.table(kind);
+        if !t.chains.contains_key(to) {
+            return Err(EditError::NoTarget(to.clone()));
+        }
+        if t.reaches(to, chain) {
+            return Err(EditError::Loop {
+                from: chain.to_string(),
+                to: to.clone(),
+            });
+        }
+        Ok(())
+    }
+
     /// `iptables -t TABLE -A CHAIN ARGS`.
-    pub fn append(&mut self, kind: TableKind, chain: &str, args: &str) -> Result<(), String> {
-        let rule = Rule::parse(args)?;
+    pub fn append(&mut self, kind: TableKind, chain: &str, args: &str) -> Result<(), EditError> {
+        let rule = Rule::parse(args).map_err(EditError::Parse)?;
+        self.check_target(kind, chain, &rule)?;
         self.ensure_chain(kind, chain);
         self.table_mut(kind)
             .edit(chain)
@@ -497,8 +571,9 @@ impl Netfilter {
     }
 
     /// `iptables -t TABLE -I CHAIN ARGS` (at the head).
-    pub fn insert(&mut self, kind: TableKind, chain: &str, args: &str) -> Result<(), String> {
-        let rule = Rule::parse(args)?;
+    pub fn insert(&mut self, kind: TableKind, chain: &str, args: &str) -> Result<(), EditError> {
+        let rule = Rule::parse(args).map_err(EditError::Parse)?;
+        self.check_target(kind, chain, &rule)?;
         self.ensure_chain(kind, chain);
         self.table_mut(kind)
             .edit(chain)
@@ -554,7 +629,8 @@ impl Netfilter {
                 if !self.table(kind).chains.contains_key(chain) {
                     return Err(err(format!("no chain \"{chain}\"")));
                 }
-                self.append(kind, chain, args).map_err(err)?;
+                self.append(kind, chain, args)
+                    .map_err(|e| err(e.to_string()))?;
                 written += 1;
             } else if let Some(chain) = line.strip_prefix("-X ") {
                 self.delete_chain(kind, chain.trim());
@@ -1402,7 +1478,7 @@ mod tests {
         assert!(v.iter().all(|v| *v == Verdict::Accept));
         // A jump into a chain created empty falls through to the policy.
         let v = walks_after(|nf| {
-            nf.ensure_chain(TableKind::Nat, "MINE");
+            nf.ensure_chain(TableKind::Filter, "MINE");
             nf.append(TableKind::Filter, "FORWARD", "-j MINE").unwrap();
         });
         assert!(v.iter().all(|v| *v == Verdict::Accept));

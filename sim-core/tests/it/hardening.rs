@@ -355,3 +355,42 @@ fn iptables_refuses_a_jump_that_would_loop_or_go_to_a_built_in_chain() {
     }
     assert!(!trace.contains("DROPPED"), "{trace}");
 }
+
+/// iptables took any capitalised unknown target for a chain (`-j NOPE` exit 0), could not
+/// jump to a lowercase user chain, flushed a chain that does not exist with exit 0, and
+/// ran the first of two commands. As xtables: a target is a user chain if the table has
+/// one of that name, else a target extension, and one that does not load is `Couldn't
+/// load target` (exit 2); `-F NOCHAIN` is ENOENT (exit 1); two commands are refused (exit 2).
+#[test]
+fn iptables_resolves_targets_against_the_table_and_takes_one_command() {
+    let try_help = "Try `iptables -h' or 'iptables --help' for more information.";
+    let trace = run_text(&format!(
+        r#"Scenario(name: "iptables-targets", seed: 1,
+  cluster: (nodes: [(name: "a", ip: "10.0.0.1/24"), (name: "b", ip: "10.0.0.2/24")]),
+  steps: [
+    (at: "1s", expect: (on: "node/a", cmd: "iptables -A OUTPUT -j NOPE", stderr_contains: "iptables v1.8.7 (legacy): Couldn't load target `NOPE':No such file or directory\n\n{try_help}", exit_code: 2)),
+    (at: "1s", expect: (on: "node/a", cmd: "iptables -t nat -A OUTPUT -j nope", stderr_contains: "Couldn't load target `nope'", exit_code: 2)),
+    (at: "1s", expect: (on: "node/a", cmd: "iptables -N y", exit_code: 0)),
+    (at: "1s", expect: (on: "node/a", cmd: "iptables -A y -d 10.0.0.2 -j DROP", exit_code: 0)),
+    (at: "1s", expect: (on: "node/a", cmd: "iptables -A OUTPUT -j y", exit_code: 0)),
+    (at: "1s", expect: (on: "node/a", cmd: "iptables -t nat -A OUTPUT -j y", stderr_contains: "Couldn't load target `y'", exit_code: 2)),
+    (at: "1s", expect: (on: "node/a", cmd: "iptables -A OUTPUT -j LOG", stderr_contains: "not modelled", exit_code: 2)),
+    (at: "1s", expect: (on: "node/a", cmd: "iptables -F NOCHAIN", stderr_contains: "iptables: No chain/target/match by that name.", exit_code: 1)),
+    (at: "1s", expect: (on: "node/a", cmd: "iptables -N a -N b", stderr_contains: "iptables v1.8.7 (legacy): Cannot use -N with -N\n\n{try_help}", exit_code: 2)),
+    (at: "1s", expect: (on: "node/a", cmd: "iptables -F y --new-chain c", stderr_contains: "Cannot use -N with -F", exit_code: 2)),
+    (at: "1s", expect: (on: "node/a", cmd: "iptables -A y -m comment --comment -N -j ACCEPT", exit_code: 0)),
+    (at: "1s", expect: (on: "node/a", cmd: "iptables -S", stdout_contains: "-N y\n-A OUTPUT -j y\n")),
+    (at: "2s", expect: (on: "node/a", cmd: "ping -c 1 -W 1 10.0.0.2", stdout_contains: "1 packets transmitted, 0 received", exit_code: 1)),
+  ])"#
+    ));
+    assert!(
+        trace.contains("by `-t filter -A y -d 10.0.0.2/32 -j DROP`"),
+        "{trace}"
+    );
+    for c in ["-N a", "-N b", "-N c"] {
+        assert!(
+            !stdout_of(&trace, "node/a/iptables", "iptables -S").contains(&c),
+            "{trace}"
+        );
+    }
+}

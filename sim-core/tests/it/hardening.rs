@@ -394,3 +394,51 @@ fn iptables_resolves_targets_against_the_table_and_takes_one_command() {
         );
     }
 }
+
+/// Chains that each jump twice to the next make a walk exponential: 28 of them took 6.7 s
+/// of wall time for one packet, 40 would take hours, and the rule count could overflow.
+/// One walk visits at most `WALK_BUDGET` rules; past it the packet is dropped with a
+/// reason that says the ruleset is too deep for the simulator and names the chain. The
+/// same tree in nat (OUTPUT and POSTROUTING) is stopped the same way.
+#[test]
+fn an_exponential_ruleset_is_cut_short_with_a_reason() {
+    let started = std::time::Instant::now();
+    for (t, n) in [("", 28), ("", 40), ("-t nat ", 28)] {
+        let mut steps = String::new();
+        for i in 0..n {
+            steps += &format!(
+                "    (at: \"1s\", exec: (on: \"node/a\", cmd: \"iptables {t}-N C{i}\")),\n"
+            );
+        }
+        for i in 0..n - 1 {
+            for _ in 0..2 {
+                steps += &format!(
+                    "    (at: \"1s\", exec: (on: \"node/a\", cmd: \"iptables {t}-A C{i} -j C{}\")),\n",
+                    i + 1
+                );
+            }
+        }
+        steps += &format!(
+            "    (at: \"1s\", exec: (on: \"node/a\", cmd: \"iptables {t}-A OUTPUT -j C0\")),\n"
+        );
+        let trace = run_text(&format!(
+            r#"Scenario(name: "iptables-deep", seed: 1,
+  cluster: (nodes: [(name: "a", ip: "10.0.0.1/24"), (name: "b", ip: "10.0.0.2/24")]),
+  steps: [
+{steps}    (at: "2s", expect: (on: "node/a", cmd: "ping -c 1 -W 1 10.0.0.2", stdout_contains: "1 packets transmitted, 0 received", exit_code: 1)),
+  ])"#
+        ));
+        let table = if t.is_empty() { "filter" } else { "nat" };
+        assert!(
+            trace.contains(&format!(
+                "the {table} table on a is too deep for the simulator: one walk visited 1000000 rules (the last in chain C"
+            )),
+            "{trace}"
+        );
+    }
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(60),
+        "{:?}",
+        started.elapsed()
+    );
+}

@@ -442,3 +442,56 @@ fn an_exponential_ruleset_is_cut_short_with_a_reason() {
         started.elapsed()
     );
 }
+
+/// After `kubectl delete ns t1`, `kubectl scale deploy/web -n t1 --replicas=5` started
+/// five pods in the Terminating namespace, and when the namespace controller deleted the
+/// ReplicaSet before its Deployment, the Deployment made a new one and five more pods
+/// started and were killed. The apiserver refuses every create in a Terminating namespace,
+/// the controllers' own too (they log the refusal); a scale is an update and is allowed,
+/// but makes no pod. No pod sandbox is made in the namespace after its deletion began.
+#[test]
+fn nothing_is_created_in_a_terminating_namespace() {
+    let trace = run_text(
+        r#"Scenario(name: "ns-terminating", seed: 1, until: "20s",
+  cluster: (
+    nodes: [
+      (name: "m", ip: "10.0.0.1/24"),
+      (name: "w", ip: "10.0.0.2/24", docker: ()),
+    ],
+    etcd: "m",
+    kubernetes: (master: "m", service_cidr: "10.254.0.0/16"),
+    manifests: [
+      (path: "/root/web.yaml", object: Deployment(name: "web", namespace: "t1", replicas: 1, selector: {"app": "web"},
+        containers: [(name: "web", image: "busybox", command: "httpd -f -p 80")])),
+    ],
+  ),
+  steps: [
+    (at: "1s", exec: (on: "node/m", cmd: "kubectl create namespace t1")),
+    (at: "2s", exec: (on: "node/m", cmd: "kubectl create -f /root/web.yaml")),
+    (at: "5s", expect: (on: "node/m", cmd: "kubectl get pods -n t1", stdout_contains: "Running")),
+    (at: "6s", expect: (on: "node/m", cmd: "kubectl delete ns t1", stdout_contains: "namespace \"t1\" deleted")),
+    (at: "6500ms", expect: (on: "node/m", cmd: "kubectl scale deploy/web -n t1 --replicas=5", stdout_contains: "scaled")),
+    (at: "15s", expect: (on: "node/m", cmd: "kubectl get pods -n t1", stderr_contains: "No resources found in t1 namespace.")),
+  ])"#,
+    );
+    let late: Vec<&str> = trace
+        .lines()
+        .filter(|l| {
+            l.contains("dockerd") && l.contains("sandbox of pod/") && !l.contains(" removed:")
+        })
+        .filter(|l| {
+            l.split_whitespace()
+                .next()
+                .and_then(|t| t.parse::<f64>().ok())
+                .is_some_and(|t| t >= 6.0)
+        })
+        .collect();
+    assert!(
+        late.is_empty(),
+        "sandboxes made after the deletion began: {late:?}\n{trace}"
+    );
+    assert!(
+        trace.contains("is forbidden: unable to create new content in namespace t1 because it is being terminated"),
+        "the controller's create is refused\n{trace}"
+    );
+}

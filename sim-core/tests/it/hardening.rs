@@ -495,3 +495,24 @@ fn nothing_is_created_in_a_terminating_namespace() {
         "the controller's create is refused\n{trace}"
     );
 }
+
+/// `kubectl delete ns default kube-system` printed only the first error: kubectl deletes
+/// each name in turn and prints one line for each (exit 1 if any failed).
+#[test]
+fn kubectl_delete_answers_for_every_name() {
+    run_text(
+        r#"Scenario(name: "delete-names", seed: 1, until: "10s",
+  cluster: (
+    nodes: [(name: "m", ip: "10.0.0.1/24")],
+    etcd: "m",
+    kubernetes: (master: "m", service_cidr: "10.254.0.0/16"),
+  ),
+  steps: [
+    (at: "1s", exec: (on: "node/m", cmd: "kubectl create namespace t1")),
+    (at: "1s", exec: (on: "node/m", cmd: "kubectl create namespace t2")),
+    (at: "2s", expect: (on: "node/m", cmd: "kubectl delete ns default kube-system", stderr_contains: "Error from server (Forbidden): namespaces \"default\" is forbidden: this namespace may not be deleted\nError from server (Forbidden): namespaces \"kube-system\" is forbidden: this namespace may not be deleted\n", exit_code: 1)),
+    (at: "2s", expect: (on: "node/m", cmd: "kubectl delete ns t1 nope t2", stdout_contains: "namespace \"t1\" deleted\nnamespace \"t2\" deleted\n", stderr_contains: "Error from server (NotFound): namespaces \"nope\" not found", exit_code: 1)),
+    (at: "2s", expect: (on: "node/m", cmd: "kubectl delete ns/t1 svc", stderr_contains: "error: arguments in resource/name form must have a single resource and name", exit_code: 1)),
+  ])"#,
+    );
+}

@@ -37,10 +37,7 @@ enum Cmd {
     /// `delete KIND NAME`, or every object a `-l` selector picks.
     /// `kubectl delete KIND NAME...` (or `TYPE/NAME...`): each named object, in order; with
     /// no name, what the `-l` selector picks.
-    Delete {
-        kind: Kind,
-        names: Vec<(Kind, String)>,
-    },
+    Delete { kind: Kind, names: Named },
     /// `describe svc NAME`.
     Describe { kind: Kind, name: String },
     /// `exec POD -- CMD...`; POD may be `rc/NAME` (its first pod by name).
@@ -84,8 +81,11 @@ fn unknown_kind(k: &str) -> (String, i32) {
 }
 
 /// `svc/NAME` or `svc NAME`.
+/// Objects named on a command line, each with its kind.
+type Named = Vec<(Kind, String)>;
+
 /// `KIND NAME...` or `TYPE/NAME...`: the kind, and each name with its kind.
-fn kind_and_names(words: &[String]) -> Result<(Kind, Vec<(Kind, String)>), (String, i32)> {
+fn kind_and_names(words: &[String]) -> Result<(Kind, Named), (String, i32)> {
     let (kind, first) = kind_and_name(words)?;
     let Some(first) = first else {
         return Ok((kind, Vec::new()));

@@ -7,7 +7,7 @@ use sim_core::scenario::{Scenario, run};
 use sim_core::trace::TraceEvent;
 
 /// Runs scenario text; panics (failing the test) if an expectation failed or the trace
-/// has no `end` record. Returns the text trace.
+/// has no `end` record, or an end-of-run invariant does not hold. Returns the text trace.
 fn run_text(src: &str) -> String {
     let s = Scenario::parse("t.ron", src).unwrap_or_else(|e| panic!("{e}"));
     let out = run::run(&s, &Default::default());
@@ -15,6 +15,11 @@ fn run_text(src: &str) -> String {
     if let Some(f) = out.summary.failed_expect() {
         panic!("steps[{}] `{}`: {:?}\n{text}", f.step, f.cmd, f.result);
     }
+    assert!(
+        out.summary.violations.is_empty(),
+        "end-of-run invariants: {:?}\n{text}",
+        out.summary.violations
+    );
     assert!(
         matches!(
             out.records.last().map(|r| &r.event),

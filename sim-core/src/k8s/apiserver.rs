@@ -801,6 +801,9 @@ impl Apiserver {
                 None => {
                     let hash = super::alloc::template_hash(&template_text(w));
                     let name = format!("{}-{hash}", d.meta.name);
+                    if self.refuse_create(cx, &d, Kind::ReplicaSet, &name) {
+                        continue;
+                    }
                     let mut rs = w.clone();
                     rs.kind = Kind::ReplicaSet;
                     rs.current = 0;
@@ -931,6 +934,35 @@ impl Apiserver {
         }
     }
 
+    /// The NamespaceLifecycle admission plugin, for a controller's own create of a `kind`
+    /// named `name` on behalf of `owner`: nothing new in a Terminating namespace. The
+    /// controller's create fails and it logs why (as the replicaset controller's
+    /// `FailedCreate`); true when refused.
+    fn refuse_create(&self, cx: &mut Ctx<'_, Net>, owner: &Object, kind: Kind, name: &str) -> bool {
+        let ns = &owner.meta.namespace;
+        if !self.terminating(ns) {
+            return false;
+        }
+        let who = match owner.body {
+            Body::Workload(ref w) => controller_name(w.kind),
+            _ => "controller",
+        };
+        cx.trace(TraceEvent::Log {
+            line: format!(
+                "{who}: Error creating: {} \"{name}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated",
+                kind.plural()
+            ),
+        });
+        true
+    }
+
+    /// Whether namespace `ns` is being deleted (Terminating).
+    fn terminating(&self, ns: &str) -> bool {
+        self.objects
+            .get(&(Kind::Namespace, String::new(), ns.to_string()))
+            .is_some_and(|n| n.meta.deletion.is_some())
+    }
+
     /// A controller's status: pods it has and pods ready.
     fn set_status(&mut self, cx: &mut Ctx<'_, Net>, obj: &Object, current: u32, ready: u32) {
         let Some(mut updated) = self.objects.get(&obj.key()).cloned() else {
@@ -955,6 +987,9 @@ impl Apiserver {
         node: Option<String>,
     ) {
         let ns = owner.meta.namespace.clone();
+        if self.refuse_create(cx, owner, Kind::Pod, &format!("{}-", owner.meta.name)) {
+            return;
+        }
         let name = loop {
             let n = super::alloc::pod_name(&owner.meta.name, cx.rng());
             if !self
@@ -1188,19 +1223,23 @@ impl Apiserver {
             .map(|o| o.meta.name.clone())
             .collect();
         for ns in doomed {
-            let rank = |k: Kind| match k {
-                k if k.is_workload() => 0,
-                Kind::Service => 1,
-                Kind::Pod => 2,
-                _ => 3,
+            // Owners before what they own (a Deployment before its ReplicaSet), so no
+            // controller is left to make again what was just deleted.
+            let rank = |o: &Object| match o.kind() {
+                k if k.is_workload() && o.meta.owner.is_none() => 0,
+                k if k.is_workload() => 1,
+                Kind::Service => 2,
+                Kind::Pod => 3,
+                _ => 4,
             };
-            let mut content: Vec<Key> = self
+            let mut content: Vec<(u8, Key)> = self
                 .objects
                 .values()
                 .filter(|o| o.kind().namespaced() && o.meta.namespace == ns)
-                .map(Object::key)
+                .map(|o| (rank(o), o.key()))
                 .collect();
-            content.sort_by_key(|k| rank(k.0));
+            content.sort_by_key(|(r, _)| *r);
+            let content = content.into_iter().map(|(_, k)| k);
             for key in content {
                 // An owner's deletion may have taken this one already.
                 if self.objects.contains_key(&key) {

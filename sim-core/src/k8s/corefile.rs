@@ -4,8 +4,9 @@
 //! CoreDNS's `Corefile:3 - Error during parsing: Unknown directive 'foo'`.
 //!
 //! Plugins the simulator carries out: `kubernetes`, `forward`, `cache`, `loadbalance`,
-//! `log`. Plugins it accepts and that change nothing a packet shows: `errors`, `health`,
-//! `ready`, `prometheus`, `loop`, `reload`.
+//! `log`. Plugins it accepts and that change nothing a packet shows: `errors` (its
+//! arguments and block checked as CoreDNS checks them), `health`, `ready`, `prometheus`,
+//! `loop`, `reload`.
 
 /// kubeadm's Corefile (reference §3.7, seed 001).
 pub const KUBEADM: &str = ".:53 {\n    errors\n    health {\n       lameduck 5s\n    }\n    ready\n    kubernetes cluster.local in-addr.arpa ip6.arpa {\n       pods insecure\n       fallthrough in-addr.arpa ip6.arpa\n       ttl 30\n    }\n    prometheus :9153\n    forward . /etc/resolv.conf {\n       max_concurrent 1000\n    }\n    cache 30\n    loop\n    reload\n    loadbalance\n}\n";
@@ -255,7 +256,8 @@ fn server_block(
             }
             "loadbalance" => b.loadbalance = true,
             "log" => b.log = true,
-            "errors" | "health" | "ready" | "prometheus" | "loop" | "reload" => {}
+            "errors" => errors(&d)?,
+            "health" | "ready" | "prometheus" | "loop" | "reload" => {}
             other => {
                 return Err((
                     d.line,
@@ -267,6 +269,46 @@ fn server_block(
         }
     }
     Ok(b)
+}
+
+/// The errors plugin's setup (`errorsParse`): no argument or `stdout`, and a block of
+/// `consolidate DURATION REGEXP [LEVEL]` lines only. It changes nothing a packet shows;
+/// what it refuses, it refuses as CoreDNS does.
+fn errors(d: &Directive) -> Result<(), Error> {
+    match d.args.as_slice() {
+        [] => {}
+        [a] if a == "stdout" => {}
+        [a] => return Err((d.line, format!("plugin/errors: invalid log file: {a}"))),
+        [.., last] => {
+            return Err((
+                d.line,
+                format!(
+                    "plugin/errors: Wrong argument count or unexpected line ending after '{last}'"
+                ),
+            ));
+        }
+    }
+    for (line, words) in &d.block {
+        let (first, rest) = words.split_first().expect("a block line has a word");
+        if first != "consolidate" {
+            return Err((
+                *line,
+                format!(
+                    "plugin/errors: Syntax error: Unexpected token '{first}', expecting 'consolidate'"
+                ),
+            ));
+        }
+        if !(2..=3).contains(&rest.len()) {
+            let last = words.last().expect("not empty");
+            return Err((
+                *line,
+                format!(
+                    "plugin/errors: Wrong argument count or unexpected line ending after '{last}'"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn kubernetes(d: &Directive, block_zones: &[String]) -> Result<Kubernetes, Error> {
@@ -419,6 +461,30 @@ mod tests {
         assert_eq!(c.blocks.len(), 2);
         assert_eq!(c.blocks[0].forward.as_ref().unwrap().except, ["ilinux.io."]);
         assert_eq!(c.blocks[1].zones, ["ilinux.io."]);
+        // The errors plugin's block holds only `consolidate` lines.
+        assert_eq!(
+            parse(".:53 {\n  errors {\n    foo\n  }\n}\n").unwrap_err(),
+            (
+                3,
+                "plugin/errors: Syntax error: Unexpected token 'foo', expecting 'consolidate'"
+                    .into()
+            )
+        );
+        assert_eq!(
+            parse(".:53 {\n  errors /var/log/x\n}\n").unwrap_err(),
+            (2, "plugin/errors: invalid log file: /var/log/x".into())
+        );
+        assert_eq!(
+            parse(".:53 {\n  errors {\n    consolidate 5m\n  }\n}\n").unwrap_err(),
+            (
+                3,
+                "plugin/errors: Wrong argument count or unexpected line ending after '5m'".into()
+            )
+        );
+        assert!(
+            parse(".:53 {\n  errors stdout {\n    consolidate 5m \".* timeout$\"\n  }\n}\n")
+                .is_ok()
+        );
         let e = parse(".:53 {\n  errors\n  fancy on\n}\n").unwrap_err();
         assert_eq!(e.0, 3);
         assert!(e.1.starts_with("Unknown directive 'fancy'"));

@@ -262,7 +262,30 @@ fn send_arp(
 
 /// A neighbour timer fired (`neigh_timer_handler`).
 pub fn timer(cx: Cx<'_, '_>, ns: NsId, dev: DevId, addr: Ipv4Addr) {
-    let Some(entry) = cx.world.ns_mut(ns).neigh.get_mut(&(dev, addr)) else {
+    let netns = cx.world.ns_mut(ns);
+    if netns.dev(dev).removed {
+        // The device was removed (a pod's eth0 when docker stops): the kernel flushed
+        // its neighbours then (`neigh_ifdown`), and their timers with them; packets that
+        // waited for an answer go with the device.
+        let (kernel, name) = (netns.kernel, netns.dev(dev).name.clone());
+        let queue = netns
+            .neigh
+            .remove(&(dev, addr))
+            .map(|e| e.queue)
+            .unwrap_or_default();
+        for packet in queue {
+            let reason = DropReason::DeviceDown { dev: name.clone() };
+            cx.trace_as(
+                kernel,
+                TraceEvent::Dropped {
+                    packet: packet.id,
+                    reason,
+                },
+            );
+        }
+        return;
+    }
+    let Some(entry) = netns.neigh.get_mut(&(dev, addr)) else {
         return;
     };
     entry.timer = None;

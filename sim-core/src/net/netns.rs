@@ -234,10 +234,27 @@ impl Netns {
     }
 
     /// Removes a device as the kernel does when its last user closes it (a TUN device
-    /// when flanneld exits): its addresses and every route through it go. The slot stays,
-    /// marked down and renamed out of the way, so other devices keep their ids.
+    /// when flanneld exits, a veth when docker removes a container): its addresses and
+    /// every route through it go. A bridge port leaves its bridge first, and the bridge
+    /// forgets every MAC it learned on it (`br_del_if` -> `br_fdb_delete_by_port`); a
+    /// removed bridge frees its ports and its whole fdb; a VXLAN device's fdb goes with it.
+    /// The slot stays, marked down and renamed out of the way, so other devices keep their
+    /// ids. Every path that removes a device (docker's stop and KillSandbox, flanneld,
+    /// kube-proxy) goes through here.
     pub fn remove_device(&mut self, id: DevId) {
         self.vxlan_ports.retain(|_, d| *d != id);
+        self.vxlan_fdb.retain(|(d, _), _| *d != id);
+        if self.dev_mut(id).master.take().is_some() {
+            self.fdb.retain(|_, e| e.port != id);
+        }
+        if self.dev(id).kind == DevKind::Bridge {
+            self.fdb.retain(|(b, _), _| *b != id);
+            for d in &mut self.devices {
+                if d.master == Some(id) {
+                    d.master = None;
+                }
+            }
+        }
         let dev = &mut self.devices[id.0 as usize];
         for a in dev.addrs.drain(..) {
             self.local.remove(&a.addr());

@@ -95,7 +95,10 @@ pub fn output(cx: Cx<'_, '_>, ns: NsId, mut packet: Packet) -> Result<(), SendEr
                 packet: packet.clone(),
             },
         );
-        netfilter::src_hook(cx, ns, DevId(0), &mut packet);
+        let hook = netfilter::src_hook(cx, ns, DevId(0), &mut packet);
+        if !filtered(cx, ns, hook, &packet) {
+            return Ok(());
+        }
         loopback_xmit(cx, ns, packet);
         return Ok(());
     }
@@ -148,6 +151,16 @@ fn filtered(cx: Cx<'_, '_>, ns: NsId, hook: netfilter::HookResult, packet: &Pack
             icmp_error(cx, ns, packet, IcmpError::PortUnreachable);
             false
         }
+        netfilter::HookResult::TooDeep { table, chain } => {
+            let reason = DropReason::RulesetTooDeep {
+                table: table.name().into(),
+                chain,
+                visits: netfilter::WALK_BUDGET,
+                node,
+            };
+            drop_packet(cx, kernel, packet, reason);
+            false
+        }
         netfilter::HookResult::NoRealServer(service) => {
             let reason = DropReason::IpvsNoRealServer { service, node };
             drop_packet(cx, kernel, packet, reason);
@@ -161,7 +174,10 @@ fn filtered(cx: Cx<'_, '_>, ns: NsId, hook: netfilter::HookResult, packet: &Pack
 /// a DF packet that does not fit is dropped with ICMP "fragmentation needed" (only a
 /// forwarded one can get here: output refuses it with EMSGSIZE); any other is fragmented.
 fn transmit(cx: Cx<'_, '_>, ns: NsId, dev: DevId, next_hop: Ipv4Addr, mut packet: Packet) {
-    netfilter::src_hook(cx, ns, dev, &mut packet);
+    let hook = netfilter::src_hook(cx, ns, dev, &mut packet);
+    if !filtered(cx, ns, hook, &packet) {
+        return;
+    }
     let netns = cx.world.ns(ns);
     let mtu = mtu_of(netns.dev(dev));
     if packet.len() <= mtu {

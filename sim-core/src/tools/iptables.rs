@@ -13,7 +13,7 @@
 use crate::clock;
 use crate::engine::SimTime;
 use crate::net::Netns;
-use crate::net::netfilter::TableKind;
+use crate::net::netfilter::{EditError, TableKind};
 
 const VERSION: &str = "v1.8.7";
 
@@ -87,6 +87,16 @@ pub fn iptables(ns: &mut Netns, args: &[String]) -> (String, String, i32) {
     let Some((cmd, tail)) = rest.split_first() else {
         return fail("no command specified".into());
     };
+    // One command per call, as xtables' `add_command` allows (`-L` with `-Z` aside).
+    let mut commands = rest.iter().enumerate().filter_map(|(i, a)| {
+        let after_value = i > 0 && rest[i - 1] == "--comment";
+        command_letter(a).filter(|_| !after_value)
+    });
+    if let (Some(first), Some(second)) = (commands.next(), commands.next())
+        && !matches!((first, second), ('L', 'Z') | ('Z', 'L'))
+    {
+        return fail(format!("Cannot use -{second} with -{first}\n"));
+    }
     let nf = &mut ns.netfilter;
     let chain = tail.first().map(String::as_str);
     let rule = || shell_words::join(tail.iter().skip(1));
@@ -97,10 +107,11 @@ pub fn iptables(ns: &mut Netns, args: &[String]) -> (String, String, i32) {
             if !exists(nf, c) {
                 return (String::new(), "iptables: No chain/target/match by that name.\n".to_string(), 1);
             }
+            let insert = matches!(cmd.as_str(), "-I" | "--insert");
             let r = match cmd.as_str() {
                 "-A" | "--append" => nf.append(table, c, &rule()).map(|_| true),
                 "-I" | "--insert" => nf.insert(table, c, &rule()).map(|_| true),
-                _ => nf.delete(table, c, &rule()),
+                _ => nf.delete(table, c, &rule()).map_err(EditError::Parse),
             };
             match r {
                 Ok(true) => (String::new(), String::new(), 0),
@@ -109,7 +120,25 @@ pub fn iptables(ns: &mut Netns, args: &[String]) -> (String, String, i32) {
                     "iptables: Bad rule (does a matching rule exist in that chain?).\n".into(),
                     1,
                 ),
-                Err(e) => fail(e),
+                Err(EditError::Parse(e)) => fail(e),
+                Err(EditError::NoTarget(t)) => fail(format!(
+                    "Couldn't load target `{t}':No such file or directory\n"
+                )),
+                // libiptc's EINVAL, worded by `iptc_strerror` for the call that failed.
+                Err(EditError::BuiltinJump(_)) => (
+                    String::new(),
+                    format!(
+                        "iptables: {}. Run `dmesg' for more information.\n",
+                        if insert { "Target problem" } else { "Invalid argument" }
+                    ),
+                    1,
+                ),
+                // The kernel refuses the table with ELOOP; nothing changes.
+                Err(EditError::Loop { .. }) => (
+                    String::new(),
+                    "iptables: Too many levels of symbolic links.\n".into(),
+                    1,
+                ),
             }
         }
         ("-N" | "--new-chain", Some(c)) => {
@@ -120,6 +149,11 @@ pub fn iptables(ns: &mut Netns, args: &[String]) -> (String, String, i32) {
             (String::new(), String::new(), 0)
         }
         ("-F" | "--flush", c) => {
+            if let Some(c) = c
+                && !exists(nf, c)
+            {
+                return (String::new(), "iptables: No chain/target/match by that name.\n".into(), 1);
+            }
             nf.flush(table, c);
             (String::new(), String::new(), 0)
         }
@@ -158,6 +192,26 @@ pub fn iptables(ns: &mut Netns, args: &[String]) -> (String, String, i32) {
         ),
         (c, _) => fail(format!("unknown or incomplete command \"{c}\" (modelled: -A -I -D -N -F -S)")),
     }
+}
+
+/// The letter of an iptables command option (`--append` is `A`), if `arg` is one.
+fn command_letter(arg: &str) -> Option<char> {
+    Some(match arg {
+        "-A" | "--append" => 'A',
+        "-C" | "--check" => 'C',
+        "-D" | "--delete" => 'D',
+        "-I" | "--insert" => 'I',
+        "-R" | "--replace" => 'R',
+        "-L" | "--list" => 'L',
+        "-S" | "--list-rules" => 'S',
+        "-F" | "--flush" => 'F',
+        "-Z" | "--zero" => 'Z',
+        "-N" | "--new-chain" => 'N',
+        "-X" | "--delete-chain" => 'X',
+        "-P" | "--policy" => 'P',
+        "-E" | "--rename-chain" => 'E',
+        _ => return None,
+    })
 }
 
 pub fn conntrack(ns: &Netns, now: SimTime, args: &[String]) -> (String, String, i32) {

@@ -35,7 +35,9 @@ enum Cmd {
         namespace: Option<String>,
     },
     /// `delete KIND NAME`, or every object a `-l` selector picks.
-    Delete { kind: Kind, name: Option<String> },
+    /// `kubectl delete KIND NAME...` (or `TYPE/NAME...`): each named object, in order; with
+    /// no name, what the `-l` selector picks.
+    Delete { kind: Kind, names: Named },
     /// `describe svc NAME`.
     Describe { kind: Kind, name: String },
     /// `exec POD -- CMD...`; POD may be `rc/NAME` (its first pod by name).
@@ -79,6 +81,42 @@ fn unknown_kind(k: &str) -> (String, i32) {
 }
 
 /// `svc/NAME` or `svc NAME`.
+/// Objects named on a command line, each with its kind.
+type Named = Vec<(Kind, String)>;
+
+/// `KIND NAME...` or `TYPE/NAME...`: the kind, and each name with its kind.
+fn kind_and_names(words: &[String]) -> Result<(Kind, Named), (String, i32)> {
+    let (kind, first) = kind_and_name(words)?;
+    let Some(first) = first else {
+        return Ok((kind, Vec::new()));
+    };
+    let slashed = words[0].contains('/');
+    let mut names = vec![(kind, first)];
+    for w in &words[if slashed { 1 } else { 2 }..] {
+        match (slashed, w.split_once('/')) {
+            (true, Some((k, n))) => {
+                let k = Kind::parse(k).ok_or_else(|| unknown_kind(k))?;
+                names.push((k, n.to_string()));
+            }
+            (true, None) => {
+                return Err((
+                    "error: arguments in resource/name form must have a single resource and name\n"
+                        .into(),
+                    1,
+                ));
+            }
+            (false, Some(_)) => {
+                return Err((
+                    "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'\n".into(),
+                    1,
+                ));
+            }
+            (false, None) => names.push((kind, w.clone())),
+        }
+    }
+    Ok((kind, names))
+}
+
 fn kind_and_name(words: &[String]) -> Result<(Kind, Option<String>), (String, i32)> {
     let Some(first) = words.first() else {
         return Err((
@@ -194,14 +232,14 @@ impl Kubectl {
                 }
             }
             "delete" => {
-                let (kind, name) = kind_and_name(rest)?;
-                if name.is_none() && selector.is_none() {
+                let (kind, names) = kind_and_names(rest)?;
+                if names.is_empty() && selector.is_none() {
                     return Err((
                         "error: resource(s) were provided, but no name was specified\n".into(),
                         1,
                     ));
                 }
-                Cmd::Delete { kind, name }
+                Cmd::Delete { kind, names }
             }
             "describe" => {
                 let (kind, name) = kind_and_name(rest)?;
@@ -332,7 +370,7 @@ impl Kubectl {
             Msg::ApiResponse { resp, .. } if matches!(self.cmd, Cmd::Edit { .. }) => {
                 self.edit(*resp, ns, cx)
             }
-            Msg::ApiResponse { resp, .. } if matches!(self.cmd, Cmd::Delete { name: None, .. }) => {
+            Msg::ApiResponse { resp, .. } if matches!(self.cmd, Cmd::Delete { .. }) => {
                 self.delete_selected(*resp, ns, cx)
             }
             // The command's output was kubectl's as it was printed (`tools::print`; the
@@ -393,15 +431,22 @@ impl Kubectl {
                 self.manifest = Some(m.clone());
                 Request::Create(m)
             }
-            Cmd::Delete {
-                kind,
-                name: Some(name),
-            } => Request::Delete {
-                kind: *kind,
-                ns: self.ns.clone(),
-                name: name.clone(),
-            },
-            Cmd::Delete { kind, name: None } => Request::List {
+            // Each name is deleted and answered on its own, as kubectl's visitor goes
+            // through them: one line per name, status 1 if any failed.
+            Cmd::Delete { names, .. } if !names.is_empty() => {
+                let names = names.clone();
+                self.pending = names.len();
+                for (kind, name) in names {
+                    let req = Request::Delete {
+                        kind,
+                        ns: self.ns.clone(),
+                        name,
+                    };
+                    self.ask(cx, ns, req);
+                }
+                return None;
+            }
+            Cmd::Delete { kind, .. } => Request::List {
                 kind: *kind,
                 ns: (!self.all).then(|| self.ns.clone()),
             },

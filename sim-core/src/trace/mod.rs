@@ -275,6 +275,14 @@ pub enum DropReason {
     Filtered { rule: String, node: String },
     /// An IPVS virtual service has no real server to send a new connection to.
     IpvsNoRealServer { service: String, node: String },
+    /// One walk of a table visited more rules than the simulator follows for one packet
+    /// (jumps that fan out, nested: the walk grows exponentially). Linux would finish it.
+    RulesetTooDeep {
+        table: String,
+        chain: String,
+        visits: u32,
+        node: String,
+    },
 }
 
 impl std::fmt::Display for DropReason {
@@ -287,6 +295,15 @@ impl std::fmt::Display for DropReason {
             DropReason::IpvsNoRealServer { service, node } => write!(
                 f,
                 "IPVS on {node} has virtual service {service} but no real server behind it (the Service has no ready endpoints): the sender gets ICMP port unreachable"
+            ),
+            DropReason::RulesetTooDeep {
+                table,
+                chain,
+                visits,
+                node,
+            } => write!(
+                f,
+                "the {table} table on {node} is too deep for the simulator: one walk visited {visits} rules (the last in chain {chain}), its limit, so the packet is dropped here (Linux would walk on, for a very long time); chains that jump to the same chains more than once, nested, make a walk grow exponentially (`iptables-save -t {table}`)"
             ),
             DropReason::Filtered { rule, node } => write!(
                 f,

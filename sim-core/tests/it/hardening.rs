@@ -7,7 +7,7 @@ use sim_core::scenario::{Scenario, run};
 use sim_core::trace::TraceEvent;
 
 /// Runs scenario text; panics (failing the test) if an expectation failed or the trace
-/// has no `end` record. Returns the text trace.
+/// has no `end` record, or an end-of-run invariant does not hold. Returns the text trace.
 fn run_text(src: &str) -> String {
     let s = Scenario::parse("t.ron", src).unwrap_or_else(|e| panic!("{e}"));
     let out = run::run(&s, &Default::default());
@@ -15,6 +15,11 @@ fn run_text(src: &str) -> String {
     if let Some(f) = out.summary.failed_expect() {
         panic!("steps[{}] `{}`: {:?}\n{text}", f.step, f.cmd, f.result);
     }
+    assert!(
+        out.summary.violations.is_empty(),
+        "end-of-run invariants: {:?}\n{text}",
+        out.summary.violations
+    );
     assert!(
         matches!(
             out.records.last().map(|r| &r.event),
@@ -273,5 +278,246 @@ fn namespaces_the_cluster_needs_stay_and_others_are_emptied_then_deleted() {
             .lines()
             .any(|l| l.contains("/httpd[") && l.contains(" exit ")),
         "{trace}"
+    );
+}
+
+/// A docker restart removes the pods' veths from docker0 and makes new ones; the bridge's
+/// forwarding database once kept the removed ports' entries, so frames to a pod went to a
+/// deleted port ("device vethd5d7b33 is down") until the entry aged out. Linux forgets a
+/// port's entries when the port leaves the bridge (`br_fdb_delete_by_port`).
+#[test]
+fn a_docker_restart_leaves_no_fdb_entry_naming_a_removed_port() {
+    let trace = run_text(
+        r#"Scenario(name: "docker-restart-fdb", seed: 1, until: "10s",
+  cluster: (
+    nodes: [(name: "a", ip: "10.0.0.1/24", docker: ())],
+    pods: [(name: "web", node: "a", command: "httpd -f -p 80")],
+  ),
+  steps: [
+    (at: "1s", expect: (on: "node/a", cmd: "ping -c 1 172.17.0.2", stdout_contains: "1 packets transmitted, 1 received")),
+    (at: "2s", exec: (on: "node/a", cmd: "systemctl restart docker")),
+    (at: "5s", exec: (on: "node/a", cmd: "bridge fdb show")),
+    (at: "5s", exec: (on: "node/a", cmd: "ip link")),
+    (at: "5s", expect: (on: "node/a", cmd: "ping -c 1 172.17.0.2", stdout_contains: "1 packets transmitted, 1 received")),
+  ])"#,
+    );
+    let links = stdout_of(&trace, "node/a/ip", "ip link").join("\n");
+    for l in stdout_of(&trace, "node/a/bridge", "bridge fdb show") {
+        let entry = l.split_once("| ").expect("a stdout line").1;
+        let dev = entry.split_whitespace().nth(2).expect("`MAC dev DEV ...`");
+        assert!(
+            links.contains(&format!(" {dev}@")) || links.contains(&format!(" {dev}:")),
+            "`{l}` names a device `ip link` does not list\n{trace}"
+        );
+    }
+    // Nor does the pod's kernel keep probing a neighbour on its removed eth0.
+    assert!(!trace.contains("is down"), "{trace}");
+}
+
+/// iptables accepted a jump that made a loop (`-A X -j X`, `X -> Y -> X`, in filter or
+/// nat), and a jump to a built-in chain; a packet then walked until a depth guard gave up
+/// and was dropped "by `-t filter -P OUTPUT DROP`" though the policy was ACCEPT (in nat,
+/// the loop was silently ignored). The kernel refuses a table with a loop (ELOOP) and
+/// libiptc a jump to a built-in chain (EINVAL): the rule is not added, and packets pass.
+#[test]
+fn iptables_refuses_a_jump_that_would_loop_or_go_to_a_built_in_chain() {
+    let lp = "iptables: Too many levels of symbolic links.";
+    let inval = "iptables: Invalid argument. Run `dmesg' for more information.";
+    let tprob = "iptables: Target problem. Run `dmesg' for more information.";
+    let mut steps = String::new();
+    for t in ["", "-t nat "] {
+        for (cmd, err) in [
+            (format!("iptables {t}-N X"), ""),
+            (format!("iptables {t}-N Y"), ""),
+            (format!("iptables {t}-A X -j X"), lp),
+            (format!("iptables {t}-I X -j X"), lp),
+            (format!("iptables {t}-A X -j Y"), ""),
+            (format!("iptables {t}-A Y -p tcp -j X"), lp),
+            (format!("iptables {t}-A X -j OUTPUT"), inval),
+            (format!("iptables {t}-I X -j OUTPUT"), tprob),
+            (format!("iptables {t}-A OUTPUT -j X"), ""),
+        ] {
+            let code = if err.is_empty() { 0 } else { 1 };
+            steps += &format!(
+                "    (at: \"1s\", expect: (on: \"node/a\", cmd: \"{cmd}\", stderr_contains: \"{err}\", exit_code: {code})),\n"
+            );
+        }
+    }
+    let trace = run_text(&format!(
+        r#"Scenario(name: "iptables-loops", seed: 1,
+  cluster: (nodes: [(name: "a", ip: "10.0.0.1/24"), (name: "b", ip: "10.0.0.2/24")]),
+  steps: [
+{steps}    (at: "1s", exec: (on: "node/a", cmd: "iptables-save")),
+    (at: "2s", expect: (on: "node/a", cmd: "ping -c 1 10.0.0.2", stdout_contains: "1 packets transmitted, 1 received")),
+  ])"#
+    ));
+    let saved = stdout_of(&trace, "node/a/iptables-save", "iptables-save").join("\n");
+    for refused in ["-A X -j X", "-A Y -p tcp -j X", "-j OUTPUT"] {
+        assert!(
+            !saved.contains(refused),
+            "`{refused}` was not added\n{saved}"
+        );
+    }
+    assert!(!trace.contains("DROPPED"), "{trace}");
+}
+
+/// iptables took any capitalised unknown target for a chain (`-j NOPE` exit 0), could not
+/// jump to a lowercase user chain, flushed a chain that does not exist with exit 0, and
+/// ran the first of two commands. As xtables: a target is a user chain if the table has
+/// one of that name, else a target extension, and one that does not load is `Couldn't
+/// load target` (exit 2); `-F NOCHAIN` is ENOENT (exit 1); two commands are refused (exit 2).
+#[test]
+fn iptables_resolves_targets_against_the_table_and_takes_one_command() {
+    let try_help = "Try `iptables -h' or 'iptables --help' for more information.";
+    let trace = run_text(&format!(
+        r#"Scenario(name: "iptables-targets", seed: 1,
+  cluster: (nodes: [(name: "a", ip: "10.0.0.1/24"), (name: "b", ip: "10.0.0.2/24")]),
+  steps: [
+    (at: "1s", expect: (on: "node/a", cmd: "iptables -A OUTPUT -j NOPE", stderr_contains: "iptables v1.8.7 (legacy): Couldn't load target `NOPE':No such file or directory\n\n{try_help}", exit_code: 2)),
+    (at: "1s", expect: (on: "node/a", cmd: "iptables -t nat -A OUTPUT -j nope", stderr_contains: "Couldn't load target `nope'", exit_code: 2)),
+    (at: "1s", expect: (on: "node/a", cmd: "iptables -N y", exit_code: 0)),
+    (at: "1s", expect: (on: "node/a", cmd: "iptables -A y -d 10.0.0.2 -j DROP", exit_code: 0)),
+    (at: "1s", expect: (on: "node/a", cmd: "iptables -A OUTPUT -j y", exit_code: 0)),
+    (at: "1s", expect: (on: "node/a", cmd: "iptables -t nat -A OUTPUT -j y", stderr_contains: "Couldn't load target `y'", exit_code: 2)),
+    (at: "1s", expect: (on: "node/a", cmd: "iptables -A OUTPUT -j LOG", stderr_contains: "not modelled", exit_code: 2)),
+    (at: "1s", expect: (on: "node/a", cmd: "iptables -F NOCHAIN", stderr_contains: "iptables: No chain/target/match by that name.", exit_code: 1)),
+    (at: "1s", expect: (on: "node/a", cmd: "iptables -N a -N b", stderr_contains: "iptables v1.8.7 (legacy): Cannot use -N with -N\n\n{try_help}", exit_code: 2)),
+    (at: "1s", expect: (on: "node/a", cmd: "iptables -F y --new-chain c", stderr_contains: "Cannot use -N with -F", exit_code: 2)),
+    (at: "1s", expect: (on: "node/a", cmd: "iptables -A y -m comment --comment -N -j ACCEPT", exit_code: 0)),
+    (at: "1s", expect: (on: "node/a", cmd: "iptables -S", stdout_contains: "-N y\n-A OUTPUT -j y\n")),
+    (at: "2s", expect: (on: "node/a", cmd: "ping -c 1 -W 1 10.0.0.2", stdout_contains: "1 packets transmitted, 0 received", exit_code: 1)),
+  ])"#
+    ));
+    assert!(
+        trace.contains("by `-t filter -A y -d 10.0.0.2/32 -j DROP`"),
+        "{trace}"
+    );
+    for c in ["-N a", "-N b", "-N c"] {
+        assert!(
+            !stdout_of(&trace, "node/a/iptables", "iptables -S").contains(&c),
+            "{trace}"
+        );
+    }
+}
+
+/// Chains that each jump twice to the next make a walk exponential: 28 of them took 6.7 s
+/// of wall time for one packet, 40 would take hours, and the rule count could overflow.
+/// One walk visits at most `WALK_BUDGET` rules; past it the packet is dropped with a
+/// reason that says the ruleset is too deep for the simulator and names the chain. The
+/// same tree in nat (OUTPUT and POSTROUTING) is stopped the same way.
+#[test]
+fn an_exponential_ruleset_is_cut_short_with_a_reason() {
+    let started = std::time::Instant::now();
+    for (t, n) in [("", 28), ("", 40), ("-t nat ", 28)] {
+        let mut steps = String::new();
+        for i in 0..n {
+            steps += &format!(
+                "    (at: \"1s\", exec: (on: \"node/a\", cmd: \"iptables {t}-N C{i}\")),\n"
+            );
+        }
+        for i in 0..n - 1 {
+            for _ in 0..2 {
+                steps += &format!(
+                    "    (at: \"1s\", exec: (on: \"node/a\", cmd: \"iptables {t}-A C{i} -j C{}\")),\n",
+                    i + 1
+                );
+            }
+        }
+        steps += &format!(
+            "    (at: \"1s\", exec: (on: \"node/a\", cmd: \"iptables {t}-A OUTPUT -j C0\")),\n"
+        );
+        let trace = run_text(&format!(
+            r#"Scenario(name: "iptables-deep", seed: 1,
+  cluster: (nodes: [(name: "a", ip: "10.0.0.1/24"), (name: "b", ip: "10.0.0.2/24")]),
+  steps: [
+{steps}    (at: "2s", expect: (on: "node/a", cmd: "ping -c 1 -W 1 10.0.0.2", stdout_contains: "1 packets transmitted, 0 received", exit_code: 1)),
+  ])"#
+        ));
+        let table = if t.is_empty() { "filter" } else { "nat" };
+        assert!(
+            trace.contains(&format!(
+                "the {table} table on a is too deep for the simulator: one walk visited 1000000 rules (the last in chain C"
+            )),
+            "{trace}"
+        );
+    }
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(60),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+/// After `kubectl delete ns t1`, `kubectl scale deploy/web -n t1 --replicas=5` started
+/// five pods in the Terminating namespace, and when the namespace controller deleted the
+/// ReplicaSet before its Deployment, the Deployment made a new one and five more pods
+/// started and were killed. The apiserver refuses every create in a Terminating namespace,
+/// the controllers' own too (they log the refusal); a scale is an update and is allowed,
+/// but makes no pod. No pod sandbox is made in the namespace after its deletion began.
+#[test]
+fn nothing_is_created_in_a_terminating_namespace() {
+    let trace = run_text(
+        r#"Scenario(name: "ns-terminating", seed: 1, until: "20s",
+  cluster: (
+    nodes: [
+      (name: "m", ip: "10.0.0.1/24"),
+      (name: "w", ip: "10.0.0.2/24", docker: ()),
+    ],
+    etcd: "m",
+    kubernetes: (master: "m", service_cidr: "10.254.0.0/16"),
+    manifests: [
+      (path: "/root/web.yaml", object: Deployment(name: "web", namespace: "t1", replicas: 1, selector: {"app": "web"},
+        containers: [(name: "web", image: "busybox", command: "httpd -f -p 80")])),
+    ],
+  ),
+  steps: [
+    (at: "1s", exec: (on: "node/m", cmd: "kubectl create namespace t1")),
+    (at: "2s", exec: (on: "node/m", cmd: "kubectl create -f /root/web.yaml")),
+    (at: "5s", expect: (on: "node/m", cmd: "kubectl get pods -n t1", stdout_contains: "Running")),
+    (at: "6s", expect: (on: "node/m", cmd: "kubectl delete ns t1", stdout_contains: "namespace \"t1\" deleted")),
+    (at: "6500ms", expect: (on: "node/m", cmd: "kubectl scale deploy/web -n t1 --replicas=5", stdout_contains: "scaled")),
+    (at: "15s", expect: (on: "node/m", cmd: "kubectl get pods -n t1", stderr_contains: "No resources found in t1 namespace.")),
+  ])"#,
+    );
+    let late: Vec<&str> = trace
+        .lines()
+        .filter(|l| {
+            l.contains("dockerd") && l.contains("sandbox of pod/") && !l.contains(" removed:")
+        })
+        .filter(|l| {
+            l.split_whitespace()
+                .next()
+                .and_then(|t| t.parse::<f64>().ok())
+                .is_some_and(|t| t >= 6.0)
+        })
+        .collect();
+    assert!(
+        late.is_empty(),
+        "sandboxes made after the deletion began: {late:?}\n{trace}"
+    );
+    assert!(
+        trace.contains("is forbidden: unable to create new content in namespace t1 because it is being terminated"),
+        "the controller's create is refused\n{trace}"
+    );
+}
+
+/// `kubectl delete ns default kube-system` printed only the first error: kubectl deletes
+/// each name in turn and prints one line for each (exit 1 if any failed).
+#[test]
+fn kubectl_delete_answers_for_every_name() {
+    run_text(
+        r#"Scenario(name: "delete-names", seed: 1, until: "10s",
+  cluster: (
+    nodes: [(name: "m", ip: "10.0.0.1/24")],
+    etcd: "m",
+    kubernetes: (master: "m", service_cidr: "10.254.0.0/16"),
+  ),
+  steps: [
+    (at: "1s", exec: (on: "node/m", cmd: "kubectl create namespace t1")),
+    (at: "1s", exec: (on: "node/m", cmd: "kubectl create namespace t2")),
+    (at: "2s", expect: (on: "node/m", cmd: "kubectl delete ns default kube-system", stderr_contains: "Error from server (Forbidden): namespaces \"default\" is forbidden: this namespace may not be deleted\nError from server (Forbidden): namespaces \"kube-system\" is forbidden: this namespace may not be deleted\n", exit_code: 1)),
+    (at: "2s", expect: (on: "node/m", cmd: "kubectl delete ns t1 nope t2", stdout_contains: "namespace \"t1\" deleted\nnamespace \"t2\" deleted\n", stderr_contains: "Error from server (NotFound): namespaces \"nope\" not found", exit_code: 1)),
+    (at: "2s", expect: (on: "node/m", cmd: "kubectl delete ns/t1 svc", stderr_contains: "error: arguments in resource/name form must have a single resource and name", exit_code: 1)),
+  ])"#,
     );
 }

@@ -189,6 +189,29 @@ impl Table {
         &self.chains
     }
 
+    /// Whether a walk of chain `from` can reach chain `to` through jumps (`from == to`
+    /// counts). A depth-first search over the jump graph: each chain once.
+    fn reaches(&self, from: &str, to: &str) -> bool {
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![from];
+        while let Some(c) = todo.pop() {
+            if c == to {
+                return true;
+            }
+            if !seen.insert(c) {
+                continue;
+            }
+            if let Some(ch) = self.chains.get(c) {
+                for r in &ch.rules {
+                    if let Target::Jump(next) = &r.target {
+                        todo.push(next.as_str());
+                    }
+                }
+            }
+        }
+        false
+    }
+
     /// A chain about to change: its index is rebuilt before the next walk.
     fn edit(&mut self, chain: &str) -> Option<&mut Chain> {
         let c = self.chains.get_mut(chain)?;
@@ -269,6 +292,32 @@ impl Default for Netfilter {
     }
 }
 
+/// Why a rule edit was refused.
+#[derive(Clone, Debug, PartialEq)]
+pub enum EditError {
+    /// The rule's words do not parse.
+    Parse(String),
+    /// `-j NAME` names neither a chain of the table nor a target extension.
+    NoTarget(String),
+    /// `-j INPUT`: a jump to a built-in chain (libiptc's EINVAL).
+    BuiltinJump(String),
+    /// The jump would make a loop (the kernel's ELOOP): `to` already reaches `from`.
+    Loop { from: String, to: String },
+}
+
+impl std::fmt::Display for EditError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EditError::Parse(e) => f.write_str(e),
+            EditError::NoTarget(t) => write!(f, "no chain or target \"{t}\""),
+            EditError::BuiltinJump(t) => write!(f, "a jump to built-in chain \"{t}\""),
+            EditError::Loop { from, to } => {
+                write!(f, "a jump from {from} to {to} would make a loop")
+            }
+        }
+    }
+}
+
 /// What a walk decided.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Verdict {
@@ -287,7 +336,15 @@ pub struct Decision {
     pub verdict: Verdict,
     pub rule: Option<String>,
     pub walked: u32,
+    /// The walk stopped at `WALK_BUDGET` rule visits, in this chain (the verdict is Drop).
+    pub gave_up: Option<String>,
 }
+
+/// The most rules one walk of a table visits for one packet. A table without loops (the
+/// load refuses them) always ends, but jumps that fan out, nested (28 chains each jumping
+/// twice to the next), make the walk exponential: the kernel would pay it, the simulator
+/// stops here and drops the packet, saying why.
+pub const WALK_BUDGET: u32 = 1_000_000;
 
 /// What the rules see of a packet.
 #[derive(Clone, Debug)]
@@ -405,6 +462,8 @@ enum Flow<'a> {
     Done(Verdict, Option<(&'a str, usize)>),
     /// The chain ended or returned.
     Fell,
+    /// The walk reached `WALK_BUDGET` visits in this chain.
+    GaveUp(&'a str),
 }
 
 impl Netfilter {
@@ -484,9 +543,34 @@ impl Netfilter {
             .or_insert_with(|| Chain::new(None));
     }
 
+    /// Whether `rule`, added to `chain`, is one the kernel would load: a jump goes to a user
+    /// chain of the table (libiptc refuses a jump to a built-in one with EINVAL) and closes
+    /// no loop (the kernel's `mark_source_chains` refuses the table with ELOOP). Checked at
+    /// every edit, so a table never holds a loop and a walk always ends.
+    fn check_target(&self, kind: TableKind, chain: &str, rule: &Rule) -> Result<(), EditError> {
+        let Target::Jump(to) = &rule.target else {
+            return Ok(());
+        };
+        if kind.builtins().contains(&to.as_str()) {
+            return Err(EditError::BuiltinJump(to.clone()));
+        }
+        let t = self.table(kind);
+        if !t.chains.contains_key(to) {
+            return Err(EditError::NoTarget(to.clone()));
+        }
+        if t.reaches(to, chain) {
+            return Err(EditError::Loop {
+                from: chain.to_string(),
+                to: to.clone(),
+            });
+        }
+        Ok(())
+    }
+
     /// `iptables -t TABLE -A CHAIN ARGS`.
-    pub fn append(&mut self, kind: TableKind, chain: &str, args: &str) -> Result<(), String> {
-        let rule = Rule::parse(args)?;
+    pub fn append(&mut self, kind: TableKind, chain: &str, args: &str) -> Result<(), EditError> {
+        let rule = Rule::parse(args).map_err(EditError::Parse)?;
+        self.check_target(kind, chain, &rule)?;
         self.ensure_chain(kind, chain);
         self.table_mut(kind)
             .edit(chain)
@@ -497,8 +581,9 @@ impl Netfilter {
     }
 
     /// `iptables -t TABLE -I CHAIN ARGS` (at the head).
-    pub fn insert(&mut self, kind: TableKind, chain: &str, args: &str) -> Result<(), String> {
-        let rule = Rule::parse(args)?;
+    pub fn insert(&mut self, kind: TableKind, chain: &str, args: &str) -> Result<(), EditError> {
+        let rule = Rule::parse(args).map_err(EditError::Parse)?;
+        self.check_target(kind, chain, &rule)?;
         self.ensure_chain(kind, chain);
         self.table_mut(kind)
             .edit(chain)
@@ -554,7 +639,8 @@ impl Netfilter {
                 if !self.table(kind).chains.contains_key(chain) {
                     return Err(err(format!("no chain \"{chain}\"")));
                 }
-                self.append(kind, chain, args).map_err(err)?;
+                self.append(kind, chain, args)
+                    .map_err(|e| err(e.to_string()))?;
                 written += 1;
             } else if let Some(chain) = line.strip_prefix("-X ") {
                 self.delete_chain(kind, chain.trim());
@@ -576,15 +662,7 @@ impl Netfilter {
     ) -> Decision {
         self.table_mut(kind).reindex();
         let mut walked = 0;
-        let flow = walk_chain(
-            self.table(kind),
-            &self.ipsets,
-            chain,
-            v,
-            rng,
-            &mut walked,
-            0,
-        );
+        let flow = walk_chain(self.table(kind), &self.ipsets, chain, v, rng, &mut walked);
         let (verdict, rule) = match flow {
             Flow::Done(verdict, at) => {
                 let rule = at.map(|(c, i)| {
@@ -592,6 +670,14 @@ impl Netfilter {
                     format!("-t {} -A {c} {r}", kind.name())
                 });
                 (verdict, rule)
+            }
+            Flow::GaveUp(c) => {
+                return Decision {
+                    verdict: Verdict::Drop,
+                    rule: None,
+                    walked,
+                    gave_up: Some(c.to_string()),
+                };
             }
             Flow::Fell => {
                 let c = self
@@ -612,12 +698,16 @@ impl Netfilter {
             verdict,
             rule,
             walked,
+            gave_up: None,
         }
     }
 }
 
 /// Walks one chain of an indexed table: the candidate rules in order, following jumps.
-/// `walked` gains the rules a linear walk would have visited.
+/// `walked` gains the rules a linear walk would have visited (saturating). The jumps are
+/// followed with a stack of frames, not recursion, so no nesting overflows the thread's
+/// stack; tables hold no loops (the load refuses them), and `WALK_BUDGET` visits bound
+/// the work of one walk however the jumps fan out.
 fn walk_chain<'a>(
     table: &'a Table,
     sets: &BTreeMap<String, IpSet>,
@@ -625,57 +715,87 @@ fn walk_chain<'a>(
     v: &mut View,
     rng: &mut Stream,
     walked: &mut u32,
-    depth: u32,
 ) -> Flow<'a> {
-    if depth > 32 {
-        return Flow::Done(Verdict::Drop, None); // iptables refuses loops when loading
+    /// A chain being walked: its candidates left, and the position of the jump it took.
+    struct Frame<'a> {
+        name: &'a str,
+        chain: &'a Chain,
+        candidates: Merge3<'a>,
+        jumped_at: u32,
     }
+    let frame = |name: &'a String, c: &'a Chain, v: &View| {
+        let ix = &c.index;
+        let proto = v.proto.unwrap_or(Proto::Icmp);
+        let exact = ix
+            .exact
+            .get(&(v.dst, proto, v.dport))
+            .map_or(&[][..], |l| l);
+        let port = ix.port.get(&(proto, v.dport)).map_or(&[][..], |l| l);
+        Frame {
+            name: name.as_str(),
+            chain: c,
+            candidates: Merge3([exact, port, &ix.generic]),
+            jumped_at: 0,
+        }
+    };
+    let add = |walked: &mut u32, n: u32| *walked = walked.saturating_add(n);
     let Some((name, c)) = table.chains.get_key_value(chain) else {
         return Flow::Fell;
     };
-    let ix = &c.index;
-    let proto = v.proto.unwrap_or(Proto::Icmp);
-    let exact = ix
-        .exact
-        .get(&(v.dst, proto, v.dport))
-        .map_or(&[][..], |l| l);
-    let port = ix.port.get(&(proto, v.dport)).map_or(&[][..], |l| l);
-    for pos in Merge3([exact, port, &ix.generic]) {
-        let r = &c.rules[pos as usize];
-        if !matches(r, v, rng, sets) {
-            continue;
-        }
-        let at = Some((name.as_str(), pos as usize));
-        let verdict = match &r.target {
-            Target::Accept => Verdict::Accept,
-            Target::Drop => Verdict::Drop,
-            Target::Reject => Verdict::Reject,
-            Target::Masquerade { .. } => Verdict::Masquerade,
-            Target::Dnat { addr, port } => Verdict::Dnat {
-                addr: *addr,
-                port: *port,
-            },
-            Target::Redirect { port } => Verdict::Redirect { port: *port },
-            Target::Return => {
-                *walked += pos + 1;
-                return Flow::Fell;
+    let mut stack = vec![frame(name, c, v)];
+    let mut visits: u32 = 0;
+    'frames: while let Some(top) = stack.len().checked_sub(1) {
+        while let Some(pos) = stack[top].candidates.next() {
+            visits += 1;
+            if visits > WALK_BUDGET {
+                return Flow::GaveUp(stack[top].name);
             }
-            Target::Mark { op } => {
-                v.mark = op.apply(v.mark);
+            let f = &stack[top];
+            let r = &f.chain.rules[pos as usize];
+            if !matches(r, v, rng, sets) {
                 continue;
             }
-            Target::Jump(to) => match walk_chain(table, sets, to, v, rng, walked, depth + 1) {
-                Flow::Done(verdict, at) => {
-                    *walked += pos + 1;
-                    return Flow::Done(verdict, at);
+            let verdict = match &r.target {
+                Target::Accept => Verdict::Accept,
+                Target::Drop => Verdict::Drop,
+                Target::Reject => Verdict::Reject,
+                Target::Masquerade { .. } => Verdict::Masquerade,
+                Target::Dnat { addr, port } => Verdict::Dnat {
+                    addr: *addr,
+                    port: *port,
+                },
+                Target::Redirect { port } => Verdict::Redirect { port: *port },
+                Target::Return => {
+                    add(walked, pos + 1);
+                    stack.pop();
+                    continue 'frames;
                 }
-                Flow::Fell => continue,
-            },
-        };
-        *walked += pos + 1;
-        return Flow::Done(verdict, at);
+                Target::Mark { op } => {
+                    v.mark = op.apply(v.mark);
+                    continue;
+                }
+                Target::Jump(to) => {
+                    // A jump's chain exists (the load checks it) unless `-X` removed it
+                    // since: then the jump does nothing, as a fall-through.
+                    if let Some((n, c)) = table.chains.get_key_value(to.as_str()) {
+                        stack[top].jumped_at = pos;
+                        stack.push(frame(n, c, v));
+                        continue 'frames;
+                    }
+                    continue;
+                }
+            };
+            let at = (f.name, pos as usize);
+            add(walked, pos + 1);
+            for below in &stack[..top] {
+                add(walked, below.jumped_at + 1);
+            }
+            return Flow::Done(verdict, Some(at));
+        }
+        // The chain ended: its caller goes on after the jump.
+        add(walked, stack[top].chain.rules.len() as u32);
+        stack.pop();
     }
-    *walked += c.rules.len() as u32;
     Flow::Fell
 }
 
@@ -845,6 +965,20 @@ pub enum HookResult {
     Reject(String),
     /// An IPVS virtual service with no real server (`ip_vs_leave`: ICMP port unreachable).
     NoRealServer(String),
+    /// The walk of `table` stopped at `WALK_BUDGET` visits, in `chain`: dropped.
+    TooDeep {
+        table: TableKind,
+        chain: String,
+    },
+}
+
+impl HookResult {
+    fn too_deep(kind: TableKind, d: &Decision) -> Option<HookResult> {
+        d.gave_up.as_ref().map(|c| HookResult::TooDeep {
+            table: kind,
+            chain: c.clone(),
+        })
+    }
 }
 
 /// Borrows the namespace's netfilter out of the world while a hook runs (the walk draws
@@ -918,6 +1052,9 @@ pub fn dst_hook(cx: Cx<'_, '_>, ns: NsId, in_dev: Option<DevId>, p: &mut Packet)
         let d = nf.walk(TableKind::Nat, chain, &mut v, cx.rng(), u64::from(p.len()));
         p.mark = v.mark;
         p.cost_ns += u64::from(d.walked) * RULE_COST_NS;
+        if let Some(h) = HookResult::too_deep(TableKind::Nat, &d) {
+            return h;
+        }
         let to = match d.verdict {
             Verdict::Dnat { addr, port } => Some((addr, port.unwrap_or(t.dport))),
             Verdict::Redirect { port } => Some((in_addr.unwrap_or(Ipv4Addr::LOCALHOST), port)),
@@ -1000,16 +1137,18 @@ fn flow_words(nf: &Netfilter, id: EntryId, dir: Dir, error: bool) -> String {
 /// POSTROUTING: rewrites the source as the flow's entry says, or, for a flow's first
 /// packet, as the nat rules say (MASQUERADE: the outgoing device's address); then
 /// confirms the entry.
-pub fn src_hook(cx: Cx<'_, '_>, ns: NsId, out_dev: DevId, p: &mut Packet) {
+pub fn src_hook(cx: Cx<'_, '_>, ns: NsId, out_dev: DevId, p: &mut Packet) -> HookResult {
     if !cx.world.ns(ns).netfilter.active {
-        return;
+        return HookResult::Continue;
     }
     let Some((id, dir)) = p.ct else {
-        return;
+        return HookResult::Continue;
     };
     let now = cx.now();
     with_nf(cx, ns, |cx, nf| {
-        let Some(e) = nf.ct.get(id) else { return };
+        let Some(e) = nf.ct.get(id) else {
+            return HookResult::Continue;
+        };
         let error = Tuple::of(p).is_none();
         if e.src_nat_done || dir == Dir::Reply || error {
             if let Some(what) = translate(nf, id, dir, error, Manip::Src, p) {
@@ -1017,7 +1156,7 @@ pub fn src_hook(cx: Cx<'_, '_>, ns: NsId, out_dev: DevId, p: &mut Packet) {
                 trace_nat(cx, p, format!("{what}: {how} (conntrack)"));
             }
             nf.ct.confirm(id);
-            return;
+            return HookResult::Continue;
         }
         let netns = cx.world.ns(ns);
         let out_addr = netns.primary_addr(out_dev);
@@ -1034,10 +1173,13 @@ pub fn src_hook(cx: Cx<'_, '_>, ns: NsId, out_dev: DevId, p: &mut Packet) {
         );
         p.mark = v.mark;
         p.cost_ns += u64::from(d.walked) * RULE_COST_NS;
+        if let Some(h) = HookResult::too_deep(TableKind::Nat, &d) {
+            return h;
+        }
         let (Verdict::Masquerade, Some(to)) = (&d.verdict, out_addr) else {
             nf.ct.set_src_nat(id, None, now);
             nf.ct.confirm(id);
-            return;
+            return HookResult::Continue;
         };
         let t = Tuple::of(p).expect("not an error");
         let port = nf.ct.set_src_nat(id, Some(to), now);
@@ -1065,6 +1207,7 @@ pub fn src_hook(cx: Cx<'_, '_>, ns: NsId, out_dev: DevId, p: &mut Packet) {
             p,
             format!("src {from} -> {to}{remap} by {rule} (conntrack remembers the flow)"),
         );
+        HookResult::Continue
     })
 }
 
@@ -1136,6 +1279,9 @@ pub fn filter(
     });
     p.mark = v.mark;
     p.cost_ns += u64::from(d.walked) * RULE_COST_NS;
+    if let Some(h) = HookResult::too_deep(TableKind::Filter, &d) {
+        return h;
+    }
     match d.verdict {
         Verdict::Drop => HookResult::Drop(
             d.rule
@@ -1402,7 +1548,7 @@ mod tests {
         assert!(v.iter().all(|v| *v == Verdict::Accept));
         // A jump into a chain created empty falls through to the policy.
         let v = walks_after(|nf| {
-            nf.ensure_chain(TableKind::Nat, "MINE");
+            nf.ensure_chain(TableKind::Filter, "MINE");
             nf.append(TableKind::Filter, "FORWARD", "-j MINE").unwrap();
         });
         assert!(v.iter().all(|v| *v == Verdict::Accept));

@@ -21,9 +21,12 @@ use sim_core::trace::{self, Stream, TraceEvent};
 
 /// A line on stderr. A stderr that cannot be written (closed, full, its reader gone) loses
 /// it quietly, where `eprintln!` would panic: there is nowhere left to report to.
+/// Control and format characters in what it echoes (a machine name, a path) print
+/// escaped, as in the trace.
 macro_rules! say {
     ($($arg:tt)*) => {{
-        let _ = writeln!(std::io::stderr(), $($arg)*);
+        let line = format!($($arg)*);
+        let _ = writeln!(std::io::stderr(), "{}", trace::text::escape_controls(&line));
     }};
 }
 
@@ -168,6 +171,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
                 return Ok(ExitCode::from(2));
             }
+            let input = scenario.clone();
             let scenario = match load(&scenario, true, until.is_some()) {
                 Ok(s) => s,
                 Err(code) => return Ok(code),
@@ -181,7 +185,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             // long run does not hold its trace in memory. `--out` to a regular file goes to
             // a temporary file that is renamed into place only when the run is complete.
             let (writer, mut tmp): (Box<dyn Write>, Option<TempFile>) = match &out {
-                Some(path) => open_out(path)?,
+                Some(path) => open_out(path, &input)?,
                 None => (
                     Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
                     None,
@@ -208,7 +212,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             if let End::Budget { at, .. } = outcome.end {
                 say!(
-                    "sim-cli: the event budget (--max-events {max_events}) ran out at {}s with events still pending: the run may never go quiet; give it an end time (--until, or `until:` in the scenario), or raise the budget with --max-events N",
+                    "sim-cli: the event budget (--max-events {max_events}) ran out at {}s with events still pending; if the run never goes quiet, give it an end time (--until, or `until:` in the scenario); else raise the budget with --max-events N",
                     at.secs_micros()
                 );
                 return Ok(ExitCode::from(1));
@@ -437,12 +441,16 @@ struct TempFile {
     /// The existing file, opened for writing (without truncating) before the run, so a
     /// file the user may not write is refused before anything runs.
     into: Option<std::fs::File>,
+    /// Renamed into place: nothing is left to remove.
+    renamed: bool,
 }
 
 impl TempFile {
     /// For a new `path` (`into` is `None`) the temporary file goes beside it, so the rename
     /// is atomic; for an existing file, beside it if its directory is writable, else in
-    /// the system's temporary directory.
+    /// the system's temporary directory. The file is made with `O_EXCL` (`create_new`),
+    /// which never follows a symlink someone planted under its name: a name that exists
+    /// is skipped for the next one.
     fn create(
         path: &Path,
         into: Option<std::fs::File>,
@@ -452,43 +460,74 @@ impl TempFile {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         let name = path.file_name().context("--out needs a file name")?;
-        let tmp_name = format!(".{}.tmp-{}", name.to_string_lossy(), std::process::id());
         on_signals();
-        let mut tmp = dir.join(&tmp_name);
-        let mut file = std::fs::File::create(&tmp);
-        if file.is_err() && into.is_some() {
-            tmp = std::env::temp_dir().join(&tmp_name);
-            file = std::fs::File::create(&tmp);
+        let mut dirs = vec![dir.to_path_buf()];
+        if into.is_some() {
+            dirs.push(std::env::temp_dir());
         }
-        let file = file.with_context(|| match into {
+        let mut last = None;
+        for dir in dirs {
+            for n in 0..100 {
+                let tmp = dir.join(format!(
+                    ".{}.tmp-{}-{n}",
+                    name.to_string_lossy(),
+                    std::process::id()
+                ));
+                match std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(&tmp)
+                {
+                    Ok(file) => {
+                        *TEMP.lock().unwrap_or_else(|e| e.into_inner()) = Some(tmp.clone());
+                        let guard = TempFile {
+                            tmp,
+                            path: path.to_path_buf(),
+                            into,
+                            renamed: false,
+                        };
+                        return Ok((guard, file));
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                    Err(e) => {
+                        last = Some(e);
+                        break;
+                    }
+                }
+            }
+        }
+        let e = last.unwrap_or_else(|| std::io::ErrorKind::AlreadyExists.into());
+        Err(anyhow::Error::new(e).context(match into {
             None => format!("cannot create {}", path.display()),
             Some(_) => format!(
                 "cannot write {}: no room for its temporary file",
                 path.display()
             ),
-        })?;
-        *TEMP.lock().unwrap_or_else(|e| e.into_inner()) = Some(tmp.clone());
-        let guard = TempFile {
-            tmp,
-            path: path.to_path_buf(),
-            into,
-        };
-        Ok((guard, file))
+        }))
     }
 
-    /// Puts the complete trace in place (the guard removes the temporary file if that
-    /// fails, and afterwards).
+    /// Puts the complete trace in place. A new path gets it by a rename. An existing file
+    /// gets it copied in, whole or not at all: the space is reserved first (a full disk
+    /// leaves the file as it was), the copy overwrites in place and then trims, and a
+    /// signal that arrives meanwhile waits until the copy is done (the signal thread needs
+    /// `TEMP`, held here). The guard removes the temporary file afterwards.
     fn commit(mut self) -> anyhow::Result<()> {
         let what = || format!("writing {}", self.path.display());
+        let mut temp = TEMP.lock().unwrap_or_else(|e| e.into_inner());
         match self.into.take() {
             None => {
                 std::fs::rename(&self.tmp, &self.path).with_context(what)?;
-                *TEMP.lock().unwrap_or_else(|e| e.into_inner()) = None;
+                self.renamed = true;
+                *temp = None;
             }
             Some(mut into) => {
+                use std::io::{Seek, SeekFrom};
                 let mut from = std::fs::File::open(&self.tmp).with_context(what)?;
-                into.set_len(0).with_context(what)?;
+                let len = from.metadata().with_context(what)?.len();
+                reserve(&into, len).with_context(what)?;
+                into.seek(SeekFrom::Start(0)).with_context(what)?;
                 std::io::copy(&mut from, &mut into).with_context(what)?;
+                into.set_len(len).with_context(what)?;
                 into.flush().with_context(what)?;
             }
         }
@@ -496,11 +535,37 @@ impl TempFile {
     }
 }
 
+/// Reserves `len` bytes of disk for `file` without changing what it holds, so the copy
+/// that follows cannot run out of space halfway (`posix_fallocate`; the size grows only
+/// if `len` is larger, and shrinks back if the reservation fails). A filesystem that
+/// cannot reserve (EOPNOTSUPP, EINVAL) is written without.
+fn reserve(file: &std::fs::File, len: u64) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let before = file.metadata()?.len();
+    if len == 0 {
+        return Ok(());
+    }
+    let Ok(len_off) = libc::off_t::try_from(len) else {
+        return Err(std::io::ErrorKind::FileTooLarge.into());
+    };
+    // SAFETY: the descriptor is open for the duration of the call.
+    match unsafe { libc::posix_fallocate(file.as_raw_fd(), 0, len_off) } {
+        0 => Ok(()),
+        libc::EOPNOTSUPP | libc::EINVAL => Ok(()),
+        err => {
+            let _ = file.set_len(before);
+            Err(std::io::Error::from_raw_os_error(err))
+        }
+    }
+}
+
 impl Drop for TempFile {
     fn drop(&mut self) {
         let mut temp = TEMP.lock().unwrap_or_else(|e| e.into_inner());
-        if temp.as_ref() == Some(&self.tmp) {
+        if !self.renamed {
             let _ = std::fs::remove_file(&self.tmp);
+        }
+        if temp.as_ref() == Some(&self.tmp) {
             *temp = None;
         }
     }
@@ -544,7 +609,13 @@ fn die_of_sigpipe() -> ! {
 ///   permissions and hard links); a new path gets it by a rename. See [`TempFile`].
 /// - A device, FIFO or socket, or a dangling symlink, is opened and written as it is:
 ///   renaming over `/dev/null` would replace the device with a file.
-fn open_out(path: &Path) -> anyhow::Result<(Box<dyn Write>, Option<TempFile>)> {
+fn open_out(path: &Path, input: &Path) -> anyhow::Result<(Box<dyn Write>, Option<TempFile>)> {
+    if path.as_os_str().as_encoded_bytes().ends_with(b"/") {
+        anyhow::bail!(
+            "--out {} names a directory (it ends with /); expected a file name",
+            path.display()
+        );
+    }
     let buffered = |w: Box<dyn Write>| Box::new(std::io::BufWriter::new(w)) as Box<dyn Write>;
     match path.to_str() {
         Some("/dev/stdout" | "/dev/fd/1" | "/proc/self/fd/1") => {
@@ -579,6 +650,12 @@ fn open_out(path: &Path) -> anyhow::Result<(Box<dyn Write>, Option<TempFile>)> {
         );
     }
     if meta.is_file() {
+        if same_file(&meta, input) {
+            anyhow::bail!(
+                "--out {} is the scenario file itself: the trace would replace it; expected another file",
+                path.display()
+            );
+        }
         let into = std::fs::OpenOptions::new()
             .write(true)
             .open(path)
@@ -592,6 +669,12 @@ fn open_out(path: &Path) -> anyhow::Result<(Box<dyn Write>, Option<TempFile>)> {
         .open(path)
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok((buffered(Box::new(file)), None))
+}
+
+/// Whether `meta` (of `--out`) and the file at `other` are one file (device and inode).
+fn same_file(meta: &std::fs::Metadata, other: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(other).is_ok_and(|o| o.dev() == meta.dev() && o.ino() == meta.ino())
 }
 
 /// Whether stdout was closed when the program started (`>&-`). Rust's runtime then opens
@@ -776,6 +859,64 @@ mod tests {
         .unwrap();
         assert!(!tmp.exists(), "{}", tmp.display());
         assert!(!path.exists());
+    }
+
+    /// The temporary file is made with O_EXCL: a symlink planted under its name (which is
+    /// predictable: the pid) is skipped, never written through, so another user cannot
+    /// make a run overwrite a file they point it at.
+    #[test]
+    fn a_planted_symlink_under_the_temp_name_is_never_written_through() {
+        let dir = std::env::temp_dir().join(format!("sim-cli-plant-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let victim = dir.join("victim");
+        std::fs::write(&victim, "precious\n").unwrap();
+        let path = dir.join("x.txt");
+        // The first names the scheme would take (and the one it took before it had a
+        // counter), each a link to the victim.
+        let pid = std::process::id();
+        let planted: Vec<PathBuf> = [format!(".x.txt.tmp-{pid}"), format!(".x.txt.tmp-{pid}-0")]
+            .iter()
+            .map(|n| dir.join(n))
+            .collect();
+        for p in &planted {
+            let _ = std::fs::remove_file(p);
+            std::os::unix::fs::symlink(&victim, p).unwrap();
+        }
+        let (guard, mut file) = TempFile::create(&path, None).unwrap();
+        assert!(!planted.contains(&guard.tmp));
+        writeln!(file, "the trace").unwrap();
+        drop(file);
+        guard.commit().unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "the trace\n");
+        assert!(
+            std::fs::symlink_metadata(&planted[1])
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Copying into an existing file reserves the space first and overwrites in place: a
+    /// longer old file is trimmed to the trace, a shorter one grows to it.
+    #[test]
+    fn the_trace_is_copied_into_an_existing_file_whole() {
+        let dir = std::env::temp_dir().join(format!("sim-cli-into-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for old in ["a much longer old content than the trace\n", "x"] {
+            let path = dir.join("existing.txt");
+            std::fs::write(&path, old).unwrap();
+            let into = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+            let (guard, mut file) = TempFile::create(&path, Some(into)).unwrap();
+            writeln!(file, "the trace").unwrap();
+            drop(file);
+            let tmp = guard.tmp.clone();
+            guard.commit().unwrap();
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), "the trace\n");
+            assert!(!tmp.exists());
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     /// A broken invariant becomes a report that names it and asks for the scenario file and

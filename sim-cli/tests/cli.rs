@@ -249,7 +249,7 @@ fn exec_of_a_command_that_never_ends_stops_cleanly() {
     assert_eq!(run.status.code(), Some(1));
     assert!(
         text(&run.stderr).contains("the event budget (--max-events 10) ran out at ")
-            && text(&run.stderr).contains("or raise the budget with --max-events N"),
+            && text(&run.stderr).contains("; else raise the budget with --max-events N"),
         "{}",
         text(&run.stderr)
     );
@@ -847,4 +847,67 @@ fn out_into_an_existing_file_keeps_its_inode_links_and_mode() {
         })
         .collect();
     assert!(leftovers.is_empty());
+}
+
+/// `--out` naming the scenario file itself (directly or through a link) is refused before
+/// the run: the trace would replace the scenario. A path ending in `/` names a directory
+/// and is refused before the run too (it once ran the whole scenario, then failed).
+#[test]
+fn out_refuses_the_scenario_itself_and_a_directory_name() {
+    let scen = tmp("self.ron");
+    std::fs::copy(repo().join("scenarios/ping.ron"), &scen).unwrap();
+    let before = std::fs::read(&scen).unwrap();
+    let link = tmp("self-link.ron");
+    let _ = std::fs::remove_file(&link);
+    std::os::unix::fs::symlink(&scen, &link).unwrap();
+    for out in [&scen, &link] {
+        let o = sim_cli(&[
+            "run",
+            scen.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+        assert!(
+            text(&o.stderr).contains("is the scenario file itself"),
+            "{}",
+            text(&o.stderr)
+        );
+        assert!(o.stdout.is_empty());
+    }
+    assert_eq!(std::fs::read(&scen).unwrap(), before);
+    let dir = tmp("not-yet-a-dir/");
+    let o = sim_cli(&["run", "scenarios/ping.ron", "--out", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("names a directory (it ends with /)"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+/// sim-cli's own messages echo what was typed (a machine name, a path) with control and
+/// bidirectional characters escaped, as the trace does.
+#[test]
+fn messages_escape_what_they_echo() {
+    let o = sim_cli(&[
+        "exec",
+        "scenarios/ping.ron",
+        "--at",
+        "1s",
+        "--on",
+        "node/x\u{1b}[2J\u{202e}",
+        "--",
+        "ls",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("unknown machine `node/x\\u{1b}[2J\\u{202e}`"),
+        "{err}"
+    );
+    assert!(
+        !err.contains('\u{1b}') && !err.contains('\u{202e}'),
+        "{err}"
+    );
 }

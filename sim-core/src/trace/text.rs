@@ -38,7 +38,7 @@ pub fn line(record: &Record<TraceEvent>, names: &[String]) -> String {
 }
 
 /// `text` with its control characters (but tab) and Unicode's line and paragraph
-/// separators written as Rust escapes (`\n`, `\r`, `\u{1b}`), so that one value is one
+/// separators, zero-width and bidirectional marks written as Rust escapes (`\n`, `\r`, `\u{1b}`), so that one value is one
 /// line and prints as text; borrowed when there is nothing to escape (the usual case).
 pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
     escape_where(text, |c| c != '\t')
@@ -50,7 +50,12 @@ pub fn escape_all_controls(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 fn escape_where(text: &str, control: fn(char) -> bool) -> std::borrow::Cow<'_, str> {
-    let special = |c: char| (c.is_control() && control(c)) || matches!(c, '\u{2028}' | '\u{2029}');
+    // Unicode's line and paragraph separators, zero-width and direction marks, and the
+    // bidirectional embeddings, overrides and isolates change how text reads on screen.
+    let special = |c: char| {
+        (c.is_control() && control(c))
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
     if !text.contains(special) {
         return std::borrow::Cow::Borrowed(text);
     }
@@ -242,5 +247,10 @@ mod tests {
             escape_controls("plain\ttext"),
             std::borrow::Cow::Borrowed(_)
         ));
+        // Direction overrides and zero-width characters would make text read otherwise.
+        assert_eq!(
+            escape_controls("a\u{202e}b\u{200b}c"),
+            "a\\u{202e}b\\u{200b}c"
+        );
     }
 }

@@ -75,7 +75,9 @@ enum Command {
         scenarios: Vec<PathBuf>,
     },
     /// Run a scenario to a time, then run a command inside one of its machines while the
-    /// clock advances; print what the real tool prints and exit with its status.
+    /// clock advances; print what the real tool prints and exit with its status: 124 if it
+    /// had not finished when the run ended, 2 on bad input, 141 if the reader of its output
+    /// went away, 3 with `sim-cli: internal error:` lines on an internal error.
     Exec {
         scenario: PathBuf,
         /// When to start the command, e.g. `40s`.

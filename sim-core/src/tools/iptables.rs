@@ -13,7 +13,7 @@
 use crate::clock;
 use crate::engine::SimTime;
 use crate::net::Netns;
-use crate::net::netfilter::{EditError, TableKind};
+use crate::net::netfilter::{EditError, Netfilter, Rule, TableKind};
 
 const VERSION: &str = "v1.8.7";
 
@@ -104,6 +104,16 @@ pub fn iptables(ns: &mut Netns, args: &[String]) -> (String, String, i32) {
         |nf: &crate::net::netfilter::Netfilter, c: &str| nf.table(table).chains().contains_key(c);
     match (cmd.as_str(), chain) {
         ("-A" | "--append" | "-I" | "--insert" | "-D" | "--delete", Some(c)) => {
+            // What iptables refuses while it reads the command comes before what libiptc
+            // and the kernel refuse.
+            match Rule::parse(&rule()) {
+                Err(e) => return fail(e),
+                Ok(r) => {
+                    if let Err(e) = Netfilter::check_userspace(table, &r) {
+                        return fail(userspace_words(&e));
+                    }
+                }
+            }
             if !exists(nf, c) {
                 return (String::new(), "iptables: No chain/target/match by that name.\n".to_string(), 1);
             }
@@ -111,7 +121,7 @@ pub fn iptables(ns: &mut Netns, args: &[String]) -> (String, String, i32) {
             let r = match cmd.as_str() {
                 "-A" | "--append" => nf.append(table, c, &rule()).map(|_| true),
                 "-I" | "--insert" => nf.insert(table, c, &rule()).map(|_| true),
-                _ => nf.delete(table, c, &rule()).map_err(EditError::Parse),
+                _ => nf.delete(table, c, &rule()),
             };
             match r {
                 Ok(true) => (String::new(), String::new(), 0),
@@ -121,6 +131,15 @@ pub fn iptables(ns: &mut Netns, args: &[String]) -> (String, String, i32) {
                     1,
                 ),
                 Err(EditError::Parse(e)) => fail(e),
+                Err(e @ EditError::NatDrop) => fail(userspace_words(&e)),
+                // The kernel refuses the table (EINVAL) when libiptc commits it, whichever
+                // command changed it: `iptc_strerror` has no word of its own for
+                // TC_COMMIT, so it is strerror's.
+                Err(EditError::Refused(_)) => (
+                    String::new(),
+                    "iptables: Invalid argument. Run `dmesg' for more information.\n".into(),
+                    1,
+                ),
                 Err(EditError::NoTarget(t)) => fail(format!(
                     "Couldn't load target `{t}':No such file or directory\n"
                 )),
@@ -191,6 +210,14 @@ pub fn iptables(ns: &mut Netns, args: &[String]) -> (String, String, i32) {
             2,
         ),
         (c, _) => fail(format!("unknown or incomplete command \"{c}\" (modelled: -A -I -D -N -F -S)")),
+    }
+}
+
+/// iptables' own words for a rule it refuses before libiptc sees it (`do_command4`).
+fn userspace_words(e: &EditError) -> String {
+    match e {
+        EditError::NatDrop => "\nThe \"nat\" table is not intended for filtering, the use of DROP is therefore inhibited.\n\n".into(),
+        e => e.to_string(),
     }
 }
 

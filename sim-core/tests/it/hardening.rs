@@ -521,3 +521,118 @@ fn kubectl_delete_answers_for_every_name() {
   ])"#,
     );
 }
+
+/// iptables took rules the real one refuses, then ignored them: `-t nat -A PREROUTING -j
+/// DROP` exit 0 (iptables itself refuses DROP in nat, exit 2), and a target in a table or
+/// hook the kernel does not allow it (`-A OUTPUT -j DNAT`, `-A INPUT -j MASQUERADE`, `-t
+/// nat -A INPUT -j MASQUERADE`) exit 0 with no effect: the kernel refuses the table
+/// (EINVAL, exit 1, for -I as for -A since it is the commit that fails). A user chain's
+/// targets are checked against every hook that reaches it, whichever edit makes it so.
+#[test]
+fn iptables_refuses_a_target_where_the_kernel_does_not_allow_it() {
+    let try_help = "Try `iptables -h' or 'iptables --help' for more information.";
+    let nat_drop = format!(
+        "iptables v1.8.7 (legacy): \\nThe \\\"nat\\\" table is not intended for filtering, the use of DROP is therefore inhibited.\\n\\n\\n{try_help}"
+    );
+    let inval = "iptables: Invalid argument. Run `dmesg' for more information.";
+    let mut steps = String::new();
+    for (cmd, err, code) in [
+        (
+            "iptables -t nat -A PREROUTING -j DROP",
+            nat_drop.as_str(),
+            2,
+        ),
+        ("iptables -t nat -I OUTPUT -j DROP", &nat_drop, 2),
+        ("iptables -t nat -A NOCHAIN -j DROP", &nat_drop, 2),
+        ("iptables -t nat -D OUTPUT -j DROP", &nat_drop, 2),
+        (
+            "iptables -A OUTPUT -j DNAT --to-destination 10.0.0.9",
+            inval,
+            1,
+        ),
+        ("iptables -A INPUT -j MASQUERADE", inval, 1),
+        ("iptables -I FORWARD -j REDIRECT --to-ports 80", inval, 1),
+        ("iptables -t nat -A INPUT -j MASQUERADE", inval, 1),
+        ("iptables -t nat -I INPUT -j MASQUERADE", inval, 1),
+        (
+            "iptables -t nat -A POSTROUTING -j DNAT --to-destination 10.0.0.9",
+            inval,
+            1,
+        ),
+        ("iptables -t nat -A PREROUTING -j REJECT", inval, 1),
+        // Where each target is allowed (matching nothing the ping sends).
+        ("iptables -A INPUT -s 10.9.9.9 -j REJECT", "", 0),
+        (
+            "iptables -A OUTPUT -s 10.9.9.9 -j MARK --or-mark 0x1",
+            "",
+            0,
+        ),
+        (
+            "iptables -t nat -A POSTROUTING -s 10.9.9.9 -j MASQUERADE",
+            "",
+            0,
+        ),
+        (
+            "iptables -t nat -A OUTPUT -s 10.9.9.9 -j DNAT --to-destination 10.0.0.9",
+            "",
+            0,
+        ),
+        (
+            "iptables -t nat -A PREROUTING -s 10.9.9.9 -j REDIRECT --to-ports 80",
+            "",
+            0,
+        ),
+        ("iptables -t nat -A INPUT -s 10.9.9.9 -j ACCEPT", "", 0),
+        // A user chain: checked by the hooks that reach it, however it came to be reached.
+        ("iptables -t nat -N M", "", 0),
+        ("iptables -t nat -A M -s 10.9.9.9 -j MASQUERADE", "", 0),
+        ("iptables -t nat -A OUTPUT -j M", inval, 1),
+        ("iptables -t nat -A POSTROUTING -j M", "", 0),
+        ("iptables -t nat -N D", "", 0),
+        ("iptables -t nat -N E", "", 0),
+        ("iptables -t nat -A D -j E", "", 0),
+        ("iptables -t nat -A OUTPUT -j D", "", 0),
+        ("iptables -t nat -A E -s 10.9.9.9 -j MASQUERADE", inval, 1),
+        ("iptables -t nat -A E -j M", inval, 1),
+        ("iptables -N F", "", 0),
+        ("iptables -A F -j MASQUERADE", inval, 1),
+    ] {
+        steps += &format!(
+            "    (at: \"1s\", expect: (on: \"node/a\", cmd: \"{cmd}\", stderr_contains: \"{err}\", exit_code: {code})),\n"
+        );
+    }
+    let trace = run_text(&format!(
+        r#"Scenario(name: "iptables-target-places", seed: 1,
+  cluster: (nodes: [(name: "a", ip: "10.0.0.1/24"), (name: "b", ip: "10.0.0.2/24")]),
+  steps: [
+{steps}    (at: "1s", exec: (on: "node/a", cmd: "iptables-save")),
+    (at: "2s", expect: (on: "node/a", cmd: "ping -c 1 10.0.0.2", stdout_contains: "1 packets transmitted, 1 received")),
+  ])"#
+    ));
+    let saved = stdout_of(&trace, "node/a/iptables-save", "iptables-save").join("\n");
+    for refused in [
+        "-j DROP",
+        "-A OUTPUT -j DNAT",
+        "-A INPUT -j MASQUERADE",
+        "-A FORWARD",
+        "-A POSTROUTING -j DNAT",
+        "-A PREROUTING -j REJECT",
+        "-A OUTPUT -j M",
+        "-A E ",
+        "-A F ",
+    ] {
+        assert!(
+            !saved.contains(refused),
+            "`{refused}` was not added\n{saved}"
+        );
+    }
+    for kept in [
+        "-A POSTROUTING -s 10.9.9.9/32 -j MASQUERADE",
+        "-A M -s 10.9.9.9/32 -j MASQUERADE",
+        "-A POSTROUTING -j M",
+        "-A D -j E",
+    ] {
+        assert!(saved.contains(kept), "`{kept}` was added\n{saved}");
+    }
+    assert!(!trace.contains("DROPPED"), "{trace}");
+}

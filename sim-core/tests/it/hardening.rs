@@ -636,3 +636,146 @@ fn iptables_refuses_a_target_where_the_kernel_does_not_allow_it() {
     }
     assert!(!trace.contains("DROPPED"), "{trace}");
 }
+
+/// `iptables -I OUTPUT 1 -j ACCEPT`, `-I Z 1 -j X` and `-D OUTPUT 1` answered `unknown
+/// option "1"` (exit 2), blaming valid input. A rule number is modelled: `-I CHAIN N` inserts
+/// at N (1-based, up to one past the end), `-D CHAIN N` deletes rule N, with libiptc's
+/// words past the end; `-D CHAIN RULE` deletes the first equal rule. Each edit keeps the
+/// chain's index true: a rule inserted in the middle decides a packet, and goes when deleted.
+#[test]
+fn iptables_inserts_and_deletes_by_rule_number() {
+    let try_help = "Try `iptables -h' or 'iptables --help' for more information.";
+    let mut steps = String::new();
+    let ins_big = "iptables: Index of insertion too big.";
+    let del_big = "iptables: Index of deletion too big.";
+    let bad_rule = "iptables: Bad rule (does a matching rule exist in that chain?).";
+    let bad_num =
+        |n: &str| format!("iptables v1.8.7 (legacy): Invalid rule number `{n}'\\n{try_help}");
+    let illegal =
+        format!("iptables v1.8.7 (legacy): Illegal option `-j' with this command\\n\\n{try_help}");
+    for (at, cmd, err, code) in [
+        (
+            "1s",
+            "iptables -A OUTPUT -s 10.9.9.1 -j ACCEPT",
+            String::new(),
+            0,
+        ),
+        (
+            "1s",
+            "iptables -A OUTPUT -s 10.9.9.2 -j ACCEPT",
+            String::new(),
+            0,
+        ),
+        (
+            "1s",
+            "iptables -I OUTPUT 1 -s 10.9.9.3 -j ACCEPT",
+            String::new(),
+            0,
+        ),
+        (
+            "1s",
+            "iptables -I OUTPUT 4 -s 10.9.9.4 -j ACCEPT",
+            String::new(),
+            0,
+        ),
+        ("1s", "iptables -I OUTPUT 6 -j ACCEPT", ins_big.into(), 1),
+        ("1s", "iptables -I OUTPUT 0 -j ACCEPT", bad_num("0"), 2),
+        ("1s", "iptables -I OUTPUT 1x -j ACCEPT", bad_num("1x"), 2),
+        ("1s", "iptables -D OUTPUT 2", String::new(), 0),
+        ("1s", "iptables -D OUTPUT 4", del_big.into(), 1),
+        ("1s", "iptables -D OUTPUT 1 -j ACCEPT", illegal.clone(), 2),
+        (
+            "1s",
+            "iptables -D OUTPUT 1 2",
+            format!("Bad argument `2'\\n{try_help}"),
+            2,
+        ),
+        (
+            "1s",
+            "iptables -D OUTPUT -s 10.9.9.4 -j ACCEPT",
+            String::new(),
+            0,
+        ),
+        (
+            "1s",
+            "iptables -D OUTPUT -s 10.9.9.4 -j ACCEPT",
+            bad_rule.into(),
+            1,
+        ),
+        (
+            "1s",
+            "iptables -D NOCHAIN 1",
+            "iptables: No chain/target/match by that name.".into(),
+            1,
+        ),
+        (
+            "1s",
+            "iptables -I NOCHAIN 1 -j ACCEPT",
+            "iptables: No chain/target/match by that name.".into(),
+            1,
+        ),
+        ("1s", "iptables -N Z", String::new(), 0),
+        ("1s", "iptables -N X", String::new(), 0),
+        ("1s", "iptables -I Z 1 -j X", String::new(), 0),
+        ("1s", "iptables -I Z 2 -s 10.9.9.5 -j X", String::new(), 0),
+        (
+            "1s",
+            "iptables -I Z 1 -j Z",
+            "iptables: Too many levels of symbolic links.".into(),
+            1,
+        ),
+        ("1s", "iptables -S Z", String::new(), 0),
+        (
+            "1s",
+            "iptables -I OUTPUT 2 -d 10.0.0.2 -j DROP",
+            String::new(),
+            0,
+        ),
+        ("1s", "iptables -S OUTPUT", String::new(), 0),
+        ("2s", "ping -c 1 -W 1 10.0.0.2", String::new(), 1),
+        ("4s", "iptables --delete OUTPUT 2", String::new(), 0),
+        ("4s", "iptables --list-rules OUTPUT", String::new(), 0),
+        ("5s", "ping -c 1 -W 1 10.0.0.2", String::new(), 0),
+    ] {
+        steps += &format!(
+            "    (at: \"{at}\", expect: (on: \"node/a\", cmd: \"{cmd}\", stderr_contains: \"{err}\", exit_code: {code})),\n"
+        );
+    }
+    let trace = run_text(&format!(
+        r#"Scenario(name: "iptables-rule-numbers", seed: 1,
+  cluster: (nodes: [(name: "a", ip: "10.0.0.1/24"), (name: "b", ip: "10.0.0.2/24")]),
+  steps: [
+{steps}  ])"#
+    ));
+    let listed = |cmd: &str| {
+        stdout_of(&trace, "node/a/iptables", cmd)
+            .iter()
+            .map(|l| l.split_once("| ").expect("a stdout line").1)
+            .collect::<Vec<_>>()
+    };
+    let rules = |want: &[&str]| {
+        std::iter::once("-P OUTPUT ACCEPT".to_string())
+            .chain(want.iter().map(|r| format!("-A OUTPUT {r}")))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        listed("iptables -S OUTPUT"),
+        rules(&[
+            "-s 10.9.9.3/32 -j ACCEPT",
+            "-d 10.0.0.2/32 -j DROP",
+            "-s 10.9.9.2/32 -j ACCEPT",
+        ])
+    );
+    assert_eq!(
+        listed("iptables --list-rules OUTPUT"),
+        rules(&["-s 10.9.9.3/32 -j ACCEPT", "-s 10.9.9.2/32 -j ACCEPT"])
+    );
+    assert!(
+        trace.contains("by `-t filter -A OUTPUT -d 10.0.0.2/32 -j DROP`"),
+        "{trace}"
+    );
+    assert_eq!(
+        listed("iptables -S Z"),
+        ["-N Z", "-A Z -j X", "-A Z -s 10.9.9.5/32 -j X"]
+    );
+}

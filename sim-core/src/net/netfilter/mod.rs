@@ -401,6 +401,9 @@ pub enum EditError {
     Loop { from: String, to: String },
     /// `-t nat ... -j DROP`: iptables itself refuses it, before the kernel sees it.
     NatDrop,
+    /// `-I CHAIN N` or `-D CHAIN N` past the chain's end (libiptc's E2BIG): the chain has
+    /// `rules` rules.
+    TooBig { n: usize, rules: usize },
     /// The kernel refuses the target in this table or from these hooks (EINVAL): what it
     /// logs, as `dmesg` shows it.
     Refused(String),
@@ -419,6 +422,9 @@ impl std::fmt::Display for EditError {
                 f.write_str("the nat table is not intended for filtering: DROP is refused")
             }
             EditError::Refused(why) => f.write_str(why),
+            EditError::TooBig { n, rules } => {
+                write!(f, "no rule position {n} in a chain of {rules} rules")
+            }
         }
     }
 }
@@ -750,14 +756,51 @@ impl Netfilter {
 
     /// `iptables -t TABLE -I CHAIN ARGS` (at the head).
     pub fn insert(&mut self, kind: TableKind, chain: &str, args: &str) -> Result<(), EditError> {
+        self.insert_at(kind, chain, 1, args)
+    }
+
+    /// `iptables -t TABLE -I CHAIN N ARGS`: the rule becomes rule `n` (1-based; one past
+    /// the last rule appends). Past that is libiptc's E2BIG (`TooBig`), checked after what
+    /// iptables itself refuses and before what the kernel does, as libiptc does.
+    pub fn insert_at(
+        &mut self,
+        kind: TableKind,
+        chain: &str,
+        n: usize,
+        args: &str,
+    ) -> Result<(), EditError> {
         let rule = Rule::parse(args).map_err(EditError::Parse)?;
-        self.check_target(kind, chain, &rule, true)?;
+        let checked = self.check_target(kind, chain, &rule, true);
+        if let Err(e @ (EditError::NatDrop | EditError::NoTarget(_))) = checked {
+            return Err(e);
+        }
+        let rules = self
+            .table(kind)
+            .chains
+            .get(chain)
+            .map_or(0, |c| c.rules.len());
+        if n == 0 || n > rules + 1 {
+            return Err(EditError::TooBig { n, rules });
+        }
+        checked?;
         self.ensure_chain(kind, chain);
         self.table_mut(kind)
             .edit(chain)
             .expect("ensured")
             .rules
-            .insert(0, rule);
+            .insert(n - 1, rule);
+        Ok(())
+    }
+
+    /// `iptables -t TABLE -D CHAIN N`: deletes rule `n` (1-based); past the last rule is
+    /// libiptc's E2BIG (`TooBig`), as is a chain that does not exist (it has no rule `n`).
+    pub fn delete_num(&mut self, kind: TableKind, chain: &str, n: usize) -> Result<(), EditError> {
+        let t = self.table_mut(kind);
+        let rules = t.chains.get(chain).map_or(0, |c| c.rules.len());
+        if n == 0 || n > rules {
+            return Err(EditError::TooBig { n, rules });
+        }
+        t.edit(chain).expect("has rules").rules.remove(n - 1);
         Ok(())
     }
 

@@ -5,7 +5,8 @@
 //!   each table's chains (built-ins with their policy and the policy's counters, then user
 //!   chains by name) and rules in `iptables-save`'s normalised form. Only tables in use are
 //!   printed, as only loaded tables are.
-//! - `iptables [-t T] -A|-I|-D CHAIN RULE...`, `-N CHAIN`, `-F [CHAIN]`, `-S [CHAIN]`.
+//! - `iptables [-t T] -A|-I|-D CHAIN RULE...`, `-I CHAIN N RULE...`, `-D CHAIN N`,
+//!   `-N CHAIN`, `-F [CHAIN]`, `-S [CHAIN]`.
 //!   (`-L` is not modelled: `-S` and `iptables-save` show the same rules.)
 //! - `conntrack -L`: the live, confirmed entries, and the count on stderr.
 //! - `ipvsadm -Ln` (`-L -n`, `--list -n`): the IPVS table (`net::ipvs`).
@@ -13,7 +14,7 @@
 use crate::clock;
 use crate::engine::SimTime;
 use crate::net::Netns;
-use crate::net::netfilter::{EditError, TableKind};
+use crate::net::netfilter::{EditError, Netfilter, Rule, TableKind, rule};
 
 const VERSION: &str = "v1.8.7";
 
@@ -99,19 +100,75 @@ pub fn iptables(ns: &mut Netns, args: &[String]) -> (String, String, i32) {
     }
     let nf = &mut ns.netfilter;
     let chain = tail.first().map(String::as_str);
-    let rule = || shell_words::join(tail.iter().skip(1));
     let exists =
         |nf: &crate::net::netfilter::Netfilter, c: &str| nf.table(table).chains().contains_key(c);
     match (cmd.as_str(), chain) {
         ("-A" | "--append" | "-I" | "--insert" | "-D" | "--delete", Some(c)) => {
+            let insert = matches!(cmd.as_str(), "-I" | "--insert");
+            let delete = matches!(cmd.as_str(), "-D" | "--delete");
+            // What iptables refuses while it reads the command comes before what libiptc
+            // and the kernel refuse. `-I CHAIN [N]` and `-D CHAIN N` take a rule number
+            // when the word after the chain is not an option (xtables' `parse_rulenumber`).
+            let mut spec = &tail[1..];
+            let mut num = None;
+            if (insert || delete)
+                && let Some(w) = spec.first()
+                && !w.starts_with(['-', '!'])
+            {
+                match rule::parse_uint(w).filter(|n| (1..=i32::MAX as u64).contains(n)) {
+                    Some(n) => num = Some(n as usize),
+                    None => return fail(format!("Invalid rule number `{w}'")),
+                }
+                spec = &spec[1..];
+            }
+            // A word no option takes (getopt's non-option argument).
+            if let Some(w) = spec.first()
+                && !w.starts_with(['-', '!'])
+            {
+                return (
+                    String::new(),
+                    format!(
+                        "Bad argument `{w}'\nTry `iptables -h' or 'iptables --help' for more information.\n"
+                    ),
+                    2,
+                );
+            }
+            let words = shell_words::join(spec);
+            if let (true, Some(n)) = (delete, num) {
+                // `-D CHAIN N` takes no rule: xtables' `generic_opt_check`.
+                if let Some(flag) = illegal_with_delete_num(spec) {
+                    return fail(format!("Illegal option `-{flag}' with this command\n"));
+                }
+                if !spec.is_empty() {
+                    return fail(format!(
+                        "options after a rule number are not modelled (`-D CHAIN N` here takes none, not `{words}`)"
+                    ));
+                }
+                if !exists(nf, c) {
+                    return (String::new(), "iptables: No chain/target/match by that name.\n".into(), 1);
+                }
+                return match nf.delete_num(table, c, n) {
+                    Ok(()) => (String::new(), String::new(), 0),
+                    Err(_) => (String::new(), "iptables: Index of deletion too big.\n".into(), 1),
+                };
+            }
+            match Rule::parse(&words) {
+                Err(e) => return fail(e),
+                Ok(r) => {
+                    if let Err(e) = Netfilter::check_userspace(table, &r) {
+                        return fail(userspace_words(&e));
+                    }
+                }
+            }
             if !exists(nf, c) {
                 return (String::new(), "iptables: No chain/target/match by that name.\n".to_string(), 1);
             }
-            let insert = matches!(cmd.as_str(), "-I" | "--insert");
-            let r = match cmd.as_str() {
-                "-A" | "--append" => nf.append(table, c, &rule()).map(|_| true),
-                "-I" | "--insert" => nf.insert(table, c, &rule()).map(|_| true),
-                _ => nf.delete(table, c, &rule()).map_err(EditError::Parse),
+            let r = if insert {
+                nf.insert_at(table, c, num.unwrap_or(1), &words).map(|_| true)
+            } else if delete {
+                nf.delete(table, c, &words)
+            } else {
+                nf.append(table, c, &words).map(|_| true)
             };
             match r {
                 Ok(true) => (String::new(), String::new(), 0),
@@ -121,9 +178,16 @@ pub fn iptables(ns: &mut Netns, args: &[String]) -> (String, String, i32) {
                     1,
                 ),
                 Err(EditError::Parse(e)) => fail(e),
+                Err(e @ EditError::NatDrop) => fail(userspace_words(&e)),
                 Err(EditError::NoTarget(t)) => fail(format!(
                     "Couldn't load target `{t}':No such file or directory\n"
                 )),
+                // libiptc's E2BIG for TC_INSERT_ENTRY (`-D N` is answered above).
+                Err(EditError::TooBig { .. }) => (
+                    String::new(),
+                    "iptables: Index of insertion too big.\n".into(),
+                    1,
+                ),
                 // libiptc's EINVAL, worded by `iptc_strerror` for the call that failed.
                 Err(EditError::BuiltinJump(_)) => (
                     String::new(),
@@ -131,6 +195,14 @@ pub fn iptables(ns: &mut Netns, args: &[String]) -> (String, String, i32) {
                         "iptables: {}. Run `dmesg' for more information.\n",
                         if insert { "Target problem" } else { "Invalid argument" }
                     ),
+                    1,
+                ),
+                // The kernel refuses the table (EINVAL) when libiptc commits it, whichever
+                // command changed it: `iptc_strerror` has no word of its own for
+                // TC_COMMIT, so it is strerror's.
+                Err(EditError::Refused(_)) => (
+                    String::new(),
+                    "iptables: Invalid argument. Run `dmesg' for more information.\n".into(),
                     1,
                 ),
                 // The kernel refuses the table with ELOOP; nothing changes.
@@ -191,6 +263,37 @@ pub fn iptables(ns: &mut Netns, args: &[String]) -> (String, String, i32) {
             2,
         ),
         (c, _) => fail(format!("unknown or incomplete command \"{c}\" (modelled: -A -I -D -N -F -S)")),
+    }
+}
+
+/// The first option `-D CHAIN N` may not take, in the order xtables' `generic_opt_check`
+/// looks (its `optflags`), as the letter it names.
+fn illegal_with_delete_num(spec: &[String]) -> Option<char> {
+    let flag = |w: &str| {
+        Some(match w {
+            "-n" | "--numeric" => 'n',
+            "-s" | "--source" | "--src" => 's',
+            "-d" | "--destination" | "--dst" => 'd',
+            "-p" | "--protocol" => 'p',
+            "-j" | "--jump" => 'j',
+            "-x" | "--exact" => 'x',
+            "-i" | "--in-interface" => 'i',
+            "-o" | "--out-interface" => 'o',
+            "--line-numbers" => '0',
+            "-c" | "--set-counters" => 'c',
+            "-f" | "--fragment" => 'f',
+            _ => return None,
+        })
+    };
+    let present: Vec<char> = spec.iter().filter_map(|w| flag(w)).collect();
+    "nsdpjxio0cf".chars().find(|c| present.contains(c))
+}
+
+/// iptables' own words for a rule it refuses before libiptc sees it (`do_command4`).
+fn userspace_words(e: &EditError) -> String {
+    match e {
+        EditError::NatDrop => "\nThe \"nat\" table is not intended for filtering, the use of DROP is therefore inhibited.\n\n".into(),
+        e => e.to_string(),
     }
 }
 

@@ -521,3 +521,261 @@ fn kubectl_delete_answers_for_every_name() {
   ])"#,
     );
 }
+
+/// iptables took rules the real one refuses, then ignored them: `-t nat -A PREROUTING -j
+/// DROP` exit 0 (iptables itself refuses DROP in nat, exit 2), and a target in a table or
+/// hook the kernel does not allow it (`-A OUTPUT -j DNAT`, `-A INPUT -j MASQUERADE`, `-t
+/// nat -A INPUT -j MASQUERADE`) exit 0 with no effect: the kernel refuses the table
+/// (EINVAL, exit 1, for -I as for -A since it is the commit that fails). A user chain's
+/// targets are checked against every hook that reaches it, whichever edit makes it so.
+#[test]
+fn iptables_refuses_a_target_where_the_kernel_does_not_allow_it() {
+    let try_help = "Try `iptables -h' or 'iptables --help' for more information.";
+    let nat_drop = format!(
+        "iptables v1.8.7 (legacy): \\nThe \\\"nat\\\" table is not intended for filtering, the use of DROP is therefore inhibited.\\n\\n\\n{try_help}"
+    );
+    let inval = "iptables: Invalid argument. Run `dmesg' for more information.";
+    let mut steps = String::new();
+    for (cmd, err, code) in [
+        (
+            "iptables -t nat -A PREROUTING -j DROP",
+            nat_drop.as_str(),
+            2,
+        ),
+        ("iptables -t nat -I OUTPUT -j DROP", &nat_drop, 2),
+        ("iptables -t nat -A NOCHAIN -j DROP", &nat_drop, 2),
+        ("iptables -t nat -D OUTPUT -j DROP", &nat_drop, 2),
+        (
+            "iptables -A OUTPUT -j DNAT --to-destination 10.0.0.9",
+            inval,
+            1,
+        ),
+        ("iptables -A INPUT -j MASQUERADE", inval, 1),
+        ("iptables -I FORWARD -j REDIRECT --to-ports 80", inval, 1),
+        ("iptables -t nat -A INPUT -j MASQUERADE", inval, 1),
+        ("iptables -t nat -I INPUT -j MASQUERADE", inval, 1),
+        (
+            "iptables -t nat -A POSTROUTING -j DNAT --to-destination 10.0.0.9",
+            inval,
+            1,
+        ),
+        ("iptables -t nat -A PREROUTING -j REJECT", inval, 1),
+        // Where each target is allowed (matching nothing the ping sends).
+        ("iptables -A INPUT -s 10.9.9.9 -j REJECT", "", 0),
+        (
+            "iptables -A OUTPUT -s 10.9.9.9 -j MARK --or-mark 0x1",
+            "",
+            0,
+        ),
+        (
+            "iptables -t nat -A POSTROUTING -s 10.9.9.9 -j MASQUERADE",
+            "",
+            0,
+        ),
+        (
+            "iptables -t nat -A OUTPUT -s 10.9.9.9 -j DNAT --to-destination 10.0.0.9",
+            "",
+            0,
+        ),
+        (
+            "iptables -t nat -A PREROUTING -s 10.9.9.9 -j REDIRECT --to-ports 80",
+            "",
+            0,
+        ),
+        ("iptables -t nat -A INPUT -s 10.9.9.9 -j ACCEPT", "", 0),
+        // A user chain: checked by the hooks that reach it, however it came to be reached.
+        ("iptables -t nat -N M", "", 0),
+        ("iptables -t nat -A M -s 10.9.9.9 -j MASQUERADE", "", 0),
+        ("iptables -t nat -A OUTPUT -j M", inval, 1),
+        ("iptables -t nat -A POSTROUTING -j M", "", 0),
+        ("iptables -t nat -N D", "", 0),
+        ("iptables -t nat -N E", "", 0),
+        ("iptables -t nat -A D -j E", "", 0),
+        ("iptables -t nat -A OUTPUT -j D", "", 0),
+        ("iptables -t nat -A E -s 10.9.9.9 -j MASQUERADE", inval, 1),
+        ("iptables -t nat -A E -j M", inval, 1),
+        ("iptables -N F", "", 0),
+        ("iptables -A F -j MASQUERADE", inval, 1),
+    ] {
+        steps += &format!(
+            "    (at: \"1s\", expect: (on: \"node/a\", cmd: \"{cmd}\", stderr_contains: \"{err}\", exit_code: {code})),\n"
+        );
+    }
+    let trace = run_text(&format!(
+        r#"Scenario(name: "iptables-target-places", seed: 1,
+  cluster: (nodes: [(name: "a", ip: "10.0.0.1/24"), (name: "b", ip: "10.0.0.2/24")]),
+  steps: [
+{steps}    (at: "1s", exec: (on: "node/a", cmd: "iptables-save")),
+    (at: "2s", expect: (on: "node/a", cmd: "ping -c 1 10.0.0.2", stdout_contains: "1 packets transmitted, 1 received")),
+  ])"#
+    ));
+    let saved = stdout_of(&trace, "node/a/iptables-save", "iptables-save").join("\n");
+    for refused in [
+        "-j DROP",
+        "-A OUTPUT -j DNAT",
+        "-A INPUT -j MASQUERADE",
+        "-A FORWARD",
+        "-A POSTROUTING -j DNAT",
+        "-A PREROUTING -j REJECT",
+        "-A OUTPUT -j M",
+        "-A E ",
+        "-A F ",
+    ] {
+        assert!(
+            !saved.contains(refused),
+            "`{refused}` was not added\n{saved}"
+        );
+    }
+    for kept in [
+        "-A POSTROUTING -s 10.9.9.9/32 -j MASQUERADE",
+        "-A M -s 10.9.9.9/32 -j MASQUERADE",
+        "-A POSTROUTING -j M",
+        "-A D -j E",
+    ] {
+        assert!(saved.contains(kept), "`{kept}` was added\n{saved}");
+    }
+    assert!(!trace.contains("DROPPED"), "{trace}");
+}
+
+/// `iptables -I OUTPUT 1 -j ACCEPT`, `-I Z 1 -j X` and `-D OUTPUT 1` answered `unknown
+/// option "1"` (exit 2), blaming valid input. A rule number is modelled: `-I CHAIN N` inserts
+/// at N (1-based, up to one past the end), `-D CHAIN N` deletes rule N, with libiptc's
+/// words past the end; `-D CHAIN RULE` deletes the first equal rule. Each edit keeps the
+/// chain's index true: a rule inserted in the middle decides a packet, and goes when deleted.
+#[test]
+fn iptables_inserts_and_deletes_by_rule_number() {
+    let try_help = "Try `iptables -h' or 'iptables --help' for more information.";
+    let mut steps = String::new();
+    let ins_big = "iptables: Index of insertion too big.";
+    let del_big = "iptables: Index of deletion too big.";
+    let bad_rule = "iptables: Bad rule (does a matching rule exist in that chain?).";
+    let bad_num =
+        |n: &str| format!("iptables v1.8.7 (legacy): Invalid rule number `{n}'\\n{try_help}");
+    let illegal =
+        format!("iptables v1.8.7 (legacy): Illegal option `-j' with this command\\n\\n{try_help}");
+    for (at, cmd, err, code) in [
+        (
+            "1s",
+            "iptables -A OUTPUT -s 10.9.9.1 -j ACCEPT",
+            String::new(),
+            0,
+        ),
+        (
+            "1s",
+            "iptables -A OUTPUT -s 10.9.9.2 -j ACCEPT",
+            String::new(),
+            0,
+        ),
+        (
+            "1s",
+            "iptables -I OUTPUT 1 -s 10.9.9.3 -j ACCEPT",
+            String::new(),
+            0,
+        ),
+        (
+            "1s",
+            "iptables -I OUTPUT 4 -s 10.9.9.4 -j ACCEPT",
+            String::new(),
+            0,
+        ),
+        ("1s", "iptables -I OUTPUT 6 -j ACCEPT", ins_big.into(), 1),
+        ("1s", "iptables -I OUTPUT 0 -j ACCEPT", bad_num("0"), 2),
+        ("1s", "iptables -I OUTPUT 1x -j ACCEPT", bad_num("1x"), 2),
+        ("1s", "iptables -D OUTPUT 2", String::new(), 0),
+        ("1s", "iptables -D OUTPUT 4", del_big.into(), 1),
+        ("1s", "iptables -D OUTPUT 1 -j ACCEPT", illegal.clone(), 2),
+        (
+            "1s",
+            "iptables -D OUTPUT 1 2",
+            format!("Bad argument `2'\\n{try_help}"),
+            2,
+        ),
+        (
+            "1s",
+            "iptables -D OUTPUT -s 10.9.9.4 -j ACCEPT",
+            String::new(),
+            0,
+        ),
+        (
+            "1s",
+            "iptables -D OUTPUT -s 10.9.9.4 -j ACCEPT",
+            bad_rule.into(),
+            1,
+        ),
+        (
+            "1s",
+            "iptables -D NOCHAIN 1",
+            "iptables: No chain/target/match by that name.".into(),
+            1,
+        ),
+        (
+            "1s",
+            "iptables -I NOCHAIN 1 -j ACCEPT",
+            "iptables: No chain/target/match by that name.".into(),
+            1,
+        ),
+        ("1s", "iptables -N Z", String::new(), 0),
+        ("1s", "iptables -N X", String::new(), 0),
+        ("1s", "iptables -I Z 1 -j X", String::new(), 0),
+        ("1s", "iptables -I Z 2 -s 10.9.9.5 -j X", String::new(), 0),
+        (
+            "1s",
+            "iptables -I Z 1 -j Z",
+            "iptables: Too many levels of symbolic links.".into(),
+            1,
+        ),
+        ("1s", "iptables -S Z", String::new(), 0),
+        (
+            "1s",
+            "iptables -I OUTPUT 2 -d 10.0.0.2 -j DROP",
+            String::new(),
+            0,
+        ),
+        ("1s", "iptables -S OUTPUT", String::new(), 0),
+        ("2s", "ping -c 1 -W 1 10.0.0.2", String::new(), 1),
+        ("4s", "iptables --delete OUTPUT 2", String::new(), 0),
+        ("4s", "iptables --list-rules OUTPUT", String::new(), 0),
+        ("5s", "ping -c 1 -W 1 10.0.0.2", String::new(), 0),
+    ] {
+        steps += &format!(
+            "    (at: \"{at}\", expect: (on: \"node/a\", cmd: \"{cmd}\", stderr_contains: \"{err}\", exit_code: {code})),\n"
+        );
+    }
+    let trace = run_text(&format!(
+        r#"Scenario(name: "iptables-rule-numbers", seed: 1,
+  cluster: (nodes: [(name: "a", ip: "10.0.0.1/24"), (name: "b", ip: "10.0.0.2/24")]),
+  steps: [
+{steps}  ])"#
+    ));
+    let listed = |cmd: &str| {
+        stdout_of(&trace, "node/a/iptables", cmd)
+            .iter()
+            .map(|l| l.split_once("| ").expect("a stdout line").1)
+            .collect::<Vec<_>>()
+    };
+    let rules = |want: &[&str]| {
+        std::iter::once("-P OUTPUT ACCEPT".to_string())
+            .chain(want.iter().map(|r| format!("-A OUTPUT {r}")))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        listed("iptables -S OUTPUT"),
+        rules(&[
+            "-s 10.9.9.3/32 -j ACCEPT",
+            "-d 10.0.0.2/32 -j DROP",
+            "-s 10.9.9.2/32 -j ACCEPT",
+        ])
+    );
+    assert_eq!(
+        listed("iptables --list-rules OUTPUT"),
+        rules(&["-s 10.9.9.3/32 -j ACCEPT", "-s 10.9.9.2/32 -j ACCEPT"])
+    );
+    assert!(
+        trace.contains("by `-t filter -A OUTPUT -d 10.0.0.2/32 -j DROP`"),
+        "{trace}"
+    );
+    assert_eq!(
+        listed("iptables -S Z"),
+        ["-N Z", "-A Z -j X", "-A Z -s 10.9.9.5/32 -j X"]
+    );
+}

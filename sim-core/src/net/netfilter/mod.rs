@@ -83,6 +83,56 @@ impl TableKind {
     }
 }
 
+/// The netfilter hooks as bits, in the kernel's order (`NF_INET_PRE_ROUTING` is bit 0): a
+/// built-in chain is the hook of its name.
+const HOOKS: [(&str, u8); 5] = [
+    ("PREROUTING", 1 << 0),
+    ("INPUT", 1 << 1),
+    ("FORWARD", 1 << 2),
+    ("OUTPUT", 1 << 3),
+    ("POSTROUTING", 1 << 4),
+];
+
+/// The hook bit of a built-in chain's name; 0 for a user chain.
+fn hook_bit(chain: &str) -> u8 {
+    HOOKS
+        .iter()
+        .find(|(n, _)| *n == chain)
+        .map_or(0, |(_, b)| *b)
+}
+
+/// Hooks as the kernel's `textify_hooks` names them in its log: `PREROUTING/OUTPUT`.
+fn hook_names(mask: u8) -> String {
+    HOOKS
+        .iter()
+        .filter(|(_, b)| mask & b != 0)
+        .map(|(n, _)| *n)
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Where the kernel lets a target be used: a target extension's `.table` and `.hooks`, as
+/// `xt_check_target` checks them when a table is loaded (elsewhere is EINVAL). The one
+/// place that says it; the match is exhaustive, so a new target must be placed here.
+/// None: anywhere (the standard verdicts, MARK, and a jump, whose chain's own rules are
+/// checked against the hooks that reach it). Some((name, table, hooks)) otherwise.
+fn target_allowed(t: &Target) -> Option<(&'static str, TableKind, u8)> {
+    let [pre, input, forward, output, post] = HOOKS.map(|(_, b)| b);
+    match t {
+        Target::Accept | Target::Drop | Target::Return | Target::Jump(_) | Target::Mark { .. } => {
+            None
+        }
+        // ipt_REJECT.c (a 5.9 kernel adds PREROUTING, which filter does not have).
+        Target::Reject => Some(("REJECT", TableKind::Filter, input | forward | output)),
+        // xt_MASQUERADE.c.
+        Target::Masquerade { .. } => Some(("MASQUERADE", TableKind::Nat, post)),
+        // xt_nat.c.
+        Target::Dnat { .. } => Some(("DNAT", TableKind::Nat, pre | output)),
+        // xt_REDIRECT.c.
+        Target::Redirect { .. } => Some(("REDIRECT", TableKind::Nat, pre | output)),
+    }
+}
+
 /// The hasher of netfilter's lookup tables: SipHash with fixed (zero) keys, so nothing
 /// depends on the process's random seed. The tables are looked up, never iterated.
 pub type FixedState = BuildHasherDefault<DefaultHasher>;
@@ -212,6 +262,52 @@ impl Table {
         false
     }
 
+    /// The hooks whose walk reaches each chain, as the kernel's `mark_source_chains` finds
+    /// them: a built-in chain its own hook, a user chain every hook that jumps to it,
+    /// directly or through other chains. `extra` is a rule about to be added to a chain,
+    /// counted as if it were there. A chain no hook reaches has no entry.
+    fn hook_masks<'a>(&'a self, extra: Option<(&'a str, &'a Rule)>) -> BTreeMap<&'a str, u8> {
+        let mut masks: BTreeMap<&str, u8> = BTreeMap::new();
+        for b in self.kind.builtins() {
+            let bit = hook_bit(b);
+            let mut todo: Vec<&str> = vec![b];
+            while let Some(c) = todo.pop() {
+                let m = masks.entry(c).or_insert(0);
+                if *m & bit != 0 {
+                    continue;
+                }
+                *m |= bit;
+                let rules = self.chains.get(c).map_or(&[][..], |ch| &ch.rules[..]);
+                let added = extra.filter(|(ec, _)| *ec == c).map(|(_, r)| r);
+                for r in rules.iter().chain(added) {
+                    if let Target::Jump(to) = &r.target {
+                        todo.push(to.as_str());
+                    }
+                }
+            }
+        }
+        masks
+    }
+
+    /// Whether the kernel would load the table with `extra` added (see `hook_masks`): every
+    /// rule's target in a table it allows, and reached only from hooks it allows
+    /// (`target_allowed`), as `xt_check_target` checks each rule of a table it loads. The
+    /// table is valid before (every edit is checked), so only `extra`, and the rules it
+    /// makes reachable from more hooks, can fail; `extra` is checked first. A pass over the
+    /// table: run once per hand edit, and once per `iptables-restore` section.
+    fn check_targets(&self, extra: Option<(&str, &Rule)>) -> Result<(), EditError> {
+        let masks = self.hook_masks(extra);
+        let rules = extra.into_iter().chain(
+            self.chains
+                .iter()
+                .flat_map(|(n, c)| c.rules.iter().map(move |r| (n.as_str(), r))),
+        );
+        for (chain, r) in rules {
+            check_target_place(self.kind, masks.get(chain).copied().unwrap_or(0), r)?;
+        }
+        Ok(())
+    }
+
     /// A chain about to change: its index is rebuilt before the next walk.
     fn edit(&mut self, chain: &str) -> Option<&mut Chain> {
         let c = self.chains.get_mut(chain)?;
@@ -303,6 +399,14 @@ pub enum EditError {
     BuiltinJump(String),
     /// The jump would make a loop (the kernel's ELOOP): `to` already reaches `from`.
     Loop { from: String, to: String },
+    /// `-t nat ... -j DROP`: iptables itself refuses it, before the kernel sees it.
+    NatDrop,
+    /// `-I CHAIN N` or `-D CHAIN N` past the chain's end (libiptc's E2BIG): the chain has
+    /// `rules` rules.
+    TooBig { n: usize, rules: usize },
+    /// The kernel refuses the target in this table or from these hooks (EINVAL): what it
+    /// logs, as `dmesg` shows it.
+    Refused(String),
 }
 
 impl std::fmt::Display for EditError {
@@ -314,8 +418,38 @@ impl std::fmt::Display for EditError {
             EditError::Loop { from, to } => {
                 write!(f, "a jump from {from} to {to} would make a loop")
             }
+            EditError::NatDrop => {
+                f.write_str("the nat table is not intended for filtering: DROP is refused")
+            }
+            EditError::Refused(why) => f.write_str(why),
+            EditError::TooBig { n, rules } => {
+                write!(f, "no rule position {n} in a chain of {rules} rules")
+            }
         }
     }
+}
+
+/// Whether `rule`'s target may be used in table `kind`, from the hooks in `used`
+/// (`target_allowed`); the refusal says what the kernel logs (`dmesg`).
+fn check_target_place(kind: TableKind, used: u8, rule: &Rule) -> Result<(), EditError> {
+    let Some((name, table, hooks)) = target_allowed(&rule.target) else {
+        return Ok(());
+    };
+    if table != kind {
+        return Err(EditError::Refused(format!(
+            "ip_tables: {name} target: only valid in {} table, not {}",
+            table.name(),
+            kind.name()
+        )));
+    }
+    if used & !hooks != 0 {
+        return Err(EditError::Refused(format!(
+            "ip_tables: {name} target: used from hooks {}, but only usable from {}",
+            hook_names(used),
+            hook_names(hooks)
+        )));
+    }
+    Ok(())
 }
 
 /// What a walk decided.
@@ -547,30 +681,70 @@ impl Netfilter {
     /// chain of the table (libiptc refuses a jump to a built-in one with EINVAL) and closes
     /// no loop (the kernel's `mark_source_chains` refuses the table with ELOOP). Checked at
     /// every edit, so a table never holds a loop and a walk always ends.
-    fn check_target(&self, kind: TableKind, chain: &str, rule: &Rule) -> Result<(), EditError> {
-        let Target::Jump(to) = &rule.target else {
-            return Ok(());
-        };
-        if kind.builtins().contains(&to.as_str()) {
-            return Err(EditError::BuiltinJump(to.clone()));
-        }
+    ///
+    /// Then, in the order iptables meets them: `-t nat -j DROP` is refused by iptables
+    /// itself (`check_userspace`); a target the kernel does not allow in this table or from
+    /// the hooks that reach `chain` is refused with EINVAL (`Table::check_targets`). With
+    /// `hooks` false (inside `iptables-restore`) only what this rule alone decides is
+    /// checked (its table, and its hook when `chain` is built-in); the caller checks the
+    /// whole table once at the end.
+    fn check_target(
+        &self,
+        kind: TableKind,
+        chain: &str,
+        rule: &Rule,
+        hooks: bool,
+    ) -> Result<(), EditError> {
+        Self::check_userspace(kind, rule)?;
         let t = self.table(kind);
-        if !t.chains.contains_key(to) {
-            return Err(EditError::NoTarget(to.clone()));
+        if let Target::Jump(to) = &rule.target {
+            if kind.builtins().contains(&to.as_str()) {
+                return Err(EditError::BuiltinJump(to.clone()));
+            }
+            if !t.chains.contains_key(to) {
+                return Err(EditError::NoTarget(to.clone()));
+            }
+            if t.reaches(to, chain) {
+                return Err(EditError::Loop {
+                    from: chain.to_string(),
+                    to: to.clone(),
+                });
+            }
         }
-        if t.reaches(to, chain) {
-            return Err(EditError::Loop {
-                from: chain.to_string(),
-                to: to.clone(),
-            });
+        if hooks
+            && (matches!(rule.target, Target::Jump(_)) || target_allowed(&rule.target).is_some())
+        {
+            t.check_targets(Some((chain, rule)))
+        } else {
+            check_target_place(kind, hook_bit(chain), rule)
+        }
+    }
+
+    /// What iptables refuses before the kernel sees the rule: DROP in the nat table (`The
+    /// "nat" table is not intended for filtering`), whatever the command or chain.
+    pub fn check_userspace(kind: TableKind, rule: &Rule) -> Result<(), EditError> {
+        if kind == TableKind::Nat && rule.target == Target::Drop {
+            return Err(EditError::NatDrop);
         }
         Ok(())
     }
 
     /// `iptables -t TABLE -A CHAIN ARGS`.
     pub fn append(&mut self, kind: TableKind, chain: &str, args: &str) -> Result<(), EditError> {
+        self.append_checked(kind, chain, args, true)
+    }
+
+    /// `append`, with the hooks that reach a user chain checked (`hooks`) or left to the
+    /// caller (`check_target`).
+    fn append_checked(
+        &mut self,
+        kind: TableKind,
+        chain: &str,
+        args: &str,
+        hooks: bool,
+    ) -> Result<(), EditError> {
         let rule = Rule::parse(args).map_err(EditError::Parse)?;
-        self.check_target(kind, chain, &rule)?;
+        self.check_target(kind, chain, &rule, hooks)?;
         self.ensure_chain(kind, chain);
         self.table_mut(kind)
             .edit(chain)
@@ -582,20 +756,58 @@ impl Netfilter {
 
     /// `iptables -t TABLE -I CHAIN ARGS` (at the head).
     pub fn insert(&mut self, kind: TableKind, chain: &str, args: &str) -> Result<(), EditError> {
+        self.insert_at(kind, chain, 1, args)
+    }
+
+    /// `iptables -t TABLE -I CHAIN N ARGS`: the rule becomes rule `n` (1-based; one past
+    /// the last rule appends). Past that is libiptc's E2BIG (`TooBig`), checked after what
+    /// iptables itself refuses and before what the kernel does, as libiptc does.
+    pub fn insert_at(
+        &mut self,
+        kind: TableKind,
+        chain: &str,
+        n: usize,
+        args: &str,
+    ) -> Result<(), EditError> {
         let rule = Rule::parse(args).map_err(EditError::Parse)?;
-        self.check_target(kind, chain, &rule)?;
+        let checked = self.check_target(kind, chain, &rule, true);
+        if let Err(e @ (EditError::NatDrop | EditError::NoTarget(_))) = checked {
+            return Err(e);
+        }
+        let rules = self
+            .table(kind)
+            .chains
+            .get(chain)
+            .map_or(0, |c| c.rules.len());
+        if n == 0 || n > rules + 1 {
+            return Err(EditError::TooBig { n, rules });
+        }
+        checked?;
         self.ensure_chain(kind, chain);
         self.table_mut(kind)
             .edit(chain)
             .expect("ensured")
             .rules
-            .insert(0, rule);
+            .insert(n - 1, rule);
+        Ok(())
+    }
+
+    /// `iptables -t TABLE -D CHAIN N`: deletes rule `n` (1-based); past the last rule is
+    /// libiptc's E2BIG (`TooBig`), as is a chain that does not exist (it has no rule `n`).
+    pub fn delete_num(&mut self, kind: TableKind, chain: &str, n: usize) -> Result<(), EditError> {
+        let t = self.table_mut(kind);
+        let rules = t.chains.get(chain).map_or(0, |c| c.rules.len());
+        if n == 0 || n > rules {
+            return Err(EditError::TooBig { n, rules });
+        }
+        t.edit(chain).expect("has rules").rules.remove(n - 1);
         Ok(())
     }
 
     /// `iptables -t TABLE -D CHAIN ARGS`: removes the first rule equal to ARGS.
-    pub fn delete(&mut self, kind: TableKind, chain: &str, args: &str) -> Result<bool, String> {
-        let rule = Rule::parse(args)?;
+    pub fn delete(&mut self, kind: TableKind, chain: &str, args: &str) -> Result<bool, EditError> {
+        let rule = Rule::parse(args).map_err(EditError::Parse)?;
+        Self::check_userspace(kind, &rule)?;
         let t = self.table_mut(kind);
         let Some(pos) = t
             .chains
@@ -610,16 +822,37 @@ impl Netfilter {
 
     /// `iptables-restore --noflush`: each `:CHAIN` line creates or flushes the chain, each
     /// `-A` appends, each `-X` deletes a chain. Returns the number of rules written.
+    ///
+    /// Each rule is checked as it is read, but the hooks that reach a user chain only once
+    /// the section is whole (at its `COMMIT`, or the end of the text), as the kernel checks
+    /// the table iptables-restore loads; a refusal there names the `COMMIT` line, as
+    /// iptables-restore does. As at any bad line, the lines before it stay written.
     pub fn restore(&mut self, text: &str) -> Result<usize, String> {
         let mut table = None;
         let mut written = 0;
+        // The section whose rules are not yet checked against the hooks, if any.
+        let mut unchecked = None;
+        let check = |nf: &Netfilter, kind: Option<TableKind>, n: usize| match kind {
+            Some(k) => nf
+                .table(k)
+                .check_targets(None)
+                .map_err(|e| format!("line {n}: {e}")),
+            None => Ok(()),
+        };
+        let mut last = 0;
         for (n, line) in text.lines().enumerate() {
             let line = line.trim();
+            last = n + 1;
             let err = |e: String| format!("line {}: {e}", n + 1);
-            if line.is_empty() || line.starts_with('#') || line == "COMMIT" {
+            if line == "COMMIT" {
+                check(self, unchecked.take(), n + 1)?;
+                continue;
+            }
+            if line.is_empty() || line.starts_with('#') {
                 continue;
             }
             if let Some(name) = line.strip_prefix('*') {
+                check(self, unchecked.take(), n + 1)?;
                 table = Some(
                     TableKind::parse(name).ok_or_else(|| err(format!("no table \"{name}\"")))?,
                 );
@@ -639,8 +872,9 @@ impl Netfilter {
                 if !self.table(kind).chains.contains_key(chain) {
                     return Err(err(format!("no chain \"{chain}\"")));
                 }
-                self.append(kind, chain, args)
+                self.append_checked(kind, chain, args, false)
                     .map_err(|e| err(e.to_string()))?;
+                unchecked = Some(kind);
                 written += 1;
             } else if let Some(chain) = line.strip_prefix("-X ") {
                 self.delete_chain(kind, chain.trim());
@@ -648,6 +882,7 @@ impl Netfilter {
                 return Err(err(format!("cannot read \"{line}\"")));
             }
         }
+        check(self, unchecked, last)?;
         Ok(written)
     }
 
@@ -1552,6 +1787,39 @@ mod tests {
             nf.append(TableKind::Filter, "FORWARD", "-j MINE").unwrap();
         });
         assert!(v.iter().all(|v| *v == Verdict::Accept));
+    }
+
+    /// The kernel's target checks hold for iptables-restore too: a rule's own table and
+    /// built-in hook at its line, the hooks that reach a user chain at the COMMIT.
+    #[test]
+    fn restore_refuses_a_target_where_the_kernel_does_not_allow_it() {
+        let mut nf = Netfilter::default();
+        assert_eq!(
+            nf.restore("*filter\n-A INPUT -j MASQUERADE\nCOMMIT\n")
+                .unwrap_err(),
+            "line 2: ip_tables: MASQUERADE target: only valid in nat table, not filter"
+        );
+        assert_eq!(
+            nf.restore("*nat\n-A INPUT -j DNAT --to-destination 10.0.0.9\n")
+                .unwrap_err(),
+            "line 2: ip_tables: DNAT target: used from hooks INPUT, but only usable from PREROUTING/OUTPUT"
+        );
+        assert_eq!(
+            nf.restore(
+                "*nat\n:X - [0:0]\n-A X -j MASQUERADE\n-A PREROUTING -j X\n-A OUTPUT -j X\nCOMMIT\n"
+            )
+            .unwrap_err(),
+            "line 6: ip_tables: MASQUERADE target: used from hooks PREROUTING/OUTPUT, but only usable from POSTROUTING"
+        );
+        assert_eq!(
+            nf.restore("*nat\n-A OUTPUT -j DROP\n").unwrap_err(),
+            "line 2: the nat table is not intended for filtering: DROP is refused"
+        );
+        let mut nf = Netfilter::default();
+        assert_eq!(
+            nf.restore("*nat\n:X - [0:0]\n-A X -j MASQUERADE\n-A POSTROUTING -j X\nCOMMIT\n"),
+            Ok(2)
+        );
     }
 
     #[test]

@@ -526,6 +526,15 @@ fn parse_proto(v: &str) -> Result<Proto, String> {
 /// xtables_parse_port: a number as `strtoumax(s, &end, 0)` reads the whole word (so
 /// `0x50` is 80 and `010` is 8) within 0..65535, else iptables' own words.
 fn parse_port(v: &str) -> Result<u16, String> {
+    parse_uint(v)
+        .and_then(|n| u16::try_from(n).ok())
+        .ok_or_else(|| format!("invalid port/service `{v}' specified"))
+}
+
+/// A whole word read as `strtoumax(s, &end, 0)` reads it for xtables (`xtables_strtoul`):
+/// leading white space and `+`, then `0x` hex, `0` octal or decimal, to the end of the
+/// word; none if anything is left over, nothing is read, or it does not fit 64 bits.
+pub fn parse_uint(v: &str) -> Option<u64> {
     let t = v.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
     let t = t.strip_prefix('+').unwrap_or(t);
     let (radix, digits) = if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
@@ -535,10 +544,9 @@ fn parse_port(v: &str) -> Result<u16, String> {
     } else {
         (10, t)
     };
-    u16::from_str_radix(digits, radix)
+    u64::from_str_radix(digits, radix)
         .ok()
         .filter(|_| !digits.is_empty() && !digits.starts_with(['+', '-']))
-        .ok_or_else(|| format!("invalid port/service `{v}' specified"))
 }
 
 fn parse_mark(v: &str) -> Result<(u32, u32), String> {

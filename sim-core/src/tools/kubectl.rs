@@ -358,6 +358,12 @@ impl Kubectl {
         })
     }
 
+    /// The Kubernetes era this kubectl prints for (its client version). Every scenario
+    /// runs the modern one until the scenario's `version` setting chooses.
+    pub fn era(&self) -> crate::k8s::proxy::names::Era {
+        crate::k8s::proxy::names::Era::Modern
+    }
+
     pub fn handle(&mut self, msg: Msg, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
         if let (Msg::ApiResponse { .. }, Some(t)) = (&msg, self.timer.take()) {
             cx.cancel(t);

@@ -13,6 +13,7 @@ pub mod etcd;
 pub mod flanneld;
 pub mod images;
 pub mod kubelet;
+pub mod manifest;
 pub mod proxy;
 pub mod resolvconf;
 pub mod systemd;

@@ -103,12 +103,12 @@ pub fn scenario_text(nodes: usize, pods: usize, services: usize, cache: bool) ->
         ));
     }
     let mut m = format!(
-        "        (path: \"/root/client.yaml\", object: Deployment(name: \"client\", replicas: {}, selector: {{\"app\": \"client\"}}, containers: [(name: \"client\", image: \"debian:11\")])),\n",
+        "        (path: \"/root/client.yaml\", yaml: \"{{apiVersion: apps/v1, kind: Deployment, metadata: {{name: client}}, spec: {{replicas: {}, selector: {{matchLabels: {{app: client}}}}, template: {{metadata: {{labels: {{app: client}}}}, spec: {{containers: [{{name: client, image: \\\"debian:11\\\"}}]}}}}}}}}\"),\n",
         nodes * pods
     );
     for sv in 0..services {
         m.push_str(&format!(
-            "        (path: \"/root/svc-{sv}.yaml\", object: Service(name: \"svc-{sv}\", ports: [(port: 80)])),\n"
+            "        (path: \"/root/svc-{sv}.yaml\", yaml: \"{{apiVersion: v1, kind: Service, metadata: {{name: svc-{sv}}}, spec: {{ports: [{{port: 80}}]}}}}\"),\n"
         ));
     }
     let steps: String = scenario_steps(services)

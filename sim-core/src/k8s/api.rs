@@ -153,19 +153,16 @@ pub struct Meta {
     pub deletion: Option<SimTime>,
 }
 
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServicePort {
-    #[serde(default)]
     pub name: String,
     /// `TCP` (default) or `UDP`.
-    #[serde(default)]
     pub protocol: Option<String>,
     pub port: u16,
     /// Defaults to `port`.
-    #[serde(default)]
     pub target_port: Option<u16>,
-    #[serde(default)]
+    /// A named `targetPort`: the container port of that name, pod by pod.
+    pub target_name: Option<String>,
     pub node_port: Option<u32>,
 }
 
@@ -179,28 +176,19 @@ impl ServicePort {
     }
 }
 
-/// A Service as a manifest writes it.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// A Service as admission leaves it for the apiserver to create.
+#[derive(Clone, Debug)]
 pub struct ServiceSpec {
     pub name: String,
-    #[serde(default)]
     pub namespace: Option<String>,
-    #[serde(default)]
     pub labels: Labels,
     /// `ClusterIP` (default), `NodePort`, `LoadBalancer` or `ExternalName`.
-    #[serde(default, rename = "type")]
     pub type_: Option<String>,
     /// An explicit ClusterIP, or `None` for a headless Service.
-    #[serde(default)]
     pub cluster_ip: Option<String>,
-    #[serde(default)]
     pub ports: Vec<ServicePort>,
-    #[serde(default)]
     pub selector: Labels,
-    #[serde(default)]
     pub external_ips: Vec<String>,
-    #[serde(default)]
     pub external_name: Option<String>,
 }
 
@@ -277,20 +265,17 @@ impl Phase {
     }
 }
 
-/// A container of a pod, as a manifest writes it.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
+/// A container of a pod.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Container {
-    #[serde(default)]
     pub name: String,
-    #[serde(default)]
     pub image: Option<String>,
-    #[serde(default)]
+    /// `command` and `args` as one shell line (`httpd -f -p 80`).
     pub command: Option<String>,
-    #[serde(default)]
     pub env: Vec<(String, String)>,
-    #[serde(default)]
     pub ports: Vec<u16>,
+    /// The named ports (`http` -> 80), for a Service's named `targetPort`.
+    pub port_names: Vec<(String, u16)>,
 }
 
 /// A pod's `dnsConfig`: merged into what the dnsPolicy gives (reference §4.1).
@@ -439,35 +424,37 @@ pub struct NodeStatus {
 
 /// A workload controller as a manifest writes it: a ReplicationController, ReplicaSet,
 /// Deployment or DaemonSet (which has no `replicas`: one pod per node).
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug)]
 pub struct RcSpec {
     pub name: String,
-    #[serde(default)]
     pub namespace: Option<String>,
-    #[serde(default)]
     pub labels: Labels,
     /// Default 1.
-    #[serde(default = "one")]
     pub replicas: u32,
-    #[serde(default)]
     pub selector: Labels,
     /// The pod template's labels (default: the selector).
-    #[serde(default)]
     pub template_labels: Labels,
     pub containers: Vec<Container>,
     /// The rest of the pod template's spec.
-    #[serde(default)]
     pub spec: PodOptions,
 }
 
-fn one() -> u32 {
-    1
+/// A pod as admission leaves it.
+#[derive(Clone, Debug)]
+pub struct PodSpec {
+    pub name: String,
+    pub namespace: Option<String>,
+    pub labels: Labels,
+    pub containers: Vec<Container>,
+    pub spec: PodOptions,
 }
 
-/// An object in a manifest (a scenario's `manifests`).
-#[derive(Clone, Debug, Deserialize)]
-pub enum Manifest {
+/// An object as admission leaves it for the apiserver to create (from a manifest's API
+/// object: `k8s::admission`).
+#[derive(Clone, Debug)]
+pub enum NewObject {
+    /// A pod of its own (not a controller's).
+    Pod(PodSpec),
     Service(ServiceSpec),
     ReplicationController(RcSpec),
     ReplicaSet(RcSpec),
@@ -479,55 +466,51 @@ pub enum Manifest {
     Namespace(NamespaceSpec),
 }
 
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug)]
 pub struct NamespaceSpec {
     pub name: String,
-    #[serde(default)]
     pub labels: Labels,
 }
 
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug)]
 pub struct ConfigMapSpec {
     pub name: String,
-    #[serde(default)]
     pub namespace: Option<String>,
-    #[serde(default)]
     pub labels: Labels,
-    #[serde(default)]
     pub data: BTreeMap<String, String>,
 }
 
-impl Manifest {
+impl NewObject {
     pub fn kind(&self) -> Kind {
         match self {
-            Manifest::Service(_) => Kind::Service,
-            Manifest::ReplicationController(_) => Kind::ReplicationController,
-            Manifest::ReplicaSet(_) => Kind::ReplicaSet,
-            Manifest::Deployment(_) => Kind::Deployment,
-            Manifest::DaemonSet(_) => Kind::DaemonSet,
-            Manifest::ConfigMap(_) => Kind::ConfigMap,
-            Manifest::Namespace(_) => Kind::Namespace,
+            NewObject::Pod(_) => Kind::Pod,
+            NewObject::Service(_) => Kind::Service,
+            NewObject::ReplicationController(_) => Kind::ReplicationController,
+            NewObject::ReplicaSet(_) => Kind::ReplicaSet,
+            NewObject::Deployment(_) => Kind::Deployment,
+            NewObject::DaemonSet(_) => Kind::DaemonSet,
+            NewObject::ConfigMap(_) => Kind::ConfigMap,
+            NewObject::Namespace(_) => Kind::Namespace,
         }
     }
 
     /// The workload's spec, for the four controller kinds.
     pub fn workload(&self) -> Option<&RcSpec> {
         match self {
-            Manifest::ReplicationController(r)
-            | Manifest::ReplicaSet(r)
-            | Manifest::Deployment(r)
-            | Manifest::DaemonSet(r) => Some(r),
+            NewObject::ReplicationController(r)
+            | NewObject::ReplicaSet(r)
+            | NewObject::Deployment(r)
+            | NewObject::DaemonSet(r) => Some(r),
             _ => None,
         }
     }
 
     pub fn name(&self) -> &str {
         match self {
-            Manifest::Service(s) => &s.name,
-            Manifest::ConfigMap(c) => &c.name,
-            Manifest::Namespace(n) => &n.name,
+            NewObject::Pod(p) => &p.name,
+            NewObject::Service(s) => &s.name,
+            NewObject::ConfigMap(c) => &c.name,
+            NewObject::Namespace(n) => &n.name,
             m => &m.workload().expect("a workload").name,
         }
     }
@@ -535,165 +518,13 @@ impl Manifest {
     /// The namespace the object lives in ("" for a Namespace, which lives in none).
     pub fn namespace(&self) -> &str {
         match self {
-            Manifest::Namespace(_) => Some(""),
-            Manifest::Service(s) => s.namespace.as_deref(),
-            Manifest::ConfigMap(c) => c.namespace.as_deref(),
+            NewObject::Namespace(_) => Some(""),
+            NewObject::Pod(p) => p.namespace.as_deref(),
+            NewObject::Service(s) => s.namespace.as_deref(),
+            NewObject::ConfigMap(c) => c.namespace.as_deref(),
             m => m.workload().expect("a workload").namespace.as_deref(),
         }
         .unwrap_or("default")
-    }
-
-    /// The manifest as YAML, as the file on the node reads (`cat`).
-    pub fn yaml(&self) -> String {
-        let labels = |l: &Labels, indent: &str| {
-            l.iter()
-                .map(|(k, v)| format!("{indent}{k}: {v}\n"))
-                .collect::<String>()
-        };
-        match self {
-            Manifest::Service(s) => {
-                let mut y = format!(
-                    "apiVersion: v1\nkind: Service\nmetadata:\n  name: {}\n",
-                    s.name
-                );
-                if !s.labels.is_empty() {
-                    y += &format!("  labels:\n{}", labels(&s.labels, "    "));
-                }
-                y += "spec:\n";
-                if let Some(t) = &s.type_ {
-                    y += &format!("  type: {t}\n");
-                }
-                if let Some(ip) = &s.cluster_ip {
-                    y += &format!("  clusterIP: {ip}\n");
-                }
-                y += "  ports:\n";
-                for p in &s.ports {
-                    y += &format!("  - port: {}\n", p.port);
-                    if !p.name.is_empty() {
-                        y += &format!("    name: {}\n", p.name);
-                    }
-                    if let Some(proto) = &p.protocol {
-                        y += &format!("    protocol: {proto}\n");
-                    }
-                    if let Some(t) = p.target_port {
-                        y += &format!("    targetPort: {t}\n");
-                    }
-                    if let Some(n) = p.node_port {
-                        y += &format!("    nodePort: {n}\n");
-                    }
-                }
-                if !s.external_ips.is_empty() {
-                    y += "  externalIPs:\n";
-                    for ip in &s.external_ips {
-                        y += &format!("  - {ip}\n");
-                    }
-                }
-                if !s.selector.is_empty() {
-                    y += &format!("  selector:\n{}", labels(&s.selector, "    "));
-                }
-                y
-            }
-            Manifest::Namespace(n) => {
-                let mut y = format!(
-                    "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {}\n",
-                    n.name
-                );
-                if !n.labels.is_empty() {
-                    y += &format!("  labels:\n{}", labels(&n.labels, "    "));
-                }
-                y
-            }
-            Manifest::ConfigMap(c) => {
-                let mut y = format!(
-                    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {}\n  namespace: {}\ndata:\n",
-                    c.name,
-                    self.namespace()
-                );
-                for (k, v) in &c.data {
-                    y += &format!("  {k}: |\n");
-                    for l in v.lines() {
-                        y += &format!("    {l}\n");
-                    }
-                }
-                y
-            }
-            m => {
-                let r = m.workload().expect("a workload");
-                let kind = m.kind();
-                let mut y = format!(
-                    "apiVersion: {}\nkind: {}\nmetadata:\n  name: {}\n",
-                    kind.api_version(),
-                    kind.name(),
-                    r.name
-                );
-                if let Some(ns) = &r.namespace {
-                    y += &format!("  namespace: {ns}\n");
-                }
-                if !r.labels.is_empty() {
-                    y += &format!("  labels:\n{}", labels(&r.labels, "    "));
-                }
-                y += "spec:\n";
-                if kind != Kind::DaemonSet {
-                    y += &format!("  replicas: {}\n", r.replicas);
-                }
-                if kind == Kind::ReplicationController {
-                    y += &format!("  selector:\n{}", labels(&r.selector, "    "));
-                } else {
-                    y += &format!(
-                        "  selector:\n    matchLabels:\n{}",
-                        labels(&r.selector, "      ")
-                    );
-                }
-                let tl = if r.template_labels.is_empty() {
-                    &r.selector
-                } else {
-                    &r.template_labels
-                };
-                y += &format!(
-                    "  template:\n    metadata:\n      labels:\n{}    spec:\n",
-                    labels(tl, "        ")
-                );
-                let o = &r.spec;
-                if let Some(n) = &o.node_name {
-                    y += &format!("      nodeName: {n}\n");
-                }
-                if o.host_network {
-                    y += "      hostNetwork: true\n";
-                }
-                if let Some(p) = &o.dns_policy {
-                    y += &format!("      dnsPolicy: {p}\n");
-                }
-                if let Some(h) = &o.hostname {
-                    y += &format!("      hostname: {h}\n");
-                }
-                if let Some(sd) = &o.subdomain {
-                    y += &format!("      subdomain: {sd}\n");
-                }
-                if let Some(e) = o.enable_service_links {
-                    y += &format!("      enableServiceLinks: {e}\n");
-                }
-                y += "      containers:\n";
-                for c in &r.containers {
-                    y += &format!("      - name: {}\n", c.name);
-                    if let Some(i) = &c.image {
-                        y += &format!("        image: {i}\n");
-                    }
-                    if !c.env.is_empty() {
-                        y += "        env:\n";
-                        for (k, v) in &c.env {
-                            y += &format!("        - name: {k}\n          value: {v}\n");
-                        }
-                    }
-                    if !c.ports.is_empty() {
-                        y += "        ports:\n";
-                        for p in &c.ports {
-                            y += &format!("        - containerPort: {p}\n");
-                        }
-                    }
-                }
-                y
-            }
-        }
     }
 }
 
@@ -977,7 +808,22 @@ pub fn selects(selector: &Labels, labels: &Labels) -> bool {
 /// A request to the apiserver.
 #[derive(Clone, Debug)]
 pub enum Request {
-    Create(Manifest),
+    /// `kubectl create`: an API object as a manifest gives it, into `ns` unless it names
+    /// its own namespace.
+    Create {
+        object: Box<super::manifest::Manifest>,
+        ns: String,
+    },
+    /// `kubectl apply`: created if absent, else its spec replaced when it changed.
+    Apply {
+        object: Box<super::manifest::Manifest>,
+        ns: String,
+    },
+    /// `kubectl replace`: replaced; an error if absent.
+    Replace {
+        object: Box<super::manifest::Manifest>,
+        ns: String,
+    },
     Get {
         kind: Kind,
         ns: String,
@@ -1013,7 +859,7 @@ pub enum Request {
         replicas: u32,
     },
     /// `kubectl edit`: the object as the editor left it.
-    Update(Manifest),
+    Update(NewObject),
     /// A component records an event about an object (kubelet's `MissingClusterDNS`).
     Event {
         about: Key,
@@ -1045,6 +891,8 @@ pub enum Request {
 #[derive(Clone, Debug)]
 pub enum Response {
     Object(Box<Object>),
+    /// `kubectl apply`'s answer: the object, and `created`, `configured` or `unchanged`.
+    Applied(Box<Object>, &'static str),
     List(Vec<Object>),
     /// An object, what `kubectl describe` shows with it (a Service's Endpoints), and the
     /// events about it.
@@ -1072,4 +920,25 @@ pub enum EventType {
 pub struct WatchEvent {
     pub what: EventType,
     pub object: Object,
+}
+
+/// A `matchLabels` selector as the apiserver's messages print it (Go's `%#v` of a
+/// `v1.LabelSelector`).
+pub fn selector_text(selector: &Labels) -> String {
+    let pairs: Vec<String> = selector
+        .iter()
+        .map(|(k, v)| format!("{k:?}:{v:?}"))
+        .collect();
+    format!(
+        "v1.LabelSelector{{MatchLabels:map[string]string{{{}}}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}}",
+        pairs.join(", ")
+    )
+}
+
+/// The file names `kubectl apply -f DIR` reads (kubectl's `FileExtensions`).
+pub const MANIFEST_EXTENSIONS: [&str; 3] = [".json", ".yaml", ".yml"];
+
+/// Whether kubectl reads this file when it is given its directory.
+pub fn is_manifest_file(name: &str) -> bool {
+    MANIFEST_EXTENSIONS.iter().any(|e| name.ends_with(e))
 }

@@ -31,9 +31,11 @@ use rand::RngExt;
 
 use super::alloc::{NodePorts, ServiceIps};
 use super::api::{
-    Address, Body, EndpointPort, Endpoints, EventType, Key, Kind, Manifest, Meta, NodeStatus,
-    Object, Phase, Pod, Request, Response, Service, WatchEvent, dns_label, selects,
+    Address, Body, EndpointPort, Endpoints, EventType, Key, Kind, NewObject, Meta, NodeStatus,
+    Object, Phase, Pod, Request, Response, Service, WatchEvent, dns_label, selects, Container,
+    PodOptions,
 };
+use super::manifest::Manifest;
 use super::proxy::names::Era;
 use crate::engine::{Actor, ActorId, Ctx, Dur};
 use crate::net::{Msg, Net, NsId, control};
@@ -89,6 +91,9 @@ pub struct Apiserver {
     /// Namespaces whose pods' statuses changed since the controllers last ran: they run
     /// once for a burst of statuses (a zero-delay timer), as informers feed work queues.
     dirty: BTreeSet<String>,
+    /// What `kubectl apply` last applied to each object (its
+    /// `kubectl.kubernetes.io/last-applied-configuration`).
+    applied: BTreeMap<Key, Manifest>,
 }
 
 /// Whether a ReplicationController or ReplicaSet counts `o` as one of its pods: a pod of
@@ -178,6 +183,7 @@ impl Apiserver {
             etcd_id: 0,
             events: BTreeMap::new(),
             dirty: BTreeSet::new(),
+            applied: BTreeMap::new(),
         }
     }
 
@@ -332,6 +338,7 @@ impl Apiserver {
             protocol: None,
             port: 443,
             target_port: Some(6443),
+            target_name: None,
             node_port: None,
         };
         self.put(
@@ -379,111 +386,364 @@ impl Apiserver {
     /// kubeadm's DNS addon: the ConfigMap `kube-system/coredns` with the Corefile, the
     /// Deployment `coredns` (2 replicas, dnsPolicy Default, label `k8s-app=kube-dns`), and
     /// the Service `kube-dns` at the cluster DNS address (ports `dns` 53/UDP, `dns-tcp`
-    /// 53/TCP, `metrics` 9153/TCP).
+    /// 53/TCP, `metrics` 9153/TCP): the manifests kubeadm applies, cut to what is
+    /// simulated.
     fn coredns(&mut self, cx: &mut Ctx<'_, Net>, corefile: String, ip: Ipv4Addr) {
-        let labels: super::api::Labels = [("k8s-app".to_string(), "kube-dns".to_string())].into();
-        self.create(
-            cx,
-            Manifest::ConfigMap(super::api::ConfigMapSpec {
-                name: super::coredns::CONFIGMAP.into(),
-                namespace: Some("kube-system".into()),
-                labels: Default::default(),
-                data: [(super::coredns::CONFIG_KEY.to_string(), corefile)].into(),
-            }),
+        let text = format!(
+            "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {cm}
+  namespace: kube-system
+data:
+  {key}: {corefile}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: coredns
+  namespace: kube-system
+  labels:
+    k8s-app: kube-dns
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      k8s-app: kube-dns
+  template:
+    metadata:
+      labels:
+        k8s-app: kube-dns
+    spec:
+      dnsPolicy: Default
+      containers:
+      - name: coredns
+        image: {COREDNS_IMAGE}
+        ports:
+        - containerPort: 53
+          name: dns
+          protocol: UDP
+        - containerPort: 53
+          name: dns-tcp
+          protocol: TCP
+        - containerPort: 9153
+          name: metrics
+          protocol: TCP
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: kube-dns
+  namespace: kube-system
+  labels:
+    k8s-app: kube-dns
+    kubernetes.io/name: CoreDNS
+spec:
+  selector:
+    k8s-app: kube-dns
+  clusterIP: {ip}
+  ports:
+  - name: dns
+    port: 53
+    protocol: UDP
+  - name: dns-tcp
+    port: 53
+    protocol: TCP
+  - name: metrics
+    port: 9153
+    protocol: TCP
+",
+            cm = super::coredns::CONFIGMAP,
+            key = super::coredns::CONFIG_KEY,
+            corefile = yaml_block(&corefile, "    "),
         );
-        self.create(
-            cx,
-            Manifest::Deployment(super::api::RcSpec {
-                name: "coredns".into(),
-                namespace: Some("kube-system".into()),
-                labels: labels.clone(),
-                replicas: 2,
-                selector: labels.clone(),
-                template_labels: labels.clone(),
-                containers: vec![super::api::Container {
-                    name: "coredns".into(),
-                    image: Some(COREDNS_IMAGE.into()),
-                    command: None,
-                    env: Vec::new(),
-                    ports: vec![53, 9153],
-                }],
-                spec: super::api::PodOptions {
-                    dns_policy: Some("Default".into()),
-                    ..Default::default()
-                },
-            }),
-        );
-        let port = |name: &str, port: u16, proto: &str| super::api::ServicePort {
-            name: name.into(),
-            protocol: Some(proto.into()),
-            port,
-            target_port: None,
-            node_port: None,
-        };
-        let mut svc_labels = labels.clone();
-        svc_labels.insert("kubernetes.io/name".into(), "CoreDNS".into());
-        self.create(
-            cx,
-            Manifest::Service(super::api::ServiceSpec {
-                name: "kube-dns".into(),
-                namespace: Some("kube-system".into()),
-                labels: svc_labels,
-                type_: None,
-                cluster_ip: Some(ip.to_string()),
-                ports: vec![
-                    port("dns", 53, "UDP"),
-                    port("dns-tcp", 53, "TCP"),
-                    port("metrics", 9153, "TCP"),
-                ],
-                selector: labels,
-                external_ips: Vec::new(),
-                external_name: None,
-            }),
-        );
+        self.bootstrap_manifests(cx, "coredns.yaml", &text);
     }
 
     /// What `kubeadm init` leaves for kube-proxy: the ConfigMap `kube-system/kube-proxy`
     /// (`config.conf` and `kubeconfig.conf`) and the DaemonSet that runs it on every node.
     fn kubeadm(&mut self, cx: &mut Ctx<'_, Net>, config: String) {
-        let labels: super::api::Labels = [("k8s-app".to_string(), "kube-proxy".to_string())].into();
         let kubeconfig = format!(
             "apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    certificate-authority: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt\n    server: https://{}:6443\n  name: default\ncontexts:\n- context:\n    cluster: default\n    namespace: default\n    user: default\n  name: default\ncurrent-context: default\nusers:\n- name: default\n  user:\n    tokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token\n",
             self.cfg.master_ip
         );
-        let cm = super::api::ConfigMapSpec {
-            name: super::proxy::kube_proxy::CONFIGMAP.into(),
-            namespace: Some("kube-system".into()),
-            labels: [("app".to_string(), "kube-proxy".to_string())].into(),
-            data: [
-                (super::proxy::kube_proxy::CONFIG_KEY.to_string(), config),
-                ("kubeconfig.conf".to_string(), kubeconfig),
-            ]
-            .into(),
-        };
-        self.create(cx, Manifest::ConfigMap(cm));
-        let ds = super::api::RcSpec {
-            name: "kube-proxy".into(),
-            namespace: Some("kube-system".into()),
-            labels: labels.clone(),
-            replicas: 0,
-            selector: labels.clone(),
-            template_labels: labels,
-            containers: vec![super::api::Container {
-                name: "kube-proxy".into(),
-                image: Some(KUBE_PROXY_IMAGE.into()),
-                command: Some("/usr/local/bin/kube-proxy --config=/var/lib/kube-proxy/config.conf --hostname-override=$(NODE_NAME)".into()),
-                env: Vec::new(),
-                ports: Vec::new(),
-            }],
-            spec: super::api::PodOptions {
-                host_network: true,
-                ..Default::default()
-            },
-        };
-        self.create(cx, Manifest::DaemonSet(ds));
+        let text = format!(
+            "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {cm}
+  namespace: kube-system
+  labels:
+    app: kube-proxy
+data:
+  {key}: {config}
+  kubeconfig.conf: {kubeconfig}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: kube-proxy
+  namespace: kube-system
+  labels:
+    k8s-app: kube-proxy
+spec:
+  selector:
+    matchLabels:
+      k8s-app: kube-proxy
+  template:
+    metadata:
+      labels:
+        k8s-app: kube-proxy
+    spec:
+      hostNetwork: true
+      containers:
+      - name: kube-proxy
+        image: {KUBE_PROXY_IMAGE}
+        command:
+        - /usr/local/bin/kube-proxy
+        - --config=/var/lib/kube-proxy/config.conf
+        - --hostname-override=$(NODE_NAME)
+",
+            cm = super::proxy::kube_proxy::CONFIGMAP,
+            key = super::proxy::kube_proxy::CONFIG_KEY,
+            config = yaml_block(&config, "    "),
+            kubeconfig = yaml_block(&kubeconfig, "    "),
+        );
+        self.bootstrap_manifests(cx, "kube-proxy.yaml", &text);
     }
 
-    fn create(&mut self, cx: &mut Ctx<'_, Net>, m: Manifest) -> Response {
+    /// The objects the apiserver makes for itself, through the same decoding and admission
+    /// as any manifest.
+    fn bootstrap_manifests(&mut self, cx: &mut Ctx<'_, Net>, file: &str, text: &str) {
+        // Only a Corefile the scenario gives is not ours; it was checked when the scenario
+        // was loaded, so a failure here is the simulator's own: said in the trace.
+        let docs = match super::manifest::decode(file, text) {
+            Ok(docs) => docs,
+            Err(e) => {
+                cx.trace(TraceEvent::Log {
+                    line: format!("internal error: the bootstrap manifest {file} does not decode: {e}"),
+                });
+                return;
+            }
+        };
+        for d in docs {
+            if let Response::Error { message, .. } = self.create_from(cx, &d.manifest, "default") {
+                cx.trace(TraceEvent::Log {
+                    line: format!("internal error: the bootstrap manifest {file} is refused: {message}"),
+                });
+            }
+        }
+    }
+
+    /// `kubectl create`: the object through admission, then created.
+    fn create_from(&mut self, cx: &mut Ctx<'_, Net>, m: &Manifest, ns: &str) -> Response {
+        let r = match super::admission::admit(m, ns) {
+            Ok(o) => self.create(cx, o),
+            Err(e) => return refused(e),
+        };
+        if let Response::Object(o) = &r {
+            cx.trace(TraceEvent::Log {
+                line: format!(
+                    "created {} {}/{}",
+                    o.kind().singular(),
+                    o.meta.namespace,
+                    o.meta.name
+                ),
+            });
+            self.applied.remove(&o.key());
+        }
+        r
+    }
+
+    /// `kubectl apply`: created if absent; else, if the object differs from what was last
+    /// applied, its spec replaced (`configured`), otherwise `unchanged`. What was last
+    /// applied is kept as kubectl keeps it, in the object's
+    /// `kubectl.kubernetes.io/last-applied-configuration`.
+    fn apply(&mut self, cx: &mut Ctx<'_, Net>, m: &Manifest, ns: &str) -> Response {
+        let new = match super::admission::admit(m, ns) {
+            Ok(o) => o,
+            Err(e) => return refused(e),
+        };
+        let key = (new.kind(), new.namespace().to_string(), new.name().to_string());
+        let key = if key.0.namespaced() {
+            key
+        } else {
+            (key.0, String::new(), key.2)
+        };
+        let Some(old) = self.objects.get(&key).cloned() else {
+            let r = self.create_from(cx, m, ns);
+            return match r {
+                Response::Object(o) => {
+                    self.applied.insert(o.key(), m.clone());
+                    Response::Applied(o, "created")
+                }
+                other => other,
+            };
+        };
+        if self.applied.get(&key) == Some(m) {
+            return Response::Applied(Box::new(old), "unchanged");
+        }
+        match self.update_from(cx, new) {
+            Response::Object(o) => {
+                cx.trace(TraceEvent::Log {
+                    line: format!(
+                        "configured {} {}/{}",
+                        o.kind().singular(),
+                        o.meta.namespace,
+                        o.meta.name
+                    ),
+                });
+                self.applied.insert(key, m.clone());
+                Response::Applied(o, "configured")
+            }
+            other => other,
+        }
+    }
+
+    /// `kubectl replace`: the object's spec replaced; it must exist.
+    fn replace(&mut self, cx: &mut Ctx<'_, Net>, m: &Manifest, ns: &str) -> Response {
+        match super::admission::admit(m, ns) {
+            Ok(o) => {
+                let r = self.update_from(cx, o);
+                if let Response::Object(o) = &r {
+                    self.applied.remove(&o.key());
+                }
+                r
+            }
+            Err(e) => refused(e),
+        }
+    }
+
+    /// An existing object's spec replaced by `new`'s (the server keeps its name, uid,
+    /// creation time, ClusterIP and NodePorts). What may change follows the apiserver's
+    /// update validation: a pod's spec is immutable but for its images.
+    fn update_from(&mut self, cx: &mut Ctx<'_, Net>, new: NewObject) -> Response {
+        let key = (new.kind(), new.namespace().to_string(), new.name().to_string());
+        let key = if key.0.namespaced() {
+            key
+        } else {
+            (key.0, String::new(), key.2)
+        };
+        let Some(mut obj) = self.objects.get(&key).cloned() else {
+            return not_found(key.0, &key.2);
+        };
+        let invalid = |msg: String| Response::Error {
+            code: 422,
+            reason: "Invalid".into(),
+            message: format!("{} \"{}\" is invalid: {msg}", key.0.name(), key.2),
+        };
+        match (&mut obj.body, new) {
+            (Body::Namespace, NewObject::Namespace(n)) => obj.meta.labels = n.labels,
+            (Body::ConfigMap(data), NewObject::ConfigMap(c)) => {
+                *data = c.data;
+                obj.meta.labels = c.labels;
+            }
+            (Body::Service(s), NewObject::Service(n)) => {
+                let type_ = n.type_.clone().unwrap_or_else(|| "ClusterIP".into());
+                if type_ != s.type_ {
+                    return Response::Error {
+                        code: 501,
+                        reason: "NotImplemented".into(),
+                        message: format!(
+                            "changing a Service's type ({} to {type_}) is not simulated yet; delete it and create it again",
+                            s.type_
+                        ),
+                    };
+                }
+                if let Some(ip) = n.cluster_ip.as_deref()
+                    && Some(ip.to_string()) != s.cluster_ip.map(|c| c.to_string())
+                    && !(ip == "None" && s.cluster_ip.is_none())
+                {
+                    return invalid(format!(
+                        "spec.clusterIP: Invalid value: \"{ip}\": field is immutable"
+                    ));
+                }
+                let mut ports = n.ports;
+                for p in &mut ports {
+                    // A NodePort the update does not name keeps the one it had.
+                    if p.node_port.is_none() {
+                        p.node_port = s
+                            .ports
+                            .iter()
+                            .find(|o| o.port == p.port && o.protocol() == p.protocol())
+                            .and_then(|o| o.node_port);
+                    }
+                }
+                if ports.iter().any(|p| p.node_port.is_none())
+                    && matches!(s.type_.as_str(), "NodePort" | "LoadBalancer")
+                {
+                    return Response::Error {
+                        code: 501,
+                        reason: "NotImplemented".into(),
+                        message: "adding a port to a NodePort Service is not simulated yet; delete it and create it again".into(),
+                    };
+                }
+                s.ports = ports;
+                s.selector = n.selector;
+                s.external_name = n.external_name;
+                obj.meta.labels = n.labels;
+            }
+            (Body::Workload(w), new) => {
+                let Some(r) = new.workload() else {
+                    return not_found(key.0, &key.2);
+                };
+                if w.kind != Kind::DaemonSet {
+                    w.replicas = r.replicas;
+                }
+                if w.kind != Kind::ReplicationController && r.selector != w.selector {
+                    return invalid(format!(
+                        "spec.selector: Invalid value: {}: field is immutable",
+                        super::api::selector_text(&r.selector)
+                    ));
+                }
+                w.selector = r.selector.clone();
+                w.template_labels = r.template_labels.clone();
+                w.containers = r.containers.clone();
+                w.spec = r.spec.clone();
+                obj.meta.labels = r.labels.clone();
+            }
+            (Body::Pod(p), NewObject::Pod(n)) => {
+                let same_but_images = p.containers.len() == n.containers.len()
+                    && p.containers.iter().zip(&n.containers).all(|(a, b)| {
+                        Container {
+                            image: None,
+                            ..a.clone()
+                        } == Container {
+                            image: None,
+                            ..b.clone()
+                        }
+                    })
+                    && n.spec.node_name.as_ref().is_none_or(|n| p.node.as_ref() == Some(n))
+                    && PodOptions {
+                        node_name: None,
+                        ..p.spec.clone()
+                    } == PodOptions {
+                        node_name: None,
+                        ..n.spec.clone()
+                    };
+                if !same_but_images {
+                    return invalid("spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)".into());
+                }
+                if p.containers != n.containers {
+                    return Response::Error {
+                        code: 501,
+                        reason: "NotImplemented".into(),
+                        message: "changing a running pod's image is not simulated yet (kubelet would restart the container)".into(),
+                    };
+                }
+                obj.meta.labels = n.labels;
+            }
+            _ => return not_found(key.0, &key.2),
+        }
+        self.put(cx, obj.clone());
+        if key.0 == Kind::Service || key.0 == Kind::Pod {
+            self.sync_endpoints(cx, &key.1);
+        }
+        self.reconcile(cx);
+        Response::Object(Box::new(obj))
+    }
+
+    fn create(&mut self, cx: &mut Ctx<'_, Net>, m: NewObject) -> Response {
         let key = (m.kind(), m.namespace().to_string(), m.name().to_string());
         if self.objects.contains_key(&key) {
             return Response::Error {
@@ -492,7 +752,7 @@ impl Apiserver {
                 message: format!("{} \"{}\" already exists", m.kind().plural(), m.name()),
             };
         }
-        if let Manifest::Namespace(n) = &m {
+        if let NewObject::Namespace(n) = &m {
             // A DNS-1123 label: the namespace is a label of every name in it.
             if !dns_label(&n.name) {
                 return Response::Error {
@@ -540,7 +800,7 @@ impl Apiserver {
             Some(_) => {}
         }
         match m {
-            Manifest::Service(s) => {
+            NewObject::Service(s) => {
                 let invalid = |msg: String| Response::Error {
                     code: 422,
                     reason: "Invalid".into(),
@@ -674,7 +934,26 @@ impl Apiserver {
                 self.sync_endpoints(cx, &obj.meta.namespace);
                 Response::Object(Box::new(obj))
             }
-            Manifest::ConfigMap(c) => {
+            NewObject::Pod(p) => {
+                let meta = Self::meta(cx, &p.name, m_ns(&p.namespace), p.labels.clone());
+                let obj = Object {
+                    meta,
+                    body: Body::Pod(Box::new(Pod {
+                        node: p.spec.node_name.clone(),
+                        containers: p.containers.clone(),
+                        spec: p.spec.clone(),
+                        phase: Phase::Pending,
+                        ip: None,
+                        host_ip: None,
+                        ready: false,
+                        started: None,
+                    })),
+                };
+                self.put(cx, obj.clone());
+                self.reconcile(cx);
+                Response::Object(Box::new(obj))
+            }
+            NewObject::ConfigMap(c) => {
                 let meta = Self::meta(cx, &c.name, m_ns(&c.namespace), c.labels.clone());
                 let obj = Object {
                     meta,
@@ -1263,13 +1542,13 @@ impl Apiserver {
 
     /// `kubectl edit` writes an object back: a ConfigMap's data (the one kind whose
     /// edit the simulator models).
-    fn update(&mut self, cx: &mut Ctx<'_, Net>, m: Manifest) -> Response {
+    fn update(&mut self, cx: &mut Ctx<'_, Net>, m: NewObject) -> Response {
         let key = (m.kind(), m.namespace().to_string(), m.name().to_string());
         let Some(mut obj) = self.objects.get(&key).cloned() else {
             return not_found(key.0, &key.2);
         };
         match (&mut obj.body, m) {
-            (Body::ConfigMap(data), Manifest::ConfigMap(c)) => *data = c.data,
+            (Body::ConfigMap(data), NewObject::ConfigMap(c)) => *data = c.data,
             _ => {
                 return Response::Error {
                     code: 405,
@@ -1471,6 +1750,39 @@ fn m_ns(ns: &Option<String>) -> &str {
     ns.as_deref().unwrap_or("default")
 }
 
+/// `text` as a YAML literal block scalar (`|2`), its lines indented by `indent`; the
+/// chomping indicator keeps its trailing newlines exactly.
+fn yaml_block(text: &str, indent: &str) -> String {
+    let body = text.trim_end_matches('\n');
+    let trailing = text.len() - body.len();
+    let chomp = match trailing {
+        0 => "-",
+        1 => "",
+        _ => "+",
+    };
+    let mut out = format!("|2{chomp}\n");
+    for line in body.split('\n') {
+        if !line.is_empty() {
+            out += indent;
+        }
+        out += line;
+        out.push('\n');
+    }
+    for _ in 1..trailing {
+        out.push('\n');
+    }
+    out.pop();
+    out
+}
+
+fn refused(e: super::admission::Refused) -> Response {
+    Response::Error {
+        code: e.code,
+        reason: e.reason.into(),
+        message: e.message,
+    }
+}
+
 fn not_found(kind: Kind, name: &str) -> Response {
     Response::Error {
         code: 404,
@@ -1635,20 +1947,9 @@ impl Actor<Net> for Apiserver {
             Msg::Timer(T_NAMESPACES) => self.namespace_controller(cx),
             Msg::ApiRequest { from, id, req } => {
                 let resp = match *req {
-                    Request::Create(m) => {
-                        let r = self.create(cx, m);
-                        if let Response::Object(o) = &r {
-                            cx.trace(TraceEvent::Log {
-                                line: format!(
-                                    "created {} {}/{}",
-                                    o.kind().singular(),
-                                    o.meta.namespace,
-                                    o.meta.name
-                                ),
-                            });
-                        }
-                        r
-                    }
+                    Request::Create { object, ns } => self.create_from(cx, &object, &ns),
+                    Request::Apply { object, ns } => self.apply(cx, &object, &ns),
+                    Request::Replace { object, ns } => self.replace(cx, &object, &ns),
                     Request::Get { kind, ns, name } => {
                         let ns = if kind.namespaced() { ns } else { String::new() };
                         match self.objects.get(&(kind, ns, name.clone())) {

@@ -386,8 +386,7 @@ impl Dockerd {
                     name: sb.name.clone(),
                     image: cx.world.ns(sb.ns).image.clone(),
                     command: sb.command.clone(),
-                    env: Vec::new(),
-                    ports: Vec::new(),
+                    ..Default::default()
                 }],
                 ip: Some(addr.addr()),
                 host_ip,

@@ -186,10 +186,7 @@ impl Kubelet {
             .cloned()
             .unwrap_or_else(|| super::api::Container {
                 name: o.meta.name.clone(),
-                image: None,
-                command: None,
-                env: Vec::new(),
-                ports: Vec::new(),
+                ..Default::default()
             });
         // The sandbox's DNS configuration is formed before the container is created.
         let resolv_conf = (!pod.spec.host_network).then(|| self.resolv_conf(cx, o));

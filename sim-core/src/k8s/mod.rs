@@ -2,6 +2,7 @@
 //! its controllers and scheduler, kubelet, kube-proxy, flanneld, the docker daemon and
 //! systemd.
 
+pub mod admission;
 pub mod alloc;
 pub mod api;
 pub mod apiserver;

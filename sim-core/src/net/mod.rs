@@ -149,9 +149,6 @@ pub struct World {
     pub procs: BTreeMap<ActorId, Proc>,
     /// The machine etcd listens on (port 2379), if the scenario has etcd.
     pub etcd_ns: Option<NsId>,
-    /// Manifest files (`kubectl create -f PATH`), by machine and path; the YAML text is in
-    /// the machine's `files`.
-    pub manifests: BTreeMap<(NsId, String), crate::k8s::api::Manifest>,
     /// What the trace has shown of every packet (`Model::observe`), for the end-of-run
     /// checks (`scenario::invariants`).
     pub ledger: crate::trace::ledger::Ledger,
@@ -194,7 +191,6 @@ impl World {
             fabric,
             procs: BTreeMap::new(),
             etcd_ns: None,
-            manifests: BTreeMap::new(),
             ledger: Default::default(),
             next_packet: 1,
         }

@@ -4,6 +4,7 @@
 pub mod build;
 pub mod invariants;
 pub mod locate;
+pub mod manifests;
 pub mod run;
 pub mod spec;
 

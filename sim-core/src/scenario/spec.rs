@@ -42,7 +42,8 @@ pub struct Cluster {
     /// runs docker).
     #[serde(default)]
     pub kubernetes: Option<Kubernetes>,
-    /// Manifest files on the master node, for `kubectl create -f PATH`.
+    /// Manifest files (Kubernetes YAML or JSON) on the machines, for
+    /// `kubectl apply -f PATH`.
     #[serde(default)]
     pub manifests: Vec<ManifestFile>,
 }
@@ -95,12 +96,24 @@ pub struct Kubernetes {
     pub corefile: Option<String>,
 }
 
-/// A manifest file on the master node.
+/// Manifest files on a machine, for `kubectl apply -f` and `cat`: read from beside the
+/// scenario file (`file`) or written inline (`yaml`).
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ManifestFile {
+    /// Where the machine sees it: the file's absolute path, or (ending in `/`, and always
+    /// for a directory or a glob) the directory its files go into, keeping their names.
     pub path: String,
-    pub object: crate::k8s::api::Manifest,
+    /// A file, a directory (its `.yaml`, `.yml` and `.json` files, subdirectories too) or
+    /// a glob, relative to the scenario file.
+    #[serde(default)]
+    pub file: Option<String>,
+    /// The manifest's text, when it is not in a file of its own.
+    #[serde(default)]
+    pub yaml: Option<String>,
+    /// The node that holds it. Default: the master.
+    #[serde(default)]
+    pub on: Option<String>,
 }
 
 /// A docker daemon on a node, with dockerd's bridge options.

@@ -3,8 +3,8 @@
 //! - `get pods|svc|ep|rc|nodes|ns [NAME] [-o wide] [-n NS] [-A]` (also `get svc/NAME`):
 //!   kubectl's tables (tabwriter: columns 3 spaces apart), AGE as kubectl's HumanDuration
 //!   of simulated time.
-//! - `create -f PATH` / `apply -f PATH`: a manifest file on this machine (the scenario's
-//!   `manifests`).
+//! - `create|apply|replace|delete -f PATH [-R]`: every object of the manifest files PATH
+//!   names on this machine (the scenario's `manifests`), in order (`kubectl/files.rs`).
 //! - `delete KIND NAME` / `delete KIND/NAME`.
 //! - `describe svc NAME`: the Service with its Endpoints, as kubectl describes it.
 //! - `exec [-it] POD -- CMD...` (POD may be `rc/NAME`: its first pod by name): runs the
@@ -14,10 +14,12 @@
 //! the master it gets "The connection to the server localhost:8080 was refused". The
 //! request and its answer take the control path's latency each way.
 
+mod files;
+
 use std::net::Ipv4Addr;
 
 use crate::engine::{Ctx, Dur, SimTime};
-use crate::k8s::api::{Body, Kind, Manifest, Object, Request, Response};
+use crate::k8s::api::{Body, Kind, NewObject, Object, Request, Response};
 use crate::net::{Msg, Net, NsId, control};
 use crate::tools::print;
 use crate::trace::Stream;
@@ -29,11 +31,10 @@ enum Cmd {
         name: Option<String>,
         wide: bool,
     },
-    /// `create -f PATH`, or `create namespace NAME` (`namespace: Some`).
-    Create {
-        path: String,
-        namespace: Option<String>,
-    },
+    /// `create namespace NAME`.
+    CreateNamespace { name: String },
+    /// `create|apply|replace|delete -f PATH...`.
+    Files(files::Files),
     /// `delete KIND NAME`, or every object a `-l` selector picks.
     /// `kubectl delete KIND NAME...` (or `TYPE/NAME...`): each named object, in order; with
     /// no name, what the `-l` selector picks.
@@ -60,12 +61,13 @@ pub struct Kubectl {
     cmd: Cmd,
     ns: String,
     all: bool,
-    manifest: Option<Manifest>,
     timer: Option<crate::engine::CancelKey>,
     /// `edit`: the request in flight was the update (after the get).
     updating: bool,
     /// `-l k=v`: get and delete only the objects with these labels.
     selector: Option<crate::k8s::api::Labels>,
+    /// `-n` was given: a manifest's own namespace must then agree with it.
+    explicit_ns: bool,
     /// `delete -l`: deletions asked for and not yet answered, and whether one failed.
     pending: usize,
     failed: bool,
@@ -135,11 +137,13 @@ fn kind_and_name(words: &[String]) -> Result<(Kind, Option<String>), (String, i3
 impl Kubectl {
     pub fn parse(args: &[String], env: &[(String, String)]) -> Result<Kubectl, (String, i32)> {
         let mut ns = "default".to_string();
+        let mut explicit_ns = false;
         let mut replicas = None;
         let mut selector: Option<crate::k8s::api::Labels> = None;
         let mut all = false;
         let mut wide = false;
-        let mut file = None;
+        let mut file: Vec<String> = Vec::new();
+        let mut recursive = false;
         let mut words = Vec::new();
         // `exec ... -- CMD...`: everything after `--` is the command.
         let (args, command) = match args.iter().position(|a| a == "--") {
@@ -156,7 +160,10 @@ impl Kubectl {
                     .ok_or_else(|| (format!("error: flag needs an argument: {a}\n"), 1))
             };
             match a {
-                "-n" | "--namespace" => ns = next()?,
+                "-n" | "--namespace" => {
+                    ns = next()?;
+                    explicit_ns = true;
+                }
                 "-A" | "--all-namespaces" => all = true,
                 "-o" | "--output" => match next()?.as_str() {
                     "wide" => wide = true,
@@ -171,7 +178,9 @@ impl Kubectl {
                 },
                 "-owide" => wide = true,
                 "-it" | "-ti" | "-i" | "-t" | "--stdin" | "--tty" => {}
-                "-f" | "--filename" => file = Some(next()?),
+                "-f" | "--filename" => file.push(next()?),
+                "-R" | "--recursive" => recursive = true,
+                a if a.starts_with("--filename=") => file.push(a["--filename=".len()..].to_string()),
                 "--replicas" => replicas = Some(next()?),
                 "-l" | "--selector" => {
                     let text = next()?;
@@ -211,25 +220,33 @@ impl Kubectl {
                 Cmd::Get { kind, name, wide }
             }
             "create"
-                if file.is_none()
+                if file.is_empty()
                     && matches!(rest.first().map(String::as_str), Some("namespace" | "ns")) =>
             {
                 let Some(name) = rest.get(1) else {
                     return Err(("error: exactly one NAME is required, got 0\n".into(), 1));
                 };
-                Cmd::Create {
-                    path: String::new(),
-                    namespace: Some(name.clone()),
-                }
+                Cmd::CreateNamespace { name: name.clone() }
             }
-            "create" | "apply" => {
-                let Some(path) = file else {
+            verb @ ("create" | "apply" | "replace") => {
+                if file.is_empty() {
                     return Err(("error: must specify one of -f and -k\n".into(), 1));
-                };
-                Cmd::Create {
-                    path,
-                    namespace: None,
                 }
+                let verb = match *verb {
+                    "create" => files::Verb::Create,
+                    "apply" => files::Verb::Apply,
+                    _ => files::Verb::Replace,
+                };
+                Cmd::Files(files::Files::new(verb, file, recursive))
+            }
+            "delete" if !file.is_empty() => {
+                if !rest.is_empty() {
+                    return Err((
+                        "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'\n".into(),
+                        1,
+                    ));
+                }
+                Cmd::Files(files::Files::new(files::Verb::Delete, file, recursive))
             }
             "delete" => {
                 let (kind, names) = kind_and_names(rest)?;
@@ -349,10 +366,10 @@ impl Kubectl {
             cmd,
             ns,
             all,
-            manifest: None,
             timer: None,
             updating: false,
             selector,
+            explicit_ns,
             pending: 0,
             failed: false,
         })
@@ -378,6 +395,9 @@ impl Kubectl {
             }
             Msg::ApiResponse { resp, .. } if matches!(self.cmd, Cmd::Delete { .. }) => {
                 self.delete_selected(*resp, ns, cx)
+            }
+            Msg::ApiResponse { resp, .. } if matches!(self.cmd, Cmd::Files(_)) => {
+                self.files_answer(*resp, ns, cx)
             }
             // The command's output was kubectl's as it was printed (`tools::print`; the
             // trace shows it once, under the command's own process): its status is too.
@@ -418,25 +438,19 @@ impl Kubectl {
                     ns: (!self.all).then(|| self.ns.clone()),
                 },
             },
-            Cmd::Create {
-                namespace: Some(name),
-                ..
-            } => Request::Create(Manifest::Namespace(crate::k8s::api::NamespaceSpec {
-                name: name.clone(),
-                labels: Default::default(),
-            })),
-            Cmd::Create { path, .. } => {
-                let Some(m) = cx.world.manifests.get(&(ns, path.clone())).cloned() else {
-                    print(
-                        cx,
-                        Stream::Stderr,
-                        &format!("error: the path \"{path}\" does not exist\n"),
-                    );
-                    return Some(1);
-                };
-                self.manifest = Some(m.clone());
-                Request::Create(m)
-            }
+            Cmd::CreateNamespace { name } => Request::Create {
+                object: Box::new(crate::k8s::manifest::Manifest::Namespace(
+                    crate::k8s::manifest::types::Namespace {
+                        metadata: crate::k8s::manifest::types::ObjectMeta {
+                            name: Some(name.clone()),
+                            ..Default::default()
+                        },
+                        ..Default::default()
+                    },
+                )),
+                ns: String::new(),
+            },
+            Cmd::Files(_) => return self.files_start(ns, cx),
             // Each name is deleted and answered on its own, as kubectl's visitor goes
             // through them: one line per name, status 1 if any failed.
             Cmd::Delete { names, .. } if !names.is_empty() => {
@@ -483,6 +497,54 @@ impl Kubectl {
         };
         self.ask(cx, ns, req);
         None
+    }
+
+    /// `-f`: reads and decodes the files, then sends the first object.
+    fn files_start(&mut self, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
+        let era = self.era();
+        let Cmd::Files(f) = &mut self.cmd else {
+            return Some(1);
+        };
+        match f.read(&cx.world.ns(ns).files, era) {
+            Err(e) => {
+                print(cx, Stream::Stderr, &e);
+                Some(1)
+            }
+            Ok(errors) => {
+                if !errors.is_empty() {
+                    print(cx, Stream::Stderr, &errors);
+                }
+                self.files_next(ns, cx)
+            }
+        }
+    }
+
+    /// Sends the next object of the files, or ends (status 1 if any failed).
+    fn files_next(&mut self, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
+        loop {
+            let Cmd::Files(f) = &mut self.cmd else {
+                return Some(1);
+            };
+            match f.next(&self.ns, self.explicit_ns) {
+                None => return Some(i32::from(f.failed)),
+                Some(Err(text)) => print(cx, Stream::Stderr, &text),
+                Some(Ok(req)) => {
+                    self.ask(cx, ns, req);
+                    return None;
+                }
+            }
+        }
+    }
+
+    /// One object's answer: its line, then the next object.
+    fn files_answer(&mut self, resp: Response, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
+        let era = self.era();
+        let Cmd::Files(f) = &mut self.cmd else {
+            return Some(1);
+        };
+        let (err, text) = f.answer(resp, era);
+        print(cx, if err { Stream::Stderr } else { Stream::Stdout }, &text);
+        self.files_next(ns, cx)
     }
 
     fn ask(&mut self, cx: &mut Ctx<'_, Net>, ns: NsId, req: Request) {
@@ -612,7 +674,7 @@ impl Kubectl {
         }
         let data = configmap_data(&after);
         self.updating = true;
-        let m = Manifest::ConfigMap(crate::k8s::api::ConfigMapSpec {
+        let m = NewObject::ConfigMap(crate::k8s::api::ConfigMapSpec {
             name: name.clone(),
             namespace: Some(o.meta.namespace.clone()),
             labels: o.meta.labels.clone(),
@@ -699,30 +761,14 @@ impl Kubectl {
                 cmd,
             ) => {
                 let text = match (cmd, code) {
-                    (
-                        Cmd::Create {
-                            path,
-                            namespace: None,
-                        },
-                        409,
-                    ) => {
-                        format!(
-                            "Error from server ({reason}): error when creating \"{path}\": {message}\n"
-                        )
-                    }
                     (_, 422) => format!("The {message}\n"),
                     _ => format!("Error from server ({reason}): {message}\n"),
                 };
                 print(cx, Stream::Stderr, &text);
                 1
             }
-            (Response::Object(o), Cmd::Create { .. }) => {
-                // `apply` of a new object says the same as `create`.
-                print(
-                    cx,
-                    Stream::Stdout,
-                    &format!("{}/{} created\n", o.kind().singular(), o.meta.name),
-                );
+            (Response::Object(o), Cmd::CreateNamespace { .. }) => {
+                print(cx, Stream::Stdout, &files::result_line(&o, "created", self.era()));
                 0
             }
             (Response::Object(o), Cmd::Delete { .. }) => {

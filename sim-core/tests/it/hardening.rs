@@ -224,10 +224,30 @@ fn namespaces_the_cluster_needs_stay_and_others_are_emptied_then_deleted() {
     etcd: "m",
     kubernetes: (master: "m", service_cidr: "10.254.0.0/16"),
     manifests: [
-      (path: "/root/web-rc.yaml", object: ReplicationController(name: "web", namespace: "team", replicas: 1, selector: {"app": "web"},
-        containers: [(name: "web", image: "busybox", command: "httpd -f -p 80")])),
-      (path: "/root/web-svc.yaml", object: Service(name: "web", namespace: "team", cluster_ip: "10.254.0.80", ports: [(port: 80)], selector: {"app": "web"})),
-      (path: "/root/other-svc.yaml", object: Service(name: "other", namespace: "team", ports: [(port: 81)], selector: {"app": "web"})),
+      (path: "/root/web-rc.yaml", yaml: "
+apiVersion: v1
+kind: ReplicationController
+metadata: {name: web, namespace: team}
+spec:
+  replicas: 1
+  selector: {app: web}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: busybox, command: [httpd, -f, -p, \"80\"]}]
+"),
+      (path: "/root/web-svc.yaml", yaml: "
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: team}
+spec: {clusterIP: 10.254.0.80, ports: [{port: 80}], selector: {app: web}}
+"),
+      (path: "/root/other-svc.yaml", yaml: "
+apiVersion: v1
+kind: Service
+metadata: {name: other, namespace: team}
+spec: {ports: [{port: 81}], selector: {app: web}}
+"),
     ],
   ),
   steps: [
@@ -466,8 +486,18 @@ fn nothing_is_created_in_a_terminating_namespace() {
     etcd: "m",
     kubernetes: (master: "m", service_cidr: "10.254.0.0/16"),
     manifests: [
-      (path: "/root/web.yaml", object: Deployment(name: "web", namespace: "t1", replicas: 1, selector: {"app": "web"},
-        containers: [(name: "web", image: "busybox", command: "httpd -f -p 80")])),
+      (path: "/root/web.yaml", yaml: "
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: t1}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: busybox, command: [httpd, -f, -p, \"80\"]}]
+"),
     ],
   ),
   steps: [

@@ -1,0 +1,331 @@
+//! Admission: an API object as a request carries it (`k8s::manifest::Manifest`, decoded
+//! from a manifest's YAML) becomes what the apiserver keeps (`k8s::api::NewObject`).
+//!
+//! Every object enters the apiserver this way: kubectl's `create`, `apply` and `replace`,
+//! and the objects the apiserver makes for itself at bootstrap (kubeadm's kube-proxy and
+//! CoreDNS), which are YAML texts decoded like any manifest. The apiserver's validation
+//! (`Manifest::validate`, kube-apiserver's messages) runs first; what a field means is
+//! carried over here; fields the simulator does not model are dropped, and were listed as
+//! warnings when the manifest was read (`Doc::unmodelled`).
+
+use super::api::{
+    ConfigMapSpec, Container, DnsConfig, Labels, NamespaceSpec, NewObject, PodOptions, PodSpec,
+    RcSpec, ServicePort, ServiceSpec,
+};
+use super::manifest::Manifest;
+use super::manifest::types::{self as t, IntOrString};
+
+/// Why an object is refused: the apiserver's code, reason and message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refused {
+    pub code: u16,
+    pub reason: &'static str,
+    pub message: String,
+}
+
+impl Refused {
+    fn invalid(kind: &str, name: &str, problems: &[(String, String)]) -> Refused {
+        let list: Vec<String> = problems
+            .iter()
+            .map(|(path, message)| format!("{path}: {message}"))
+            .collect();
+        let message = if list.len() == 1 {
+            format!("{kind} \"{name}\" is invalid: {}", list[0])
+        } else {
+            format!("{kind} \"{name}\" is invalid: [{}]", list.join(", "))
+        };
+        Refused {
+            code: 422,
+            reason: "Invalid",
+            message,
+        }
+    }
+
+    fn not_simulated(kind: &str) -> Refused {
+        Refused {
+            code: 501,
+            reason: "NotImplemented",
+            message: format!(
+                "the simulator stores no {kind} objects yet (docs/manifests.md lists the kinds it runs)"
+            ),
+        }
+    }
+}
+
+/// The object `m` asks for, in namespace `ns` unless it names its own.
+pub fn admit(m: &Manifest, ns: &str) -> Result<NewObject, Refused> {
+    let meta = m.metadata();
+    let name = meta.name.clone().unwrap_or_default();
+    let problems = m.validate();
+    if !problems.is_empty() {
+        return Err(Refused::invalid(m.kind(), &name, &problems));
+    }
+    let namespace = Some(meta.namespace.clone().unwrap_or_else(|| ns.to_string()));
+    let labels: Labels = meta.labels.clone().unwrap_or_default();
+    Ok(match m {
+        Manifest::Namespace(_) => NewObject::Namespace(NamespaceSpec { name, labels }),
+        Manifest::ConfigMap(c) => NewObject::ConfigMap(ConfigMapSpec {
+            name,
+            namespace,
+            labels,
+            data: c.data.clone().unwrap_or_default(),
+        }),
+        Manifest::Service(s) => {
+            let spec = s.spec.clone().unwrap_or_default();
+            NewObject::Service(ServiceSpec {
+                name,
+                namespace,
+                labels,
+                type_: spec.type_.clone(),
+                cluster_ip: spec.cluster_ip.clone().filter(|ip| !ip.is_empty()),
+                ports: spec
+                    .ports
+                    .iter()
+                    .flatten()
+                    .map(|p| ServicePort {
+                        name: p.name.clone().unwrap_or_default(),
+                        protocol: p.protocol.clone(),
+                        port: p.port as u16,
+                        target_port: match &p.target_port {
+                            Some(IntOrString::Int(n)) if *n != 0 => Some(*n as u16),
+                            _ => None,
+                        },
+                        target_name: match &p.target_port {
+                            Some(IntOrString::String(s)) => Some(s.clone()),
+                            _ => None,
+                        },
+                        node_port: p.node_port.filter(|n| *n != 0).map(|n| n as u32),
+                    })
+                    .collect(),
+                selector: spec.selector.clone().unwrap_or_default(),
+                external_ips: spec.external_ips.clone().unwrap_or_default(),
+                external_name: spec.external_name.clone(),
+            })
+        }
+        Manifest::Pod(p) => {
+            let spec = p.spec.clone().unwrap_or_default();
+            NewObject::Pod(PodSpec {
+                name,
+                namespace,
+                labels,
+                containers: containers(&spec),
+                spec: options(&spec),
+            })
+        }
+        Manifest::ReplicationController(rc) => {
+            let spec = rc.spec.clone().unwrap_or_default();
+            let template = spec.template.clone().unwrap_or_default();
+            let template_labels = template_labels(&template);
+            let selector = spec
+                .selector
+                .clone()
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| template_labels.clone());
+            workload(
+                NewObject::ReplicationController,
+                name,
+                namespace,
+                labels,
+                spec.replicas,
+                selector,
+                &template,
+            )
+        }
+        Manifest::ReplicaSet(rs) => {
+            let spec = rs.spec.clone().unwrap_or_default();
+            let template = spec.template.clone().unwrap_or_default();
+            let selector = match_labels(spec.selector.as_ref(), &template);
+            workload(
+                NewObject::ReplicaSet,
+                name,
+                namespace,
+                labels,
+                spec.replicas,
+                selector,
+                &template,
+            )
+        }
+        Manifest::Deployment(d) => {
+            let spec = d.spec.clone().unwrap_or_default();
+            let template = spec.template.clone().unwrap_or_default();
+            let selector = match_labels(spec.selector.as_ref(), &template);
+            workload(
+                NewObject::Deployment,
+                name,
+                namespace,
+                labels,
+                spec.replicas,
+                selector,
+                &template,
+            )
+        }
+        Manifest::DaemonSet(d) => {
+            let spec = d.spec.clone().unwrap_or_default();
+            let template = spec.template.clone().unwrap_or_default();
+            let selector = match_labels(spec.selector.as_ref(), &template);
+            workload(
+                NewObject::DaemonSet,
+                name,
+                namespace,
+                labels,
+                Some(0),
+                selector,
+                &template,
+            )
+        }
+        other => return Err(Refused::not_simulated(other.kind())),
+    })
+}
+
+/// A pod template's labels.
+fn template_labels(template: &t::PodTemplateSpec) -> Labels {
+    template
+        .metadata
+        .as_ref()
+        .and_then(|m| m.labels.clone())
+        .unwrap_or_default()
+}
+
+/// A `LabelSelector`'s `matchLabels`; without a selector (the old group versions
+/// defaulted it), the template's labels. `matchExpressions` are refused by validation
+/// until the controllers evaluate them.
+fn match_labels(s: Option<&t::LabelSelector>, template: &t::PodTemplateSpec) -> Labels {
+    match s {
+        Some(s) if !s.is_empty() => s.match_labels.clone().unwrap_or_default(),
+        _ => template_labels(template),
+    }
+}
+
+fn workload(
+    make: fn(RcSpec) -> NewObject,
+    name: String,
+    namespace: Option<String>,
+    labels: Labels,
+    replicas: Option<i32>,
+    selector: Labels,
+    template: &t::PodTemplateSpec,
+) -> NewObject {
+    let spec = template.spec.clone().unwrap_or_default();
+    let template_labels = template_labels(template);
+    // The apiserver defaults an RC's labels to its template's.
+    let labels = if labels.is_empty() {
+        template_labels.clone()
+    } else {
+        labels
+    };
+    make(RcSpec {
+        name,
+        namespace,
+        labels,
+        replicas: replicas.unwrap_or(1).max(0) as u32,
+        selector,
+        template_labels,
+        containers: containers(&spec),
+        spec: options(&spec),
+    })
+}
+
+/// The containers as the simulator runs them: `command` and `args` as one shell line.
+fn containers(spec: &t::PodSpec) -> Vec<Container> {
+    spec.containers
+        .iter()
+        .map(|c| {
+            let mut argv: Vec<String> = c.command.clone().unwrap_or_default();
+            if !argv.is_empty() {
+                argv.extend(c.args.clone().unwrap_or_default());
+            }
+            let ports = c.ports.clone().unwrap_or_default();
+            Container {
+                name: c.name.clone(),
+                image: c.image.clone(),
+                command: (!argv.is_empty()).then(|| command_line(&argv)),
+                env: c
+                    .env
+                    .iter()
+                    .flatten()
+                    .filter_map(|e| e.value.clone().or(Some(String::new())).map(|v| (e.name.clone(), v)))
+                    .collect(),
+                ports: ports.iter().map(|p| p.container_port as u16).collect(),
+                port_names: ports
+                    .iter()
+                    .filter_map(|p| p.name.clone().map(|n| (n, p.container_port as u16)))
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// The parts of a pod's spec beside its containers.
+fn options(spec: &t::PodSpec) -> PodOptions {
+    PodOptions {
+        node_name: spec.node_name.clone().filter(|n| !n.is_empty()),
+        host_network: spec.host_network.unwrap_or(false),
+        dns_policy: spec.dns_policy.clone().filter(|p| !p.is_empty()),
+        dns_config: spec.dns_config.as_ref().map(|c| DnsConfig {
+            nameservers: c.nameservers.clone().unwrap_or_default(),
+            searches: c.searches.clone().unwrap_or_default(),
+            options: c
+                .options
+                .iter()
+                .flatten()
+                .map(|o| (o.name.clone().unwrap_or_default(), o.value.clone()))
+                .collect(),
+        }),
+        hostname: spec.hostname.clone().filter(|h| !h.is_empty()),
+        subdomain: spec.subdomain.clone().filter(|s| !s.is_empty()),
+        enable_service_links: spec.enable_service_links,
+    }
+}
+
+/// `argv` as the one command line the simulator's programs read (split again as a shell
+/// splits words): an argument is quoted only when it must be (it is empty, or has a space,
+/// a quote or a backslash), so `$(NODE_NAME)` and `--port=80` stay as written.
+pub fn command_line(argv: &[String]) -> String {
+    argv.iter()
+        .map(|a| {
+            let plain = !a.is_empty()
+                && !a
+                    .chars()
+                    .any(|c| c.is_whitespace() || matches!(c, '\'' | '"' | '\\' | ';' | '&' | '|' | '<' | '>' | '#'));
+            if plain {
+                a.clone()
+            } else if !a.contains('\'') {
+                format!("'{a}'")
+            } else if !a.contains(['"', '$', '`', '\\']) {
+                format!("\"{a}\"")
+            } else {
+                shell_words::quote(a).into_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::command_line;
+
+    #[test]
+    fn command_lines_split_back_into_their_arguments() {
+        let cases: [&[&str]; 5] = [
+            &["httpd", "-f", "-p", "80"],
+            &["sleep", "3600"],
+            &["/usr/local/bin/kube-proxy", "--hostname-override=$(NODE_NAME)"],
+            &["sh", "-c", "while true; do echo 'A alive'; sleep 5; done"],
+            &["echo", "", "a\\b", "it's"],
+        ];
+        for argv in cases {
+            let argv: Vec<String> = argv.iter().map(|a| a.to_string()).collect();
+            let line = command_line(&argv);
+            assert_eq!(shell_words::split(&line).unwrap(), argv, "{line}");
+        }
+        assert_eq!(
+            command_line(&["httpd".into(), "-f".into(), "-p".into(), "80".into()]),
+            "httpd -f -p 80"
+        );
+        assert_eq!(
+            command_line(&["a".into(), "--x=$(NODE_NAME)".into()]),
+            "a --x=$(NODE_NAME)"
+        );
+    }
+}

@@ -134,7 +134,7 @@ pub fn admit(m: &Manifest, ns: &str) -> Result<NewObject, Refused> {
         Manifest::ReplicaSet(rs) => {
             let spec = rs.spec.clone().unwrap_or_default();
             let template = spec.template.clone().unwrap_or_default();
-            let selector = match_labels(spec.selector.as_ref(), &template);
+            let selector = match_labels(Some(&spec.selector), &template);
             workload(
                 NewObject::ReplicaSet,
                 name,
@@ -147,8 +147,8 @@ pub fn admit(m: &Manifest, ns: &str) -> Result<NewObject, Refused> {
         }
         Manifest::Deployment(d) => {
             let spec = d.spec.clone().unwrap_or_default();
-            let template = spec.template.clone().unwrap_or_default();
-            let selector = match_labels(spec.selector.as_ref(), &template);
+            let template = spec.template.clone();
+            let selector = match_labels(Some(&spec.selector), &template);
             workload(
                 NewObject::Deployment,
                 name,
@@ -161,8 +161,8 @@ pub fn admit(m: &Manifest, ns: &str) -> Result<NewObject, Refused> {
         }
         Manifest::DaemonSet(d) => {
             let spec = d.spec.clone().unwrap_or_default();
-            let template = spec.template.clone().unwrap_or_default();
-            let selector = match_labels(spec.selector.as_ref(), &template);
+            let template = spec.template.clone();
+            let selector = match_labels(Some(&spec.selector), &template);
             workload(
                 NewObject::DaemonSet,
                 name,

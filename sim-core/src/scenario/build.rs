@@ -1314,10 +1314,76 @@ impl Validator<'_> {
     /// own line and column; a field accepted but not simulated yet is a warning, once per
     /// object.
     fn check_manifest(&mut self, f: &super::manifests::ManifestFile) {
-        if !super::manifests::is_manifest_name(&f.path) && !f.source.ends_with(".yaml") {
-            // kubectl reads a file it is named whatever its extension.
+        use crate::k8s::manifest::{decode_each, types};
+        // An inline manifest's positions are inside its text: say so, at its field.
+        let inline = f.source.starts_with("cluster.manifests[");
+        for doc in decode_each(&f.source, &f.text) {
+            match doc {
+                Err(e) => {
+                    let mut message = e.what.clone();
+                    if !e.expected.is_empty() {
+                        message += &format!("; expected {}", e.expected);
+                    }
+                    if inline {
+                        let path = if e.path.is_empty() {
+                            f.source.clone()
+                        } else {
+                            format!("{}: {}", f.source, e.path)
+                        };
+                        self.problem(
+                            &f.source,
+                            format!("line {}, column {} of the manifest: {path}: {message}", e.line, e.col),
+                        );
+                    } else {
+                        let path = (!e.path.is_empty()).then(|| e.path.clone());
+                        self.located.push((
+                            Diagnostic::new(&f.source, (e.line, e.col), path, &message),
+                            Kind::Problem,
+                        ));
+                    }
+                }
+                Ok(doc) => {
+                    let name = doc.manifest.metadata().name.clone().unwrap_or_default();
+                    // What the apiserver will refuse is the timeline's to show (kubectl
+                    // prints the refusal); the load only points at it.
+                    for (path, problem) in doc.manifest.validate() {
+                        let (line, col) = doc.locate(&path);
+                        let message = format!(
+                            "the apiserver will refuse {} \"{name}\": {path}: {problem}",
+                            doc.kind
+                        );
+                        if inline {
+                            self.warning(&f.source, format!("line {line}, column {col} of the manifest: {message}"));
+                        } else {
+                            self.located.push((
+                                Diagnostic::new(&f.source, (line, col), None, &message),
+                                Kind::Warning,
+                            ));
+                        }
+                    }
+                    let fields =
+                        doc.unmodelled_in(types::unmodelled_patterns(&doc.kind).iter().map(String::as_str));
+                    if fields.is_empty() {
+                        continue;
+                    }
+                    let (line, col) = (fields[0].1, fields[0].2);
+                    let list: Vec<&str> = fields.iter().map(|(p, ..)| p.as_str()).collect();
+                    let message = format!(
+                        "{} \"{name}\": accepted but not simulated yet: {}",
+                        doc.kind,
+                        list.join(", ")
+                    );
+                    if inline {
+                        self.warning(&f.source, format!("line {line}, column {col} of the manifest: {message}"));
+                    } else {
+                        self.located.push((
+                            Diagnostic::new(&f.source, (line, col), None, &message),
+                            Kind::Warning,
+                        ));
+                    }
+                }
+            }
         }
-        let _ = f;
     }
 
     fn kubernetes(

@@ -232,7 +232,7 @@ impl Kubectl {
                 if file.is_empty() {
                     return Err(("error: must specify one of -f and -k\n".into(), 1));
                 }
-                let verb = match *verb {
+                let verb = match verb {
                     "create" => files::Verb::Create,
                     "apply" => files::Verb::Apply,
                     _ => files::Verb::Replace,

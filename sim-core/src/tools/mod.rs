@@ -24,6 +24,7 @@ pub mod ping;
 pub mod ps;
 pub mod redis;
 pub mod resolver;
+pub mod script;
 pub mod ss;
 pub mod systemctl;
 
@@ -371,6 +372,8 @@ enum Program {
     Httpd(Box<http::Httpd>),
     Http(Box<http::Client>),
     Sleep(Dur),
+    /// `sh -c SCRIPT` of echo and sleep statements.
+    Script(Box<script::Script>),
     Nc(Box<nc::Nc>),
     CoreDns(Box<crate::k8s::coredns::CoreDns>),
     Nslookup(Box<nslookup::Nslookup>),
@@ -434,6 +437,10 @@ impl Program {
             },
             "nc" => match nc::Nc::parse(&argv[1..], None) {
                 Ok(n) => Program::Nc(Box::new(n)),
+                Err((msg, code)) => Program::Fail(msg, code),
+            },
+            "sh" | "bash" | "ash" => match script::Script::parse(&argv[1..]) {
+                Ok(s) => Program::Script(Box::new(s)),
                 Err((msg, code)) => Program::Fail(msg, code),
             },
             "sleep" => match http::sleep_duration(&argv[1..]) {
@@ -617,6 +624,7 @@ impl Actor<Net> for Process {
             Program::Named(n) => n.handle(msg, self.ns, cx),
             Program::Dig(d) => d.handle(msg, self.ns, cx),
             Program::Getent(g) => g.handle(msg, self.ns, cx),
+            Program::Script(s) => s.handle(msg, cx),
             Program::Sleep(d) => match msg {
                 Msg::Start => {
                     cx.schedule(*d, Msg::Timer(0));

@@ -287,3 +287,5 @@ impl ReplicationController {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod validation_tests;

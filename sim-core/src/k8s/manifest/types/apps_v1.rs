@@ -102,6 +102,8 @@ pub struct DaemonSetSpec {
     pub revision_history_limit: Option<Value>,
     /// extensions/v1beta1 only.
     pub template_generation: Option<Value>,
+    /// extensions/v1beta1 of 1.5 only.
+    pub unique_label_key: Option<Value>,
 }
 
 /// `kind: StatefulSet`: pods `NAME-0`, `NAME-1`... made in order, each with a stable

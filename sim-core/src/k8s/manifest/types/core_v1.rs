@@ -323,6 +323,11 @@ pub struct ServiceSpec {
     pub traffic_distribution: Option<Value>,
     /// 1.17 to 1.21 (alpha, removed).
     pub topology_keys: Option<Value>,
+    /// 1.16 to 1.19 (alpha dual-stack, replaced by ipFamilies).
+    pub ip_family: Option<Value>,
+    /// Until 1.5 (externalIPs' old name).
+    #[serde(rename = "deprecatedPublicIPs")]
+    pub deprecated_public_ips: Option<Value>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]

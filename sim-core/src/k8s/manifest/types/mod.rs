@@ -286,4 +286,8 @@ impl ReplicationController {
 }
 
 #[cfg(test)]
+mod fields_tests;
+#[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod validation_tests;

@@ -34,7 +34,7 @@ use super::api::{
     Address, Body, EndpointPort, Endpoints, EventType, Key, Kind, Manifest, Meta, NodeStatus,
     Object, Phase, Pod, Request, Response, Service, WatchEvent, dns_label, selects,
 };
-use super::proxy::names::Era;
+use super::version::Version;
 use crate::engine::{Actor, ActorId, Ctx, Dur};
 use crate::net::{Msg, Net, NsId, control};
 use crate::trace::TraceEvent;
@@ -42,7 +42,9 @@ use crate::wire::etcd::Request as EtcdRequest;
 
 pub struct Config {
     pub service_cidr: Ipv4Net,
-    pub era: Era,
+    /// The release the cluster runs: where objects are kept, the allocator's era, kubeadm's
+    /// add-ons, and what kubectl is told with every answer.
+    pub version: Version,
     pub watch_delay: Dur,
     pub master_ip: Ipv4Addr,
     /// Nodes that register (name, address).
@@ -169,7 +171,7 @@ impl Apiserver {
     pub fn new(ns: NsId, cfg: Config) -> Self {
         Apiserver {
             ns,
-            ips: ServiceIps::new(cfg.service_cidr, cfg.era),
+            ips: ServiceIps::new(cfg.service_cidr, cfg.version.era()),
             cfg,
             objects: BTreeMap::new(),
             node_ports: NodePorts::default(),
@@ -289,6 +291,7 @@ impl Apiserver {
             Msg::ApiResponse {
                 id,
                 resp: Box::new(resp),
+                version: self.cfg.version,
             },
         );
     }

@@ -326,7 +326,7 @@ impl KubeProxy {
             self.last_text = rules.text;
         }
         if !std::mem::replace(&mut self.jumps_done, true) {
-            iptables::insert_jumps(&mut cx.world.ns_mut(self.ns).netfilter, false);
+            iptables::insert_jumps(&mut cx.world.ns_mut(self.ns).netfilter, false, self.cfg.era);
         }
         self.hold_node_ports(cx);
     }
@@ -487,7 +487,7 @@ impl KubeProxy {
             self.last_text = want.rules;
         }
         if !std::mem::replace(&mut self.jumps_done, true) {
-            iptables::insert_jumps(&mut netns.netfilter, true);
+            iptables::insert_jumps(&mut netns.netfilter, true, self.cfg.era);
         }
         self.hold_node_ports(cx);
         if added + removed > 0 || rules_changed {

@@ -2,7 +2,10 @@
 //!
 //! The apiserver keeps every object, answers `kubectl` and the components, and writes each
 //! object to etcd under `/registry/...` (Kubernetes 1.5's layout, as seed 004's `etcdctl
-//! ls /registry` shows), as JSON. Components watch kinds; each change reaches a watcher
+//! ls /registry` shows), as JSON: with the v2 API on a 1.5 cluster, in the v3 keyspace
+//! from 1.6 on (`version::Storage`), where v2's `etcdctl ls /` does not see it (seed 000).
+//! A 1.6+ apiserver writes protobuf there; the simulator keeps the same JSON (said in
+//! docs/versions.md). Components watch kinds; each change reaches a watcher
 //! after `watch_delay` plus the control path's latency, so a kube-proxy acts on a Service
 //! some time after `kubectl create` returned.
 //!
@@ -34,11 +37,11 @@ use super::api::{
     Address, Body, EndpointPort, Endpoints, EventType, Key, Kind, Manifest, Meta, NodeStatus,
     Object, Phase, Pod, Request, Response, Service, WatchEvent, dns_label, selects,
 };
-use super::version::Version;
+use super::version::{DnsAddon, Storage, Version};
 use crate::engine::{Actor, ActorId, Ctx, Dur};
 use crate::net::{Msg, Net, NsId, control};
 use crate::trace::TraceEvent;
-use crate::wire::etcd::Request as EtcdRequest;
+use crate::wire::etcd::{Request as EtcdRequest, V3Request};
 
 pub struct Config {
     pub service_cidr: Ipv4Net,
@@ -51,15 +54,37 @@ pub struct Config {
     pub nodes: Vec<(String, Ipv4Addr)>,
     /// A kubeadm cluster: kube-proxy's ConfigMap (its `config.conf`) and DaemonSet.
     pub kubeadm: Option<String>,
-    /// A kubeadm cluster's DNS addon: the Corefile and the kube-dns Service's address.
+    /// A kubeadm cluster's DNS addon (CoreDNS or kube-dns, as the release has it): the
+    /// Corefile (CoreDNS's) and the kube-dns Service's address.
     pub coredns: Option<(String, Ipv4Addr)>,
+    /// kubelet's `--cluster-domain`, which kube-dns serves (`--domain`).
+    pub cluster_domain: String,
 }
 
 /// kubeadm's CoreDNS image.
 pub const COREDNS_IMAGE: &str = "registry.k8s.io/coredns/coredns:v1.10.1";
 
-/// kubeadm's kube-proxy DaemonSet image (the version of the cluster's kubelets).
-pub const KUBE_PROXY_IMAGE: &str = "registry.k8s.io/kube-proxy:v1.28.2";
+/// kubeadm 1.5's kube-dns images (`cmd/kubeadm/app/images`): kube-dns, the dnsmasq in
+/// front of it, and exechealthz.
+pub const KUBE_DNS_IMAGES: [&str; 3] = [
+    "gcr.io/google_containers/kubedns-amd64:1.9",
+    "gcr.io/google_containers/kube-dnsmasq-amd64:1.4",
+    "gcr.io/google_containers/exechealthz-amd64:1.2",
+];
+
+/// The labels kubeadm 1.5 gave its add-ons (`standardLabels` in its `apiclient.go`).
+fn kubeadm_1_5_labels(name: &str) -> super::api::Labels {
+    [
+        ("component", name),
+        ("k8s-app", name),
+        ("kubernetes.io/cluster-service", "true"),
+        ("name", name),
+        ("tier", "node"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
 
 /// The `config.conf` of kubeadm's kube-proxy ConfigMap: a KubeProxyConfiguration (the
 /// fields that matter here; `mode: ""` means iptables, as seed 001 shows).
@@ -220,29 +245,38 @@ impl Apiserver {
         } else {
             EventType::Added
         };
-        self.etcd(
-            cx,
-            EtcdRequest::Set {
+        let req = match self.cfg.version.release.storage {
+            Storage::EtcdV2 => EtcdRequest::Set {
                 key: obj.etcd_key(),
                 value: obj.json(),
                 ttl: None,
                 create_only: false,
             },
-        );
+            Storage::EtcdV3 => EtcdRequest::V3(V3Request::Put {
+                key: obj.etcd_key(),
+                value: obj.json(),
+                lease: None,
+            }),
+        };
+        self.etcd(cx, req);
         self.objects.insert(key, obj.clone());
         self.notify(cx, what, obj);
     }
 
     fn remove(&mut self, cx: &mut Ctx<'_, Net>, key: &Key) -> Option<Object> {
         let obj = self.objects.remove(key)?;
-        self.etcd(
-            cx,
-            EtcdRequest::Delete {
+        let req = match self.cfg.version.release.storage {
+            Storage::EtcdV2 => EtcdRequest::Delete {
                 key: obj.etcd_key(),
                 dir: false,
                 recursive: false,
             },
-        );
+            Storage::EtcdV3 => EtcdRequest::V3(V3Request::DeleteRange {
+                key: obj.etcd_key(),
+                prefix: false,
+            }),
+        };
+        self.etcd(cx, req);
         self.notify(cx, EventType::Deleted, obj.clone());
         self.events.remove(key);
         Some(obj)
@@ -375,7 +409,10 @@ impl Apiserver {
             },
         );
         if let Some((corefile, ip)) = self.cfg.coredns.clone() {
-            self.coredns(cx, corefile, ip);
+            match self.cfg.version.release.dns_addon {
+                DnsAddon::CoreDns => self.coredns(cx, corefile, ip),
+                DnsAddon::KubeDns => self.kube_dns(cx, ip),
+            }
         }
     }
 
@@ -445,9 +482,103 @@ impl Apiserver {
         );
     }
 
+    /// kubeadm 1.5's DNS addon (its `addons.go`): the Deployment `kube-dns` (one replica,
+    /// dnsPolicy Default) whose pod runs kube-dns, dnsmasq and healthz, and the Service
+    /// `kube-dns` (ports `dns` 53/UDP and `dns-tcp` 53/TCP) selecting `name=kube-dns`. The
+    /// simulated pod runs its first container's command, which stands in for kube-dns and
+    /// dnsmasq together (`coredns.rs`).
+    fn kube_dns(&mut self, cx: &mut Ctx<'_, Net>, ip: Ipv4Addr) {
+        let labels = kubeadm_1_5_labels("kube-dns");
+        let container =
+            |name: &str, image: &str, command: Option<String>, port: u16| super::api::Container {
+                name: name.into(),
+                image: Some(image.into()),
+                command,
+                env: Vec::new(),
+                ports: vec![port],
+            };
+        self.create(
+            cx,
+            Manifest::Deployment(super::api::RcSpec {
+                name: "kube-dns".into(),
+                namespace: Some("kube-system".into()),
+                labels: labels.clone(),
+                replicas: 1,
+                selector: labels.clone(),
+                template_labels: labels.clone(),
+                containers: vec![
+                    container(
+                        "kube-dns",
+                        KUBE_DNS_IMAGES[0],
+                        Some(format!(
+                            "/kube-dns --domain={} --dns-port=10053",
+                            self.cfg.cluster_domain
+                        )),
+                        10053,
+                    ),
+                    container("dnsmasq", KUBE_DNS_IMAGES[1], None, 53),
+                    container("healthz", KUBE_DNS_IMAGES[2], None, 8080),
+                ],
+                spec: super::api::PodOptions {
+                    dns_policy: Some("Default".into()),
+                    ..Default::default()
+                },
+            }),
+        );
+        let port = |name: &str, proto: &str| super::api::ServicePort {
+            name: name.into(),
+            protocol: Some(proto.into()),
+            port: 53,
+            target_port: None,
+            node_port: None,
+        };
+        self.create(
+            cx,
+            Manifest::Service(super::api::ServiceSpec {
+                name: "kube-dns".into(),
+                namespace: Some("kube-system".into()),
+                labels,
+                type_: None,
+                cluster_ip: Some(ip.to_string()),
+                ports: vec![port("dns", "UDP"), port("dns-tcp", "TCP")],
+                selector: [("name".to_string(), "kube-dns".to_string())].into(),
+                external_ips: Vec::new(),
+                external_name: None,
+            }),
+        );
+    }
+
     /// What `kubeadm init` leaves for kube-proxy: the ConfigMap `kube-system/kube-proxy`
     /// (`config.conf` and `kubeconfig.conf`) and the DaemonSet that runs it on every node.
+    /// kubeadm 1.5 had no ConfigMap: its DaemonSet `kube-proxy-amd64` (one per
+    /// architecture, each with a node selector; the simulator makes the amd64 one only)
+    /// gives kube-proxy its flags.
     fn kubeadm(&mut self, cx: &mut Ctx<'_, Net>, config: String) {
+        if !self.cfg.version.release.proxy_configmap {
+            let name = "kube-proxy-amd64";
+            let labels = kubeadm_1_5_labels(name);
+            let ds = super::api::RcSpec {
+                name: name.into(),
+                namespace: Some("kube-system".into()),
+                labels: labels.clone(),
+                replicas: 0,
+                selector: labels.clone(),
+                template_labels: labels,
+                containers: vec![super::api::Container {
+                    name: "kube-proxy".into(),
+                    image: Some(self.cfg.version.kube_proxy_image()),
+                    command: Some("kube-proxy --kubeconfig=/run/kubeconfig".into()),
+                    env: Vec::new(),
+                    ports: Vec::new(),
+                }],
+                spec: super::api::PodOptions {
+                    host_network: true,
+                    ..Default::default()
+                },
+            };
+            self.create(cx, Manifest::DaemonSet(ds));
+            return;
+        }
         let labels: super::api::Labels = [("k8s-app".to_string(), "kube-proxy".to_string())].into();
         let kubeconfig = format!(
             "apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    certificate-authority: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt\n    server: https://{}:6443\n  name: default\ncontexts:\n- context:\n    cluster: default\n    namespace: default\n    user: default\n  name: default\ncurrent-context: default\nusers:\n- name: default\n  user:\n    tokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token\n",
@@ -473,7 +604,7 @@ impl Apiserver {
             template_labels: labels,
             containers: vec![super::api::Container {
                 name: "kube-proxy".into(),
-                image: Some(KUBE_PROXY_IMAGE.into()),
+                image: Some(self.cfg.version.kube_proxy_image()),
                 command: Some("/usr/local/bin/kube-proxy --config=/var/lib/kube-proxy/config.conf --hostname-override=$(NODE_NAME)".into()),
                 env: Vec::new(),
                 ports: Vec::new(),
@@ -802,7 +933,8 @@ impl Apiserver {
                     status
                 }
                 None => {
-                    let hash = super::alloc::template_hash(&template_text(w));
+                    let hash =
+                        super::alloc::template_hash(&template_text(w), self.cfg.version.era());
                     let name = format!("{}-{hash}", d.meta.name);
                     if self.refuse_create(cx, &d, Kind::ReplicaSet, &name) {
                         continue;
@@ -1115,7 +1247,15 @@ impl Apiserver {
             if let Body::Pod(p) = &mut pod.body {
                 p.node = Some(node.clone());
             }
-            let message = format!("Successfully assigned {}/{} to {node}", key.1, key.2);
+            // The scheduler's words: 1.5's name the pod alone, today's with its namespace.
+            let message = match self.cfg.version.era() {
+                super::proxy::names::Era::Classic => {
+                    format!("Successfully assigned {} to {node}", key.2)
+                }
+                super::proxy::names::Era::Modern => {
+                    format!("Successfully assigned {}/{} to {node}", key.1, key.2)
+                }
+            };
             cx.trace(TraceEvent::Log {
                 line: format!("default-scheduler: {message}"),
             });

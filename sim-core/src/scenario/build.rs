@@ -725,6 +725,7 @@ impl Scenario {
                         .iter()
                         .map(|i| (self.nodes[*i].name.clone(), self.nodes[*i].addr.addr()))
                         .collect(),
+                    cluster_domain: k.cluster_domain.clone(),
                     coredns: k
                         .kubeadm
                         .then(|| k.cluster_dns.first().map(|ip| (k.corefile.clone(), *ip)))
@@ -766,7 +767,7 @@ impl Scenario {
                     ns,
                     crate::k8s::proxy::kube_proxy::Config {
                         mode: k.mode,
-                        from_configmap: k.kubeadm,
+                        from_configmap: k.kubeadm && k.version.release.proxy_configmap,
                         cluster_cidr: k.cluster_cidr,
                         era: k.version.era(),
                         holds_node_ports: k.version.release.holds_node_ports,
@@ -782,7 +783,10 @@ impl Scenario {
             let name = self.nodes[i].name.clone();
             // Under kubeadm it is a DaemonSet's pod: kubelet starts it when the pod is
             // bound here.
-            let cmd = if k.kubeadm {
+            let cmd = if k.kubeadm && !k.version.release.proxy_configmap {
+                // kubeadm 1.5's DaemonSet: its flags, kubelet's kubeconfig.
+                "kube-proxy --kubeconfig=/run/kubeconfig".to_string()
+            } else if k.kubeadm {
                 format!(
                     "/usr/local/bin/kube-proxy --config=/var/lib/kube-proxy/config.conf --hostname-override={name}"
                 )

@@ -745,7 +745,7 @@ impl Kubectl {
                 0
             }
             (Response::Object(o), Cmd::Get { kind, wide, .. }) => {
-                let text = table(*kind, &[*o], *wide, false, now, self.era());
+                let text = table(*kind, &[*o], *wide, false, now, self.version);
                 print(cx, Stream::Stdout, &text);
                 0
             }
@@ -757,7 +757,7 @@ impl Kubectl {
                     return 0;
                 }
                 let all = self.all && kind.namespaced();
-                let text = table(*kind, &list, *wide, all, now, self.era());
+                let text = table(*kind, &list, *wide, all, now, self.version);
                 print(cx, Stream::Stdout, &text);
                 0
             }
@@ -1244,9 +1244,10 @@ fn table(
     wide: bool,
     all: bool,
     now: SimTime,
-    era: crate::k8s::proxy::names::Era,
+    version: crate::k8s::version::Version,
 ) -> String {
     use crate::k8s::proxy::names::Era;
+    let era = version.era();
     let classic = era == Era::Classic;
     let header: Vec<&str> = match (kind, wide) {
         // 1.5: no TYPE column for Services; nodes without ROLES and VERSION; a Deployment's
@@ -1357,10 +1358,11 @@ fn table(
         let age = release::age(now - m.created, era);
         let mut row: Vec<String> = match &o.body {
             Body::Pod(p) => {
-                let ready = if p.ready { 1 } else { 0 };
+                let n = p.containers.len().max(1);
+                let ready = if p.ready { n } else { 0 };
                 let mut r = vec![
                     m.name.clone(),
-                    format!("{ready}/{}", p.containers.len().max(1)),
+                    format!("{ready}/{n}"),
                     p.phase.name().to_string(),
                     "0".into(),
                     age,
@@ -1505,7 +1507,8 @@ fn table(
                     status.into(),
                     "<none>".into(),
                     age,
-                    KUBELET_VERSION.into(),
+                    // Every kubelet runs the cluster's release.
+                    version.to_string(),
                 ];
                 if wide {
                     r.push(n.ip.to_string());
@@ -1568,9 +1571,6 @@ fn classic_service_row(
     }
     r
 }
-
-/// The version `kubectl get nodes` shows for every node's kubelet.
-pub const KUBELET_VERSION: &str = "v1.28.2";
 
 #[cfg(test)]
 mod tests {

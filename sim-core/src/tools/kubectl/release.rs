@@ -74,6 +74,7 @@ pub fn no_resources(era: Era, namespace: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::k8s::version::Version;
 
     /// Seed 004's lines (kubectl 1.5) and today's, for every change kubectl prints.
     #[test]
@@ -189,7 +190,7 @@ mod tests {
             service("redis-slave", "10.254.135.38", 6379, None, 37, now),
         ];
         assert_eq!(
-            super::super::table(Kind::Service, &svcs, false, false, now, Era::Classic),
+            super::super::table(Kind::Service, &svcs, false, false, now, Version::CLASSIC),
             "NAME           CLUSTER-IP       EXTERNAL-IP   PORT(S)        AGE\n\
              frontend       10.254.136.133   <nodes>       80:30001/TCP   2s\n\
              kubernetes     10.254.0.1       <none>        443/TCP        11h\n\
@@ -197,7 +198,14 @@ mod tests {
              redis-slave    10.254.135.38    <none>        6379/TCP       37s\n"
         );
         assert_eq!(
-            super::super::table(Kind::Service, &svcs[..1], false, false, now, Era::Modern),
+            super::super::table(
+                Kind::Service,
+                &svcs[..1],
+                false,
+                false,
+                now,
+                Version::MODERN
+            ),
             "NAME       TYPE       CLUSTER-IP       EXTERNAL-IP   PORT(S)        AGE\n\
              frontend   NodePort   10.254.136.133   <none>        80:30001/TCP   2s\n"
         );
@@ -221,7 +229,7 @@ mod tests {
                 false,
                 false,
                 now,
-                Era::Classic
+                Version::CLASSIC
             ),
             "NAME           DESIRED   CURRENT   READY     AGE\n\
              redis-master   1         1         1         55m\n\
@@ -252,14 +260,14 @@ mod tests {
             pod("redis-slave-70cv0", 21 * 60),
         ];
         assert_eq!(
-            super::super::table(Kind::Pod, &pods, false, false, now, Era::Classic),
+            super::super::table(Kind::Pod, &pods, false, false, now, Version::CLASSIC),
             "NAME                 READY     STATUS    RESTARTS   AGE\n\
              nginx                1/1       Running   0          5h\n\
              redis-master-7jzcq   1/1       Running   0          1h\n\
              redis-slave-70cv0    1/1       Running   0          21m\n"
         );
         assert_eq!(
-            super::super::table(Kind::Pod, &pods[2..], true, false, now, Era::Classic),
+            super::super::table(Kind::Pod, &pods[2..], true, false, now, Version::CLASSIC),
             "NAME                READY     STATUS    RESTARTS   AGE       IP           NODE\n\
              redis-slave-70cv0   1/1       Running   0          21m       172.17.0.3   why-02\n"
         );

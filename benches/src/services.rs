@@ -138,7 +138,7 @@ pub fn sync(mode: Mode, svcs: &[(Meta, Service, Endpoints)]) -> Node {
     };
     match mode {
         Mode::Userspace => userspace::insert_jumps(&mut nf),
-        _ => iptables::insert_jumps(&mut nf, mode == Mode::Ipvs),
+        _ => iptables::insert_jumps(&mut nf, mode == Mode::Ipvs, Era::Modern),
     }
     let backends = svcs
         .iter()

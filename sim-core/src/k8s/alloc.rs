@@ -160,18 +160,23 @@ const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
 
 /// A Deployment's `pod-template-hash`: the deployment controller takes the FNV-32a hash
 /// of the pod template and writes its decimal digits through `rand.SafeEncodeString`
-/// (each byte picks `ALPHABET[b % 27]`), so the label looks like `5f7d8f9847`. The
-/// simulator hashes its own rendering of the template, not Go's: the shape is real, the
-/// value is not the one a real cluster would compute for the same template.
-pub fn template_hash(template: &str) -> String {
+/// (each byte picks `ALPHABET[b % 27]`), so the label looks like `5f7d8f9847`; the 1.5
+/// controller wrote the decimal number itself (`kube-dns-2924299975`). The simulator
+/// hashes its own rendering of the template, not Go's: the shape is real, the value is not
+/// the one a real cluster would compute for the same template.
+pub fn template_hash(template: &str, era: Era) -> String {
     // FNV-1a, 32 bits (Go's hash/fnv New32a).
     let hash = template.bytes().fold(0x811c_9dc5_u32, |h, b| {
         (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
     });
-    hash.to_string()
-        .bytes()
-        .map(|b| ALPHABET[b as usize % ALPHABET.len()] as char)
-        .collect()
+    match era {
+        Era::Classic => hash.to_string(),
+        Era::Modern => hash
+            .to_string()
+            .bytes()
+            .map(|b| ALPHABET[b as usize % ALPHABET.len()] as char)
+            .collect(),
+    }
 }
 
 #[cfg(test)]
@@ -250,8 +255,9 @@ mod tests {
     /// is its offset basis, 2166136261.
     #[test]
     fn template_hashes_look_like_the_controllers() {
-        assert_eq!(template_hash(""), "65bb57b6b5");
-        let h = template_hash("demoapp");
+        assert_eq!(template_hash("", Era::Modern), "65bb57b6b5");
+        assert_eq!(template_hash("", Era::Classic), "2166136261");
+        let h = template_hash("demoapp", Era::Modern);
         assert!(h.chars().all(|c| "456789bcdf".contains(c)), "{h}");
     }
 }

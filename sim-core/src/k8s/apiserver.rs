@@ -2,7 +2,10 @@
 //!
 //! The apiserver keeps every object, answers `kubectl` and the components, and writes each
 //! object to etcd under `/registry/...` (Kubernetes 1.5's layout, as seed 004's `etcdctl
-//! ls /registry` shows), as JSON. Components watch kinds; each change reaches a watcher
+//! ls /registry` shows), as JSON: with the v2 API on a 1.5 cluster, in the v3 keyspace
+//! from 1.6 on (`version::Storage`), where v2's `etcdctl ls /` does not see it (seed 000).
+//! A 1.6+ apiserver writes protobuf there; the simulator keeps the same JSON (said in
+//! docs/versions.md). Components watch kinds; each change reaches a watcher
 //! after `watch_delay` plus the control path's latency, so a kube-proxy acts on a Service
 //! some time after `kubectl create` returned.
 //!
@@ -36,30 +39,54 @@ use super::api::{
     PodOptions,
 };
 use super::manifest::Manifest;
-use super::proxy::names::Era;
+use super::version::{DnsAddon, Storage, Version};
 use crate::engine::{Actor, ActorId, Ctx, Dur};
 use crate::net::{Msg, Net, NsId, control};
 use crate::trace::TraceEvent;
-use crate::wire::etcd::Request as EtcdRequest;
+use crate::wire::etcd::{Request as EtcdRequest, V3Request};
 
 pub struct Config {
     pub service_cidr: Ipv4Net,
-    pub era: Era,
+    /// The release the cluster runs: where objects are kept, the allocator's era, kubeadm's
+    /// add-ons, and what kubectl is told with every answer.
+    pub version: Version,
     pub watch_delay: Dur,
     pub master_ip: Ipv4Addr,
     /// Nodes that register (name, address).
     pub nodes: Vec<(String, Ipv4Addr)>,
     /// A kubeadm cluster: kube-proxy's ConfigMap (its `config.conf`) and DaemonSet.
     pub kubeadm: Option<String>,
-    /// A kubeadm cluster's DNS addon: the Corefile and the kube-dns Service's address.
+    /// A kubeadm cluster's DNS addon (CoreDNS or kube-dns, as the release has it): the
+    /// Corefile (CoreDNS's) and the kube-dns Service's address.
     pub coredns: Option<(String, Ipv4Addr)>,
+    /// kubelet's `--cluster-domain`, which kube-dns serves (`--domain`).
+    pub cluster_domain: String,
 }
 
 /// kubeadm's CoreDNS image.
 pub const COREDNS_IMAGE: &str = "registry.k8s.io/coredns/coredns:v1.10.1";
 
-/// kubeadm's kube-proxy DaemonSet image (the version of the cluster's kubelets).
-pub const KUBE_PROXY_IMAGE: &str = "registry.k8s.io/kube-proxy:v1.28.2";
+/// kubeadm 1.5's kube-dns images (`cmd/kubeadm/app/images`): kube-dns, the dnsmasq in
+/// front of it, and exechealthz.
+pub const KUBE_DNS_IMAGES: [&str; 3] = [
+    "gcr.io/google_containers/kubedns-amd64:1.9",
+    "gcr.io/google_containers/kube-dnsmasq-amd64:1.4",
+    "gcr.io/google_containers/exechealthz-amd64:1.2",
+];
+
+/// The labels kubeadm 1.5 gave its add-ons (`standardLabels` in its `apiclient.go`).
+fn kubeadm_1_5_labels(name: &str) -> super::api::Labels {
+    [
+        ("component", name),
+        ("k8s-app", name),
+        ("kubernetes.io/cluster-service", "true"),
+        ("name", name),
+        ("tier", "node"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
 
 /// The `config.conf` of kubeadm's kube-proxy ConfigMap: a KubeProxyConfiguration (the
 /// fields that matter here; `mode: ""` means iptables, as seed 001 shows).
@@ -174,7 +201,7 @@ impl Apiserver {
     pub fn new(ns: NsId, cfg: Config) -> Self {
         Apiserver {
             ns,
-            ips: ServiceIps::new(cfg.service_cidr, cfg.era),
+            ips: ServiceIps::new(cfg.service_cidr, cfg.version.era()),
             cfg,
             objects: BTreeMap::new(),
             node_ports: NodePorts::default(),
@@ -224,29 +251,38 @@ impl Apiserver {
         } else {
             EventType::Added
         };
-        self.etcd(
-            cx,
-            EtcdRequest::Set {
+        let req = match self.cfg.version.release.storage {
+            Storage::EtcdV2 => EtcdRequest::Set {
                 key: obj.etcd_key(),
                 value: obj.json(),
                 ttl: None,
                 create_only: false,
             },
-        );
+            Storage::EtcdV3 => EtcdRequest::V3(V3Request::Put {
+                key: obj.etcd_key(),
+                value: obj.json(),
+                lease: None,
+            }),
+        };
+        self.etcd(cx, req);
         self.objects.insert(key, obj.clone());
         self.notify(cx, what, obj);
     }
 
     fn remove(&mut self, cx: &mut Ctx<'_, Net>, key: &Key) -> Option<Object> {
         let obj = self.objects.remove(key)?;
-        self.etcd(
-            cx,
-            EtcdRequest::Delete {
+        let req = match self.cfg.version.release.storage {
+            Storage::EtcdV2 => EtcdRequest::Delete {
                 key: obj.etcd_key(),
                 dir: false,
                 recursive: false,
             },
-        );
+            Storage::EtcdV3 => EtcdRequest::V3(V3Request::DeleteRange {
+                key: obj.etcd_key(),
+                prefix: false,
+            }),
+        };
+        self.etcd(cx, req);
         self.notify(cx, EventType::Deleted, obj.clone());
         self.events.remove(key);
         Some(obj)
@@ -295,6 +331,7 @@ impl Apiserver {
             Msg::ApiResponse {
                 id,
                 resp: Box::new(resp),
+                version: self.cfg.version,
             },
         );
     }
@@ -379,7 +416,10 @@ impl Apiserver {
             },
         );
         if let Some((corefile, ip)) = self.cfg.coredns.clone() {
-            self.coredns(cx, corefile, ip);
+            match self.cfg.version.release.dns_addon {
+                DnsAddon::CoreDns => self.coredns(cx, corefile, ip),
+                DnsAddon::KubeDns => self.kube_dns(cx, ip),
+            }
         }
     }
 
@@ -460,9 +500,105 @@ spec:
         self.bootstrap_manifests(cx, "coredns.yaml", &text);
     }
 
+    /// kubeadm 1.5's DNS addon (its `addons.go`): the Deployment `kube-dns` (one replica,
+    /// dnsPolicy Default) whose pod runs kube-dns, dnsmasq and healthz, and the Service
+    /// `kube-dns` (ports `dns` 53/UDP and `dns-tcp` 53/TCP) selecting `name=kube-dns`. The
+    /// simulated pod runs its first container's command, which stands in for kube-dns and
+    /// dnsmasq together (`coredns.rs`).
+    fn kube_dns(&mut self, cx: &mut Ctx<'_, Net>, ip: Ipv4Addr) {
+        let labels = kubeadm_1_5_labels("kube-dns");
+        let text = format!(
+            "apiVersion: extensions/v1beta1
+kind: Deployment
+metadata:
+  name: kube-dns
+  namespace: kube-system
+  labels:
+{labels}spec:
+  replicas: 1
+  template:
+    metadata:
+      labels:
+{tlabels}    spec:
+      dnsPolicy: Default
+      containers:
+      - name: kube-dns
+        image: {kubedns}
+        command: [/kube-dns, --domain={domain}, --dns-port=10053]
+        ports:
+        - containerPort: 10053
+      - name: dnsmasq
+        image: {dnsmasq}
+        ports:
+        - containerPort: 53
+      - name: healthz
+        image: {healthz}
+        ports:
+        - containerPort: 8080
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: kube-dns
+  namespace: kube-system
+  labels:
+{labels}spec:
+  selector:
+    name: kube-dns
+  clusterIP: {ip}
+  ports:
+  - name: dns
+    port: 53
+    protocol: UDP
+  - name: dns-tcp
+    port: 53
+    protocol: TCP
+",
+            labels = yaml_labels(&labels, "    "),
+            tlabels = yaml_labels(&labels, "        "),
+            kubedns = KUBE_DNS_IMAGES[0],
+            dnsmasq = KUBE_DNS_IMAGES[1],
+            healthz = KUBE_DNS_IMAGES[2],
+            domain = self.cfg.cluster_domain,
+        );
+        self.bootstrap_manifests(cx, "kube-dns.yaml", &text);
+    }
+
     /// What `kubeadm init` leaves for kube-proxy: the ConfigMap `kube-system/kube-proxy`
     /// (`config.conf` and `kubeconfig.conf`) and the DaemonSet that runs it on every node.
+    /// kubeadm 1.5 had no ConfigMap: its DaemonSet `kube-proxy-amd64` (one per
+    /// architecture, each with a node selector; the simulator makes the amd64 one only)
+    /// gives kube-proxy its flags.
     fn kubeadm(&mut self, cx: &mut Ctx<'_, Net>, config: String) {
+        if !self.cfg.version.release.proxy_configmap {
+            let name = "kube-proxy-amd64";
+            let text = format!(
+                "apiVersion: extensions/v1beta1
+kind: DaemonSet
+metadata:
+  name: {name}
+  namespace: kube-system
+  labels:
+{labels}spec:
+  template:
+    metadata:
+      labels:
+{tlabels}    spec:
+      hostNetwork: true
+      containers:
+      - name: kube-proxy
+        image: {image}
+        command:
+        - kube-proxy
+        - --kubeconfig=/run/kubeconfig
+",
+                labels = yaml_labels(&kubeadm_1_5_labels(name), "    "),
+                tlabels = yaml_labels(&kubeadm_1_5_labels(name), "        "),
+                image = self.cfg.version.kube_proxy_image(),
+            );
+            self.bootstrap_manifests(cx, "kube-proxy-amd64.yaml", &text);
+            return;
+        }
         let kubeconfig = format!(
             "apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    certificate-authority: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt\n    server: https://{}:6443\n  name: default\ncontexts:\n- context:\n    cluster: default\n    namespace: default\n    user: default\n  name: default\ncurrent-context: default\nusers:\n- name: default\n  user:\n    tokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token\n",
             self.cfg.master_ip
@@ -498,7 +634,7 @@ spec:
       hostNetwork: true
       containers:
       - name: kube-proxy
-        image: {KUBE_PROXY_IMAGE}
+        image: {image}
         command:
         - /usr/local/bin/kube-proxy
         - --config=/var/lib/kube-proxy/config.conf
@@ -508,6 +644,7 @@ spec:
             key = super::proxy::kube_proxy::CONFIG_KEY,
             config = yaml_block(&config, "    "),
             kubeconfig = yaml_block(&kubeconfig, "    "),
+            image = self.cfg.version.kube_proxy_image(),
         );
         self.bootstrap_manifests(cx, "kube-proxy.yaml", &text);
     }
@@ -1078,7 +1215,8 @@ spec:
                     status
                 }
                 None => {
-                    let hash = super::alloc::template_hash(&template_text(w));
+                    let hash =
+                        super::alloc::template_hash(&template_text(w), self.cfg.version.era());
                     let name = format!("{}-{hash}", d.meta.name);
                     if self.refuse_create(cx, &d, Kind::ReplicaSet, &name) {
                         continue;
@@ -1391,7 +1529,15 @@ spec:
             if let Body::Pod(p) = &mut pod.body {
                 p.node = Some(node.clone());
             }
-            let message = format!("Successfully assigned {}/{} to {node}", key.1, key.2);
+            // The scheduler's words: 1.5's name the pod alone, today's with its namespace.
+            let message = match self.cfg.version.era() {
+                super::proxy::names::Era::Classic => {
+                    format!("Successfully assigned {} to {node}", key.2)
+                }
+                super::proxy::names::Era::Modern => {
+                    format!("Successfully assigned {}/{} to {node}", key.1, key.2)
+                }
+            };
             cx.trace(TraceEvent::Log {
                 line: format!("default-scheduler: {message}"),
             });
@@ -1748,6 +1894,15 @@ fn on_node(o: &Object, node: Option<&str>) -> bool {
 
 fn m_ns(ns: &Option<String>) -> &str {
     ns.as_deref().unwrap_or("default")
+}
+
+/// Labels as a YAML map's lines, each indented by `indent` (keys and values quoted as JSON,
+/// which YAML reads as they are).
+fn yaml_labels(labels: &super::api::Labels, indent: &str) -> String {
+    labels
+        .iter()
+        .map(|(k, v)| format!("{indent}{}: {}\n", serde_json::json!(k), serde_json::json!(v)))
+        .collect()
 }
 
 /// `text` as a YAML literal block scalar (`|2`), its lines indented by `indent`; the

@@ -8,6 +8,8 @@
 //! - `kubeguide/guestbook-php-frontend`: Apache with `guestbook.php` (`tools/guestbook.rs`).
 //! - `ikubernetes/demoapp` (seed 001): `python3 /usr/local/bin/demo.py`, a web server on
 //!   port 80 naming the client, the pod and its address.
+//! - `coredns` (kubeadm's CoreDNS) and `kubedns-amd64` (kubeadm 1.5's kube-dns): the
+//!   cluster DNS server (`coredns.rs`).
 //! - `busybox`, `alpine` and anything else: nothing but the pause process (a learner runs
 //!   commands in it).
 
@@ -27,6 +29,8 @@ pub fn command(image: Option<&str>, env: &[(String, String)]) -> Option<String> 
         "guestbook-php-frontend" | "gb-frontend" => Some("apache2-foreground".into()),
         "demoapp" => Some("python3 /usr/local/bin/demo.py".into()),
         "coredns" => Some("/coredns -conf /etc/coredns/Corefile".into()),
+        // kubeadm 1.5's kube-dns container (its args; the image's entrypoint is kube-dns).
+        "kubedns-amd64" => Some("/kube-dns --domain=cluster.local --dns-port=10053".into()),
         _ => None,
     }
 }

@@ -198,20 +198,30 @@ impl Kubelet {
             "Pulled",
             format!("Container image \"{image}\" already present on machine"),
         );
-        self.event(
-            cx,
-            key.clone(),
-            "Normal",
-            "Created",
-            format!("Created container {}", container.name),
-        );
-        self.event(
-            cx,
-            key.clone(),
-            "Normal",
-            "Started",
-            format!("Started container {}", container.name),
-        );
+        let (created, started) = match self.cfg.era {
+            // kubelet 1.5's dockertools named the container by its short docker id (the
+            // one `kubectl describe pod` shows, a digest of the pod's uid and the
+            // container's name here), with docker's security options.
+            super::proxy::names::Era::Classic => {
+                use sha2::{Digest, Sha256};
+                let id = data_encoding::HEXLOWER.encode(&Sha256::digest(
+                    format!("{}/{}", o.meta.uid, container.name).as_bytes(),
+                ));
+                (
+                    format!(
+                        "Created container with docker id {}; Security:[seccomp=unconfined]",
+                        &id[..12]
+                    ),
+                    format!("Started container with docker id {}", &id[..12]),
+                )
+            }
+            super::proxy::names::Era::Modern => (
+                format!("Created container {}", container.name),
+                format!("Started container {}", container.name),
+            ),
+        };
+        self.event(cx, key.clone(), "Normal", "Created", created);
+        self.event(cx, key.clone(), "Normal", "Started", started);
         if pod.spec.host_network {
             return self.run_on_host(cx, o, &container);
         }

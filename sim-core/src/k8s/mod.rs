@@ -18,3 +18,4 @@ pub mod manifest;
 pub mod proxy;
 pub mod resolvconf;
 pub mod systemd;
+pub mod version;

@@ -126,6 +126,8 @@ pub enum Msg {
     ApiResponse {
         id: u64,
         resp: Box<crate::k8s::api::Response>,
+        /// The apiserver's release: kubectl prints as the kubectl that comes with it.
+        version: crate::k8s::version::Version,
     },
     /// A child process (`kubectl exec`'s command) ended with this status.
     Exited { child: ActorId, code: i32 },

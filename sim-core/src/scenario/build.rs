@@ -124,6 +124,8 @@ pub struct PodCfg {
 #[derive(Clone, Debug)]
 pub struct KubeCfg {
     pub master: usize,
+    /// The Kubernetes release the cluster runs.
+    pub version: crate::k8s::version::Version,
     pub service_cidr: Ipv4Net,
     pub cluster_cidr: Option<Ipv4Net>,
     pub mode: crate::k8s::proxy::kube_proxy::Mode,
@@ -636,7 +638,7 @@ impl Scenario {
                             cluster_dns: &k.cluster_dns,
                             cluster_domain: &k.cluster_domain,
                             host: &host,
-                            era: crate::k8s::proxy::names::Era::Modern,
+                            era: k.version.era(),
                         },
                         &crate::k8s::resolvconf::PodDns {
                             namespace: "default",
@@ -717,13 +719,14 @@ impl Scenario {
                 master,
                 crate::k8s::apiserver::Config {
                     service_cidr: k.service_cidr,
-                    era: crate::k8s::proxy::names::Era::Modern,
+                    version: k.version,
                     watch_delay: k.watch_delay,
                     master_ip: self.nodes[k.master].addr.addr(),
                     nodes: proxied
                         .iter()
                         .map(|i| (self.nodes[*i].name.clone(), self.nodes[*i].addr.addr()))
                         .collect(),
+                    cluster_domain: k.cluster_domain.clone(),
                     coredns: k
                         .kubeadm
                         .then(|| k.cluster_dns.first().map(|ip| (k.corefile.clone(), *ip)))
@@ -765,9 +768,10 @@ impl Scenario {
                     ns,
                     crate::k8s::proxy::kube_proxy::Config {
                         mode: k.mode,
-                        from_configmap: k.kubeadm,
+                        from_configmap: k.kubeadm && k.version.release.proxy_configmap,
                         cluster_cidr: k.cluster_cidr,
-                        era: crate::k8s::proxy::names::Era::Modern,
+                        era: k.version.era(),
+                        holds_node_ports: k.version.release.holds_node_ports,
                         min_sync_period: k.min_sync_period,
                         sync_period: k.sync_period,
                     },
@@ -780,7 +784,10 @@ impl Scenario {
             let name = self.nodes[i].name.clone();
             // Under kubeadm it is a DaemonSet's pod: kubelet starts it when the pod is
             // bound here.
-            let cmd = if k.kubeadm {
+            let cmd = if k.kubeadm && !k.version.release.proxy_configmap {
+                // kubeadm 1.5's DaemonSet: its flags, kubelet's kubeconfig.
+                "kube-proxy --kubeconfig=/run/kubeconfig".to_string()
+            } else if k.kubeadm {
                 format!(
                     "/usr/local/bin/kube-proxy --config=/var/lib/kube-proxy/config.conf --hostname-override={name}"
                 )
@@ -800,7 +807,7 @@ impl Scenario {
                     crate::k8s::kubelet::Config {
                         cluster_dns: k.cluster_dns.clone(),
                         cluster_domain: k.cluster_domain.clone(),
-                        era: crate::k8s::proxy::names::Era::Modern,
+                        era: k.version.era(),
                         kube_proxy: k.kubeadm.then_some(id),
                     },
                 )),
@@ -1393,6 +1400,14 @@ impl Validator<'_> {
         etcd: Option<usize>,
     ) -> Option<KubeCfg> {
         let base = "cluster.kubernetes";
+        let version =
+            match crate::k8s::version::Version::parse(k.version.as_deref().unwrap_or("1.28")) {
+                Ok(v) => Some(v),
+                Err(e) => {
+                    self.problem(&format!("{base}.version"), e);
+                    None
+                }
+            };
         let master = nodes.iter().position(|n| n.name == k.master);
         if master.is_none() {
             let known: Vec<&str> = nodes.iter().map(|n| n.name.as_str()).collect();
@@ -1446,6 +1461,16 @@ impl Validator<'_> {
             };
         let mode = match k.proxy_mode.as_deref().unwrap_or("iptables") {
             "iptables" => Some(crate::k8s::proxy::kube_proxy::Mode::Iptables),
+            "ipvs" if version.is_some_and(|v| !v.release.ipvs) => {
+                self.problem(
+                    &format!("{base}.proxy_mode"),
+                    format!(
+                        "kube-proxy {} has no ipvs mode (it came in 1.8); expected \"iptables\" or \"userspace\", or a later `version`",
+                        version.expect("checked")
+                    ),
+                );
+                None
+            }
             "ipvs" => scheduler.map(crate::k8s::proxy::kube_proxy::Mode::Ipvs),
             "userspace" => Some(crate::k8s::proxy::kube_proxy::Mode::Userspace),
             other => {
@@ -1507,6 +1532,14 @@ impl Validator<'_> {
                 &format!("{base}.corefile"),
                 "CoreDNS runs as kubeadm's addon here; expected `kubeadm: true` with a corefile",
             );
+        } else if let Some(v) = version
+            && k.corefile.is_some()
+            && v.release.dns_addon != crate::k8s::version::DnsAddon::CoreDns
+        {
+            self.problem(
+                &format!("{base}.corefile"),
+                format!("kubeadm {v} installs kube-dns, which has no Corefile; expected no corefile, or a `version` whose DNS add-on is CoreDNS (\"1.28\")"),
+            );
         }
         let cluster_domain = k
             .cluster_domain
@@ -1520,6 +1553,7 @@ impl Validator<'_> {
         }
         Some(KubeCfg {
             master: master?,
+            version: version?,
             service_cidr: service_cidr?,
             cluster_cidr,
             mode: mode?,

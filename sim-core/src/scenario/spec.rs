@@ -53,6 +53,11 @@ pub struct Cluster {
 pub struct Kubernetes {
     /// The node kube-apiserver runs on.
     pub master: String,
+    /// The Kubernetes release: `"1.5"` (seed 004's v1.5.2) or `"1.28"` (today's, the
+    /// default), optionally with a patch (`"1.5.2"`). It chooses kubectl's output, kubelet's
+    /// and kube-proxy's conventions, etcd's API and kubeadm's DNS add-on (docs/versions.md).
+    #[serde(default)]
+    pub version: Option<String>,
     /// `--service-cluster-ip-range`. Default `10.96.0.0/12`.
     #[serde(default)]
     pub service_cidr: Option<String>,

@@ -24,6 +24,8 @@ use crate::net::{Msg, Net, NsId, control};
 use crate::tools::print;
 use crate::trace::Stream;
 
+mod release;
+
 #[derive(Clone, Debug)]
 enum Cmd {
     Get {
@@ -71,6 +73,9 @@ pub struct Kubectl {
     /// `delete -l`: deletions asked for and not yet answered, and whether one failed.
     pending: usize,
     failed: bool,
+    /// The cluster's release, from the apiserver's answers: this kubectl is the one that
+    /// comes with the cluster, and prints as that release's kubectl does.
+    version: crate::k8s::version::Version,
 }
 
 const USAGE: &str = "kubectl: the simulator models `get KIND [NAME] [-o wide] [-n NS] [-A]`, `create|apply -f FILE` and `delete KIND NAME`\n";
@@ -372,16 +377,21 @@ impl Kubectl {
             explicit_ns,
             pending: 0,
             failed: false,
+            version: Default::default(),
         })
     }
 
-    /// The Kubernetes era this kubectl prints for (its client version). Every scenario
-    /// runs the modern one until the scenario's `version` setting chooses.
+    /// The Kubernetes era this kubectl prints for: the cluster's (`kubernetes: (version:
+    /// ...)`), learnt from the apiserver's answers; before the first answer (nothing
+    /// printed depends on it then) the modern one.
     pub fn era(&self) -> crate::k8s::proxy::names::Era {
-        crate::k8s::proxy::names::Era::Modern
+        self.version.era()
     }
 
     pub fn handle(&mut self, msg: Msg, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
+        if let Msg::ApiResponse { version, .. } = &msg {
+            self.version = *version;
+        }
         if let (Msg::ApiResponse { .. }, Some(t)) = (&msg, self.timer.take()) {
             cx.cancel(t);
         }
@@ -591,11 +601,8 @@ impl Kubectl {
                 None
             }
             Response::Object(o) => {
-                print(
-                    cx,
-                    Stream::Stdout,
-                    &format!("{} \"{}\" deleted\n", o.kind().singular(), o.meta.name),
-                );
+                let line = release::done(o.kind(), &o.meta.name, "deleted", self.era());
+                print(cx, Stream::Stdout, &line);
                 self.one_deleted(cx)
             }
             other => {
@@ -632,11 +639,8 @@ impl Kubectl {
         let o = match resp {
             Response::Object(o) if !self.updating => o,
             Response::Object(o) => {
-                print(
-                    cx,
-                    Stream::Stdout,
-                    &format!("{}/{} edited\n", o.kind().singular(), o.meta.name),
-                );
+                let line = release::done(o.kind(), &o.meta.name, "edited", self.era());
+                print(cx, Stream::Stdout, &line);
                 return Some(0);
             }
             other => return Some(self.answer(other, cx)),
@@ -768,15 +772,13 @@ impl Kubectl {
                 1
             }
             (Response::Object(o), Cmd::CreateNamespace { .. }) => {
-                print(cx, Stream::Stdout, &files::result_line(&o, "created", self.era()));
+                let line = release::done(o.kind(), &o.meta.name, "created", self.era());
+                print(cx, Stream::Stdout, &line);
                 0
             }
             (Response::Object(o), Cmd::Delete { .. }) => {
-                print(
-                    cx,
-                    Stream::Stdout,
-                    &format!("{} \"{}\" deleted\n", o.kind().singular(), o.meta.name),
-                );
+                let line = release::done(o.kind(), &o.meta.name, "deleted", self.era());
+                print(cx, Stream::Stdout, &line);
                 0
             }
             (Response::Described { objects, events }, Cmd::Describe { .. }) => {
@@ -788,30 +790,25 @@ impl Kubectl {
                 0
             }
             (Response::Object(o), Cmd::Scale { .. }) => {
-                print(
-                    cx,
-                    Stream::Stdout,
-                    &format!("{}/{} scaled\n", o.kind().singular(), o.meta.name),
-                );
+                let line = release::done(o.kind(), &o.meta.name, "scaled", self.era());
+                print(cx, Stream::Stdout, &line);
                 0
             }
             (Response::Object(o), Cmd::Get { kind, wide, .. }) => {
-                print(cx, Stream::Stdout, &table(*kind, &[*o], *wide, false, now));
+                let text = table(*kind, &[*o], *wide, false, now, self.version);
+                print(cx, Stream::Stdout, &text);
                 0
             }
             (Response::List(list), Cmd::Get { kind, wide, .. }) => {
                 let list: Vec<Object> = list.into_iter().filter(|o| self.picks(o)).collect();
                 if list.is_empty() {
-                    let text = if self.all || !kind.namespaced() {
-                        "No resources found\n".to_string()
-                    } else {
-                        format!("No resources found in {} namespace.\n", self.ns)
-                    };
-                    print(cx, Stream::Stderr, &text);
+                    let ns = (!self.all && kind.namespaced()).then_some(self.ns.as_str());
+                    print(cx, Stream::Stderr, &release::no_resources(self.era(), ns));
                     return 0;
                 }
                 let all = self.all && kind.namespaced();
-                print(cx, Stream::Stdout, &table(*kind, &list, *wide, all, now));
+                let text = table(*kind, &list, *wide, all, now, self.version);
+                print(cx, Stream::Stdout, &text);
                 0
             }
             _ => 1,
@@ -1288,8 +1285,55 @@ fn none_if_empty(s: String) -> String {
     if s.is_empty() { "<none>".into() } else { s }
 }
 
-fn table(kind: Kind, objects: &[Object], wide: bool, all: bool, now: SimTime) -> String {
+/// `kubectl get`'s table, in the release's columns (kubectl 1.5's `resource_printer.go`
+/// column lists and `getServiceExternalIP`, as seed 004 prints them; today's
+/// `printers.go`), tabwriter and AGE.
+fn table(
+    kind: Kind,
+    objects: &[Object],
+    wide: bool,
+    all: bool,
+    now: SimTime,
+    version: crate::k8s::version::Version,
+) -> String {
+    use crate::k8s::proxy::names::Era;
+    let era = version.era();
+    let classic = era == Era::Classic;
     let header: Vec<&str> = match (kind, wide) {
+        // 1.5: no TYPE column for Services; nodes without ROLES and VERSION; a Deployment's
+        // desired and current counts; a DaemonSet's READY before NODE-SELECTOR.
+        (Kind::Pod, true) if classic => {
+            vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE"]
+        }
+        (Kind::Service, false) if classic => {
+            vec!["NAME", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"]
+        }
+        (Kind::Service, true) if classic => vec![
+            "NAME",
+            "CLUSTER-IP",
+            "EXTERNAL-IP",
+            "PORT(S)",
+            "AGE",
+            "SELECTOR",
+        ],
+        (Kind::Deployment, _) if classic => vec![
+            "NAME",
+            "DESIRED",
+            "CURRENT",
+            "UP-TO-DATE",
+            "AVAILABLE",
+            "AGE",
+        ],
+        (Kind::DaemonSet, _) if classic => vec![
+            "NAME",
+            "DESIRED",
+            "CURRENT",
+            "READY",
+            "NODE-SELECTOR",
+            "AGE",
+        ],
+        (Kind::Node, false) if classic => vec!["NAME", "STATUS", "AGE"],
+        (Kind::Node, true) if classic => vec!["NAME", "STATUS", "AGE", "EXTERNAL-IP"],
         (Kind::Pod, false) => vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
         (Kind::Pod, true) => vec![
             "NAME",
@@ -1341,8 +1385,19 @@ fn table(kind: Kind, objects: &[Object], wide: bool, all: bool, now: SimTime) ->
     };
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut h: Vec<String> = header.iter().map(|s| s.to_string()).collect();
-    if wide && kind.is_workload() {
-        h.extend(["CONTAINERS", "IMAGES", "SELECTOR"].map(String::from));
+    // 1.5 printed a workload's containers only for ReplicationControllers and ReplicaSets.
+    let workload_wide = wide
+        && kind.is_workload()
+        && !(classic && matches!(kind, Kind::Deployment | Kind::DaemonSet));
+    if workload_wide {
+        h.extend(
+            if classic {
+                ["CONTAINER(S)", "IMAGE(S)", "SELECTOR"]
+            } else {
+                ["CONTAINERS", "IMAGES", "SELECTOR"]
+            }
+            .map(String::from),
+        );
     }
     if all {
         h.insert(0, "NAMESPACE".into());
@@ -1350,13 +1405,14 @@ fn table(kind: Kind, objects: &[Object], wide: bool, all: bool, now: SimTime) ->
     rows.push(h);
     for o in objects {
         let m = &o.meta;
-        let age = age(now - m.created);
+        let age = release::age(now - m.created, era);
         let mut row: Vec<String> = match &o.body {
             Body::Pod(p) => {
-                let ready = if p.ready { 1 } else { 0 };
+                let n = p.containers.len().max(1);
+                let ready = if p.ready { n } else { 0 };
                 let mut r = vec![
                     m.name.clone(),
-                    format!("{ready}/{}", p.containers.len().max(1)),
+                    format!("{ready}/{n}"),
                     p.phase.name().to_string(),
                     "0".into(),
                     age,
@@ -1366,12 +1422,18 @@ fn table(kind: Kind, objects: &[Object], wide: bool, all: bool, now: SimTime) ->
                         p.ip.map(|i| i.to_string())
                             .unwrap_or_else(|| "<none>".into()),
                     );
-                    r.push(p.node.clone().unwrap_or_else(|| "<none>".into()));
-                    r.push("<none>".into());
-                    r.push("<none>".into());
+                    if classic {
+                        // 1.5 printed spec.nodeName as it was, empty before scheduling.
+                        r.push(p.node.clone().unwrap_or_default());
+                    } else {
+                        r.push(p.node.clone().unwrap_or_else(|| "<none>".into()));
+                        r.push("<none>".into());
+                        r.push("<none>".into());
+                    }
                 }
                 r
             }
+            Body::Service(s) if classic => classic_service_row(&m.name, s, age, wide),
             Body::Service(s) => {
                 let cip = match (s.cluster_ip, s.type_.as_str()) {
                     (_, "ExternalName") => "<none>".to_string(),
@@ -1422,6 +1484,20 @@ fn table(kind: Kind, objects: &[Object], wide: bool, all: bool, now: SimTime) ->
             Body::Workload(w) => {
                 let mut r = vec![m.name.clone()];
                 match w.kind {
+                    Kind::Deployment if classic => r.extend([
+                        w.replicas.to_string(),
+                        w.current.to_string(),
+                        w.current.to_string(),
+                        w.ready.to_string(),
+                        age,
+                    ]),
+                    Kind::DaemonSet if classic => r.extend([
+                        w.replicas.to_string(),
+                        w.current.to_string(),
+                        w.ready.to_string(),
+                        "<none>".into(),
+                        age,
+                    ]),
                     Kind::Deployment => r.extend([
                         format!("{}/{}", w.ready, w.replicas),
                         w.current.to_string(),
@@ -1444,7 +1520,7 @@ fn table(kind: Kind, objects: &[Object], wide: bool, all: bool, now: SimTime) ->
                         age,
                     ]),
                 }
-                if wide {
+                if workload_wide {
                     r.push(
                         w.containers
                             .iter()
@@ -1464,6 +1540,16 @@ fn table(kind: Kind, objects: &[Object], wide: bool, all: bool, now: SimTime) ->
                 r
             }
             Body::ConfigMap(data) => vec![m.name.clone(), data.len().to_string(), age],
+            Body::Node(n) if classic => {
+                let status = if n.ready { "Ready" } else { "NotReady" };
+                let mut r = vec![m.name.clone(), status.into(), age];
+                if wide {
+                    // EXTERNAL-IP: the node's ExternalIP address; the simulated nodes have
+                    // only an InternalIP.
+                    r.push("<none>".into());
+                }
+                r
+            }
             Body::Node(n) => {
                 let status = if n.ready { "Ready" } else { "NotReady" };
                 let mut r = vec![
@@ -1471,7 +1557,8 @@ fn table(kind: Kind, objects: &[Object], wide: bool, all: bool, now: SimTime) ->
                     status.into(),
                     "<none>".into(),
                     age,
-                    KUBELET_VERSION.into(),
+                    // Every kubelet runs the cluster's release.
+                    version.to_string(),
                 ];
                 if wide {
                     r.push(n.ip.to_string());
@@ -1492,11 +1579,48 @@ fn table(kind: Kind, objects: &[Object], wide: bool, all: bool, now: SimTime) ->
         }
         rows.push(row);
     }
-    tabwrite(&rows)
+    tabwrite_with(&rows, 3, release::min_width(era))
 }
 
-/// The version `kubectl get nodes` shows for every node's kubelet.
-pub const KUBELET_VERSION: &str = "v1.28.2";
+/// A Service's row in kubectl 1.5's columns: CLUSTER-IP as `spec.clusterIP` is (`None` for
+/// a headless Service, empty for an ExternalName one); EXTERNAL-IP from
+/// `getServiceExternalIP`: the external IPs if any, else `<none>` for ClusterIP, `<nodes>`
+/// for NodePort, the ingress or `<pending>` for LoadBalancer, the name for ExternalName;
+/// PORT(S) joined as they are (empty for none).
+fn classic_service_row(
+    name: &str,
+    s: &crate::k8s::api::Service,
+    age: String,
+    wide: bool,
+) -> Vec<String> {
+    let cip = match (s.cluster_ip, s.type_.as_str()) {
+        (Some(ip), _) => ip.to_string(),
+        (None, "ExternalName") => String::new(),
+        (None, _) => "None".into(),
+    };
+    let ips: Vec<String> = s.external_ips.iter().map(Ipv4Addr::to_string).collect();
+    let ext = match s.type_.as_str() {
+        "ExternalName" => s.external_name.clone().unwrap_or_default(),
+        _ if !ips.is_empty() => ips.join(","),
+        "NodePort" => "<nodes>".into(),
+        "LoadBalancer" => "<pending>".into(),
+        _ => "<none>".into(),
+    };
+    let ports = s
+        .ports
+        .iter()
+        .map(|p| match p.node_port {
+            Some(n) => format!("{}:{n}/{}", p.port, p.protocol()),
+            None => format!("{}/{}", p.port, p.protocol()),
+        })
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut r = vec![name.to_string(), cip, ext, ports, age];
+    if wide {
+        r.push(labels_text(&s.selector));
+    }
+    r
+}
 
 #[cfg(test)]
 mod tests {

@@ -396,6 +396,9 @@ impl Program {
             },
             "apache2-foreground" => Program::Frontend(Box::default()),
             "coredns" => Program::CoreDns(Box::default()),
+            "kube-dns" => {
+                Program::CoreDns(Box::new(crate::k8s::coredns::CoreDns::kube_dns(&argv[1..])))
+            }
             "dig" => match dig::Dig::parse(&argv[1..]) {
                 Ok(d) => Program::Dig(Box::new(d)),
                 Err((msg, code)) => Program::Fail(msg, code),

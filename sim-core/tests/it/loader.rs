@@ -934,3 +934,52 @@ fn repeated_problems_are_capped_like_overlaps() {
     );
     assert_eq!(d.len(), 6 * (MAX_REPEATS_LISTED + 1), "{d:#?}");
 }
+
+/// The Kubernetes version is one of the releases the simulator models: another is refused
+/// where it is written, with the list of supported ones (exit 2 from the CLI); so is what
+/// the chosen release does not have (kube-proxy's ipvs mode before 1.8, a Corefile where
+/// kubeadm installs kube-dns). A supported minor, patch or `v` prefix loads.
+#[test]
+fn kubernetes_versions_outside_the_table_are_refused_with_the_list() {
+    let with = |extra: &str| {
+        K8S.replace("seed: 1,", "seed: 1,\n    until: \"1s\",")
+            .replace(
+                "kubernetes: (master: \"m\")",
+                &format!("kubernetes: (master: \"m\", {extra})"),
+            )
+    };
+    let list = "expected one of: \"1.5\" (or \"1.5.0\" to \"1.5.8\"), \"1.28\" (or \"1.28.0\" to \"1.28.15\")";
+    assert_eq!(
+        diagnostics(&with("version: \"1.31\"")),
+        [format!(
+            "t.ron:8:44: cluster.kubernetes.version: Kubernetes version `1.31` is not simulated; {list}"
+        )]
+    );
+    assert_eq!(
+        diagnostics(&with("version: \"1.28.16\"")),
+        [format!(
+            "t.ron:8:44: cluster.kubernetes.version: Kubernetes v1.28.16 was never released (1.28's last patch is v1.28.15); {list}"
+        )]
+    );
+    assert_eq!(
+        diagnostics(&with("version: \"1.5\", proxy_mode: \"ipvs\"")),
+        [
+            "t.ron:8:63: cluster.kubernetes.proxy_mode: kube-proxy v1.5.2 has no ipvs mode (it came in 1.8); expected \"iptables\" or \"userspace\", or a later `version`"
+        ]
+    );
+    assert_eq!(
+        diagnostics(&with(
+            "version: \"1.5\", kubeadm: true, corefile: \".:53 {\\n    kubernetes cluster.local\\n}\\n\""
+        )),
+        [
+            "t.ron:8:76: cluster.kubernetes.corefile: kubeadm v1.5.2 installs kube-dns, which has no Corefile; expected no corefile, or a `version` whose DNS add-on is CoreDNS (\"1.28\")"
+        ]
+    );
+    for ok in ["1.5", "1.5.2", "v1.5.8", "1.28", "1.28.0"] {
+        assert_eq!(
+            diagnostics(&with(&format!("version: \"{ok}\""))),
+            Vec::<String>::new(),
+            "{ok}"
+        );
+    }
+}

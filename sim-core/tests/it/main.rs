@@ -20,6 +20,7 @@ mod observe;
 mod scenario;
 mod snapshots;
 mod tcp;
+mod versions;
 
 use std::path::{Path, PathBuf};
 

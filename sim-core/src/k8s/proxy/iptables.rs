@@ -12,6 +12,9 @@
 //!
 //! Not written (said in docs/architecture.md): KUBE-PROXY-FIREWALL, KUBE-FIREWALL and the
 //! canary chains, session affinity, Local traffic policies (KUBE-SVL), LoadBalancer IPs.
+//!
+//! In the classic era (`Era::Classic`, Kubernetes 1.5) the layout is kube-proxy 1.5's
+//! (`pkg/proxy/iptables/proxier.go` of release-1.5, `syncProxyRules`): see [`classic`].
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -73,11 +76,41 @@ const JUMPS: &[(TableKind, &str, &str)] = &[
     ),
 ];
 
+/// kube-proxy 1.5's jumps (`tableChainsNeedJumpServices` and the postrouting jump): only
+/// filter OUTPUT reaches filter KUBE-SERVICES, so its REJECTs stop the node's own
+/// connections to a Service without endpoints, not a pod's.
+const CLASSIC_JUMPS: &[(TableKind, &str, &str)] = &[
+    (
+        TableKind::Filter,
+        "OUTPUT",
+        "-m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES",
+    ),
+    (
+        TableKind::Nat,
+        "OUTPUT",
+        "-m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES",
+    ),
+    (
+        TableKind::Nat,
+        "PREROUTING",
+        "-m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES",
+    ),
+    (
+        TableKind::Nat,
+        "POSTROUTING",
+        "-m comment --comment \"kubernetes postrouting rules\" -j KUBE-POSTROUTING",
+    ),
+];
+
 /// Puts kube-proxy's jumps at the head of the built-in chains, once, after its chains
 /// exist: `iptables -I` puts each first, so they go in in reverse to keep their order.
 /// ipvs mode's filter table has only KUBE-FORWARD of these.
-pub fn insert_jumps(nf: &mut Netfilter, ipvs: bool) {
-    for (table, chain, rule) in JUMPS.iter().rev() {
+pub fn insert_jumps(nf: &mut Netfilter, ipvs: bool, era: Era) {
+    let jumps = match era {
+        Era::Classic => CLASSIC_JUMPS,
+        Era::Modern => JUMPS,
+    };
+    for (table, chain, rule) in jumps.iter().rev() {
         if ipvs && *table == TableKind::Filter && !rule.ends_with("-j KUBE-FORWARD") {
             continue;
         }
@@ -105,12 +138,48 @@ pub struct Rules {
     pub nat_rules: usize,
 }
 
-/// The restore input for these Services (with their Endpoints, if any).
+/// Ready endpoints of one service port, `(ip, port)`, sorted as kube-proxy's endpoints
+/// map is (by `ip:port`).
+fn port_endpoints(
+    eps: Option<&Endpoints>,
+    port: &crate::k8s::api::ServicePort,
+) -> Vec<(Ipv4Addr, u16)> {
+    let mut endpoints: Vec<(Ipv4Addr, u16)> = eps
+        .map(|e| {
+            let target = e
+                .ports
+                .iter()
+                .find(|p| p.name == port.name && p.protocol == port.protocol())
+                .map(|p| p.port);
+            e.addresses
+                .iter()
+                .filter_map(|a| target.map(|t| (a.ip, t)))
+                .collect()
+        })
+        .unwrap_or_default();
+    endpoints.sort_by_key(|(ip, p)| format!("{ip}:{p}"));
+    endpoints
+}
+
+/// The restore input for these Services (with their Endpoints, if any), in the era's
+/// layout.
 pub fn rules(
     services: &[(&Meta, &Service, Option<&Endpoints>)],
     cluster_cidr: Option<Ipv4Net>,
     era: Era,
 ) -> Rules {
+    match era {
+        Era::Modern => modern(services, cluster_cidr),
+        Era::Classic => classic(services, cluster_cidr),
+    }
+}
+
+/// Today's layout (reference §1.1-§1.5).
+fn modern(
+    services: &[(&Meta, &Service, Option<&Endpoints>)],
+    cluster_cidr: Option<Ipv4Net>,
+) -> Rules {
+    let era = Era::Modern;
     let mut filter = String::from(
         "*filter\n:KUBE-SERVICES - [0:0]\n:KUBE-EXTERNAL-SERVICES - [0:0]\n:KUBE-FORWARD - [0:0]\n:KUBE-NODEPORTS - [0:0]\n",
     );
@@ -134,21 +203,7 @@ pub fn rules(
             let spn = service_port_name(&meta.namespace, &meta.name, &port.name, era);
             let svc_name = svc_chain(&spn, &proto);
             let ext_name = svc_name.replacen("KUBE-SVC-", "KUBE-EXT-", 1);
-            // Ready endpoints for this port, sorted as kube-proxy's endpoints map.
-            let mut endpoints: Vec<(Ipv4Addr, u16)> = eps
-                .map(|e| {
-                    let target = e
-                        .ports
-                        .iter()
-                        .find(|p| p.name == port.name && p.protocol == port.protocol())
-                        .map(|p| p.port);
-                    e.addresses
-                        .iter()
-                        .filter_map(|a| target.map(|t| (a.ip, t)))
-                        .collect()
-                })
-                .unwrap_or_default();
-            endpoints.sort_by_key(|(ip, p)| format!("{ip}:{p}"));
+            let endpoints = port_endpoints(*eps, port);
             let m = format!("-m {proto} -p {proto}");
             if endpoints.is_empty() {
                 let _ = writeln!(
@@ -253,5 +308,246 @@ pub fn rules(
         text,
         chains,
         nat_rules: nat_rules + 1,
+    }
+}
+
+/// kube-proxy 1.5's layout (release-1.5 `syncProxyRules`, in its order of writes):
+///
+/// - filter: only `KUBE-SERVICES`, with a REJECT per service port without endpoints
+///   (reached from OUTPUT alone: [`CLASSIC_JUMPS`]).
+/// - nat: `KUBE-POSTROUTING` masquerades what carries mark 0x4000 (one rule, no RETURN or
+///   `--xor-mark`, no `--random-fully`); `KUBE-MARK-MASQ` sets it with `--set-xmark`.
+/// - Per service port, whether it has endpoints or not: `KUBE-SERVICES` captures the
+///   ClusterIP (`-d IP/32`, comment `"ns/name:port cluster IP"`), first to KUBE-MARK-MASQ
+///   for sources outside `--cluster-cidr`, then to its `KUBE-SVC` chain, which stays empty
+///   without endpoints (so a pod's packet to such a Service leaves un-NATed, while the
+///   node's own gets the REJECT). NodePorts: two `KUBE-NODEPORTS` rules, KUBE-MARK-MASQ then
+///   KUBE-SVC (no KUBE-EXT chain). ExternalIPs: KUBE-MARK-MASQ, then KUBE-SVC for sources
+///   that are not local and for local destinations (1.5 also required `-m physdev !
+///   --physdev-is-in`, which the simulator's netfilter does not have: a pod's packet to an
+///   ExternalIP is captured too).
+/// - The service port name keeps the trailing `:` of an unnamed port (`default/frontend:`,
+///   which is also what is hashed) and comments are unquoted where kube-proxy wrote no
+///   quotes; probabilities are written with `%0.5f`; the hairpin rule comes before DNAT in
+///   each `KUBE-SEP` chain.
+/// - Last, the tail call to `KUBE-NODEPORTS` for local destinations.
+pub fn classic(
+    services: &[(&Meta, &Service, Option<&Endpoints>)],
+    cluster_cidr: Option<Ipv4Net>,
+) -> Rules {
+    let era = Era::Classic;
+    let mut filter = String::from("*filter\n:KUBE-SERVICES - [0:0]\n");
+    let mut nat_chains = String::from(
+        "*nat\n:KUBE-SERVICES - [0:0]\n:KUBE-NODEPORTS - [0:0]\n:KUBE-POSTROUTING - [0:0]\n:KUBE-MARK-MASQ - [0:0]\n",
+    );
+    // masqueradeMark is `%#08x/%#08x` of 1<<14 in Go: 0x00004000/0x00004000.
+    let mut nat = String::from(
+        "-A KUBE-POSTROUTING -m comment --comment \"kubernetes service traffic requiring SNAT\" -m mark --mark 0x00004000/0x00004000 -j MASQUERADE\n-A KUBE-MARK-MASQ -j MARK --set-xmark 0x00004000/0x00004000\n",
+    );
+    let mut chains = BTreeSet::new();
+    let mut nat_rules = 2;
+    for (meta, svc, eps) in services {
+        let Some(cip) = svc.cluster_ip else { continue };
+        for port in &svc.ports {
+            let proto = port.protocol().to_lowercase();
+            let spn = service_port_name(&meta.namespace, &meta.name, &port.name, era);
+            let svc_name = svc_chain(&spn, &proto);
+            chains.insert(svc_name.clone());
+            let _ = writeln!(nat_chains, ":{svc_name} - [0:0]");
+            let m = format!("-m {proto} -p {proto}");
+            let capture = format!(
+                "-A KUBE-SERVICES -m comment --comment \"{spn} cluster IP\" {m} -d {cip}/32 --dport {}",
+                port.port
+            );
+            if let Some(cidr) = cluster_cidr {
+                let _ = writeln!(nat, "{capture} ! -s {cidr} -j KUBE-MARK-MASQ");
+                nat_rules += 1;
+            }
+            let _ = writeln!(nat, "{capture} -j {svc_name}");
+            nat_rules += 1;
+            for e in &svc.external_ips {
+                let capture = format!(
+                    "-A KUBE-SERVICES -m comment --comment \"{spn} external IP\" {m} -d {e}/32 --dport {}",
+                    port.port
+                );
+                let _ = writeln!(nat, "{capture} -j KUBE-MARK-MASQ");
+                let _ = writeln!(
+                    nat,
+                    "{capture} -m addrtype ! --src-type LOCAL -j {svc_name}"
+                );
+                let _ = writeln!(nat, "{capture} -m addrtype --dst-type LOCAL -j {svc_name}");
+                nat_rules += 3;
+            }
+            if let Some(np) = port.node_port {
+                let capture =
+                    format!("-A KUBE-NODEPORTS -m comment --comment {spn} {m} --dport {np}");
+                let _ = writeln!(nat, "{capture} -j KUBE-MARK-MASQ");
+                let _ = writeln!(nat, "{capture} -j {svc_name}");
+                nat_rules += 2;
+            }
+            let endpoints = port_endpoints(*eps, port);
+            if endpoints.is_empty() {
+                let _ = writeln!(
+                    filter,
+                    "-A KUBE-SERVICES -m comment --comment \"{spn} has no endpoints\" {m} -d {cip}/32 --dport {} -j REJECT",
+                    port.port
+                );
+                continue;
+            }
+            let n = endpoints.len();
+            for (i, (ip, p)) in endpoints.iter().enumerate() {
+                let ep = format!("{ip}:{p}");
+                let sep = sep_chain(&spn, &proto, &ep);
+                chains.insert(sep.clone());
+                let _ = writeln!(nat_chains, ":{sep} - [0:0]");
+                let stat = probability_written(i, n, era)
+                    .map(|p| format!("-m statistic --mode random --probability {p} "))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    nat,
+                    "-A {svc_name} -m comment --comment {spn} {stat}-j {sep}"
+                );
+                let _ = writeln!(
+                    nat,
+                    "-A {sep} -m comment --comment {spn} -s {ip}/32 -j KUBE-MARK-MASQ"
+                );
+                let _ = writeln!(
+                    nat,
+                    "-A {sep} -m comment --comment {spn} {m} -j DNAT --to-destination {ep}"
+                );
+                nat_rules += 3;
+            }
+        }
+    }
+    filter += "COMMIT\n";
+    let mut text = filter;
+    text += &nat_chains;
+    text += &nat;
+    text += "-A KUBE-SERVICES -m comment --comment \"kubernetes service nodeports; NOTE: this must be the last rule in this chain\" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS\n";
+    text += "COMMIT\n";
+    Rules {
+        text,
+        chains,
+        nat_rules: nat_rules + 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::k8s::api::{Address, EndpointPort, ServicePort};
+
+    fn svc(name: &str, ip: &str, node_port: Option<u32>) -> (Meta, Service) {
+        let meta = Meta {
+            name: name.into(),
+            namespace: "default".into(),
+            ..Default::default()
+        };
+        let port = ServicePort {
+            name: String::new(),
+            protocol: None,
+            port: 80,
+            target_port: None,
+            node_port,
+        };
+        let s = Service {
+            type_: if node_port.is_some() {
+                "NodePort"
+            } else {
+                "ClusterIP"
+            }
+            .into(),
+            cluster_ip: Some(ip.parse().unwrap()),
+            ports: vec![port],
+            selector: Default::default(),
+            external_ips: Vec::new(),
+            external_name: None,
+        };
+        (meta, s)
+    }
+
+    /// kube-proxy 1.5's restore input for seed 004's frontend (a NodePort, unnamed port,
+    /// two endpoints) and a Service without endpoints: 1.5's chain names (`default/frontend:`
+    /// with its trailing colon), `/32` addresses, two KUBE-NODEPORTS rules, `%0.5f`, the
+    /// capture rule and an empty KUBE-SVC chain for the endpoint-less Service with its
+    /// REJECT in filter; and, restored, what `iptables-save` shows on a 1.5 node (reached
+    /// from filter OUTPUT only).
+    #[test]
+    fn classic_rules_are_kube_proxy_1_5s() {
+        let (fm, fs) = svc("frontend", "10.254.136.133", Some(30001));
+        let (rm, rs) = svc("redis-slave", "10.254.135.38", None);
+        let eps = Endpoints {
+            addresses: ["10.1.93.4", "10.1.45.4"]
+                .iter()
+                .map(|ip| Address {
+                    ip: ip.parse().unwrap(),
+                    node: String::new(),
+                    pod: String::new(),
+                })
+                .collect(),
+            not_ready: Vec::new(),
+            ports: vec![EndpointPort {
+                name: String::new(),
+                port: 80,
+                protocol: "TCP".into(),
+            }],
+        };
+        let services = [(&fm, &fs, Some(&eps)), (&rm, &rs, None)];
+        let svc_frontend = svc_chain("default/frontend:", "tcp");
+        let svc_slave = svc_chain("default/redis-slave:", "tcp");
+        let sep_a = sep_chain("default/frontend:", "tcp", "10.1.45.4:80");
+        let sep_b = sep_chain("default/frontend:", "tcp", "10.1.93.4:80");
+        let r = rules(&services, None, Era::Classic);
+        assert_eq!(
+            r.text,
+            format!(
+                "*filter\n:KUBE-SERVICES - [0:0]\n\
+                 -A KUBE-SERVICES -m comment --comment \"default/redis-slave: has no endpoints\" -m tcp -p tcp -d 10.254.135.38/32 --dport 80 -j REJECT\n\
+                 COMMIT\n\
+                 *nat\n:KUBE-SERVICES - [0:0]\n:KUBE-NODEPORTS - [0:0]\n:KUBE-POSTROUTING - [0:0]\n:KUBE-MARK-MASQ - [0:0]\n\
+                 :{svc_frontend} - [0:0]\n:{sep_a} - [0:0]\n:{sep_b} - [0:0]\n:{svc_slave} - [0:0]\n\
+                 -A KUBE-POSTROUTING -m comment --comment \"kubernetes service traffic requiring SNAT\" -m mark --mark 0x00004000/0x00004000 -j MASQUERADE\n\
+                 -A KUBE-MARK-MASQ -j MARK --set-xmark 0x00004000/0x00004000\n\
+                 -A KUBE-SERVICES -m comment --comment \"default/frontend: cluster IP\" -m tcp -p tcp -d 10.254.136.133/32 --dport 80 -j {svc_frontend}\n\
+                 -A KUBE-NODEPORTS -m comment --comment default/frontend: -m tcp -p tcp --dport 30001 -j KUBE-MARK-MASQ\n\
+                 -A KUBE-NODEPORTS -m comment --comment default/frontend: -m tcp -p tcp --dport 30001 -j {svc_frontend}\n\
+                 -A {svc_frontend} -m comment --comment default/frontend: -m statistic --mode random --probability 0.50000 -j {sep_a}\n\
+                 -A {sep_a} -m comment --comment default/frontend: -s 10.1.45.4/32 -j KUBE-MARK-MASQ\n\
+                 -A {sep_a} -m comment --comment default/frontend: -m tcp -p tcp -j DNAT --to-destination 10.1.45.4:80\n\
+                 -A {svc_frontend} -m comment --comment default/frontend: -j {sep_b}\n\
+                 -A {sep_b} -m comment --comment default/frontend: -s 10.1.93.4/32 -j KUBE-MARK-MASQ\n\
+                 -A {sep_b} -m comment --comment default/frontend: -m tcp -p tcp -j DNAT --to-destination 10.1.93.4:80\n\
+                 -A KUBE-SERVICES -m comment --comment \"default/redis-slave: cluster IP\" -m tcp -p tcp -d 10.254.135.38/32 --dport 80 -j {svc_slave}\n\
+                 -A KUBE-SERVICES -m comment --comment \"kubernetes service nodeports; NOTE: this must be the last rule in this chain\" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS\n\
+                 COMMIT\n"
+            )
+        );
+        // The reference's old-style hash of an unnamed port (§1.4).
+        assert_eq!(
+            svc_chain("default/redis-master:", "tcp"),
+            "KUBE-SVC-7GF4BJM3Z6CMNVML"
+        );
+        let mut nf = Netfilter::default();
+        nf.restore(&r.text).unwrap();
+        insert_jumps(&mut nf, false, Era::Classic);
+        let filter = nf.table(TableKind::Filter).save();
+        assert!(
+            filter.contains(
+                "-A OUTPUT -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES\n"
+            ),
+            "{filter}"
+        );
+        assert!(!filter.contains("-A FORWARD"), "{filter}");
+        let nat = nf.table(TableKind::Nat).save();
+        assert!(
+            nat.contains("-A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000/0x4000\n"),
+            "{nat}"
+        );
+        assert!(
+            nat.contains(&format!(
+                "-A {svc_frontend} -m comment --comment default/frontend: -m statistic --mode random --probability 0.50000000000 -j {sep_a}\n"
+            )),
+            "{nat}"
+        );
     }
 }

@@ -50,6 +50,8 @@ pub struct Config {
     pub from_configmap: bool,
     pub cluster_cidr: Option<Ipv4Net>,
     pub era: Era,
+    /// It holds every TCP NodePort open with a listening socket (releases before 1.24).
+    pub holds_node_ports: bool,
     pub min_sync_period: Dur,
     pub sync_period: Dur,
 }
@@ -324,7 +326,7 @@ impl KubeProxy {
             self.last_text = rules.text;
         }
         if !std::mem::replace(&mut self.jumps_done, true) {
-            iptables::insert_jumps(&mut cx.world.ns_mut(self.ns).netfilter, false);
+            iptables::insert_jumps(&mut cx.world.ns_mut(self.ns).netfilter, false, self.cfg.era);
         }
         self.hold_node_ports(cx);
     }
@@ -332,12 +334,10 @@ impl KubeProxy {
     /// kube-proxy opened a listening socket on every TCP NodePort and never accepted on
     /// it, so no other process could take the port (seed 004's `ss -nlpt` shows kube-proxy
     /// on :::30001); all three modes did, until 1.24 dropped it (kubernetes PR #108496).
-    /// The rules (or IPVS) take the traffic before it could reach the socket. Here the
-    /// systemd-run kube-proxy of the seed-004-style clusters holds them; kubeadm's
-    /// (`kubeadm: true`, today's) does not.
+    /// The rules (or IPVS) take the traffic before it could reach the socket. The
+    /// release's table says which (`version::Release::holds_node_ports`).
     fn hold_node_ports(&mut self, cx: &mut Ctx<'_, Net>) {
-        if self.cfg.from_configmap {
-            // kubeadm's (today's) kube-proxy: it stopped holding them in 1.24.
+        if !self.cfg.holds_node_ports {
             return;
         }
         let mut want: BTreeMap<u16, String> = BTreeMap::new();
@@ -487,7 +487,7 @@ impl KubeProxy {
             self.last_text = want.rules;
         }
         if !std::mem::replace(&mut self.jumps_done, true) {
-            iptables::insert_jumps(&mut netns.netfilter, true);
+            iptables::insert_jumps(&mut netns.netfilter, true, self.cfg.era);
         }
         self.hold_node_ports(cx);
         if added + removed > 0 || rules_changed {

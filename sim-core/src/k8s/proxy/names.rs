@@ -15,12 +15,14 @@
 use data_encoding::BASE32;
 use sha2::{Digest, Sha256};
 
-/// Which kube-proxy's conventions to follow.
+/// Which conventions to follow: kube-proxy's here, and kubectl's and kubelet's elsewhere.
+/// A cluster's release chooses it (`k8s::version`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Era {
-    /// kube-proxy of 2015 (v1.1/v1.2): `ns/name:port` even for an unnamed port, `%0.5f`.
+    /// Kubernetes 1.5 (seed 004): kube-proxy kept 2015's (v1.1/v1.2) naming, `ns/name:port`
+    /// even for an unnamed port, and `%0.5f`.
     Classic,
-    /// kube-proxy of today.
+    /// Today's (1.28).
     Modern,
 }
 

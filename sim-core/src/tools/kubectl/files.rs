@@ -241,11 +241,8 @@ impl Files {
     }
 }
 
-/// kubectl's result line for an object: `service/frontend created` (modern) or
-/// `service "frontend" created` (kubectl 1.5).
+/// kubectl's result line for an object (`service/frontend created`; kubectl 1.5:
+/// `service "frontend" created`).
 pub fn result_line(o: &Object, past: &str, era: Era) -> String {
-    match era {
-        Era::Modern => format!("{}/{} {past}\n", o.kind().singular(), o.meta.name),
-        Era::Classic => format!("{} \"{}\" {past}\n", o.kind().name().to_ascii_lowercase(), o.meta.name),
-    }
+    super::release::done(o.kind(), &o.meta.name, past, era)
 }

@@ -52,6 +52,7 @@ pub fn services(n: usize, endpoints: usize) -> Vec<(Meta, Service, Endpoints)> {
                     protocol: None,
                     port: 80,
                     target_port: Some(8080),
+                    target_name: None,
                     node_port: None,
                 }],
                 selector: [("app".to_string(), format!("a{i}"))].into(),

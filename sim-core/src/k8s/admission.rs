@@ -206,13 +206,9 @@ fn workload(
     template: &t::PodTemplateSpec,
 ) -> NewObject {
     let spec = template.spec.clone().unwrap_or_default();
+    // (The group versions that defaulted a workload's labels to its template's did so
+    // when it was decoded: `types::from_value`.)
     let template_labels = template_labels(template);
-    // The apiserver defaults an RC's labels to its template's.
-    let labels = if labels.is_empty() {
-        template_labels.clone()
-    } else {
-        labels
-    };
     make(RcSpec {
         name,
         namespace,

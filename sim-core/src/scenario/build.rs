@@ -384,6 +384,18 @@ impl Scenario {
     /// UTF-8 byte order mark (editors on Windows write one) is skipped: positions are
     /// those of the text after it.
     pub fn parse(file: &str, src: &str) -> Result<Scenario, LoadError> {
+        let dir = std::path::Path::new(file)
+            .parent()
+            .unwrap_or(std::path::Path::new(""))
+            .to_path_buf();
+        Scenario::parse_at(file, src, &dir)
+    }
+
+    /// Like [`Scenario::parse`], reading the manifest files the scenario names relative to
+    /// `dir` (the scenario file's directory) while diagnostics name them relative to
+    /// `file`'s: a test can name a scenario `scenarios/x.ron` whatever its working
+    /// directory.
+    pub fn parse_at(file: &str, src: &str, dir: &std::path::Path) -> Result<Scenario, LoadError> {
         let src = src.strip_prefix(BOM).unwrap_or(src);
         let options = ron::Options::default()
             .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
@@ -437,6 +449,7 @@ impl Scenario {
         })?;
         let mut v = Validator {
             file,
+            dir,
             problems: Vec::new(),
             repeats: BTreeMap::new(),
             located: Vec::new(),
@@ -938,6 +951,8 @@ impl Actor<Net> for Timeline {
 
 struct Validator<'a> {
     file: &'a str,
+    /// Where the manifest files the scenario names are read from.
+    dir: &'a std::path::Path,
     /// (path, message, kind), in the order found; located all at once by
     /// [`Validator::finish`].
     problems: Vec<(String, String, Kind)>,
@@ -1209,7 +1224,8 @@ impl Validator<'_> {
         kubernetes: Option<&KubeCfg>,
     ) -> Vec<super::manifests::ManifestFile> {
         use super::manifests::{ManifestFile, expand, read};
-        let base = std::path::Path::new(self.file)
+        let base = self.dir.to_path_buf();
+        let shown_base = std::path::Path::new(self.file)
             .parent()
             .unwrap_or(std::path::Path::new(""))
             .to_path_buf();
@@ -1274,7 +1290,10 @@ impl Validator<'_> {
                     Err(e) => self.problem(&format!("{at}.file"), e),
                     Ok(found) => {
                         for (path, host) in found {
-                            let source = host.display().to_string();
+                            let source = shown_base
+                                .join(host.strip_prefix(&base).unwrap_or(&host))
+                                .display()
+                                .to_string();
                             match read(&host) {
                                 Ok(text) => files.push(ManifestFile {
                                     node,

@@ -41,7 +41,7 @@ fn has_glob(pattern: &str) -> bool {
 /// are messages for the `file` field.
 pub fn expand(base: &Path, pattern: &str, to: &str) -> Result<Vec<(String, PathBuf)>, String> {
     let host = base.join(pattern);
-    let shown = host.display().to_string();
+    let shown = pattern;
     let into = |name: &str| format!("{}/{name}", to.trim_end_matches('/'));
     if has_glob(pattern) {
         let matches = glob::glob(&host.to_string_lossy())
@@ -55,19 +55,19 @@ pub fn expand(base: &Path, pattern: &str, to: &str) -> Result<Vec<(String, PathB
             }
         }
         if found.is_empty() {
-            return Err(format!("`{pattern}` ({shown}) matches no file; expected a glob that matches manifest files, relative to the scenario file"));
+            return Err(format!("`{shown}` matches no file; expected a glob that matches manifest files, relative to the scenario file"));
         }
         found.sort();
         return Ok(found);
     }
     let meta = std::fs::metadata(&host).map_err(|e| {
-        format!("cannot read `{pattern}` ({shown}): {e}; expected a file, a directory or a glob, relative to the scenario file")
+        format!("cannot read `{shown}`: {e}; expected a file, a directory or a glob, relative to the scenario file")
     })?;
     if meta.is_dir() {
         let mut found = Vec::new();
-        walk(&host, &host, &mut found).map_err(|e| format!("cannot read `{pattern}` ({shown}): {e}"))?;
+        walk(&host, &host, &mut found).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
         if found.is_empty() {
-            return Err(format!("`{pattern}` ({shown}) holds no manifest file; expected files ending in {}", EXTENSIONS.join(", ")));
+            return Err(format!("`{shown}` holds no manifest file; expected files ending in {}", EXTENSIONS.join(", ")));
         }
         found.sort();
         return Ok(found

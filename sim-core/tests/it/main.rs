@@ -47,7 +47,8 @@ pub fn scenario_files() -> Vec<PathBuf> {
 pub fn load(path: &Path) -> sim_core::scenario::Scenario {
     let name = format!("scenarios/{}", path.file_name().unwrap().to_string_lossy());
     let src = std::fs::read_to_string(path).unwrap();
-    sim_core::scenario::Scenario::parse(&name, &src).unwrap_or_else(|e| panic!("{e}"))
+    sim_core::scenario::Scenario::parse_at(&name, &src, path.parent().unwrap())
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The text trace of a run, as `sim-cli run` prints it.

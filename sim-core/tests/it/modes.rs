@@ -50,7 +50,8 @@ fn the_guestbook_agrees_across_proxy_modes() {
                 text = text.replace(l, "");
             }
         }
-        let s = Scenario::parse("guestbook.ron", &text).unwrap_or_else(|e| panic!("{e}"));
+        let s = Scenario::parse_at("scenarios/guestbook.ron", &text, &crate::scenarios_dir())
+            .unwrap_or_else(|e| panic!("{e}"));
         let out = sim_core::scenario::run::run(&s, &RunOptions::default());
         assert!(
             out.summary.failed_expect().is_none(),

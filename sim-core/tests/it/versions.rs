@@ -16,8 +16,8 @@ fn cluster(version: &str, cmds: &[&str]) -> Vec<(String, String)> {
     etcd: "m",
     kubernetes: (master: "m", version: "{version}", kubeadm: true, service_cidr: "10.96.0.0/12"),
     manifests: [
-      (path: "/root/web.yaml", object: ReplicationController(name: "web", selector: {{"app": "web"}}, containers: [(name: "web", image: "busybox", command: "httpd -f -p 80")])),
-      (path: "/root/web-svc.yaml", object: Service(name: "web", type: "NodePort", ports: [(port: 80, node_port: 30080)], selector: {{"app": "web"}})),
+      (path: "/root/web.yaml", yaml: "{{apiVersion: v1, kind: ReplicationController, metadata: {{name: web}}, spec: {{selector: {{app: web}}, template: {{metadata: {{labels: {{app: web}}}}, spec: {{containers: [{{name: web, image: busybox, command: [httpd, -f, -p, \"80\"]}}]}}}}}}}}"),
+      (path: "/root/web-svc.yaml", yaml: "{{apiVersion: v1, kind: Service, metadata: {{name: web}}, spec: {{type: NodePort, ports: [{{port: 80, nodePort: 30080}}], selector: {{app: web}}}}}}"),
     ],
   ),
   steps: [

@@ -448,6 +448,7 @@ mod tests {
             protocol: None,
             port: 80,
             target_port: None,
+            target_name: None,
             node_port,
         };
         let s = Service {

@@ -160,6 +160,7 @@ mod tests {
                     protocol: None,
                     port,
                     target_port: None,
+                    target_name: None,
                     node_port,
                 }],
                 selector: Default::default(),
@@ -241,10 +242,7 @@ mod tests {
                 node: Some("why-02".into()),
                 containers: vec![Container {
                     name: "c".into(),
-                    image: None,
-                    command: None,
-                    env: Vec::new(),
-                    ports: Vec::new(),
+                    ..Default::default()
                 }],
                 spec: Default::default(),
                 phase: Phase::Running,

@@ -78,9 +78,9 @@ pub const CONTEXTS: &[Context] = &[
         budget: 4_000,
     },
     Context {
-        name: "first-service.ron",
-        src: include_str!("../../../../scenarios/first-service.ron"),
-        on: "pod/pod-b",
+        name: "services.ron",
+        src: include_str!("../../../../scenarios/services.ron"),
+        on: "pod/client",
         at_ms: 8_500,
         budget: 4_000,
     },
@@ -109,7 +109,10 @@ pub fn command(data: &[u8]) {
     };
     let ctx = &CONTEXTS[usize::from(pick.wrapping_sub(b'0')) % CONTEXTS.len()];
     let cmd = String::from_utf8_lossy(rest);
-    let scenario = Scenario::parse(ctx.name, ctx.src).expect("a shipped scenario validates");
+    // The shipped scenarios' manifest files are beside them.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
+    let scenario =
+        Scenario::parse_at(ctx.name, ctx.src, &dir).expect("a shipped scenario validates");
     let on = scenario
         .machine_index(ctx.on)
         .expect("the context's machine exists");

@@ -286,6 +286,8 @@ impl ReplicationController {
 }
 
 #[cfg(test)]
+mod docs_tests;
+#[cfg(test)]
 mod fields_tests;
 #[cfg(test)]
 mod tests;

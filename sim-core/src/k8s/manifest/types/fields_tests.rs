@@ -33,12 +33,12 @@ fn decode(kind: &str, value: Value) -> Result<Manifest, FromValueError> {
 }
 
 /// Whether the field at `path` is typed `serde_json::Value`: it takes anything.
-fn loose(kind: &str, path: &str) -> bool {
+pub(super) fn loose(kind: &str, path: &str) -> bool {
     let segments: Vec<&str> = path.split('.').collect();
     decode(kind, at(&segments, weird())).is_ok()
 }
 
-fn api_fields() -> impl Iterator<Item = (&'static str, &'static str)> {
+pub(super) fn api_fields() -> impl Iterator<Item = (&'static str, &'static str)> {
     API_FIELDS
         .lines()
         .filter(|l| !l.starts_with('#') && !l.is_empty())

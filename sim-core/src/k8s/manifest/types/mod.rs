@@ -28,13 +28,15 @@
 //!   Secret, Namespace.
 //! - `apps_v1`: Deployment, ReplicaSet, DaemonSet, StatefulSet.
 //! - `batch_v1`: Job. `discovery_v1`: EndpointSlice. `networking_v1`: NetworkPolicy.
-//! - `served`: which Kubernetes release serves which kind in which group version.
+//! - `served`: which Kubernetes release serves which kind in which group version;
+//!   `defaults`: the defaults that differ by group version (a Deployment's rolling update).
 //! - `unmodelled`: the fields accepted but not simulated.
 //! - `validation`: kube-apiserver's messages (pkg/apis/core/validation, apps/validation).
 
 mod apps_v1;
 mod batch_v1;
 mod core_v1;
+mod defaults;
 pub mod discovery_v1;
 mod meta_v1;
 mod networking_v1;
@@ -45,6 +47,7 @@ mod validation;
 pub use apps_v1::*;
 pub use batch_v1::*;
 pub use core_v1::*;
+pub use defaults::{DeploymentDefaults, deployment_defaults};
 pub use discovery_v1::EndpointSlice;
 pub use meta_v1::{ByteString, IntOrString, LabelSelector, LabelSelectorRequirement, ObjectMeta};
 pub use networking_v1::*;
@@ -285,6 +288,8 @@ impl ReplicationController {
     }
 }
 
+#[cfg(test)]
+mod docs_tests;
 #[cfg(test)]
 mod fields_tests;
 #[cfg(test)]

@@ -278,3 +278,21 @@ fn served_follows_the_deprecation_guide() {
     assert!(served("v1", "Pod", 5) && served("v1", "ConfigMap", 5) && served("batch/v1", "Job", 5));
     assert!(!served("apps/v1", "StatefulSet", 8));
 }
+
+/// The rolling-update defaults of each era's Deployment (SetDefaults_Deployment).
+#[test]
+fn deployment_defaults_follow_the_group_version() {
+    let old = deployment_defaults("extensions/v1beta1");
+    assert_eq!(
+        (old.max_surge, old.max_unavailable),
+        (IntOrString::Int(1), IntOrString::Int(1))
+    );
+    assert_eq!(old.revision_history_limit, None);
+    assert_eq!(
+        deployment_defaults("apps/v1beta1").revision_history_limit,
+        Some(2)
+    );
+    let new = deployment_defaults("apps/v1");
+    assert_eq!(new.max_surge, IntOrString::String("25%".into()));
+    assert_eq!(new.revision_history_limit, Some(10));
+}

@@ -140,6 +140,8 @@ impl Kubelet {
                 names.join(", ")
             ),
         });
+        // The pod's logs go with it.
+        crate::net::logs::remove(cx.world, &o.meta.namespace, &o.meta.name);
         match how {
             Running::Sandbox(ns) => cx.send(self.dockerd, Msg::KillSandbox { ns }),
             Running::Host(Some(p)) => cx.send(p, Msg::Stop),
@@ -273,6 +275,7 @@ impl Kubelet {
             host_mac: Mac(mac),
             command,
             name: o.meta.name.clone(),
+            container: container.name.clone(),
             labels: o.meta.labels.clone(),
             env,
             from_scenario: false,
@@ -355,6 +358,15 @@ impl Kubelet {
                 let proc = cmd.as_ref().and_then(|cmd| {
                     crate::tools::spawn(cx, self.ns, &super::docker::expand(cmd, &env))
                 });
+                if let Some(p) = proc {
+                    let now = cx.now();
+                    let id = (
+                        o.meta.namespace.as_str(),
+                        o.meta.name.as_str(),
+                        c.name.as_str(),
+                    );
+                    crate::net::logs::attach(cx.world, p, id, now);
+                }
                 (
                     Running::Host(proc),
                     cmd.unwrap_or_else(|| "the pause process only".into()),

@@ -154,13 +154,14 @@ impl Kubelet {
         }
     }
 
-    /// Records an event about the pod (or the node).
+    /// Records an event about the pod (or the node); `field_path` names the container it
+    /// is about (`spec.containers{master}`), or is empty.
     fn event(
         &self,
         cx: &mut Ctx<'_, Net>,
         about: Key,
-        type_: &'static str,
-        reason: &str,
+        field_path: String,
+        (type_, reason): (&'static str, &str),
         message: String,
     ) {
         super::apiserver::report(
@@ -171,6 +172,8 @@ impl Kubelet {
                 type_,
                 reason: reason.into(),
                 from: "kubelet".into(),
+                host: self.node.clone(),
+                field_path,
                 message,
             },
         );
@@ -196,25 +199,26 @@ impl Kubelet {
         // The sandbox's DNS configuration is formed before the container is created.
         let resolv_conf = (!pod.spec.host_network).then(|| self.resolv_conf(cx, o));
         let image = container.image.clone().unwrap_or_else(|| "busybox".into());
+        let path = format!("spec.containers{{{}}}", container.name);
         self.event(
             cx,
             key.clone(),
-            "Normal",
-            "Pulled",
+            path.clone(),
+            ("Normal", "Pulled"),
             format!("Container image \"{image}\" already present on machine"),
         );
         self.event(
             cx,
             key.clone(),
-            "Normal",
-            "Created",
+            path.clone(),
+            ("Normal", "Created"),
             format!("Created container {}", container.name),
         );
         self.event(
             cx,
             key.clone(),
-            "Normal",
-            "Started",
+            path,
+            ("Normal", "Started"),
             format!("Started container {}", container.name),
         );
         if pod.spec.host_network {
@@ -328,9 +332,9 @@ impl Kubelet {
             });
             if let Some(m) = e.node_message {
                 let node = (Kind::Node, String::new(), self.node.clone());
-                self.event(cx, node, e.type_, e.reason, m);
+                self.event(cx, node, String::new(), (e.type_, e.reason), m);
             }
-            self.event(cx, o.key(), e.type_, e.reason, e.message);
+            self.event(cx, o.key(), String::new(), (e.type_, e.reason), e.message);
         }
         conf.render()
     }

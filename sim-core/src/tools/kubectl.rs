@@ -15,7 +15,12 @@
 //! request and its answer take the control path's latency each way.
 
 mod describe;
+mod events;
+mod explain;
+mod info;
+mod logs;
 mod tabwriter;
+mod verbs;
 
 use std::net::Ipv4Addr;
 
@@ -43,6 +48,9 @@ enum Cmd {
     Delete { kind: Kind, names: Named },
     /// `describe KIND [NAME...]` (`describe.rs`).
     Describe { kind: Kind, names: Vec<String> },
+    /// `logs`, `get events`, `version`, `api-resources`, `explain`, `cluster-info`
+    /// (`verbs.rs`).
+    More(verbs::More),
     /// `exec POD -- CMD...`; POD may be `rc/NAME` (its first pod by name).
     Exec { target: String, command: String },
     /// `scale KIND/NAME --replicas=N`.
@@ -62,6 +70,8 @@ enum Cmd {
 pub struct Kubectl {
     cmd: Cmd,
     ns: String,
+    /// `-n` was given (`cluster-info` defaults to kube-system otherwise).
+    ns_given: bool,
     all: bool,
     manifest: Option<Manifest>,
     timer: Option<crate::engine::CancelKey>,
@@ -137,6 +147,20 @@ fn kind_and_name(words: &[String]) -> Result<(Kind, Option<String>), (String, i3
 
 impl Kubectl {
     pub fn parse(args: &[String], env: &[(String, String)]) -> Result<Kubectl, (String, i32)> {
+        if let Some((more, ns, all)) = verbs::parse(args)? {
+            return Ok(Kubectl {
+                cmd: Cmd::More(more),
+                ns_given: ns.is_some(),
+                ns: ns.unwrap_or_else(|| "default".into()),
+                all,
+                manifest: None,
+                timer: None,
+                updating: false,
+                selector: None,
+                pending: 0,
+                failed: false,
+            });
+        }
         let mut ns = "default".to_string();
         let mut replicas = None;
         let mut selector: Option<crate::k8s::api::Labels> = None;
@@ -348,6 +372,7 @@ impl Kubectl {
         Ok(Kubectl {
             cmd,
             ns,
+            ns_given: false,
             all,
             manifest: None,
             timer: None,
@@ -367,6 +392,9 @@ impl Kubectl {
     pub fn handle(&mut self, msg: Msg, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
         if let (Msg::ApiResponse { .. }, Some(t)) = (&msg, self.timer.take()) {
             cx.cancel(t);
+        }
+        if let Cmd::More(_) = self.cmd {
+            return self.more(msg, ns, cx);
         }
         match msg {
             Msg::Start => self.start(ns, cx),
@@ -483,6 +511,7 @@ impl Kubectl {
                 ns: self.ns.clone(),
                 name: name.clone(),
             },
+            Cmd::More(_) => unreachable!("verbs.rs runs its own"),
         };
         self.ask(cx, ns, req);
         None

@@ -786,18 +786,28 @@ impl Apiserver {
                     };
                     let status = (rs.current, rs.ready);
                     if rs.replicas != w.replicas {
+                        let message = format!(
+                            "Scaled {} replica set {} to {}",
+                            if w.replicas > rs.replicas {
+                                "up"
+                            } else {
+                                "down"
+                            },
+                            rs_obj.meta.name,
+                            w.replicas
+                        );
                         cx.trace(TraceEvent::Log {
-                            line: format!(
-                                "deployment-controller: Scaled {} replica set {} to {}",
-                                if w.replicas > rs.replicas {
-                                    "up"
-                                } else {
-                                    "down"
-                                },
-                                rs_obj.meta.name,
-                                w.replicas
-                            ),
+                            line: format!("deployment-controller: {message}"),
                         });
+                        let key = d.key();
+                        self.event(
+                            cx,
+                            &key,
+                            "Normal",
+                            "ScalingReplicaSet",
+                            "deployment-controller",
+                            message,
+                        );
                         rs.replicas = w.replicas;
                         self.put(cx, rs_obj);
                     }
@@ -820,12 +830,19 @@ impl Apiserver {
                     let mut meta = Self::meta(cx, &name, &d.meta.namespace, labels);
                     meta.owner = Some((Kind::Deployment, d.meta.name.clone()));
                     meta.owner_uid = d.meta.uid.clone();
+                    let message = format!("Scaled up replica set {name} to {}", w.replicas);
                     cx.trace(TraceEvent::Log {
-                        line: format!(
-                            "deployment-controller: Scaled up replica set {name} to {}",
-                            w.replicas
-                        ),
+                        line: format!("deployment-controller: {message}"),
                     });
+                    let key = d.key();
+                    self.event(
+                        cx,
+                        &key,
+                        "Normal",
+                        "ScalingReplicaSet",
+                        "deployment-controller",
+                        message,
+                    );
                     self.put(
                         cx,
                         Object {

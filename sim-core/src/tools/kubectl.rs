@@ -6,7 +6,8 @@
 //! - `create -f PATH` / `apply -f PATH`: a manifest file on this machine (the scenario's
 //!   `manifests`).
 //! - `delete KIND NAME` / `delete KIND/NAME`.
-//! - `describe svc NAME`: the Service with its Endpoints, as kubectl describes it.
+//! - `describe KIND [NAME|PREFIX]`: `describe.rs`; `logs`, `get events`, `version`,
+//!   `api-resources`, `explain`, `cluster-info`: `verbs.rs` and its siblings.
 //! - `exec [-it] POD -- CMD...` (POD may be `rc/NAME`: its first pod by name): runs the
 //!   command in the pod, and ends with its status and output.
 //!

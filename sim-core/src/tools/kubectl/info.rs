@@ -524,7 +524,11 @@ mod tests {
             }),
         };
         assert_eq!(
-            cluster_info_text(Era::Modern, "https://192.168.2.10:6443", &[dns.clone()]),
+            cluster_info_text(
+                Era::Modern,
+                "https://192.168.2.10:6443",
+                std::slice::from_ref(&dns)
+            ),
             "Kubernetes control plane is running at https://192.168.2.10:6443\n\
              CoreDNS is running at https://192.168.2.10:6443/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy\n\
              \n\

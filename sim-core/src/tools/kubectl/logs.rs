@@ -420,7 +420,7 @@ mod tests {
             parse(&["logs", "web", "app"]).unwrap().container.as_deref(),
             Some("app")
         );
-        assert_eq!(parse(&["logs", "-p", "web"]).unwrap().previous, true);
+        assert!(parse(&["logs", "-p", "web"]).unwrap().previous);
         assert_eq!(
             parse(&["logs", "web", "app", "-c", "x"]).unwrap_err().0,
             "error: only one of -c or an inline [CONTAINER] arg is allowed\n"
@@ -461,7 +461,7 @@ mod tests {
             line(&l, true, Era::Classic),
             "2017-10-18T15:00:05Z Ready to accept connections\n"
         );
-        l.at = l.at + crate::engine::Dur::from_millis(250);
+        l.at += crate::engine::Dur::from_millis(250);
         assert_eq!(
             line(&l, true, Era::Classic),
             "2017-10-18T15:00:05.25Z Ready to accept connections\n"

@@ -121,8 +121,11 @@ fn verb(args: &[String]) -> Option<(usize, &str)> {
     None
 }
 
-/// This module's command, if `args` is one of its verbs: `(command, namespace, -A)`.
-pub fn parse(args: &[String]) -> Result<Option<(More, Option<String>, bool)>, (String, i32)> {
+/// A command of this module, the namespace given (`-n`) and whether `-A` was.
+pub type Parsed = (More, Option<String>, bool);
+
+/// This module's command, if `args` is one of its verbs.
+pub fn parse(args: &[String]) -> Result<Option<Parsed>, (String, i32)> {
     let Some((at, v)) = verb(args) else {
         return Ok(None);
     };

@@ -1111,7 +1111,7 @@ impl Apiserver {
         self.event_watchers
             .retain(|(w, ..)| cx.world.procs.get(w).is_some_and(|p| p.exit.is_none()));
         for (w, id, ns) in &self.event_watchers {
-            if ns.as_ref().is_none_or(|n| *n == about.1) {
+            if ns.as_deref().is_none_or(|n| n == event_namespace(about)) {
                 let resp = Response::Events(vec![(about.clone(), kept.clone())]);
                 send_after(
                     cx,
@@ -1131,7 +1131,7 @@ impl Apiserver {
     fn events_in(&self, ns: Option<&str>) -> Vec<(Key, super::api::Event)> {
         self.events
             .iter()
-            .filter(|(k, _)| ns.is_none_or(|n| k.1 == n))
+            .filter(|(k, _)| ns.is_none_or(|n| event_namespace(k) == n))
             .flat_map(|(k, list)| list.iter().map(move |e| (k.clone(), e.clone())))
             .collect()
     }
@@ -1804,6 +1804,16 @@ impl Actor<Net> for Apiserver {
             Msg::EtcdResponse { .. } => {}
             _ => {}
         }
+    }
+}
+
+/// The namespace an event about `about` is kept in: its object's, or `default` for a
+/// cluster-scoped object (a node), as the event recorder does.
+fn event_namespace(about: &Key) -> &str {
+    if about.1.is_empty() {
+        "default"
+    } else {
+        &about.1
     }
 }
 

@@ -113,6 +113,9 @@ pub fn write(cx: &mut Ctx<'_, Net>, proc: ActorId, stream: Stream, text: &str) {
             text: l.to_string(),
         });
     }
+    if log.followers.is_empty() {
+        return;
+    }
     let followers = log.followers.clone();
     for f in followers {
         for l in text.lines() {

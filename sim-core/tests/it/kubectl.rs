@@ -243,3 +243,20 @@ fn cluster_info_version_api_resources_explain() {
         ]
     );
 }
+
+/// A node's events (kubelet's MissingClusterDNS about its node) are kept in `default`, as
+/// the event recorder keeps a cluster-scoped object's: `get events` lists them there, and
+/// `describe node` shows them.
+#[test]
+fn a_nodes_events_are_in_default() {
+    let cluster = CLUSTER.replace(r#", cluster_dns: "10.96.0.10""#, "");
+    let src = format!(
+        r#"Scenario(name: "node-events", seed: 3, until: "3s", {cluster}
+  steps: [
+    (at: "1s", exec: (on: "node/master01", cmd: "kubectl create -f /root/redis.yaml")),
+    (at: "2s", expect: (on: "node/master01", cmd: "kubectl get events --field-selector involvedObject.kind=Node", stdout_contains: "MissingClusterDNS   node/node01")),
+    (at: "2s", expect: (on: "node/master01", cmd: "kubectl describe node node01", stdout_contains: "Warning  MissingClusterDNS")),
+  ])"#
+    );
+    run_text(&src);
+}

@@ -260,3 +260,28 @@ fn a_nodes_events_are_in_default() {
     );
     run_text(&src);
 }
+
+/// `logs --previous`: after dockerd restarted, the container runs again; the previous
+/// run's log is still there, the current one is new.
+#[test]
+fn logs_previous_after_a_docker_restart() {
+    let src = format!(
+        r#"Scenario(name: "previous", seed: 3, until: "6s", {CLUSTER}
+  steps: [
+    (at: "1s", exec: (on: "node/master01", cmd: "kubectl create -f /root/redis.yaml")),
+    (at: "2s", exec: (on: "node/node01", cmd: "systemctl restart docker")),
+    (at: "5s", exec: (on: "node/master01", cmd: "kubectl logs rc/redis-master --previous")),
+    (at: "5s", exec: (on: "node/master01", cmd: "kubectl logs rc/redis-master")),
+  ])"#
+    );
+    let trace = run_text(&src);
+    let (previous, exit) = printed(&trace, "kubectl logs rc/redis-master --previous", "stdout");
+    assert_eq!(exit.as_deref(), Some("exit status 0"), "{trace}");
+    let (current, _) = printed(&trace, "kubectl logs rc/redis-master", "stdout");
+    assert!(previous[0].contains("01 Jan 00:00:01.100"), "{previous:#?}");
+    assert!(!current[0].contains("01 Jan 00:00:01.100"), "{current:#?}");
+    assert!(
+        current.iter().any(|l| l.contains("Server started")),
+        "{current:#?}"
+    );
+}

@@ -397,6 +397,12 @@ pub struct Event {
     pub reason: String,
     /// `kubelet`, `default-scheduler`, `replicaset-controller`...
     pub from: String,
+    /// The source's host (kubelet's node; empty for the control plane's components):
+    /// kubectl 1.5 shows `{kubelet why-02}`.
+    pub host: String,
+    /// The part of the object it is about (`spec.containers{master}`), kubectl 1.5's
+    /// SubObjectPath.
+    pub field_path: String,
     pub message: String,
     pub first: SimTime,
     pub last: SimTime,
@@ -829,11 +835,23 @@ pub enum Request {
         ns: String,
         name: String,
     },
-    /// An object and what `kubectl describe` shows with it (a Service's Endpoints).
+    /// `kubectl describe`: the objects of a kind in a namespace (`None`: every one), each
+    /// with what its describer reads beside it. With a name, the object of that name, or
+    /// (when there is none) every object whose name starts with it, as kubectl falls back
+    /// to describing by prefix; NotFound when neither exists.
     Describe {
         kind: Kind,
-        ns: String,
-        name: String,
+        ns: Option<String>,
+        name: Option<String>,
+    },
+    /// `kubectl get events`: the events of a namespace (`None`: every one).
+    Events {
+        ns: Option<String>,
+    },
+    /// `kubectl get events -w`: the events now, as `Events`, then each new or updated
+    /// event as another `Events` answer with the same request id.
+    WatchEvents {
+        ns: Option<String>,
     },
     /// Every object of a kind, in one namespace or (`None`) all.
     List {
@@ -866,6 +884,9 @@ pub enum Request {
         type_: &'static str,
         reason: String,
         from: String,
+        /// The source's host and the object's part (see [`Event`]).
+        host: String,
+        field_path: String,
         message: String,
     },
     /// A kubelet posts its node's status (the heartbeat).
@@ -894,12 +915,10 @@ pub enum Response {
     /// `kubectl apply`'s answer: the object, and `created`, `configured` or `unchanged`.
     Applied(Box<Object>, &'static str),
     List(Vec<Object>),
-    /// An object, what `kubectl describe` shows with it (a Service's Endpoints), and the
-    /// events about it.
-    Described {
-        objects: Vec<Object>,
-        events: Vec<Event>,
-    },
+    /// What `kubectl describe` shows: each object with what its describer reads.
+    Described(Vec<Description>),
+    /// Events, each with the object it is about.
+    Events(Vec<(Key, Event)>),
     /// The apiserver's error: the HTTP code, reason, and message (`services "x" not
     /// found`).
     Error {
@@ -907,6 +926,16 @@ pub enum Response {
         reason: String,
         message: String,
     },
+}
+
+/// One object as `kubectl describe` shows it: the object, the objects its describer
+/// reads beside it (a Service's Endpoints, a Deployment's ReplicaSets, a workload's or a
+/// node's pods), and the events about it.
+#[derive(Clone, Debug)]
+pub struct Description {
+    pub object: Object,
+    pub related: Vec<Object>,
+    pub events: Vec<Event>,
 }
 
 #[derive(Clone, Debug)]

@@ -115,6 +115,8 @@ pub struct Apiserver {
     etcd_id: u64,
     /// Events by the object they are about.
     events: BTreeMap<Key, Vec<super::api::Event>>,
+    /// `kubectl get events -w`: who, the request id to answer with, and the namespace.
+    event_watchers: Vec<(ActorId, u64, Option<String>)>,
     /// Namespaces whose pods' statuses changed since the controllers last ran: they run
     /// once for a burst of statuses (a zero-delay timer), as informers feed work queues.
     dirty: BTreeSet<String>,
@@ -209,6 +211,7 @@ impl Apiserver {
             watchers: Vec::new(),
             etcd_id: 0,
             events: BTreeMap::new(),
+            event_watchers: Vec::new(),
             dirty: BTreeSet::new(),
             applied: BTreeMap::new(),
         }
@@ -477,6 +480,7 @@ metadata:
   namespace: kube-system
   labels:
     k8s-app: kube-dns
+    kubernetes.io/cluster-service: \"true\"
     kubernetes.io/name: CoreDNS
 spec:
   selector:
@@ -1197,18 +1201,28 @@ spec:
                     };
                     let status = (rs.current, rs.ready);
                     if rs.replicas != w.replicas {
+                        let message = format!(
+                            "Scaled {} replica set {} to {}",
+                            if w.replicas > rs.replicas {
+                                "up"
+                            } else {
+                                "down"
+                            },
+                            rs_obj.meta.name,
+                            w.replicas
+                        );
                         cx.trace(TraceEvent::Log {
-                            line: format!(
-                                "deployment-controller: Scaled {} replica set {} to {}",
-                                if w.replicas > rs.replicas {
-                                    "up"
-                                } else {
-                                    "down"
-                                },
-                                rs_obj.meta.name,
-                                w.replicas
-                            ),
+                            line: format!("deployment-controller: {message}"),
                         });
+                        let key = d.key();
+                        self.event(
+                            cx,
+                            &key,
+                            "Normal",
+                            "ScalingReplicaSet",
+                            "deployment-controller",
+                            message,
+                        );
                         rs.replicas = w.replicas;
                         self.put(cx, rs_obj);
                     }
@@ -1232,12 +1246,19 @@ spec:
                     let mut meta = Self::meta(cx, &name, &d.meta.namespace, labels);
                     meta.owner = Some((Kind::Deployment, d.meta.name.clone()));
                     meta.owner_uid = d.meta.uid.clone();
+                    let message = format!("Scaled up replica set {name} to {}", w.replicas);
                     cx.trace(TraceEvent::Log {
-                        line: format!(
-                            "deployment-controller: Scaled up replica set {name} to {}",
-                            w.replicas
-                        ),
+                        line: format!("deployment-controller: {message}"),
                     });
+                    let key = d.key();
+                    self.event(
+                        cx,
+                        &key,
+                        "Normal",
+                        "ScalingReplicaSet",
+                        "deployment-controller",
+                        message,
+                    );
                     self.put(
                         cx,
                         Object {
@@ -1454,8 +1475,8 @@ spec:
         );
     }
 
-    /// Records an event about an object; the same one again counts up (as the event
-    /// recorder's correlator does).
+    /// Records an event about an object from a control-plane component (no host, about
+    /// the whole object).
     fn event(
         &mut self,
         cx: &mut Ctx<'_, Net>,
@@ -1466,25 +1487,70 @@ spec:
         message: String,
     ) {
         let now = cx.now();
+        let e = super::api::Event {
+            type_,
+            reason: reason.into(),
+            from: from.into(),
+            host: String::new(),
+            field_path: String::new(),
+            message,
+            first: now,
+            last: now,
+            count: 1,
+        };
+        self.record(cx, about, e);
+    }
+
+    /// Keeps an event; the same one again counts up (as the event recorder's correlator
+    /// does). `kubectl get events -w` watchers hear of it.
+    fn record(&mut self, cx: &mut Ctx<'_, Net>, about: &Key, e: super::api::Event) {
         let list = self.events.entry(about.clone()).or_default();
-        match list
-            .iter_mut()
-            .find(|e| e.reason == reason && e.from == from && e.message == message)
-        {
-            Some(e) => {
-                e.count += 1;
-                e.last = now;
+        let same = |x: &super::api::Event| {
+            x.reason == e.reason
+                && x.from == e.from
+                && x.host == e.host
+                && x.field_path == e.field_path
+                && x.message == e.message
+        };
+        let kept = match list.iter_mut().find(|x| same(x)) {
+            Some(x) => {
+                x.count += 1;
+                x.last = e.last;
+                x.clone()
             }
-            None => list.push(super::api::Event {
-                type_,
-                reason: reason.into(),
-                from: from.into(),
-                message,
-                first: now,
-                last: now,
-                count: 1,
-            }),
+            None => {
+                list.push(e.clone());
+                e
+            }
+        };
+        // Watchers whose kubectl has exited are dropped.
+        self.event_watchers
+            .retain(|(w, ..)| cx.world.procs.get(w).is_some_and(|p| p.exit.is_none()));
+        for (w, id, ns) in &self.event_watchers {
+            if ns.as_deref().is_none_or(|n| n == event_namespace(about)) {
+                let resp = Response::Events(vec![(about.clone(), kept.clone())]);
+                send_after(
+                    cx,
+                    self.ns,
+                    *w,
+                    Dur::ZERO,
+                    Msg::ApiResponse {
+                        id: *id,
+                        resp: Box::new(resp),
+                        version: self.cfg.version,
+                    },
+                );
+            }
         }
+    }
+
+    /// The events of a namespace (`None`: all), each with its object.
+    fn events_in(&self, ns: Option<&str>) -> Vec<(Key, super::api::Event)> {
+        self.events
+            .iter()
+            .filter(|(k, _)| ns.is_none_or(|n| event_namespace(k) == n))
+            .flat_map(|(k, list)| list.iter().map(move |e| (k.clone(), e.clone())))
+            .collect()
     }
 
     fn schedule(&mut self, cx: &mut Ctx<'_, Net>) {
@@ -2113,19 +2179,13 @@ impl Actor<Net> for Apiserver {
                         }
                     }
                     Request::Describe { kind, ns, name } => {
-                        let ns = if kind.namespaced() { ns } else { String::new() };
-                        let key = (kind, ns.clone(), name.clone());
-                        match self.objects.get(&key) {
-                            Some(o) => {
-                                let mut objects = vec![o.clone()];
-                                if let Some(e) = self.objects.get(&(Kind::Endpoints, ns, name)) {
-                                    objects.push(e.clone());
-                                }
-                                let events = self.events.get(&key).cloned().unwrap_or_default();
-                                Response::Described { objects, events }
-                            }
-                            None => not_found(kind, &name),
-                        }
+                        describe(&self.objects, &self.events, kind, ns.as_deref(), name)
+                    }
+                    Request::Events { ns } => Response::Events(self.events_in(ns.as_deref())),
+                    Request::WatchEvents { ns } => {
+                        self.event_watchers.retain(|(w, ..)| *w != from);
+                        self.event_watchers.push((from, id, ns.clone()));
+                        Response::Events(self.events_in(ns.as_deref()))
                     }
                     Request::Scale {
                         kind,
@@ -2139,10 +2199,24 @@ impl Actor<Net> for Apiserver {
                         type_,
                         reason,
                         from,
+                        host,
+                        field_path,
                         message,
                     } => {
                         if self.objects.contains_key(&about) {
-                            self.event(cx, &about, type_, &reason, &from, message);
+                            let now = cx.now();
+                            let e = super::api::Event {
+                                type_,
+                                reason,
+                                from,
+                                host,
+                                field_path,
+                                message,
+                                first: now,
+                                last: now,
+                                count: 1,
+                            };
+                            self.record(cx, &about, e);
                         }
                         return;
                     }
@@ -2187,4 +2261,101 @@ impl Actor<Net> for Apiserver {
             _ => {}
         }
     }
+}
+
+/// The namespace an event about `about` is kept in: its object's, or `default` for a
+/// cluster-scoped object (a node), as the event recorder does.
+fn event_namespace(about: &Key) -> &str {
+    if about.1.is_empty() {
+        "default"
+    } else {
+        &about.1
+    }
+}
+
+/// What `kubectl describe` reads, for each object of `kind` in `ns` (`None`: all): the
+/// object of that name, or (none being so named) those whose names start with it, as
+/// kubectl's `DescribeMatchingResources` falls back to a prefix. Beside each object, what
+/// its describer reads (a Service's Endpoints, a Deployment's ReplicaSets, a workload's
+/// pods, a node's pods) and the events about it, oldest last seen first.
+fn describe(
+    objects: &BTreeMap<Key, Object>,
+    events: &BTreeMap<Key, Vec<super::api::Event>>,
+    kind: Kind,
+    ns: Option<&str>,
+    name: Option<String>,
+) -> Response {
+    let ns = if kind.namespaced() { ns } else { None };
+    let of_kind: Vec<&Object> = objects
+        .values()
+        .filter(|o| o.kind() == kind && ns.is_none_or(|n| o.meta.namespace == n))
+        .collect();
+    let picked: Vec<&Object> = match &name {
+        None => of_kind,
+        Some(n) => match of_kind.iter().find(|o| o.meta.name == *n) {
+            Some(o) => vec![*o],
+            None => {
+                let by_prefix: Vec<&Object> = of_kind
+                    .into_iter()
+                    .filter(|o| o.meta.name.starts_with(n.as_str()))
+                    .collect();
+                if by_prefix.is_empty() {
+                    return not_found(kind, n);
+                }
+                by_prefix
+            }
+        },
+    };
+    let described = picked
+        .into_iter()
+        .map(|o| {
+            let m = &o.meta;
+            let in_ns = |k: Kind| {
+                objects
+                    .values()
+                    .filter(move |x| x.kind() == k && x.meta.namespace == m.namespace)
+            };
+            let owned_by = |x: &Object, k: Kind| {
+                x.meta
+                    .owner
+                    .as_ref()
+                    .is_some_and(|(ok, on)| *ok == k && *on == m.name)
+            };
+            let related: Vec<Object> = match kind {
+                Kind::Service => objects
+                    .get(&(Kind::Endpoints, m.namespace.clone(), m.name.clone()))
+                    .into_iter()
+                    .cloned()
+                    .collect(),
+                Kind::Deployment => in_ns(Kind::ReplicaSet)
+                    .filter(|x| owned_by(x, kind))
+                    .cloned()
+                    .collect(),
+                k if k.is_workload() => in_ns(Kind::Pod)
+                    .filter(|x| owned_by(x, k))
+                    .cloned()
+                    .collect(),
+                Kind::Node => objects
+                    .values()
+                    .filter(|x| {
+                        x.pod().is_some_and(|p| {
+                            p.node.as_deref() == Some(m.name.as_str())
+                                && !matches!(p.phase, Phase::Succeeded | Phase::Failed)
+                        })
+                    })
+                    .cloned()
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let mut evs = events.get(&o.key()).cloned().unwrap_or_default();
+            // events.SortableEvents: by last seen (a stable sort keeps record order).
+            evs.sort_by_key(|e| e.last);
+            super::api::Description {
+                object: o.clone(),
+                related,
+                events: evs,
+            }
+        })
+        .collect();
+    Response::Described(described)
 }

@@ -93,7 +93,11 @@ impl Default for CoreDns {
     }
 }
 
+/// A line CoreDNS writes to its stdout: in the trace, and in its container's log
+/// (`kubectl logs`).
 fn log(cx: &mut Ctx<'_, Net>, line: String) {
+    let me = cx.me();
+    crate::net::logs::write(cx, me, crate::trace::Stream::Stdout, &line);
     cx.trace(TraceEvent::Log { line });
 }
 

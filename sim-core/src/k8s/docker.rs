@@ -87,6 +87,8 @@ pub struct Sandbox {
     pub command: Option<String>,
     /// The pod's name and labels, as kubelet reports the pod to the apiserver.
     pub name: String,
+    /// The name of the container whose command runs (its log is `kubectl logs`').
+    pub container: String,
     pub labels: crate::k8s::api::Labels,
     /// The container's environment (kubelet's: declared variables and Services').
     pub env: Vec<(String, String)>,
@@ -367,6 +369,10 @@ impl Dockerd {
             .as_ref()
             .map(|cmd| expand(cmd, &sb.env))
             .and_then(|cmd| crate::tools::spawn(cx, sb.ns, &cmd));
+        if let Some(p) = proc {
+            let now = cx.now();
+            crate::net::logs::attach(cx.world, p, (&sb.namespace, &sb.name, &sb.container), now);
+        }
         // kubelet's stand-in reports the running pod (when there is an apiserver).
         let host_ip = cx
             .world

@@ -140,6 +140,8 @@ impl Kubelet {
                 names.join(", ")
             ),
         });
+        // The pod's logs go with it.
+        crate::net::logs::remove(cx.world, &o.meta.namespace, &o.meta.name);
         match how {
             Running::Sandbox(ns) => cx.send(self.dockerd, Msg::KillSandbox { ns }),
             Running::Host(Some(p)) => cx.send(p, Msg::Stop),
@@ -152,13 +154,14 @@ impl Kubelet {
         }
     }
 
-    /// Records an event about the pod (or the node).
+    /// Records an event about the pod (or the node); `field_path` names the container it
+    /// is about (`spec.containers{master}`), or is empty.
     fn event(
         &self,
         cx: &mut Ctx<'_, Net>,
         about: Key,
-        type_: &'static str,
-        reason: &str,
+        field_path: String,
+        (type_, reason): (&'static str, &str),
         message: String,
     ) {
         super::apiserver::report(
@@ -169,6 +172,8 @@ impl Kubelet {
                 type_,
                 reason: reason.into(),
                 from: "kubelet".into(),
+                host: self.node.clone(),
+                field_path,
                 message,
             },
         );
@@ -191,11 +196,12 @@ impl Kubelet {
         // The sandbox's DNS configuration is formed before the container is created.
         let resolv_conf = (!pod.spec.host_network).then(|| self.resolv_conf(cx, o));
         let image = container.image.clone().unwrap_or_else(|| "busybox".into());
+        let path = format!("spec.containers{{{}}}", container.name);
         self.event(
             cx,
             key.clone(),
-            "Normal",
-            "Pulled",
+            path.clone(),
+            ("Normal", "Pulled"),
             format!("Container image \"{image}\" already present on machine"),
         );
         let (created, started) = match self.cfg.era {
@@ -220,8 +226,8 @@ impl Kubelet {
                 format!("Started container {}", container.name),
             ),
         };
-        self.event(cx, key.clone(), "Normal", "Created", created);
-        self.event(cx, key.clone(), "Normal", "Started", started);
+        self.event(cx, key.clone(), path.clone(), ("Normal", "Created"), created);
+        self.event(cx, key.clone(), path, ("Normal", "Started"), started);
         if pod.spec.host_network {
             return self.run_on_host(cx, o, &container);
         }
@@ -280,6 +286,7 @@ impl Kubelet {
             host_mac: Mac(mac),
             command,
             name: o.meta.name.clone(),
+            container: container.name.clone(),
             labels: o.meta.labels.clone(),
             env,
             from_scenario: false,
@@ -332,9 +339,9 @@ impl Kubelet {
             });
             if let Some(m) = e.node_message {
                 let node = (Kind::Node, String::new(), self.node.clone());
-                self.event(cx, node, e.type_, e.reason, m);
+                self.event(cx, node, String::new(), (e.type_, e.reason), m);
             }
-            self.event(cx, o.key(), e.type_, e.reason, e.message);
+            self.event(cx, o.key(), String::new(), (e.type_, e.reason), e.message);
         }
         conf.render()
     }
@@ -362,6 +369,15 @@ impl Kubelet {
                 let proc = cmd.as_ref().and_then(|cmd| {
                     crate::tools::spawn(cx, self.ns, &super::docker::expand(cmd, &env))
                 });
+                if let Some(p) = proc {
+                    let now = cx.now();
+                    let id = (
+                        o.meta.namespace.as_str(),
+                        o.meta.name.as_str(),
+                        c.name.as_str(),
+                    );
+                    crate::net::logs::attach(cx.world, p, id, now);
+                }
                 (
                     Running::Host(proc),
                     cmd.unwrap_or_else(|| "the pause process only".into()),

@@ -12,6 +12,7 @@ pub mod control;
 pub mod fabric;
 pub mod ipvs;
 pub mod link;
+pub mod logs;
 pub mod neigh;
 pub mod netfilter;
 pub mod netns;
@@ -141,6 +142,8 @@ pub enum Msg {
     ApiEvent {
         event: Box<crate::k8s::api::WatchEvent>,
     },
+    /// A line a followed container wrote (`kubectl logs -f`, `logs.rs`).
+    LogLine { line: Box<logs::LogLine> },
 }
 
 /// Kernel-side state of the whole simulated world.
@@ -181,6 +184,8 @@ pub struct Proc {
     pub keep: bool,
     pub stdout: String,
     pub stderr: String,
+    /// A container's main process: its log, for `kubectl logs` (`logs.rs`).
+    pub log: Option<Box<logs::ContainerLog>>,
     /// It has handled its first event: the command began.
     pub ran: bool,
     pub exit: Option<i32>,

@@ -764,7 +764,8 @@ impl Actor<Net> for Kernel {
             | Msg::ApiEvent { .. }
             | Msg::RunSandbox { .. }
             | Msg::KillSandbox { .. }
-            | Msg::Exited { .. } => {
+            | Msg::Exited { .. }
+            | Msg::LogLine { .. } => {
                 unreachable!("kernel actors get frames and kernel timers only")
             }
         }

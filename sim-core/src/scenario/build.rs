@@ -623,6 +623,9 @@ impl Scenario {
                 host_mac: Mac(host_mac),
                 command: pod.command.clone(),
                 name: pod.name.clone(),
+                // The container of a scenario's pod is named after the pod (its status
+                // report says so).
+                container: pod.name.clone(),
                 labels: pod.labels.clone(),
                 env: Vec::new(),
                 from_scenario: true,

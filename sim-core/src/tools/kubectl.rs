@@ -6,7 +6,8 @@
 //! - `create|apply|replace|delete -f PATH [-R]`: every object of the manifest files PATH
 //!   names on this machine (the scenario's `manifests`), in order (`kubectl/files.rs`).
 //! - `delete KIND NAME` / `delete KIND/NAME`.
-//! - `describe svc NAME`: the Service with its Endpoints, as kubectl describes it.
+//! - `describe KIND [NAME|PREFIX]`: `describe.rs`; `logs`, `get events`, `version`,
+//!   `api-resources`, `explain`, `cluster-info`: `verbs.rs` and its siblings.
 //! - `exec [-it] POD -- CMD...` (POD may be `rc/NAME`: its first pod by name): runs the
 //!   command in the pod, and ends with its status and output.
 //!
@@ -15,6 +16,13 @@
 //! request and its answer take the control path's latency each way.
 
 mod files;
+mod describe;
+mod events;
+mod explain;
+mod info;
+mod logs;
+mod tabwriter;
+mod verbs;
 
 use std::net::Ipv4Addr;
 
@@ -41,8 +49,11 @@ enum Cmd {
     /// `kubectl delete KIND NAME...` (or `TYPE/NAME...`): each named object, in order; with
     /// no name, what the `-l` selector picks.
     Delete { kind: Kind, names: Named },
-    /// `describe svc NAME`.
-    Describe { kind: Kind, name: String },
+    /// `describe KIND [NAME...]` (`describe.rs`).
+    Describe { kind: Kind, names: Vec<String> },
+    /// `logs`, `get events`, `version`, `api-resources`, `explain`, `cluster-info`
+    /// (`verbs.rs`).
+    More(verbs::More),
     /// `exec POD -- CMD...`; POD may be `rc/NAME` (its first pod by name).
     Exec { target: String, command: String },
     /// `scale KIND/NAME --replicas=N`.
@@ -62,14 +73,15 @@ enum Cmd {
 pub struct Kubectl {
     cmd: Cmd,
     ns: String,
+    /// `-n` was given (`cluster-info` defaults to kube-system otherwise; a manifest's own
+    /// namespace must then agree with it).
+    ns_given: bool,
     all: bool,
     timer: Option<crate::engine::CancelKey>,
     /// `edit`: the request in flight was the update (after the get).
     updating: bool,
     /// `-l k=v`: get and delete only the objects with these labels.
     selector: Option<crate::k8s::api::Labels>,
-    /// `-n` was given: a manifest's own namespace must then agree with it.
-    explicit_ns: bool,
     /// `delete -l`: deletions asked for and not yet answered, and whether one failed.
     pending: usize,
     failed: bool,
@@ -141,6 +153,20 @@ fn kind_and_name(words: &[String]) -> Result<(Kind, Option<String>), (String, i3
 
 impl Kubectl {
     pub fn parse(args: &[String], env: &[(String, String)]) -> Result<Kubectl, (String, i32)> {
+        if let Some((more, ns, all)) = verbs::parse(args)? {
+            return Ok(Kubectl {
+                cmd: Cmd::More(more),
+                ns_given: ns.is_some(),
+                ns: ns.unwrap_or_else(|| "default".into()),
+                all,
+                timer: None,
+                updating: false,
+                selector: None,
+                pending: 0,
+                failed: false,
+                version: Default::default(),
+            });
+        }
         let mut ns = "default".to_string();
         let mut explicit_ns = false;
         let mut replicas = None;
@@ -264,24 +290,21 @@ impl Kubectl {
                 Cmd::Delete { kind, names }
             }
             "describe" => {
-                let (kind, name) = kind_and_name(rest)?;
-                let Some(name) = name else {
+                if rest.is_empty() {
                     return Err((
-                        "error: describing every object of a kind is not simulated; name one\n"
-                            .into(),
-                        1,
-                    ));
-                };
-                if !matches!(kind, Kind::Service | Kind::Pod) {
-                    return Err((
-                        format!(
-                            "error: `kubectl describe {}` is not simulated yet (describe svc and pod are)\n",
-                            kind.singular()
-                        ),
+                        "error: You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n".into(),
                         1,
                     ));
                 }
-                Cmd::Describe { kind, name }
+                let (kind, named) = kind_and_names(rest)?;
+                if named.iter().any(|(k, _)| *k != kind) {
+                    return Err((
+                        "error: describing objects of several kinds at once is not simulated; describe each kind on its own\n".into(),
+                        1,
+                    ));
+                }
+                let names = named.into_iter().map(|(_, n)| n).collect();
+                Cmd::Describe { kind, names }
             }
             "scale" => {
                 let (kind, name) = kind_and_name(rest)?;
@@ -370,11 +393,11 @@ impl Kubectl {
         Ok(Kubectl {
             cmd,
             ns,
+            ns_given: explicit_ns,
             all,
             timer: None,
             updating: false,
             selector,
-            explicit_ns,
             pending: 0,
             failed: false,
             version: Default::default(),
@@ -395,8 +418,14 @@ impl Kubectl {
         if let (Msg::ApiResponse { .. }, Some(t)) = (&msg, self.timer.take()) {
             cx.cancel(t);
         }
+        if let Cmd::More(_) = self.cmd {
+            return self.more(msg, ns, cx);
+        }
         match msg {
             Msg::Start => self.start(ns, cx),
+            Msg::ApiResponse { resp, .. } if matches!(self.cmd, Cmd::Describe { .. }) => {
+                Some(self.described(*resp, cx))
+            }
             Msg::ApiResponse { resp, .. } if matches!(self.cmd, Cmd::Exec { .. }) => {
                 self.exec(*resp, cx)
             }
@@ -484,10 +513,10 @@ impl Kubectl {
                 kind: Kind::Pod,
                 ns: Some(self.ns.clone()),
             },
-            Cmd::Describe { kind, name } => Request::Describe {
+            Cmd::Describe { kind, names } => Request::Describe {
                 kind: *kind,
-                ns: self.ns.clone(),
-                name: name.clone(),
+                ns: (!self.all).then(|| self.ns.clone()),
+                name: (names.len() == 1).then(|| names[0].clone()),
             },
             Cmd::Scale {
                 kind,
@@ -504,6 +533,7 @@ impl Kubectl {
                 ns: self.ns.clone(),
                 name: name.clone(),
             },
+            Cmd::More(_) => unreachable!("verbs.rs runs its own"),
         };
         self.ask(cx, ns, req);
         None
@@ -535,7 +565,7 @@ impl Kubectl {
             let Cmd::Files(f) = &mut self.cmd else {
                 return Some(1);
             };
-            match f.next(&self.ns, self.explicit_ns) {
+            match f.next(&self.ns, self.ns_given) {
                 None => return Some(i32::from(f.failed)),
                 Some(Err(text)) => print(cx, Stream::Stderr, &text),
                 Some(Ok(req)) => {
@@ -781,14 +811,6 @@ impl Kubectl {
                 print(cx, Stream::Stdout, &line);
                 0
             }
-            (Response::Described { objects, events }, Cmd::Describe { .. }) => {
-                let text = match objects.first().map(Object::kind) {
-                    Some(Kind::Pod) => describe_pod(&objects[0], &events, now),
-                    _ => describe_service(&objects),
-                };
-                print(cx, Stream::Stdout, &text);
-                0
-            }
             (Response::Object(o), Cmd::Scale { .. }) => {
                 let line = release::done(o.kind(), &o.meta.name, "scaled", self.era());
                 print(cx, Stream::Stdout, &line);
@@ -814,273 +836,6 @@ impl Kubectl {
             _ => 1,
         }
     }
-}
-
-/// `kubectl describe svc`: key/value lines aligned as kubectl's tabwriter aligns them
-/// (values start two spaces after the longest key).
-fn describe_service(found: &[Object]) -> String {
-    let Some((o, Some(s))) = found.first().map(|o| (o, o.service())) else {
-        return String::new();
-    };
-    let eps = found.get(1).and_then(|e| e.endpoints());
-    let mut rows: Vec<(String, String)> = vec![
-        ("Name".into(), o.meta.name.clone()),
-        ("Namespace".into(), o.meta.namespace.clone()),
-        ("Labels".into(), labels_text(&o.meta.labels)),
-        ("Annotations".into(), "<none>".into()),
-        ("Selector".into(), labels_text(&s.selector)),
-        ("Type".into(), s.type_.clone()),
-    ];
-    if let Some(ip) = s.cluster_ip {
-        rows.push(("IP Family Policy".into(), "SingleStack".into()));
-        rows.push(("IP Families".into(), "IPv4".into()));
-        rows.push(("IP".into(), ip.to_string()));
-        rows.push(("IPs".into(), ip.to_string()));
-    } else if s.type_ != "ExternalName" {
-        rows.push(("IP".into(), "None".into()));
-    }
-    if !s.external_ips.is_empty() {
-        let ips: Vec<String> = s.external_ips.iter().map(Ipv4Addr::to_string).collect();
-        rows.push(("External IPs".into(), ips.join(",")));
-    }
-    for p in &s.ports {
-        let name = if p.name.is_empty() {
-            "<unset>"
-        } else {
-            &p.name
-        };
-        rows.push((
-            "Port".into(),
-            format!("{name}  {}/{}", p.port, p.protocol()),
-        ));
-        rows.push((
-            "TargetPort".into(),
-            format!("{}/{}", p.target(), p.protocol()),
-        ));
-        if let Some(n) = p.node_port {
-            rows.push(("NodePort".into(), format!("{name}  {n}/{}", p.protocol())));
-        }
-        let list: Vec<String> = eps
-            .map(|e| {
-                let port = e
-                    .ports
-                    .iter()
-                    .find(|ep| ep.name == p.name)
-                    .map(|ep| ep.port)
-                    .unwrap_or(p.target());
-                e.addresses
-                    .iter()
-                    .map(|a| format!("{}:{port}", a.ip))
-                    .collect()
-            })
-            .unwrap_or_default();
-        rows.push(("Endpoints".into(), endpoints_text(&list)));
-    }
-    rows.push(("Session Affinity".into(), "None".into()));
-    if s.ports.iter().any(|p| p.node_port.is_some()) || !s.external_ips.is_empty() {
-        rows.push(("External Traffic Policy".into(), "Cluster".into()));
-    }
-    rows.push(("Events".into(), "<none>".into()));
-    let width = rows.iter().map(|(k, _)| k.len() + 1).max().unwrap_or(0) + 2;
-    rows.iter()
-        .map(|(k, v)| format!("{:<width$}{v}\n", format!("{k}:")))
-        .collect()
-}
-
-/// `kubectl describe pod`, in today's kubectl's layout (each block aligned as its
-/// tabwriter aligns it). The container and image IDs are SHA-256 digests of the pod's uid
-/// and the image's name: the shape of docker's, not values a registry would give.
-fn describe_pod(o: &Object, events: &[crate::k8s::api::Event], now: SimTime) -> String {
-    use sha2::{Digest, Sha256};
-    let Some(p) = o.pod() else {
-        return String::new();
-    };
-    let hex = |s: &str| data_encoding::HEXLOWER.encode(&Sha256::digest(s.as_bytes()));
-    let block = |rows: &[(&str, String)], width: usize, indent: &str| -> String {
-        rows.iter()
-            .map(|(k, v)| {
-                let key = format!("{k}:");
-                let mut lines = v.lines();
-                let first = lines.next().unwrap_or("");
-                let mut out = format!("{indent}{key:<width$}{first}")
-                    .trim_end()
-                    .to_string()
-                    + "\n";
-                for l in lines {
-                    out += &format!("{indent}{:width$}{l}\n", "");
-                }
-                out
-            })
-            .collect()
-    };
-    let labels = if o.meta.labels.is_empty() {
-        "<none>".to_string()
-    } else {
-        o.meta
-            .labels
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
-    let node = match (&p.node, p.host_ip) {
-        (Some(n), Some(ip)) => format!("{n}/{ip}"),
-        (Some(n), None) => n.clone(),
-        (None, _) => "<none>".into(),
-    };
-    let mut top = vec![
-        ("Name", o.meta.name.clone()),
-        ("Namespace", o.meta.namespace.clone()),
-        ("Priority", "0".into()),
-        ("Service Account", "default".into()),
-        ("Node", node),
-    ];
-    if let Some(t) = p.started {
-        top.push(("Start Time", crate::clock::rfc1123z(t)));
-    }
-    top.push(("Labels", labels));
-    top.push(("Annotations", "<none>".into()));
-    top.push(("Status", p.phase.name().into()));
-    let ip = p.ip.map(|i| i.to_string()).unwrap_or_default();
-    top.push(("IP", ip.clone()));
-    let mut out = block(&top, 18, "");
-    if p.ip.is_some() {
-        // The IP's padding comes from the block it is flushed with: Controlled By's when
-        // that follows.
-        let pad = if o.meta.owner.is_some() { 11 } else { 2 };
-        out += &format!("IPs:\n  IP:{:pad$}{ip}\n", "");
-    } else {
-        out += "IPs:              <none>\n";
-    }
-    if let Some((k, n)) = &o.meta.owner {
-        out += &format!("Controlled By:  {}/{n}\n", k.name());
-    }
-    out += "Containers:\n";
-    for c in &p.containers {
-        let image = c.image.clone().unwrap_or_else(|| "busybox".into());
-        let running = p.ip.is_some();
-        let mut rows: Vec<(&str, String)> = Vec::new();
-        rows.push((
-            "Container ID",
-            if running {
-                format!("docker://{}", hex(&format!("{}/{}", o.meta.uid, c.name)))
-            } else {
-                String::new()
-            },
-        ));
-        rows.push(("Image", image.clone()));
-        rows.push((
-            "Image ID",
-            if running {
-                format!("docker-pullable://{image}@sha256:{}", hex(&image))
-            } else {
-                String::new()
-            },
-        ));
-        let ports = if c.ports.is_empty() {
-            "<none>".to_string()
-        } else {
-            c.ports
-                .iter()
-                .map(|p| format!("{p}/TCP"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        rows.push(("Port", ports));
-        rows.push((
-            "Host Port",
-            if c.ports.is_empty() {
-                "<none>".into()
-            } else {
-                "0/TCP".into()
-            },
-        ));
-        let mut out_c = String::new();
-        if running {
-            rows.push(("State", "Running".into()));
-            out_c += &block(&rows, 16, "    ");
-            if let Some(t) = p.started {
-                out_c += &format!("      Started:      {}\n", crate::clock::rfc1123z(t));
-            }
-        } else {
-            rows.push(("State", "Waiting".into()));
-            out_c += &block(&rows, 16, "    ");
-            out_c += "      Reason:       ContainerCreating\n";
-        }
-        let env = if c.env.is_empty() {
-            "<none>".to_string()
-        } else {
-            String::new()
-        };
-        out_c += &block(
-            &[
-                ("Ready", if p.ready { "True" } else { "False" }.into()),
-                ("Restart Count", "0".into()),
-                ("Environment", env),
-            ],
-            16,
-            "    ",
-        );
-        for (k, v) in &c.env {
-            out_c += &format!("      {k}:  {v}\n");
-        }
-        out_c += "    Mounts:         <none>\n";
-        out += &format!("  {}:\n{out_c}", c.name);
-    }
-    let cond = |b: bool| if b { "True" } else { "False" };
-    let running = p.phase == crate::k8s::api::Phase::Running;
-    out += &format!(
-        "Conditions:\n  Type              Status\n  Initialized       True \n  Ready             {} \n  ContainersReady   {} \n  PodScheduled      {} \n",
-        cond(p.ready),
-        cond(running && p.ready),
-        cond(p.node.is_some())
-    );
-    out += "Volumes:                     <none>\n";
-    out += "QoS Class:                   BestEffort\n";
-    out += "Node-Selectors:              <none>\n";
-    out += "Tolerations:                 <none>\n";
-    out += &events_text(events, now);
-    out
-}
-
-/// The `Events:` section of `kubectl describe`: a table with two spaces between columns;
-/// an event seen more than once shows `AGE (xN over FIRST)`.
-fn events_text(events: &[crate::k8s::api::Event], now: SimTime) -> String {
-    if events.is_empty() {
-        return "Events:                      <none>\n".into();
-    }
-    let mut rows: Vec<Vec<String>> = vec![
-        ["Type", "Reason", "Age", "From", "Message"]
-            .map(String::from)
-            .to_vec(),
-        ["----", "------", "----", "----", "-------"]
-            .map(String::from)
-            .to_vec(),
-    ];
-    for e in events {
-        let age = if e.count > 1 {
-            format!(
-                "{} (x{} over {})",
-                age(now - e.last),
-                e.count,
-                age(now - e.first)
-            )
-        } else {
-            age(now - e.first)
-        };
-        rows.push(vec![
-            e.type_.into(),
-            e.reason.clone(),
-            age,
-            e.from.clone(),
-            e.message.clone(),
-        ]);
-    }
-    let table: String = tabwrite_with(&rows, 2, 0)
-        .lines()
-        .map(|l| format!("  {l}\n"))
-        .collect();
-    format!("Events:\n{table}")
 }
 
 /// A ConfigMap as `kubectl edit` shows it to the editor (YAML, keys in order, each value a
@@ -1621,6 +1376,10 @@ fn classic_service_row(
     }
     r
 }
+
+/// The modern release's kubectl and kubelet version, as `kubectl version` and `describe
+/// node` print it (the scenario's patch release is not reflected yet).
+pub const KUBELET_VERSION: &str = "v1.28.2";
 
 #[cfg(test)]
 mod tests {

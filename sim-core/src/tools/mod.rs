@@ -680,6 +680,8 @@ pub fn print(cx: &mut Ctx<'_, Net>, stream: Stream, text: &str) {
             Stream::Stderr => proc.stderr.push_str(text),
         }
     }
+    // A container's main process also writes its container's log (`kubectl logs`).
+    crate::net::logs::write(cx, owner, stream, text);
     for line in text.lines() {
         cx.trace(TraceEvent::Output {
             stream,
@@ -705,6 +707,7 @@ fn finish(cx: &mut Ctx<'_, Net>, code: i32, expect: Option<&Expectation>) {
         crate::net::tcp::release(cx, ns, me);
     }
     cx.trace(TraceEvent::Exit { code });
+    crate::net::logs::ended(cx, me, code);
     if let Some(parent) = cx.world.procs[&me].parent {
         cx.send(parent, Msg::Exited { child: me, code });
     }

@@ -252,6 +252,7 @@ impl Ping {
             | Msg::RunSandbox { .. }
             | Msg::KillSandbox { .. }
             | Msg::Exited { .. }
+            | Msg::LogLine { .. }
             | Msg::Xmit { .. } => {
                 unreachable!("processes get no frames")
             }

@@ -1,0 +1,1262 @@
+//! `kubectl explain KIND[.FIELD.PATH] [--recursive]`: a kind's or field's documentation,
+//! in the layout of kubectl's plaintext template (pkg/explain/v2/templates/
+//! plaintext.tmpl, v1.28): `GROUP`/`KIND`/`VERSION`, `FIELD: name <type>`, the
+//! description wrapped at 76 columns and indented 4, then `FIELDS:` with each field's
+//! name, a tab, its type, ` -required-`, and its description.
+//!
+//! The schema is the simulator's own, for the kinds of issue 14 §2 and the fields the
+//! simulator reads: descriptions are the API reference's, shortened to their first
+//! sentences. A field whose type the simulator does not describe shows its description
+//! and no fields.
+
+use super::Kubectl;
+use super::verbs::{Args, boolean, unknown_flag};
+use crate::engine::Ctx;
+use crate::net::{Msg, Net, NsId};
+use crate::tools::print;
+use crate::trace::Stream;
+
+/// A type: its name (for `<Type>`), description and fields.
+pub struct Type {
+    pub name: &'static str,
+    pub desc: &'static str,
+    pub fields: &'static [Field],
+}
+
+/// A field: its name, how explain shows its type, the type it leads to, whether it is
+/// required, and its description.
+pub struct Field {
+    pub name: &'static str,
+    pub ty: &'static str,
+    pub to: Option<&'static Type>,
+    pub required: bool,
+    pub desc: &'static str,
+}
+
+const fn f(name: &'static str, ty: &'static str, desc: &'static str) -> Field {
+    Field {
+        name,
+        ty,
+        to: None,
+        required: false,
+        desc,
+    }
+}
+
+const fn t(name: &'static str, ty: &'static str, to: &'static Type, desc: &'static str) -> Field {
+    Field {
+        name,
+        ty,
+        to: Some(to),
+        required: false,
+        desc,
+    }
+}
+
+const fn req(mut x: Field) -> Field {
+    x.required = true;
+    x
+}
+
+const API_VERSION: Field = f(
+    "apiVersion",
+    "string",
+    "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources",
+);
+const KIND: Field = f(
+    "kind",
+    "string",
+    "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds",
+);
+const METADATA: Field = t(
+    "metadata",
+    "ObjectMeta",
+    &OBJECT_META,
+    "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata",
+);
+
+static OBJECT_META: Type = Type {
+    name: "ObjectMeta",
+    desc: "ObjectMeta is metadata that all persisted resources must have, which includes all objects users must create.",
+    fields: &[
+        f(
+            "annotations",
+            "map[string]string",
+            "Annotations is an unstructured key value map stored with a resource that may be set by external tools to store and retrieve arbitrary metadata.",
+        ),
+        f(
+            "creationTimestamp",
+            "string",
+            "CreationTimestamp is a timestamp representing the server time when this object was created.",
+        ),
+        f(
+            "deletionTimestamp",
+            "string",
+            "DeletionTimestamp is RFC 3339 date and time at which this resource will be deleted.",
+        ),
+        f(
+            "labels",
+            "map[string]string",
+            "Map of string keys and values that can be used to organize and categorize (scope and select) objects. May match selectors of replication controllers and services.",
+        ),
+        f(
+            "name",
+            "string",
+            "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically.",
+        ),
+        f(
+            "namespace",
+            "string",
+            "Namespace defines the space within which each name must be unique. An empty namespace is equivalent to the \"default\" namespace, but \"default\" is the canonical representation.",
+        ),
+        f(
+            "ownerReferences",
+            "[]OwnerReference",
+            "List of objects depended by this object. If ALL objects in the list have been deleted, this object will be garbage collected.",
+        ),
+        f(
+            "resourceVersion",
+            "string",
+            "An opaque value that represents the internal version of this object that can be used by clients to determine when objects have changed.",
+        ),
+        f(
+            "uid",
+            "string",
+            "UID is the unique in time and space value for this object. It is typically generated by the server on successful creation of a resource and is not allowed to change on PUT operations.",
+        ),
+    ],
+};
+
+static LABEL_SELECTOR: Type = Type {
+    name: "LabelSelector",
+    desc: "A label selector is a label query over a set of resources. The result of matchLabels and matchExpressions are ANDed. An empty label selector matches all objects. A null label selector matches no objects.",
+    fields: &[
+        f(
+            "matchExpressions",
+            "[]LabelSelectorRequirement",
+            "matchExpressions is a list of label selector requirements. The requirements are ANDed.",
+        ),
+        f(
+            "matchLabels",
+            "map[string]string",
+            "matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels map is equivalent to an element of matchExpressions, whose key field is \"key\", the operator is \"In\", and the values array contains only \"value\". The requirements are ANDed.",
+        ),
+    ],
+};
+
+static CONTAINER_PORT: Type = Type {
+    name: "ContainerPort",
+    desc: "ContainerPort represents a network port in a single container.",
+    fields: &[
+        req(f(
+            "containerPort",
+            "integer",
+            "Number of port to expose on the pod's IP address. This must be a valid port number, 0 < x < 65536.",
+        )),
+        f(
+            "hostPort",
+            "integer",
+            "Number of port to expose on the host. If specified, this must be a valid port number, 0 < x < 65536.",
+        ),
+        f(
+            "name",
+            "string",
+            "If specified, this must be an IANA_SVC_NAME and unique within the pod. Each named port in a pod must have a unique name. Name for the port that can be referred to by services.",
+        ),
+        f(
+            "protocol",
+            "string",
+            "Protocol for port. Must be UDP, TCP, or SCTP. Defaults to \"TCP\".",
+        ),
+    ],
+};
+
+static ENV_VAR: Type = Type {
+    name: "EnvVar",
+    desc: "EnvVar represents an environment variable present in a Container.",
+    fields: &[
+        req(f(
+            "name",
+            "string",
+            "Name of the environment variable. Must be a C_IDENTIFIER.",
+        )),
+        f(
+            "value",
+            "string",
+            "Variable references $(VAR_NAME) are expanded using the previously defined environment variables in the container and any service environment variables. Defaults to \"\".",
+        ),
+        f(
+            "valueFrom",
+            "EnvVarSource",
+            "Source for the environment variable's value. Cannot be used if value is not empty.",
+        ),
+    ],
+};
+
+static PROBE: Type = Type {
+    name: "Probe",
+    desc: "Probe describes a health check to be performed against a container to determine whether it is alive or ready to receive traffic.",
+    fields: &[
+        f("exec", "ExecAction", "Exec specifies the action to take."),
+        f(
+            "failureThreshold",
+            "integer",
+            "Minimum consecutive failures for the probe to be considered failed after having succeeded. Defaults to 3. Minimum value is 1.",
+        ),
+        f(
+            "httpGet",
+            "HTTPGetAction",
+            "HTTPGet specifies the http request to perform.",
+        ),
+        f(
+            "initialDelaySeconds",
+            "integer",
+            "Number of seconds after the container has started before liveness probes are initiated.",
+        ),
+        f(
+            "periodSeconds",
+            "integer",
+            "How often (in seconds) to perform the probe. Default to 10 seconds. Minimum value is 1.",
+        ),
+        f(
+            "successThreshold",
+            "integer",
+            "Minimum consecutive successes for the probe to be considered successful after having failed. Defaults to 1. Must be 1 for liveness and startup. Minimum value is 1.",
+        ),
+        f(
+            "tcpSocket",
+            "TCPSocketAction",
+            "TCPSocket specifies an action involving a TCP port.",
+        ),
+        f(
+            "timeoutSeconds",
+            "integer",
+            "Number of seconds after which the probe times out. Defaults to 1 second. Minimum value is 1.",
+        ),
+    ],
+};
+
+static CONTAINER: Type = Type {
+    name: "Container",
+    desc: "A single application container that you want to run within a pod.",
+    fields: &[
+        f(
+            "args",
+            "[]string",
+            "Arguments to the entrypoint. The container image's CMD is used if this is not provided.",
+        ),
+        f(
+            "command",
+            "[]string",
+            "Entrypoint array. Not executed within a shell. The container image's ENTRYPOINT is used if this is not provided.",
+        ),
+        t(
+            "env",
+            "[]EnvVar",
+            &ENV_VAR,
+            "List of environment variables to set in the container. Cannot be updated.",
+        ),
+        f(
+            "image",
+            "string",
+            "Container image name. More info: https://kubernetes.io/docs/concepts/containers/images",
+        ),
+        f(
+            "imagePullPolicy",
+            "string",
+            "Image pull policy. One of Always, Never, IfNotPresent. Defaults to Always if :latest tag is specified, or IfNotPresent otherwise.",
+        ),
+        t(
+            "livenessProbe",
+            "Probe",
+            &PROBE,
+            "Periodic probe of container liveness. Container will be restarted if the probe fails. Cannot be updated.",
+        ),
+        req(f(
+            "name",
+            "string",
+            "Name of the container specified as a DNS_LABEL. Each container in a pod must have a unique name (DNS_LABEL). Cannot be updated.",
+        )),
+        t(
+            "ports",
+            "[]ContainerPort",
+            &CONTAINER_PORT,
+            "List of ports to expose from the container. Not specifying a port here DOES NOT prevent that port from being exposed.",
+        ),
+        t(
+            "readinessProbe",
+            "Probe",
+            &PROBE,
+            "Periodic probe of container service readiness. Container will be removed from service endpoints if the probe fails. Cannot be updated.",
+        ),
+    ],
+};
+
+static POD_SPEC: Type = Type {
+    name: "PodSpec",
+    desc: "PodSpec is a description of a pod.",
+    fields: &[
+        req(t(
+            "containers",
+            "[]Container",
+            &CONTAINER,
+            "List of containers belonging to the pod. Containers cannot currently be added or removed. There must be at least one container in a Pod. Cannot be updated.",
+        )),
+        f(
+            "dnsConfig",
+            "PodDNSConfig",
+            "Specifies the DNS parameters of a pod. Parameters specified here will be merged to the generated DNS configuration based on DNSPolicy.",
+        ),
+        f(
+            "dnsPolicy",
+            "string",
+            "Set DNS policy for the pod. Defaults to \"ClusterFirst\". Valid values are 'ClusterFirstWithHostNet', 'ClusterFirst', 'Default' or 'None'.",
+        ),
+        f(
+            "enableServiceLinks",
+            "boolean",
+            "EnableServiceLinks indicates whether information about services should be injected into pod's environment variables, matching the syntax of Docker links. Optional: Defaults to true.",
+        ),
+        f(
+            "hostNetwork",
+            "boolean",
+            "Host networking requested for this pod. Use the host's network namespace. If this option is set, the ports that will be used must be specified. Default to false.",
+        ),
+        f(
+            "hostname",
+            "string",
+            "Specifies the hostname of the Pod If not specified, the pod's hostname will be set to a system-defined value.",
+        ),
+        t(
+            "initContainers",
+            "[]Container",
+            &CONTAINER,
+            "List of initialization containers belonging to the pod. Init containers are executed in order prior to containers being started.",
+        ),
+        f(
+            "nodeName",
+            "string",
+            "NodeName is a request to schedule this pod onto a specific node. If it is non-empty, the scheduler simply schedules this pod onto that node, assuming that it fits resource requirements.",
+        ),
+        f(
+            "nodeSelector",
+            "map[string]string",
+            "NodeSelector is a selector which must be true for the pod to fit on a node. Selector which must match a node's labels for the pod to be scheduled on that node.",
+        ),
+        f(
+            "restartPolicy",
+            "string",
+            "Restart policy for all containers within the pod. One of Always, OnFailure, Never. Default to Always.",
+        ),
+        f(
+            "subdomain",
+            "string",
+            "If specified, the fully qualified Pod hostname will be \"<hostname>.<subdomain>.<pod namespace>.svc.<cluster domain>\". If not specified, the pod will not have a domainname at all.",
+        ),
+    ],
+};
+
+static POD_STATUS: Type = Type {
+    name: "PodStatus",
+    desc: "PodStatus represents information about the status of a pod. Status may trail the actual state of a system, especially if the node that hosts the pod cannot contact the control plane.",
+    fields: &[
+        f(
+            "hostIP",
+            "string",
+            "hostIP holds the IP address of the host to which the pod is assigned. Empty if the pod has not started yet.",
+        ),
+        f(
+            "phase",
+            "string",
+            "The phase of a Pod is a simple, high-level summary of where the Pod is in its lifecycle. One of Pending, Running, Succeeded, Failed, Unknown.",
+        ),
+        f(
+            "podIP",
+            "string",
+            "podIP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.",
+        ),
+        f(
+            "startTime",
+            "string",
+            "RFC 3339 date and time at which the object was acknowledged by the Kubelet. This is before the Kubelet pulled the container image(s) for the pod.",
+        ),
+    ],
+};
+
+static POD_TEMPLATE_SPEC: Type = Type {
+    name: "PodTemplateSpec",
+    desc: "PodTemplateSpec describes the data a pod should have when created from a template",
+    fields: &[
+        METADATA,
+        t(
+            "spec",
+            "PodSpec",
+            &POD_SPEC,
+            "Specification of the desired behavior of the pod. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status",
+        ),
+    ],
+};
+
+static SERVICE_PORT: Type = Type {
+    name: "ServicePort",
+    desc: "ServicePort contains information on service's port.",
+    fields: &[
+        f(
+            "name",
+            "string",
+            "The name of this port within the service. This must be a DNS_LABEL. All ports within a ServiceSpec must have unique names.",
+        ),
+        f(
+            "nodePort",
+            "integer",
+            "The port on each node on which this service is exposed when type is NodePort or LoadBalancer. Usually assigned by the system.",
+        ),
+        req(f(
+            "port",
+            "integer",
+            "The port that will be exposed by this service.",
+        )),
+        f(
+            "protocol",
+            "string",
+            "The IP protocol for this port. Supports \"TCP\", \"UDP\", and \"SCTP\". Default is TCP.",
+        ),
+        f(
+            "targetPort",
+            "IntOrString",
+            "Number or name of the port to access on the pods targeted by the service. Number must be in the range 1 to 65535. Name must be an IANA_SVC_NAME. If this is a string, it will be looked up as a named port in the target Pod's container ports.",
+        ),
+    ],
+};
+
+static SERVICE_SPEC: Type = Type {
+    name: "ServiceSpec",
+    desc: "ServiceSpec describes the attributes that a user creates on a service.",
+    fields: &[
+        f(
+            "clusterIP",
+            "string",
+            "clusterIP is the IP address of the service and is usually assigned randomly. If an address is specified manually, is in-range, and is not in use, it will be allocated to the service; otherwise creation of the service will fail. \"None\" makes a headless service.",
+        ),
+        f(
+            "externalIPs",
+            "[]string",
+            "externalIPs is a list of IP addresses for which nodes in the cluster will also accept traffic for this service.",
+        ),
+        f(
+            "externalName",
+            "string",
+            "externalName is the external reference that discovery mechanisms will return as an alias for this service (e.g. a DNS CNAME record). Requires `type` to be \"ExternalName\".",
+        ),
+        f(
+            "externalTrafficPolicy",
+            "string",
+            "externalTrafficPolicy describes how nodes distribute service traffic they receive on one of the Service's \"externally-facing\" addresses (NodePorts, ExternalIPs, and LoadBalancer IPs). \"Local\" or \"Cluster\".",
+        ),
+        f(
+            "internalTrafficPolicy",
+            "string",
+            "InternalTrafficPolicy describes how nodes distribute service traffic they receive on the ClusterIP. \"Local\" or \"Cluster\".",
+        ),
+        f(
+            "loadBalancerIP",
+            "string",
+            "Only applies to Service Type: LoadBalancer. This feature depends on whether the underlying cloud-provider supports specifying the loadBalancerIP when a load balancer is created.",
+        ),
+        t(
+            "ports",
+            "[]ServicePort",
+            &SERVICE_PORT,
+            "The list of ports that are exposed by this service.",
+        ),
+        f(
+            "publishNotReadyAddresses",
+            "boolean",
+            "publishNotReadyAddresses indicates that any agent which deals with endpoints for this Service should disregard any indications of ready/not-ready.",
+        ),
+        f(
+            "selector",
+            "map[string]string",
+            "Route service traffic to pods with label keys and values matching this selector. If empty or not present, the service is assumed to have an external process managing its endpoints, which Kubernetes will not modify.",
+        ),
+        f(
+            "sessionAffinity",
+            "string",
+            "Supports \"ClientIP\" and \"None\". Used to maintain session affinity. Enable client IP based session affinity. Must be ClientIP or None. Defaults to None.",
+        ),
+        f(
+            "type",
+            "string",
+            "type determines how the Service is exposed. Defaults to ClusterIP. Valid options are ExternalName, ClusterIP, NodePort, and LoadBalancer.",
+        ),
+    ],
+};
+
+/// A kind's spec, with the replicas/selector/template trio of the workload kinds.
+macro_rules! workload_spec {
+    ($name:ident, $ty:literal, $desc:literal, [$($extra:expr),* $(,)?]) => {
+        static $name: Type = Type {
+            name: $ty,
+            desc: $desc,
+            fields: &[
+                f(
+                    "minReadySeconds",
+                    "integer",
+                    "Minimum number of seconds for which a newly created pod should be ready without any of its container crashing, for it to be considered available. Defaults to 0.",
+                ),
+                $($extra,)*
+                req(t(
+                    "selector",
+                    "LabelSelector",
+                    &LABEL_SELECTOR,
+                    "Label selector for pods. Existing pods that are selected by this will be the ones affected by this controller. It must match the pod template's labels.",
+                )),
+                req(t(
+                    "template",
+                    "PodTemplateSpec",
+                    &POD_TEMPLATE_SPEC,
+                    "Template describes the pods that will be created.",
+                )),
+            ],
+        };
+    };
+}
+
+const REPLICAS: Field = f(
+    "replicas",
+    "integer",
+    "Number of desired pods. This is a pointer to distinguish between explicit zero and not specified. Defaults to 1.",
+);
+
+workload_spec!(
+    DEPLOYMENT_SPEC,
+    "DeploymentSpec",
+    "DeploymentSpec is the specification of the desired behavior of the Deployment.",
+    [
+        REPLICAS,
+        f(
+            "strategy",
+            "DeploymentStrategy",
+            "The deployment strategy to use to replace existing pods with new ones.",
+        ),
+    ]
+);
+workload_spec!(
+    REPLICA_SET_SPEC,
+    "ReplicaSetSpec",
+    "ReplicaSetSpec is the specification of a ReplicaSet.",
+    [REPLICAS]
+);
+workload_spec!(
+    DAEMON_SET_SPEC,
+    "DaemonSetSpec",
+    "DaemonSetSpec is the specification of a daemon set.",
+    [f(
+        "updateStrategy",
+        "DaemonSetUpdateStrategy",
+        "An update strategy to replace existing DaemonSet pods with new pods.",
+    )]
+);
+workload_spec!(
+    STATEFUL_SET_SPEC,
+    "StatefulSetSpec",
+    "A StatefulSetSpec is the specification of a StatefulSet.",
+    [
+        REPLICAS,
+        f(
+            "serviceName",
+            "string",
+            "serviceName is the name of the service that governs this StatefulSet. This service must exist before the StatefulSet, and is responsible for the network identity of the set.",
+        ),
+    ]
+);
+
+static RC_SPEC: Type = Type {
+    name: "ReplicationControllerSpec",
+    desc: "ReplicationControllerSpec is the specification of a replication controller.",
+    fields: &[
+        REPLICAS,
+        f(
+            "selector",
+            "map[string]string",
+            "Selector is a label query over pods that should match the Replicas count. If Selector is empty, it is defaulted to the labels present on the Pod template.",
+        ),
+        t(
+            "template",
+            "PodTemplateSpec",
+            &POD_TEMPLATE_SPEC,
+            "Template is the object that describes the pod that will be created if insufficient replicas are detected.",
+        ),
+    ],
+};
+
+static JOB_SPEC: Type = Type {
+    name: "JobSpec",
+    desc: "JobSpec describes how the job execution will look like.",
+    fields: &[
+        f(
+            "backoffLimit",
+            "integer",
+            "Specifies the number of retries before marking this job failed. Defaults to 6",
+        ),
+        f(
+            "completions",
+            "integer",
+            "Specifies the desired number of successfully finished pods the job should be run with.",
+        ),
+        f(
+            "parallelism",
+            "integer",
+            "Specifies the maximum desired number of pods the job should run at any given time.",
+        ),
+        req(t(
+            "template",
+            "PodTemplateSpec",
+            &POD_TEMPLATE_SPEC,
+            "Describes the pod that will be created when executing a job. The only allowed template.spec.restartPolicy values are \"Never\" or \"OnFailure\".",
+        )),
+    ],
+};
+
+static NETWORK_POLICY_SPEC: Type = Type {
+    name: "NetworkPolicySpec",
+    desc: "NetworkPolicySpec provides the specification of a NetworkPolicy",
+    fields: &[
+        f(
+            "egress",
+            "[]NetworkPolicyEgressRule",
+            "egress is a list of egress rules to be applied to the selected pods.",
+        ),
+        f(
+            "ingress",
+            "[]NetworkPolicyIngressRule",
+            "ingress is a list of ingress rules to be applied to the selected pods.",
+        ),
+        req(t(
+            "podSelector",
+            "LabelSelector",
+            &LABEL_SELECTOR,
+            "podSelector selects the pods to which this NetworkPolicy object applies. An empty podSelector selects all pods in this namespace.",
+        )),
+        f(
+            "policyTypes",
+            "[]string",
+            "policyTypes is a list of rule types that the NetworkPolicy relates to. Valid options are [\"Ingress\"], [\"Egress\"], or [\"Ingress\", \"Egress\"].",
+        ),
+    ],
+};
+
+/// A resource: its group, version, kind, description and top-level fields.
+pub struct Resource {
+    pub group: &'static str,
+    pub version: &'static str,
+    pub ty: Type,
+}
+
+const fn status(name: &'static str) -> Field {
+    f(
+        "status",
+        name,
+        "Most recently observed status. Populated by the system. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status",
+    )
+}
+
+const SPEC_DESC: &str = "Specification of the desired behavior. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status";
+
+/// The kinds `explain` knows, and the names kubectl takes for each.
+pub static RESOURCES: &[(&[&str], Resource)] = &[
+    (
+        &["pods", "pod", "po"],
+        Resource {
+            group: "",
+            version: "v1",
+            ty: Type {
+                name: "Pod",
+                desc: "Pod is a collection of containers that can run on a host. This resource is created by clients and scheduled to hosts.",
+                fields: &[
+                    API_VERSION,
+                    KIND,
+                    METADATA,
+                    t(
+                        "spec",
+                        "PodSpec",
+                        &POD_SPEC,
+                        "Specification of the desired behavior of the pod. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status",
+                    ),
+                    t(
+                        "status",
+                        "PodStatus",
+                        &POD_STATUS,
+                        "Most recently observed status of the pod. This data may not be up to date. Populated by the system. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status",
+                    ),
+                ],
+            },
+        },
+    ),
+    (
+        &["services", "service", "svc"],
+        Resource {
+            group: "",
+            version: "v1",
+            ty: Type {
+                name: "Service",
+                desc: "Service is a named abstraction of software service (for example, mysql) consisting of local port (for example 3306) that the proxy listens on, and the selector that determines which pods will answer requests sent through the proxy.",
+                fields: &[
+                    API_VERSION,
+                    KIND,
+                    METADATA,
+                    t(
+                        "spec",
+                        "ServiceSpec",
+                        &SERVICE_SPEC,
+                        "Spec defines the behavior of a service. https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status",
+                    ),
+                    status("ServiceStatus"),
+                ],
+            },
+        },
+    ),
+    (
+        &["endpoints", "ep"],
+        Resource {
+            group: "",
+            version: "v1",
+            ty: Type {
+                name: "Endpoints",
+                desc: "Endpoints is a collection of endpoints that implement the actual service.",
+                fields: &[
+                    API_VERSION,
+                    KIND,
+                    METADATA,
+                    f(
+                        "subsets",
+                        "[]EndpointSubset",
+                        "The set of all endpoints is the union of all subsets. Addresses are placed into subsets according to the IPs they share.",
+                    ),
+                ],
+            },
+        },
+    ),
+    (
+        &["endpointslices", "endpointslice"],
+        Resource {
+            group: "discovery.k8s.io",
+            version: "v1",
+            ty: Type {
+                name: "EndpointSlice",
+                desc: "EndpointSlice represents a subset of the endpoints that implement a service. For a given service there may be multiple EndpointSlice objects, selected by labels, which must be joined to produce the full set of endpoints.",
+                fields: &[
+                    req(f(
+                        "addressType",
+                        "string",
+                        "addressType specifies the type of address carried by this EndpointSlice. All addresses in this slice must be the same type. Supported types are IPv4, IPv6 and FQDN.",
+                    )),
+                    API_VERSION,
+                    req(f(
+                        "endpoints",
+                        "[]Endpoint",
+                        "endpoints is a list of unique endpoints in this slice. Each slice may include a maximum of 1000 endpoints.",
+                    )),
+                    KIND,
+                    METADATA,
+                    f(
+                        "ports",
+                        "[]EndpointPort",
+                        "ports specifies the list of network ports exposed by each endpoint in this slice.",
+                    ),
+                ],
+            },
+        },
+    ),
+    (
+        &["deployments", "deployment", "deploy"],
+        Resource {
+            group: "apps",
+            version: "v1",
+            ty: Type {
+                name: "Deployment",
+                desc: "Deployment enables declarative updates for Pods and ReplicaSets.",
+                fields: &[
+                    API_VERSION,
+                    KIND,
+                    METADATA,
+                    t(
+                        "spec",
+                        "DeploymentSpec",
+                        &DEPLOYMENT_SPEC,
+                        "Specification of the desired behavior of the Deployment.",
+                    ),
+                    status("DeploymentStatus"),
+                ],
+            },
+        },
+    ),
+    (
+        &["replicasets", "replicaset", "rs"],
+        Resource {
+            group: "apps",
+            version: "v1",
+            ty: Type {
+                name: "ReplicaSet",
+                desc: "ReplicaSet ensures that a specified number of pod replicas are running at any given time.",
+                fields: &[
+                    API_VERSION,
+                    KIND,
+                    METADATA,
+                    t("spec", "ReplicaSetSpec", &REPLICA_SET_SPEC, SPEC_DESC),
+                    status("ReplicaSetStatus"),
+                ],
+            },
+        },
+    ),
+    (
+        &["replicationcontrollers", "replicationcontroller", "rc"],
+        Resource {
+            group: "",
+            version: "v1",
+            ty: Type {
+                name: "ReplicationController",
+                desc: "ReplicationController represents the configuration of a replication controller.",
+                fields: &[
+                    API_VERSION,
+                    KIND,
+                    METADATA,
+                    t("spec", "ReplicationControllerSpec", &RC_SPEC, SPEC_DESC),
+                    status("ReplicationControllerStatus"),
+                ],
+            },
+        },
+    ),
+    (
+        &["daemonsets", "daemonset", "ds"],
+        Resource {
+            group: "apps",
+            version: "v1",
+            ty: Type {
+                name: "DaemonSet",
+                desc: "DaemonSet represents the configuration of a daemon set.",
+                fields: &[
+                    API_VERSION,
+                    KIND,
+                    METADATA,
+                    t("spec", "DaemonSetSpec", &DAEMON_SET_SPEC, SPEC_DESC),
+                    status("DaemonSetStatus"),
+                ],
+            },
+        },
+    ),
+    (
+        &["statefulsets", "statefulset", "sts"],
+        Resource {
+            group: "apps",
+            version: "v1",
+            ty: Type {
+                name: "StatefulSet",
+                desc: "StatefulSet represents a set of pods with consistent identities. Identities are defined as network (a single stable DNS and hostname) and storage.",
+                fields: &[
+                    API_VERSION,
+                    KIND,
+                    METADATA,
+                    t(
+                        "spec",
+                        "StatefulSetSpec",
+                        &STATEFUL_SET_SPEC,
+                        "Spec defines the desired identities of pods in this set.",
+                    ),
+                    status("StatefulSetStatus"),
+                ],
+            },
+        },
+    ),
+    (
+        &["jobs", "job"],
+        Resource {
+            group: "batch",
+            version: "v1",
+            ty: Type {
+                name: "Job",
+                desc: "Job represents the configuration of a single job.",
+                fields: &[
+                    API_VERSION,
+                    KIND,
+                    METADATA,
+                    t("spec", "JobSpec", &JOB_SPEC, SPEC_DESC),
+                    status("JobStatus"),
+                ],
+            },
+        },
+    ),
+    (
+        &["configmaps", "configmap", "cm"],
+        Resource {
+            group: "",
+            version: "v1",
+            ty: Type {
+                name: "ConfigMap",
+                desc: "ConfigMap holds configuration data for pods to consume.",
+                fields: &[
+                    API_VERSION,
+                    f(
+                        "binaryData",
+                        "map[string]string",
+                        "BinaryData contains the binary data. Each key must consist of alphanumeric characters, '-', '_' or '.'.",
+                    ),
+                    f(
+                        "data",
+                        "map[string]string",
+                        "Data contains the configuration data. Each key must consist of alphanumeric characters, '-', '_' or '.'.",
+                    ),
+                    f(
+                        "immutable",
+                        "boolean",
+                        "Immutable, if set to true, ensures that data stored in the ConfigMap cannot be updated (only object metadata can be modified).",
+                    ),
+                    KIND,
+                    METADATA,
+                ],
+            },
+        },
+    ),
+    (
+        &["secrets", "secret"],
+        Resource {
+            group: "",
+            version: "v1",
+            ty: Type {
+                name: "Secret",
+                desc: "Secret holds secret data of a certain type. The total bytes of the values in the Data field must be less than MaxSecretSize bytes.",
+                fields: &[
+                    API_VERSION,
+                    f(
+                        "data",
+                        "map[string]string",
+                        "Data contains the secret data. Each key must consist of alphanumeric characters, '-', '_' or '.'. The serialized form of the secret data is a base64 encoded string.",
+                    ),
+                    f(
+                        "immutable",
+                        "boolean",
+                        "Immutable, if set to true, ensures that data stored in the Secret cannot be updated (only object metadata can be modified).",
+                    ),
+                    KIND,
+                    METADATA,
+                    f(
+                        "stringData",
+                        "map[string]string",
+                        "stringData allows specifying non-binary secret data in string form. It is provided as a write-only input field for convenience.",
+                    ),
+                    f(
+                        "type",
+                        "string",
+                        "Used to facilitate programmatic handling of secret data.",
+                    ),
+                ],
+            },
+        },
+    ),
+    (
+        &["namespaces", "namespace", "ns"],
+        Resource {
+            group: "",
+            version: "v1",
+            ty: Type {
+                name: "Namespace",
+                desc: "Namespace provides a scope for Names. Use of multiple namespaces is optional.",
+                fields: &[
+                    API_VERSION,
+                    KIND,
+                    METADATA,
+                    f(
+                        "spec",
+                        "NamespaceSpec",
+                        "Spec defines the behavior of the Namespace. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status",
+                    ),
+                    status("NamespaceStatus"),
+                ],
+            },
+        },
+    ),
+    (
+        &["nodes", "node", "no"],
+        Resource {
+            group: "",
+            version: "v1",
+            ty: Type {
+                name: "Node",
+                desc: "Node is a worker node in Kubernetes. Each node will have a unique identifier in the cache (i.e. in etcd).",
+                fields: &[
+                    API_VERSION,
+                    KIND,
+                    METADATA,
+                    f(
+                        "spec",
+                        "NodeSpec",
+                        "Spec defines the behavior of a node. https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status",
+                    ),
+                    status("NodeStatus"),
+                ],
+            },
+        },
+    ),
+    (
+        &["networkpolicies", "networkpolicy", "netpol"],
+        Resource {
+            group: "networking.k8s.io",
+            version: "v1",
+            ty: Type {
+                name: "NetworkPolicy",
+                desc: "NetworkPolicy describes what network traffic is allowed for a set of Pods",
+                fields: &[
+                    API_VERSION,
+                    KIND,
+                    METADATA,
+                    t(
+                        "spec",
+                        "NetworkPolicySpec",
+                        &NETWORK_POLICY_SPEC,
+                        "spec represents the specification of the desired behavior for this NetworkPolicy.",
+                    ),
+                ],
+            },
+        },
+    ),
+];
+
+/// go-wordwrap's `WrapString` (sprig's `wrap`): breaks at spaces so lines stay within
+/// `lim` columns; a longer word stays whole; newlines are kept.
+pub fn wrap(s: &str, lim: usize) -> String {
+    let mut buf = String::new();
+    let (mut current, mut word, mut space) = (0usize, String::new(), String::new());
+    for c in s.chars() {
+        if c == '\n' {
+            buf += &space;
+            space.clear();
+            buf += &word;
+            word.clear();
+            buf.push(c);
+            current = 0;
+        } else if c.is_whitespace() && c != '\u{a0}' {
+            if space.is_empty() || !word.is_empty() {
+                current += space.chars().count() + word.chars().count();
+                buf += &space;
+                space.clear();
+                buf += &word;
+                word.clear();
+            }
+            space.push(c);
+        } else {
+            word.push(c);
+            let (sl, wl) = (space.chars().count(), word.chars().count());
+            if current + sl + wl > lim && wl < lim {
+                buf.push('\n');
+                current = 0;
+                space.clear();
+            }
+        }
+    }
+    if word.is_empty() {
+        if current + space.chars().count() <= lim {
+            buf += &space;
+        }
+    } else {
+        buf += &space;
+        buf += &word;
+    }
+    buf
+}
+
+/// sprig's `indent`: every line, the first included, after `n` spaces.
+fn indent(s: &str, n: usize) -> String {
+    let pad = " ".repeat(n);
+    format!("{pad}{}", s.replace('\n', &format!("\n{pad}")))
+}
+
+/// `kubectl explain`'s options.
+#[derive(Clone, Debug, Default)]
+pub struct Explain {
+    path: String,
+    recursive: bool,
+}
+
+impl Explain {
+    pub fn parse(a: &Args) -> Result<Explain, (String, i32)> {
+        let mut e = Explain::default();
+        for (f, v) in &a.flags {
+            match f.as_str() {
+                "--recursive" => e.recursive = boolean(f, v)?,
+                "--api-version" | "--output" => {}
+                other => return Err(unknown_flag("explain", other)),
+            }
+        }
+        match a.words.as_slice() {
+            [p] => e.path = p.clone(),
+            [] => {
+                return Err((
+                    "error: You must specify the type of resource to explain. Use \"kubectl api-resources\" for a complete list of supported resources.\n".into(),
+                    1,
+                ));
+            }
+            _ => {
+                return Err((
+                    "error: We accept only this format: explain RESOURCE\n".into(),
+                    1,
+                ));
+            }
+        }
+        Ok(e)
+    }
+
+    /// The text, or kubectl's error.
+    pub fn text(&self) -> Result<String, String> {
+        let mut parts = self.path.split('.');
+        let resource = parts.next().unwrap_or_default().to_ascii_lowercase();
+        let Some((_, r)) = RESOURCES
+            .iter()
+            .find(|(names, _)| names.contains(&resource.as_str()))
+        else {
+            return Err(format!(
+                "error: the server doesn't have a resource type \"{resource}\"\n"
+            ));
+        };
+        let mut out = String::new();
+        if !r.group.is_empty() {
+            out += &format!("GROUP:      {}\n", r.group);
+        }
+        out += &format!("KIND:       {}\nVERSION:    {}\n\n", r.ty.name, r.version);
+        let path: Vec<&str> = parts.collect();
+        let mut ty: Option<&Type> = Some(&r.ty);
+        let mut desc = format!("{}\n", r.ty.desc);
+        for (i, name) in path.iter().enumerate() {
+            let Some(field) = ty.and_then(|t| t.fields.iter().find(|f| f.name == *name)) else {
+                return Err(format!("error: field \"{name}\" does not exist\n"));
+            };
+            if i + 1 == path.len() {
+                out += &format!("FIELD: {} <{}>\n\n", field.name, field.ty);
+            }
+            desc = format!("{}\n", field.desc);
+            if let Some(to) = field.to {
+                desc += &format!("{}\n", to.desc);
+            }
+            ty = field.to;
+        }
+        out += "DESCRIPTION:\n";
+        out += &indent(&wrap(&desc, 76), 4);
+        out.push('\n');
+        if let Some(t) = ty.filter(|t| !t.fields.is_empty()) {
+            out += "FIELDS:\n";
+            out += &self.fields(t, 1, &mut Vec::new());
+        }
+        out.push('\n');
+        Ok(out)
+    }
+
+    fn fields(&self, t: &Type, level: usize, seen: &mut Vec<&'static str>) -> String {
+        let mut fields: Vec<&Field> = t.fields.iter().collect();
+        fields.sort_by_key(|f| f.name);
+        let mut out = String::new();
+        for f in fields {
+            let required = if f.required { " -required-" } else { "" };
+            out += &format!("{}\t<{}>{required}\n", indent(f.name, level * 2), f.ty);
+            if self.recursive {
+                if let Some(to) = f.to
+                    && !seen.contains(&to.name)
+                {
+                    seen.push(to.name);
+                    out += &self.fields(to, level + 1, seen);
+                    seen.pop();
+                }
+            } else {
+                out += &indent(&wrap(f.desc, 78 - level * 2), level * 2 + 2);
+                out += "\n\n";
+            }
+        }
+        out
+    }
+}
+
+impl Kubectl {
+    pub(super) fn explain(
+        &mut self,
+        e: &Explain,
+        msg: Msg,
+        ns: NsId,
+        cx: &mut Ctx<'_, Net>,
+    ) -> Option<i32> {
+        let Msg::Start = msg else {
+            return None;
+        };
+        // kubectl reads the schema from the server.
+        if !self.connected(ns, cx) {
+            return Some(1);
+        }
+        match e.text() {
+            Ok(t) => {
+                print(cx, Stream::Stdout, &t);
+                Some(0)
+            }
+            Err(m) => {
+                print(cx, Stream::Stderr, &m);
+                Some(1)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn explain(path: &str, recursive: bool) -> Result<String, String> {
+        Explain {
+            path: path.into(),
+            recursive,
+        }
+        .text()
+    }
+
+    /// go-wordwrap: lines within the limit, long words whole, newlines kept.
+    #[test]
+    fn wraps_as_go_wordwrap() {
+        assert_eq!(wrap("aaa bbb ccc", 7), "aaa bbb\nccc");
+        assert_eq!(wrap("a verylongword b", 5), "a\nverylongword\nb");
+        assert_eq!(wrap("one\ntwo three", 8), "one\ntwo\nthree");
+    }
+
+    /// The layout of kubectl 1.28's plaintext template.
+    #[test]
+    fn a_kind_and_a_field() {
+        let got = explain("pods", false).unwrap();
+        assert!(
+            got.starts_with(
+                "KIND:       Pod\nVERSION:    v1\n\nDESCRIPTION:\n    Pod is a collection of containers that can run on a host. This resource is\n    created by clients and scheduled to hosts.\n    \nFIELDS:\n  apiVersion\t<string>\n    APIVersion defines the versioned schema of this representation of an object.\n    Servers should"
+            ),
+            "{got}"
+        );
+        assert!(got.ends_with("\n\n\n"), "{got:?}");
+        let got = explain("deploy.spec.template.spec.containers.name", false).unwrap();
+        assert_eq!(
+            got,
+            "GROUP:      apps\nKIND:       Deployment\nVERSION:    v1\n\nFIELD: name <string>\n\nDESCRIPTION:\n    Name of the container specified as a DNS_LABEL. Each container in a pod must\n    have a unique name (DNS_LABEL). Cannot be updated.\n    \n\n"
+        );
+        let got = explain("svc.spec.ports", false).unwrap();
+        assert!(got.contains("FIELD: ports <[]ServicePort>\n\nDESCRIPTION:\n    The list of ports that are exposed by this service.\n    ServicePort contains information on service's port.\n    \nFIELDS:\n  name\t<string>\n"), "{got}");
+        assert!(got.contains("  port\t<integer> -required-\n"), "{got}");
+        assert_eq!(
+            explain("pod.spec.bogus", false).unwrap_err(),
+            "error: field \"bogus\" does not exist\n"
+        );
+        assert_eq!(
+            explain("widgets", false).unwrap_err(),
+            "error: the server doesn't have a resource type \"widgets\"\n"
+        );
+    }
+
+    /// `--recursive`: names and types only, nested two spaces a level.
+    #[test]
+    fn recursive_lists_nested_fields() {
+        let got = explain("svc.spec", true).unwrap();
+        assert!(
+            got.contains("  ports\t<[]ServicePort>\n    name\t<string>\n    nodePort\t<integer>\n    port\t<integer> -required-\n"),
+            "{got}"
+        );
+    }
+}

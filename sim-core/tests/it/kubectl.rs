@@ -59,12 +59,40 @@ const CLUSTER: &str = r#"
         etcd: "master01",
         kubernetes: (master: "master01", cluster_dns: "10.96.0.10"),
         manifests: [
-            (path: "/root/redis.yaml", object: ReplicationController(name: "redis-master", selector: {"name": "redis-master"},
-                containers: [(name: "master", image: "kubeguide/redis-master", ports: [6379])])),
-            (path: "/root/web.yaml", object: Deployment(name: "web", replicas: 2, selector: {"app": "web"},
-                containers: [(name: "web", image: "busybox", command: "httpd -f -p 80", ports: [80])])),
-            (path: "/root/hello.yaml", object: ReplicationController(name: "hello", selector: {"app": "hello"},
-                containers: [(name: "hello", image: "busybox", command: "echo hello from the container")])),
+            (path: "/root/redis.yaml", yaml: "
+apiVersion: v1
+kind: ReplicationController
+metadata: {name: redis-master}
+spec:
+  selector: {name: redis-master}
+  template:
+    metadata: {labels: {name: redis-master}}
+    spec:
+      containers: [{name: master, image: kubeguide/redis-master, ports: [{containerPort: 6379}]}]
+"),
+            (path: "/root/web.yaml", yaml: "
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: busybox, command: [httpd, -f, -p, \"80\"], ports: [{containerPort: 80}]}]
+"),
+            (path: "/root/hello.yaml", yaml: "
+apiVersion: v1
+kind: ReplicationController
+metadata: {name: hello}
+spec:
+  selector: {app: hello}
+  template:
+    metadata: {labels: {app: hello}}
+    spec:
+      containers: [{name: hello, image: busybox, command: [echo, hello from the container]}]
+"),
         ],
     ),"#;
 

@@ -1059,6 +1059,7 @@ pub(super) mod tests {
                 command: None,
                 env: Vec::new(),
                 ports: vec![6379],
+                port_names: Vec::new(),
             }],
             spec: PodOptions::default(),
             phase: if running {
@@ -1169,6 +1170,7 @@ pub(super) mod tests {
                 protocol: None,
                 port: 80,
                 target_port: None,
+                target_name: None,
                 node_port: Some(30001),
             }],
             selector: [("name".to_string(), "frontend".to_string())].into(),
@@ -1220,6 +1222,7 @@ pub(super) mod tests {
                 command: None,
                 env: vec![("MODE".into(), "prod".into())],
                 ports: vec![80],
+                port_names: Vec::new(),
             }],
             spec: PodOptions::default(),
             current: replicas,

@@ -516,6 +516,7 @@ mod tests {
                     protocol: Some("UDP".into()),
                     port: 53,
                     target_port: None,
+                    target_name: None,
                     node_port: None,
                 }],
                 selector: Default::default(),

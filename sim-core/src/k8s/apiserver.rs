@@ -123,6 +123,8 @@ pub struct Apiserver {
     /// What `kubectl apply` last applied to each object (its
     /// `kubectl.kubernetes.io/last-applied-configuration`).
     applied: BTreeMap<Key, Manifest>,
+    /// A client's create is in progress: `create` says so in the trace.
+    announcing: bool,
 }
 
 /// Whether a ReplicationController or ReplicaSet counts `o` as one of its pods: a pod of
@@ -214,6 +216,7 @@ impl Apiserver {
             event_watchers: Vec::new(),
             dirty: BTreeSet::new(),
             applied: BTreeMap::new(),
+            announcing: false,
         }
     }
 
@@ -668,7 +671,11 @@ spec:
             }
         };
         for d in docs {
-            if let Response::Error { message, .. } = self.create_from(cx, &d.manifest, "default") {
+            let r = match super::admission::admit(&d.manifest, "default") {
+                Ok(o) => self.create(cx, o),
+                Err(e) => refused(e),
+            };
+            if let Response::Error { message, .. } = r {
                 cx.trace(TraceEvent::Log {
                     line: format!("internal error: the bootstrap manifest {file} is refused: {message}"),
                 });
@@ -676,13 +683,9 @@ spec:
         }
     }
 
-    /// `kubectl create`: the object through admission, then created.
-    fn create_from(&mut self, cx: &mut Ctx<'_, Net>, m: &Manifest, ns: &str) -> Response {
-        let r = match super::admission::admit(m, ns) {
-            Ok(o) => self.create(cx, o),
-            Err(e) => return refused(e),
-        };
-        if let Response::Object(o) = &r {
+    /// The trace's `created KIND NS/NAME`, for an object a client created.
+    fn announce(&mut self, cx: &mut Ctx<'_, Net>, o: &Object) {
+        if self.announcing {
             cx.trace(TraceEvent::Log {
                 line: format!(
                     "created {} {}/{}",
@@ -691,6 +694,22 @@ spec:
                     o.meta.name
                 ),
             });
+        }
+    }
+
+    /// `kubectl create`: the object through admission, then created (and said in the
+    /// trace, before what the controllers do with it).
+    fn create_from(&mut self, cx: &mut Ctx<'_, Net>, m: &Manifest, ns: &str) -> Response {
+        self.announcing = true;
+        let r = match super::admission::admit(m, ns) {
+            Ok(o) => self.create(cx, o),
+            Err(e) => refused(e),
+        };
+        self.announcing = false;
+        if let Response::Error { .. } = r {
+            return r;
+        }
+        if let Response::Object(o) = &r {
             self.applied.remove(&o.key());
         }
         r
@@ -911,6 +930,7 @@ spec:
                 body: Body::Namespace,
             };
             self.put(cx, obj.clone());
+                self.announce(cx, &obj);
             return Response::Object(Box::new(obj));
         }
         match self
@@ -1072,6 +1092,7 @@ spec:
                     }),
                 };
                 self.put(cx, obj.clone());
+                self.announce(cx, &obj);
                 self.sync_endpoints(cx, &obj.meta.namespace);
                 Response::Object(Box::new(obj))
             }
@@ -1091,6 +1112,7 @@ spec:
                     })),
                 };
                 self.put(cx, obj.clone());
+                self.announce(cx, &obj);
                 self.reconcile(cx);
                 Response::Object(Box::new(obj))
             }
@@ -1101,6 +1123,7 @@ spec:
                     body: Body::ConfigMap(c.data.clone()),
                 };
                 self.put(cx, obj.clone());
+                self.announce(cx, &obj);
                 Response::Object(Box::new(obj))
             }
             m => {
@@ -1151,6 +1174,7 @@ spec:
                     }),
                 };
                 self.put(cx, obj.clone());
+                self.announce(cx, &obj);
                 self.reconcile(cx);
                 Response::Object(Box::new(obj))
             }

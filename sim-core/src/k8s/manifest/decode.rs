@@ -105,10 +105,16 @@ pub struct DecodeError {
     /// the item, as the apiserver (which sees the item alone) reports it.
     pub path: String,
     pub kind: ErrorKind,
-    /// What is wrong, in the scenario loader's words.
-    pub what: String,
+    lines: Box<Lines>,
+}
+
+/// What a [`DecodeError`] says, in the loader's words and in kubectl's.
+#[derive(Clone, Debug, PartialEq)]
+struct Lines {
+    /// What is wrong.
+    what: String,
     /// What was expected instead (may be empty).
-    pub expected: String,
+    expected: String,
     modern: Kubectl,
     classic: Kubectl,
     /// What kubectl prints with `--validate=false`, where that differs.
@@ -157,7 +163,11 @@ impl DecodeError {
     /// in `error when VERB "FILE"`: `creating` for create and for apply of a new object,
     /// `replacing` for replace.
     pub fn kubectl(&self, verb: &str, classic: bool) -> String {
-        let form = if classic { &self.classic } else { &self.modern };
+        let form = if classic {
+            &self.lines.classic
+        } else {
+            &self.lines.modern
+        };
         match form {
             Kubectl::Line(line) => line.clone(),
             Kubectl::Server { reason, body } => format!(
@@ -167,11 +177,21 @@ impl DecodeError {
         }
     }
 
+    /// What is wrong, in the scenario loader's words (`unknown field "contaners"`).
+    pub fn what(&self) -> &str {
+        &self.lines.what
+    }
+
+    /// What was expected instead (may be empty).
+    pub fn expected(&self) -> &str {
+        &self.lines.expected
+    }
+
     /// What modern kubectl prints with `--validate=false` (no client-side check of
     /// apiVersion and kind): `error: unable to decode "f.yaml": Object 'Kind' is missing in
     /// '{...}'`. `None` when it prints the same as [`DecodeError::kubectl`].
     pub fn kubectl_unvalidated(&self) -> Option<&str> {
-        self.unvalidated.as_deref()
+        self.lines.unvalidated.as_deref()
     }
 }
 
@@ -184,13 +204,13 @@ impl fmt::Display for DecodeError {
             self.file,
             self.line,
             self.col,
-            one_line(&self.what)
+            one_line(&self.lines.what)
         )?;
         if !self.path.is_empty() && self.path != "." {
             write!(f, " (field {})", self.path)?;
         }
-        if !self.expected.is_empty() {
-            write!(f, "; expected {}", one_line(&self.expected))?;
+        if !self.lines.expected.is_empty() {
+            write!(f, "; expected {}", one_line(&self.lines.expected))?;
         }
         Ok(())
     }
@@ -289,11 +309,13 @@ fn yaml_error(file: &str, e: YamlError) -> DecodeError {
         col: e.pos.col,
         path: e.path,
         kind,
-        what,
-        expected,
-        modern: Kubectl::Line(line.clone()),
-        classic: Kubectl::Line(line),
-        unvalidated: None,
+        lines: Box::new(Lines {
+            what,
+            expected,
+            modern: Kubectl::Line(line.clone()),
+            classic: Kubectl::Line(line),
+            unvalidated: None,
+        }),
     }
 }
 
@@ -330,11 +352,13 @@ where
                 yaml::path_string(path)
             },
             kind,
-            what,
-            expected,
-            modern: Kubectl::Line(String::new()),
-            classic: Kubectl::Line(String::new()),
-            unvalidated: None,
+            lines: Box::new(Lines {
+                what,
+                expected,
+                modern: Kubectl::Line(String::new()),
+                classic: Kubectl::Line(String::new()),
+                unvalidated: None,
+            }),
         }
     }
 
@@ -370,8 +394,8 @@ where
                 "a map with apiVersion and kind".to_string(),
             );
             // kubectl/pkg/validation getObjectKind; 1.5's SwaggerSchema.ValidateBytes.
-            e.modern = self.validating("invalid object to validate");
-            e.classic = match item {
+            e.lines.modern = self.validating("invalid object to validate");
+            e.lines.classic = match item {
                 Some(i) => self.validating(&format!("items[{i}] isn't a map[string]interface{{}}")),
                 None => self.validating(&format!("error in unmarshaling data {}", go_json(&value))),
             };
@@ -430,8 +454,8 @@ where
             } else {
                 format!("[{}]", problems.join(", "))
             };
-            e.modern = self.validating(&aggregate);
-            e.classic = match item {
+            e.lines.modern = self.validating(&aggregate);
+            e.lines.classic = match item {
                 Some(i) => self.validating(&format!("items[{i}].{}", problems[0])),
                 None => self.validating(problems[0]),
             };
@@ -441,7 +465,7 @@ where
             } else {
                 "apiVersion"
             };
-            e.unvalidated = Some(format!(
+            e.lines.unvalidated = Some(format!(
                 "error: unable to decode {}: Object '{missing}' is missing in '{}'",
                 go_quote(self.file),
                 go_json(&value)
@@ -472,10 +496,10 @@ where
                 go_quote(self.file),
                 go_json(&value)
             );
-            e.modern = Kubectl::Line(line);
-            e.classic = match item {
+            e.lines.modern = Kubectl::Line(line);
+            e.lines.classic = match item {
                 Some(i) => self.validating(&format!("items[{i}].{key} is empty")),
-                None => e.modern.clone(),
+                None => e.lines.modern.clone(),
             };
             out.push(Err(e));
             return;
@@ -503,8 +527,8 @@ where
                         format!("wrong type: {}", json_kind(&other)),
                         "a list of objects".to_string(),
                     );
-                    e.modern = self.validating("items isn't a slice");
-                    e.classic = self.validating("items isn't a slice");
+                    e.lines.modern = self.validating("items isn't a slice");
+                    e.lines.classic = self.validating("items isn't a slice");
                     out.push(Err(e));
                 }
             }
@@ -542,7 +566,7 @@ where
                 };
                 // kubectl's resource builder (1.22 on), and 1.5's `unable to recognize`
                 // with a meta.NoKindMatchError of that era.
-                e.modern = Kubectl::Line(format!(
+                e.lines.modern = Kubectl::Line(format!(
                     "error: resource mapping not found for name: {} namespace: {} from {}: no matches for kind {} in version {}\nensure CRDs are installed first",
                     go_quote(&field("name")),
                     go_quote(&field("namespace")),
@@ -551,7 +575,7 @@ where
                     go_quote(&api_version)
                 ));
                 let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
-                e.classic = Kubectl::Line(format!(
+                e.lines.classic = Kubectl::Line(format!(
                     "error: unable to recognize {}: no matches for {group}/, Kind={kind}",
                     go_quote(self.file)
                 ));
@@ -622,12 +646,12 @@ where
                 );
                 // kube-apiserver strict field validation (1.25 on, kubectl's default
                 // --validate=strict from 1.27), and kubectl 1.5's swagger check.
-                e.modern = cannot_handle(format!(
+                e.lines.modern = cannot_handle(format!(
                     "strict decoding error: unknown field {}",
                     go_quote(&path)
                 ));
                 let parent = gotypes::parent_struct(kind, &segs);
-                e.classic = self.validating(&format!(
+                e.lines.classic = self.validating(&format!(
                     "found invalid field {field} for {}",
                     gotypes::swagger_model(&parent, api_version)
                 ));
@@ -649,8 +673,8 @@ where
                     format!("{} to be set", go_quote(&field)),
                 );
                 // Decoding never needs a field: the apiserver's validation does.
-                e.modern = invalid(format!("{path}: Required value"));
-                e.classic = e.modern.clone();
+                e.lines.modern = invalid(format!("{path}: Required value"));
+                e.lines.classic = e.lines.modern.clone();
                 e
             }
             SerdeMessage::InvalidType { found, expected }
@@ -689,8 +713,8 @@ where
                     "json: cannot unmarshal {go_value} into Go struct field {}.{} of type {go_type}",
                     field.parent, field.go_path
                 );
-                e.modern = cannot_handle(go_msg.clone());
-                e.classic =
+                e.lines.modern = cannot_handle(go_msg.clone());
+                e.lines.classic =
                     self.classic_wrong_type(&cannot_handle, value, &segs, at, &field, go_msg);
                 e
             }
@@ -710,12 +734,12 @@ where
                     .filter(|s| !s.is_empty())
                     .map(go_quote)
                     .collect();
-                e.modern = invalid(format!(
+                e.lines.modern = invalid(format!(
                     "{path}: Unsupported value: {}: supported values: {}",
                     go_quote(&variant),
                     supported.join(", ")
                 ));
-                e.classic = e.modern.clone();
+                e.lines.classic = e.lines.modern.clone();
                 e
             }
             SerdeMessage::Other(msg) => {
@@ -726,8 +750,8 @@ where
                     msg.clone(),
                     String::new(),
                 );
-                e.modern = cannot_handle(msg.clone());
-                e.classic = e.modern.clone();
+                e.lines.modern = cannot_handle(msg.clone());
+                e.lines.classic = e.lines.modern.clone();
                 e
             }
         }
@@ -915,6 +939,19 @@ impl SerdeMessage {
         if let Some(rest) = msg.strip_prefix("unknown variant ") {
             if let Some((variant, expected)) = ticked(rest) {
                 return SerdeMessage::UnknownVariant { variant, expected };
+            }
+        }
+        // serde_json hands a struct's visitor a JSON array as a sequence of its fields.
+        if let Some(rest) = msg.strip_prefix("invalid length ") {
+            if let Some(i) = rest.find(", expected struct ") {
+                let name = rest[i + ", expected struct ".len()..]
+                    .split(' ')
+                    .next()
+                    .unwrap_or("");
+                return SerdeMessage::InvalidType {
+                    found: "sequence".to_string(),
+                    expected: format!("struct {name}"),
+                };
             }
         }
         for (prefix, is_type) in [("invalid type: ", true), ("invalid value: ", false)] {

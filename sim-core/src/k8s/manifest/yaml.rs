@@ -410,8 +410,7 @@ fn yaml_chunks(text: &str) -> Vec<Chunk> {
     let mut start = 0usize; // byte where the gathered text starts
     let mut start_line = 1usize;
     let mut offset = 0usize;
-    let mut line_no = 1usize;
-    for line in text.split_inclusive('\n') {
+    for (line_no, line) in (1usize..).zip(text.split_inclusive('\n')) {
         if let Some(after) = line.strip_prefix("---") {
             let trimmed = after.trim();
             if !trimmed.is_empty() && !trimmed.starts_with('#') {
@@ -438,7 +437,6 @@ fn yaml_chunks(text: &str) -> Vec<Chunk> {
             }
         }
         offset += line.len();
-        line_no += 1;
     }
     if text.len() > start {
         out.push(Ok((start, text.len(), start_line)));

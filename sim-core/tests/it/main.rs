@@ -15,6 +15,7 @@ mod engine;
 mod fuzz;
 mod hardening;
 mod loader;
+mod manifest;
 mod modes;
 mod observe;
 mod scenario;

@@ -45,9 +45,20 @@ impl<M> Doc<M> {
         (pos.line, pos.col)
     }
 
-    /// The paths present in this object that match one of `patterns` (`[]` standing for
-    /// any list index: `spec.template.spec.containers[].resources`), each once, in the
-    /// order written, with where their keys are.
+    /// The fields of this object the simulator accepts but does not simulate
+    /// ([`types::UNMODELLED`]'s patterns for its kind), each concrete path once, in the
+    /// order written, with where its key is: what the loader warns about. A field whose
+    /// value asks for nothing (null, `{}`, `[]`, `""`: `kubectl get -o yaml` writes
+    /// `resources: {}`) is not listed, as [`types::unmodelled_fields`] does not count it.
+    pub fn unmodelled(&self) -> Vec<(String, usize, usize)> {
+        let patterns = types::unmodelled_patterns(&self.kind);
+        self.unmodelled_in(patterns.iter().map(String::as_str))
+    }
+
+    /// The paths present (with a value that is not empty) in this object that match one of
+    /// `patterns` (`[]` standing for any list index:
+    /// `spec.template.spec.containers[].resources`), each once, in the order written, with
+    /// where their keys are.
     pub fn unmodelled_in<'p>(
         &self,
         patterns: impl IntoIterator<Item = &'p str>,
@@ -58,7 +69,10 @@ impl<M> Doc<M> {
             return found;
         }
         let mut shape = String::new();
-        self.positions.walk(|path, pos| {
+        self.positions.walk(|path, pos, empty| {
+            if empty {
+                return;
+            }
             index_free(path, &mut shape);
             if patterns.contains(&shape.as_str()) {
                 found.push((path.to_string(), pos.line, pos.col));
@@ -207,7 +221,7 @@ impl fmt::Display for DecodeError {
             one_line(&self.lines.what)
         )?;
         if !self.path.is_empty() && self.path != "." {
-            write!(f, " (field {})", self.path)?;
+            write!(f, " (field {})", one_line(&self.path))?;
         }
         if !self.lines.expected.is_empty() {
             write!(f, "; expected {}", one_line(&self.lines.expected))?;
@@ -218,8 +232,11 @@ impl fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
+/// `s` with its line breaks (which a key or a message may hold) written as `\n`.
 fn one_line(s: &str) -> String {
-    s.replace('\n', " ")
+    s.replace('\r', "\\r")
+        .replace('\n', "\\n")
+        .replace(['\u{2028}', '\u{2029}', '\u{85}'], " ")
 }
 
 /// Every object of manifest file `file` (its name, for messages) with text `text`, in
@@ -637,12 +654,13 @@ where
                     segs.push(Seg::Key(field.clone()));
                 }
                 let path = yaml::path_string(&segs);
+                let parent = gotypes::parent_struct(kind, &segs);
                 let mut e = self.error(
                     positions.key_of(&segs),
                     &segs,
                     ErrorKind::UnknownField,
                     format!("unknown field {}", go_quote(&field)),
-                    expected_fields(&field, &expected),
+                    expected_fields(&field, &expected, &parent),
                 );
                 // kube-apiserver strict field validation (1.25 on, kubectl's default
                 // --validate=strict from 1.27), and kubectl 1.5's swagger check.
@@ -971,9 +989,19 @@ impl SerdeMessage {
     }
 }
 
-/// serde's expected list for an unknown field, with the nearest name first when one is
-/// close (a typo).
-fn expected_fields(field: &str, expected: &str) -> String {
+/// serde's name for the value it got, in plainer words.
+fn humanize_found(found: &str) -> String {
+    match found {
+        "map" => "a map".to_string(),
+        "sequence" => "a list".to_string(),
+        "unit value" => "null".to_string(),
+        _ => found.replace("floating point", "number").replace('`', ""),
+    }
+}
+
+/// What was expected instead of an unknown field: the nearest field's name when one is
+/// close (a typo), else serde's list of the fields there are.
+fn expected_fields(field: &str, expected: &str, parent: &str) -> String {
     let names: Vec<&str> = expected
         .trim_start_matches("one of ")
         .split(", ")
@@ -991,11 +1019,7 @@ fn expected_fields(field: &str, expected: &str) -> String {
         .filter(|(d, n)| *d <= 2.max(n.len() / 4))
         .min_by_key(|(d, _)| *d);
     match best {
-        Some((_, name)) => format!(
-            "{} (did you mean {}?)",
-            expected_list(expected),
-            go_quote(name)
-        ),
+        Some((_, name)) => format!("a field of {parent}: did you mean {}?", go_quote(name)),
         None => expected_list(expected),
     }
 }

@@ -141,6 +141,8 @@ struct PNode {
     key: Pos,
     /// The value.
     value: Pos,
+    /// The value asks for nothing: null, `{}`, `[]` or `""`.
+    empty: bool,
     children: Children,
 }
 
@@ -188,6 +190,7 @@ impl Positions {
             nodes: vec![PNode {
                 key: pos,
                 value: pos,
+                empty: true,
                 children: Children::Leaf,
             }],
         }
@@ -312,6 +315,7 @@ impl Positions {
         out.nodes.push(PNode {
             key: node.key,
             value: node.value,
+            empty: node.empty,
             children: Children::Leaf,
         });
         let children = match &node.children {
@@ -330,9 +334,9 @@ impl Positions {
         me
     }
 
-    /// Every map entry and list item, depth first in the order written, with its path
-    /// and where its key was written.
-    pub fn walk(&self, mut visit: impl FnMut(&str, Pos)) {
+    /// Every map entry and list item, depth first in the order written, with its path,
+    /// where its key was written, and whether its value is empty (null, `{}`, `[]`, `""`).
+    pub fn walk(&self, mut visit: impl FnMut(&str, Pos, bool)) {
         if self.nodes.is_empty() {
             return;
         }
@@ -340,7 +344,7 @@ impl Positions {
         self.walk_from(0, &mut path, &mut visit);
     }
 
-    fn walk_from(&self, at: u32, path: &mut String, visit: &mut impl FnMut(&str, Pos)) {
+    fn walk_from(&self, at: u32, path: &mut String, visit: &mut impl FnMut(&str, Pos, bool)) {
         match &self.nodes[at as usize].children {
             Children::Leaf => {}
             Children::Map(entries) => {
@@ -350,7 +354,8 @@ impl Positions {
                         path.push('.');
                     }
                     path.push_str(k);
-                    visit(path, self.nodes[*i as usize].key);
+                    let node = &self.nodes[*i as usize];
+                    visit(path, node.key, node.empty);
                     self.walk_from(*i, path, visit);
                     path.truncate(len);
                 }
@@ -359,7 +364,8 @@ impl Positions {
                 for (n, i) in items.iter().enumerate() {
                     let len = path.len();
                     let _ = write!(path, "[{n}]");
-                    visit(path, self.nodes[*i as usize].key);
+                    let node = &self.nodes[*i as usize];
+                    visit(path, node.key, node.empty);
                     self.walk_from(*i, path, visit);
                     path.truncate(len);
                 }
@@ -1137,6 +1143,7 @@ impl Conv<'_> {
                     },
                 };
                 let p = self.push(key, node.pos, Children::Leaf);
+                self.out.nodes[p as usize].empty = is_empty(&value);
                 Ok((value, p))
             }
             RawKind::Seq(items) => {
@@ -1154,6 +1161,7 @@ impl Conv<'_> {
                 }
                 self.active[id as usize] = false;
                 self.out.nodes[p as usize].children = Children::Seq(children);
+                self.out.nodes[p as usize].empty = values.is_empty();
                 Ok((Value::Array(values), p))
             }
             RawKind::Map(entries) => {
@@ -1232,6 +1240,7 @@ impl Conv<'_> {
                 }
                 self.active[id as usize] = false;
                 self.out.nodes[p as usize].children = Children::Map(children);
+                self.out.nodes[p as usize].empty = object.is_empty();
                 Ok((Value::Object(object), p))
             }
         }
@@ -1242,6 +1251,7 @@ impl Conv<'_> {
         self.out.nodes.push(PNode {
             key,
             value,
+            empty: false,
             children,
         });
         p
@@ -1352,6 +1362,16 @@ impl Conv<'_> {
             .skip(pos.col)
             .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}'))
             .collect()
+    }
+}
+
+fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(m) => m.is_empty(),
+        _ => false,
     }
 }
 

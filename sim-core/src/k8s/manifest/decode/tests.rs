@@ -341,8 +341,7 @@ fn unknown_field() {
     assert_eq!(
         e.to_string(),
         "web.yaml:9:7: unknown field \"contaners\" (field spec.template.spec.contaners); \
-         expected one of `containers`, `hostname`, `subdomain`, `hostNetwork`, `restartPolicy` \
-         (did you mean \"containers\"?)"
+         expected a field of PodSpec: did you mean \"containers\"?"
     );
     assert_eq!(
         e.kubectl("creating", false),
@@ -692,8 +691,10 @@ spec:
       - name: b
         resources: {}
       - name: c
+        resources: {requests: {memory: 1Gi}}
 ";
     let d = &ok(text)[0];
+    // `resources: {}` asks for nothing: not listed.
     let found = d.unmodelled_in([
         "spec.template.spec.containers[].resources",
         "spec.template.spec.volumes",
@@ -708,8 +709,8 @@ spec:
                 9
             ),
             (
-                "spec.template.spec.containers[1].resources".to_string(),
-                11,
+                "spec.template.spec.containers[2].resources".to_string(),
+                13,
                 9
             ),
         ]

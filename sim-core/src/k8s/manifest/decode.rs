@@ -707,12 +707,13 @@ where
                         ErrorKind::InvalidValue
                     },
                     format!(
-                        "{}: {found}",
+                        "{}: {}",
                         if is_type {
                             "wrong type"
                         } else {
                             "invalid value"
-                        }
+                        },
+                        humanize_found(&found)
                     ),
                     humanize_expected(&expected),
                 );

@@ -433,6 +433,7 @@ fn wrong_type() {
         &POD_A.replace("    app: pod-a", "    app: {x: 1}"),
     );
     assert_eq!(e.path, "metadata.labels.app");
+    assert_eq!((e.what(), e.expected()), ("wrong type: a map", "a string"));
     assert!(
         e.kubectl("creating", true)
             .ends_with("json: expect char '\"' but got char '{'"),

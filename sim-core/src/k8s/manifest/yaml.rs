@@ -90,7 +90,7 @@ pub enum YamlErrorKind {
     /// Nesting deeper than [`MAX_DEPTH`].
     TooDeep,
     /// A line starting with `---` has more than a comment after it: kubectl's reader
-    /// (1.27 on) refuses it before any YAML is parsed.
+    /// (recent apimachinery) refuses it before any YAML is parsed.
     Separator(String),
 }
 
@@ -423,8 +423,8 @@ fn yaml_chunks(text: &str) -> Vec<Chunk> {
                 if offset > start {
                     out.push(Ok((start, offset, start_line)));
                 }
-                // kubectl 1.27 on: "invalid Yaml document separator: ..."; before, the line
-                // silently started a second YAML document that go-yaml never read.
+                // Recent apimachinery: "invalid Yaml document separator: ..."; before that
+                // check, the line silently started a second YAML document go-yaml never read.
                 out.push(Err(YamlError {
                     pos: Pos {
                         line: line_no,
@@ -1177,8 +1177,13 @@ impl Conv<'_> {
                     }
                     let (name, scalar) = self.key_string(k, v)?;
                     let key_pos = self.nodes[k as usize].pos;
-                    if let Some((_, first)) = children.iter().find(|(n, _)| *n == name) {
-                        let first = self.out.nodes[*first as usize].key;
+                    // (The map answers whether the key is there; the list is searched only
+                    // for the first one's position, on the error.)
+                    if object.contains_key(&name) {
+                        let first = children
+                            .iter()
+                            .find(|(n, _)| *n == name)
+                            .map_or(key_pos, |(_, c)| self.out.nodes[*c as usize].key);
                         self.path.push(Seg::Key(name));
                         return Err(self.error(
                             key_pos,

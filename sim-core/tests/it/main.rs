@@ -17,6 +17,7 @@ mod fuzz;
 mod hardening;
 mod kubectl;
 mod loader;
+mod manifest;
 mod modes;
 mod observe;
 mod scenario;

@@ -45,9 +45,20 @@ impl<M> Doc<M> {
         (pos.line, pos.col)
     }
 
-    /// The paths present in this object that match one of `patterns` (`[]` standing for
-    /// any list index: `spec.template.spec.containers[].resources`), each once, in the
-    /// order written, with where their keys are.
+    /// The fields of this object the simulator accepts but does not simulate
+    /// ([`types::UNMODELLED`]'s patterns for its kind), each concrete path once, in the
+    /// order written, with where its key is: what the loader warns about. A field whose
+    /// value asks for nothing (null, `{}`, `[]`, `""`: `kubectl get -o yaml` writes
+    /// `resources: {}`) is not listed, as [`types::unmodelled_fields`] does not count it.
+    pub fn unmodelled(&self) -> Vec<(String, usize, usize)> {
+        let patterns = types::unmodelled_patterns(&self.kind);
+        self.unmodelled_in(patterns.iter().map(String::as_str))
+    }
+
+    /// The paths present (with a value that is not empty) in this object that match one of
+    /// `patterns` (`[]` standing for any list index:
+    /// `spec.template.spec.containers[].resources`), each once, in the order written, with
+    /// where their keys are.
     pub fn unmodelled_in<'p>(
         &self,
         patterns: impl IntoIterator<Item = &'p str>,
@@ -58,7 +69,10 @@ impl<M> Doc<M> {
             return found;
         }
         let mut shape = String::new();
-        self.positions.walk(|path, pos| {
+        self.positions.walk(|path, pos, empty| {
+            if empty {
+                return;
+            }
             index_free(path, &mut shape);
             if patterns.contains(&shape.as_str()) {
                 found.push((path.to_string(), pos.line, pos.col));
@@ -105,10 +119,16 @@ pub struct DecodeError {
     /// the item, as the apiserver (which sees the item alone) reports it.
     pub path: String,
     pub kind: ErrorKind,
-    /// What is wrong, in the scenario loader's words.
-    pub what: String,
+    lines: Box<Lines>,
+}
+
+/// What a [`DecodeError`] says, in the loader's words and in kubectl's.
+#[derive(Clone, Debug, PartialEq)]
+struct Lines {
+    /// What is wrong.
+    what: String,
     /// What was expected instead (may be empty).
-    pub expected: String,
+    expected: String,
     modern: Kubectl,
     classic: Kubectl,
     /// What kubectl prints with `--validate=false`, where that differs.
@@ -157,7 +177,11 @@ impl DecodeError {
     /// in `error when VERB "FILE"`: `creating` for create and for apply of a new object,
     /// `replacing` for replace.
     pub fn kubectl(&self, verb: &str, classic: bool) -> String {
-        let form = if classic { &self.classic } else { &self.modern };
+        let form = if classic {
+            &self.lines.classic
+        } else {
+            &self.lines.modern
+        };
         match form {
             Kubectl::Line(line) => line.clone(),
             Kubectl::Server { reason, body } => format!(
@@ -167,11 +191,21 @@ impl DecodeError {
         }
     }
 
+    /// What is wrong, in the scenario loader's words (`unknown field "contaners"`).
+    pub fn what(&self) -> &str {
+        &self.lines.what
+    }
+
+    /// What was expected instead (may be empty).
+    pub fn expected(&self) -> &str {
+        &self.lines.expected
+    }
+
     /// What modern kubectl prints with `--validate=false` (no client-side check of
     /// apiVersion and kind): `error: unable to decode "f.yaml": Object 'Kind' is missing in
     /// '{...}'`. `None` when it prints the same as [`DecodeError::kubectl`].
     pub fn kubectl_unvalidated(&self) -> Option<&str> {
-        self.unvalidated.as_deref()
+        self.lines.unvalidated.as_deref()
     }
 }
 
@@ -184,13 +218,13 @@ impl fmt::Display for DecodeError {
             self.file,
             self.line,
             self.col,
-            one_line(&self.what)
+            one_line(&self.lines.what)
         )?;
         if !self.path.is_empty() && self.path != "." {
-            write!(f, " (field {})", self.path)?;
+            write!(f, " (field {})", one_line(&self.path))?;
         }
-        if !self.expected.is_empty() {
-            write!(f, "; expected {}", one_line(&self.expected))?;
+        if !self.lines.expected.is_empty() {
+            write!(f, "; expected {}", one_line(&self.lines.expected))?;
         }
         Ok(())
     }
@@ -198,8 +232,11 @@ impl fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
+/// `s` with its line breaks (which a key or a message may hold) written as `\n`.
 fn one_line(s: &str) -> String {
-    s.replace('\n', " ")
+    s.replace('\r', "\\r")
+        .replace('\n', "\\n")
+        .replace(['\u{2028}', '\u{2029}', '\u{85}'], " ")
 }
 
 /// Every object of manifest file `file` (its name, for messages) with text `text`, in
@@ -289,11 +326,13 @@ fn yaml_error(file: &str, e: YamlError) -> DecodeError {
         col: e.pos.col,
         path: e.path,
         kind,
-        what,
-        expected,
-        modern: Kubectl::Line(line.clone()),
-        classic: Kubectl::Line(line),
-        unvalidated: None,
+        lines: Box::new(Lines {
+            what,
+            expected,
+            modern: Kubectl::Line(line.clone()),
+            classic: Kubectl::Line(line),
+            unvalidated: None,
+        }),
     }
 }
 
@@ -330,11 +369,13 @@ where
                 yaml::path_string(path)
             },
             kind,
-            what,
-            expected,
-            modern: Kubectl::Line(String::new()),
-            classic: Kubectl::Line(String::new()),
-            unvalidated: None,
+            lines: Box::new(Lines {
+                what,
+                expected,
+                modern: Kubectl::Line(String::new()),
+                classic: Kubectl::Line(String::new()),
+                unvalidated: None,
+            }),
         }
     }
 
@@ -370,8 +411,8 @@ where
                 "a map with apiVersion and kind".to_string(),
             );
             // kubectl/pkg/validation getObjectKind; 1.5's SwaggerSchema.ValidateBytes.
-            e.modern = self.validating("invalid object to validate");
-            e.classic = match item {
+            e.lines.modern = self.validating("invalid object to validate");
+            e.lines.classic = match item {
                 Some(i) => self.validating(&format!("items[{i}] isn't a map[string]interface{{}}")),
                 None => self.validating(&format!("error in unmarshaling data {}", go_json(&value))),
             };
@@ -430,8 +471,8 @@ where
             } else {
                 format!("[{}]", problems.join(", "))
             };
-            e.modern = self.validating(&aggregate);
-            e.classic = match item {
+            e.lines.modern = self.validating(&aggregate);
+            e.lines.classic = match item {
                 Some(i) => self.validating(&format!("items[{i}].{}", problems[0])),
                 None => self.validating(problems[0]),
             };
@@ -441,7 +482,7 @@ where
             } else {
                 "apiVersion"
             };
-            e.unvalidated = Some(format!(
+            e.lines.unvalidated = Some(format!(
                 "error: unable to decode {}: Object '{missing}' is missing in '{}'",
                 go_quote(self.file),
                 go_json(&value)
@@ -472,10 +513,10 @@ where
                 go_quote(self.file),
                 go_json(&value)
             );
-            e.modern = Kubectl::Line(line);
-            e.classic = match item {
+            e.lines.modern = Kubectl::Line(line);
+            e.lines.classic = match item {
                 Some(i) => self.validating(&format!("items[{i}].{key} is empty")),
-                None => e.modern.clone(),
+                None => e.lines.modern.clone(),
             };
             out.push(Err(e));
             return;
@@ -503,8 +544,8 @@ where
                         format!("wrong type: {}", json_kind(&other)),
                         "a list of objects".to_string(),
                     );
-                    e.modern = self.validating("items isn't a slice");
-                    e.classic = self.validating("items isn't a slice");
+                    e.lines.modern = self.validating("items isn't a slice");
+                    e.lines.classic = self.validating("items isn't a slice");
                     out.push(Err(e));
                 }
             }
@@ -542,7 +583,7 @@ where
                 };
                 // kubectl's resource builder (1.22 on), and 1.5's `unable to recognize`
                 // with a meta.NoKindMatchError of that era.
-                e.modern = Kubectl::Line(format!(
+                e.lines.modern = Kubectl::Line(format!(
                     "error: resource mapping not found for name: {} namespace: {} from {}: no matches for kind {} in version {}\nensure CRDs are installed first",
                     go_quote(&field("name")),
                     go_quote(&field("namespace")),
@@ -551,7 +592,7 @@ where
                     go_quote(&api_version)
                 ));
                 let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
-                e.classic = Kubectl::Line(format!(
+                e.lines.classic = Kubectl::Line(format!(
                     "error: unable to recognize {}: no matches for {group}/, Kind={kind}",
                     go_quote(self.file)
                 ));
@@ -613,21 +654,22 @@ where
                     segs.push(Seg::Key(field.clone()));
                 }
                 let path = yaml::path_string(&segs);
+                let parent = gotypes::parent_struct(kind, &segs);
                 let mut e = self.error(
                     positions.key_of(&segs),
                     &segs,
                     ErrorKind::UnknownField,
                     format!("unknown field {}", go_quote(&field)),
-                    expected_fields(&field, &expected),
+                    expected_fields(&field, &expected, &parent),
                 );
                 // kube-apiserver strict field validation (1.25 on, kubectl's default
                 // --validate=strict from 1.27), and kubectl 1.5's swagger check.
-                e.modern = cannot_handle(format!(
+                e.lines.modern = cannot_handle(format!(
                     "strict decoding error: unknown field {}",
                     go_quote(&path)
                 ));
                 let parent = gotypes::parent_struct(kind, &segs);
-                e.classic = self.validating(&format!(
+                e.lines.classic = self.validating(&format!(
                     "found invalid field {field} for {}",
                     gotypes::swagger_model(&parent, api_version)
                 ));
@@ -649,8 +691,8 @@ where
                     format!("{} to be set", go_quote(&field)),
                 );
                 // Decoding never needs a field: the apiserver's validation does.
-                e.modern = invalid(format!("{path}: Required value"));
-                e.classic = e.modern.clone();
+                e.lines.modern = invalid(format!("{path}: Required value"));
+                e.lines.classic = e.lines.modern.clone();
                 e
             }
             SerdeMessage::InvalidType { found, expected }
@@ -665,12 +707,13 @@ where
                         ErrorKind::InvalidValue
                     },
                     format!(
-                        "{}: {found}",
+                        "{}: {}",
                         if is_type {
                             "wrong type"
                         } else {
                             "invalid value"
-                        }
+                        },
+                        humanize_found(&found)
                     ),
                     humanize_expected(&expected),
                 );
@@ -689,8 +732,8 @@ where
                     "json: cannot unmarshal {go_value} into Go struct field {}.{} of type {go_type}",
                     field.parent, field.go_path
                 );
-                e.modern = cannot_handle(go_msg.clone());
-                e.classic =
+                e.lines.modern = cannot_handle(go_msg.clone());
+                e.lines.classic =
                     self.classic_wrong_type(&cannot_handle, value, &segs, at, &field, go_msg);
                 e
             }
@@ -710,12 +753,12 @@ where
                     .filter(|s| !s.is_empty())
                     .map(go_quote)
                     .collect();
-                e.modern = invalid(format!(
+                e.lines.modern = invalid(format!(
                     "{path}: Unsupported value: {}: supported values: {}",
                     go_quote(&variant),
                     supported.join(", ")
                 ));
-                e.classic = e.modern.clone();
+                e.lines.classic = e.lines.modern.clone();
                 e
             }
             SerdeMessage::Other(msg) => {
@@ -726,8 +769,8 @@ where
                     msg.clone(),
                     String::new(),
                 );
-                e.modern = cannot_handle(msg.clone());
-                e.classic = e.modern.clone();
+                e.lines.modern = cannot_handle(msg.clone());
+                e.lines.classic = e.lines.modern.clone();
                 e
             }
         }
@@ -917,6 +960,19 @@ impl SerdeMessage {
                 return SerdeMessage::UnknownVariant { variant, expected };
             }
         }
+        // serde_json hands a struct's visitor a JSON array as a sequence of its fields.
+        if let Some(rest) = msg.strip_prefix("invalid length ") {
+            if let Some(i) = rest.find(", expected struct ") {
+                let name = rest[i + ", expected struct ".len()..]
+                    .split(' ')
+                    .next()
+                    .unwrap_or("");
+                return SerdeMessage::InvalidType {
+                    found: "sequence".to_string(),
+                    expected: format!("struct {name}"),
+                };
+            }
+        }
         for (prefix, is_type) in [("invalid type: ", true), ("invalid value: ", false)] {
             if let Some(rest) = msg.strip_prefix(prefix) {
                 if let Some(i) = rest.rfind(", expected ") {
@@ -934,9 +990,19 @@ impl SerdeMessage {
     }
 }
 
-/// serde's expected list for an unknown field, with the nearest name first when one is
-/// close (a typo).
-fn expected_fields(field: &str, expected: &str) -> String {
+/// serde's name for the value it got, in plainer words.
+fn humanize_found(found: &str) -> String {
+    match found {
+        "map" => "a map".to_string(),
+        "sequence" => "a list".to_string(),
+        "unit value" => "null".to_string(),
+        _ => found.replace("floating point", "number").replace('`', ""),
+    }
+}
+
+/// What was expected instead of an unknown field: the nearest field's name when one is
+/// close (a typo), else serde's list of the fields there are.
+fn expected_fields(field: &str, expected: &str, parent: &str) -> String {
     let names: Vec<&str> = expected
         .trim_start_matches("one of ")
         .split(", ")
@@ -954,11 +1020,7 @@ fn expected_fields(field: &str, expected: &str) -> String {
         .filter(|(d, n)| *d <= 2.max(n.len() / 4))
         .min_by_key(|(d, _)| *d);
     match best {
-        Some((_, name)) => format!(
-            "{} (did you mean {}?)",
-            expected_list(expected),
-            go_quote(name)
-        ),
+        Some((_, name)) => format!("a field of {parent}: did you mean {}?", go_quote(name)),
         None => expected_list(expected),
     }
 }

@@ -90,7 +90,7 @@ pub enum YamlErrorKind {
     /// Nesting deeper than [`MAX_DEPTH`].
     TooDeep,
     /// A line starting with `---` has more than a comment after it: kubectl's reader
-    /// (1.27 on) refuses it before any YAML is parsed.
+    /// (recent apimachinery) refuses it before any YAML is parsed.
     Separator(String),
 }
 
@@ -141,6 +141,8 @@ struct PNode {
     key: Pos,
     /// The value.
     value: Pos,
+    /// The value asks for nothing: null, `{}`, `[]` or `""`.
+    empty: bool,
     children: Children,
 }
 
@@ -188,6 +190,7 @@ impl Positions {
             nodes: vec![PNode {
                 key: pos,
                 value: pos,
+                empty: true,
                 children: Children::Leaf,
             }],
         }
@@ -312,6 +315,7 @@ impl Positions {
         out.nodes.push(PNode {
             key: node.key,
             value: node.value,
+            empty: node.empty,
             children: Children::Leaf,
         });
         let children = match &node.children {
@@ -330,9 +334,9 @@ impl Positions {
         me
     }
 
-    /// Every map entry and list item, depth first in the order written, with its path
-    /// and where its key was written.
-    pub fn walk(&self, mut visit: impl FnMut(&str, Pos)) {
+    /// Every map entry and list item, depth first in the order written, with its path,
+    /// where its key was written, and whether its value is empty (null, `{}`, `[]`, `""`).
+    pub fn walk(&self, mut visit: impl FnMut(&str, Pos, bool)) {
         if self.nodes.is_empty() {
             return;
         }
@@ -340,7 +344,7 @@ impl Positions {
         self.walk_from(0, &mut path, &mut visit);
     }
 
-    fn walk_from(&self, at: u32, path: &mut String, visit: &mut impl FnMut(&str, Pos)) {
+    fn walk_from(&self, at: u32, path: &mut String, visit: &mut impl FnMut(&str, Pos, bool)) {
         match &self.nodes[at as usize].children {
             Children::Leaf => {}
             Children::Map(entries) => {
@@ -350,7 +354,8 @@ impl Positions {
                         path.push('.');
                     }
                     path.push_str(k);
-                    visit(path, self.nodes[*i as usize].key);
+                    let node = &self.nodes[*i as usize];
+                    visit(path, node.key, node.empty);
                     self.walk_from(*i, path, visit);
                     path.truncate(len);
                 }
@@ -359,7 +364,8 @@ impl Positions {
                 for (n, i) in items.iter().enumerate() {
                     let len = path.len();
                     let _ = write!(path, "[{n}]");
-                    visit(path, self.nodes[*i as usize].key);
+                    let node = &self.nodes[*i as usize];
+                    visit(path, node.key, node.empty);
                     self.walk_from(*i, path, visit);
                     path.truncate(len);
                 }
@@ -410,16 +416,15 @@ fn yaml_chunks(text: &str) -> Vec<Chunk> {
     let mut start = 0usize; // byte where the gathered text starts
     let mut start_line = 1usize;
     let mut offset = 0usize;
-    let mut line_no = 1usize;
-    for line in text.split_inclusive('\n') {
+    for (line_no, line) in (1usize..).zip(text.split_inclusive('\n')) {
         if let Some(after) = line.strip_prefix("---") {
             let trimmed = after.trim();
             if !trimmed.is_empty() && !trimmed.starts_with('#') {
                 if offset > start {
                     out.push(Ok((start, offset, start_line)));
                 }
-                // kubectl 1.27 on: "invalid Yaml document separator: ..."; before, the line
-                // silently started a second YAML document that go-yaml never read.
+                // Recent apimachinery: "invalid Yaml document separator: ..."; before that
+                // check, the line silently started a second YAML document go-yaml never read.
                 out.push(Err(YamlError {
                     pos: Pos {
                         line: line_no,
@@ -438,7 +443,6 @@ fn yaml_chunks(text: &str) -> Vec<Chunk> {
             }
         }
         offset += line.len();
-        line_no += 1;
     }
     if text.len() > start {
         out.push(Ok((start, text.len(), start_line)));
@@ -1139,6 +1143,7 @@ impl Conv<'_> {
                     },
                 };
                 let p = self.push(key, node.pos, Children::Leaf);
+                self.out.nodes[p as usize].empty = is_empty(&value);
                 Ok((value, p))
             }
             RawKind::Seq(items) => {
@@ -1156,6 +1161,7 @@ impl Conv<'_> {
                 }
                 self.active[id as usize] = false;
                 self.out.nodes[p as usize].children = Children::Seq(children);
+                self.out.nodes[p as usize].empty = values.is_empty();
                 Ok((Value::Array(values), p))
             }
             RawKind::Map(entries) => {
@@ -1171,8 +1177,13 @@ impl Conv<'_> {
                     }
                     let (name, scalar) = self.key_string(k, v)?;
                     let key_pos = self.nodes[k as usize].pos;
-                    if let Some((_, first)) = children.iter().find(|(n, _)| *n == name) {
-                        let first = self.out.nodes[*first as usize].key;
+                    // (The map answers whether the key is there; the list is searched only
+                    // for the first one's position, on the error.)
+                    if object.contains_key(&name) {
+                        let first = children
+                            .iter()
+                            .find(|(n, _)| *n == name)
+                            .map_or(key_pos, |(_, c)| self.out.nodes[*c as usize].key);
                         self.path.push(Seg::Key(name));
                         return Err(self.error(
                             key_pos,
@@ -1234,6 +1245,7 @@ impl Conv<'_> {
                 }
                 self.active[id as usize] = false;
                 self.out.nodes[p as usize].children = Children::Map(children);
+                self.out.nodes[p as usize].empty = object.is_empty();
                 Ok((Value::Object(object), p))
             }
         }
@@ -1244,6 +1256,7 @@ impl Conv<'_> {
         self.out.nodes.push(PNode {
             key,
             value,
+            empty: false,
             children,
         });
         p
@@ -1354,6 +1367,16 @@ impl Conv<'_> {
             .skip(pos.col)
             .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}'))
             .collect()
+    }
+}
+
+fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(m) => m.is_empty(),
+        _ => false,
     }
 }
 

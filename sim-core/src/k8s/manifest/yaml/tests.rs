@@ -433,7 +433,7 @@ spec:
     assert_eq!((v.line, v.col), (7, 17));
 
     let mut walked = Vec::new();
-    p.walk(|path, pos| walked.push(format!("{path}@{}:{}", pos.line, pos.col)));
+    p.walk(|path, pos, _| walked.push(format!("{path}@{}:{}", pos.line, pos.col)));
     assert_eq!(
         walked,
         [

@@ -1343,15 +1343,15 @@ impl Validator<'_> {
     /// own line and column; a field accepted but not simulated yet is a warning, once per
     /// object.
     fn check_manifest(&mut self, f: &super::manifests::ManifestFile) {
-        use crate::k8s::manifest::{decode_each, types};
+        use crate::k8s::manifest::decode_each;
         // An inline manifest's positions are inside its text: say so, at its field.
         let inline = f.source.starts_with("cluster.manifests[");
         for doc in decode_each(&f.source, &f.text) {
             match doc {
                 Err(e) => {
-                    let mut message = e.what.clone();
-                    if !e.expected.is_empty() {
-                        message += &format!("; expected {}", e.expected);
+                    let mut message = e.what().to_string();
+                    if !e.expected().is_empty() {
+                        message += &format!("; expected {}", e.expected());
                     }
                     if inline {
                         let path = if e.path.is_empty() {
@@ -1390,8 +1390,7 @@ impl Validator<'_> {
                             ));
                         }
                     }
-                    let fields =
-                        doc.unmodelled_in(types::unmodelled_patterns(&doc.kind).iter().map(String::as_str));
+                    let fields = doc.unmodelled();
                     if fields.is_empty() {
                         continue;
                     }

@@ -239,7 +239,12 @@ fn containers(spec: &t::PodSpec) -> Vec<Container> {
                     .env
                     .iter()
                     .flatten()
-                    .filter_map(|e| e.value.clone().or(Some(String::new())).map(|v| (e.name.clone(), v)))
+                    .filter_map(|e| {
+                        e.value
+                            .clone()
+                            .or(Some(String::new()))
+                            .map(|v| (e.name.clone(), v))
+                    })
                     .collect(),
                 ports: ports.iter().map(|p| p.container_port as u16).collect(),
                 port_names: ports
@@ -280,9 +285,10 @@ pub fn command_line(argv: &[String]) -> String {
     argv.iter()
         .map(|a| {
             let plain = !a.is_empty()
-                && !a
-                    .chars()
-                    .any(|c| c.is_whitespace() || matches!(c, '\'' | '"' | '\\' | ';' | '&' | '|' | '<' | '>' | '#'));
+                && !a.chars().any(|c| {
+                    c.is_whitespace()
+                        || matches!(c, '\'' | '"' | '\\' | ';' | '&' | '|' | '<' | '>' | '#')
+                });
             if plain {
                 a.clone()
             } else if !a.contains('\'') {
@@ -306,7 +312,10 @@ mod tests {
         let cases: [&[&str]; 5] = [
             &["httpd", "-f", "-p", "80"],
             &["sleep", "3600"],
-            &["/usr/local/bin/kube-proxy", "--hostname-override=$(NODE_NAME)"],
+            &[
+                "/usr/local/bin/kube-proxy",
+                "--hostname-override=$(NODE_NAME)",
+            ],
             &["sh", "-c", "while true; do echo 'A alive'; sleep 5; done"],
             &["echo", "", "a\\b", "it's"],
         ];

@@ -845,19 +845,12 @@ pub enum Request {
         name: Option<String>,
     },
     /// `kubectl get events`: the events of a namespace (`None`: every one).
-    Events {
-        ns: Option<String>,
-    },
+    Events { ns: Option<String> },
     /// `kubectl get events -w`: the events now, as `Events`, then each new or updated
     /// event as another `Events` answer with the same request id.
-    WatchEvents {
-        ns: Option<String>,
-    },
+    WatchEvents { ns: Option<String> },
     /// Every object of a kind, in one namespace or (`None`) all.
-    List {
-        kind: Kind,
-        ns: Option<String>,
-    },
+    List { kind: Kind, ns: Option<String> },
     Delete {
         kind: Kind,
         ns: String,
@@ -890,9 +883,7 @@ pub enum Request {
         message: String,
     },
     /// A kubelet posts its node's status (the heartbeat).
-    NodeStatus {
-        node: String,
-    },
+    NodeStatus { node: String },
     /// A kubelet reports a pod it runs (a scenario's pod, or one it started).
     PodStatus {
         ns: String,

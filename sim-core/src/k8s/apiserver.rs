@@ -34,9 +34,9 @@ use rand::RngExt;
 
 use super::alloc::{NodePorts, ServiceIps};
 use super::api::{
-    Address, Body, EndpointPort, Endpoints, EventType, Key, Kind, NewObject, Meta, NodeStatus,
-    Object, Phase, Pod, Request, Response, Service, WatchEvent, dns_label, selects, Container,
-    PodOptions,
+    Address, Body, Container, EndpointPort, Endpoints, EventType, Key, Kind, Meta, NewObject,
+    NodeStatus, Object, Phase, Pod, PodOptions, Request, Response, Service, WatchEvent, dns_label,
+    selects,
 };
 use super::manifest::Manifest;
 use super::version::{DnsAddon, Storage, Version};
@@ -665,7 +665,9 @@ spec:
             Ok(docs) => docs,
             Err(e) => {
                 cx.trace(TraceEvent::Log {
-                    line: format!("internal error: the bootstrap manifest {file} does not decode: {e}"),
+                    line: format!(
+                        "internal error: the bootstrap manifest {file} does not decode: {e}"
+                    ),
                 });
                 return;
             }
@@ -677,7 +679,9 @@ spec:
             };
             if let Response::Error { message, .. } = r {
                 cx.trace(TraceEvent::Log {
-                    line: format!("internal error: the bootstrap manifest {file} is refused: {message}"),
+                    line: format!(
+                        "internal error: the bootstrap manifest {file} is refused: {message}"
+                    ),
                 });
             }
         }
@@ -724,7 +728,11 @@ spec:
             Ok(o) => o,
             Err(e) => return refused(e),
         };
-        let key = (new.kind(), new.namespace().to_string(), new.name().to_string());
+        let key = (
+            new.kind(),
+            new.namespace().to_string(),
+            new.name().to_string(),
+        );
         let key = if key.0.namespaced() {
             key
         } else {
@@ -778,7 +786,11 @@ spec:
     /// creation time, ClusterIP and NodePorts). What may change follows the apiserver's
     /// update validation: a pod's spec is immutable but for its images.
     fn update_from(&mut self, cx: &mut Ctx<'_, Net>, new: NewObject) -> Response {
-        let key = (new.kind(), new.namespace().to_string(), new.name().to_string());
+        let key = (
+            new.kind(),
+            new.namespace().to_string(),
+            new.name().to_string(),
+        );
         let key = if key.0.namespaced() {
             key
         } else {
@@ -873,7 +885,10 @@ spec:
                             ..b.clone()
                         }
                     })
-                    && n.spec.node_name.as_ref().is_none_or(|n| p.node.as_ref() == Some(n))
+                    && n.spec
+                        .node_name
+                        .as_ref()
+                        .is_none_or(|n| p.node.as_ref() == Some(n))
                     && PodOptions {
                         node_name: None,
                         ..p.spec.clone()
@@ -930,7 +945,7 @@ spec:
                 body: Body::Namespace,
             };
             self.put(cx, obj.clone());
-                self.announce(cx, &obj);
+            self.announce(cx, &obj);
             return Response::Object(Box::new(obj));
         }
         match self
@@ -1991,7 +2006,13 @@ fn m_ns(ns: &Option<String>) -> &str {
 fn yaml_labels(labels: &super::api::Labels, indent: &str) -> String {
     labels
         .iter()
-        .map(|(k, v)| format!("{indent}{}: {}\n", serde_json::json!(k), serde_json::json!(v)))
+        .map(|(k, v)| {
+            format!(
+                "{indent}{}: {}\n",
+                serde_json::json!(k),
+                serde_json::json!(v)
+            )
+        })
         .collect()
 }
 

@@ -226,7 +226,13 @@ impl Kubelet {
                 format!("Started container {}", container.name),
             ),
         };
-        self.event(cx, key.clone(), path.clone(), ("Normal", "Created"), created);
+        self.event(
+            cx,
+            key.clone(),
+            path.clone(),
+            ("Normal", "Created"),
+            created,
+        );
         self.event(cx, key.clone(), path, ("Normal", "Started"), started);
         if pod.spec.host_network {
             return self.run_on_host(cx, o, &container);

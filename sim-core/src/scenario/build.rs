@@ -1361,7 +1361,10 @@ impl Validator<'_> {
                         };
                         self.problem(
                             &f.source,
-                            format!("line {}, column {} of the manifest: {path}: {message}", e.line, e.col),
+                            format!(
+                                "line {}, column {} of the manifest: {path}: {message}",
+                                e.line, e.col
+                            ),
                         );
                     } else {
                         let path = (!e.path.is_empty()).then(|| e.path.clone());
@@ -1382,7 +1385,10 @@ impl Validator<'_> {
                             doc.kind
                         );
                         if inline {
-                            self.warning(&f.source, format!("line {line}, column {col} of the manifest: {message}"));
+                            self.warning(
+                                &f.source,
+                                format!("line {line}, column {col} of the manifest: {message}"),
+                            );
                         } else {
                             self.located.push((
                                 Diagnostic::new(&f.source, (line, col), None, &message),
@@ -1402,7 +1408,10 @@ impl Validator<'_> {
                         list.join(", ")
                     );
                     if inline {
-                        self.warning(&f.source, format!("line {line}, column {col} of the manifest: {message}"));
+                        self.warning(
+                            &f.source,
+                            format!("line {line}, column {col} of the manifest: {message}"),
+                        );
                     } else {
                         self.located.push((
                             Diagnostic::new(&f.source, (line, col), None, &message),

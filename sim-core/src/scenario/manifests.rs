@@ -48,14 +48,20 @@ pub fn expand(base: &Path, pattern: &str, to: &str) -> Result<Vec<(String, PathB
             .map_err(|e| format!("`{pattern}` is not a valid glob: {}", e.msg))?;
         let mut found = Vec::new();
         for entry in matches {
-            let p = entry.map_err(|e| format!("cannot read `{}`: {}", e.path().display(), e.error()))?;
+            let p = entry
+                .map_err(|e| format!("cannot read `{}`: {}", e.path().display(), e.error()))?;
             if p.is_file() {
-                let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 found.push((into(&name), p));
             }
         }
         if found.is_empty() {
-            return Err(format!("`{shown}` matches no file; expected a glob that matches manifest files, relative to the scenario file"));
+            return Err(format!(
+                "`{shown}` matches no file; expected a glob that matches manifest files, relative to the scenario file"
+            ));
         }
         found.sort();
         return Ok(found);
@@ -67,16 +73,21 @@ pub fn expand(base: &Path, pattern: &str, to: &str) -> Result<Vec<(String, PathB
         let mut found = Vec::new();
         walk(&host, &host, &mut found).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
         if found.is_empty() {
-            return Err(format!("`{shown}` holds no manifest file; expected files ending in {}", EXTENSIONS.join(", ")));
+            return Err(format!(
+                "`{shown}` holds no manifest file; expected files ending in {}",
+                EXTENSIONS.join(", ")
+            ));
         }
         found.sort();
-        return Ok(found
-            .into_iter()
-            .map(|(rel, p)| (into(&rel), p))
-            .collect());
+        return Ok(found.into_iter().map(|(rel, p)| (into(&rel), p)).collect());
     }
     let to = if to.ends_with('/') {
-        into(&host.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
+        into(
+            &host
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        )
     } else {
         to.to_string()
     };

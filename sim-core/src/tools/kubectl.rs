@@ -15,10 +15,10 @@
 //! the master it gets "The connection to the server localhost:8080 was refused". The
 //! request and its answer take the control path's latency each way.
 
-mod files;
 mod describe;
 mod events;
 mod explain;
+mod files;
 mod info;
 mod logs;
 mod tabwriter;
@@ -211,7 +211,9 @@ impl Kubectl {
                 "-it" | "-ti" | "-i" | "-t" | "--stdin" | "--tty" => {}
                 "-f" | "--filename" => file.push(next()?),
                 "-R" | "--recursive" => recursive = true,
-                a if a.starts_with("--filename=") => file.push(a["--filename=".len()..].to_string()),
+                a if a.starts_with("--filename=") => {
+                    file.push(a["--filename=".len()..].to_string())
+                }
                 "--replicas" => replicas = Some(next()?),
                 "-l" | "--selector" => {
                     let text = next()?;

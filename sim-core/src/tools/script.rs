@@ -103,7 +103,11 @@ impl Script {
             }
         }
         // A loop that never sleeps would print without end at one instant.
-        if forever && !steps.iter().any(|s| matches!(s, Step::Sleep(d) if *d > Dur::ZERO)) {
+        if forever
+            && !steps
+                .iter()
+                .any(|s| matches!(s, Step::Sleep(d) if *d > Dur::ZERO))
+        {
             return Err((
                 "sh: a `while true` loop without a `sleep` is not simulated (it would never let time pass)".into(),
                 1,
@@ -155,7 +159,10 @@ mod tests {
         assert!(s.forever);
         assert_eq!(
             s.steps,
-            vec![Step::Echo("A alive\n".into()), Step::Sleep(Dur::from_secs(5))]
+            vec![
+                Step::Echo("A alive\n".into()),
+                Step::Sleep(Dur::from_secs(5))
+            ]
         );
     }
 

@@ -85,9 +85,7 @@ pub fn named<'a>(
             break;
         };
         exists = true;
-        if (recursive || !rest.contains('/'))
-            && crate::k8s::api::is_manifest_file(rest)
-        {
+        if (recursive || !rest.contains('/')) && crate::k8s::api::is_manifest_file(rest) {
             found.push((k, v));
         }
     }
@@ -109,11 +107,7 @@ impl Files {
     /// Reads and decodes every file; returns what to print on stderr for those that could
     /// not be read (the run goes on with the others), or `Err` when nothing can go (a
     /// path that does not exist: kubectl stops before sending anything).
-    pub fn read(
-        &mut self,
-        files: &BTreeMap<String, String>,
-        era: Era,
-    ) -> Result<String, String> {
+    pub fn read(&mut self, files: &BTreeMap<String, String>, era: Era) -> Result<String, String> {
         let mut errors = String::new();
         for p in &self.paths {
             let Some(found) = named(files, p, self.recursive) else {
@@ -164,7 +158,9 @@ impl Files {
             )));
         }
         let ns = if namespaced {
-            meta.namespace.clone().unwrap_or_else(|| default_ns.to_string())
+            meta.namespace
+                .clone()
+                .unwrap_or_else(|| default_ns.to_string())
         } else {
             String::new()
         };
@@ -199,11 +195,7 @@ impl Files {
 
     /// kubectl's line for the answer to the current object: (stream is stderr, text).
     pub fn answer(&mut self, resp: Response, era: Era) -> (bool, String) {
-        let file = self
-            .current
-            .take()
-            .map(|i| i.file)
-            .unwrap_or_default();
+        let file = self.current.take().map(|i| i.file).unwrap_or_default();
         match resp {
             Response::Object(o) => (false, result_line(&o, self.past(), era)),
             Response::Applied(o, outcome) => (false, result_line(&o, outcome, era)),
@@ -215,9 +207,7 @@ impl Files {
                 self.failed = true;
                 let text = match code {
                     // Validation: kubectl prints the apiserver's status message as it is.
-                    422 => format!(
-                        "The {message}\n"
-                    ),
+                    422 => format!("The {message}\n"),
                     _ => format!(
                         "Error from server ({reason}): error when {} \"{file}\": {message}\n",
                         self.verb.doing()
@@ -227,7 +217,10 @@ impl Files {
             }
             _ => {
                 self.failed = true;
-                (true, "error: unexpected answer from the server\n".to_string())
+                (
+                    true,
+                    "error: unexpected answer from the server\n".to_string(),
+                )
             }
         }
     }

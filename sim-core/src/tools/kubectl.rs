@@ -44,7 +44,7 @@ enum Cmd {
     /// `create namespace NAME`.
     CreateNamespace { name: String },
     /// `create|apply|replace|delete -f PATH...`.
-    Files(files::Files),
+    Files(Box<files::Files>),
     /// `delete KIND NAME`, or every object a `-l` selector picks.
     /// `kubectl delete KIND NAME...` (or `TYPE/NAME...`): each named object, in order; with
     /// no name, what the `-l` selector picks.
@@ -270,7 +270,7 @@ impl Kubectl {
                     "apply" => files::Verb::Apply,
                     _ => files::Verb::Replace,
                 };
-                Cmd::Files(files::Files::new(verb, file, recursive))
+                Cmd::Files(Box::new(files::Files::new(verb, file, recursive)))
             }
             "delete" if !file.is_empty() => {
                 if !rest.is_empty() {
@@ -279,7 +279,7 @@ impl Kubectl {
                         1,
                     ));
                 }
-                Cmd::Files(files::Files::new(files::Verb::Delete, file, recursive))
+                Cmd::Files(Box::new(files::Files::new(files::Verb::Delete, file, recursive)))
             }
             "delete" => {
                 let (kind, names) = kind_and_names(rest)?;

@@ -1332,8 +1332,9 @@ impl Validator<'_> {
                 ));
             }
         }
+        let minor = kubernetes.map(|k| k.version.release.minor);
         for f in &files {
-            self.check_manifest(f);
+            self.check_manifest(f, minor);
         }
         files
     }
@@ -1342,7 +1343,7 @@ impl Validator<'_> {
     /// syntax error, an unknown field, a wrong type, an unknown kind) is a problem at its
     /// own line and column; a field accepted but not simulated yet is a warning, once per
     /// object.
-    fn check_manifest(&mut self, f: &super::manifests::ManifestFile) {
+    fn check_manifest(&mut self, f: &super::manifests::ManifestFile, minor: Option<u32>) {
         use crate::k8s::manifest::decode_each;
         // An inline manifest's positions are inside its text: say so, at its field.
         let inline = f.source.starts_with("cluster.manifests[");
@@ -1376,6 +1377,49 @@ impl Validator<'_> {
                 }
                 Ok(doc) => {
                     let name = doc.manifest.metadata().name.clone().unwrap_or_default();
+                    // A group version the cluster's release does not serve: kubectl finds no
+                    // resource for it and sends nothing.
+                    if let Some(minor) = minor
+                        && !crate::k8s::manifest::types::served(&doc.api_version, &doc.kind, minor)
+                    {
+                        let serving: Vec<&str> = crate::k8s::manifest::types::SERVED
+                            .iter()
+                            .filter(|s| {
+                                s.kind == doc.kind
+                                    && s.since <= minor
+                                    && s.until.is_none_or(|u| minor <= u)
+                            })
+                            .map(|s| s.api_version)
+                            .collect();
+                        let message = format!(
+                            "Kubernetes 1.{minor} serves no {kind} in \"{v}\" (kubectl: no matches for kind \"{kind}\" in version \"{v}\"); expected apiVersion {}",
+                            if serving.is_empty() {
+                                "of a kind this release serves".to_string()
+                            } else {
+                                serving.join(" or ")
+                            },
+                            kind = doc.kind,
+                            v = doc.api_version,
+                        );
+                        let (line, col) = doc.locate("apiVersion");
+                        if inline {
+                            self.problem(
+                                &f.source,
+                                format!("line {line}, column {col} of the manifest: {message}"),
+                            );
+                        } else {
+                            self.located.push((
+                                Diagnostic::new(
+                                    &f.source,
+                                    (line, col),
+                                    Some("apiVersion".into()),
+                                    &message,
+                                ),
+                                Kind::Problem,
+                            ));
+                        }
+                        continue;
+                    }
                     // What the apiserver will refuse is the timeline's to show (kubectl
                     // prints the refusal); the load only points at it.
                     for (path, problem) in doc.manifest.validate() {

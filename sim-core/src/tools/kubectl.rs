@@ -279,7 +279,11 @@ impl Kubectl {
                         1,
                     ));
                 }
-                Cmd::Files(Box::new(files::Files::new(files::Verb::Delete, file, recursive)))
+                Cmd::Files(Box::new(files::Files::new(
+                    files::Verb::Delete,
+                    file,
+                    recursive,
+                )))
             }
             "delete" => {
                 let (kind, names) = kind_and_names(rest)?;

@@ -11,6 +11,7 @@
 //! client sees).
 
 mod accounting;
+mod byo;
 mod determinism;
 mod engine;
 mod fuzz;

@@ -1,8 +1,8 @@
 //! `kubectl`: asks the apiserver and prints what kubectl prints.
 //!
-//! - `get pods|svc|ep|rc|nodes|ns [NAME] [-o wide] [-n NS] [-A]` (also `get svc/NAME`):
-//!   kubectl's tables (tabwriter: columns 3 spaces apart), AGE as kubectl's HumanDuration
-//!   of simulated time.
+//! - `get`: see `get` (kinds, names, `all`, selectors, output formats, watches); each
+//!   kind's table is kubectl's (tabwriter: columns 3 spaces apart), AGE as kubectl's
+//!   HumanDuration of simulated time.
 //! - `create -f PATH` / `apply -f PATH`: a manifest file on this machine (the scenario's
 //!   `manifests`).
 //! - `delete KIND NAME` / `delete KIND/NAME`.
@@ -22,13 +22,17 @@ use crate::net::{Msg, Net, NsId, control};
 use crate::tools::print;
 use crate::trace::Stream;
 
+mod get;
+mod jsonpath;
+mod object;
+mod selector;
+mod value;
+mod yaml;
+
 #[derive(Clone, Debug)]
 enum Cmd {
-    Get {
-        kind: Kind,
-        name: Option<String>,
-        wide: bool,
-    },
+    /// `get ...`: see `get`.
+    Get(Box<get::Get>),
     /// `create -f PATH`, or `create namespace NAME` (`namespace: Some`).
     Create {
         path: String,
@@ -134,11 +138,23 @@ fn kind_and_name(words: &[String]) -> Result<(Kind, Option<String>), (String, i3
 
 impl Kubectl {
     pub fn parse(args: &[String], env: &[(String, String)]) -> Result<Kubectl, (String, i32)> {
+        if get::is_get(args) {
+            return Ok(Kubectl {
+                cmd: Cmd::Get(Box::new(get::Get::parse(args)?)),
+                ns: "default".into(),
+                all: false,
+                manifest: None,
+                timer: None,
+                updating: false,
+                selector: None,
+                pending: 0,
+                failed: false,
+            });
+        }
         let mut ns = "default".to_string();
         let mut replicas = None;
         let mut selector: Option<crate::k8s::api::Labels> = None;
         let mut all = false;
-        let mut wide = false;
         let mut file = None;
         let mut words = Vec::new();
         // `exec ... -- CMD...`: everything after `--` is the command.
@@ -159,7 +175,7 @@ impl Kubectl {
                 "-n" | "--namespace" => ns = next()?,
                 "-A" | "--all-namespaces" => all = true,
                 "-o" | "--output" => match next()?.as_str() {
-                    "wide" => wide = true,
+                    "wide" => {}
                     other => {
                         return Err((
                             format!(
@@ -169,7 +185,7 @@ impl Kubectl {
                         ));
                     }
                 },
-                "-owide" => wide = true,
+                "-owide" => {}
                 "-it" | "-ti" | "-i" | "-t" | "--stdin" | "--tty" => {}
                 "-f" | "--filename" => file = Some(next()?),
                 "--replicas" => replicas = Some(next()?),
@@ -206,10 +222,6 @@ impl Kubectl {
             return Err((USAGE.into(), 1));
         };
         let cmd = match verb.as_str() {
-            "get" => {
-                let (kind, name) = kind_and_name(rest)?;
-                Cmd::Get { kind, name, wide }
-            }
             "create"
                 if file.is_none()
                     && matches!(rest.first().map(String::as_str), Some("namespace" | "ns")) =>
@@ -370,6 +382,20 @@ impl Kubectl {
         }
         match msg {
             Msg::Start => self.start(ns, cx),
+            Msg::ApiResponse { id, resp } if matches!(self.cmd, Cmd::Get(_)) => {
+                let era = self.era();
+                let Cmd::Get(g) = &mut self.cmd else {
+                    return None;
+                };
+                g.response(id, *resp, ns, cx, &mut self.timer, era)
+            }
+            Msg::ApiEvent { event } => {
+                let era = self.era();
+                match &mut self.cmd {
+                    Cmd::Get(g) => g.event(*event, cx, era),
+                    _ => None,
+                }
+            }
             Msg::ApiResponse { resp, .. } if matches!(self.cmd, Cmd::Exec { .. }) => {
                 self.exec(*resp, cx)
             }
@@ -406,18 +432,12 @@ impl Kubectl {
             );
             return Some(1);
         }
+        let era = self.era();
+        if let Cmd::Get(g) = &mut self.cmd {
+            return g.start(ns, cx, &mut self.timer, era);
+        }
         let req = match &self.cmd {
-            Cmd::Get { kind, name, .. } => match name {
-                Some(n) => Request::Get {
-                    kind: *kind,
-                    ns: self.ns.clone(),
-                    name: n.clone(),
-                },
-                None => Request::List {
-                    kind: *kind,
-                    ns: (!self.all).then(|| self.ns.clone()),
-                },
-            },
+            Cmd::Get(_) => unreachable!("a get starts above"),
             Cmd::Create {
                 namespace: Some(name),
                 ..
@@ -747,25 +767,6 @@ impl Kubectl {
                     Stream::Stdout,
                     &format!("{}/{} scaled\n", o.kind().singular(), o.meta.name),
                 );
-                0
-            }
-            (Response::Object(o), Cmd::Get { kind, wide, .. }) => {
-                print(cx, Stream::Stdout, &table(*kind, &[*o], *wide, false, now));
-                0
-            }
-            (Response::List(list), Cmd::Get { kind, wide, .. }) => {
-                let list: Vec<Object> = list.into_iter().filter(|o| self.picks(o)).collect();
-                if list.is_empty() {
-                    let text = if self.all || !kind.namespaced() {
-                        "No resources found\n".to_string()
-                    } else {
-                        format!("No resources found in {} namespace.\n", self.ns)
-                    };
-                    print(cx, Stream::Stderr, &text);
-                    return 0;
-                }
-                let all = self.all && kind.namespaced();
-                print(cx, Stream::Stdout, &table(*kind, &list, *wide, all, now));
                 0
             }
             _ => 1,
@@ -1242,7 +1243,15 @@ fn none_if_empty(s: String) -> String {
     if s.is_empty() { "<none>".into() } else { s }
 }
 
-fn table(kind: Kind, objects: &[Object], wide: bool, all: bool, now: SimTime) -> String {
+/// A kind's table as kubectl prints it, header first: cells, for `tabwrite` (`get` adds its
+/// columns around them).
+fn table_rows(
+    kind: Kind,
+    objects: &[Object],
+    wide: bool,
+    all: bool,
+    now: SimTime,
+) -> Vec<Vec<String>> {
     let header: Vec<&str> = match (kind, wide) {
         (Kind::Pod, false) => vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
         (Kind::Pod, true) => vec![
@@ -1446,7 +1455,7 @@ fn table(kind: Kind, objects: &[Object], wide: bool, all: bool, now: SimTime) ->
         }
         rows.push(row);
     }
-    tabwrite(&rows)
+    rows
 }
 
 /// The version `kubectl get nodes` shows for every node's kubelet.

@@ -137,7 +137,13 @@ fn kind_and_name(words: &[String]) -> Result<(Kind, Option<String>), (String, i3
 }
 
 impl Kubectl {
+    /// Reads kubectl's command line. An error is the message kubectl prints (the caller
+    /// ends it with a newline) and its exit status.
     pub fn parse(args: &[String], env: &[(String, String)]) -> Result<Kubectl, (String, i32)> {
+        Self::parse_line(args, env).map_err(|(m, c)| (m.trim_end_matches('\n').to_string(), c))
+    }
+
+    fn parse_line(args: &[String], env: &[(String, String)]) -> Result<Kubectl, (String, i32)> {
         if get::is_get(args) {
             return Ok(Kubectl {
                 cmd: Cmd::Get(Box::new(get::Get::parse(args)?)),
@@ -1474,7 +1480,7 @@ mod tests {
                 .iter()
                 .map(|a| a.to_string())
                 .collect();
-            Kubectl::parse(&args, &[]).map(|k| match k.cmd {
+            Kubectl::parse_line(&args, &[]).map(|k| match k.cmd {
                 Cmd::Scale { replicas, .. } => replicas,
                 _ => unreachable!("a scale"),
             })

@@ -83,10 +83,11 @@ enum Output {
     CustomColumns(Vec<(String, JsonPath)>),
 }
 
+/// `-w` (the list, then changes) or `--watch-only` (changes).
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Watch {
     No,
-    Watch,
+    ListThenChanges,
     Only,
 }
 
@@ -526,6 +527,7 @@ impl Get {
             watching: None,
         };
         let mut allow_missing = true;
+        let (mut watch, mut watch_only) = (false, false);
         let mut words: Vec<String> = Vec::new();
         let mut set = |g: &mut Get, flag: &Flag, value: String| -> Result<(), Failure> {
             let boolean = |v: &str| -> Result<bool, Failure> {
@@ -564,16 +566,8 @@ impl Get {
                 ),
                 "field-selector" => g.field_selector = Some(value.trim().to_string()),
                 "sort-by" => g.sort_by = Some(value),
-                "watch" => {
-                    if boolean(&value)? {
-                        g.watch = Watch::Watch;
-                    }
-                }
-                "watch-only" => {
-                    if boolean(&value)? {
-                        g.watch = Watch::Only;
-                    }
-                }
+                "watch" => watch = boolean(&value)?,
+                "watch-only" => watch_only = boolean(&value)?,
                 "show-labels" => g.show_labels = boolean(&value)?,
                 "show-kind" => g.show_kind = boolean(&value)?,
                 "no-headers" => g.no_headers = boolean(&value)?,
@@ -656,6 +650,13 @@ impl Get {
             }
             i += 1;
         }
+        // kubectl keeps the two flags; with either it watches, printing the list first
+        // unless --watch-only.
+        g.watch = match (watch, watch_only) {
+            (_, true) => Watch::Only,
+            (true, false) => Watch::ListThenChanges,
+            (false, false) => Watch::No,
+        };
         // The first word is the verb.
         let args: Vec<String> = match words.iter().position(|w| w == "get") {
             Some(p) => words[p + 1..].to_vec(),
@@ -994,17 +995,14 @@ impl Get {
                     Err(e) => errors.push(e),
                 },
                 (Ask::Get(kind, _), Response::Object(o)) => infos.push((kind, vec![*o])),
+                (_, Response::Error { code, .. }) if self.ignore_not_found && code == 404 => {}
                 (
                     _,
                     Response::Error {
-                        code,
-                        reason,
-                        message,
+                        reason, message, ..
                     },
                 ) => {
-                    if !(self.ignore_not_found && code == 404) {
-                        errors.push(format!("Error from server ({reason}): {message}"));
-                    }
+                    errors.push(format!("Error from server ({reason}): {message}"));
                 }
                 _ => {}
             }
@@ -1319,7 +1317,7 @@ impl Get {
             classic_event_header: false,
             printed: 0,
         });
-        if self.watch == Watch::Watch {
+        if self.watch == Watch::ListThenChanges {
             self.watch_print(&initial, true, cx, era);
         }
         if name.is_some() {
@@ -1372,11 +1370,29 @@ impl Get {
     /// Prints objects of a watch: the first list (`initial`) or an event's object.
     fn watch_print(&mut self, objs: &[Object], initial: bool, cx: &mut Ctx<'_, Net>, era: Era) {
         let mut w = self.watching.take().expect("watching");
-        let text = match &self.output {
+        let (out, err) = self.watch_text(&mut w, objs, initial, era, cx.now());
+        self.watching = Some(w);
+        print(cx, Stream::Stdout, &out);
+        if let Some(e) = err {
+            print(cx, Stream::Stderr, &e);
+        }
+    }
+
+    /// What a watch prints for `objs` (the first list when `initial`, else an event's
+    /// object), and a printer's error.
+    fn watch_text(
+        &self,
+        w: &mut Watching,
+        objs: &[Object],
+        initial: bool,
+        era: Era,
+        now: crate::engine::SimTime,
+    ) -> (String, Option<String>) {
+        match &self.output {
             Output::Table { wide } => {
                 let refs: Vec<&Object> = objs.iter().collect();
-                let mut rows = self.rows(w.kind, &refs, *wide, false, era, cx.now());
-                match era {
+                let mut rows = self.rows(w.kind, &refs, *wide, false, era, now);
+                let text = match era {
                     Era::Modern => {
                         // The header once, with the first rows there are; columns stay as
                         // wide as they have been.
@@ -1409,15 +1425,27 @@ impl Get {
                         }
                         super::tabwrite(&rows)
                     }
+                };
+                (text, None)
+            }
+            Output::CustomColumns(_) => {
+                if objs.is_empty() {
+                    return (String::new(), None);
                 }
+                // One block for the first list, as kubectl flushes its tabwriter once.
+                let value = object::list(objs.iter().map(|o| api_object(o, era)).collect(), era);
+                let r = self.generic(objs, &value, era, Some(&mut w.widths));
+                if w.widths.is_empty() {
+                    // One column: nothing to remember but that the header is out.
+                    w.widths.push(0);
+                }
+                r
             }
             _ => {
                 let mut out = String::new();
-                let mut err = None;
                 for o in objs {
                     let value = api_object(o, era);
-                    let (text, e) =
-                        self.generic(std::slice::from_ref(o), &value, era, Some(&mut w.widths));
+                    let (text, e) = self.generic(std::slice::from_ref(o), &value, era, None);
                     if matches!(self.output, Output::Yaml) {
                         if w.printed > 0 {
                             out.push_str("---\n");
@@ -1425,25 +1453,13 @@ impl Get {
                         w.printed += 1;
                     }
                     out.push_str(&text);
-                    if w.widths.is_empty() && matches!(self.output, Output::CustomColumns(_)) {
-                        // The header was printed with the first object.
-                        w.widths.push(0);
-                    }
                     if e.is_some() {
-                        err = e;
-                        break;
+                        return (out, e);
                     }
                 }
-                if let Some(e) = err {
-                    print(cx, Stream::Stdout, &out);
-                    print(cx, Stream::Stderr, &e);
-                    out.clear();
-                }
-                out
+                (out, None)
             }
-        };
-        print(cx, Stream::Stdout, &text);
-        self.watching = Some(w);
+        }
     }
 }
 
@@ -1577,9 +1593,14 @@ mod tests {
         assert!(g.all_ns && g.show_labels);
         assert!(matches!(g.output, Output::Table { wide: true }));
         assert_eq!(g.label_columns, ["app", "tier", "tier2"]);
+        assert_eq!(
+            parse("get po --watch --watch=false").unwrap().watch,
+            Watch::No
+        );
+        assert_eq!(parse("get po -w --watch-only").unwrap().watch, Watch::Only);
         let g = parse("-n kube-system get po -o=yaml --watch=false -w").unwrap();
         assert_eq!(g.ns, "kube-system");
-        assert_eq!(g.watch, Watch::Watch);
+        assert_eq!(g.watch, Watch::ListThenChanges);
         assert!(matches!(g.output, Output::Yaml));
         let g = parse("get svc -nkube-system -l 'app in (a, b)' --field-selector=metadata.name=x")
             .unwrap();
@@ -2175,6 +2196,131 @@ status:
             render("get svc web -o name", vec![one()], Era::Modern).stdout,
             "service/web\n"
         );
+    }
+
+    fn watching(kind: Kind) -> Watching {
+        Watching {
+            kind,
+            name: None,
+            widths: Vec::new(),
+            header: false,
+            classic_event_header: false,
+            printed: 0,
+        }
+    }
+
+    /// Modern kubectl prints the header once and keeps later lines aligned with the table
+    /// (columns only grow); 1.5 prints the header again before the first change, and
+    /// aligns each print on its own.
+    #[test]
+    fn watches_in_each_era() {
+        let g = parse("get pods -w").unwrap();
+        let first = pod("web-1", "default", &[], Some("172.17.0.2"));
+        let change = pod("web-1234567890", "default", &[], None);
+        let mut w = watching(Kind::Pod);
+        let (t, _) = g.watch_text(
+            &mut w,
+            std::slice::from_ref(&first),
+            true,
+            Era::Modern,
+            at(61),
+        );
+        assert_eq!(
+            t,
+            "NAME    READY   STATUS    RESTARTS   AGE\nweb-1   1/1     Running   0          60s\n"
+        );
+        let (t, _) = g.watch_text(
+            &mut w,
+            std::slice::from_ref(&change),
+            false,
+            Era::Modern,
+            at(62),
+        );
+        assert_eq!(t, "web-1234567890   0/1     Pending   0          61s\n");
+        let (t, _) = g.watch_text(
+            &mut w,
+            std::slice::from_ref(&first),
+            false,
+            Era::Modern,
+            at(63),
+        );
+        assert_eq!(t, "web-1            1/1     Running   0          62s\n");
+
+        let mut w = watching(Kind::Pod);
+        let (t, _) = g.watch_text(&mut w, &[], true, Era::Classic, at(61));
+        assert_eq!(t, "NAME   READY   STATUS   RESTARTS   AGE\n");
+        let (t, _) = g.watch_text(
+            &mut w,
+            std::slice::from_ref(&first),
+            false,
+            Era::Classic,
+            at(62),
+        );
+        assert_eq!(
+            t,
+            "NAME    READY   STATUS    RESTARTS   AGE\nweb-1   1/1     Running   0          61s\n"
+        );
+        let (t, _) = g.watch_text(
+            &mut w,
+            std::slice::from_ref(&change),
+            false,
+            Era::Classic,
+            at(63),
+        );
+        assert_eq!(t, "web-1234567890   0/1   Pending   0     62s\n");
+
+        // Modern, nothing at first: the header comes with the first change.
+        let mut w = watching(Kind::Pod);
+        assert_eq!(g.watch_text(&mut w, &[], true, Era::Modern, at(61)).0, "");
+        assert!(
+            g.watch_text(
+                &mut w,
+                std::slice::from_ref(&first),
+                false,
+                Era::Modern,
+                at(62)
+            )
+            .0
+            .starts_with("NAME ")
+        );
+
+        // Other formats print each object: YAML documents separated by `---`.
+        let g = parse("get pods -w -o yaml").unwrap();
+        let mut w = watching(Kind::Pod);
+        let (t, _) = g.watch_text(
+            &mut w,
+            &[first.clone(), first.clone()],
+            true,
+            Era::Modern,
+            at(61),
+        );
+        assert_eq!(t.matches("\n---\n").count(), 1, "{t}");
+        let (t, _) = g.watch_text(
+            &mut w,
+            std::slice::from_ref(&change),
+            false,
+            Era::Modern,
+            at(62),
+        );
+        assert!(t.starts_with("---\napiVersion: v1\n"), "{t}");
+        let g = parse("get pods -w -o custom-columns=N:.metadata.name,IP:.status.podIP").unwrap();
+        let mut w = watching(Kind::Pod);
+        let (t, _) = g.watch_text(
+            &mut w,
+            std::slice::from_ref(&first),
+            true,
+            Era::Modern,
+            at(61),
+        );
+        assert_eq!(t, "N       IP\nweb-1   172.17.0.2\n");
+        let (t, _) = g.watch_text(
+            &mut w,
+            std::slice::from_ref(&change),
+            false,
+            Era::Modern,
+            at(62),
+        );
+        assert_eq!(t, "web-1234567890   <none>\n");
     }
 
     #[test]

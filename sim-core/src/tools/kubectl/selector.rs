@@ -718,7 +718,9 @@ mod tests {
     /// The grammar of apimachinery's selector_test.go: what matches and what does not.
     #[test]
     fn label_selectors_match_as_the_apiserver_matches() {
-        let cases: &[(&str, &[(&str, &str)], bool)] = &[
+        // (selector, labels, whether it matches)
+        type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], bool);
+        let cases: &[Case] = &[
             ("", &[("x", "y")], true),
             ("x=y", &[("x", "y")], true),
             ("x==y", &[("x", "y")], true),

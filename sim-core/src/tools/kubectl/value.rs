@@ -140,7 +140,7 @@ pub fn go_float_g(f: f64) -> String {
     }
     let (neg, digits, exp) = shortest(f);
     let sign = if neg { "-" } else { "" };
-    if exp < -4 || exp >= 6 {
+    if !(-4..6).contains(&exp) {
         format!("{sign}{}", e_form(&digits, exp))
     } else {
         format!("{sign}{}", f_form(&digits, exp))

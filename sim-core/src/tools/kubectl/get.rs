@@ -1204,7 +1204,9 @@ impl Get {
             if objs.is_empty() {
                 continue;
             }
-            if let Some(field) = &self.sort_by {
+            // A list's rows are sorted; objects got by name are each their own table in
+            // kubectl (the server's), so they keep their order.
+            if let (Some(field), Targets::Types(_)) = (&self.sort_by, &self.targets) {
                 let order = sort_order(&objs, field, era)?;
                 objs = order.into_iter().map(|i| objs[i]).collect();
             }

@@ -779,6 +779,14 @@ impl Get {
         }
         let types = split_types(&args[0]);
         let names = &args[1..];
+        if types.is_empty() {
+            // `get ,`: no type at all.
+            return fail(if names.is_empty() {
+                "error: at least one resource must be specified to use a selector\n"
+            } else {
+                "error: you must provide a resource and a resource name together\n"
+            });
+        }
         let resolved: Vec<Res> = types.iter().map(|t| res(t)).collect::<Result<_, _>>()?;
         if names.is_empty() {
             return Ok(Targets::Types(resolved));
@@ -1672,6 +1680,14 @@ mod tests {
             err("get all web"),
             "error: you must specify only one resource\n"
         );
+        assert_eq!(
+            err("get , -w"),
+            "error: at least one resource must be specified to use a selector\n"
+        );
+        assert_eq!(
+            err("get , web"),
+            "error: you must provide a resource and a resource name together\n"
+        );
         assert!(
             err("get pods svc/a").starts_with("error: there is no need to specify a resource type")
         );
@@ -2342,5 +2358,62 @@ status:
         );
         let next = tabwrite_remembering(&[row(&["a", "0/1", "Terminating", "9s"])], &mut w);
         assert_eq!(next, "a       0/1     Terminating   9s\n");
+    }
+}
+
+#[cfg(test)]
+mod robustness {
+    //! Command lines, selectors, templates and strings made of kubectl's special characters,
+    //! thrown at the parsers and printers: each answers or refuses, none panics.
+    use super::super::{jsonpath::JsonPath, selector, value, yaml};
+    use super::*;
+
+    /// A deterministic stream of awkward strings (an LCG over an alphabet of the
+    /// characters the grammars care about).
+    fn strings(n: usize) -> Vec<String> {
+        const ALPHABET: &[&str] = &[
+            "a", "b", "z", "0", "9", "-", "_", ".", "/", ",", "=", "!", "(", ")", "<", ">", " ",
+            "\t", "\n", "{", "}", "[", "]", "?", "@", "$", "*", ":", "'", "\"", "\\", "in",
+            "notin", "range", "end", "é", "日", "\u{2028}", "\r", "#", "&", "|", "%",
+        ];
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize
+        };
+        (0..n)
+            .map(|_| {
+                let len = next() % 12;
+                (0..len)
+                    .map(|_| ALPHABET[next() % ALPHABET.len()])
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn nothing_panics() {
+        let data = value::Value::List(vec![
+            value::Value::Str("x".into()),
+            value::Value::Int(3),
+            value::Value::Null,
+        ]);
+        for s in strings(4000) {
+            let _ = selector::LabelSelector::parse(&s);
+            let _ = selector::FieldSelector::parse(&s).map(|f| f.check(Kind::Pod));
+            if let Ok(j) = JsonPath::parse(&s) {
+                let _ = j.clone().execute(&data);
+                let _ = j.allow_missing_keys(true).execute_json(&data);
+            }
+            let mut m = value::Map::new();
+            m.set(&s, s.as_str());
+            let _ = yaml::to_yaml(&value::Value::Map(m));
+            let args: Vec<String> = std::iter::once("get".to_string())
+                .chain(s.split(' ').map(String::from))
+                .collect();
+            let _ = Get::parse(&args);
+        }
     }
 }

@@ -607,8 +607,10 @@ impl Parser {
                 _ => {}
             }
         }
+        // The text between `[` and `]`.
         let text = self.consume_text();
-        let mut text = text[1..text.len() - 1].to_string();
+        let n = text.chars().count();
+        let mut text: String = text.chars().skip(1).take(n.saturating_sub(2)).collect();
         if text == "*" {
             text = ":".into();
         }

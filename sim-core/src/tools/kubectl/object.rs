@@ -287,9 +287,13 @@ fn metadata(o: &Object, era: Era) -> Value {
     let kind = o.kind();
     let mut meta = Map::new();
     meta.set("name", &m.name);
-    if o.meta.owner.is_some() && kind == Kind::Pod && m.name.len() > 5 {
-        // A controller's pod: `<owner>-` plus five characters.
-        meta.set("generateName", &m.name[..m.name.len() - 5]);
+    // A controller's pod: `<owner>-` plus five characters.
+    if let (true, Kind::Pod, Some((cut, _))) = (
+        o.meta.owner.is_some(),
+        kind,
+        m.name.char_indices().rev().nth(4),
+    ) {
+        meta.set("generateName", &m.name[..cut]);
     }
     if kind.namespaced() {
         meta.set("namespace", &m.namespace);

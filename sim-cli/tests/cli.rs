@@ -256,6 +256,46 @@ fn exec_of_a_command_that_never_ends_stops_cleanly() {
     assert!(text(&run.stdout).contains("EVENT BUDGET EXHAUSTED"));
 }
 
+/// `kubectl get -w` never exits: `exec` prints the table and each change as the watch
+/// delivers it, then stops at the end time with exit 124, as for any command still running.
+#[test]
+fn exec_of_a_kubectl_watch_prints_changes_until_the_end_time() {
+    let out = sim_cli(&[
+        "exec",
+        "scenarios/controllers.ron",
+        "--at",
+        "2s",
+        "--on",
+        "node/master01",
+        "--until",
+        "5s",
+        "--",
+        "kubectl",
+        "get",
+        "pods",
+        "-w",
+    ]);
+    assert_eq!(out.status.code(), Some(124));
+    // The pod deleted at 3s is printed as it was last; its replacement as it is created,
+    // scheduled and started.
+    assert_eq!(
+        text(&out.stdout),
+        "NAME                   READY   STATUS    RESTARTS   AGE
+web-67cd595646-8wxv4   1/1     Running   0          1s
+web-67cd595646-qjt2m   1/1     Running   0          1s
+web-67cd595646-tz2sz   1/1     Running   0          1s
+web-67cd595646-8wxv4   1/1     Running   0          2s
+web-67cd595646-82xh9   0/1     Pending   0          0s
+web-67cd595646-82xh9   0/1     Pending   0          0s
+web-67cd595646-82xh9   1/1     Running   0          0s
+"
+    );
+    assert_eq!(
+        text(&out.stderr),
+        "sim-cli: the run stopped at 5.000000s (--until), `kubectl get pods -w` was still running\n"
+    );
+}
+
 #[test]
 fn every_subcommand_has_help() {
     for sub in ["run", "check", "exec"] {

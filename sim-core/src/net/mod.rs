@@ -189,6 +189,10 @@ pub struct Proc {
     /// It has handled its first event: the command began.
     pub ran: bool,
     pub exit: Option<i32>,
+    /// What the trace says if the run ends while it still runs, for a command that only
+    /// ends when stopped (a `kubectl get -w` watching): `scenario::run` records it as the
+    /// process's `log` line just before the run's `end`.
+    pub at_run_end: Option<String>,
 }
 
 impl World {

@@ -292,6 +292,18 @@ pub fn run_observed(
     let mut d = Driver::new(scenario, opts, sink);
     let until = opts.until.or(scenario.until);
     let end = d.drive(until, None, obs);
+    // Commands still running that say how they end with the run (a kubectl watch).
+    let notes: Vec<(ActorId, String)> = d
+        .sim
+        .world
+        .procs
+        .iter()
+        .filter(|(_, p)| p.exit.is_none())
+        .filter_map(|(id, p)| p.at_run_end.clone().map(|line| (*id, line)))
+        .collect();
+    for (id, line) in notes {
+        d.sim.trace(id, TraceEvent::Log { line });
+    }
     let expects = d.expect_outcomes();
     let failed = expects.iter().filter(|e| e.result.is_err()).count() as u32;
     let timeline = d.sim.lookup("scenario").expect("timeline actor");

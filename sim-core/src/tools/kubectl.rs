@@ -1,8 +1,8 @@
 //! `kubectl`: asks the apiserver and prints what kubectl prints.
 //!
-//! - `get pods|svc|ep|rc|nodes|ns [NAME] [-o wide] [-n NS] [-A]` (also `get svc/NAME`):
-//!   kubectl's tables (tabwriter: columns 3 spaces apart), AGE as kubectl's HumanDuration
-//!   of simulated time.
+//! - `get`: see `get` (kinds, names, `all`, selectors, output formats, watches); each
+//!   kind's table is kubectl's (tabwriter: columns 3 spaces apart), AGE as kubectl's
+//!   HumanDuration of simulated time.
 //! - `create|apply|replace|delete -f PATH [-R]`: every object of the manifest files PATH
 //!   names on this machine (the scenario's `manifests`), in order (`kubectl/files.rs`).
 //! - `delete KIND NAME` / `delete KIND/NAME`.
@@ -32,15 +32,18 @@ use crate::net::{Msg, Net, NsId, control};
 use crate::tools::print;
 use crate::trace::Stream;
 
+mod get;
+mod jsonpath;
+mod object;
 mod release;
+mod selector;
+mod value;
+mod yaml;
 
 #[derive(Clone, Debug)]
 enum Cmd {
-    Get {
-        kind: Kind,
-        name: Option<String>,
-        wide: bool,
-    },
+    /// `get ...`: see `get`.
+    Get(Box<get::Get>),
     /// `create namespace NAME`.
     CreateNamespace { name: String },
     /// `create|apply|replace|delete -f PATH...`.
@@ -152,7 +155,14 @@ fn kind_and_name(words: &[String]) -> Result<(Kind, Option<String>), (String, i3
 }
 
 impl Kubectl {
+    /// Reads kubectl's command line. An error is the message kubectl prints (the caller
+    /// ends it with a newline) and its exit status.
     pub fn parse(args: &[String], env: &[(String, String)]) -> Result<Kubectl, (String, i32)> {
+        Self::parse_line(args, env).map_err(|(m, c)| (m.trim_end_matches('\n').to_string(), c))
+    }
+
+    fn parse_line(args: &[String], env: &[(String, String)]) -> Result<Kubectl, (String, i32)> {
+        // `get events` is the events verb's (verbs.rs); every other `get` is get.rs's.
         if let Some((more, ns, all)) = verbs::parse(args)? {
             return Ok(Kubectl {
                 cmd: Cmd::More(more),
@@ -167,12 +177,25 @@ impl Kubectl {
                 version: Default::default(),
             });
         }
+        if get::is_get(args) {
+            return Ok(Kubectl {
+                cmd: Cmd::Get(Box::new(get::Get::parse(args)?)),
+                ns: "default".into(),
+                ns_given: false,
+                all: false,
+                timer: None,
+                updating: false,
+                selector: None,
+                pending: 0,
+                failed: false,
+                version: Default::default(),
+            });
+        }
         let mut ns = "default".to_string();
         let mut explicit_ns = false;
         let mut replicas = None;
         let mut selector: Option<crate::k8s::api::Labels> = None;
         let mut all = false;
-        let mut wide = false;
         let mut file: Vec<String> = Vec::new();
         let mut recursive = false;
         let mut words = Vec::new();
@@ -197,7 +220,7 @@ impl Kubectl {
                 }
                 "-A" | "--all-namespaces" => all = true,
                 "-o" | "--output" => match next()?.as_str() {
-                    "wide" => wide = true,
+                    "wide" => {}
                     other => {
                         return Err((
                             format!(
@@ -207,7 +230,7 @@ impl Kubectl {
                         ));
                     }
                 },
-                "-owide" => wide = true,
+                "-owide" => {}
                 "-it" | "-ti" | "-i" | "-t" | "--stdin" | "--tty" => {}
                 "-f" | "--filename" => file.push(next()?),
                 "-R" | "--recursive" => recursive = true,
@@ -248,10 +271,6 @@ impl Kubectl {
             return Err((USAGE.into(), 1));
         };
         let cmd = match verb.as_str() {
-            "get" => {
-                let (kind, name) = kind_and_name(rest)?;
-                Cmd::Get { kind, name, wide }
-            }
             "create"
                 if file.is_empty()
                     && matches!(rest.first().map(String::as_str), Some("namespace" | "ns")) =>
@@ -432,6 +451,24 @@ impl Kubectl {
             Msg::ApiResponse { resp, .. } if matches!(self.cmd, Cmd::Describe { .. }) => {
                 Some(self.described(*resp, cx))
             }
+            Msg::ApiResponse { id, resp, .. } if matches!(self.cmd, Cmd::Get(_)) => {
+                let version = self.version;
+                let Cmd::Get(g) = &mut self.cmd else {
+                    return None;
+                };
+                g.version = version;
+                g.response(id, *resp, ns, cx, &mut self.timer, version.era())
+            }
+            Msg::ApiEvent { event } => {
+                let version = self.version;
+                match &mut self.cmd {
+                    Cmd::Get(g) => {
+                        g.version = version;
+                        g.event(*event, cx, version.era())
+                    }
+                    _ => None,
+                }
+            }
             Msg::ApiResponse { resp, .. } if matches!(self.cmd, Cmd::Exec { .. }) => {
                 self.exec(*resp, cx)
             }
@@ -471,18 +508,12 @@ impl Kubectl {
             );
             return Some(1);
         }
+        let era = self.era();
+        if let Cmd::Get(g) = &mut self.cmd {
+            return g.start(ns, cx, &mut self.timer, era);
+        }
         let req = match &self.cmd {
-            Cmd::Get { kind, name, .. } => match name {
-                Some(n) => Request::Get {
-                    kind: *kind,
-                    ns: self.ns.clone(),
-                    name: n.clone(),
-                },
-                None => Request::List {
-                    kind: *kind,
-                    ns: (!self.all).then(|| self.ns.clone()),
-                },
-            },
+            Cmd::Get(_) => unreachable!("a get starts above"),
             Cmd::CreateNamespace { name } => Request::Create {
                 object: Box::new(crate::k8s::manifest::Manifest::Namespace(
                     crate::k8s::manifest::types::Namespace {
@@ -790,7 +821,6 @@ impl Kubectl {
     }
 
     fn answer(&self, resp: Response, cx: &mut Ctx<'_, Net>) -> i32 {
-        let now = cx.now();
         match (resp, &self.cmd) {
             (
                 Response::Error {
@@ -820,23 +850,6 @@ impl Kubectl {
             (Response::Object(o), Cmd::Scale { .. }) => {
                 let line = release::done(o.kind(), &o.meta.name, "scaled", self.era());
                 print(cx, Stream::Stdout, &line);
-                0
-            }
-            (Response::Object(o), Cmd::Get { kind, wide, .. }) => {
-                let text = table(*kind, &[*o], *wide, false, now, self.version);
-                print(cx, Stream::Stdout, &text);
-                0
-            }
-            (Response::List(list), Cmd::Get { kind, wide, .. }) => {
-                let list: Vec<Object> = list.into_iter().filter(|o| self.picks(o)).collect();
-                if list.is_empty() {
-                    let ns = (!self.all && kind.namespaced()).then_some(self.ns.as_str());
-                    print(cx, Stream::Stderr, &release::no_resources(self.era(), ns));
-                    return 0;
-                }
-                let all = self.all && kind.namespaced();
-                let text = table(*kind, &list, *wide, all, now, self.version);
-                print(cx, Stream::Stdout, &text);
                 0
             }
             _ => 1,
@@ -1046,9 +1059,9 @@ fn none_if_empty(s: String) -> String {
     if s.is_empty() { "<none>".into() } else { s }
 }
 
-/// `kubectl get`'s table, in the release's columns (kubectl 1.5's `resource_printer.go`
-/// column lists and `getServiceExternalIP`, as seed 004 prints them; today's
-/// `printers.go`), tabwriter and AGE.
+/// A kind's table as `kubectl get` prints it alone (the release's columns, tabwriter and
+/// widths).
+#[cfg(test)]
 fn table(
     kind: Kind,
     objects: &[Object],
@@ -1057,6 +1070,25 @@ fn table(
     now: SimTime,
     version: crate::k8s::version::Version,
 ) -> String {
+    tabwrite_with(
+        &table_rows(kind, objects, wide, all, now, version),
+        3,
+        release::min_width(version.era()),
+    )
+}
+
+/// A kind's table as kubectl prints it, header first: cells, for `tabwrite` (`get` adds its
+/// columns around them), in the release's columns (kubectl 1.5's `resource_printer.go`
+/// column lists and `getServiceExternalIP`, as seed 004 prints them; today's
+/// `printers.go`).
+fn table_rows(
+    kind: Kind,
+    objects: &[Object],
+    wide: bool,
+    all: bool,
+    now: SimTime,
+    version: crate::k8s::version::Version,
+) -> Vec<Vec<String>> {
     use crate::k8s::proxy::names::Era;
     let era = version.era();
     let classic = era == Era::Classic;
@@ -1340,7 +1372,7 @@ fn table(
         }
         rows.push(row);
     }
-    tabwrite_with(&rows, 3, release::min_width(era))
+    rows
 }
 
 /// A Service's row in kubectl 1.5's columns: CLUSTER-IP as `spec.clusterIP` is (`None` for
@@ -1400,7 +1432,7 @@ mod tests {
                 .iter()
                 .map(|a| a.to_string())
                 .collect();
-            Kubectl::parse(&args, &[]).map(|k| match k.cmd {
+            Kubectl::parse_line(&args, &[]).map(|k| match k.cmd {
                 Cmd::Scale { replicas, .. } => replicas,
                 _ => unreachable!("a scale"),
             })

@@ -2,8 +2,10 @@
 //! `accounting` (the end-of-run invariants on every scenario), `engine` (order, timers,
 //! run control, streams), `fuzz` (the seeded mutation run over fuzz/corpus and
 //! scenarios/, sharing its harness with the cargo-fuzz targets), `hardening` (input that
-//! once panicked or left the world inconsistent), `kubectl` (its read verbs: describe,
-//! get events, logs, version, api-resources, explain, cluster-info), `loader` (input that costs too much:
+//! once panicked or left the world inconsistent), `kubectl` (kubectl's whole outputs in
+//! small scenarios: `get`'s kinds, selectors, formats, errors, watches; describe, get
+//! events, logs, version, api-resources, explain, cluster-info), `byo` (manifest files
+//! beside a scenario, and `kubectl -f`), `loader` (input that costs too much:
 //! size, big files, scale, odd bytes; warnings), `observe` (progress hook, `exec`'s
 //! streamed output, what a process keeps), `snapshots` (every scenario's trace against
 //! snapshots/), `determinism` (same input, same bytes), `modes` (one scenario across
@@ -17,6 +19,7 @@ mod engine;
 mod fuzz;
 mod hardening;
 mod kubectl;
+mod kubectl_get;
 mod loader;
 mod manifest;
 mod modes;

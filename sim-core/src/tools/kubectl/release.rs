@@ -61,16 +61,6 @@ pub fn age(d: Dur, era: Era) -> String {
     }
 }
 
-/// What `get` says on stderr when nothing matched: 1.5's `No resources found.`; today's
-/// names the namespace unless every namespace was asked.
-pub fn no_resources(era: Era, namespace: Option<&str>) -> String {
-    match (era, namespace) {
-        (Era::Classic, _) => "No resources found.\n".into(),
-        (Era::Modern, None) => "No resources found\n".into(),
-        (Era::Modern, Some(ns)) => format!("No resources found in {ns} namespace.\n"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

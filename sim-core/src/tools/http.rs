@@ -72,7 +72,9 @@ impl Httpd {
         })
     }
 
-    /// ikubernetes/demoapp v1.0's server (`python3 /usr/local/bin/demo.py`, port 80).
+    /// ikubernetes/demoapp's server (`python3 /usr/local/bin/demo.py`, port 80). Its version
+    /// is its image's tag: `:v1.1` answers `iKubernetes demoapp v1.1`, so a rolling update
+    /// shows which pods answer.
     pub fn demoapp() -> Httpd {
         Httpd {
             port: 80,
@@ -95,11 +97,12 @@ impl Httpd {
                             None => netns.name.clone(),
                         };
                         let reply = if self.demoapp {
+                            let version = demoapp_version(netns.image.as_deref());
                             Message::HttpResponse {
                                 status: 200,
                                 reason: "OK".into(),
                                 body: format!(
-                                    "iKubernetes demoapp v1.0 !! ClientIP: {}, ServerName: {name}, ServerIP: {}!\n",
+                                    "iKubernetes demoapp {version} !! ClientIP: {}, ServerName: {name}, ServerIP: {}!\n",
                                     key.2, key.0
                                 ),
                             }
@@ -628,5 +631,27 @@ mod tests {
                 "sleep: invalid time interval 'x'\nsleep: invalid time interval 'y'\n{try_help}"
             )
         );
+    }
+}
+
+/// The version demoapp reports: its image's tag when it is one (`ikubernetes/demoapp:v1.1`),
+/// else v1.0 (seed 001's).
+fn demoapp_version(image: Option<&str>) -> &str {
+    image
+        .and_then(|i| i.rsplit_once(':'))
+        .map(|(_, tag)| tag)
+        .filter(|t| t.starts_with('v') && t.len() > 1 && t[1..].chars().all(|c| c.is_ascii_digit() || c == '.'))
+        .unwrap_or("v1.0")
+}
+
+#[cfg(test)]
+mod demoapp_tests {
+    #[test]
+    fn demoapp_answers_with_its_images_tag() {
+        assert_eq!(super::demoapp_version(Some("ikubernetes/demoapp:v1.1")), "v1.1");
+        assert_eq!(super::demoapp_version(Some("ikubernetes/demoapp:v1.0")), "v1.0");
+        assert_eq!(super::demoapp_version(Some("ikubernetes/demoapp")), "v1.0");
+        assert_eq!(super::demoapp_version(Some("ikubernetes/demoapp:latest")), "v1.0");
+        assert_eq!(super::demoapp_version(None), "v1.0");
     }
 }

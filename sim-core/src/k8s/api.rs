@@ -903,7 +903,8 @@ pub enum Request {
 #[derive(Clone, Debug)]
 pub enum Response {
     Object(Box<Object>),
-    /// `kubectl apply`'s answer: the object, and `created`, `configured` or `unchanged`.
+    /// `kubectl apply`'s answer: the object, and `created`, `configured`, `configured (no
+    /// last-applied)` (an object `apply` did not make: kubectl warns) or `unchanged`.
     Applied(Box<Object>, &'static str),
     List(Vec<Object>),
     /// What `kubectl describe` shows: each object with what its describer reads.

@@ -751,6 +751,9 @@ spec:
         if self.applied.get(&key) == Some(m) {
             return Response::Applied(Box::new(old), "unchanged");
         }
+        // An object no `apply` made has no last-applied configuration: kubectl warns, and
+        // the patch adds one.
+        let annotated = self.applied.contains_key(&key);
         match self.update_from(cx, new) {
             Response::Object(o) => {
                 cx.trace(TraceEvent::Log {
@@ -762,7 +765,14 @@ spec:
                     ),
                 });
                 self.applied.insert(key, m.clone());
-                Response::Applied(o, "configured")
+                Response::Applied(
+                    o,
+                    if annotated {
+                        "configured"
+                    } else {
+                        "configured (no last-applied)"
+                    },
+                )
             }
             other => other,
         }

@@ -640,7 +640,11 @@ fn demoapp_version(image: Option<&str>) -> &str {
     image
         .and_then(|i| i.rsplit_once(':'))
         .map(|(_, tag)| tag)
-        .filter(|t| t.starts_with('v') && t.len() > 1 && t[1..].chars().all(|c| c.is_ascii_digit() || c == '.'))
+        .filter(|t| {
+            t.starts_with('v')
+                && t.len() > 1
+                && t[1..].chars().all(|c| c.is_ascii_digit() || c == '.')
+        })
         .unwrap_or("v1.0")
 }
 
@@ -648,10 +652,19 @@ fn demoapp_version(image: Option<&str>) -> &str {
 mod demoapp_tests {
     #[test]
     fn demoapp_answers_with_its_images_tag() {
-        assert_eq!(super::demoapp_version(Some("ikubernetes/demoapp:v1.1")), "v1.1");
-        assert_eq!(super::demoapp_version(Some("ikubernetes/demoapp:v1.0")), "v1.0");
+        assert_eq!(
+            super::demoapp_version(Some("ikubernetes/demoapp:v1.1")),
+            "v1.1"
+        );
+        assert_eq!(
+            super::demoapp_version(Some("ikubernetes/demoapp:v1.0")),
+            "v1.0"
+        );
         assert_eq!(super::demoapp_version(Some("ikubernetes/demoapp")), "v1.0");
-        assert_eq!(super::demoapp_version(Some("ikubernetes/demoapp:latest")), "v1.0");
+        assert_eq!(
+            super::demoapp_version(Some("ikubernetes/demoapp:latest")),
+            "v1.0"
+        );
         assert_eq!(super::demoapp_version(None), "v1.0");
     }
 }

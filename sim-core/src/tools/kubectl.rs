@@ -620,6 +620,9 @@ impl Kubectl {
             return Some(1);
         };
         let (err, text) = f.answer(resp, era);
+        if let Some(w) = f.warning.take() {
+            print(cx, Stream::Stderr, &w);
+        }
         print(cx, if err { Stream::Stderr } else { Stream::Stdout }, &text);
         self.files_next(ns, cx)
     }

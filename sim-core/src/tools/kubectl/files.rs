@@ -54,6 +54,8 @@ pub struct Files {
     queue: VecDeque<Item>,
     current: Option<Item>,
     pub failed: bool,
+    /// What kubectl prints on stderr before the current answer's line, if anything.
+    pub warning: Option<String>,
 }
 
 /// The absolute path kubectl opens for `path`.
@@ -101,6 +103,7 @@ impl Files {
             queue: VecDeque::new(),
             current: None,
             failed: false,
+            warning: None,
         }
     }
 
@@ -198,6 +201,20 @@ impl Files {
         let file = self.current.take().map(|i| i.file).unwrap_or_default();
         match resp {
             Response::Object(o) => (false, result_line(&o, self.past(), era)),
+            Response::Applied(o, "configured (no last-applied)") => {
+                // kubectl's warning (apply.go's warningNoLastAppliedConfigAnnotation; 1.5's
+                // `kubectl apply should be used on resource created by ...`), then the line.
+                let warning = match era {
+                    Era::Modern => format!(
+                        "Warning: resource {}/{} is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n",
+                        o.kind().plural(),
+                        o.meta.name
+                    ),
+                    Era::Classic => "Warning: kubectl apply should be used on resource created by either kubectl create --save-config or kubectl apply\n".to_string(),
+                };
+                self.warning = Some(warning);
+                (false, result_line(&o, "configured", era))
+            }
             Response::Applied(o, outcome) => (false, result_line(&o, outcome, era)),
             Response::Error {
                 code,

@@ -129,8 +129,11 @@ struct Core<M: Model> {
     cancelled: BTreeSet<u64>,
     names: Vec<String>,
     by_name: BTreeMap<String, ActorId>,
-    spawned: Vec<(ActorId, Box<dyn Actor<M>>)>,
+    spawned: Vec<(ActorId, Box<dyn Actor<M>>, Stream)>,
     exited: Vec<ActorId>,
+    /// How many times each name was given up (`Ctx::release_name`): the next actor of
+    /// that name draws from the stream `NAME#N`, not its predecessor's.
+    released: BTreeMap<String, u32>,
     sink: Box<dyn Sink<M::Event>>,
     seed: u64,
 }
@@ -148,6 +151,15 @@ impl<M: Model> Core<M> {
     /// Events queued that will be dispatched (cancelled timers excluded).
     fn live(&self) -> usize {
         self.queue.len() - self.cancelled.len()
+    }
+
+    /// The random stream of a new actor named `name`: from the seed and the name, or
+    /// `NAME#N` when the name was released N times before.
+    fn stream(&self, name: &str) -> Stream {
+        match self.released.get(name) {
+            Some(n) => rng::stream(self.seed, &format!("{name}#{n}")),
+            None => rng::stream(self.seed, name),
+        }
     }
 
     fn register(&mut self, name: String) -> ActorId {
@@ -184,6 +196,7 @@ impl<M: Model> Sim<M> {
                 by_name: BTreeMap::new(),
                 spawned: Vec::new(),
                 exited: Vec::new(),
+                released: BTreeMap::new(),
                 sink,
                 seed,
             },
@@ -241,7 +254,7 @@ impl<M: Model> Sim<M> {
     pub fn add(&mut self, name: impl Into<String>, actor: Box<dyn Actor<M>>) -> ActorId {
         self.flush_spawned();
         let name = name.into();
-        let rng = rng::stream(self.core.seed, &name);
+        let rng = self.core.stream(&name);
         let id = self.core.register(name);
         debug_assert_eq!(id.0 as usize, self.actors.len());
         self.actors.push(Slot {
@@ -368,9 +381,8 @@ impl<M: Model> Sim<M> {
     }
 
     fn flush_spawned(&mut self) {
-        for (id, actor) in std::mem::take(&mut self.core.spawned) {
+        for (id, actor, rng) in std::mem::take(&mut self.core.spawned) {
             debug_assert_eq!(id.0 as usize, self.actors.len());
-            let rng = rng::stream(self.core.seed, &self.core.names[id.0 as usize]);
             self.actors.push(Slot {
                 actor: Some(actor),
                 rng,
@@ -477,9 +489,22 @@ impl<M: Model> Ctx<'_, M> {
         if self.core.by_name.contains_key(&name) {
             return None;
         }
+        let rng = self.core.stream(&name);
         let id = self.core.register(name);
-        self.core.spawned.push((id, actor));
+        self.core.spawned.push((id, actor, rng));
         Some(id)
+    }
+
+    /// Frees `id`'s name for a new actor (a deleted pod's namespace: a new pod of the same
+    /// name gets a namespace of its own). `id` keeps running and keeps its name in the
+    /// trace; only `lookup` and `spawn` no longer see it. The new actor's random stream is
+    /// `NAME#N` (the Nth reuse), so it does not repeat its predecessor's draws.
+    pub fn release_name(&mut self, id: ActorId) {
+        let name = &self.core.names[id.0 as usize];
+        if self.core.by_name.get(name) == Some(&id) {
+            self.core.by_name.remove(name);
+            *self.core.released.entry(name.clone()).or_default() += 1;
+        }
     }
 
     /// Ends this actor after the current message. Later messages to it are discarded.
@@ -533,5 +558,45 @@ mod tests {
         sim.core.enqueue(SimTime(5_000_000_000), a, 7);
         assert_eq!(sim.overdue(), vec![(SimTime(5_000_000_000), a)]);
         assert_eq!(sim.pending_events().count(), 1);
+    }
+
+    /// On message 0 spawns `child`, releases its name and spawns `child` again; records
+    /// both ids and each one's first draw.
+    struct Respawner(Rc<RefCell<Vec<(ActorId, u64)>>>);
+    struct Drawer(Rc<RefCell<Vec<(ActorId, u64)>>>);
+    impl Actor<M> for Drawer {
+        fn handle(&mut self, _: u32, cx: &mut Ctx<'_, M>) {
+            use rand::RngExt;
+            let v: u64 = cx.rng().random();
+            self.0.borrow_mut().push((cx.me(), v));
+        }
+    }
+    impl Actor<M> for Respawner {
+        fn handle(&mut self, _: u32, cx: &mut Ctx<'_, M>) {
+            let first = cx.spawn("child", Box::new(Drawer(self.0.clone()))).unwrap();
+            assert!(cx.spawn("child", Box::new(Drawer(self.0.clone()))).is_none());
+            cx.release_name(first);
+            let second = cx.spawn("child", Box::new(Drawer(self.0.clone()))).unwrap();
+            assert_eq!(cx.lookup("child"), Some(second));
+            cx.send(first, 0);
+            cx.send(second, 0);
+        }
+    }
+
+    /// A released name can be taken by a new actor, while the old one still runs (and
+    /// keeps its name in the trace); the newcomer's random stream is not the old one's.
+    #[test]
+    fn a_released_name_is_taken_again_with_a_stream_of_its_own() {
+        let seen = Rc::new(RefCell::new(Vec::new()));
+        let mut sim: Sim<M> = Sim::new(1, (), Box::new(()));
+        let a = sim.add("a", Box::new(Respawner(seen.clone())));
+        sim.schedule(Dur::from_secs(1), a, 0);
+        sim.run(Limits::default());
+        let seen = seen.borrow();
+        assert_eq!(seen.len(), 2);
+        assert_ne!(seen[0].0, seen[1].0);
+        assert_eq!(sim.name(seen[0].0), "child");
+        assert_eq!(sim.name(seen[1].0), "child");
+        assert_ne!(seen[0].1, seen[1].1);
     }
 }

@@ -96,8 +96,17 @@ impl Kubelet {
             }
             (Body::Pod(p), EventType::Added | EventType::Modified) if mine => {
                 let key = (o.meta.namespace.clone(), o.meta.name.clone());
-                if self.started.contains_key(&key) {
-                    return;
+                match self.started.get(&key) {
+                    // kubelet knows pods by UID: the same name with another UID is a new
+                    // pod (deleted and created again, a StatefulSet's `web-0`), and the
+                    // old one, if its deletion is still to come, goes first.
+                    Some((_, old)) if old.meta.uid != o.meta.uid => {
+                        if let Some((how, old)) = self.started.remove(&key) {
+                            self.kill(cx, &old, how);
+                        }
+                    }
+                    Some(_) => return,
+                    None => {}
                 }
                 let how = if p.ip.is_none() {
                     self.run(cx, &o)
@@ -107,7 +116,7 @@ impl Kubelet {
                     let label = format!("pod/{}", o.meta.name);
                     match (0..cx.world.netns.len())
                         .map(|i| NsId(i as u32))
-                        .find(|n| cx.world.ns(*n).label == label)
+                        .rfind(|n| cx.world.ns(*n).label == label)
                     {
                         Some(ns) => Running::Sandbox(ns),
                         None => return,
@@ -117,7 +126,12 @@ impl Kubelet {
             }
             (Body::Pod(_), EventType::Deleted) if mine => {
                 let key = (o.meta.namespace.clone(), o.meta.name.clone());
-                if let Some((how, _)) = self.started.remove(&key) {
+                if self
+                    .started
+                    .get(&key)
+                    .is_some_and(|(_, old)| old.meta.uid == o.meta.uid)
+                    && let Some((how, _)) = self.started.remove(&key)
+                {
                     self.kill(cx, &o, how);
                 }
             }
@@ -143,7 +157,23 @@ impl Kubelet {
         // The pod's logs go with it.
         crate::net::logs::remove(cx.world, &o.meta.namespace, &o.meta.name);
         match how {
-            Running::Sandbox(ns) => cx.send(self.dockerd, Msg::KillSandbox { ns }),
+            Running::Sandbox(ns) => {
+                // The namespace's kernel and processes stay for what is still on its way
+                // to them, but their names are free: a new pod of this name gets a
+                // namespace (`pod/NAME`) and processes (`pod/NAME/httpd[2]`) of its own.
+                let kernel = cx.world.ns(ns).kernel;
+                let procs: Vec<ActorId> = cx
+                    .world
+                    .procs
+                    .iter()
+                    .filter(|(_, p)| p.ns == Some(ns))
+                    .map(|(id, _)| *id)
+                    .collect();
+                for id in procs.into_iter().chain([kernel]) {
+                    cx.release_name(id);
+                }
+                cx.send(self.dockerd, Msg::KillSandbox { ns })
+            }
             Running::Host(Some(p)) => cx.send(p, Msg::Stop),
             Running::Host(None) => {}
             Running::KubeProxy => {

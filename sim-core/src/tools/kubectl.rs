@@ -804,7 +804,7 @@ impl Kubectl {
         let running = pod.pod().is_some_and(|p| p.ip.is_some());
         let target_ns = (0..cx.world.netns.len())
             .map(|i| NsId(i as u32))
-            .find(|n| cx.world.ns(*n).label == label);
+            .rfind(|n| cx.world.ns(*n).label == label);
         let (Some(target_ns), true) = (target_ns, running) else {
             print(
                 cx,

@@ -24,6 +24,7 @@ mod loader;
 mod manifest;
 mod modes;
 mod observe;
+mod pods;
 mod scenario;
 mod snapshots;
 mod tcp;

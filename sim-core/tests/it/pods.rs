@@ -1,0 +1,85 @@
+//! Pods as kubelet runs them: a pod's name used again after a deletion, container exits
+//! with restartPolicy and kubelet's back-off, phases, several containers and init
+//! containers, probes, env from the downward API, ConfigMaps and Secrets, and
+//! nodeSelector. Each test runs a small scenario and checks what kubectl printed.
+
+use sim_core::scenario::{Scenario, run};
+
+/// Runs scenario text; fails on a failed expectation. Returns the text trace.
+pub fn run_text(src: &str) -> String {
+    let s = Scenario::parse("t.ron", src).unwrap_or_else(|e| panic!("{e}"));
+    let out = run::run(&s, &Default::default());
+    let text = sim_core::trace::text::render(&out.records, &out.summary.names);
+    if let Some(f) = out.summary.failed_expect() {
+        panic!("steps[{}] `{}`: {:?}\n{text}", f.step, f.cmd, f.result);
+    }
+    assert!(out.summary.violations.is_empty(), "{text}");
+    text
+}
+
+/// What the process whose `exec` line is `$ cmd` printed on `stream`, one string per line
+/// (the `n`th such command when it ran more than once).
+pub fn printed(trace: &str, cmd: &str, stream: &str, n: usize) -> Vec<String> {
+    let exec = trace
+        .lines()
+        .filter(|l| l.ends_with(&format!("$ {cmd}")))
+        .nth(n)
+        .unwrap_or_else(|| panic!("`{cmd}` ran {} times\n{trace}", n + 1));
+    let actor = exec.split_whitespace().nth(1).expect("an actor").to_string();
+    trace
+        .lines()
+        .filter(|l| l.split_whitespace().nth(1) == Some(actor.as_str()))
+        .filter(|l| l.split_whitespace().nth(2) == Some(stream))
+        .map(|l| l.split_once("| ").map(|x| x.1).unwrap_or("").to_string())
+        .collect()
+}
+
+/// A two-node cluster (`master01`, `node01` running pods) at `version`, with `manifests`.
+pub fn cluster(version: &str, manifests: &str) -> String {
+    format!(
+        r#"
+    cluster: (
+        nodes: [
+            (name: "master01", ip: "10.181.24.110/17"),
+            (name: "node01", ip: "10.181.13.57/17", docker: ()),
+        ],
+        etcd: "master01",
+        kubernetes: (master: "master01", version: "{version}", cluster_dns: "10.96.0.10"),
+        manifests: [{manifests}],
+    ),"#
+    )
+}
+
+const POD: &str = r#"(path: "/root/pod.yaml", yaml: "
+apiVersion: v1
+kind: Pod
+metadata: {name: x, labels: {app: x}}
+spec:
+  containers: [{name: web, image: busybox, command: [httpd, -f, -p, \"80\"]}]
+")"#;
+
+/// A pod deleted and created again under the same name runs again: a new sandbox (the
+/// freed address, docker's first free one, again) and its server answers there.
+#[test]
+fn a_pod_name_deleted_and_created_again_runs_again() {
+    for version in ["1.28", "1.5"] {
+        let src = format!(
+            r#"Scenario(name: "reuse", seed: 3, until: "8s", {}
+  steps: [
+    (at: "1s", exec: (on: "node/master01", cmd: "kubectl create -f /root/pod.yaml")),
+    (at: "2s", expect: (on: "node/master01", cmd: "kubectl get pod x -o jsonpath={{.status.phase}}", stdout_contains: "Running")),
+    (at: "3s", exec: (on: "node/master01", cmd: "kubectl delete pod x")),
+    (at: "3s", exec: (on: "node/master01", cmd: "kubectl create -f /root/pod.yaml")),
+    (at: "5s", expect: (on: "node/master01", cmd: "kubectl get pod x -o jsonpath={{.status.phase}}", stdout_contains: "Running")),
+    (at: "5s", exec: (on: "node/master01", cmd: "kubectl get pod x -o jsonpath={{.status.podIP}}")),
+    (at: "6s", exec: (on: "node/node01", cmd: "wget -q -O- 172.17.0.2")),
+  ])"#,
+            cluster(version, POD)
+        );
+        let trace = run_text(&src);
+        let ip = printed(&trace, "kubectl get pod x -o jsonpath={.status.podIP}", "stdout", 0);
+        assert_eq!(ip, ["172.17.0.2"], "{version}\n{trace}");
+        let got = printed(&trace, "wget -q -O- 172.17.0.2", "stdout", 0);
+        assert!(!got.is_empty(), "{version}: the new pod answers\n{trace}");
+    }
+}

@@ -9,8 +9,8 @@
 //! warnings when the manifest was read (`Doc::unmodelled`).
 
 use super::api::{
-    ConfigMapSpec, Container, DnsConfig, Labels, NamespaceSpec, NewObject, PodOptions, PodSpec,
-    RcSpec, ServicePort, ServiceSpec,
+    Amount, ConfigMapSpec, Container, DnsConfig, Labels, NamespaceSpec, NewObject, PodOptions,
+    PodSpec, RcSpec, Rollout, ServicePort, ServiceSpec,
 };
 use super::manifest::Manifest;
 use super::manifest::types::{self as t, IntOrString};
@@ -62,7 +62,8 @@ pub fn admit(m: &Manifest, ns: &str) -> Result<NewObject, Refused> {
     }
     let namespace = Some(meta.namespace.clone().unwrap_or_else(|| ns.to_string()));
     let labels: Labels = meta.labels.clone().unwrap_or_default();
-    Ok(match m {
+    let annotations: Labels = meta.annotations.clone().unwrap_or_default();
+    let mut object = match m {
         Manifest::Namespace(_) => NewObject::Namespace(NamespaceSpec { name, labels }),
         Manifest::ConfigMap(c) => NewObject::ConfigMap(ConfigMapSpec {
             name,
@@ -149,7 +150,7 @@ pub fn admit(m: &Manifest, ns: &str) -> Result<NewObject, Refused> {
             let spec = d.spec.clone().unwrap_or_default();
             let template = spec.template.clone();
             let selector = match_labels(Some(&spec.selector), &template);
-            workload(
+            let mut w = workload(
                 NewObject::Deployment,
                 name,
                 namespace,
@@ -157,7 +158,11 @@ pub fn admit(m: &Manifest, ns: &str) -> Result<NewObject, Refused> {
                 spec.replicas,
                 selector,
                 &template,
-            )
+            );
+            if let Some(r) = w.workload_mut() {
+                r.rollout = rollout(&spec);
+            }
+            w
         }
         Manifest::DaemonSet(d) => {
             let spec = d.spec.clone().unwrap_or_default();
@@ -174,7 +179,33 @@ pub fn admit(m: &Manifest, ns: &str) -> Result<NewObject, Refused> {
             )
         }
         other => return Err(Refused::not_simulated(other.kind())),
-    })
+    };
+    if let Some(r) = object.workload_mut() {
+        r.annotations = annotations;
+    }
+    Ok(object)
+}
+
+/// A Deployment's strategy and history limit (decoding filled in the group version's
+/// defaults: `Deployment::default_strategy`).
+fn rollout(spec: &t::DeploymentSpec) -> Rollout {
+    let amount = |v: &Option<IntOrString>, default: Amount| match v {
+        Some(IntOrString::Int(n)) => Amount::Count((*n).max(0) as u32),
+        Some(IntOrString::String(s)) => match s.strip_suffix('%').map(str::parse::<u32>) {
+            Some(Ok(p)) => Amount::Percent(p),
+            _ => Amount::Count(s.parse().unwrap_or(0)),
+        },
+        None => default,
+    };
+    let strategy = spec.strategy.clone().unwrap_or_default();
+    let ru = strategy.rolling_update.clone().unwrap_or_default();
+    let d = Rollout::default();
+    Rollout {
+        recreate: strategy.type_.as_deref() == Some("Recreate"),
+        max_surge: amount(&ru.max_surge, d.max_surge),
+        max_unavailable: amount(&ru.max_unavailable, d.max_unavailable),
+        history_limit: spec.revision_history_limit.map(|n| n.max(0) as u32),
+    }
 }
 
 /// A pod template's labels.
@@ -216,8 +247,15 @@ fn workload(
         replicas: replicas.unwrap_or(1).max(0) as u32,
         selector,
         template_labels,
+        template_annotations: template
+            .metadata
+            .as_ref()
+            .and_then(|m| m.annotations.clone())
+            .unwrap_or_default(),
+        annotations: Labels::new(),
         containers: containers(&spec),
         spec: options(&spec),
+        rollout: Rollout::default(),
     })
 }
 

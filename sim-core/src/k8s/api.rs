@@ -142,6 +142,9 @@ pub struct Meta {
     pub name: String,
     pub namespace: String,
     pub labels: Labels,
+    /// `metadata.annotations` the simulator reads or writes (a Deployment's
+    /// `deployment.kubernetes.io/revision`, `kubernetes.io/change-cause`).
+    pub annotations: Labels,
     pub uid: String,
     pub created: SimTime,
     pub resource_version: u64,
@@ -440,9 +443,101 @@ pub struct RcSpec {
     pub selector: Labels,
     /// The pod template's labels (default: the selector).
     pub template_labels: Labels,
+    /// The pod template's annotations (`kubectl rollout restart`'s
+    /// `kubectl.kubernetes.io/restartedAt`).
+    pub template_annotations: Labels,
+    /// The object's own annotations (`kubernetes.io/change-cause`).
+    pub annotations: Labels,
     pub containers: Vec<Container>,
     /// The rest of the pod template's spec.
     pub spec: PodOptions,
+    /// A Deployment's strategy and history, with its group version's defaults.
+    pub rollout: Rollout,
+}
+
+/// A count or a percentage of the desired replicas (`maxSurge: 1`, `maxUnavailable: 25%`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Amount {
+    Count(u32),
+    Percent(u32),
+}
+
+impl Amount {
+    /// The count it means out of `total`: a percentage rounded up or down, as
+    /// `intstr.GetScaledValueFromIntOrPercent` does for deployment/util's
+    /// `ResolveFenceposts` (surge up, unavailable down).
+    pub fn of(self, total: u32, round_up: bool) -> u32 {
+        match self {
+            Amount::Count(n) => n,
+            Amount::Percent(p) => {
+                let x = u64::from(p) * u64::from(total);
+                let n = if round_up { x.div_ceil(100) } else { x / 100 };
+                n.min(u64::from(u32::MAX)) as u32
+            }
+        }
+    }
+
+    /// As the API writes it: `1` or `"25%"`.
+    pub fn text(self) -> String {
+        match self {
+            Amount::Count(n) => n.to_string(),
+            Amount::Percent(p) => format!("{p}%"),
+        }
+    }
+}
+
+/// How a Deployment replaces its pods when its template changes (`spec.strategy`), and
+/// how many old ReplicaSets it keeps (`spec.revisionHistoryLimit`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rollout {
+    /// `Recreate`: every old pod goes before a new one is made; else `RollingUpdate`.
+    pub recreate: bool,
+    pub max_surge: Amount,
+    pub max_unavailable: Amount,
+    /// `None`: every old ReplicaSet is kept (extensions/v1beta1).
+    pub history_limit: Option<u32>,
+}
+
+impl Default for Rollout {
+    /// apps/v1's defaults.
+    fn default() -> Self {
+        Rollout {
+            recreate: false,
+            max_surge: Amount::Percent(25),
+            max_unavailable: Amount::Percent(25),
+            history_limit: Some(10),
+        }
+    }
+}
+
+impl Rollout {
+    /// deployment/util's `ResolveFenceposts`: (max surge, max unavailable) for `replicas`;
+    /// both 0 would stall a rollout, so unavailable is then 1.
+    pub fn fenceposts(&self, replicas: u32) -> (u32, u32) {
+        let surge = self.max_surge.of(replicas, true);
+        let unavailable = self.max_unavailable.of(replicas, false);
+        if surge == 0 && unavailable == 0 {
+            (0, 1)
+        } else {
+            (surge, unavailable)
+        }
+    }
+}
+
+/// The annotation that numbers a Deployment's ReplicaSets (and the Deployment's current
+/// one).
+pub const REVISION: &str = "deployment.kubernetes.io/revision";
+/// What `kubectl rollout history` shows as CHANGE-CAUSE.
+pub const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";
+/// `kubectl rollout restart` sets it on the pod template, to the time of the restart.
+pub const RESTARTED_AT: &str = "kubectl.kubernetes.io/restartedAt";
+
+/// An object's revision (`deployment.kubernetes.io/revision`), 0 without one.
+pub fn revision(meta: &Meta) -> u64 {
+    meta.annotations
+        .get(REVISION)
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(0)
 }
 
 /// A pod as admission leaves it.
@@ -511,6 +606,16 @@ impl NewObject {
         }
     }
 
+    pub fn workload_mut(&mut self) -> Option<&mut RcSpec> {
+        match self {
+            NewObject::ReplicationController(r)
+            | NewObject::ReplicaSet(r)
+            | NewObject::Deployment(r)
+            | NewObject::DaemonSet(r) => Some(r),
+            _ => None,
+        }
+    }
+
     pub fn name(&self) -> &str {
         match self {
             NewObject::Pod(p) => &p.name,
@@ -541,12 +646,17 @@ pub struct Rc {
     pub replicas: u32,
     pub selector: Labels,
     pub template_labels: Labels,
+    pub template_annotations: Labels,
     pub containers: Vec<Container>,
     pub spec: PodOptions,
     /// Pods it has now (as the controller last counted), and how many are ready; a
-    /// DaemonSet's `replicas` is the number of nodes that should run its pod.
+    /// DaemonSet's `replicas` is the number of nodes that should run its pod. A
+    /// Deployment's count those of all its ReplicaSets.
     pub current: u32,
     pub ready: u32,
+    /// A Deployment's pods of its newest template (`status.updatedReplicas`).
+    pub updated: u32,
+    pub rollout: Rollout,
 }
 
 #[derive(Clone, Debug)]
@@ -645,6 +755,9 @@ impl Object {
         }
         if !m.labels.is_empty() {
             meta["labels"] = json!(m.labels);
+        }
+        if !m.annotations.is_empty() {
+            meta["annotations"] = json!(m.annotations);
         }
         if let Some((k, n)) = &m.owner {
             meta["ownerReferences"] = json!([{"apiVersion": k.api_version(), "kind": k.name(), "name": n, "uid": m.owner_uid, "controller": true}]);

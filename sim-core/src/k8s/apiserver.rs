@@ -35,10 +35,11 @@ use rand::RngExt;
 use super::alloc::{NodePorts, ServiceIps};
 use super::api::{
     Address, Body, Container, EndpointPort, Endpoints, EventType, Key, Kind, Meta, NewObject,
-    NodeStatus, Object, Phase, Pod, PodOptions, Request, Response, Service, WatchEvent, dns_label,
-    selects,
+    NodeStatus, Object, Phase, Pod, PodOptions, REVISION, Request, Response, Service, WatchEvent,
+    dns_label, selects,
 };
 use super::manifest::Manifest;
+use super::proxy::names::Era;
 use super::version::{DnsAddon, Storage, Version};
 use crate::engine::{Actor, ActorId, Ctx, Dur};
 use crate::net::{Msg, Net, NsId, control};
@@ -151,6 +152,9 @@ fn template_text(w: &super::api::Rc) -> String {
     for (k, v) in &w.template_labels {
         let _ = writeln!(t, "label {k}={v}");
     }
+    for (k, v) in &w.template_annotations {
+        let _ = writeln!(t, "annotation {k}={v}");
+    }
     for c in &w.containers {
         let _ = writeln!(
             t,
@@ -238,6 +242,7 @@ impl Apiserver {
             name: name.to_string(),
             namespace: ns.to_string(),
             labels,
+            annotations: Default::default(),
             uid: Self::uid(cx),
             created: cx.now(),
             resource_version: 0,
@@ -880,9 +885,17 @@ spec:
                 }
                 w.selector = r.selector.clone();
                 w.template_labels = r.template_labels.clone();
+                w.template_annotations = r.template_annotations.clone();
                 w.containers = r.containers.clone();
                 w.spec = r.spec.clone();
+                w.rollout = r.rollout.clone();
                 obj.meta.labels = r.labels.clone();
+                // The controller's own annotation stays; the rest are the new object's.
+                let revision = obj.meta.annotations.remove(REVISION);
+                obj.meta.annotations = r.annotations.clone();
+                if let Some(rev) = revision {
+                    obj.meta.annotations.insert(REVISION.into(), rev);
+                }
             }
             (Body::Pod(p), NewObject::Pod(n)) => {
                 let same_but_images = p.containers.len() == n.containers.len()
@@ -1176,7 +1189,8 @@ spec:
                         ),
                     };
                 }
-                let meta = Self::meta(cx, &r.name, m_ns(&r.namespace), r.labels.clone());
+                let mut meta = Self::meta(cx, &r.name, m_ns(&r.namespace), r.labels.clone());
+                meta.annotations = r.annotations.clone();
                 let obj = Object {
                     meta,
                     body: Body::Workload(super::api::Rc {
@@ -1192,10 +1206,13 @@ spec:
                         } else {
                             r.template_labels.clone()
                         },
+                        template_annotations: r.template_annotations.clone(),
                         containers: r.containers.clone(),
                         spec: r.spec.clone(),
                         current: 0,
                         ready: 0,
+                        updated: 0,
+                        rollout: r.rollout.clone(),
                     }),
                 };
                 self.put(cx, obj.clone());
@@ -1209,12 +1226,21 @@ spec:
     /// The controllers, then the scheduler: each Deployment has its ReplicaSet, each
     /// DaemonSet a pod on every node, each ReplicationController and ReplicaSet as many
     /// pods as it wants.
+    ///
+    /// The controllers answer each other's writes (a Deployment scales a ReplicaSet, whose
+    /// pods change its status, which the Deployment reads to go on with a rollout), as
+    /// their informers would within moments: they run again until nothing changes (a few
+    /// rounds at most: each round that writes waits on nothing but the previous one).
     fn reconcile(&mut self, cx: &mut Ctx<'_, Net>) {
-        self.deployments(cx);
-        self.daemonsets(cx);
-        self.replicate(cx);
-        // Again, for the Deployments' status from their ReplicaSets' new counts.
-        self.deployments(cx);
+        for _ in 0..8 {
+            let before = self.version;
+            self.deployments(cx);
+            self.daemonsets(cx);
+            self.replicate(cx);
+            if self.version == before {
+                break;
+            }
+        }
         self.schedule(cx);
     }
 
@@ -1235,90 +1261,331 @@ spec:
             .collect()
     }
 
-    /// The deployment controller: a Deployment owns one ReplicaSet,
-    /// `<name>-<pod-template-hash>`, whose selector and pods carry that hash as the label
-    /// `pod-template-hash`, and keeps its replicas equal to its own. (No rolling update:
-    /// the template never changes here.)
+    /// The deployment controller (pkg/controller/deployment): a Deployment owns a
+    /// ReplicaSet per pod template it has had, `<name>-<pod-template-hash>`, whose
+    /// selector and pods carry that hash as the label `pod-template-hash`, numbered by the
+    /// annotation `deployment.kubernetes.io/revision`. The one of the current template is
+    /// the new ReplicaSet (made when the template changes, or taken back with a higher
+    /// revision when the template returns to an old one: `rollout undo`); the others are
+    /// old. `RollingUpdate` scales the new one up within `maxSurge` and the old ones down
+    /// within `maxUnavailable` as new pods become ready (rolling.go); `Recreate` scales the
+    /// old ones to 0 and makes new pods once the old ones are gone (recreate.go). Old
+    /// ReplicaSets without pods beyond `revisionHistoryLimit` are deleted, oldest first.
     fn deployments(&mut self, cx: &mut Ctx<'_, Net>) {
         for d in self.workloads(&[Kind::Deployment]) {
             let Body::Workload(w) = &d.body else { continue };
-            let rs_obj = self.owned(&d).first().map(|o| (*o).clone());
-            let (current, ready) = match rs_obj {
-                Some(mut rs_obj) => {
-                    let Body::Workload(rs) = &mut rs_obj.body else {
-                        continue;
-                    };
-                    let status = (rs.current, rs.ready);
-                    if rs.replicas != w.replicas {
-                        let message = format!(
-                            "Scaled {} replica set {} to {}",
-                            if w.replicas > rs.replicas {
-                                "up"
-                            } else {
-                                "down"
-                            },
-                            rs_obj.meta.name,
-                            w.replicas
-                        );
-                        cx.trace(TraceEvent::Log {
-                            line: format!("deployment-controller: {message}"),
-                        });
-                        let key = d.key();
-                        self.event(
-                            cx,
-                            &key,
-                            "Normal",
-                            "ScalingReplicaSet",
-                            "deployment-controller",
-                            message,
-                        );
-                        rs.replicas = w.replicas;
-                        self.put(cx, rs_obj);
-                    }
-                    status
-                }
-                None => {
-                    let hash =
-                        super::alloc::template_hash(&template_text(w), self.cfg.version.era());
-                    let name = format!("{}-{hash}", d.meta.name);
-                    if self.refuse_create(cx, &d, Kind::ReplicaSet, &name) {
-                        continue;
-                    }
-                    let mut rs = w.clone();
-                    rs.kind = Kind::ReplicaSet;
-                    rs.current = 0;
-                    rs.ready = 0;
-                    rs.selector.insert("pod-template-hash".into(), hash.clone());
-                    rs.template_labels
-                        .insert("pod-template-hash".into(), hash.clone());
-                    let labels = rs.template_labels.clone();
-                    let mut meta = Self::meta(cx, &name, &d.meta.namespace, labels);
-                    meta.owner = Some((Kind::Deployment, d.meta.name.clone()));
-                    meta.owner_uid = d.meta.uid.clone();
-                    let message = format!("Scaled up replica set {name} to {}", w.replicas);
-                    cx.trace(TraceEvent::Log {
-                        line: format!("deployment-controller: {message}"),
-                    });
-                    let key = d.key();
-                    self.event(
-                        cx,
-                        &key,
-                        "Normal",
-                        "ScalingReplicaSet",
-                        "deployment-controller",
-                        message,
-                    );
-                    self.put(
-                        cx,
-                        Object {
-                            meta,
-                            body: Body::Workload(rs),
-                        },
-                    );
-                    (0, 0)
-                }
+            let hash = super::alloc::template_hash(&template_text(w), self.cfg.version.era());
+            let new_name = format!("{}-{hash}", d.meta.name);
+            let mut old: Vec<Object> = self
+                .owned(&d)
+                .into_iter()
+                .filter(|o| o.kind() == Kind::ReplicaSet && o.meta.name != new_name)
+                .cloned()
+                .collect();
+            old.sort_by_key(|o| (super::api::revision(&o.meta), o.meta.created));
+            let max_old = old
+                .iter()
+                .map(|o| super::api::revision(&o.meta))
+                .max()
+                .unwrap_or(0);
+            let sets = |o: &[Object]| -> (u32, u32, u32) {
+                o.iter()
+                    .filter_map(Object::workload)
+                    .fold((0, 0, 0), |a, r| {
+                        (a.0 + r.replicas, a.1 + r.current, a.2 + r.ready)
+                    })
             };
-            self.set_status(cx, &d, current, ready);
+            let key = (Kind::ReplicaSet, d.meta.namespace.clone(), new_name.clone());
+            let mut new = self.objects.get(&key).cloned();
+            // An old template back again (an undo): its ReplicaSet is the newest revision.
+            if let Some(n) = &mut new
+                && super::api::revision(&n.meta) <= max_old
+            {
+                n.meta
+                    .annotations
+                    .insert(REVISION.into(), (max_old + 1).to_string());
+                self.put(cx, n.clone());
+            }
+            let (old_replicas, old_current, _) = sets(&old);
+            if new.is_none() {
+                let replicas = if w.rollout.recreate {
+                    // recreate.go: the new ReplicaSet waits until no old pod runs.
+                    if old_replicas > 0 || old_current > 0 {
+                        None
+                    } else {
+                        Some(w.replicas)
+                    }
+                } else {
+                    let (surge, _) = w.rollout.fenceposts(w.replicas);
+                    Some(
+                        (w.replicas + surge)
+                            .saturating_sub(old_replicas)
+                            .min(w.replicas),
+                    )
+                };
+                if let Some(replicas) = replicas {
+                    if self.refuse_create(cx, &d, Kind::ReplicaSet, &new_name) {
+                        continue;
+                    }
+                    new = Some(self.new_replica_set(cx, &d, w, &hash, replicas, max_old + 1));
+                }
+            }
+            let era = self.cfg.version.era();
+            if w.rollout.recreate {
+                for o in &old {
+                    self.scale_replica_set(cx, &d, o, 0, era);
+                }
+                if let Some(n) = &new
+                    && old_current == 0
+                {
+                    self.scale_replica_set(cx, &d, n, w.replicas, era);
+                }
+            } else if let Some(n) = &new {
+                self.roll(cx, &d, w, n, &old, era);
+            }
+            // Status from the ReplicaSets as they are now.
+            let mut all: Vec<Object> = self
+                .owned(&d)
+                .into_iter()
+                .filter(|o| o.kind() == Kind::ReplicaSet)
+                .cloned()
+                .collect();
+            let updated = all
+                .iter()
+                .find(|o| o.meta.name == new_name)
+                .and_then(Object::workload)
+                .map_or(0, |r| r.current);
+            let revision = all
+                .iter()
+                .find(|o| o.meta.name == new_name)
+                .map(|o| super::api::revision(&o.meta));
+            all.retain(|o| o.kind() == Kind::ReplicaSet);
+            let (_, current, ready) = sets(&all);
+            let Some(mut now) = self.objects.get(&d.key()).cloned() else {
+                continue;
+            };
+            let mut changed = false;
+            if let Some(r) = revision
+                && now.meta.annotations.get(REVISION) != Some(&r.to_string())
+            {
+                now.meta.annotations.insert(REVISION.into(), r.to_string());
+                changed = true;
+            }
+            if let Body::Workload(x) = &mut now.body
+                && (x.current, x.ready, x.updated) != (current, ready, updated)
+            {
+                (x.current, x.ready, x.updated) = (current, ready, updated);
+                changed = true;
+            }
+            if changed {
+                self.put(cx, now);
+            }
+            // Old ReplicaSets go only once the rollout is complete (DeploymentComplete).
+            if (updated, current, ready) == (w.replicas, w.replicas, w.replicas) {
+                self.clean_history(cx, &d, w, &new_name);
+            }
+        }
+    }
+
+    /// rolling.go's `reconcileNewReplicaSet` then `reconcileOldReplicaSets`: the new
+    /// ReplicaSet up to `replicas + maxSurge` pods in all, the old ones down so that at
+    /// least `replicas - maxUnavailable` pods stay available (ready: minReadySeconds is 0).
+    /// As the controller returns after a scale-up, the old ones wait for the next pass.
+    fn roll(
+        &mut self,
+        cx: &mut Ctx<'_, Net>,
+        d: &Object,
+        w: &super::api::Rc,
+        new: &Object,
+        old: &[Object],
+        era: Era,
+    ) {
+        let Some(n) = self
+            .objects
+            .get(&new.key())
+            .and_then(Object::workload)
+            .cloned()
+        else {
+            return;
+        };
+        let count = |o: &Object| o.workload().map_or((0, 0), |r| (r.replicas, r.ready));
+        let old: Vec<Object> = old
+            .iter()
+            .filter_map(|o| self.objects.get(&o.key()).cloned())
+            .collect();
+        let old_replicas: u32 = old.iter().map(|o| count(o).0).sum();
+        let (surge, unavailable) = w.rollout.fenceposts(w.replicas);
+        if n.replicas > w.replicas {
+            self.scale_replica_set(cx, d, new, w.replicas, era);
+            return;
+        }
+        if n.replicas < w.replicas {
+            let total = n.replicas + old_replicas;
+            let max_total = w.replicas + surge;
+            if total < max_total {
+                let up = (max_total - total).min(w.replicas - n.replicas);
+                self.scale_replica_set(cx, d, new, n.replicas + up, era);
+                return;
+            }
+        }
+        if old_replicas == 0 {
+            return;
+        }
+        let all = n.replicas + old_replicas;
+        let min_available = w.replicas.saturating_sub(unavailable);
+        let new_unavailable = n.replicas.saturating_sub(n.ready);
+        let max_scaled_down =
+            i64::from(all) - i64::from(min_available) - i64::from(new_unavailable);
+        if max_scaled_down <= 0 {
+            return;
+        }
+        // cleanupUnhealthyReplicas: old pods that are not ready go first, oldest set
+        // first.
+        let mut budget = max_scaled_down as u32;
+        let mut target: Vec<u32> = old.iter().map(|o| count(o).0).collect();
+        for (o, t) in old.iter().zip(&mut target) {
+            let (replicas, ready) = count(o);
+            let unhealthy = replicas.saturating_sub(ready).min(budget);
+            budget -= unhealthy;
+            *t -= unhealthy;
+        }
+        // scaleDownOldReplicaSetsForRollingUpdate: then ready ones, while enough stay.
+        let available: u32 = n.ready
+            + old
+                .iter()
+                .zip(&target)
+                .map(|(o, t)| count(o).1.min(*t))
+                .sum::<u32>();
+        let mut down = available.saturating_sub(min_available).min(budget);
+        for t in &mut target {
+            let by = (*t).min(down);
+            down -= by;
+            *t -= by;
+        }
+        for (o, t) in old.iter().zip(target) {
+            self.scale_replica_set(cx, d, o, t, era);
+        }
+    }
+
+    /// A Deployment's ReplicaSet for a template it has not run before: the template's
+    /// labels and selector with its hash, the revision it is, `replicas` pods.
+    fn new_replica_set(
+        &mut self,
+        cx: &mut Ctx<'_, Net>,
+        d: &Object,
+        w: &super::api::Rc,
+        hash: &str,
+        replicas: u32,
+        revision: u64,
+    ) -> Object {
+        let name = format!("{}-{hash}", d.meta.name);
+        let mut rs = w.clone();
+        rs.kind = Kind::ReplicaSet;
+        rs.replicas = replicas;
+        rs.current = 0;
+        rs.ready = 0;
+        rs.updated = 0;
+        rs.rollout = super::api::Rollout::default();
+        rs.selector
+            .insert("pod-template-hash".into(), hash.to_string());
+        rs.template_labels
+            .insert("pod-template-hash".into(), hash.to_string());
+        let labels = rs.template_labels.clone();
+        let mut meta = Self::meta(cx, &name, &d.meta.namespace, labels);
+        meta.owner = Some((Kind::Deployment, d.meta.name.clone()));
+        meta.owner_uid = d.meta.uid.clone();
+        meta.annotations
+            .insert(REVISION.into(), revision.to_string());
+        if let Some(c) = d.meta.annotations.get(super::api::CHANGE_CAUSE) {
+            meta.annotations
+                .insert(super::api::CHANGE_CAUSE.into(), c.clone());
+        }
+        if replicas > 0 {
+            self.scaling_event(cx, d, format!("Scaled up replica set {name} to {replicas}"));
+        }
+        let obj = Object {
+            meta,
+            body: Body::Workload(rs),
+        };
+        self.put(cx, obj.clone());
+        obj
+    }
+
+    /// A Deployment's ReplicaSet to `replicas` (its `ScalingReplicaSet` event: today's
+    /// controller says from how many, 1.5's did not).
+    fn scale_replica_set(
+        &mut self,
+        cx: &mut Ctx<'_, Net>,
+        d: &Object,
+        rs: &Object,
+        replicas: u32,
+        era: Era,
+    ) {
+        let Some(mut now) = self.objects.get(&rs.key()).cloned() else {
+            return;
+        };
+        let Body::Workload(r) = &mut now.body else {
+            return;
+        };
+        if r.replicas == replicas {
+            return;
+        }
+        let dir = if replicas > r.replicas { "up" } else { "down" };
+        let message = match era {
+            Era::Classic => format!("Scaled {dir} replica set {} to {replicas}", rs.meta.name),
+            Era::Modern => format!(
+                "Scaled {dir} replica set {} to {replicas} from {}",
+                rs.meta.name, r.replicas
+            ),
+        };
+        r.replicas = replicas;
+        self.scaling_event(cx, d, message);
+        self.put(cx, now);
+    }
+
+    fn scaling_event(&mut self, cx: &mut Ctx<'_, Net>, d: &Object, message: String) {
+        cx.trace(TraceEvent::Log {
+            line: format!("deployment-controller: {message}"),
+        });
+        self.event(
+            cx,
+            &d.key(),
+            "Normal",
+            "ScalingReplicaSet",
+            "deployment-controller",
+            message,
+        );
+    }
+
+    /// sync.go's `cleanupDeployment`: old ReplicaSets with no pods, beyond the history
+    /// limit, oldest revision first.
+    fn clean_history(&mut self, cx: &mut Ctx<'_, Net>, d: &Object, w: &super::api::Rc, new: &str) {
+        let Some(limit) = w.rollout.history_limit else {
+            return;
+        };
+        let mut old: Vec<Object> = self
+            .owned(d)
+            .into_iter()
+            .filter(|o| o.kind() == Kind::ReplicaSet && o.meta.name != new)
+            .cloned()
+            .collect();
+        if old.len() <= limit as usize {
+            return;
+        }
+        old.sort_by_key(|o| (super::api::revision(&o.meta), o.meta.created));
+        let extra = old.len() - limit as usize;
+        for o in old.into_iter().take(extra) {
+            if o.workload()
+                .is_some_and(|r| r.replicas == 0 && r.current == 0)
+            {
+                cx.trace(TraceEvent::Log {
+                    line: format!(
+                        "deployment-controller: deleting old replica set {} (revision history limit {limit})",
+                        o.meta.name
+                    ),
+                });
+                self.remove(cx, &o.key());
+            }
         }
     }
 

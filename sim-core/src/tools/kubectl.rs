@@ -1283,7 +1283,7 @@ fn table_rows(
                     Kind::Deployment if classic => r.extend([
                         w.replicas.to_string(),
                         w.current.to_string(),
-                        w.current.to_string(),
+                        w.updated.to_string(),
                         w.ready.to_string(),
                         age,
                     ]),
@@ -1296,7 +1296,7 @@ fn table_rows(
                     ]),
                     Kind::Deployment => r.extend([
                         format!("{}/{}", w.ready, w.replicas),
-                        w.current.to_string(),
+                        w.updated.to_string(),
                         w.ready.to_string(),
                         age,
                     ]),

@@ -6,7 +6,7 @@
 use sim_core::scenario::{Scenario, run};
 
 /// Runs scenario text; fails on a failed expectation. Returns the text trace.
-fn run_text(src: &str) -> String {
+pub(crate) fn run_text(src: &str) -> String {
     let s = Scenario::parse("t.ron", src).unwrap_or_else(|e| panic!("{e}"));
     let out = run::run(&s, &Default::default());
     let text = sim_core::trace::text::render(&out.records, &out.summary.names);
@@ -19,7 +19,7 @@ fn run_text(src: &str) -> String {
 
 /// What the process whose `exec` line is `$ cmd` printed on `stream` (`stdout` or
 /// `stderr`), one string per line, as the trace shows it (after `| `); and its exit line.
-fn printed(trace: &str, cmd: &str, stream: &str) -> (Vec<String>, Option<String>) {
+pub(crate) fn printed(trace: &str, cmd: &str, stream: &str) -> (Vec<String>, Option<String>) {
     let exec = trace
         .lines()
         .find(|l| l.ends_with(&format!("$ {cmd}")))

@@ -202,7 +202,7 @@ metadata:
     app: db
   name: db
   namespace: team
-  resourceVersion: "27"
+  resourceVersion: "28"
   uid: 58c589f4-2a71-69ad-fa89-db728f7d17d9
 spec:
   replicas: 1

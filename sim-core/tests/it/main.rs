@@ -10,7 +10,8 @@
 //! streamed output, what a process keeps), `snapshots` (every scenario's trace against
 //! snapshots/), `determinism` (same input, same bytes), `modes` (one scenario across
 //! kube-proxy's modes), `scenario` (validation), `tcp` (the errors and timings a TCP
-//! client sees).
+//! client sees), `workloads` (the workload controllers as a cluster runs them: Deployment
+//! rollouts and the `rollout` verbs).
 
 mod accounting;
 mod byo;
@@ -29,6 +30,7 @@ mod scenario;
 mod snapshots;
 mod tcp;
 mod versions;
+mod workloads;
 
 use std::path::{Path, PathBuf};
 

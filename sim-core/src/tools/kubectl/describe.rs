@@ -66,6 +66,23 @@ fn labels(w: &mut Writer, indent: &str, title: &str, l: &Labels) {
     }
 }
 
+/// `printAnnotationsMultiline`: `Annotations:` then `key: value` a line each (kubectl's
+/// last-applied configuration left out), or `<none>`.
+fn annotation_lines(w: &mut Writer, a: &Labels) {
+    let shown: Vec<(&String, &String)> = a
+        .iter()
+        .filter(|(k, _)| k.as_str() != "kubectl.kubernetes.io/last-applied-configuration")
+        .collect();
+    if shown.is_empty() {
+        w.write("Annotations:\t<none>\n");
+        return;
+    }
+    for (i, (k, v)) in shown.into_iter().enumerate() {
+        let title = if i == 0 { "Annotations:" } else { "" };
+        w.write(&format!("{title}\t{k}: {v}\n"));
+    }
+}
+
 /// `labels.FormatLabels`: `k=v,k2=v2`, or `<none>`.
 fn format_labels(l: &Labels) -> String {
     labels_text(l)
@@ -708,7 +725,7 @@ pub fn workload(d: &Description, era: Era, now: SimTime) -> String {
     let name_ns = format!("Name:\t{}\nNamespace:\t{}\n", m.name, m.namespace);
     let annotations = |w: &mut Writer| {
         if era == Era::Modern {
-            w.write("Annotations:\t<none>\n");
+            annotation_lines(w, &m.annotations);
         }
     };
     match r.kind {
@@ -740,32 +757,48 @@ pub fn workload(d: &Description, era: Era, now: SimTime) -> String {
                 crate::clock::rfc1123z(m.created)
             ));
             labels(&mut w, "", "Labels", &m.labels);
-            annotations(&mut w);
+            if era == Era::Modern {
+                annotation_lines(&mut w, &m.annotations);
+            }
             w.write(&format!("Selector:\t{}\n", selector_string(&r.selector)));
-            let unavailable = r.replicas.saturating_sub(r.ready);
+            // The controller's status: unavailable is the pods not available.
+            let unavailable = r.current.max(r.replicas).saturating_sub(r.ready);
             match era {
                 Era::Modern => w.write(&format!(
                     "Replicas:\t{} desired | {} updated | {} total | {} available | {unavailable} unavailable\n",
-                    r.replicas, r.current, r.current, r.ready
+                    r.replicas, r.updated, r.current, r.ready
                 )),
                 Era::Classic => w.write(&format!(
                     "Replicas:\t{} updated | {} total | {} available | {unavailable} unavailable\n",
-                    r.current, r.replicas, r.ready
+                    r.updated, r.current, r.ready
                 )),
             }
-            w.write("StrategyType:\tRollingUpdate\nMinReadySeconds:\t0\n");
-            // The API's defaults: 25% each in apps/v1, 1 each in extensions/v1beta1.
-            let (unavail, surge) = match era {
-                Era::Modern => ("25%", "25%"),
-                Era::Classic => ("1", "1"),
-            };
-            w.write(&format!(
-                "RollingUpdateStrategy:\t{unavail} max unavailable, {surge} max surge\n"
-            ));
-            // The newest ReplicaSet is the deployment's current one.
+            let ro = &r.rollout;
+            if ro.recreate {
+                w.write("StrategyType:\tRecreate\nMinReadySeconds:\t0\n");
+            } else {
+                w.write("StrategyType:\tRollingUpdate\nMinReadySeconds:\t0\n");
+                w.write(&format!(
+                    "RollingUpdateStrategy:\t{} max unavailable, {} max surge\n",
+                    ro.max_unavailable.text(),
+                    ro.max_surge.text()
+                ));
+            }
+            // The new ReplicaSet is the one of the highest revision (the controller's
+            // current template); the old ones listed are those that still have pods.
             let mut sets: Vec<&Object> = d.related.iter().collect();
-            sets.sort_by_key(|s| (s.meta.created, s.meta.name.clone()));
+            sets.sort_by_key(|s| {
+                (
+                    crate::k8s::api::revision(&s.meta),
+                    s.meta.created,
+                    s.meta.name.clone(),
+                )
+            });
             let new = sets.pop();
+            sets.retain(|s| {
+                s.workload()
+                    .is_some_and(|x| x.replicas > 0 || x.current > 0)
+            });
             let list = |sets: &[&Object]| {
                 let v: Vec<String> = sets
                     .iter()
@@ -1227,13 +1260,24 @@ pub(super) mod tests {
             spec: PodOptions::default(),
             current: replicas,
             ready: replicas,
+            updated: replicas,
+            template_annotations: Default::default(),
+            rollout: Default::default(),
         };
+        let revision = || {
+            [(crate::k8s::api::REVISION.to_string(), "1".to_string())]
+                .into_iter()
+                .collect()
+        };
+        let mut d_meta = meta("web", "default", &[("app", "web")]);
+        d_meta.annotations = revision();
         let d = Object {
-            meta: meta("web", "default", &[("app", "web")]),
+            meta: d_meta,
             body: Body::Workload(rc(Kind::Deployment, 2)),
         };
         let mut rs_meta = meta("web-67cd595646", "default", &[("app", "web")]);
         rs_meta.owner = Some((Kind::Deployment, "web".into()));
+        rs_meta.annotations = revision();
         let rs = Object {
             meta: rs_meta,
             body: Body::Workload(rc(Kind::ReplicaSet, 2)),

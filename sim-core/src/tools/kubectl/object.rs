@@ -324,6 +324,9 @@ fn metadata(o: &Object, era: Era) -> Value {
     if !m.labels.is_empty() {
         meta.set("labels", labels(&m.labels));
     }
+    if !m.annotations.is_empty() {
+        meta.set("annotations", labels(&m.annotations));
+    }
     if let Some((k, n)) = &m.owner {
         let mut r = Map::new();
         r.set("apiVersion", api_version(*k, era))
@@ -635,6 +638,9 @@ fn workload_spec(w: &Rc, era: Era) -> Value {
     if !w.template_labels.is_empty() {
         template_meta.set("labels", labels(&w.template_labels));
     }
+    if !w.template_annotations.is_empty() {
+        template_meta.set("annotations", labels(&w.template_annotations));
+    }
     let template = Value::Map(
         Map::new()
             .set("metadata", template_meta)
@@ -662,29 +668,36 @@ fn workload_spec(w: &Rc, era: Era) -> Value {
             }
         }
         Kind::Deployment => {
-            let (unavailable, surge): (Value, Value) = match era {
-                Era::Modern => ("25%".into(), "25%".into()),
-                Era::Classic => (1i64.into(), 1i64.into()),
+            let amount = |a: crate::k8s::api::Amount| -> Value {
+                match a {
+                    crate::k8s::api::Amount::Count(n) => i64::from(n).into(),
+                    p => p.text().into(),
+                }
+            };
+            let ro = &w.rollout;
+            let strategy = if ro.recreate {
+                Map::new().set("type", "Recreate").clone()
+            } else {
+                Map::new()
+                    .set("type", "RollingUpdate")
+                    .set(
+                        "rollingUpdate",
+                        Map::new()
+                            .set("maxUnavailable", amount(ro.max_unavailable))
+                            .set("maxSurge", amount(ro.max_surge))
+                            .clone(),
+                    )
+                    .clone()
             };
             s.set("replicas", w.replicas)
                 .set("selector", selector)
                 .set("template", template)
-                .set(
-                    "strategy",
-                    Map::new()
-                        .set("type", "RollingUpdate")
-                        .set(
-                            "rollingUpdate",
-                            Map::new()
-                                .set("maxUnavailable", unavailable)
-                                .set("maxSurge", surge)
-                                .clone(),
-                        )
-                        .clone(),
-                );
+                .set("strategy", strategy);
+            if let Some(n) = ro.history_limit {
+                s.set("revisionHistoryLimit", i64::from(n));
+            }
             if era == Era::Modern {
-                s.set("revisionHistoryLimit", 10i64)
-                    .set("progressDeadlineSeconds", 600i64);
+                s.set("progressDeadlineSeconds", 600i64);
             }
         }
         _ => {
@@ -721,13 +734,13 @@ fn workload_status(w: &Rc) -> Value {
         }
         Kind::Deployment => {
             nonzero(&mut s, "replicas", w.current);
-            nonzero(&mut s, "updatedReplicas", w.current);
+            nonzero(&mut s, "updatedReplicas", w.updated);
             nonzero(&mut s, "readyReplicas", w.ready);
             nonzero(&mut s, "availableReplicas", w.ready);
             nonzero(
                 &mut s,
                 "unavailableReplicas",
-                w.replicas.saturating_sub(w.ready),
+                w.current.max(w.replicas).saturating_sub(w.ready),
             );
         }
         _ => {

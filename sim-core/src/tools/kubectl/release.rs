@@ -211,6 +211,9 @@ mod tests {
                 spec: Default::default(),
                 current: n,
                 ready: n,
+                updated: 0,
+                template_annotations: Default::default(),
+                rollout: Default::default(),
             }),
         };
         assert_eq!(

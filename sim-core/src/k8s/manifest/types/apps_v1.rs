@@ -41,6 +41,28 @@ pub struct DeploymentSpec {
     pub rollback_to: Option<Value>,
 }
 
+impl Deployment {
+    /// What the apiserver stores for an absent strategy and history limit: the group
+    /// version's defaults (`super::deployment_defaults`). A `Recreate` strategy gets no
+    /// rolling-update parameters.
+    pub fn default_strategy(&mut self, api_version: &str) {
+        let Some(spec) = &mut self.spec else { return };
+        let defaults = super::deployment_defaults(api_version);
+        if spec.revision_history_limit.is_none() {
+            spec.revision_history_limit = defaults.revision_history_limit;
+        }
+        let strategy = spec.strategy.get_or_insert_with(Default::default);
+        if strategy.type_.is_none() {
+            strategy.type_ = Some("RollingUpdate".into());
+        }
+        if strategy.type_.as_deref() == Some("RollingUpdate") {
+            let ru = strategy.rolling_update.get_or_insert_with(Default::default);
+            ru.max_surge.get_or_insert(defaults.max_surge);
+            ru.max_unavailable.get_or_insert(defaults.max_unavailable);
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DeploymentStrategy {

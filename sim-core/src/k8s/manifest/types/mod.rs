@@ -147,6 +147,9 @@ pub fn from_value(
     if let Manifest::ReplicationController(rc) = &mut manifest {
         rc.default_selector_from_template();
     }
+    if let Manifest::Deployment(d) = &mut manifest {
+        d.default_strategy(api_version);
+    }
     Ok(manifest)
 }
 

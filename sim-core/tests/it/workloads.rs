@@ -1,0 +1,176 @@
+//! The workload controllers as a cluster runs them: a Deployment's rollouts (RollingUpdate
+//! and Recreate, revisions, the old ReplicaSets it keeps), in both eras' words.
+
+use crate::kubectl::{printed, run_text};
+
+/// A one-node cluster of `version` with a Deployment `web` written three times (images
+/// `v1`, `v2`, `v3`) with `spec` under its `spec:`, and `steps`.
+fn cluster(version: &str, api: &str, spec: &str, steps: &str) -> String {
+    let file = |tag: &str| {
+        format!(
+            r#"(path: "/root/web-{tag}.yaml", yaml: "
+apiVersion: {api}
+kind: Deployment
+metadata: {{name: web}}
+spec:
+{spec}
+  selector: {{matchLabels: {{app: web}}}}
+  template:
+    metadata: {{labels: {{app: web}}}}
+    spec:
+      containers: [{{name: web, image: 'nginx:{tag}', command: [httpd, -f, -p, '80']}}]
+"),"#
+        )
+    };
+    format!(
+        r#"Scenario(
+    name: "t",
+    seed: 1,
+    until: "40s",
+    cluster: (
+        nodes: [
+            (name: "master01", ip: "10.181.24.110/17"),
+            (name: "node01", ip: "10.181.13.57/17", docker: ()),
+        ],
+        etcd: "master01",
+        kubernetes: (master: "master01", version: "{version}"),
+        manifests: [{}{}{}],
+    ),
+    steps: [{steps}],
+)"#,
+        file("v1"),
+        file("v2"),
+        file("v3")
+    )
+}
+
+/// The deployment controller's lines in the trace, in order, with their times.
+fn controller_lines(trace: &str) -> Vec<String> {
+    trace
+        .lines()
+        .filter_map(|l| l.split_once("log        deployment-controller: "))
+        .map(|(head, msg)| format!("{} {msg}", head.split_whitespace().next().unwrap_or("")))
+        .collect()
+}
+
+/// The replica set names in a trace, oldest first (`web-<hash>`), from the controller's
+/// lines.
+fn sets(lines: &[String]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for l in lines {
+        for w in l.split_whitespace() {
+            if w.starts_with("web-") && !names.iter().any(|n| n == w) {
+                names.push(w.to_string());
+            }
+        }
+    }
+    names
+}
+
+/// RollingUpdate with 25%/25% of 4 replicas: surge 1, unavailable 1. The controller adds
+/// one new pod and takes one old away at once (4 + 1 pods at most, 3 available at
+/// least), then follows the new pods as they become ready (rolling.go's arithmetic,
+/// worked by hand for each step); the events say from how many (today's wording).
+#[test]
+fn a_rolling_update_keeps_within_surge_and_unavailable() {
+    let src = cluster(
+        "1.28",
+        "apps/v1",
+        "  replicas: 4",
+        r#"
+        (at: "1s", exec: (on: "node/master01", cmd: "kubectl apply -f /root/web-v1.yaml")),
+        (at: "5s", exec: (on: "node/master01", cmd: "kubectl apply -f /root/web-v2.yaml")),
+        (at: "10s", exec: (on: "node/master01", cmd: "kubectl get deploy web")),
+        (at: "10s", exec: (on: "node/master01", cmd: "kubectl get rs")),
+        "#,
+    );
+    let trace = run_text(&src);
+    let lines = controller_lines(&trace);
+    let s = sets(&lines);
+    assert_eq!(s.len(), 2, "{lines:#?}");
+    let (old, new) = (&s[0], &s[1]);
+    let msgs: Vec<&str> = lines.iter().map(|l| l.split_once(' ').unwrap().1).collect();
+    assert_eq!(
+        msgs,
+        [
+            format!("Scaled up replica set {old} to 4"),
+            format!("Scaled up replica set {new} to 1"),
+            format!("Scaled down replica set {old} to 3 from 4"),
+            format!("Scaled up replica set {new} to 2 from 1"),
+            // Both new pods ready: 5 pods, 3 must stay available, so 2 old ones go.
+            format!("Scaled down replica set {old} to 1 from 3"),
+            format!("Scaled up replica set {new} to 4 from 2"),
+            format!("Scaled down replica set {old} to 0 from 1"),
+        ],
+        "{lines:#?}"
+    );
+    let (out, _) = printed(&trace, "kubectl get deploy web", "stdout");
+    assert_eq!(
+        out[1].split_whitespace().collect::<Vec<_>>()[1..4],
+        ["4/4", "4", "4"]
+    );
+    let (out, _) = printed(&trace, "kubectl get rs", "stdout");
+    assert_eq!(out.len(), 3, "{out:?}: the old ReplicaSet is kept at 0");
+    assert!(
+        out.iter()
+            .any(|l| l.starts_with(old.as_str()) && l.contains(" 0 ")),
+        "{out:?}"
+    );
+}
+
+/// Recreate: every old pod goes first; the new ReplicaSet is made only when none is left.
+/// With `revisionHistoryLimit: 1`, the third template leaves one old ReplicaSet, and the
+/// Deployment's revision is 3. 1.5's events say no "from".
+#[test]
+fn recreate_then_history_limit() {
+    for (version, api, from) in [
+        ("1.28", "apps/v1", true),
+        ("1.5", "extensions/v1beta1", false),
+    ] {
+        let src = cluster(
+            version,
+            api,
+            "  replicas: 2\n  revisionHistoryLimit: 1\n  strategy: {type: Recreate}",
+            r#"
+        (at: "1s", exec: (on: "node/master01", cmd: "kubectl apply -f /root/web-v1.yaml")),
+        (at: "5s", exec: (on: "node/master01", cmd: "kubectl apply -f /root/web-v2.yaml")),
+        (at: "10s", exec: (on: "node/master01", cmd: "kubectl apply -f /root/web-v3.yaml")),
+        (at: "15s", exec: (on: "node/master01", cmd: "kubectl get rs")),
+        "#,
+        );
+        let trace = run_text(&src);
+        let lines = controller_lines(&trace);
+        let s = sets(&lines);
+        assert_eq!(s.len(), 3, "{lines:#?}");
+        let down = |rs: &str| {
+            if from {
+                format!("Scaled down replica set {rs} to 0 from 2")
+            } else {
+                format!("Scaled down replica set {rs} to 0")
+            }
+        };
+        let msgs: Vec<&str> = lines.iter().map(|l| l.split_once(' ').unwrap().1).collect();
+        assert_eq!(
+            msgs,
+            [
+                format!("Scaled up replica set {} to 2", s[0]),
+                down(&s[0]),
+                format!("Scaled up replica set {} to 2", s[1]),
+                down(&s[1]),
+                format!("Scaled up replica set {} to 2", s[2]),
+                format!(
+                    "deleting old replica set {} (revision history limit 1)",
+                    s[0]
+                ),
+            ],
+            "{version}: {lines:#?}"
+        );
+        // The scale-down and the new set's scale-up happen at one instant: the old pods
+        // are deleted at once (no grace period), so none overlaps a new one.
+        let at = |i: usize| lines[i].split_once(' ').unwrap().0.to_string();
+        assert_eq!(at(1), at(2), "{lines:#?}");
+        let (out, _) = printed(&trace, "kubectl get rs", "stdout");
+        assert_eq!(out.len(), 3, "{version}: {out:?}");
+        assert!(!out.iter().any(|l| l.contains(s[0].as_str())), "{out:?}");
+    }
+}

@@ -313,6 +313,7 @@ fn options(spec: &t::PodSpec) -> PodOptions {
         hostname: spec.hostname.clone().filter(|h| !h.is_empty()),
         subdomain: spec.subdomain.clone().filter(|s| !s.is_empty()),
         enable_service_links: spec.enable_service_links,
+        restart_policy: spec.restart_policy.clone().filter(|p| !p.is_empty()),
     }
 }
 

@@ -319,11 +319,18 @@ pub struct PodOptions {
     /// (`{SVC}_PORT...`) and the `_SERVICE_` ones of other Services.
     #[serde(default)]
     pub enable_service_links: Option<bool>,
+    /// `spec.restartPolicy`: `Always` (default), `OnFailure` or `Never`.
+    #[serde(default)]
+    pub restart_policy: Option<String>,
 }
 
 impl PodOptions {
     pub fn dns_policy(&self) -> &str {
         self.dns_policy.as_deref().unwrap_or("ClusterFirst")
+    }
+
+    pub fn restart_policy(&self) -> &str {
+        self.restart_policy.as_deref().unwrap_or("Always")
     }
 
     /// The apiserver's validation of these fields: `Err((field, message))` with the
@@ -417,11 +424,51 @@ pub struct Pod {
     pub node: Option<String>,
     pub containers: Vec<Container>,
     pub spec: PodOptions,
+    /// `status.phase`.
     pub phase: Phase,
     pub ip: Option<Ipv4Addr>,
     pub host_ip: Option<Ipv4Addr>,
+    /// The Ready condition.
     pub ready: bool,
     pub started: Option<SimTime>,
+    /// `status.containerStatuses`, in the order of `containers`, as kubelet last reported
+    /// them (empty before its first report, and for a scenario's own pods).
+    pub statuses: Vec<ContainerStatus>,
+}
+
+/// A container's state (`ContainerState`: one of waiting, running, terminated).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ContainerState {
+    /// `waiting`: `reason` is `ContainerCreating`, `CrashLoopBackOff`,
+    /// `CreateContainerConfigError`...; `message` may be empty.
+    Waiting { reason: String, message: String },
+    Running {
+        started_at: SimTime,
+    },
+    /// `terminated`: `reason` is `Completed` (exit 0) or `Error`.
+    Terminated {
+        exit_code: i32,
+        reason: String,
+        started_at: SimTime,
+        finished_at: SimTime,
+    },
+}
+
+/// `status.containerStatuses[]` (`ContainerStatus`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContainerStatus {
+    pub name: String,
+    pub state: ContainerState,
+    /// `lastState`: the previous run's end, once it was restarted.
+    pub last_state: Option<ContainerState>,
+    pub ready: bool,
+    pub restart_count: u32,
+}
+
+impl ContainerStatus {
+    pub fn running(&self) -> bool {
+        matches!(self.state, ContainerState::Running { .. })
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -806,7 +853,7 @@ impl Object {
                         cv
                     })
                     .collect();
-                let mut spec = json!({"containers": containers, "restartPolicy": "Always", "dnsPolicy": p.spec.dns_policy()});
+                let mut spec = json!({"containers": containers, "restartPolicy": p.spec.restart_policy(), "dnsPolicy": p.spec.dns_policy()});
                 if let Some(n) = &p.node {
                     spec["nodeName"] = json!(n);
                 }
@@ -1007,6 +1054,10 @@ pub enum Request {
         ip: Option<Ipv4Addr>,
         host_ip: Ipv4Addr,
         ready: bool,
+        /// `status.phase` and `status.containerStatuses` (kubelet's; none from dockerd
+        /// for a scenario's pod).
+        phase: Phase,
+        statuses: Vec<ContainerStatus>,
         /// A scenario's pod (placed by the scenario): its first report creates it, with
         /// this spec.
         create: Option<PodOptions>,

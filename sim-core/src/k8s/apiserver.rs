@@ -1147,6 +1147,7 @@ spec:
                         host_ip: None,
                         ready: false,
                         started: None,
+                        statuses: Vec::new(),
                     })),
                 };
                 self.put(cx, obj.clone());
@@ -1786,6 +1787,7 @@ spec:
                     host_ip: None,
                     ready: false,
                     started: None,
+                    statuses: Vec::new(),
                 })),
             },
         );
@@ -2205,6 +2207,8 @@ spec:
             ip,
             host_ip,
             ready,
+            phase,
+            statuses,
             create,
         } = req
         else {
@@ -2236,11 +2240,12 @@ spec:
             node: Some(node),
             containers,
             spec,
-            phase: Phase::Running,
+            phase,
             ip,
             host_ip: Some(host_ip),
             ready,
             started,
+            statuses,
         };
         self.put(
             cx,

@@ -103,6 +103,9 @@ pub struct Sandbox {
     pub resolv_conf: Option<String>,
     /// A scenario's pod's spec, as its first report gives it to the apiserver.
     pub spec: crate::k8s::api::PodOptions,
+    /// The kubelet that asked for it: it starts the containers once the sandbox has its
+    /// network (`Msg::SandboxUp`) and reports the pod; `command` is then none.
+    pub kubelet: Option<crate::engine::ActorId>,
 }
 
 /// The `/etc/hosts` kubelet writes into a pod (`managedHostsFileContent`): the usual
@@ -263,6 +266,7 @@ impl Dockerd {
             if let Some(p) = proc {
                 cx.send(p, Msg::Stop);
             }
+            stop_containers(cx, pod_ns);
         }
         let node = cx.world.ns_mut(self.ns);
         if let Some(d) = node.dev_by_name("docker0") {
@@ -289,6 +293,7 @@ impl Dockerd {
         if let Some(p) = proc {
             cx.send(p, Msg::Stop);
         }
+        stop_containers(cx, pod_ns);
         cx.trace(TraceEvent::Log {
             line: format!(
                 "sandbox of {pod} removed: its container stopped, {name} gone from docker0"
@@ -364,6 +369,18 @@ impl Dockerd {
             );
         }
         cx.world.ns_mut(sb.ns).env = sb.env.clone();
+        if let Some(kubelet) = sb.kubelet {
+            // kubelet starts the containers and reports the pod.
+            cx.send(
+                kubelet,
+                Msg::SandboxUp {
+                    ns: sb.ns,
+                    ip: addr.addr(),
+                },
+            );
+            self.made.push((sb.ns, eth0, veth, None));
+            return;
+        }
         let proc = sb
             .command
             .as_ref()
@@ -397,10 +414,27 @@ impl Dockerd {
                 ip: Some(addr.addr()),
                 host_ip,
                 ready: true,
+                phase: crate::k8s::api::Phase::Running,
+                statuses: Vec::new(),
                 create: sb.from_scenario.then(|| sb.spec.clone()),
             },
         );
         self.made.push((sb.ns, eth0, veth, proc));
+    }
+}
+
+/// The containers kubelet started in a pod's namespace (`Proc::watcher`) are killed
+/// (SIGTERM), as docker kills its containers.
+fn stop_containers(cx: &mut Ctx<'_, Net>, pod_ns: NsId) {
+    let live: Vec<crate::engine::ActorId> = cx
+        .world
+        .procs
+        .iter()
+        .filter(|(_, p)| p.ns == Some(pod_ns) && p.watcher.is_some() && p.exit.is_none())
+        .map(|(id, _)| *id)
+        .collect();
+    for p in live {
+        cx.send(p, Msg::Stop);
     }
 }
 

@@ -14,11 +14,13 @@ use std::collections::BTreeMap;
 
 use rand::RngExt;
 
-use super::api::{Body, EventType, Key, Kind, Object, Request, Response};
+use super::api::{
+    Body, ContainerState, ContainerStatus, EventType, Key, Kind, Object, Phase, Request, Response,
+};
 use super::docker::Sandbox;
 use super::envvars;
 use super::resolvconf::{self, ResolvConf};
-use crate::engine::{Actor, ActorId, Ctx};
+use crate::engine::{Actor, ActorId, Ctx, Dur, SimTime};
 use crate::net::netns::Netns;
 use crate::net::stack::Kernel;
 use crate::net::{DevId, Msg, Net, NsId};
@@ -32,7 +34,10 @@ pub struct Kubelet {
     cfg: Config,
     services: BTreeMap<Key, Object>,
     /// The pods it runs, and how.
-    started: BTreeMap<(String, String), (Running, Object)>,
+    started: BTreeMap<(String, String), PodRun>,
+    /// Its pending timers beside the heartbeat: token -> which pod's container, and what.
+    timers: BTreeMap<u64, (PodKey, String, usize, Due)>,
+    next_token: u64,
     /// Running (not stopped by systemd), and whether its watch is set up.
     running: bool,
     watching: bool,
@@ -55,11 +60,55 @@ pub struct Config {
 enum Running {
     /// In its own sandbox (network namespace) made by dockerd.
     Sandbox(NsId),
-    /// `hostNetwork`: a process in the node's namespace (if the image runs one).
-    Host(Option<ActorId>),
+    /// `hostNetwork`: its processes run in the node's namespace.
+    Host,
     /// The kube-proxy DaemonSet's pod.
     KubeProxy,
 }
+
+type PodKey = (String, String);
+
+/// A pod kubelet runs: how, the object as it last saw it, its address, and its
+/// containers.
+struct PodRun {
+    how: Running,
+    obj: Object,
+    ip: Option<std::net::Ipv4Addr>,
+    containers: Vec<Ctr>,
+}
+
+/// One container of a pod: what it runs, its process while it runs, and its status as
+/// kubelet reports it.
+struct Ctr {
+    spec: super::api::Container,
+    /// The command line (variables expanded); none: the image runs nothing we simulate
+    /// (the pause process only), and the container counts as running.
+    cmd: Option<String>,
+    proc: Option<ActorId>,
+    status: ContainerStatus,
+    /// kubelet's back-off for restarting it (`flowcontrol.Backoff`): the current
+    /// duration and when it was last stepped.
+    backoff: Option<(Dur, SimTime)>,
+}
+
+/// What a container timer is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Due {
+    /// The pod's sync after its container exited (PLEG's relist noticed it).
+    Sync,
+    /// The back-off ran out: start it again.
+    Restart,
+}
+
+/// PLEG's relist period: how soon kubelet notices a container exited (`relistPeriod`).
+const RELIST: Dur = Dur::from_secs(1);
+/// kubelet's container restart back-off: 10 s, doubled at each restart, at most 5 min
+/// (`backOffPeriod`, `MaxContainerBackOff`); a container that ran for twice the maximum
+/// starts over at 10 s.
+const BACKOFF_INITIAL: Dur = Dur::from_secs(10);
+const BACKOFF_MAX: Dur = Dur::from_secs(300);
+/// The first token of container timers (below: the heartbeat's).
+const T_CONTAINERS: u64 = 1 << 16;
 
 /// How often kubelet posts its node's status (`--node-status-update-frequency`).
 pub const NODE_STATUS_UPDATE: crate::engine::Dur = crate::engine::Dur::from_secs(10);
@@ -77,6 +126,8 @@ impl Kubelet {
             cfg,
             services: BTreeMap::new(),
             started: BTreeMap::new(),
+            timers: BTreeMap::new(),
+            next_token: T_CONTAINERS,
             running: false,
             watching: false,
             timer: None,
@@ -100,19 +151,39 @@ impl Kubelet {
                     // kubelet knows pods by UID: the same name with another UID is a new
                     // pod (deleted and created again, a StatefulSet's `web-0`), and the
                     // old one, if its deletion is still to come, goes first.
-                    Some((_, old)) if old.meta.uid != o.meta.uid => {
-                        if let Some((how, old)) = self.started.remove(&key) {
-                            self.kill(cx, &old, how);
+                    Some(old) if old.obj.meta.uid != o.meta.uid => {
+                        if let Some(old) = self.started.remove(&key) {
+                            self.kill(cx, old);
                         }
                     }
                     Some(_) => return,
                     None => {}
                 }
+                let containers: Vec<Ctr> = p
+                    .containers
+                    .iter()
+                    .map(|c| Ctr {
+                        spec: c.clone(),
+                        cmd: None,
+                        proc: None,
+                        status: ContainerStatus {
+                            name: c.name.clone(),
+                            state: ContainerState::Waiting {
+                                reason: "ContainerCreating".into(),
+                                message: String::new(),
+                            },
+                            last_state: None,
+                            ready: false,
+                            restart_count: 0,
+                        },
+                        backoff: None,
+                    })
+                    .collect();
                 let how = if p.ip.is_none() {
                     self.run(cx, &o)
                 } else {
                     // Running already: a scenario's pod that dockerd made at boot (its
-                    // sandbox is the namespace `pod/NAME`).
+                    // sandbox is the namespace `pod/NAME`); dockerd runs its command.
                     let label = format!("pod/{}", o.meta.name);
                     match (0..cx.world.netns.len())
                         .map(|i| NsId(i as u32))
@@ -122,30 +193,45 @@ impl Kubelet {
                         None => return,
                     }
                 };
-                self.started.insert(key, (how, o));
+                let scenario_pod = p.ip.is_some();
+                self.started.insert(
+                    key.clone(),
+                    PodRun {
+                        how,
+                        obj: o,
+                        ip: None,
+                        containers,
+                    },
+                );
+                if !scenario_pod
+                    && let Some(PodRun {
+                        how: Running::Host | Running::KubeProxy,
+                        ..
+                    }) = self.started.get(&key)
+                {
+                    self.host_up(cx, &key);
+                }
             }
             (Body::Pod(_), EventType::Deleted) if mine => {
                 let key = (o.meta.namespace.clone(), o.meta.name.clone());
                 if self
                     .started
                     .get(&key)
-                    .is_some_and(|(_, old)| old.meta.uid == o.meta.uid)
-                    && let Some((how, _)) = self.started.remove(&key)
+                    .is_some_and(|old| old.obj.meta.uid == o.meta.uid)
+                    && let Some(old) = self.started.remove(&key)
                 {
-                    self.kill(cx, &o, how);
+                    self.kill(cx, old);
                 }
             }
             _ => {}
         }
     }
 
-    /// A deleted pod: kubelet stops its container (SIGTERM; the simulated programs exit
+    /// A deleted pod: kubelet stops its containers (SIGTERM; the simulated programs exit
     /// at once, without the 30 s grace period) and dockerd removes its sandbox.
-    fn kill(&mut self, cx: &mut Ctx<'_, Net>, o: &Object, how: Running) {
-        let names: Vec<String> = o
-            .pod()
-            .map(|p| p.containers.iter().map(|c| c.name.clone()).collect())
-            .unwrap_or_default();
+    fn kill(&mut self, cx: &mut Ctx<'_, Net>, run: PodRun) {
+        let o = &run.obj;
+        let names: Vec<String> = run.containers.iter().map(|c| c.spec.name.clone()).collect();
         cx.trace(TraceEvent::Log {
             line: format!(
                 "SyncLoop (DELETE): {}/{}: Killing: Stopping container {}",
@@ -154,9 +240,16 @@ impl Kubelet {
                 names.join(", ")
             ),
         });
+        let key = (o.meta.namespace.clone(), o.meta.name.clone());
+        self.timers.retain(|_, (k, uid, _, _)| *k != key || *uid != o.meta.uid);
         // The pod's logs go with it.
         crate::net::logs::remove(cx.world, &o.meta.namespace, &o.meta.name);
-        match how {
+        for c in &run.containers {
+            if let Some(p) = c.proc {
+                cx.send(p, Msg::Stop);
+            }
+        }
+        match run.how {
             Running::Sandbox(ns) => {
                 // The namespace's kernel and processes stay for what is still on its way
                 // to them, but their names are free: a new pod of this name gets a
@@ -174,8 +267,7 @@ impl Kubelet {
                 }
                 cx.send(self.dockerd, Msg::KillSandbox { ns })
             }
-            Running::Host(Some(p)) => cx.send(p, Msg::Stop),
-            Running::Host(None) => {}
+            Running::Host => {}
             Running::KubeProxy => {
                 if let Some(kp) = self.cfg.kube_proxy {
                     cx.send(kp, Msg::Stop);
@@ -209,24 +301,12 @@ impl Kubelet {
         );
     }
 
-    /// Starts a pod bound to this node.
-    fn run(&mut self, cx: &mut Ctx<'_, Net>, o: &Object) -> Running {
-        let Some(pod) = o.pod() else {
-            return Running::Host(None);
-        };
+    /// kubelet's Pulled, Created and Started events for starting a container, in its
+    /// release's words.
+    fn start_events(&self, cx: &mut Ctx<'_, Net>, o: &Object, c: &super::api::Container) {
         let key = o.key();
-        let container = pod
-            .containers
-            .first()
-            .cloned()
-            .unwrap_or_else(|| super::api::Container {
-                name: o.meta.name.clone(),
-                ..Default::default()
-            });
-        // The sandbox's DNS configuration is formed before the container is created.
-        let resolv_conf = (!pod.spec.host_network).then(|| self.resolv_conf(cx, o));
-        let image = container.image.clone().unwrap_or_else(|| "busybox".into());
-        let path = format!("spec.containers{{{}}}", container.name);
+        let image = c.image.clone().unwrap_or_else(|| "busybox".into());
+        let path = format!("spec.containers{{{}}}", c.name);
         self.event(
             cx,
             key.clone(),
@@ -241,7 +321,7 @@ impl Kubelet {
             super::proxy::names::Era::Classic => {
                 use sha2::{Digest, Sha256};
                 let id = data_encoding::HEXLOWER.encode(&Sha256::digest(
-                    format!("{}/{}", o.meta.uid, container.name).as_bytes(),
+                    format!("{}/{}", o.meta.uid, c.name).as_bytes(),
                 ));
                 (
                     format!(
@@ -252,8 +332,8 @@ impl Kubelet {
                 )
             }
             super::proxy::names::Era::Modern => (
-                format!("Created container {}", container.name),
-                format!("Started container {}", container.name),
+                format!("Created container {}", c.name),
+                format!("Started container {}", c.name),
             ),
         };
         self.event(
@@ -263,17 +343,29 @@ impl Kubelet {
             ("Normal", "Created"),
             created,
         );
-        self.event(cx, key.clone(), path, ("Normal", "Started"), started);
+        self.event(cx, key, path, ("Normal", "Started"), started);
+    }
+
+    /// Starts a pod bound to this node.
+    fn run(&mut self, cx: &mut Ctx<'_, Net>, o: &Object) -> Running {
+        let Some(pod) = o.pod() else {
+            return Running::Host;
+        };
+        let container = pod
+            .containers
+            .first()
+            .cloned()
+            .unwrap_or_else(|| super::api::Container {
+                name: o.meta.name.clone(),
+                ..Default::default()
+            });
+        // The sandbox's DNS configuration is formed before the container is created.
+        let resolv_conf = (!pod.spec.host_network).then(|| self.resolv_conf(cx, o));
+        self.start_events(cx, o, &container);
         if pod.spec.host_network {
             return self.run_on_host(cx, o, &container);
         }
-        let services: Vec<envvars::Service> = self
-            .services
-            .values()
-            .filter_map(|s| s.service().map(|svc| svc.env(&s.meta)))
-            .collect();
-        let links = pod.spec.enable_service_links.unwrap_or(true);
-        let env = envvars::container_env(&container.env, &o.meta.namespace, &services, links);
+        let env = self.env(o, &container);
         let command = container
             .command
             .clone()
@@ -287,7 +379,7 @@ impl Kubelet {
                 eth: DevId(1),
             }),
         ) else {
-            return Running::Host(None);
+            return Running::Host;
         };
         let ident: u16 = cx.rng().random();
         let netns = Netns::pod(&o.meta.name, kernel, ident, container.image.clone());
@@ -320,7 +412,7 @@ impl Kubelet {
             ns: pod_ns,
             veth,
             host_mac: Mac(mac),
-            command,
+            command: None,
             name: o.meta.name.clone(),
             container: container.name.clone(),
             labels: o.meta.labels.clone(),
@@ -331,6 +423,7 @@ impl Kubelet {
             fqdn,
             resolv_conf,
             spec: Default::default(),
+            kubelet: Some(cx.me()),
         };
         cx.send(
             self.dockerd,
@@ -339,6 +432,304 @@ impl Kubelet {
             },
         );
         Running::Sandbox(pod_ns)
+    }
+
+    /// A container's environment as kubelet builds it: its declared variables, then the
+    /// Service variables of the pod's namespace (from the Services that exist now).
+    fn env(&self, o: &Object, c: &super::api::Container) -> Vec<(String, String)> {
+        let services: Vec<envvars::Service> = self
+            .services
+            .values()
+            .filter_map(|s| s.service().map(|svc| svc.env(&s.meta)))
+            .collect();
+        let links = o
+            .pod()
+            .and_then(|p| p.spec.enable_service_links)
+            .unwrap_or(true);
+        envvars::container_env(&c.env, &o.meta.namespace, &services, links)
+    }
+
+    /// dockerd made the sandbox of the pod in `ns` (or made it again after a restart):
+    /// kubelet starts its containers that do not run.
+    fn sandbox_up(&mut self, cx: &mut Ctx<'_, Net>, ns: NsId, ip: std::net::Ipv4Addr) {
+        let Some(key) = self
+            .started
+            .iter()
+            .find(|(_, r)| matches!(r.how, Running::Sandbox(n) if n == ns))
+            .map(|(k, _)| k.clone())
+        else {
+            return;
+        };
+        let run = self.started.get_mut(&key).expect("found");
+        run.ip = Some(ip);
+        // Each container is its own process in the pod's namespace (they share its
+        // network and localhost).
+        for i in 0..run.containers.len() {
+            if self.started[&key].containers[i].proc.is_none() {
+                self.start_container(cx, &key, i);
+            }
+        }
+        self.report(cx, &key);
+    }
+
+    /// A hostNetwork pod's "sandbox" is the node's namespace: up at once.
+    fn host_up(&mut self, cx: &mut Ctx<'_, Net>, key: &PodKey) {
+        let host_ip = cx
+            .world
+            .ns(self.ns)
+            .underlay_addr()
+            .unwrap_or(std::net::Ipv4Addr::UNSPECIFIED);
+        let now = cx.now();
+        let Some(run) = self.started.get_mut(key) else {
+            return;
+        };
+        run.ip = Some(host_ip);
+        match run.how {
+            Running::KubeProxy => {
+                if let Some(c) = run.containers.first_mut() {
+                    c.status.state = ContainerState::Running { started_at: now };
+                    c.status.ready = true;
+                }
+            }
+            _ if !run.containers.is_empty() => self.start_container(cx, key, 0),
+            _ => {}
+        }
+        self.report(cx, key);
+    }
+
+    /// Starts container `i` of the pod `key` in its sandbox: its command (or none, the
+    /// pause process only), a log for `kubectl logs`, and its status Running.
+    fn start_container(&mut self, cx: &mut Ctx<'_, Net>, key: &PodKey, i: usize) {
+        let Some(run) = self.started.get(key) else {
+            return;
+        };
+        let (ns, host) = match run.how {
+            Running::Sandbox(ns) => (ns, false),
+            Running::Host => (self.ns, true),
+            Running::KubeProxy => return,
+        };
+        let o = run.obj.clone();
+        let spec = run.containers[i].spec.clone();
+        // (A hostNetwork pod's command sees its declared variables only.)
+        let env = if host {
+            spec.env.clone()
+        } else {
+            self.env(&o, &spec)
+        };
+        let cmd = spec
+            .command
+            .clone()
+            .or_else(|| super::images::command(spec.image.as_deref(), &env))
+            .map(|c| super::docker::expand(&c, &env));
+        let proc = cmd
+            .as_ref()
+            .and_then(|c| crate::tools::spawn_watched(cx, ns, c));
+        let now = cx.now();
+        if let Some(p) = proc {
+            let id = (o.meta.namespace.as_str(), o.meta.name.as_str(), spec.name.as_str());
+            crate::net::logs::attach(cx.world, p, id, now);
+        }
+        let c = &mut self.started.get_mut(key).expect("found").containers[i];
+        c.cmd = cmd;
+        c.proc = proc;
+        c.status.state = ContainerState::Running { started_at: now };
+        c.status.ready = true;
+    }
+
+    /// A container's process ended: kubelet notices at its next relist, and restarts it
+    /// as the pod's restartPolicy says, with its back-off.
+    fn exited(&mut self, cx: &mut Ctx<'_, Net>, child: ActorId, code: i32) {
+        let Some((key, i)) = self.started.iter().find_map(|(k, r)| {
+            r.containers
+                .iter()
+                .position(|c| c.proc == Some(child))
+                .map(|i| (k.clone(), i))
+        }) else {
+            return;
+        };
+        let now = cx.now();
+        let run = self.started.get_mut(&key).expect("found");
+        run.containers[i].proc = None;
+        // docker stopped (its containers die with it): dockerd makes the sandbox again
+        // when it is back, and kubelet starts the containers then.
+        if let Running::Sandbox(ns) = run.how
+            && cx.world.ns(ns).dev_by_name("eth0").is_none()
+        {
+            return;
+        }
+        let uid = run.obj.meta.uid.clone();
+        let c = &mut run.containers[i];
+        let started_at = match c.status.state {
+            ContainerState::Running { started_at } => started_at,
+            _ => now,
+        };
+        c.status.state = ContainerState::Terminated {
+            exit_code: code,
+            reason: if code == 0 { "Completed" } else { "Error" }.into(),
+            started_at,
+            finished_at: now,
+        };
+        c.status.ready = false;
+        let name = c.spec.name.clone();
+        let policy = run
+            .obj
+            .pod()
+            .map(|p| p.spec.restart_policy().to_string())
+            .unwrap_or_default();
+        let restart = match policy.as_str() {
+            "Never" => false,
+            "OnFailure" => code != 0,
+            _ => true,
+        };
+        cx.trace(TraceEvent::Log {
+            line: format!(
+                "{}/{}: container {name} exited with code {code}; restartPolicy {policy}: {}",
+                key.0,
+                key.1,
+                if restart {
+                    "kubelet starts it again"
+                } else {
+                    "it stays terminated"
+                }
+            ),
+        });
+        if restart {
+            self.after(cx, RELIST, (key.clone(), uid, i, Due::Sync));
+        }
+        self.report(cx, &key);
+    }
+
+    fn after(&mut self, cx: &mut Ctx<'_, Net>, d: Dur, what: (PodKey, String, usize, Due)) {
+        let t = self.next_token;
+        self.next_token += 1;
+        self.timers.insert(t, what);
+        cx.schedule(d, Msg::Timer(t));
+    }
+
+    /// A container timer: the sync after an exit (restart, or wait out the back-off),
+    /// or the back-off's end.
+    fn container_timer(&mut self, cx: &mut Ctx<'_, Net>, t: u64) {
+        let Some((key, uid, i, due)) = self.timers.remove(&t) else {
+            return;
+        };
+        let now = cx.now();
+        let Some(run) = self.started.get_mut(&key).filter(|r| r.obj.meta.uid == uid) else {
+            return;
+        };
+        let formatted = format!("{}_{}({})", key.1, key.0, uid);
+        let c = &mut run.containers[i];
+        if c.proc.is_some() {
+            return;
+        }
+        let name = c.spec.name.clone();
+        match (due, c.backoff) {
+            // In back-off: the container waits (CrashLoopBackOff) until it runs out.
+            (Due::Sync, Some((d, since))) if now - since < d => {
+                let message = match self.cfg.era {
+                    super::proxy::names::Era::Modern => format!(
+                        "back-off {} restarting failed container={name} pod={formatted}",
+                        go_duration(d)
+                    ),
+                    super::proxy::names::Era::Classic => format!(
+                        "Back-off {} restarting failed container={name} pod={formatted}",
+                        go_duration(d)
+                    ),
+                };
+                let last = std::mem::replace(
+                    &mut c.status.state,
+                    ContainerState::Waiting {
+                        reason: "CrashLoopBackOff".into(),
+                        message,
+                    },
+                );
+                if matches!(last, ContainerState::Terminated { .. }) {
+                    c.status.last_state = Some(last);
+                }
+                let wait = since + d - now;
+                let event = match self.cfg.era {
+                    super::proxy::names::Era::Modern => {
+                        format!("Back-off restarting failed container {name} in pod {formatted}")
+                    }
+                    super::proxy::names::Era::Classic => {
+                        "Back-off restarting failed docker container".to_string()
+                    }
+                };
+                let about = run.obj.key();
+                self.event(
+                    cx,
+                    about,
+                    format!("spec.containers{{{name}}}"),
+                    ("Warning", "BackOff"),
+                    event,
+                );
+                self.after(cx, wait, (key.clone(), uid, i, Due::Restart));
+                self.report(cx, &key);
+            }
+            _ => {
+                // `backOff.Next`: 10 s the first time (or after a long quiet spell),
+                // then doubled, at most 5 min.
+                c.backoff = Some(match c.backoff {
+                    Some((d, since)) if now - since <= BACKOFF_MAX + BACKOFF_MAX => {
+                        (Dur::from_nanos((d.as_nanos() * 2).min(BACKOFF_MAX.as_nanos())), now)
+                    }
+                    _ => (BACKOFF_INITIAL, now),
+                });
+                let last = std::mem::replace(
+                    &mut c.status.state,
+                    ContainerState::Running { started_at: now },
+                );
+                if matches!(last, ContainerState::Terminated { .. }) {
+                    c.status.last_state = Some(last);
+                }
+                c.status.restart_count += 1;
+                let spec = c.spec.clone();
+                let o = run.obj.clone();
+                cx.trace(TraceEvent::Log {
+                    line: format!(
+                        "SyncLoop (SYNC): {}/{}: starting container {name} again (restart {})",
+                        key.0, key.1, c.status.restart_count
+                    ),
+                });
+                self.start_events(cx, &o, &spec);
+                self.start_container(cx, &key, i);
+                self.report(cx, &key);
+            }
+        }
+    }
+
+    /// Reports the pod's status to the apiserver: its address, phase, containers'
+    /// statuses and readiness (kubelet's status manager).
+    fn report(&self, cx: &mut Ctx<'_, Net>, key: &PodKey) {
+        let Some(run) = self.started.get(key) else {
+            return;
+        };
+        let Some(pod) = run.obj.pod() else {
+            return;
+        };
+        let statuses: Vec<ContainerStatus> =
+            run.containers.iter().map(|c| c.status.clone()).collect();
+        let host_ip = cx
+            .world
+            .ns(self.ns)
+            .underlay_addr()
+            .unwrap_or(std::net::Ipv4Addr::UNSPECIFIED);
+        super::apiserver::report(
+            cx,
+            self.ns,
+            Request::PodStatus {
+                ns: key.0.clone(),
+                name: key.1.clone(),
+                node: self.node.clone(),
+                labels: run.obj.meta.labels.clone(),
+                containers: pod.containers.clone(),
+                ip: run.ip,
+                host_ip,
+                ready: !statuses.is_empty() && statuses.iter().all(|s| s.ready),
+                phase: phase(pod.spec.restart_policy(), &statuses),
+                statuses,
+                create: None,
+            },
+        );
     }
 
     /// The pod's resolv.conf from its dnsPolicy and dnsConfig and the node's file
@@ -396,29 +787,13 @@ impl Kubelet {
                 cx.send(kp, Msg::Start);
                 (Running::KubeProxy, "kube-proxy".to_string())
             }
-            _ => {
-                let env = c.env.clone();
-                let cmd = c
-                    .command
+            _ => (
+                Running::Host,
+                c.command
                     .clone()
-                    .or_else(|| super::images::command(c.image.as_deref(), &env));
-                let proc = cmd.as_ref().and_then(|cmd| {
-                    crate::tools::spawn(cx, self.ns, &super::docker::expand(cmd, &env))
-                });
-                if let Some(p) = proc {
-                    let now = cx.now();
-                    let id = (
-                        o.meta.namespace.as_str(),
-                        o.meta.name.as_str(),
-                        c.name.as_str(),
-                    );
-                    crate::net::logs::attach(cx.world, p, id, now);
-                }
-                (
-                    Running::Host(proc),
-                    cmd.unwrap_or_else(|| "the pause process only".into()),
-                )
-            }
+                    .or_else(|| super::images::command(c.image.as_deref(), &c.env))
+                    .unwrap_or_else(|| "the pause process only".into()),
+            ),
         };
         cx.trace(TraceEvent::Log {
             line: format!(
@@ -426,27 +801,6 @@ impl Kubelet {
                 o.meta.namespace, o.meta.name
             ),
         });
-        let host_ip = cx
-            .world
-            .ns(self.ns)
-            .underlay_addr()
-            .unwrap_or(std::net::Ipv4Addr::UNSPECIFIED);
-        let pod = o.pod().expect("a pod");
-        super::apiserver::report(
-            cx,
-            self.ns,
-            Request::PodStatus {
-                ns: o.meta.namespace.clone(),
-                name: o.meta.name.clone(),
-                node: self.node.clone(),
-                labels: o.meta.labels.clone(),
-                containers: pod.containers.clone(),
-                ip: Some(host_ip),
-                host_ip,
-                ready: true,
-                create: None,
-            },
-        );
         how
     }
 }
@@ -514,8 +868,8 @@ impl Actor<Net> for Kubelet {
                         .cloned()
                         .collect();
                     for k in gone {
-                        if let Some((how, o)) = self.started.remove(&k) {
-                            self.kill(cx, &o, how);
+                        if let Some(run) = self.started.remove(&k) {
+                            self.kill(cx, run);
                         }
                     }
                     // Services first, so pods listed with them get their variables.
@@ -530,7 +884,109 @@ impl Actor<Net> for Kubelet {
                 let event = *event;
                 self.take(cx, event.object, &event.what);
             }
+            Msg::SandboxUp { ns, ip } => self.sandbox_up(cx, ns, ip),
+            Msg::Exited { child, code } => self.exited(cx, child, code),
+            Msg::Timer(t) if t >= T_CONTAINERS => self.container_timer(cx, t),
             _ => {}
         }
+    }
+}
+
+/// The pod's phase from its containers' statuses (kubelet's `getPhase`): Pending while
+/// one waits to start for the first time, Running while one runs (or will be started
+/// again), and once all have stopped for good, Succeeded if all exited 0, else Failed.
+pub fn phase(restart_policy: &str, statuses: &[ContainerStatus]) -> Phase {
+    let (mut running, mut waiting, mut stopped, mut succeeded) = (0, 0, 0, 0);
+    for s in statuses {
+        match &s.state {
+            ContainerState::Running { .. } => running += 1,
+            ContainerState::Terminated { exit_code, .. } => {
+                stopped += 1;
+                if *exit_code == 0 {
+                    succeeded += 1;
+                }
+            }
+            ContainerState::Waiting { .. } if s.last_state.is_some() => stopped += 1,
+            ContainerState::Waiting { .. } => waiting += 1,
+        }
+    }
+    if waiting > 0 || statuses.is_empty() {
+        Phase::Pending
+    } else if running > 0 {
+        Phase::Running
+    } else if restart_policy == "Always" {
+        Phase::Running
+    } else if stopped == succeeded {
+        Phase::Succeeded
+    } else if restart_policy == "Never" {
+        Phase::Failed
+    } else {
+        Phase::Running
+    }
+}
+
+/// A duration as Go's `time.Duration.String` prints whole seconds (`10s`, `1m20s`,
+/// `5m0s`), as kubelet's back-off message has it.
+pub fn go_duration(d: Dur) -> String {
+    let s = d.as_nanos() / 1_000_000_000;
+    match (s / 3600, s / 60 % 60, s % 60) {
+        (0, 0, sec) => format!("{sec}s"),
+        (0, m, sec) => format!("{m}m{sec}s"),
+        (h, m, sec) => format!("{h}h{m}m{sec}s"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn back_off_durations_print_as_go_prints_them() {
+        let p = |s| go_duration(Dur::from_secs(s));
+        assert_eq!(
+            [p(10), p(20), p(40), p(80), p(160), p(300), p(3600)],
+            ["10s", "20s", "40s", "1m20s", "2m40s", "5m0s", "1h0m0s"]
+        );
+    }
+
+    fn st(state: ContainerState, last: bool) -> ContainerStatus {
+        ContainerStatus {
+            name: "c".into(),
+            state,
+            last_state: last.then(|| ContainerState::Waiting {
+                reason: String::new(),
+                message: String::new(),
+            }),
+            ready: false,
+            restart_count: 0,
+        }
+    }
+
+    /// kubelet's getPhase for the cases a restartPolicy decides.
+    #[test]
+    fn the_phase_follows_the_containers_and_the_restart_policy() {
+        let t = SimTime::ZERO;
+        let done = |code| ContainerState::Terminated {
+            exit_code: code,
+            reason: String::new(),
+            started_at: t,
+            finished_at: t,
+        };
+        let run = ContainerState::Running { started_at: t };
+        let wait = ContainerState::Waiting {
+            reason: "CrashLoopBackOff".into(),
+            message: String::new(),
+        };
+        assert_eq!(phase("Always", &[st(done(0), false)]), Phase::Running);
+        assert_eq!(phase("Never", &[st(done(0), false)]), Phase::Succeeded);
+        assert_eq!(phase("Never", &[st(done(1), false)]), Phase::Failed);
+        assert_eq!(phase("OnFailure", &[st(done(1), false)]), Phase::Running);
+        assert_eq!(phase("OnFailure", &[st(done(0), false)]), Phase::Succeeded);
+        assert_eq!(
+            phase("Never", &[st(done(0), false), st(run, false)]),
+            Phase::Running
+        );
+        assert_eq!(phase("Always", &[st(wait.clone(), true)]), Phase::Running);
+        assert_eq!(phase("Always", &[st(wait, false)]), Phase::Pending);
     }
 }

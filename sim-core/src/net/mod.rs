@@ -138,6 +138,9 @@ pub enum Msg {
     },
     /// kubelet asks dockerd to kill a pod's container and remove its sandbox.
     KillSandbox { ns: NsId },
+    /// dockerd tells kubelet a pod's sandbox has its network (`eth0` with `ip`): kubelet
+    /// starts the containers that are not running.
+    SandboxUp { ns: NsId, ip: std::net::Ipv4Addr },
     /// A change to an object a component watches.
     ApiEvent {
         event: Box<crate::k8s::api::WatchEvent>,
@@ -176,6 +179,9 @@ pub struct Proc {
     pub cmd: String,
     /// The process that started it and waits for it (`kubectl exec`): it gets `Exited`.
     pub parent: Option<ActorId>,
+    /// The kubelet that runs it as a container: it gets `Exited` too (its stdio stays
+    /// the container's own).
+    pub watcher: Option<ActorId>,
     /// Whether `stdout` and `stderr` keep what it prints. Only what someone reads later
     /// keeps it: an `expect` that looks for text, `sim-cli exec` (which takes it as
     /// printed), library callers of `tools::start`. A child (`kubectl exec`) keeps nothing

@@ -764,6 +764,7 @@ impl Actor<Net> for Kernel {
             | Msg::ApiEvent { .. }
             | Msg::RunSandbox { .. }
             | Msg::KillSandbox { .. }
+            | Msg::SandboxUp { .. }
             | Msg::Exited { .. }
             | Msg::LogLine { .. } => {
                 unreachable!("kernel actors get frames and kernel timers only")

@@ -629,6 +629,7 @@ impl Scenario {
                 labels: pod.labels.clone(),
                 env: Vec::new(),
                 from_scenario: true,
+                kubelet: None,
                 spec: pod.spec.clone(),
                 namespace: "default".into(),
                 hostname: pod

@@ -1204,15 +1204,8 @@ fn table_rows(
         let age = release::age(now - m.created, era);
         let mut row: Vec<String> = match &o.body {
             Body::Pod(p) => {
-                let n = p.containers.len().max(1);
-                let ready = if p.ready { n } else { 0 };
-                let mut r = vec![
-                    m.name.clone(),
-                    format!("{ready}/{n}"),
-                    p.phase.name().to_string(),
-                    "0".into(),
-                    age,
-                ];
+                let (ready, status, restarts) = pod_columns(p, era, now);
+                let mut r = vec![m.name.clone(), ready, status, restarts, age];
                 if wide {
                     r.push(
                         p.ip.map(|i| i.to_string())
@@ -1421,6 +1414,53 @@ fn classic_service_row(
 /// The modern release's kubectl and kubelet version, as `kubectl version` and `describe
 /// node` print it (the scenario's patch release is not reflected yet).
 pub const KUBELET_VERSION: &str = "v1.28.2";
+
+/// A pod's READY, STATUS and RESTARTS columns as kubectl's `printPod` makes them from
+/// the containers' statuses: a waiting container's reason (`CrashLoopBackOff`), a
+/// terminated one's (`Error`, `Completed`), else the phase; the restarts summed, and on
+/// a modern kubectl with how long ago the last one ended (`3 (25s ago)`). Before kubelet
+/// reported containers, the phase and the Ready condition.
+pub fn pod_columns(
+    p: &crate::k8s::api::Pod,
+    era: crate::k8s::proxy::names::Era,
+    now: SimTime,
+) -> (String, String, String) {
+    use crate::k8s::api::ContainerState as S;
+    let total = p.containers.len().max(1);
+    if p.statuses.is_empty() {
+        let ready = if p.ready { total } else { 0 };
+        return (format!("{ready}/{total}"), p.phase.name().into(), "0".into());
+    }
+    let mut reason = p.phase.name().to_string();
+    let (mut ready, mut restarts, mut running) = (0, 0, false);
+    let mut last: Option<SimTime> = None;
+    for c in p.statuses.iter().rev() {
+        restarts += c.restart_count;
+        if let Some(S::Terminated { finished_at, .. }) = &c.last_state {
+            last = Some(last.map_or(*finished_at, |l| l.max(*finished_at)));
+        }
+        match &c.state {
+            S::Waiting { reason: r, .. } if !r.is_empty() => reason = r.clone(),
+            S::Terminated { reason: r, .. } if !r.is_empty() => reason = r.clone(),
+            S::Terminated { exit_code, .. } => reason = format!("ExitCode:{exit_code}"),
+            S::Running { .. } if c.ready => {
+                running = true;
+                ready += 1;
+            }
+            _ => {}
+        }
+    }
+    if reason == "Completed" && running {
+        reason = if p.ready { "Running" } else { "NotReady" }.into();
+    }
+    let restarts = match (last, era) {
+        (Some(t), crate::k8s::proxy::names::Era::Modern) if restarts > 0 => {
+            format!("{restarts} ({} ago)", age(now - t))
+        }
+        _ => restarts.to_string(),
+    };
+    (format!("{ready}/{total}"), reason, restarts)
+}
 
 #[cfg(test)]
 mod tests {

@@ -246,6 +246,17 @@ pub fn spawn(cx: &mut Ctx<'_, Net>, ns: NsId, cmdline: &str) -> Option<ActorId> 
     spawn_with(cx, ns, cmdline, true, None)
 }
 
+/// [`spawn`] a container's main process for the kubelet that runs it, which gets
+/// `Msg::Exited` when it ends.
+pub fn spawn_watched(cx: &mut Ctx<'_, Net>, ns: NsId, cmdline: &str) -> Option<ActorId> {
+    let kubelet = cx.me();
+    let id = spawn_with(cx, ns, cmdline, true, None)?;
+    if let Some(p) = cx.world.procs.get_mut(&id) {
+        p.watcher = Some(kubelet);
+    }
+    Some(id)
+}
+
 /// Starts `cmdline` in namespace `ns` as a child of the running process, which gets
 /// `Msg::Exited` when it ends (`kubectl exec`).
 pub fn spawn_child(cx: &mut Ctx<'_, Net>, ns: NsId, cmdline: &str) -> Option<ActorId> {
@@ -708,8 +719,9 @@ fn finish(cx: &mut Ctx<'_, Net>, code: i32, expect: Option<&Expectation>) {
     }
     cx.trace(TraceEvent::Exit { code });
     crate::net::logs::ended(cx, me, code);
-    if let Some(parent) = cx.world.procs[&me].parent {
-        cx.send(parent, Msg::Exited { child: me, code });
+    let proc = &cx.world.procs[&me];
+    for to in [proc.parent, proc.watcher].into_iter().flatten() {
+        cx.send(to, Msg::Exited { child: me, code });
     }
     if let Some(expect) = expect {
         let proc = &cx.world.procs[&me];

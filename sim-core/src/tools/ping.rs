@@ -251,6 +251,7 @@ impl Ping {
             | Msg::ApiEvent { .. }
             | Msg::RunSandbox { .. }
             | Msg::KillSandbox { .. }
+            | Msg::SandboxUp { .. }
             | Msg::Exited { .. }
             | Msg::LogLine { .. }
             | Msg::Xmit { .. } => {

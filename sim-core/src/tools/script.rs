@@ -1,5 +1,5 @@
-//! `sh -c SCRIPT` for the scripts containers are given in manifests: statements of `echo`
-//! and `sleep`, run once, or for ever inside `while true; do ...; done` (seed 003's
+//! `sh -c SCRIPT` for the scripts containers are given in manifests: statements of `echo`,
+//! `sleep` and `exit [N]` (a container that crashes: `echo boom; exit 1`), run once, or for ever inside `while true; do ...; done` (seed 003's
 //! `while true; do echo 'A alive'; sleep 5; done`). The output goes where the container's
 //! goes (`kubectl logs`). Any other script is refused as not simulated yet, naming what is.
 
@@ -11,6 +11,8 @@ use crate::trace::Stream;
 enum Step {
     Echo(String),
     Sleep(Dur),
+    /// `exit N`: the shell ends with status N (0 without one).
+    Exit(i32),
 }
 
 /// A parsed script: its steps, and whether they repeat for ever.
@@ -21,7 +23,7 @@ pub struct Script {
     next: usize,
 }
 
-const NOT_SIMULATED: &str = "sh: this script is not simulated yet; `sh -c` runs statements of `echo` and `sleep`, once or in `while true; do ...; done`";
+const NOT_SIMULATED: &str = "sh: this script is not simulated yet; `sh -c` runs statements of `echo`, `sleep` and `exit`, once or in `while true; do ...; done`";
 
 /// The statements of `script`: split at `;` and newlines outside quotes, each split into
 /// words as the shell splits them.
@@ -99,6 +101,13 @@ impl Script {
                     Ok(d) => steps.push(Step::Sleep(d)),
                     Err(e) => return Err(e),
                 },
+                "exit" => match s.get(1).map(|n| n.parse::<u8>()) {
+                    None => steps.push(Step::Exit(0)),
+                    Some(Ok(n)) => steps.push(Step::Exit(i32::from(n))),
+                    Some(Err(_)) => {
+                        return Err((format!("sh: exit: Illegal number: {}", s[1]), 2));
+                    }
+                },
                 _ => return Err((NOT_SIMULATED.into(), 1)),
             }
         }
@@ -136,6 +145,7 @@ impl Script {
             self.next += 1;
             match step {
                 Step::Echo(text) => super::print(cx, Stream::Stdout, &text),
+                Step::Exit(code) => return Some(code),
                 Step::Sleep(d) => {
                     cx.schedule(d, Msg::Timer(0));
                     return None;
@@ -192,5 +202,16 @@ mod tests {
             assert!(parse(script).is_err(), "{script}");
         }
         assert!(Script::parse(&[]).is_err());
+    }
+
+    #[test]
+    fn exit_ends_the_script_with_its_status() {
+        let s = parse("echo boom; exit 3").unwrap();
+        assert_eq!(s.steps, vec![Step::Echo("boom\n".into()), Step::Exit(3)]);
+        assert_eq!(parse("exit").unwrap().steps, vec![Step::Exit(0)]);
+        assert_eq!(
+            parse("exit x").unwrap_err(),
+            ("sh: exit: Illegal number: x".to_string(), 2)
+        );
     }
 }

@@ -83,3 +83,105 @@ fn a_pod_name_deleted_and_created_again_runs_again() {
         assert!(!got.is_empty(), "{version}: the new pod answers\n{trace}");
     }
 }
+
+/// Three pods whose containers end: one that crashes under `restartPolicy: Always`, one
+/// that completes under `Never`, one that fails under `Never`.
+const ENDINGS: &str = r#"(path: "/root/crash.yaml", yaml: "
+apiVersion: v1
+kind: Pod
+metadata: {name: crash}
+spec:
+  containers: [{name: app, image: busybox, command: [sh, -c, 'echo boom; exit 1']}]
+"), (path: "/root/done.yaml", yaml: "
+apiVersion: v1
+kind: Pod
+metadata: {name: done}
+spec:
+  restartPolicy: Never
+  containers: [{name: app, image: busybox, command: [sh, -c, 'echo all done']}]
+"), (path: "/root/fail.yaml", yaml: "
+apiVersion: v1
+kind: Pod
+metadata: {name: fail}
+spec:
+  restartPolicy: Never
+  containers: [{name: app, image: busybox, command: [sh, -c, 'exit 2']}]
+")"#;
+
+/// A crashing container is started again at once, then after kubelet's back-off of 10 s,
+/// 20 s...: STATUS goes Error, Running, CrashLoopBackOff; RESTARTS counts (with how long
+/// ago, on a modern kubectl); describe shows the waiting state, the last termination and
+/// kubelet's BackOff event. Under `Never`, the pod ends Succeeded (`Completed`) or Failed
+/// (`Error`), and `-o jsonpath` reads the phase and the exit code where the API has them.
+#[test]
+fn container_exits_restarts_back_off_and_phases() {
+    for version in ["1.28", "1.5"] {
+        let src = format!(
+            r#"Scenario(name: "endings", seed: 3, until: "40s", {}
+  steps: [
+    (at: "1s", exec: (on: "node/master01", cmd: "kubectl create -f /root/crash.yaml")),
+    (at: "1s", exec: (on: "node/master01", cmd: "kubectl create -f /root/done.yaml")),
+    (at: "1s", exec: (on: "node/master01", cmd: "kubectl create -f /root/fail.yaml")),
+    (at: "2s", exec: (on: "node/master01", cmd: "kubectl get pods")),
+    (at: "4s", exec: (on: "node/master01", cmd: "kubectl get pods")),
+    (at: "30s", exec: (on: "node/master01", cmd: "kubectl get pods")),
+    (at: "30s", exec: (on: "node/master01", cmd: "kubectl describe pod crash")),
+    (at: "30s", expect: (on: "node/master01", cmd: "kubectl get pod done -o jsonpath={{.status.phase}}", stdout_contains: "Succeeded")),
+    (at: "30s", expect: (on: "node/master01", cmd: "kubectl get pod fail -o jsonpath={{.status.phase}}/{{.status.containerStatuses[0].state.terminated.exitCode}}", stdout_contains: "Failed/2")),
+    (at: "30s", expect: (on: "node/master01", cmd: "kubectl get pod crash -o jsonpath={{.status.containerStatuses[0].restartCount}}/{{.status.containerStatuses[0].state.waiting.reason}}", stdout_contains: "2/CrashLoopBackOff")),
+    (at: "30s", expect: (on: "node/master01", cmd: "kubectl logs crash", stdout_contains: "boom")),
+  ])"#,
+            cluster(version, ENDINGS)
+        );
+        let trace = run_text(&src);
+        let get = |n| printed(&trace, "kubectl get pods", "stdout", n).join("\n");
+        // (Each row: name, ready, status, restarts, age.)
+        let modern = version == "1.28";
+        let row = |name: &str, rest: &str| -> String {
+            let t = get(2);
+            t.lines()
+                .find(|l| l.starts_with(name))
+                .map(|l| l.split_whitespace().skip(1).collect::<Vec<_>>().join(" "))
+                .unwrap_or_else(|| panic!("{name} in\n{t}"))
+                .replace(rest, "<ok>")
+        };
+        assert_eq!(row("done", "0/1 Completed 0"), "<ok> 29s", "{version}");
+        assert_eq!(row("fail", "0/1 Error 0"), "<ok> 29s", "{version}");
+        // Exits at 1.1 s; started again 1 s later, exits; back-off 10 s from that start.
+        let crash = row("crash", "0/1 CrashLoopBackOff");
+        if modern {
+            assert!(crash.starts_with("<ok> 2 ("), "{crash}\n{}", get(2));
+        } else {
+            assert_eq!(crash, "<ok> 2 29s", "{}", get(2));
+        }
+        let at2 = get(0);
+        assert!(
+            at2.lines().any(|l| l.starts_with("crash") && l.contains(" Error ")),
+            "{version}: {at2}"
+        );
+        let at4 = get(1);
+        assert!(
+            at4.lines()
+                .any(|l| l.starts_with("crash") && l.contains("CrashLoopBackOff")),
+            "{version}: {at4}"
+        );
+        let d = printed(&trace, "kubectl describe pod crash", "stdout", 0).join("\n");
+        for want in [
+            "Waiting",
+            "CrashLoopBackOff",
+            "Last State:",
+            "Terminated",
+            "Exit Code:",
+            "Restart Count:",
+            "BackOff",
+        ] {
+            assert!(d.contains(want), "{version}: {want} in\n{d}");
+        }
+        let backoff = if modern {
+            "Back-off restarting failed container app in pod crash_default("
+        } else {
+            "Back-off restarting failed docker container"
+        };
+        assert!(d.contains(backoff), "{version}:\n{d}");
+    }
+}

@@ -24,7 +24,9 @@ use std::net::Ipv4Addr;
 use super::tabwriter::{self, Writer};
 use super::{Cmd, Kubectl, age, labels_text};
 use crate::engine::{Ctx, Dur, SimTime};
-use crate::k8s::api::{Body, Description, Event, Kind, Labels, Object, Phase, Response};
+use crate::k8s::api::{
+    Body, ContainerState, Description, Event, Kind, Labels, Object, Phase, Response,
+};
 use crate::k8s::proxy::names::Era;
 use crate::net::Net;
 use crate::tools::print;
@@ -213,7 +215,20 @@ fn container(
             w.write(&format!("      {part}\n"));
         }
     }
-    if let Some((p, _)) = status {
+    let cs = status.and_then(|(p, _)| p.statuses.iter().find(|s| s.name == c.name));
+    if let Some(cs) = cs {
+        // describeContainerState: State, Last State (a terminated one), Ready, Restart
+        // Count.
+        state(w, "State", &cs.state);
+        if let Some(last @ ContainerState::Terminated { .. }) = &cs.last_state {
+            state(w, "Last State", last);
+        }
+        let ready = if cs.ready { "True" } else { "False" };
+        w.write(&format!(
+            "    Ready:\t{ready}\n    Restart Count:\t{}\n",
+            cs.restart_count
+        ));
+    } else if let Some((p, _)) = status {
         if running {
             w.write("    State:\tRunning\n");
             if let Some(t) = p.started {
@@ -243,6 +258,38 @@ fn container(
         Era::Classic => {
             w.write("    Volume Mounts:\t<none>\n");
             env(w, "Environment Variables");
+        }
+    }
+}
+
+/// `describeStatus`: one container state under `name` (`State`, `Last State`).
+fn state(w: &mut Writer, name: &str, s: &ContainerState) {
+    let t = crate::clock::rfc1123z;
+    match s {
+        ContainerState::Running { started_at } => {
+            w.write(&format!("    {name}:\tRunning\n      Started:\t{}\n", t(*started_at)));
+        }
+        ContainerState::Waiting { reason, .. } => {
+            w.write(&format!("    {name}:\tWaiting\n"));
+            if !reason.is_empty() {
+                w.write(&format!("      Reason:\t{reason}\n"));
+            }
+        }
+        ContainerState::Terminated {
+            exit_code,
+            reason,
+            started_at,
+            finished_at,
+        } => {
+            w.write(&format!("    {name}:\tTerminated\n"));
+            if !reason.is_empty() {
+                w.write(&format!("      Reason:\t{reason}\n"));
+            }
+            w.write(&format!(
+                "      Exit Code:\t{exit_code}\n      Started:\t{}\n      Finished:\t{}\n",
+                t(*started_at),
+                t(*finished_at)
+            ));
         }
     }
 }
@@ -1104,6 +1151,7 @@ pub(super) mod tests {
             host_ip: Some("10.181.13.57".parse().unwrap()),
             ready: running,
             started: Some(t(0)),
+            statuses: Vec::new(),
         };
         let kubelet = ("kubelet", "why-02", "");
         let container = ("kubelet", "why-02", "spec.containers{master}");

@@ -1825,6 +1825,7 @@ mod tests {
                 host_ip: Some("10.0.0.2".parse().unwrap()),
                 ready: ip.is_some(),
                 started: Some(at(2)),
+                statuses: Vec::new(),
             })),
         }
     }

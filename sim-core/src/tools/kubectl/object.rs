@@ -414,7 +414,7 @@ fn pod_spec(containers: &[Container], o: &PodOptions, pod: Option<&Pod>, era: Er
             .map(|c| container(c, era))
             .collect::<Vec<_>>(),
     )
-    .set("restartPolicy", "Always")
+    .set("restartPolicy", o.restart_policy())
     .set("terminationGracePeriodSeconds", 30i64)
     .set("dnsPolicy", o.dns_policy());
     if pod.is_some() {
@@ -590,12 +590,24 @@ fn pod_status(o: &Object, p: &Pod, era: Era) -> Value {
                 } else {
                     format!("{image}:latest")
                 };
+                // kubelet's report, when it made one.
+                let reported = p.statuses.iter().find(|s| s.name == c.name);
+                let (state, last, ready, restarts) = match reported {
+                    Some(r) => (
+                        container_state(&r.state),
+                        r.last_state.as_ref().map_or_else(Map::new, container_state),
+                        r.ready,
+                        i64::from(r.restart_count),
+                    ),
+                    None => (state, Map::new(), p.ready && running, 0),
+                };
+                let running = reported.map_or(running, |r| r.running());
                 let mut cs = Map::new();
                 cs.set("name", &c.name)
                     .set("state", state)
-                    .set("lastState", Map::new())
-                    .set("ready", p.ready && running)
-                    .set("restartCount", 0i64)
+                    .set("lastState", last)
+                    .set("ready", ready)
+                    .set("restartCount", restarts)
                     .set("image", tagged);
                 if running || p.phase != Phase::Pending {
                     cs.set(
@@ -624,6 +636,43 @@ fn pod_status(o: &Object, p: &Pod, era: Era) -> Value {
         s.set("qosClass", "BestEffort");
     }
     Value::Map(s)
+}
+
+/// A `ContainerState` as the API writes it: one of `waiting`, `running`, `terminated`,
+/// its fields in the API's order.
+fn container_state(s: &crate::k8s::api::ContainerState) -> Map {
+    use crate::k8s::api::ContainerState as S;
+    let mut m = Map::new();
+    match s {
+        S::Waiting { reason, message } => {
+            let mut w = Map::new();
+            w.set("reason", reason.as_str());
+            if !message.is_empty() {
+                w.set("message", message.as_str());
+            }
+            m.set("waiting", w);
+        }
+        S::Running { started_at } => {
+            m.set("running", Map::new().set("startedAt", time(*started_at)).clone());
+        }
+        S::Terminated {
+            exit_code,
+            reason,
+            started_at,
+            finished_at,
+        } => {
+            m.set(
+                "terminated",
+                Map::new()
+                    .set("exitCode", i64::from(*exit_code))
+                    .set("reason", reason.as_str())
+                    .set("startedAt", time(*started_at))
+                    .set("finishedAt", time(*finished_at))
+                    .clone(),
+            );
+        }
+    }
+    m
 }
 
 fn workload_spec(w: &Rc, era: Era) -> Value {

@@ -243,6 +243,7 @@ mod tests {
                 host_ip: None,
                 ready: true,
                 started: None,
+                statuses: Vec::new(),
             })),
         };
         let pods = [

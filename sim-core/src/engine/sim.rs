@@ -574,7 +574,10 @@ mod tests {
     impl Actor<M> for Respawner {
         fn handle(&mut self, _: u32, cx: &mut Ctx<'_, M>) {
             let first = cx.spawn("child", Box::new(Drawer(self.0.clone()))).unwrap();
-            assert!(cx.spawn("child", Box::new(Drawer(self.0.clone()))).is_none());
+            assert!(
+                cx.spawn("child", Box::new(Drawer(self.0.clone())))
+                    .is_none()
+            );
             cx.release_name(first);
             let second = cx.spawn("child", Box::new(Drawer(self.0.clone()))).unwrap();
             assert_eq!(cx.lookup("child"), Some(second));

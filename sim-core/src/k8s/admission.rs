@@ -27,7 +27,8 @@ impl Refused {
     fn invalid(kind: &str, name: &str, problems: &[(String, String)]) -> Refused {
         let list: Vec<String> = problems
             .iter()
-            .map(|(path, message)| format!("{path}: {message}"))
+            // Each message starts with its field's path already (validation's words).
+            .map(|(_, message)| message.clone())
             .collect();
         let message = if list.len() == 1 {
             format!("{kind} \"{name}\" is invalid: {}", list[0])

@@ -142,8 +142,9 @@ pub struct Meta {
     pub name: String,
     pub namespace: String,
     pub labels: Labels,
-    /// `metadata.annotations` the simulator reads or writes (a Deployment's
-    /// `deployment.kubernetes.io/revision`, `kubernetes.io/change-cause`).
+    /// `metadata.annotations`: a manifest's own, `kubectl annotate`'s, and those the
+    /// simulator writes (a Deployment's `deployment.kubernetes.io/revision`,
+    /// `kubernetes.io/change-cause`).
     pub annotations: Labels,
     pub uid: String,
     pub created: SimTime,
@@ -333,6 +334,21 @@ impl PodOptions {
         self.restart_policy.as_deref().unwrap_or("Always")
     }
 
+    /// These options with the apiserver's defaults filled in (dnsPolicy ClusterFirst,
+    /// enableServiceLinks true, restartPolicy Always) and without the node the scheduler
+    /// sets: what an update
+    /// compares (an object read back, `kubectl get -o yaml`'s form, has the defaults
+    /// written out).
+    pub fn defaulted(&self) -> PodOptions {
+        PodOptions {
+            node_name: None,
+            dns_policy: Some(self.dns_policy().to_string()),
+            enable_service_links: Some(self.enable_service_links.unwrap_or(true)),
+            restart_policy: Some(self.restart_policy().to_string()),
+            ..self.clone()
+        }
+    }
+
     /// The apiserver's validation of these fields: `Err((field, message))` with the
     /// field's snake-case name in the scenario and the apiserver's message.
     pub fn validate(&self) -> Result<(), (&'static str, String)> {
@@ -441,7 +457,10 @@ pub struct Pod {
 pub enum ContainerState {
     /// `waiting`: `reason` is `ContainerCreating`, `CrashLoopBackOff`,
     /// `CreateContainerConfigError`...; `message` may be empty.
-    Waiting { reason: String, message: String },
+    Waiting {
+        reason: String,
+        message: String,
+    },
     Running {
         started_at: SimTime,
     },
@@ -1029,8 +1048,13 @@ pub enum Request {
         name: String,
         replicas: u32,
     },
-    /// `kubectl edit`: the object as the editor left it.
-    Update(NewObject),
+    /// An existing object written back whole (`kubectl label`, `annotate`, `patch` and
+    /// `edit` send the object as they changed it): through admission, then an update of
+    /// what may change. Unlike `Replace`, what `apply` last applied is kept.
+    Update {
+        object: Box<super::manifest::Manifest>,
+        ns: String,
+    },
     /// A component records an event about an object (kubelet's `MissingClusterDNS`).
     Event {
         about: Key,

@@ -35,8 +35,8 @@ use rand::RngExt;
 use super::alloc::{NodePorts, ServiceIps};
 use super::api::{
     Address, Body, Container, EndpointPort, Endpoints, EventType, Key, Kind, Meta, NewObject,
-    NodeStatus, Object, Phase, Pod, PodOptions, REVISION, Request, Response, Service, WatchEvent,
-    dns_label, selects,
+    NodeStatus, Object, Phase, Pod, REVISION, Request, Response, Service, WatchEvent, dns_label,
+    selects,
 };
 use super::manifest::Manifest;
 use super::proxy::names::Era;
@@ -98,7 +98,12 @@ pub fn kube_proxy_config(
     min_sync: Dur,
     sync: Dur,
 ) -> String {
-    let cidr = cluster_cidr.map(|c| c.to_string()).unwrap_or_default();
+    // An empty string is written `""`, as sigs.k8s.io/yaml marshals it (a bare
+    // `clusterCIDR: ` would leave a trailing space, which keeps `-o yaml` and `kubectl
+    // edit` from showing the text as a block).
+    let cidr = cluster_cidr
+        .map(|c| c.to_string())
+        .unwrap_or_else(|| "\"\"".into());
     format!(
         "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nbindAddress: 0.0.0.0\nclusterCIDR: {cidr}\niptables:\n  masqueradeAll: false\n  minSyncPeriod: {min_sync}\n  syncPeriod: {sync}\nipvs:\n  minSyncPeriod: 0s\n  scheduler: \"{scheduler}\"\n  syncPeriod: {sync}\nkind: KubeProxyConfiguration\nmode: \"{mode}\"\n"
     )
@@ -714,6 +719,7 @@ spec:
             Ok(o) => self.create(cx, o),
             Err(e) => refused(e),
         };
+        let r = self.keep_annotations(r, annotations_of(m));
         self.announcing = false;
         if let Response::Error { .. } = r {
             return r;
@@ -759,7 +765,8 @@ spec:
         // An object no `apply` made has no last-applied configuration: kubectl warns, and
         // the patch adds one.
         let annotated = self.applied.contains_key(&key);
-        match self.update_from(cx, new) {
+        let r = self.update_from(cx, new);
+        match self.keep_annotations(r, annotations_of(m)) {
             Response::Object(o) => {
                 cx.trace(TraceEvent::Log {
                     line: format!(
@@ -788,6 +795,7 @@ spec:
         match super::admission::admit(m, ns) {
             Ok(o) => {
                 let r = self.update_from(cx, o);
+                let r = self.keep_annotations(r, annotations_of(m));
                 if let Response::Object(o) = &r {
                     self.applied.remove(&o.key());
                 }
@@ -912,13 +920,7 @@ spec:
                         .node_name
                         .as_ref()
                         .is_none_or(|n| p.node.as_ref() == Some(n))
-                    && PodOptions {
-                        node_name: None,
-                        ..p.spec.clone()
-                    } == PodOptions {
-                        node_name: None,
-                        ..n.spec.clone()
-                    };
+                    && p.spec.defaulted() == n.spec.defaulted();
                 if !same_but_images {
                     return invalid("spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)".into());
                 }
@@ -930,6 +932,20 @@ spec:
                     };
                 }
                 obj.meta.labels = n.labels;
+                // Relabelled out of its controller's selector: the controller releases it
+                // (removes its ownerReference) and no longer counts it, so it makes
+                // another (the ReplicaSet controller's orphaning).
+                if let Some((k, owner)) = obj.meta.owner.clone() {
+                    let still = self
+                        .objects
+                        .get(&(k, key.1.clone(), owner))
+                        .and_then(Object::workload)
+                        .is_some_and(|w| selects(&w.selector, &obj.meta.labels));
+                    if !still && k != Kind::DaemonSet {
+                        obj.meta.owner = None;
+                        obj.meta.owner_uid = String::new();
+                    }
+                }
             }
             _ => return not_found(key.0, &key.2),
         }
@@ -2070,28 +2086,37 @@ spec:
         }
     }
 
-    /// `kubectl edit` writes an object back: a ConfigMap's data (the one kind whose
-    /// edit the simulator models).
-    fn update(&mut self, cx: &mut Ctx<'_, Net>, m: NewObject) -> Response {
-        let key = (m.kind(), m.namespace().to_string(), m.name().to_string());
-        let Some(mut obj) = self.objects.get(&key).cloned() else {
-            return not_found(key.0, &key.2);
+    /// `kubectl label|annotate|patch|edit` write an object back: the manifest through
+    /// admission (its validation), then the changes the apiserver's update allows
+    /// (`update_from`), and its annotations as written.
+    fn update(&mut self, cx: &mut Ctx<'_, Net>, m: &Manifest, ns: &str) -> Response {
+        let new = match super::admission::admit(m, ns) {
+            Ok(o) => o,
+            Err(e) => return refused(e),
         };
-        match (&mut obj.body, m) {
-            (Body::ConfigMap(data), NewObject::ConfigMap(c)) => *data = c.data,
-            _ => {
-                return Response::Error {
-                    code: 405,
-                    reason: "MethodNotAllowed".into(),
-                    message: format!(
-                        "editing a {} is not simulated (a ConfigMap's data is)",
-                        key.0.singular()
-                    ),
-                };
+        let r = self.update_from(cx, new);
+        self.keep_annotations(r, annotations_of(m))
+    }
+
+    /// The object an update or create answered with gets `annotations` (the manifest's),
+    /// in the store and in the answer.
+    fn keep_annotations(&mut self, r: Response, annotations: super::api::Labels) -> Response {
+        match r {
+            Response::Object(mut o) => {
+                let mut annotations = annotations;
+                if let Some(stored) = self.objects.get_mut(&o.key()) {
+                    // The revision is the deployment controller's, whatever the client
+                    // wrote.
+                    if let Some(rev) = stored.meta.annotations.get(REVISION) {
+                        annotations.insert(REVISION.into(), rev.clone());
+                    }
+                    stored.meta.annotations = annotations.clone();
+                }
+                o.meta.annotations = annotations;
+                Response::Object(o)
             }
+            other => other,
         }
-        self.put(cx, obj.clone());
-        Response::Object(Box::new(obj))
     }
 
     /// `kubectl scale`: a controller's new replica count.
@@ -2323,6 +2348,11 @@ fn yaml_block(text: &str, indent: &str) -> String {
     out
 }
 
+/// The annotations a manifest writes.
+fn annotations_of(m: &Manifest) -> super::api::Labels {
+    m.metadata().annotations.clone().unwrap_or_default()
+}
+
 fn refused(e: super::admission::Refused) -> Response {
     Response::Error {
         code: e.code,
@@ -2520,7 +2550,7 @@ impl Actor<Net> for Apiserver {
                         name,
                         replicas,
                     } => self.scale(cx, (kind, ns, name), replicas),
-                    Request::Update(m) => self.update(cx, m),
+                    Request::Update { object, ns } => self.update(cx, &object, &ns),
                     Request::Event {
                         about,
                         type_,

@@ -241,7 +241,8 @@ impl Kubelet {
             ),
         });
         let key = (o.meta.namespace.clone(), o.meta.name.clone());
-        self.timers.retain(|_, (k, uid, _, _)| *k != key || *uid != o.meta.uid);
+        self.timers
+            .retain(|_, (k, uid, _, _)| *k != key || *uid != o.meta.uid);
         // The pod's logs go with it.
         crate::net::logs::remove(cx.world, &o.meta.namespace, &o.meta.name);
         for c in &run.containers {
@@ -526,7 +527,11 @@ impl Kubelet {
             .and_then(|c| crate::tools::spawn_watched(cx, ns, c));
         let now = cx.now();
         if let Some(p) = proc {
-            let id = (o.meta.namespace.as_str(), o.meta.name.as_str(), spec.name.as_str());
+            let id = (
+                o.meta.namespace.as_str(),
+                o.meta.name.as_str(),
+                spec.name.as_str(),
+            );
             crate::net::logs::attach(cx.world, p, id, now);
         }
         let c = &mut self.started.get_mut(key).expect("found").containers[i];
@@ -669,9 +674,10 @@ impl Kubelet {
                 // `backOff.Next`: 10 s the first time (or after a long quiet spell),
                 // then doubled, at most 5 min.
                 c.backoff = Some(match c.backoff {
-                    Some((d, since)) if now - since <= BACKOFF_MAX + BACKOFF_MAX => {
-                        (Dur::from_nanos((d.as_nanos() * 2).min(BACKOFF_MAX.as_nanos())), now)
-                    }
+                    Some((d, since)) if now - since <= BACKOFF_MAX + BACKOFF_MAX => (
+                        Dur::from_nanos((d.as_nanos() * 2).min(BACKOFF_MAX.as_nanos())),
+                        now,
+                    ),
                     _ => (BACKOFF_INITIAL, now),
                 });
                 let last = std::mem::replace(

@@ -21,13 +21,15 @@ mod explain;
 mod files;
 mod info;
 mod logs;
+mod modify;
+mod patch;
 mod tabwriter;
 mod verbs;
 
 use std::net::Ipv4Addr;
 
 use crate::engine::{Ctx, Dur, SimTime};
-use crate::k8s::api::{Body, Kind, NewObject, Object, Request, Response};
+use crate::k8s::api::{Body, Kind, Object, Request, Response};
 use crate::net::{Msg, Net, NsId, control};
 use crate::tools::print;
 use crate::trace::Stream;
@@ -65,12 +67,8 @@ enum Cmd {
         name: String,
         replicas: u32,
     },
-    /// `edit KIND/NAME` with `$KUBE_EDITOR` (a `sed -i` command) as the editor.
-    Edit {
-        kind: Kind,
-        name: String,
-        editor: Option<String>,
-    },
+    /// `label`, `annotate`, `patch`, `edit` (`modify.rs`).
+    Modify(Box<modify::Modify>),
 }
 
 pub struct Kubectl {
@@ -81,8 +79,6 @@ pub struct Kubectl {
     ns_given: bool,
     all: bool,
     timer: Option<crate::engine::CancelKey>,
-    /// `edit`: the request in flight was the update (after the get).
-    updating: bool,
     /// `-l k=v`: get and delete only the objects with these labels.
     selector: Option<crate::k8s::api::Labels>,
     /// `delete -l`: deletions asked for and not yet answered, and whether one failed.
@@ -154,6 +150,73 @@ fn kind_and_name(words: &[String]) -> Result<(Kind, Option<String>), (String, i3
     Ok((kind, words.get(1).cloned()))
 }
 
+/// A verb with its own command line reader: the verb, the flags of it that take a value,
+/// and the reader of its split command line (with the environment, for `edit`'s editor).
+type VerbParser = fn(&verbs::Args, &[(String, String)]) -> Result<Cmd, (String, i32)>;
+
+/// The verbs read through `verbs::split` (more are read in `parse_line` below).
+const VERBS: &[(&str, &[&str], VerbParser)] = &[
+    ("label", PAIR_FLAGS, |a, _| {
+        Ok(Cmd::Modify(Box::new(modify::Modify::parse_pairs(
+            a, false,
+        )?)))
+    }),
+    ("annotate", PAIR_FLAGS, |a, _| {
+        Ok(Cmd::Modify(Box::new(modify::Modify::parse_pairs(a, true)?)))
+    }),
+    (
+        "patch",
+        &[
+            "-p",
+            "--patch",
+            "--type",
+            "--patch-file",
+            "-o",
+            "--output",
+            "-f",
+            "--filename",
+            "--subresource",
+        ],
+        |a, _| Ok(Cmd::Modify(Box::new(modify::Modify::parse_patch(a)?))),
+    ),
+    (
+        "edit",
+        &["-o", "--output", "-f", "--filename", "--subresource"],
+        |a, env| {
+            let editor = env
+                .iter()
+                .find(|(k, _)| k == "KUBE_EDITOR")
+                .or_else(|| env.iter().find(|(k, _)| k == "EDITOR"))
+                .map(|(_, v)| v.clone());
+            Ok(Cmd::Modify(Box::new(modify::Modify::parse_edit(
+                a, editor,
+            )?)))
+        },
+    ),
+];
+
+/// The flags of `label` and `annotate` that take a value.
+const PAIR_FLAGS: &[&str] = &[
+    "-l",
+    "--selector",
+    "-o",
+    "--output",
+    "--resource-version",
+    "--field-selector",
+    "-f",
+    "--filename",
+    "--dry-run",
+];
+
+/// kubectl's words for the apiserver's refusal (`Error from server (NotFound): pods "x"
+/// not found`; an Invalid one as `The Pod "x" is invalid: ...`).
+fn error_text(code: u16, reason: &str, message: &str) -> String {
+    match code {
+        422 => format!("The {message}\n"),
+        _ => format!("Error from server ({reason}): {message}\n"),
+    }
+}
+
 impl Kubectl {
     /// Reads kubectl's command line. An error is the message kubectl prints (the caller
     /// ends it with a newline) and its exit status.
@@ -170,7 +233,23 @@ impl Kubectl {
                 ns: ns.unwrap_or_else(|| "default".into()),
                 all,
                 timer: None,
-                updating: false,
+                selector: None,
+                pending: 0,
+                failed: false,
+                version: Default::default(),
+            });
+        }
+        if let Some((at, verb)) = verbs::verb(args)
+            && let Some((_, takes_value, read)) = VERBS.iter().find(|(v, ..)| *v == verb)
+        {
+            let rest: Vec<String> = args[..at].iter().chain(&args[at + 1..]).cloned().collect();
+            let a = verbs::split(&rest, takes_value)?;
+            return Ok(Kubectl {
+                cmd: read(&a, env)?,
+                ns_given: a.ns.is_some(),
+                ns: a.ns.unwrap_or_else(|| "default".into()),
+                all: a.all,
+                timer: None,
                 selector: None,
                 pending: 0,
                 failed: false,
@@ -184,7 +263,6 @@ impl Kubectl {
                 ns_given: false,
                 all: false,
                 timer: None,
-                updating: false,
                 selector: None,
                 pending: 0,
                 failed: false,
@@ -382,20 +460,6 @@ impl Kubectl {
                     replicas,
                 }
             }
-            "edit" => {
-                let (kind, name) = kind_and_name(rest)?;
-                let Some(name) = name else {
-                    return Err((
-                        "error: editing every object of a kind is not simulated; name one\n".into(),
-                        1,
-                    ));
-                };
-                let editor = env
-                    .iter()
-                    .find(|(k, _)| k == "KUBE_EDITOR" || k == "EDITOR")
-                    .map(|(_, v)| v.clone());
-                Cmd::Edit { kind, name, editor }
-            }
             "exec" => {
                 let (Some(target), Some(command)) = (rest.first(), command) else {
                     return Err((
@@ -421,7 +485,6 @@ impl Kubectl {
             ns_given: explicit_ns,
             all,
             timer: None,
-            updating: false,
             selector,
             pending: 0,
             failed: false,
@@ -472,8 +535,8 @@ impl Kubectl {
             Msg::ApiResponse { resp, .. } if matches!(self.cmd, Cmd::Exec { .. }) => {
                 self.exec(*resp, cx)
             }
-            Msg::ApiResponse { resp, .. } if matches!(self.cmd, Cmd::Edit { .. }) => {
-                self.edit(*resp, ns, cx)
+            Msg::ApiResponse { resp, .. } if matches!(self.cmd, Cmd::Modify(_)) => {
+                self.modify(Some(*resp), ns, cx)
             }
             Msg::ApiResponse { resp, .. } if matches!(self.cmd, Cmd::Delete { .. }) => {
                 self.delete_selected(*resp, ns, cx)
@@ -527,6 +590,7 @@ impl Kubectl {
                 ns: String::new(),
             },
             Cmd::Files(_) => return self.files_start(ns, cx),
+            Cmd::Modify(_) => return self.modify(None, ns, cx),
             // Each name is deleted and answered on its own, as kubectl's visitor goes
             // through them: one line per name, status 1 if any failed.
             Cmd::Delete { names, .. } if !names.is_empty() => {
@@ -564,11 +628,6 @@ impl Kubectl {
                 ns: self.ns.clone(),
                 name: name.clone(),
                 replicas: *replicas,
-            },
-            Cmd::Edit { kind, name, .. } => Request::Get {
-                kind: *kind,
-                ns: self.ns.clone(),
-                name: name.clone(),
             },
             Cmd::More(_) => unreachable!("verbs.rs runs its own"),
         };
@@ -700,62 +759,30 @@ impl Kubectl {
             .is_none_or(|s| s.iter().all(|(k, v)| o.meta.labels.get(k) == Some(v)))
     }
 
-    /// `kubectl edit`: the object as YAML goes through the editor; if it changed, it goes
-    /// back to the apiserver.
-    fn edit(&mut self, resp: Response, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
-        let Cmd::Edit { kind, name, editor } = &self.cmd else {
+    /// `label`, `annotate`, `patch`, `edit`: the start (`resp` None) or an answer, then
+    /// what follows.
+    fn modify(&mut self, resp: Option<Response>, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
+        let era = self.era();
+        let (cmd_ns, all) = (self.ns.clone(), self.all);
+        let Cmd::Modify(m) = &mut self.cmd else {
             return Some(1);
         };
-        let o = match resp {
-            Response::Object(o) if !self.updating => o,
-            Response::Object(o) => {
-                let line = release::done(o.kind(), &o.meta.name, "edited", self.era());
-                print(cx, Stream::Stdout, &line);
-                return Some(0);
-            }
-            other => return Some(self.answer(other, cx)),
+        let step = match resp {
+            None => m.start(&cmd_ns, all, era),
+            Some(r) => m.answer(r, &cmd_ns, era),
         };
-        let Body::ConfigMap(data) = &o.body else {
-            print(
-                cx,
-                Stream::Stderr,
-                &format!(
-                    "error: `kubectl edit {}` is not simulated (editing a configmap is)\n",
-                    kind.singular()
-                ),
-            );
-            return Some(1);
-        };
-        let Some(editor) = editor else {
-            print(
-                cx,
-                Stream::Stderr,
-                "error: the simulator runs no interactive editor: set KUBE_EDITOR to a sed command, e.g. KUBE_EDITOR=\"sed -i 's/mode: \\\"\\\"/mode: \\\"ipvs\\\"/'\" kubectl edit cm/kube-proxy -n kube-system\n",
-            );
-            return Some(1);
-        };
-        let before = configmap_yaml(&o, data);
-        let after = match sed_edit(editor, &before) {
-            Ok(t) => t,
-            Err(e) => {
-                print(cx, Stream::Stderr, &format!("error: {e}\n"));
-                return Some(1);
-            }
-        };
-        if after == before {
-            print(cx, Stream::Stdout, "Edit cancelled, no changes made.\n");
-            return Some(0);
+        for (path, text) in step.files {
+            cx.world.ns_mut(ns).files.insert(path, text);
         }
-        let data = configmap_data(&after);
-        self.updating = true;
-        let m = NewObject::ConfigMap(crate::k8s::api::ConfigMapSpec {
-            name: name.clone(),
-            namespace: Some(o.meta.namespace.clone()),
-            labels: o.meta.labels.clone(),
-            data,
-        });
-        self.ask(cx, ns, Request::Update(m));
-        None
+        print(cx, Stream::Stdout, &step.out);
+        print(cx, Stream::Stderr, &step.err);
+        match step.next {
+            Ok(req) => {
+                self.ask(cx, ns, req);
+                None
+            }
+            Err(status) => Some(status),
+        }
     }
 
     /// `kubectl exec`: finds the pod, starts the command in it, and waits.
@@ -833,11 +860,8 @@ impl Kubectl {
                 },
                 cmd,
             ) => {
-                let text = match (cmd, code) {
-                    (_, 422) => format!("The {message}\n"),
-                    _ => format!("Error from server ({reason}): {message}\n"),
-                };
-                print(cx, Stream::Stderr, &text);
+                let _ = cmd;
+                print(cx, Stream::Stderr, &error_text(code, &reason, &message));
                 1
             }
             (Response::Object(o), Cmd::CreateNamespace { .. }) => {
@@ -860,84 +884,9 @@ impl Kubectl {
     }
 }
 
-/// A ConfigMap as `kubectl edit` shows it to the editor (YAML, keys in order, each value a
-/// `|-` block).
-fn configmap_yaml(o: &Object, data: &std::collections::BTreeMap<String, String>) -> String {
-    let mut y = String::from("apiVersion: v1\ndata:\n");
-    for (k, v) in data {
-        // `|` keeps the value's final newline, `|-` says it has none.
-        let chomp = if v.ends_with('\n') { "" } else { "-" };
-        y += &format!("  {k}: |{chomp}\n");
-        for l in v.lines() {
-            y += &format!("    {l}\n").replace("    \n", "\n");
-        }
-    }
-    y += &format!(
-        "kind: ConfigMap\nmetadata:\n  name: {}\n  namespace: {}\n  uid: {}\n",
-        o.meta.name, o.meta.namespace, o.meta.uid
-    );
-    y
-}
-
-/// The `data` of a ConfigMap back from the YAML `configmap_yaml` wrote (and an editor
-/// changed): each `  key: |-` and the lines indented under it.
-fn configmap_data(yaml: &str) -> std::collections::BTreeMap<String, String> {
-    let mut data = std::collections::BTreeMap::new();
-    // (key, lines, keep the final newline)
-    let mut current: Option<(String, Vec<String>, bool)> = None;
-    let mut in_data = false;
-    for line in yaml.lines() {
-        if !line.starts_with(' ') && !line.is_empty() {
-            in_data = line == "data:";
-            if let Some((k, v, keep)) = current.take() {
-                data.insert(k, block(v, keep));
-            }
-            continue;
-        }
-        if !in_data {
-            continue;
-        }
-        if let Some(rest) = line.strip_prefix("    ") {
-            if let Some((_, v, _)) = current.as_mut() {
-                v.push(rest.to_string());
-            }
-        } else if line.is_empty() {
-            if let Some((_, v, _)) = current.as_mut() {
-                v.push(String::new());
-            }
-        } else if let Some((k, v)) = line.trim().split_once(':') {
-            if let Some((k, v, keep)) = current.take() {
-                data.insert(k, block(v, keep));
-            }
-            let v = v.trim();
-            if v.starts_with('|') {
-                current = Some((k.to_string(), Vec::new(), v != "|-"));
-            } else if !v.is_empty() {
-                data.insert(k.to_string(), v.trim_matches('"').to_string());
-            }
-        }
-    }
-    if let Some((k, v, keep)) = current.take() {
-        data.insert(k, block(v, keep));
-    }
-    data
-}
-
-/// A block scalar's lines as its value: `|` keeps one final newline (clip), `|-` none.
-fn block(mut lines: Vec<String>, keep: bool) -> String {
-    while lines.last().is_some_and(String::is_empty) {
-        lines.pop();
-    }
-    let mut v = lines.join("\n");
-    if keep {
-        v.push('\n');
-    }
-    v
-}
-
 /// The editor `kubectl edit` runs on its temporary file: `sed -i [-e] 's/OLD/NEW/[g]'`
 /// (any delimiter; OLD is a literal string, not a regular expression).
-fn sed_edit(editor: &str, text: &str) -> Result<String, String> {
+pub(super) fn sed_edit(editor: &str, text: &str) -> Result<String, String> {
     let words =
         shell_words::split(editor).map_err(|_| format!("cannot parse KUBE_EDITOR {editor:?}"))?;
     let unsupported = || {
@@ -1429,7 +1378,11 @@ pub fn pod_columns(
     let total = p.containers.len().max(1);
     if p.statuses.is_empty() {
         let ready = if p.ready { total } else { 0 };
-        return (format!("{ready}/{total}"), p.phase.name().into(), "0".into());
+        return (
+            format!("{ready}/{total}"),
+            p.phase.name().into(),
+            "0".into(),
+        );
     }
     let mut reason = p.phase.name().to_string();
     let (mut ready, mut restarts, mut running) = (0, 0, false);
@@ -1511,45 +1464,22 @@ mod tests {
         );
     }
 
-    /// `kubectl edit` with a sed editor: the ConfigMap's YAML round-trips, only the named
-    /// text changes, and editors the simulator cannot run are refused with a reason.
+    /// `kubectl edit`'s sed editor: only the named text changes, and editors the
+    /// simulator cannot run are refused with a reason.
     #[test]
-    fn edits_a_configmap_with_sed() {
-        let data: std::collections::BTreeMap<String, String> = [
-            (
-                "config.conf".to_string(),
-                "kind: KubeProxyConfiguration\nmode: \"\"\nipvs:\n  scheduler: \"\"".to_string(),
-            ),
-            ("other".to_string(), "a\n\nb".to_string()),
-            ("kubeconfig.conf".to_string(), "x: 1\n".to_string()),
-        ]
-        .into();
-        let o = Object {
-            meta: crate::k8s::api::Meta {
-                name: "kube-proxy".into(),
-                namespace: "kube-system".into(),
-                ..Default::default()
-            },
-            body: Body::ConfigMap(data.clone()),
-        };
-        let yaml = configmap_yaml(&o, &data);
-        assert_eq!(configmap_data(&yaml), data);
-        let edited = sed_edit(r#"sed -i 's/mode: ""/mode: "ipvs"/'"#, &yaml).unwrap();
-        let after = configmap_data(&edited);
-        assert_eq!(
-            after["config.conf"],
-            "kind: KubeProxyConfiguration\nmode: \"ipvs\"\nipvs:\n  scheduler: \"\""
-        );
-        assert_eq!(after["other"], data["other"]);
+    fn edits_with_sed() {
+        let yaml = "data:\n  config.conf: |-\n    mode: \"\"\n";
+        let edited = sed_edit(r#"sed -i 's/mode: ""/mode: "ipvs"/'"#, yaml).unwrap();
+        assert_eq!(edited, "data:\n  config.conf: |-\n    mode: \"ipvs\"\n");
         // Without g, the first match of each line only.
         assert_eq!(sed_edit("sed -i s/a/b/", "aa\na\n").unwrap(), "ba\nb\n");
         assert_eq!(sed_edit("sed -i -e s/a/b/g", "aa\n").unwrap(), "bb\n");
-        assert!(sed_edit("vim", &yaml).is_err());
-        assert!(sed_edit("sed s/a/b/", &yaml).is_err());
-        assert!(sed_edit("sed -i 's/a/b/x'", &yaml).is_err());
+        assert!(sed_edit("vim", yaml).is_err());
+        assert!(sed_edit("sed s/a/b/", yaml).is_err());
+        assert!(sed_edit("sed -i 's/a/b/x'", yaml).is_err());
         // A regular expression or `&` would mean more to sed than a literal swap.
-        assert!(sed_edit("sed -i 's/mode: .*/mode: ipvs/'", &yaml).is_err());
-        assert!(sed_edit("sed -i 's/a/&b/'", &yaml).is_err());
+        assert!(sed_edit("sed -i 's/mode: .*/mode: ipvs/'", yaml).is_err());
+        assert!(sed_edit("sed -i 's/a/&b/'", yaml).is_err());
     }
 
     #[test]

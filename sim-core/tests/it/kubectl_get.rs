@@ -7,7 +7,7 @@ use sim_core::scenario::{Scenario, run};
 /// A cluster of a master and one docker node, with a Deployment and a NodePort Service in
 /// `default` (created at 1s) and a ReplicationController in `team` (1.5s); `early` and
 /// `steps` are RON step entries before and after those.
-fn cluster(until: &str, early: &str, steps: &str) -> String {
+pub(crate) fn cluster(until: &str, early: &str, steps: &str) -> String {
     format!(
         r#"Scenario(name: "kubectl-get", seed: 1, until: "{until}",
   cluster: (
@@ -61,7 +61,7 @@ spec:
     )
 }
 
-fn trace_of(src: &str) -> String {
+pub(crate) fn trace_of(src: &str) -> String {
     let s = Scenario::parse("t.ron", src).unwrap_or_else(|e| panic!("{e}"));
     let out = run::run(&s, &Default::default());
     assert!(
@@ -73,7 +73,7 @@ fn trace_of(src: &str) -> String {
 }
 
 /// What `cmd` printed: (stdout, stderr, exit status), each line with its newline.
-fn printed(trace: &str, cmd: &str) -> (String, String, Option<i32>) {
+pub(crate) fn printed(trace: &str, cmd: &str) -> (String, String, Option<i32>) {
     let exec = trace
         .lines()
         .find(|l| l.ends_with(&format!("$ {cmd}")))
@@ -97,11 +97,11 @@ fn printed(trace: &str, cmd: &str) -> (String, String, Option<i32>) {
     (out, err, status)
 }
 
-fn ok(stdout: &str) -> (String, String, Option<i32>) {
+pub(crate) fn ok(stdout: &str) -> (String, String, Option<i32>) {
     (stdout.to_string(), String::new(), Some(0))
 }
 
-fn failed(stderr: &str) -> (String, String, Option<i32>) {
+pub(crate) fn failed(stderr: &str) -> (String, String, Option<i32>) {
     (String::new(), stderr.to_string(), Some(1))
 }
 

@@ -21,6 +21,7 @@ mod fuzz;
 mod hardening;
 mod kubectl;
 mod kubectl_get;
+mod kubectl_verbs;
 mod loader;
 mod manifest;
 mod modes;

@@ -25,7 +25,11 @@ pub fn printed(trace: &str, cmd: &str, stream: &str, n: usize) -> Vec<String> {
         .filter(|l| l.ends_with(&format!("$ {cmd}")))
         .nth(n)
         .unwrap_or_else(|| panic!("`{cmd}` ran {} times\n{trace}", n + 1));
-    let actor = exec.split_whitespace().nth(1).expect("an actor").to_string();
+    let actor = exec
+        .split_whitespace()
+        .nth(1)
+        .expect("an actor")
+        .to_string();
     trace
         .lines()
         .filter(|l| l.split_whitespace().nth(1) == Some(actor.as_str()))
@@ -77,7 +81,12 @@ fn a_pod_name_deleted_and_created_again_runs_again() {
             cluster(version, POD)
         );
         let trace = run_text(&src);
-        let ip = printed(&trace, "kubectl get pod x -o jsonpath={.status.podIP}", "stdout", 0);
+        let ip = printed(
+            &trace,
+            "kubectl get pod x -o jsonpath={.status.podIP}",
+            "stdout",
+            0,
+        );
         assert_eq!(ip, ["172.17.0.2"], "{version}\n{trace}");
         let got = printed(&trace, "wget -q -O- 172.17.0.2", "stdout", 0);
         assert!(!got.is_empty(), "{version}: the new pod answers\n{trace}");
@@ -156,7 +165,8 @@ fn container_exits_restarts_back_off_and_phases() {
         }
         let at2 = get(0);
         assert!(
-            at2.lines().any(|l| l.starts_with("crash") && l.contains(" Error ")),
+            at2.lines()
+                .any(|l| l.starts_with("crash") && l.contains(" Error ")),
             "{version}: {at2}"
         );
         let at4 = get(1);

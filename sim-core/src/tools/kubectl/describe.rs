@@ -267,7 +267,10 @@ fn state(w: &mut Writer, name: &str, s: &ContainerState) {
     let t = crate::clock::rfc1123z;
     match s {
         ContainerState::Running { started_at } => {
-            w.write(&format!("    {name}:\tRunning\n      Started:\t{}\n", t(*started_at)));
+            w.write(&format!(
+                "    {name}:\tRunning\n      Started:\t{}\n",
+                t(*started_at)
+            ));
         }
         ContainerState::Waiting { reason, .. } => {
             w.write(&format!("    {name}:\tWaiting\n"));

@@ -653,7 +653,10 @@ fn container_state(s: &crate::k8s::api::ContainerState) -> Map {
             m.set("waiting", w);
         }
         S::Running { started_at } => {
-            m.set("running", Map::new().set("startedAt", time(*started_at)).clone());
+            m.set(
+                "running",
+                Map::new().set("startedAt", time(*started_at)).clone(),
+            );
         }
         S::Terminated {
             exit_code,

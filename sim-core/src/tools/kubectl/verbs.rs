@@ -39,7 +39,7 @@ pub fn unknown_flag(verb: &str, flag: &str) -> (String, i32) {
 }
 
 /// Splits `args`; `takes_value` says which of the verb's flags take a value.
-fn split(args: &[String], takes_value: &[&str]) -> Result<Args, (String, i32)> {
+pub(super) fn split(args: &[String], takes_value: &[&str]) -> Result<Args, (String, i32)> {
     let mut out = Args {
         ns: None,
         all: false,
@@ -109,7 +109,7 @@ pub fn boolean(flag: &str, v: &Option<String>) -> Result<bool, (String, i32)> {
 }
 
 /// The verb of a command line: its first word that is not a flag's value.
-fn verb(args: &[String]) -> Option<(usize, &str)> {
+pub(super) fn verb(args: &[String]) -> Option<(usize, &str)> {
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {

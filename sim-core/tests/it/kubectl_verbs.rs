@@ -1,0 +1,217 @@
+//! kubectl's verbs that change objects (`label`, `annotate`, `patch`, `edit`) in the small
+//! cluster of `kubectl_get`, their whole outputs compared with what kubectl 1.28 prints,
+//! and the changes' effects on the cluster (Endpoints, controllers, kube-proxy) checked
+//! through `get` afterwards. Commands run a tenth of a second apart, so each sees the
+//! one before done.
+
+use super::kubectl_get::{cluster, failed, ok, printed, trace_of};
+
+/// One step per command on the master, from 3s, 100ms apart.
+fn steps(cmds: &[&str]) -> String {
+    cmds.iter()
+        .enumerate()
+        .map(|(i, c)| {
+            format!(
+                "(at: \"{}ms\", exec: (on: \"node/m\", cmd: {c:?})),\n",
+                3000 + 100 * i
+            )
+        })
+        .collect()
+}
+
+/// `label` and `annotate`: by name, `TYPE/NAME`, `-l`; `--overwrite` and its error;
+/// `key-` (and a key that is not there); NotFound; and the effect of relabelling a pod
+/// out of its Service's and ReplicaSet's selector: it leaves the Endpoints, and the
+/// ReplicaSet makes another pod, which takes its place there.
+#[test]
+fn label_and_annotate() {
+    let cmds = [
+        "kubectl label pods -l app=web unhealthy=true",
+        "kubectl label deploy web app=other",
+        "kubectl label deploy/web tier=front",
+        "kubectl label deploy/web tier=back tier2=x --overwrite",
+        "kubectl label deploy web tier- tier2-",
+        "kubectl label svc web tier=front tier-",
+        "kubectl label pod nope a=b",
+        "kubectl label svc web nothere-",
+        "kubectl label svc web a=b=c",
+        "kubectl label svc web",
+        "kubectl label svc a=b",
+        "kubectl annotate svc web description='my svc'",
+        "kubectl annotate svc web description=x",
+        "kubectl get svc web -o jsonpath={.metadata.annotations}",
+        "kubectl label pod web-5b9997796b-hfj6q app=debug --overwrite",
+        "kubectl get pods --show-labels",
+        "kubectl get ep web",
+    ];
+    // The last two a second after the relabelling, when the new pod runs.
+    let (now, later) = cmds.split_at(cmds.len() - 2);
+    let later: String = later
+        .iter()
+        .map(|c| format!("(at: \"6s\", exec: (on: \"node/m\", cmd: {c:?})),\n"))
+        .collect();
+    let trace = trace_of(&cluster("7s", "", &(steps(now) + &later)));
+    let out = |i: usize| printed(&trace, cmds[i]);
+    assert_eq!(
+        out(0),
+        ok("pod/web-5b9997796b-hfj6q labeled\npod/web-5b9997796b-hjjbj labeled\n")
+    );
+    assert_eq!(
+        out(1),
+        failed("error: 'app' already has a value (web), and --overwrite is false\n")
+    );
+    assert_eq!(out(2), ok("deployment.apps/web labeled\n"));
+    assert_eq!(out(3), ok("deployment.apps/web labeled\n"));
+    assert_eq!(out(4), ok("deployment.apps/web unlabeled\n"));
+    assert_eq!(
+        out(5),
+        failed("error: can not both modify and remove a label in the same command\n")
+    );
+    assert_eq!(
+        out(6),
+        failed("Error from server (NotFound): pods \"nope\" not found\n")
+    );
+    assert_eq!(
+        out(7),
+        ok("label \"nothere\" not found.\nservice/web not labeled\n")
+    );
+    assert_eq!(out(8), failed("error: invalid label spec: a=b=c\n"));
+    assert_eq!(
+        out(9),
+        failed("error: at least one label update is required\n")
+    );
+    assert_eq!(
+        out(10),
+        failed("error: resource(s) were provided, but no name was specified\n")
+    );
+    assert_eq!(out(11), ok("service/web annotated\n"));
+    assert_eq!(
+        out(12),
+        failed(
+            "error: --overwrite is false but found the following declared annotation(s): 'description' already has a value (my svc)\n"
+        )
+    );
+    assert_eq!(out(13), ok("{\"description\":\"my svc\"}\n"));
+    assert_eq!(out(14), ok("pod/web-5b9997796b-hfj6q labeled\n"));
+    // The relabelled pod stays (released by its ReplicaSet), a new one replaces it.
+    assert_eq!(
+        out(15),
+        ok("NAME                   READY   STATUS    RESTARTS   AGE   LABELS
+web-5b9997796b-hfj6q   1/1     Running   0          5s    app=debug,pod-template-hash=5b9997796b,unhealthy=true
+web-5b9997796b-hjjbj   1/1     Running   0          5s    app=web,pod-template-hash=5b9997796b,unhealthy=true
+web-5b9997796b-z57mj   1/1     Running   0          1s    app=web,pod-template-hash=5b9997796b
+")
+    );
+    // 172.17.0.2 (the relabelled pod) left the Service; the new pod (.5) joined it.
+    assert_eq!(
+        out(16),
+        ok("NAME   ENDPOINTS                     AGE\nweb    172.17.0.3:80,172.17.0.5:80   5s\n")
+    );
+}
+
+/// `patch`: strategic (JSON and YAML), merge and json patches; `(no change)`; the
+/// apiserver's validation; a json patch that does not apply; NotFound; a bad `--type`;
+/// and a Service patched to another port and selector: kube-proxy and the Endpoints
+/// follow.
+#[test]
+fn patch() {
+    let cmds = [
+        "kubectl patch deploy web -p '{\"spec\":{\"replicas\":3}}'",
+        "kubectl patch deployment/web -p '{\"spec\":{\"replicas\":3}}'",
+        "kubectl patch deploy web -p 'spec: {replicas: -1}'",
+        "kubectl patch svc web --type json -p '[{\"op\":\"remove\",\"path\":\"/metadata/labels/x\"}]'",
+        "kubectl patch svc web --type json -p '[{\"op\":\"replace\",\"path\":\"/spec/ports/0/port\",\"value\":8080}]'",
+        "kubectl patch svc web --type merge -p '{\"spec\":{\"selector\":{\"app\":\"none\"}}}'",
+        "kubectl patch pod nope -p '{}'",
+        "kubectl patch deploy web --type=foo -p '{}'",
+        "kubectl patch deploy web",
+        "kubectl get deploy,svc,ep",
+    ];
+    let trace = trace_of(&cluster("5s", "", &steps(&cmds)));
+    let out = |i: usize| printed(&trace, cmds[i]);
+    assert_eq!(out(0), ok("deployment.apps/web patched\n"));
+    assert_eq!(out(1), ok("deployment.apps/web patched (no change)\n"));
+    assert_eq!(
+        out(2),
+        failed(
+            "The Deployment \"web\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0\n"
+        )
+    );
+    assert_eq!(
+        out(3),
+        failed(
+            "The request is invalid: remove operation does not apply: doc is missing path: \"/metadata/labels/x\": missing value\n"
+        )
+    );
+    assert_eq!(out(4), ok("service/web patched\n"));
+    assert_eq!(out(5), ok("service/web patched\n"));
+    assert_eq!(
+        out(6),
+        failed("Error from server (NotFound): pods \"nope\" not found\n")
+    );
+    assert_eq!(
+        out(7),
+        failed("error: --type must be one of [json merge strategic], not \"foo\"\n")
+    );
+    assert_eq!(
+        out(8),
+        failed(
+            "error: must specify --patch or --patch-file containing the contents of the patch\n"
+        )
+    );
+    let (got, ..) = out(9);
+    assert!(got.contains("deployment.apps/web   3/3"), "{got}");
+    assert!(got.contains("8080:31948/TCP"), "{got}");
+    // No pod has app=none: the Service has no endpoints left.
+    assert!(got.contains("endpoints/web          <none>"), "{got}");
+}
+
+/// `edit` with a sed `KUBE_EDITOR` on a Deployment: edited; an edit that changes
+/// nothing; an editor the simulator cannot run; an invalid edit, which kubectl keeps in
+/// a file whose header says why (shown with `cat`).
+#[test]
+fn edit() {
+    let cmds = [
+        "KUBE_EDITOR='sed -i \"s/replicas: 2/replicas: 1/\"' kubectl edit deploy web",
+        "KUBE_EDITOR='sed -i \"s/replicas: 2/replicas: 1/\"' kubectl edit deploy/web",
+        "KUBE_EDITOR='sed -i s/replicas:.3/replicas:/' kubectl edit deploy web",
+        "KUBE_EDITOR='sed -i \"s/replicas: 1/replicas: -4/\"' kubectl edit deploy web",
+        "cat /tmp/kubectl-edit-deployment-web.yaml",
+        "kubectl edit deploy web",
+        "kubectl get deploy web",
+    ];
+    let trace = trace_of(&cluster("5s", "", &steps(&cmds)));
+    let out = |i: usize| printed(&trace, cmds[i]);
+    assert_eq!(out(0), ok("deployment.apps/web edited\n"));
+    assert_eq!(
+        out(1),
+        (
+            String::new(),
+            "Edit cancelled, no changes made.\n".into(),
+            Some(0)
+        )
+    );
+    assert_eq!(
+        out(2),
+        failed(
+            "error: KUBE_EDITOR=\"sed -i s/replicas:.3/replicas:/\": the simulator's editor is `sed -i 's/OLD/NEW/[g]'` (OLD a literal string)\n"
+        )
+    );
+    assert_eq!(
+        out(3),
+        failed(
+            "error: deployments.apps \"web\" is invalid\nA copy of your changes has been stored to \"/tmp/kubectl-edit-deployment-web.yaml\"\nerror: Edit cancelled, no valid changes were saved.\n"
+        )
+    );
+    let (file, ..) = out(4);
+    assert!(
+        file.starts_with("# Please edit the object below. Lines beginning with a '#' will be ignored,\n# and an empty file will abort the edit. If an error occurs while saving this file will be\n# reopened with the relevant failures.\n#\n# deployments.apps \"web\" was not valid:\n# * spec.replicas: Invalid value: -4: must be greater than or equal to 0\n#\napiVersion: apps/v1\nkind: Deployment\n"),
+        "{file}"
+    );
+    assert!(
+        out(5)
+            .1
+            .starts_with("error: the simulator runs no interactive editor")
+    );
+    assert!(out(6).0.contains("web    1/1"), "{:?}", out(6));
+}

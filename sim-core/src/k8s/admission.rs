@@ -8,9 +8,12 @@
 //! carried over here; fields the simulator does not model are dropped, and were listed as
 //! warnings when the manifest was read (`Doc::unmodelled`).
 
+use std::net::Ipv4Addr;
+
 use super::api::{
-    Amount, ConfigMapSpec, Container, DnsConfig, Labels, NamespaceSpec, NewObject, PodOptions,
-    PodSpec, RcSpec, Rollout, ServicePort, ServiceSpec,
+    Address, Amount, Body, ConfigMapSpec, Container, DnsConfig, EndpointPort, EndpointSlice,
+    Endpoints, Labels, NamespaceSpec, NewObject, PodOptions, PodSpec, RcSpec, Rollout,
+    ServicePort, ServiceSpec, SliceEndpoint, StoredSpec,
 };
 use super::manifest::Manifest;
 use super::manifest::types::{self as t, IntOrString};
@@ -39,6 +42,16 @@ impl Refused {
             code: 422,
             reason: "Invalid",
             message,
+        }
+    }
+
+    /// A part of an object the simulator cannot run (an IPv6 address, Endpoints subsets
+    /// with different ports).
+    fn not_simulated_part(kind: &str, name: &str, what: String) -> Refused {
+        Refused {
+            code: 501,
+            reason: "NotImplemented",
+            message: format!("{kind} \"{name}\": {what} is not simulated"),
         }
     }
 
@@ -179,6 +192,24 @@ pub fn admit(m: &Manifest, ns: &str) -> Result<NewObject, Refused> {
                 &template,
             )
         }
+        Manifest::Endpoints(ep) => {
+            let body = Body::Endpoints(endpoints(ep, &name)?);
+            NewObject::Stored(StoredSpec {
+                name,
+                namespace,
+                labels,
+                body,
+            })
+        }
+        Manifest::EndpointSlice(es) => {
+            let body = Body::EndpointSlice(endpoint_slice(es, &name)?);
+            NewObject::Stored(StoredSpec {
+                name,
+                namespace,
+                labels,
+                body,
+            })
+        }
         other => return Err(Refused::not_simulated(other.kind())),
     };
     if let Some(r) = object.workload_mut() {
@@ -207,6 +238,121 @@ fn rollout(spec: &t::DeploymentSpec) -> Rollout {
         max_unavailable: amount(&ru.max_unavailable, d.max_unavailable),
         history_limit: spec.revision_history_limit.map(|n| n.max(0) as u32),
     }
+}
+
+/// An IPv4 address, or what the simulator says of any other.
+fn ipv4(kind: &str, name: &str, path: &str, ip: &str) -> Result<Ipv4Addr, Refused> {
+    ip.parse().map_err(|_| {
+        Refused::not_simulated_part(
+            kind,
+            name,
+            format!("{path} \"{ip}\" (the simulated network is IPv4 only)"),
+        )
+    })
+}
+
+/// Hand-written Endpoints: their subsets as one (the apiserver repacks subsets by their
+/// ports; subsets with different ports are not simulated).
+fn endpoints(ep: &t::Endpoints, name: &str) -> Result<Endpoints, Refused> {
+    let mut out = Endpoints::default();
+    for (i, s) in ep.subsets.iter().flatten().enumerate() {
+        let ports: Vec<EndpointPort> = s
+            .ports
+            .iter()
+            .flatten()
+            .map(|p| EndpointPort {
+                name: p.name.clone().unwrap_or_default(),
+                port: p.port as u16,
+                protocol: p.protocol.clone().unwrap_or_else(|| "TCP".into()),
+            })
+            .collect();
+        if i > 0 && ports != out.ports {
+            return Err(Refused::not_simulated_part(
+                "Endpoints",
+                name,
+                format!(
+                    "subsets[{i}] with other ports than subsets[0] (the simulator keeps one subset per Endpoints; write one Service per set of ports)"
+                ),
+            ));
+        }
+        out.ports = ports;
+        for (field, list, ready) in [
+            ("addresses", &s.addresses, true),
+            ("notReadyAddresses", &s.not_ready_addresses, false),
+        ] {
+            for (j, a) in list.iter().flatten().enumerate() {
+                let ip = ipv4(
+                    "Endpoints",
+                    name,
+                    &format!("subsets[{i}].{field}[{j}].ip"),
+                    &a.ip,
+                )?;
+                let address = Address {
+                    ip,
+                    node: a.node_name.clone().unwrap_or_default(),
+                    pod: String::new(),
+                    hostname: a.hostname.clone().unwrap_or_default(),
+                };
+                let to = if ready {
+                    &mut out.addresses
+                } else {
+                    &mut out.not_ready
+                };
+                if !to.iter().any(|b| b.ip == ip) {
+                    to.push(address);
+                }
+            }
+        }
+    }
+    out.addresses.sort();
+    out.not_ready.sort();
+    Ok(out)
+}
+
+/// A hand-written EndpointSlice (IPv4 addresses only).
+fn endpoint_slice(es: &t::EndpointSlice, name: &str) -> Result<EndpointSlice, Refused> {
+    if es.address_type != "IPv4" {
+        return Err(Refused::not_simulated_part(
+            "EndpointSlice",
+            name,
+            format!(
+                "addressType \"{}\" (the simulated network is IPv4 only)",
+                es.address_type
+            ),
+        ));
+    }
+    let mut endpoints = Vec::new();
+    for (i, e) in es.endpoints.iter().enumerate() {
+        for (j, a) in e.addresses.iter().enumerate() {
+            endpoints.push(SliceEndpoint {
+                address: ipv4(
+                    "EndpointSlice",
+                    name,
+                    &format!("endpoints[{i}].addresses[{j}]"),
+                    a,
+                )?,
+                ready: e.conditions.as_ref().and_then(|c| c.ready).unwrap_or(true),
+                node: e.node_name.clone().unwrap_or_default(),
+                pod: String::new(),
+                hostname: e.hostname.clone().unwrap_or_default(),
+            });
+        }
+    }
+    let ports = es
+        .ports
+        .iter()
+        .flatten()
+        .filter_map(|p| {
+            // A port without a number means "every port" to kube-proxy, which then
+            // programs nothing for it; the simulator does the same by leaving it out.
+            Some(EndpointPort {
+                name: p.name.clone().unwrap_or_default(),
+                port: p.port? as u16,
+                protocol: p.protocol.clone().unwrap_or_else(|| "TCP".into()),
+            })
+        })
+        .collect();
+    Ok(EndpointSlice { endpoints, ports })
 }
 
 /// A pod template's labels.

@@ -155,6 +155,19 @@ pub fn pod_name(owner: &str, rng: &mut impl Rng) -> String {
     format!("{owner}-{suffix}")
 }
 
+/// `<owner>-<5 characters>` drawn from SHA-256 of `seed` instead of a stream: the name of
+/// an object the simulator derives when it is read (an EndpointSlice of the
+/// EndpointSlice controller), the same at every read.
+pub fn derived_name(owner: &str, seed: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let h = Sha256::digest(seed.as_bytes());
+    let suffix: String = h[..5]
+        .iter()
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect();
+    format!("{owner}-{suffix}")
+}
+
 /// Kubernetes' `rand` alphabet: no vowels, no 0, 1 or 3 (so no words form).
 const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
 

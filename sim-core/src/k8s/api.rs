@@ -24,6 +24,7 @@ pub enum Kind {
     Pod,
     Service,
     Endpoints,
+    EndpointSlice,
     ReplicationController,
     ReplicaSet,
     Deployment,
@@ -40,6 +41,7 @@ impl Kind {
             Kind::Pod => "pod",
             Kind::Service => "service",
             Kind::Endpoints => "endpoints",
+            Kind::EndpointSlice => "endpointslice.discovery.k8s.io",
             Kind::ReplicationController => "replicationcontroller",
             Kind::ReplicaSet => "replicaset.apps",
             Kind::Deployment => "deployment.apps",
@@ -56,6 +58,7 @@ impl Kind {
             Kind::Pod => "Pod",
             Kind::Service => "Service",
             Kind::Endpoints => "Endpoints",
+            Kind::EndpointSlice => "EndpointSlice",
             Kind::ReplicationController => "ReplicationController",
             Kind::ReplicaSet => "ReplicaSet",
             Kind::Deployment => "Deployment",
@@ -72,6 +75,7 @@ impl Kind {
             Kind::Pod => "pods",
             Kind::Service => "services",
             Kind::Endpoints => "endpoints",
+            Kind::EndpointSlice => "endpointslices.discovery.k8s.io",
             Kind::ReplicationController => "replicationcontrollers",
             Kind::ReplicaSet => "replicasets.apps",
             Kind::Deployment => "deployments.apps",
@@ -88,6 +92,7 @@ impl Kind {
             "po" | "pod" | "pods" => Kind::Pod,
             "svc" | "service" | "services" => Kind::Service,
             "ep" | "endpoints" => Kind::Endpoints,
+            "endpointslice" | "endpointslices" => Kind::EndpointSlice,
             "rc" | "replicationcontroller" | "replicationcontrollers" => {
                 Kind::ReplicationController
             }
@@ -111,6 +116,7 @@ impl Kind {
             Kind::Pod => "/registry/pods",
             Kind::Service => "/registry/services/specs",
             Kind::Endpoints => "/registry/services/endpoints",
+            Kind::EndpointSlice => "/registry/endpointslices",
             Kind::ReplicationController => "/registry/controllers",
             Kind::ReplicaSet => "/registry/replicasets",
             Kind::Deployment => "/registry/deployments",
@@ -123,6 +129,8 @@ impl Kind {
     pub fn api_version(self) -> &'static str {
         match self {
             Kind::ReplicaSet | Kind::Deployment | Kind::DaemonSet => "extensions/v1beta1",
+            // Not served by 1.5: the group version every release that has it serves.
+            Kind::EndpointSlice => "discovery.k8s.io/v1",
             _ => "v1",
         }
     }
@@ -227,12 +235,16 @@ impl Service {
     }
 }
 
-/// One ready (or not ready) address of an Endpoints subset.
+/// One ready (or not ready) address of an Endpoints subset. A hand-written one names no
+/// pod (`pod` empty) and may name no node.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Address {
     pub ip: Ipv4Addr,
     pub node: String,
     pub pod: String,
+    /// A hand-written address's `hostname` (empty: none), its own name in CoreDNS
+    /// (`HOSTNAME.SERVICE.NS.svc.ZONE`); a pod's comes from its `spec.hostname`.
+    pub hostname: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -242,12 +254,107 @@ pub struct EndpointPort {
     pub protocol: String,
 }
 
-/// Endpoints (one subset: the simulator's pods all expose the Service's target ports).
+/// Endpoints (one subset: the simulator's pods all expose the Service's target ports;
+/// hand-written subsets with the same ports are merged, as the apiserver's repacking
+/// does, and subsets with different ports are refused by admission).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Endpoints {
     pub addresses: Vec<Address>,
     pub not_ready: Vec<Address>,
     pub ports: Vec<EndpointPort>,
+}
+
+/// The label that ties an EndpointSlice to its Service.
+pub const SERVICE_NAME_LABEL: &str = "kubernetes.io/service-name";
+/// The label that names the controller that manages an EndpointSlice.
+pub const MANAGED_BY_LABEL: &str = "endpointslice.kubernetes.io/managed-by";
+
+/// One endpoint of an EndpointSlice.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SliceEndpoint {
+    pub address: Ipv4Addr,
+    /// `conditions.ready` (absent means ready).
+    pub ready: bool,
+    /// `nodeName` (empty: none).
+    pub node: String,
+    /// `targetRef`'s pod (empty: none, as in a hand-written slice).
+    pub pod: String,
+    /// `hostname` (empty: none).
+    pub hostname: String,
+}
+
+/// An EndpointSlice (discovery.k8s.io/v1, IPv4 only: the simulator has no IPv6).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EndpointSlice {
+    pub endpoints: Vec<SliceEndpoint>,
+    /// A port's `name` (empty for the Service's unnamed port), `port`, `protocol`.
+    pub ports: Vec<EndpointPort>,
+}
+
+impl EndpointSlice {
+    /// The EndpointSlice controller's (or its mirroring twin's) slice of these Endpoints.
+    pub fn of(e: &Endpoints) -> EndpointSlice {
+        let one = |a: &Address, ready: bool| SliceEndpoint {
+            address: a.ip,
+            ready,
+            node: a.node.clone(),
+            pod: a.pod.clone(),
+            hostname: a.hostname.clone(),
+        };
+        EndpointSlice {
+            endpoints: e
+                .addresses
+                .iter()
+                .map(|a| one(a, true))
+                .chain(e.not_ready.iter().map(|a| one(a, false)))
+                .collect(),
+            ports: e.ports.clone(),
+        }
+    }
+}
+
+/// A Service's endpoints as kube-proxy and CoreDNS read them: its Endpoints (if any),
+/// with the endpoints of the hand-written EndpointSlices labelled for it added, port by
+/// port name (kube-proxy's EndpointSliceCache merges slices the same way). Addresses
+/// come out sorted and once each.
+pub fn merged_endpoints<'a>(
+    endpoints: Option<&Endpoints>,
+    slices: impl IntoIterator<Item = &'a EndpointSlice>,
+) -> Option<Endpoints> {
+    let mut out = endpoints.cloned();
+    for s in slices {
+        let e = out.get_or_insert_with(Endpoints::default);
+        for p in &s.ports {
+            if !e
+                .ports
+                .iter()
+                .any(|q| q.name == p.name && q.protocol == p.protocol)
+            {
+                e.ports.push(p.clone());
+            }
+        }
+        for ep in &s.endpoints {
+            let a = Address {
+                ip: ep.address,
+                node: ep.node.clone(),
+                pod: ep.pod.clone(),
+                hostname: ep.hostname.clone(),
+            };
+            let list = if ep.ready {
+                &mut e.addresses
+            } else {
+                &mut e.not_ready
+            };
+            if !list.iter().any(|b| b.ip == a.ip) {
+                list.push(a);
+            }
+        }
+    }
+    if let Some(e) = &mut out {
+        e.addresses.sort();
+        e.not_ready.sort();
+    }
+    out
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -631,6 +738,18 @@ pub enum NewObject {
     ConfigMap(ConfigMapSpec),
     /// `Namespace(name: "gitlab")`.
     Namespace(NamespaceSpec),
+    /// An object the apiserver keeps as it is given (hand-written Endpoints and
+    /// EndpointSlices): admission builds its body.
+    Stored(StoredSpec),
+}
+
+/// An object kept as admission built it.
+#[derive(Clone, Debug)]
+pub struct StoredSpec {
+    pub name: String,
+    pub namespace: Option<String>,
+    pub labels: Labels,
+    pub body: Body,
 }
 
 #[derive(Clone, Debug)]
@@ -658,6 +777,7 @@ impl NewObject {
             NewObject::DaemonSet(_) => Kind::DaemonSet,
             NewObject::ConfigMap(_) => Kind::ConfigMap,
             NewObject::Namespace(_) => Kind::Namespace,
+            NewObject::Stored(s) => s.body.kind(),
         }
     }
 
@@ -688,6 +808,7 @@ impl NewObject {
             NewObject::Service(s) => &s.name,
             NewObject::ConfigMap(c) => &c.name,
             NewObject::Namespace(n) => &n.name,
+            NewObject::Stored(s) => &s.name,
             m => &m.workload().expect("a workload").name,
         }
     }
@@ -699,6 +820,7 @@ impl NewObject {
             NewObject::Pod(p) => p.namespace.as_deref(),
             NewObject::Service(s) => s.namespace.as_deref(),
             NewObject::ConfigMap(c) => c.namespace.as_deref(),
+            NewObject::Stored(s) => s.namespace.as_deref(),
             m => m.workload().expect("a workload").namespace.as_deref(),
         }
         .unwrap_or("default")
@@ -732,6 +854,7 @@ pub enum Body {
     Pod(Box<Pod>),
     Service(Service),
     Endpoints(Endpoints),
+    EndpointSlice(EndpointSlice),
     /// A ReplicationController, ReplicaSet, Deployment or DaemonSet.
     Workload(Rc),
     ConfigMap(BTreeMap<String, String>),
@@ -743,16 +866,38 @@ pub struct Object {
     pub body: Body,
 }
 
-impl Object {
+impl Body {
     pub fn kind(&self) -> Kind {
-        match &self.body {
+        match self {
             Body::Namespace => Kind::Namespace,
             Body::Node(_) => Kind::Node,
             Body::Pod(_) => Kind::Pod,
             Body::Service(_) => Kind::Service,
             Body::Endpoints(_) => Kind::Endpoints,
+            Body::EndpointSlice(_) => Kind::EndpointSlice,
             Body::Workload(w) => w.kind,
             Body::ConfigMap(_) => Kind::ConfigMap,
+        }
+    }
+}
+
+impl Object {
+    pub fn kind(&self) -> Kind {
+        self.body.kind()
+    }
+
+    /// An EndpointSlice's Service (its `kubernetes.io/service-name` label).
+    pub fn slice_service(&self) -> Option<&str> {
+        match &self.body {
+            Body::EndpointSlice(_) => self.meta.labels.get(SERVICE_NAME_LABEL).map(String::as_str),
+            _ => None,
+        }
+    }
+
+    pub fn endpoint_slice(&self) -> Option<&EndpointSlice> {
+        match &self.body {
+            Body::EndpointSlice(s) => Some(s),
+            _ => None,
         }
     }
 
@@ -933,7 +1078,20 @@ impl Object {
                 v["status"] = json!({"loadBalancer": {}});
             }
             Body::Endpoints(e) => {
-                let addr = |a: &Address| json!({"ip": a.ip.to_string(), "nodeName": a.node, "targetRef": {"kind": "Pod", "namespace": m.namespace, "name": a.pod}});
+                let addr = |a: &Address| {
+                    let mut v = json!({"ip": a.ip.to_string()});
+                    if !a.hostname.is_empty() {
+                        v["hostname"] = json!(a.hostname);
+                    }
+                    if !a.node.is_empty() {
+                        v["nodeName"] = json!(a.node);
+                    }
+                    if !a.pod.is_empty() {
+                        v["targetRef"] =
+                            json!({"kind": "Pod", "namespace": m.namespace, "name": a.pod});
+                    }
+                    v
+                };
                 let mut subset = json!({});
                 if !e.addresses.is_empty() {
                     subset["addresses"] = json!(e.addresses.iter().map(addr).collect::<Vec<_>>());
@@ -959,6 +1117,33 @@ impl Object {
                 } else {
                     json!([subset])
                 };
+            }
+            Body::EndpointSlice(es) => {
+                v["addressType"] = json!("IPv4");
+                v["endpoints"] = json!(
+                    es.endpoints
+                        .iter()
+                        .map(|e| {
+                            let mut ev = json!({"addresses": [e.address.to_string()], "conditions": {"ready": e.ready}});
+                            if !e.hostname.is_empty() {
+                                ev["hostname"] = json!(e.hostname);
+                            }
+                            if !e.node.is_empty() {
+                                ev["nodeName"] = json!(e.node);
+                            }
+                            if !e.pod.is_empty() {
+                                ev["targetRef"] = json!({"kind": "Pod", "namespace": m.namespace, "name": e.pod});
+                            }
+                            ev
+                        })
+                        .collect::<Vec<_>>()
+                );
+                v["ports"] = json!(
+                    es.ports
+                        .iter()
+                        .map(|p| json!({"name": p.name, "port": p.port, "protocol": p.protocol}))
+                        .collect::<Vec<_>>()
+                );
             }
             Body::ConfigMap(data) => {
                 v["data"] = json!(data);

@@ -231,15 +231,7 @@ impl Apiserver {
 
     fn uid(cx: &mut Ctx<'_, Net>) -> String {
         let r: u128 = cx.rng().random();
-        let h = format!("{r:032x}");
-        format!(
-            "{}-{}-{}-{}-{}",
-            &h[..8],
-            &h[8..12],
-            &h[12..16],
-            &h[16..20],
-            &h[20..32]
-        )
+        uid_text(&format!("{r:032x}"))
     }
 
     fn meta(cx: &mut Ctx<'_, Net>, name: &str, ns: &str, labels: super::api::Labels) -> Meta {
@@ -414,6 +406,7 @@ impl Apiserver {
                 ip: self.cfg.master_ip,
                 node: String::new(),
                 pod: String::new(),
+                hostname: String::new(),
             }],
             not_ready: Vec::new(),
             ports: vec![EndpointPort {
@@ -878,6 +871,10 @@ spec:
                 s.external_name = n.external_name;
                 obj.meta.labels = n.labels;
             }
+            (Body::Endpoints(_) | Body::EndpointSlice(_), NewObject::Stored(n)) => {
+                obj.body = n.body;
+                obj.meta.labels = n.labels;
+            }
             (Body::Workload(w), new) => {
                 let Some(r) = new.workload() else {
                     return not_found(key.0, &key.2);
@@ -1176,6 +1173,19 @@ spec:
                 let obj = Object {
                     meta,
                     body: Body::ConfigMap(c.data.clone()),
+                };
+                self.put(cx, obj.clone());
+                self.announce(cx, &obj);
+                Response::Object(Box::new(obj))
+            }
+            NewObject::Stored(st) => {
+                if let Some(e) = self.unserved(st.body.kind()) {
+                    return e;
+                }
+                let meta = Self::meta(cx, &st.name, m_ns(&st.namespace), st.labels.clone());
+                let obj = Object {
+                    meta,
+                    body: st.body,
                 };
                 self.put(cx, obj.clone());
                 self.announce(cx, &obj);
@@ -2151,6 +2161,79 @@ spec:
         Response::Object(Box::new(obj))
     }
 
+    /// The error for a kind the cluster's release does not serve (EndpointSlices before
+    /// 1.17 in the beta group, 1.21 in discovery.k8s.io/v1: the simulator serves v1 only).
+    fn unserved(&self, kind: Kind) -> Option<Response> {
+        let minor = self.cfg.version.release.minor;
+        // Every other kind the simulator keeps is served, in some group, by every release.
+        let served = kind != Kind::EndpointSlice
+            || super::manifest::types::served(kind.api_version(), kind.name(), minor);
+        (!served).then(|| {
+            Response::Error {
+                code: 404,
+                reason: "NotFound".into(),
+                message: format!(
+                    "the server could not find the requested resource (Kubernetes 1.{minor} serves no {})",
+                    kind.name()
+                ),
+            }
+        })
+    }
+
+    /// The EndpointSlices the EndpointSlice controller keeps for Services with a selector,
+    /// the mirroring controller for Services without one that have hand-written Endpoints,
+    /// and the apiserver for `kubernetes`: one slice per Endpoints, with the same
+    /// addresses and ports, in namespace `ns` (`None`: every one).
+    ///
+    /// Simplification (docs/architecture.md): they are derived from the Endpoints when
+    /// read, not written to etcd, so `etcdctl` does not list them and watchers (kube-proxy,
+    /// CoreDNS) keep reading Endpoints, which hold the same endpoints; hand-written
+    /// slices are stored and reach the watchers (`api::merged_endpoints`).
+    fn derived_slices(&self, kind: Kind, ns: Option<&str>) -> Vec<Object> {
+        if kind != Kind::EndpointSlice || self.unserved(kind).is_some() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for o in self.objects.values() {
+            let Some(e) = o.endpoints() else { continue };
+            if ns.is_some_and(|n| n != o.meta.namespace) {
+                continue;
+            }
+            let Some(svc) = self
+                .objects
+                .get(&(Kind::Service, o.meta.namespace.clone(), o.meta.name.clone()))
+                .and_then(Object::service)
+            else {
+                continue;
+            };
+            let apiserver = o.meta.namespace == "default" && o.meta.name == "kubernetes";
+            let manager = match (apiserver, svc.selector.is_empty()) {
+                (true, _) => None,
+                (false, false) => Some("endpointslice-controller.k8s.io"),
+                // The mirroring controller skips Endpoints without addresses.
+                (false, true) if e.addresses.is_empty() && e.not_ready.is_empty() => continue,
+                (false, true) => Some("endpointslicemirroring-controller.k8s.io"),
+            };
+            let mut meta = o.meta.clone();
+            if !apiserver {
+                meta.name = super::alloc::derived_name(&o.meta.name, &o.meta.uid);
+            }
+            meta.uid = derived_uid(&format!("EndpointSlice/{}", o.meta.uid));
+            meta.labels = o.meta.labels.clone();
+            meta.labels
+                .insert(super::api::SERVICE_NAME_LABEL.into(), o.meta.name.clone());
+            if let Some(m) = manager {
+                meta.labels
+                    .insert(super::api::MANAGED_BY_LABEL.into(), m.into());
+            }
+            out.push(Object {
+                meta,
+                body: Body::EndpointSlice(super::api::EndpointSlice::of(e)),
+            });
+        }
+        out
+    }
+
     /// The endpoints controller for one namespace.
     fn sync_endpoints(&mut self, cx: &mut Ctx<'_, Net>, ns: &str) {
         let services: Vec<(String, Service, super::api::Labels)> = self
@@ -2177,6 +2260,8 @@ spec:
                     ip,
                     node: p.node.clone().unwrap_or_default(),
                     pod: o.meta.name.clone(),
+                    // CoreDNS reads a pod's hostname from the pod (`hostname_of`).
+                    hostname: String::new(),
                 };
                 if p.ready {
                     ep.addresses.push(a);
@@ -2293,6 +2378,28 @@ spec:
         }
         self.reconcile(cx);
     }
+}
+
+/// A uid for an object derived from another (SHA-256 of `seed`, in a uid's shape).
+fn derived_uid(seed: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let h: String = Sha256::digest(seed.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    uid_text(&h)
+}
+
+/// 32 hex digits (or more: the first 32) as a uid: 8-4-4-4-12.
+fn uid_text(h: &str) -> String {
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
 }
 
 /// Whether a watch with a node field selector sees `o`: anything but a pod, or a pod
@@ -2530,7 +2637,15 @@ impl Actor<Net> for Apiserver {
                     Request::Replace { object, ns } => self.replace(cx, &object, &ns),
                     Request::Get { kind, ns, name } => {
                         let ns = if kind.namespaced() { ns } else { String::new() };
-                        match self.objects.get(&(kind, ns, name.clone())) {
+                        let derived = self.derived_slices(kind, Some(&ns));
+                        match self
+                            .objects
+                            .get(&(kind, ns, name.clone()))
+                            .or_else(|| derived.iter().find(|o| o.meta.name == name))
+                        {
+                            _ if self.unserved(kind).is_some() => self
+                                .unserved(kind)
+                                .unwrap_or_else(|| not_found(kind, &name)),
                             Some(o) => Response::Object(Box::new(o.clone())),
                             None => not_found(kind, &name),
                         }
@@ -2577,18 +2692,25 @@ impl Actor<Net> for Apiserver {
                         }
                         return;
                     }
-                    Request::List { kind, ns } => Response::List(
-                        self.objects
-                            .values()
-                            .filter(|o| {
-                                o.kind() == kind
-                                    && ns.as_ref().is_none_or(|n| {
-                                        !kind.namespaced() || o.meta.namespace == *n
-                                    })
-                            })
-                            .cloned()
-                            .collect(),
-                    ),
+                    Request::List { kind, ns } => match self.unserved(kind) {
+                        Some(e) => e,
+                        None => {
+                            let mut list: Vec<Object> = self
+                                .objects
+                                .values()
+                                .filter(|o| {
+                                    o.kind() == kind
+                                        && ns.as_ref().is_none_or(|n| {
+                                            !kind.namespaced() || o.meta.namespace == *n
+                                        })
+                                })
+                                .cloned()
+                                .collect();
+                            list.extend(self.derived_slices(kind, ns.as_deref()));
+                            list.sort_by_key(Object::key);
+                            Response::List(list)
+                        }
+                    },
                     Request::Delete { kind, ns, name } => self.delete(cx, kind, ns, name),
                     Request::Watch { kinds, node } => {
                         let current: Vec<Object> = self

@@ -253,11 +253,36 @@ impl CoreDns {
             cx,
             ns,
             Request::Watch {
-                kinds: vec![Kind::Service, Kind::Endpoints, Kind::Namespace, Kind::Pod],
+                kinds: vec![
+                    Kind::Service,
+                    Kind::Endpoints,
+                    Kind::EndpointSlice,
+                    Kind::Namespace,
+                    Kind::Pod,
+                ],
                 node: None,
             },
         );
         None
+    }
+
+    /// A Service's endpoints: its Endpoints with the hand-written EndpointSlices of its
+    /// namespace that name it (`api::merged_endpoints`).
+    fn endpoints_of(&self, ns: &str, svc: &str) -> Option<super::api::Endpoints> {
+        let from = (Kind::EndpointSlice, ns.to_string(), String::new());
+        let to = (Kind::EndpointSlice, format!("{ns}\0"), String::new());
+        let slices = self
+            .view
+            .objects
+            .range(from..to)
+            .filter(|(k, o)| k.1 == ns && o.slice_service() == Some(svc))
+            .filter_map(|(_, o)| o.endpoint_slice());
+        let eps = self
+            .view
+            .objects
+            .get(&(Kind::Endpoints, ns.to_string(), svc.to_string()))
+            .and_then(|o| o.endpoints());
+        super::api::merged_endpoints(eps, slices)
     }
 
     fn take(&mut self, o: Object, what: &EventType) {
@@ -564,7 +589,7 @@ impl CoreDns {
                             for a in ep.addresses.iter().filter(|a| a.ip == ip) {
                                 answers.push(format!(
                                     "{}.{}.{}.svc.{}",
-                                    self.hostname_of(&e.meta.namespace, &a.pod, &e.meta.name)
+                                    self.hostname_of(&e.meta.namespace, a, &e.meta.name)
                                         .unwrap_or_else(|| dashed(a.ip)),
                                     e.meta.name,
                                     e.meta.namespace,
@@ -656,12 +681,7 @@ impl CoreDns {
             return Some(nx(reply));
         };
         let fqdn = format!("{svc_name}.{ns}.svc.{zone}");
-        let eps = self
-            .view
-            .objects
-            .get(&(Kind::Endpoints, ns.to_string(), svc_name.to_string()))
-            .and_then(|o| o.endpoints().cloned())
-            .unwrap_or_default();
+        let eps = self.endpoints_of(ns, svc_name).unwrap_or_default();
         let headless = svc.cluster_ip.is_none() && svc.type_ != "ExternalName";
         // A headless Service without a ready endpoint has no name at all (NXDOMAIN, any type).
         if headless && n == 3 && (k.noendpoints || eps.addresses.is_empty()) {
@@ -720,7 +740,7 @@ impl CoreDns {
                     .filter(|a| {
                         dashed(a.ip) == label
                             || self
-                                .hostname_of(ns, &a.pod, svc_name)
+                                .hostname_of(ns, a, svc_name)
                                 .is_some_and(|h| h == label)
                     })
                     .map(|a| a.ip)
@@ -777,20 +797,24 @@ impl CoreDns {
             .iter()
             .map(|a| {
                 let label = self
-                    .hostname_of(ns, &a.pod, service)
+                    .hostname_of(ns, a, service)
                     .unwrap_or_else(|| dashed(a.ip));
                 (format!("{label}.{fqdn}"), Some(a.ip))
             })
             .collect()
     }
 
-    /// An endpoint's hostname: its pod's `spec.hostname`, which the endpoints controller
-    /// copies only when the pod's `spec.subdomain` is the Service's name.
-    fn hostname_of(&self, ns: &str, pod: &str, service: &str) -> Option<String> {
+    /// An endpoint's hostname: a hand-written address's own, else its pod's
+    /// `spec.hostname`, which the endpoints controller copies only when the pod's
+    /// `spec.subdomain` is the Service's name.
+    fn hostname_of(&self, ns: &str, a: &super::api::Address, service: &str) -> Option<String> {
+        if !a.hostname.is_empty() {
+            return Some(a.hostname.clone());
+        }
         let p = self
             .view
             .objects
-            .get(&(Kind::Pod, ns.to_string(), pod.to_string()))?
+            .get(&(Kind::Pod, ns.to_string(), a.pod.clone()))?
             .pod()?;
         if p.spec.subdomain.as_deref() != Some(service) {
             return None;

@@ -1109,6 +1109,7 @@ fn table_rows(
             "SELECTOR",
         ],
         (Kind::Endpoints, _) => vec!["NAME", "ENDPOINTS", "AGE"],
+        (Kind::EndpointSlice, _) => vec!["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"],
         (Kind::ReplicationController | Kind::ReplicaSet, _) => {
             vec!["NAME", "DESIRED", "CURRENT", "READY", "AGE"]
         }
@@ -1276,6 +1277,23 @@ fn table_rows(
                     r.push(labels_text(&w.selector));
                 }
                 r
+            }
+            Body::EndpointSlice(es) => {
+                // printEndpointSlice: at most three of each, `<unset>` for none.
+                let more = |list: Vec<String>| -> String {
+                    match list.len() {
+                        0 => "<unset>".to_string(),
+                        n if n > 3 => format!("{} + {} more...", list[..3].join(","), n - 3),
+                        _ => list.join(","),
+                    }
+                };
+                vec![
+                    m.name.clone(),
+                    "IPv4".into(),
+                    more(es.ports.iter().map(|p| p.port.to_string()).collect()),
+                    more(es.endpoints.iter().map(|e| e.address.to_string()).collect()),
+                    age,
+                ]
             }
             Body::ConfigMap(data) => vec![m.name.clone(), data.len().to_string(), age],
             Body::Node(n) if classic => {

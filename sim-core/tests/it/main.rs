@@ -9,7 +9,8 @@
 //! size, big files, scale, odd bytes; warnings), `observe` (progress hook, `exec`'s
 //! streamed output, what a process keeps), `snapshots` (every scenario's trace against
 //! snapshots/), `determinism` (same input, same bytes), `modes` (one scenario across
-//! kube-proxy's modes), `scenario` (validation), `tcp` (the errors and timings a TCP
+//! kube-proxy's modes), `scenario` (validation), `services` (Services without selectors,
+//! hand-written Endpoints and EndpointSlices), `tcp` (the errors and timings a TCP
 //! client sees), `workloads` (the workload controllers as a cluster runs them: Deployment
 //! rollouts and the `rollout` verbs).
 
@@ -28,6 +29,7 @@ mod modes;
 mod observe;
 mod pods;
 mod scenario;
+mod services;
 mod snapshots;
 mod tcp;
 mod versions;

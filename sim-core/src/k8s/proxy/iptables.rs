@@ -484,6 +484,7 @@ mod tests {
                     ip: ip.parse().unwrap(),
                     node: String::new(),
                     pod: String::new(),
+                    hostname: String::new(),
                 })
                 .collect(),
             not_ready: Vec::new(),

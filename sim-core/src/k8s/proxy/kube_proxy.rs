@@ -166,7 +166,7 @@ impl KubeProxy {
             cx,
             self.ns,
             Request::Watch {
-                kinds: vec![Kind::Service, Kind::Endpoints],
+                kinds: vec![Kind::Service, Kind::Endpoints, Kind::EndpointSlice],
                 node: None,
             },
         );
@@ -265,7 +265,8 @@ impl KubeProxy {
     fn take(&mut self, o: Object, what: &EventType) {
         let map = match o.kind() {
             Kind::Service => &mut self.services,
-            Kind::Endpoints => &mut self.endpoints,
+            // Hand-written EndpointSlices are kept beside the Endpoints (`view`).
+            Kind::Endpoints | Kind::EndpointSlice => &mut self.endpoints,
             _ => return,
         };
         match what {
@@ -301,7 +302,8 @@ impl KubeProxy {
         if self.cfg.mode == Mode::Userspace {
             return self.sync_userspace(cx);
         }
-        let services = view(&self.services, &self.endpoints);
+        let owned = view(&self.services, &self.endpoints);
+        let services = borrowed(&owned);
         let rules = iptables::rules(&services, self.cfg.cluster_cidr, self.cfg.era);
         if rules.text != self.last_text {
             let nf = &mut cx.world.ns_mut(self.ns).netfilter;
@@ -405,7 +407,8 @@ impl KubeProxy {
             .ns(self.ns)
             .underlay_addr()
             .unwrap_or(std::net::Ipv4Addr::LOCALHOST);
-        let services = view(&self.services, &self.endpoints);
+        let owned = view(&self.services, &self.endpoints);
+        let services = borrowed(&owned);
         let rules = self.userspace.sync(cx, self.ns, &services, node_ip);
         if rules != self.last_text {
             let nf = &mut cx.world.ns_mut(self.ns).netfilter;
@@ -460,7 +463,8 @@ impl KubeProxy {
             })
             .flat_map(|d| d.addrs.iter().map(|a| a.addr()))
             .collect();
-        let services = view(&self.services, &self.endpoints);
+        let owned = view(&self.services, &self.endpoints);
+        let services = borrowed(&owned);
         let want = super::ipvs::desired(&services, &node_ips, self.cfg.cluster_cidr);
         let n = services.len();
         let netns = cx.world.ns_mut(self.ns);
@@ -504,11 +508,21 @@ impl KubeProxy {
     }
 }
 
-/// Every Service with its Endpoints (if any), as a sync reads them.
+/// Every Service with its endpoints (if any), as a sync reads them: its Endpoints, and the
+/// hand-written EndpointSlices labelled with its name (`api::merged_endpoints`).
 fn view<'a>(
     services: &'a BTreeMap<Key, Object>,
     endpoints: &'a BTreeMap<Key, Object>,
-) -> Vec<(&'a Meta, &'a Service, Option<&'a Endpoints>)> {
+) -> Vec<(&'a Meta, &'a Service, Option<Endpoints>)> {
+    let mut slices: BTreeMap<(&str, &str), Vec<&crate::k8s::api::EndpointSlice>> = BTreeMap::new();
+    for o in endpoints.values() {
+        if let (Some(svc), Some(s)) = (o.slice_service(), o.endpoint_slice()) {
+            slices
+                .entry((o.meta.namespace.as_str(), svc))
+                .or_default()
+                .push(s);
+        }
+    }
     services
         .values()
         .filter_map(|o| {
@@ -519,9 +533,21 @@ fn view<'a>(
                 o.meta.name.clone(),
             );
             let eps = endpoints.get(&key).and_then(|e| e.endpoints());
-            Some((&o.meta, s, eps))
+            let mine = slices
+                .get(&(o.meta.namespace.as_str(), o.meta.name.as_str()))
+                .into_iter()
+                .flatten()
+                .copied();
+            Some((&o.meta, s, crate::k8s::api::merged_endpoints(eps, mine)))
         })
         .collect()
+}
+
+/// `view`'s list as the rule writers take it.
+fn borrowed<'a>(
+    owned: &'a [(&'a Meta, &'a Service, Option<Endpoints>)],
+) -> Vec<(&'a Meta, &'a Service, Option<&'a Endpoints>)> {
+    owned.iter().map(|(m, s, e)| (*m, *s, e.as_ref())).collect()
 }
 
 impl Actor<Net> for KubeProxy {
@@ -590,7 +616,10 @@ impl Actor<Net> for KubeProxy {
             },
             Msg::ApiEvent { event } => {
                 let event = *event;
-                if matches!(event.object.body, Body::Service(_) | Body::Endpoints(_)) {
+                if matches!(
+                    event.object.body,
+                    Body::Service(_) | Body::Endpoints(_) | Body::EndpointSlice(_)
+                ) {
                     self.take(event.object, &event.what);
                     self.request_sync(cx);
                 }

@@ -1265,6 +1265,7 @@ pub(super) mod tests {
             ip: ip.parse().unwrap(),
             node: "why-02".into(),
             pod: pod.into(),
+            hostname: String::new(),
         };
         let ep = Endpoints {
             addresses: vec![

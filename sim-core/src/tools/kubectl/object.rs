@@ -219,17 +219,13 @@ pub fn api_object(o: &Object, era: Era) -> Value {
         }
         Body::Endpoints(e) => {
             let address = |a: &Address| {
-                let mut r = Map::new();
-                r.set("kind", "Pod")
-                    .set("namespace", &o.meta.namespace)
-                    .set("name", &a.pod);
-                Value::Map(
-                    Map::new()
-                        .set("ip", a.ip.to_string())
-                        .set("nodeName", &a.node)
-                        .set("targetRef", r)
-                        .clone(),
-                )
+                let mut m = Map::new();
+                if !a.hostname.is_empty() {
+                    m.set("hostname", &a.hostname);
+                }
+                m.set("ip", a.ip.to_string());
+                endpoint_refs(&mut m, &a.node, &o.meta.namespace, &a.pod);
+                Value::Map(m)
             };
             let mut subset = Map::new();
             if !e.addresses.is_empty() {
@@ -269,6 +265,40 @@ pub fn api_object(o: &Object, era: Era) -> Value {
                 (true, Era::Modern) => {}
             }
         }
+        Body::EndpointSlice(es) => {
+            v.set("addressType", "IPv4");
+            let endpoints: Vec<Value> = es
+                .endpoints
+                .iter()
+                .map(|e| {
+                    let mut m = Map::new();
+                    m.set("addresses", vec![Value::from(e.address.to_string())])
+                        .set("conditions", Map::new().set("ready", e.ready).clone());
+                    if !e.hostname.is_empty() {
+                        m.set("hostname", &e.hostname);
+                    }
+                    endpoint_refs(&mut m, &e.node, &o.meta.namespace, &e.pod);
+                    Value::Map(m)
+                })
+                .collect();
+            if !endpoints.is_empty() {
+                v.set("endpoints", endpoints);
+            }
+            let ports: Vec<Value> = es
+                .ports
+                .iter()
+                .map(|p| {
+                    Value::Map(
+                        Map::new()
+                            .set("name", &p.name)
+                            .set("port", p.port)
+                            .set("protocol", &p.protocol)
+                            .clone(),
+                    )
+                })
+                .collect();
+            v.set("ports", ports);
+        }
         Body::ConfigMap(data) => {
             if !data.is_empty() {
                 v.set("data", labels(data));
@@ -280,6 +310,19 @@ pub fn api_object(o: &Object, era: Era) -> Value {
         }
     }
     Value::Map(v)
+}
+
+/// An endpoint's `nodeName` and its pod's `targetRef`, each when it has one (a
+/// hand-written endpoint names neither).
+fn endpoint_refs(m: &mut Map, node: &str, ns: &str, pod: &str) {
+    if !node.is_empty() {
+        m.set("nodeName", node);
+    }
+    if !pod.is_empty() {
+        let mut r = Map::new();
+        r.set("kind", "Pod").set("namespace", ns).set("name", pod);
+        m.set("targetRef", r);
+    }
 }
 
 fn metadata(o: &Object, era: Era) -> Value {

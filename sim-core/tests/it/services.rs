@@ -1,0 +1,176 @@
+//! Services beyond the selector kind: Services without a selector and their hand-written
+//! Endpoints and EndpointSlices (what the apiserver keeps, what kube-proxy programs, what
+//! `kubectl get` prints), and what each release serves.
+
+use super::kubectl_get::{printed, trace_of};
+
+/// A master and one docker node at `version`, with `manifests` (RON entries) and `steps`.
+fn cluster(version: &str, manifests: &str, steps: &str) -> String {
+    format!(
+        r#"Scenario(name: "services", seed: 1, until: "6s",
+  cluster: (
+    nodes: [
+      (name: "m", ip: "10.0.0.1/24"),
+      (name: "w", ip: "10.0.0.2/24", gateway: "10.0.0.254", docker: ()),
+      (name: "db", ip: "10.0.0.20/24"),
+      (name: "db2", ip: "10.0.0.22/24"),
+    ],
+    etcd: "m",
+    kubernetes: (master: "m", version: "{version}"),
+    manifests: [{manifests}],
+  ),
+  steps: [{steps}])"#
+    )
+}
+
+const LEGACY: &str = r#"(path: "/root/legacy.yaml", yaml: "
+apiVersion: v1
+kind: Service
+metadata: {name: legacy}
+spec: {clusterIP: 10.96.0.50, ports: [{port: 6379}]}
+---
+apiVersion: v1
+kind: Endpoints
+metadata: {name: legacy}
+subsets:
+- addresses: [{ip: 10.0.0.20}]
+  notReadyAddresses: [{ip: 10.0.0.21}]
+  ports: [{port: 6379}]
+- addresses: [{ip: 10.0.0.22}]
+  ports: [{port: 6379}]
+")"#;
+
+/// A selectorless Service's hand-written Endpoints are kept as written (subsets with the
+/// same ports as one, not-ready addresses apart), the endpoints controller leaves them
+/// alone when pods come and go, kube-proxy sends the ClusterIP to the ready addresses
+/// only, and the mirroring controller's EndpointSlice carries the same endpoints.
+#[test]
+fn hand_written_endpoints_are_kept_and_programmed() {
+    let t = trace_of(&cluster(
+        "1.28",
+        LEGACY,
+        r#"
+    (at: "1s", exec: (on: "node/m", cmd: "kubectl apply -f /root/legacy.yaml")),
+    (at: "1s", exec: (on: "node/db", cmd: "redis-server")),
+    (at: "1s", exec: (on: "node/db2", cmd: "redis-server")),
+    (at: "2s", exec: (on: "node/m", cmd: "kubectl run x --image=busybox -l app=x")),
+    (at: "3s", exec: (on: "node/m", cmd: "kubectl get ep legacy")),
+    (at: "3s", exec: (on: "node/m", cmd: "kubectl get ep legacy -o yaml")),
+    (at: "3s", exec: (on: "node/m", cmd: "kubectl get endpointslices")),
+    (at: "3s", exec: (on: "node/w", cmd: "iptables-save -t nat | grep default/legacy")),
+    (at: "4s", exec: (on: "node/w", cmd: "redis-cli -h 10.96.0.50 PING")),
+"#,
+    ));
+    let (out, err, status) = printed(&t, "kubectl get ep legacy");
+    assert_eq!(
+        (out.as_str(), err.as_str(), status),
+        (
+            "NAME     ENDPOINTS                       AGE\nlegacy   10.0.0.20:6379,10.0.0.22:6379   2s\n",
+            "",
+            Some(0)
+        ),
+        "{t}"
+    );
+    let (out, _, _) = printed(&t, "kubectl get ep legacy -o yaml");
+    assert!(
+        out.contains("subsets:\n- addresses:\n  - ip: 10.0.0.20\n  - ip: 10.0.0.22\n  notReadyAddresses:\n  - ip: 10.0.0.21\n  ports:\n  - port: 6379\n    protocol: TCP\n"),
+        "{out}"
+    );
+    // A hand-written address names no pod and no node.
+    assert!(
+        !out.contains("targetRef") && !out.contains("nodeName"),
+        "{out}"
+    );
+    let (out, _, _) = printed(&t, "kubectl get endpointslices");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0].split_whitespace().collect::<Vec<_>>(),
+        ["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"]
+    );
+    assert!(lines[1].starts_with("kubernetes "), "{out}");
+    let legacy = lines
+        .iter()
+        .find(|l| l.starts_with("legacy-"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert_eq!(
+        legacy.split_whitespace().collect::<Vec<_>>()[1..4],
+        ["IPv4", "6379", "10.0.0.20,10.0.0.22,10.0.0.21"]
+    );
+    let (out, _, _) = printed(&t, "iptables-save -t nat | grep default/legacy");
+    assert!(out.contains("--to-destination 10.0.0.20:6379"), "{out}");
+    assert!(out.contains("--to-destination 10.0.0.22:6379"), "{out}");
+    assert!(
+        !out.contains("10.0.0.21"),
+        "a not-ready address gets no rule: {out}"
+    );
+    let (out, _, status) = printed(&t, "redis-cli -h 10.96.0.50 PING");
+    // Either ready address answers (both machines run redis): the DNAT reached one. (The
+    // node has a default route: without one, the kernel refuses the ClusterIP before
+    // netfilter sees it, "Network is unreachable".)
+    assert_eq!((out.as_str(), status), ("PONG\n", Some(0)), "{t}");
+}
+
+/// Endpoints subsets with different ports, and IPv6 addresses, are refused with what
+/// the simulator does not model; an EndpointSlice names its Service by label.
+#[test]
+fn what_cannot_be_simulated_is_refused_by_name() {
+    let t = trace_of(&cluster(
+        "1.28",
+        r#"(path: "/root/two.yaml", yaml: "
+apiVersion: v1
+kind: Endpoints
+metadata: {name: two}
+subsets:
+- addresses: [{ip: 10.0.0.20}]
+  ports: [{port: 1}]
+- addresses: [{ip: 10.0.0.21}]
+  ports: [{port: 2}]
+"),
+(path: "/root/v6.yaml", yaml: "
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: v6, labels: {kubernetes.io/service-name: legacy}}
+addressType: IPv6
+endpoints: [{addresses: [\"fd00::1\"]}]
+")"#,
+        r#"
+    (at: "1s", exec: (on: "node/m", cmd: "kubectl create -f /root/two.yaml")),
+    (at: "1s", exec: (on: "node/m", cmd: "kubectl create -f /root/v6.yaml")),
+"#,
+    ));
+    let (_, err, status) = printed(&t, "kubectl create -f /root/two.yaml");
+    assert_eq!(status, Some(1));
+    assert!(
+        err.contains("Endpoints \"two\": subsets[1] with other ports than subsets[0] (the simulator keeps one subset per Endpoints; write one Service per set of ports) is not simulated"),
+        "{err}"
+    );
+    let (_, err, status) = printed(&t, "kubectl create -f /root/v6.yaml");
+    assert_eq!(status, Some(1));
+    assert!(
+        err.contains("EndpointSlice \"v6\": addressType \"IPv6\" (the simulated network is IPv4 only) is not simulated"),
+        "{err}"
+    );
+}
+
+/// Kubernetes 1.5 has no EndpointSlice: the apiserver does not serve the resource, and
+/// kube-proxy 1.5 reads hand-written Endpoints.
+#[test]
+fn release_1_5_serves_no_endpointslices_and_reads_endpoints() {
+    let t = trace_of(&cluster(
+        "1.5",
+        LEGACY,
+        r#"
+    (at: "1s", exec: (on: "node/m", cmd: "kubectl create -f /root/legacy.yaml")),
+    (at: "2s", exec: (on: "node/m", cmd: "kubectl get endpointslices")),
+    (at: "3s", exec: (on: "node/w", cmd: "iptables-save -t nat | grep default/legacy")),
+"#,
+    ));
+    let (out, err, status) = printed(&t, "kubectl get endpointslices");
+    assert_eq!((out.as_str(), status), ("", Some(1)), "{t}");
+    assert!(
+        err.contains("Kubernetes 1.5 serves no EndpointSlice"),
+        "{err}"
+    );
+    let (out, _, _) = printed(&t, "iptables-save -t nat | grep default/legacy");
+    assert!(out.contains("--to-destination 10.0.0.20:6379"), "{out}");
+}

@@ -66,6 +66,7 @@ pub fn services(n: usize, endpoints: usize) -> Vec<(Meta, Service, Endpoints)> {
                         ip: Ipv4Addr::from(u32::from(Ipv4Addr::new(10, 244, 0, 2)) + k),
                         node: String::new(),
                         pod: String::new(),
+                        hostname: String::new(),
                     }
                 })
                 .collect();

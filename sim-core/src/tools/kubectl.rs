@@ -25,6 +25,7 @@ mod modify;
 mod patch;
 mod tabwriter;
 mod verbs;
+mod wait;
 
 use std::net::Ipv4Addr;
 
@@ -69,6 +70,8 @@ enum Cmd {
     },
     /// `label`, `annotate`, `patch`, `edit` (`modify.rs`).
     Modify(Box<modify::Modify>),
+    /// `wait --for=...` (`wait.rs`).
+    Wait(Box<wait::Wait>),
 }
 
 pub struct Kubectl {
@@ -192,6 +195,21 @@ const VERBS: &[(&str, &[&str], VerbParser)] = &[
                 a, editor,
             )?)))
         },
+    ),
+    (
+        "wait",
+        &[
+            "--for",
+            "--timeout",
+            "-l",
+            "--selector",
+            "-f",
+            "--filename",
+            "--field-selector",
+            "-o",
+            "--output",
+        ],
+        |a, _| Ok(Cmd::Wait(Box::new(wait::Wait::parse(a)?))),
     ),
 ];
 
@@ -509,6 +527,9 @@ impl Kubectl {
         if let Cmd::More(_) = self.cmd {
             return self.more(msg, ns, cx);
         }
+        if let Cmd::Wait(_) = self.cmd {
+            return self.wait(msg, ns, cx);
+        }
         match msg {
             Msg::Start => self.start(ns, cx),
             Msg::ApiResponse { resp, .. } if matches!(self.cmd, Cmd::Describe { .. }) => {
@@ -591,6 +612,7 @@ impl Kubectl {
             },
             Cmd::Files(_) => return self.files_start(ns, cx),
             Cmd::Modify(_) => return self.modify(None, ns, cx),
+            Cmd::Wait(_) => unreachable!("wait runs its own"),
             // Each name is deleted and answered on its own, as kubectl's visitor goes
             // through them: one line per name, status 1 if any failed.
             Cmd::Delete { names, .. } if !names.is_empty() => {
@@ -757,6 +779,53 @@ impl Kubectl {
         self.selector
             .as_ref()
             .is_none_or(|s| s.iter().all(|(k, v)| o.meta.labels.get(k) == Some(v)))
+    }
+
+    /// `wait`: the watch, its first answer (the objects waited for; the timeout starts),
+    /// its changes, and the timeout.
+    fn wait(&mut self, msg: Msg, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
+        let era = self.era();
+        let (cmd_ns, all) = (self.ns.clone(), self.all);
+        if let (Msg::Start, Cmd::Wait(w)) = (&msg, &self.cmd) {
+            if !self.connected(ns, cx) {
+                return Some(1);
+            }
+            let req = w.request();
+            self.ask(cx, ns, req);
+            return None;
+        }
+        let Cmd::Wait(w) = &mut self.cmd else {
+            return Some(1);
+        };
+        let step = match msg {
+            Msg::ApiResponse { resp, .. } => {
+                let timeout = w.timeout;
+                let step = w.listed(*resp, &cmd_ns, all, era);
+                if step.done.is_none() {
+                    self.timer = Some(cx.schedule_cancellable(timeout, Msg::Timer(2)));
+                }
+                step
+            }
+            Msg::ApiEvent { event } => w.event(*event, era),
+            Msg::Timer(2) => w.timed_out(),
+            Msg::Timer(_) => {
+                print(
+                    cx,
+                    Stream::Stderr,
+                    "Unable to connect to the server: dial tcp: i/o timeout\n",
+                );
+                return Some(1);
+            }
+            _ => return None,
+        };
+        print(cx, Stream::Stdout, &step.out);
+        print(cx, Stream::Stderr, &step.err);
+        if step.done.is_some()
+            && let Some(t) = self.timer.take()
+        {
+            cx.cancel(t);
+        }
+        step.done
     }
 
     /// `label`, `annotate`, `patch`, `edit`: the start (`resp` None) or an answer, then

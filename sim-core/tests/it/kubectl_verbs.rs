@@ -215,3 +215,75 @@ fn edit() {
     );
     assert!(out(6).0.contains("web    1/1"), "{:?}", out(6));
 }
+
+/// `wait`: for a condition (a pod's Ready, a Deployment's Available), for a JSONPath
+/// value, for deletion, with `-l`; started before the objects are ready, it returns when
+/// they are, in simulated time; its errors and its timeout in kubectl's words.
+#[test]
+fn wait() {
+    let early = [
+        "kubectl wait --for=condition=Available deployment/web --timeout=10s",
+        "kubectl wait --for=condition=Ready pods -l app=db -n team",
+    ];
+    let cmds = [
+        "kubectl wait --for=jsonpath={.status.phase}=Running pod -l app=web",
+        "kubectl wait --for=condition=Ready=false pod/web-5b9997796b-hfj6q --timeout=1s",
+        "kubectl wait --for=delete pod/web-5b9997796b-hjjbj --timeout=1m",
+        "kubectl delete pod web-5b9997796b-hjjbj",
+        "kubectl wait --for=condition=Ready pod/nope",
+        "kubectl wait --for=delete pod/nope",
+        "kubectl wait --for=condition=Ready pod -l app=nothing",
+        "kubectl wait --for=ready pod/x",
+        "kubectl wait pod/x",
+    ];
+    // The first two at 1.5s, after the Deployment's create: its pods are not ready yet.
+    let first: String = early
+        .iter()
+        .map(|c| format!("(at: \"1500ms\", exec: (on: \"node/m\", cmd: {c:?})),\n"))
+        .collect();
+    let trace = trace_of(&cluster("6s", "", &(first + &steps(&cmds))));
+    assert_eq!(
+        printed(&trace, early[0]),
+        ok("deployment.apps/web condition met\n")
+    );
+    assert_eq!(
+        printed(&trace, early[1]),
+        ok("pod/db-nmc6t condition met\n")
+    );
+    // The pod created at 1.5s was not ready then: the wait ran until it was (its status at 1.7s).
+    let actor = trace
+        .lines()
+        .find(|l| l.ends_with(&format!("$ {}", early[1])))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .expect("the wait ran")
+        .to_string();
+    let ends: Vec<&str> = trace
+        .lines()
+        .filter(|l| l.split_whitespace().nth(1) == Some(&actor))
+        .filter(|l| {
+            l.split_whitespace()
+                .nth(2)
+                .is_some_and(|k| k == "exec" || k == "exit")
+        })
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(ends, vec!["1.500000", "1.700200"]);
+    let out = |i: usize| printed(&trace, cmds[i]);
+    assert_eq!(
+        out(0),
+        ok("pod/web-5b9997796b-hfj6q condition met\npod/web-5b9997796b-hjjbj condition met\n")
+    );
+    assert_eq!(
+        out(1),
+        failed("error: timed out waiting for the condition on pods/web-5b9997796b-hfj6q\n")
+    );
+    assert_eq!(out(2), ok("pod/web-5b9997796b-hjjbj condition met\n"));
+    assert_eq!(
+        out(4),
+        failed("Error from server (NotFound): pods \"nope\" not found\n")
+    );
+    assert_eq!(out(5), ok(""));
+    assert_eq!(out(6), failed("error: no matching resources found\n"));
+    assert_eq!(out(7), failed("error: unrecognized condition: \"ready\"\n"));
+    assert_eq!(out(8), failed("error: --for must be set\n"));
+}

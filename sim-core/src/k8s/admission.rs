@@ -408,8 +408,11 @@ fn workload(
 
 /// The containers as the simulator runs them: `command` and `args` as one shell line.
 fn containers(spec: &t::PodSpec) -> Vec<Container> {
-    spec.containers
-        .iter()
+    to_containers(&spec.containers)
+}
+
+fn to_containers(list: &[t::Container]) -> Vec<Container> {
+    list.iter()
         .map(|c| {
             let mut argv: Vec<String> = c.command.clone().unwrap_or_default();
             if !argv.is_empty() {
@@ -461,6 +464,7 @@ fn options(spec: &t::PodSpec) -> PodOptions {
         subdomain: spec.subdomain.clone().filter(|s| !s.is_empty()),
         enable_service_links: spec.enable_service_links,
         restart_policy: spec.restart_policy.clone().filter(|p| !p.is_empty()),
+        init_containers: to_containers(spec.init_containers.as_deref().unwrap_or_default()),
     }
 }
 

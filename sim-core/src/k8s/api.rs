@@ -430,6 +430,9 @@ pub struct PodOptions {
     /// `spec.restartPolicy`: `Always` (default), `OnFailure` or `Never`.
     #[serde(default)]
     pub restart_policy: Option<String>,
+    /// `spec.initContainers`: run one after another to completion before `containers`.
+    #[serde(skip)]
+    pub init_containers: Vec<Container>,
 }
 
 impl PodOptions {
@@ -557,6 +560,8 @@ pub struct Pod {
     /// `status.containerStatuses`, in the order of `containers`, as kubelet last reported
     /// them (empty before its first report, and for a scenario's own pods).
     pub statuses: Vec<ContainerStatus>,
+    /// `status.initContainerStatuses`, in the order of `spec.init_containers`.
+    pub init_statuses: Vec<ContainerStatus>,
 }
 
 /// A container's state (`ContainerState`: one of waiting, running, terminated).
@@ -1267,6 +1272,7 @@ pub enum Request {
         /// for a scenario's pod).
         phase: Phase,
         statuses: Vec<ContainerStatus>,
+        init_statuses: Vec<ContainerStatus>,
         /// A scenario's pod (placed by the scenario): its first report creates it, with
         /// this spec.
         create: Option<PodOptions>,

@@ -1161,6 +1161,7 @@ spec:
                         ready: false,
                         started: None,
                         statuses: Vec::new(),
+                    init_statuses: Vec::new(),
                     })),
                 };
                 self.put(cx, obj.clone());
@@ -1814,6 +1815,7 @@ spec:
                     ready: false,
                     started: None,
                     statuses: Vec::new(),
+                init_statuses: Vec::new(),
                 })),
             },
         );
@@ -2319,6 +2321,7 @@ spec:
             ready,
             phase,
             statuses,
+            init_statuses,
             create,
         } = req
         else {
@@ -2356,6 +2359,7 @@ spec:
             ready,
             started,
             statuses,
+            init_statuses,
         };
         self.put(
             cx,

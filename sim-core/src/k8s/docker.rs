@@ -416,6 +416,7 @@ impl Dockerd {
                 ready: true,
                 phase: crate::k8s::api::Phase::Running,
                 statuses: Vec::new(),
+                init_statuses: Vec::new(),
                 create: sb.from_scenario.then(|| sb.spec.clone()),
             },
         );

@@ -81,6 +81,8 @@ struct PodRun {
 /// kubelet reports it.
 struct Ctr {
     spec: super::api::Container,
+    /// An init container (they come first, and run one after another to completion).
+    init: bool,
     /// The command line (variables expanded); none: the image runs nothing we simulate
     /// (the pause process only), and the container counts as running.
     cmd: Option<String>,
@@ -159,17 +161,27 @@ impl Kubelet {
                     Some(_) => return,
                     None => {}
                 }
+                let inits = p.spec.init_containers.len();
                 let containers: Vec<Ctr> = p
-                    .containers
+                    .spec
+                    .init_containers
                     .iter()
-                    .map(|c| Ctr {
+                    .chain(&p.containers)
+                    .enumerate()
+                    .map(|(i, c)| Ctr {
                         spec: c.clone(),
+                        init: i < inits,
                         cmd: None,
                         proc: None,
                         status: ContainerStatus {
                             name: c.name.clone(),
                             state: ContainerState::Waiting {
-                                reason: "ContainerCreating".into(),
+                                reason: if inits > 0 {
+                                    "PodInitializing"
+                                } else {
+                                    "ContainerCreating"
+                                }
+                                .into(),
                                 message: String::new(),
                             },
                             last_state: None,
@@ -304,10 +316,20 @@ impl Kubelet {
 
     /// kubelet's Pulled, Created and Started events for starting a container, in its
     /// release's words.
-    fn start_events(&self, cx: &mut Ctx<'_, Net>, o: &Object, c: &super::api::Container) {
+    fn start_events(
+        &self,
+        cx: &mut Ctx<'_, Net>,
+        o: &Object,
+        c: &super::api::Container,
+        init: bool,
+    ) {
         let key = o.key();
         let image = c.image.clone().unwrap_or_else(|| "busybox".into());
-        let path = format!("spec.containers{{{}}}", c.name);
+        let path = if init {
+            format!("spec.initContainers{{{}}}", c.name)
+        } else {
+            format!("spec.containers{{{}}}", c.name)
+        };
         self.event(
             cx,
             key.clone(),
@@ -362,7 +384,6 @@ impl Kubelet {
             });
         // The sandbox's DNS configuration is formed before the container is created.
         let resolv_conf = (!pod.spec.host_network).then(|| self.resolv_conf(cx, o));
-        self.start_events(cx, o, &container);
         if pod.spec.host_network {
             return self.run_on_host(cx, o, &container);
         }
@@ -463,14 +484,35 @@ impl Kubelet {
         };
         let run = self.started.get_mut(&key).expect("found");
         run.ip = Some(ip);
-        // Each container is its own process in the pod's namespace (they share its
-        // network and localhost).
-        for i in 0..run.containers.len() {
-            if self.started[&key].containers[i].proc.is_none() {
-                self.start_container(cx, &key, i);
+        self.start_next(cx, &key);
+        self.report(cx, &key);
+    }
+
+    /// Starts what comes next in the pod: its first init container that has not
+    /// completed, or once they all have, every app container that does not run (each its
+    /// own process in the pod's namespace: they share its network and localhost).
+    fn start_next(&mut self, cx: &mut Ctx<'_, Net>, key: &PodKey) {
+        let Some(run) = self.started.get(key) else {
+            return;
+        };
+        let completed = |c: &Ctr| {
+            matches!(
+                c.status.state,
+                ContainerState::Terminated { exit_code: 0, .. }
+            )
+        };
+        match run.containers.iter().position(|c| c.init && !completed(c)) {
+            Some(i) if run.containers[i].proc.is_none() => self.start_container(cx, key, i),
+            Some(_) => {}
+            None => {
+                for i in 0..run.containers.len() {
+                    let c = &self.started[key].containers[i];
+                    if !c.init && c.proc.is_none() {
+                        self.start_container(cx, key, i);
+                    }
+                }
             }
         }
-        self.report(cx, &key);
     }
 
     /// A hostNetwork pod's "sandbox" is the node's namespace: up at once.
@@ -492,8 +534,7 @@ impl Kubelet {
                     c.status.ready = true;
                 }
             }
-            _ if !run.containers.is_empty() => self.start_container(cx, key, 0),
-            _ => {}
+            _ => self.start_next(cx, key),
         }
         self.report(cx, key);
     }
@@ -511,6 +552,7 @@ impl Kubelet {
         };
         let o = run.obj.clone();
         let spec = run.containers[i].spec.clone();
+        self.start_events(cx, &o, &spec, run.containers[i].init);
         // (A hostNetwork pod's command sees its declared variables only.)
         let env = if host {
             spec.env.clone()
@@ -576,6 +618,18 @@ impl Kubelet {
         };
         c.status.ready = false;
         let name = c.spec.name.clone();
+        if c.init && code == 0 {
+            // An init container completed: the next one starts, or the app containers.
+            cx.trace(TraceEvent::Log {
+                line: format!(
+                    "{}/{}: init container {name} completed",
+                    key.0, key.1
+                ),
+            });
+            self.start_next(cx, &key);
+            self.report(cx, &key);
+            return;
+        }
         let policy = run
             .obj
             .pod()
@@ -688,15 +742,12 @@ impl Kubelet {
                     c.status.last_state = Some(last);
                 }
                 c.status.restart_count += 1;
-                let spec = c.spec.clone();
-                let o = run.obj.clone();
                 cx.trace(TraceEvent::Log {
                     line: format!(
                         "SyncLoop (SYNC): {}/{}: starting container {name} again (restart {})",
                         key.0, key.1, c.status.restart_count
                     ),
                 });
-                self.start_events(cx, &o, &spec);
                 self.start_container(cx, &key, i);
                 self.report(cx, &key);
             }
@@ -712,8 +763,10 @@ impl Kubelet {
         let Some(pod) = run.obj.pod() else {
             return;
         };
-        let statuses: Vec<ContainerStatus> =
-            run.containers.iter().map(|c| c.status.clone()).collect();
+        let (init, app): (Vec<&Ctr>, Vec<&Ctr>) = run.containers.iter().partition(|c| c.init);
+        let statuses: Vec<ContainerStatus> = app.iter().map(|c| c.status.clone()).collect();
+        let init_statuses: Vec<ContainerStatus> =
+            init.iter().map(|c| c.status.clone()).collect();
         let host_ip = cx
             .world
             .ns(self.ns)
@@ -731,8 +784,9 @@ impl Kubelet {
                 ip: run.ip,
                 host_ip,
                 ready: !statuses.is_empty() && statuses.iter().all(|s| s.ready),
-                phase: phase(pod.spec.restart_policy(), &statuses),
+                phase: phase(pod.spec.restart_policy(), &init_statuses, &statuses),
                 statuses,
+                init_statuses,
                 create: None,
             },
         );
@@ -790,6 +844,7 @@ impl Kubelet {
         let is_proxy = c.image.as_deref().is_some_and(|i| i.contains("kube-proxy"));
         let (how, what) = match (is_proxy, self.cfg.kube_proxy) {
             (true, Some(kp)) => {
+                self.start_events(cx, o, c, false);
                 cx.send(kp, Msg::Start);
                 (Running::KubeProxy, "kube-proxy".to_string())
             }
@@ -899,9 +954,36 @@ impl Actor<Net> for Kubelet {
 }
 
 /// The pod's phase from its containers' statuses (kubelet's `getPhase`): Pending while
-/// one waits to start for the first time, Running while one runs (or will be started
-/// again), and once all have stopped for good, Succeeded if all exited 0, else Failed.
-pub fn phase(restart_policy: &str, statuses: &[ContainerStatus]) -> Phase {
+/// its init containers run or one waits to start for the first time, Running while one
+/// runs (or will be started again), and once all have stopped for good, Succeeded if all
+/// exited 0, else Failed (also when an init container failed under `Never`).
+pub fn phase(restart_policy: &str, init: &[ContainerStatus], statuses: &[ContainerStatus]) -> Phase {
+    let (mut pending_init, mut failed_init) = (0, 0);
+    for s in init {
+        match (&s.state, &s.last_state) {
+            (ContainerState::Running { .. }, _) => pending_init += 1,
+            (ContainerState::Terminated { exit_code, .. }, _) => {
+                if *exit_code != 0 {
+                    failed_init += 1;
+                }
+            }
+            (ContainerState::Waiting { .. }, Some(ContainerState::Terminated { exit_code, .. })) => {
+                if *exit_code != 0 {
+                    failed_init += 1;
+                }
+            }
+            (ContainerState::Waiting { .. }, _) => pending_init += 1,
+        }
+    }
+    let started = statuses.iter().any(|s| {
+        !matches!(s.state, ContainerState::Waiting { .. }) || s.last_state.is_some()
+    });
+    if !started && failed_init > 0 && restart_policy == "Never" {
+        return Phase::Failed;
+    }
+    if pending_init > 0 || (!started && failed_init > 0) {
+        return Phase::Pending;
+    }
     let (mut running, mut waiting, mut stopped, mut succeeded) = (0, 0, 0, 0);
     for s in statuses {
         match &s.state {
@@ -946,6 +1028,10 @@ pub fn go_duration(d: Dur) -> String {
 mod tests {
     use super::*;
 
+    fn phase_of(policy: &str, statuses: &[ContainerStatus]) -> Phase {
+        phase(policy, &[], statuses)
+    }
+
     #[test]
     fn back_off_durations_print_as_go_prints_them() {
         let p = |s| go_duration(Dur::from_secs(s));
@@ -983,16 +1069,16 @@ mod tests {
             reason: "CrashLoopBackOff".into(),
             message: String::new(),
         };
-        assert_eq!(phase("Always", &[st(done(0), false)]), Phase::Running);
-        assert_eq!(phase("Never", &[st(done(0), false)]), Phase::Succeeded);
-        assert_eq!(phase("Never", &[st(done(1), false)]), Phase::Failed);
-        assert_eq!(phase("OnFailure", &[st(done(1), false)]), Phase::Running);
-        assert_eq!(phase("OnFailure", &[st(done(0), false)]), Phase::Succeeded);
+        assert_eq!(phase_of("Always", &[st(done(0), false)]), Phase::Running);
+        assert_eq!(phase_of("Never", &[st(done(0), false)]), Phase::Succeeded);
+        assert_eq!(phase_of("Never", &[st(done(1), false)]), Phase::Failed);
+        assert_eq!(phase_of("OnFailure", &[st(done(1), false)]), Phase::Running);
+        assert_eq!(phase_of("OnFailure", &[st(done(0), false)]), Phase::Succeeded);
         assert_eq!(
-            phase("Never", &[st(done(0), false), st(run, false)]),
+            phase_of("Never", &[st(done(0), false), st(run, false)]),
             Phase::Running
         );
-        assert_eq!(phase("Always", &[st(wait.clone(), true)]), Phase::Running);
-        assert_eq!(phase("Always", &[st(wait, false)]), Phase::Pending);
+        assert_eq!(phase_of("Always", &[st(wait.clone(), true)]), Phase::Running);
+        assert_eq!(phase_of("Always", &[st(wait, false)]), Phase::Pending);
     }
 }

@@ -1474,20 +1474,44 @@ pub fn pod_columns(
     let mut reason = p.phase.name().to_string();
     let (mut ready, mut restarts, mut running) = (0, 0, false);
     let mut last: Option<SimTime> = None;
-    for c in p.statuses.iter().rev() {
+    // Init containers first: the first that has not completed names the status.
+    let mut initializing = false;
+    let inits = p.init_statuses.len();
+    for (i, c) in p.init_statuses.iter().enumerate() {
         restarts += c.restart_count;
         if let Some(S::Terminated { finished_at, .. }) = &c.last_state {
             last = Some(last.map_or(*finished_at, |l| l.max(*finished_at)));
         }
-        match &c.state {
-            S::Waiting { reason: r, .. } if !r.is_empty() => reason = r.clone(),
-            S::Terminated { reason: r, .. } if !r.is_empty() => reason = r.clone(),
-            S::Terminated { exit_code, .. } => reason = format!("ExitCode:{exit_code}"),
-            S::Running { .. } if c.ready => {
-                running = true;
-                ready += 1;
+        reason = match &c.state {
+            S::Terminated { exit_code: 0, .. } => continue,
+            S::Terminated { reason: r, .. } if !r.is_empty() => format!("Init:{r}"),
+            S::Terminated { exit_code, .. } => format!("Init:ExitCode:{exit_code}"),
+            S::Waiting { reason: r, .. } if !r.is_empty() && r != "PodInitializing" => {
+                format!("Init:{r}")
             }
-            _ => {}
+            _ => format!("Init:{i}/{inits}"),
+        };
+        initializing = true;
+        break;
+    }
+    if !initializing {
+        restarts = 0;
+        last = None;
+        for c in p.statuses.iter().rev() {
+            restarts += c.restart_count;
+            if let Some(S::Terminated { finished_at, .. }) = &c.last_state {
+                last = Some(last.map_or(*finished_at, |l| l.max(*finished_at)));
+            }
+            match &c.state {
+                S::Waiting { reason: r, .. } if !r.is_empty() => reason = r.clone(),
+                S::Terminated { reason: r, .. } if !r.is_empty() => reason = r.clone(),
+                S::Terminated { exit_code, .. } => reason = format!("ExitCode:{exit_code}"),
+                S::Running { .. } if c.ready => {
+                    running = true;
+                    ready += 1;
+                }
+                _ => {}
+            }
         }
     }
     if reason == "Completed" && running {

@@ -195,3 +195,78 @@ fn container_exits_restarts_back_off_and_phases() {
         assert!(d.contains(backoff), "{version}:\n{d}");
     }
 }
+
+/// A pod with two init containers (the second waits 5 s) and two app containers (a web
+/// server and a sidecar that fetches from it over localhost); and a pod whose init
+/// container fails.
+const INIT: &str = r#"(path: "/root/init.yaml", yaml: "
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  initContainers:
+  - {name: prepare, image: busybox, command: [sh, -c, 'echo preparing']}
+  - {name: wait, image: busybox, command: [sh, -c, 'sleep 5; echo ready']}
+  containers:
+  - {name: web, image: busybox, command: [httpd, -f, -p, \"80\"]}
+  - {name: probe, image: busybox, command: [sh, -c, 'sleep 1; echo side']}
+"), (path: "/root/bad.yaml", yaml: "
+apiVersion: v1
+kind: Pod
+metadata: {name: bad}
+spec:
+  restartPolicy: Never
+  initContainers: [{name: setup, image: busybox, command: [sh, -c, 'echo no; exit 1']}]
+  containers: [{name: app, image: busybox, command: [sleep, \"3600\"]}]
+")"#;
+
+/// Init containers run one after another before the app containers (STATUS `Init:1/2`
+/// while the second waits), then each app container runs as its own process in the
+/// pod's namespace (READY 2/2; the web server answers on the pod's localhost); `logs -c`
+/// reads an init container, and without -c kubectl says what it does in each era; an
+/// init container that fails under Never fails the pod (`Init:Error`, phase Failed).
+#[test]
+fn init_containers_then_several_containers() {
+    for version in ["1.28", "1.5"] {
+        let modern = version == "1.28";
+        let src = format!(
+            r#"Scenario(name: "init", seed: 3, until: "12s", {}
+  steps: [
+    (at: "1s", exec: (on: "node/master01", cmd: "kubectl create -f /root/init.yaml")),
+    (at: "1s", exec: (on: "node/master01", cmd: "kubectl create -f /root/bad.yaml")),
+    (at: "3s", exec: (on: "node/master01", cmd: "kubectl get pods")),
+    (at: "3s", expect: (on: "node/master01", cmd: "kubectl logs web -c prepare", stdout_contains: "preparing")),
+    (at: "3s", expect: (on: "node/master01", cmd: "kubectl get pod bad -o jsonpath={{.status.phase}}", stdout_contains: "Failed")),
+    (at: "7s", exec: (on: "node/master01", cmd: "kubectl get pods")),
+    (at: "7s", exec: (on: "node/master01", cmd: "kubectl describe pod web")),
+    (at: "7s", exec: (on: "node/master01", cmd: "kubectl logs web")),
+    (at: "7s", expect: (on: "node/master01", cmd: "kubectl exec web -- wget -q -O- localhost", stdout_contains: "<h1>")),
+  ])"#,
+            cluster(version, INIT)
+        );
+        let trace = run_text(&src);
+        let at3 = printed(&trace, "kubectl get pods", "stdout", 0).join("\n");
+        assert!(
+            at3.lines().any(|l| l.starts_with("web") && l.contains(" Init:1/2 ")),
+            "{version}:\n{at3}"
+        );
+        assert!(
+            at3.lines().any(|l| l.starts_with("bad") && l.contains(" Init:Error ")),
+            "{version}:\n{at3}"
+        );
+        let at7 = printed(&trace, "kubectl get pods", "stdout", 1).join("\n");
+        assert!(
+            at7.lines().any(|l| l.starts_with("web") && l.contains(" 2/2 ") && l.contains(" Running ")),
+            "{version}:\n{at7}"
+        );
+        let d = printed(&trace, "kubectl describe pod web", "stdout", 0).join("\n");
+        assert!(d.contains("Init Containers:\n  prepare:"), "{version}:\n{d}");
+        assert!(d.contains("Reason:") && d.contains("Completed"), "{version}:\n{d}");
+        let logs_err = printed(&trace, "kubectl logs web", "stderr", 0).join("\n");
+        if modern {
+            assert_eq!(logs_err, "Defaulted container \"web\" out of: web, probe, prepare (init), wait (init)");
+        } else {
+            assert_eq!(logs_err, "Error from server (BadRequest): a container name must be specified for pod web, choose one of: [web probe] or one of the init containers: [prepare wait]");
+        }
+    }
+}

@@ -215,7 +215,13 @@ fn container(
             w.write(&format!("      {part}\n"));
         }
     }
-    let cs = status.and_then(|(p, _)| p.statuses.iter().find(|s| s.name == c.name));
+    // (Names are unique across a pod's init and app containers.)
+    let cs = status.and_then(|(p, _)| {
+        p.statuses
+            .iter()
+            .chain(&p.init_statuses)
+            .find(|s| s.name == c.name)
+    });
     if let Some(cs) = cs {
         // describeContainerState: State, Last State (a terminated one), Ready, Restart
         // Count.
@@ -347,6 +353,12 @@ pub fn pod(d: &Description, era: Era, now: SimTime) -> String {
         }
     }
     let status = p.node.is_some().then_some((p, m.uid.as_str()));
+    if !p.spec.init_containers.is_empty() {
+        w.write("Init Containers:\n");
+        for c in &p.spec.init_containers {
+            container(&mut w, c, status, "", era);
+        }
+    }
     if p.containers.is_empty() {
         w.write("Containers: <none>\n");
     } else {
@@ -360,7 +372,10 @@ pub fn pod(d: &Description, era: Era, now: SimTime) -> String {
     let mut conditions = Vec::new();
     if p.node.is_some() {
         let running = p.phase == Phase::Running;
-        conditions.push(("Initialized", "True"));
+        let initialized = p.init_statuses.iter().all(|s| {
+            matches!(s.state, ContainerState::Terminated { exit_code: 0, .. })
+        });
+        conditions.push(("Initialized", b(initialized)));
         conditions.push(("Ready", b(p.ready)));
         if era == Era::Modern {
             conditions.push(("ContainersReady", b(running && p.ready)));
@@ -1155,6 +1170,7 @@ pub(super) mod tests {
             ready: running,
             started: Some(t(0)),
             statuses: Vec::new(),
+        init_statuses: Vec::new(),
         };
         let kubelet = ("kubelet", "why-02", "");
         let container = ("kubelet", "why-02", "spec.containers{master}");

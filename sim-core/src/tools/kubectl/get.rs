@@ -1826,6 +1826,7 @@ mod tests {
                 ready: ip.is_some(),
                 started: Some(at(2)),
                 statuses: Vec::new(),
+            init_statuses: Vec::new(),
             })),
         }
     }

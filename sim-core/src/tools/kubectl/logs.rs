@@ -288,6 +288,12 @@ impl Kubectl {
         let p = pod.pod().expect("a pod");
         let name = pod.meta.name.clone();
         let names: Vec<String> = p.containers.iter().map(|c| c.name.clone()).collect();
+        let inits: Vec<String> = p
+            .spec
+            .init_containers
+            .iter()
+            .map(|c| c.name.clone())
+            .collect();
         let bad_request = |cx: &mut Ctx<'_, Net>, m: String| {
             print(
                 cx,
@@ -297,7 +303,7 @@ impl Kubectl {
             Some(1)
         };
         let container = match (&opts.container, era) {
-            (Some(c), _) if names.contains(c) => c.clone(),
+            (Some(c), _) if names.contains(c) || inits.contains(c) => c.clone(),
             (Some(c), Era::Modern) => {
                 print(
                     cx,
@@ -309,27 +315,36 @@ impl Kubectl {
             (Some(c), Era::Classic) => {
                 return bad_request(cx, format!("container {c} is not valid for pod {name}"));
             }
-            (None, _) if names.len() == 1 => names[0].clone(),
+            (None, _) if names.len() == 1 && inits.is_empty() => names[0].clone(),
+            // (1.5's apiserver took a lone app container whatever the init ones.)
+            (None, Era::Classic) if names.len() == 1 => names[0].clone(),
+            // podcmd.AllContainerNames: the app containers, then the init ones marked.
             (None, Era::Modern) if !names.is_empty() => {
+                let all: Vec<String> = names
+                    .iter()
+                    .cloned()
+                    .chain(inits.iter().map(|n| format!("{n} (init)")))
+                    .collect();
                 print(
                     cx,
                     Stream::Stderr,
                     &format!(
                         "Defaulted container \"{}\" out of: {}\n",
                         names[0],
-                        names.join(", ")
+                        all.join(", ")
                     ),
                 );
                 names[0].clone()
             }
             (None, _) => {
-                return bad_request(
-                    cx,
-                    format!(
-                        "a container name must be specified for pod {name}, choose one of: [{}]",
-                        names.join(" ")
-                    ),
+                let mut m = format!(
+                    "a container name must be specified for pod {name}, choose one of: [{}]",
+                    names.join(" ")
                 );
+                if !inits.is_empty() {
+                    m += &format!(" or one of the init containers: [{}]", inits.join(" "));
+                }
+                return bad_request(cx, m);
             }
         };
         let runs = runs(cx, &pod.meta.namespace, &name, &container);

@@ -456,8 +456,17 @@ fn pod_spec(containers: &[Container], o: &PodOptions, pod: Option<&Pod>, era: Er
             .iter()
             .map(|c| container(c, era))
             .collect::<Vec<_>>(),
-    )
-    .set("restartPolicy", o.restart_policy())
+    );
+    if !o.init_containers.is_empty() {
+        s.set(
+            "initContainers",
+            o.init_containers
+                .iter()
+                .map(|c| container(c, era))
+                .collect::<Vec<_>>(),
+        );
+    }
+    s.set("restartPolicy", o.restart_policy())
     .set("terminationGracePeriodSeconds", 30i64)
     .set("dnsPolicy", o.dns_policy());
     if pod.is_some() {
@@ -570,7 +579,13 @@ fn pod_status(o: &Object, p: &Pod, era: Era) -> Value {
     let names = names.join(" ");
     let mut conditions = Vec::new();
     if p.node.is_some() {
-        conditions.push(condition("Initialized", true, created, None));
+        let initialized = p.init_statuses.iter().all(|s| {
+            matches!(
+                s.state,
+                crate::k8s::api::ContainerState::Terminated { exit_code: 0, .. }
+            )
+        });
+        conditions.push(condition("Initialized", initialized, created, None));
         conditions.push(condition("Ready", p.ready, started, Some(&names)));
         if era == Era::Modern {
             conditions.push(condition("ContainersReady", p.ready, started, Some(&names)));
@@ -674,6 +689,33 @@ fn pod_status(o: &Object, p: &Pod, era: Era) -> Value {
             })
             .collect();
         s.set("containerStatuses", statuses);
+        if !p.init_statuses.is_empty() {
+            let inits: Vec<Value> = p
+                .init_statuses
+                .iter()
+                .map(|r| {
+                    let image = p
+                        .spec
+                        .init_containers
+                        .iter()
+                        .find(|c| c.name == r.name)
+                        .and_then(|c| c.image.clone())
+                        .unwrap_or_else(|| "busybox".into());
+                    let mut cs = Map::new();
+                    cs.set("name", &r.name)
+                        .set("state", container_state(&r.state))
+                        .set(
+                            "lastState",
+                            r.last_state.as_ref().map_or_else(Map::new, container_state),
+                        )
+                        .set("ready", r.ready)
+                        .set("restartCount", i64::from(r.restart_count))
+                        .set("image", image);
+                    Value::Map(cs)
+                })
+                .collect();
+            s.set("initContainerStatuses", inits);
+        }
     }
     if era == Era::Modern {
         s.set("qosClass", "BestEffort");

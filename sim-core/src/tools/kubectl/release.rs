@@ -244,6 +244,7 @@ mod tests {
                 ready: true,
                 started: None,
                 statuses: Vec::new(),
+            init_statuses: Vec::new(),
             })),
         };
         let pods = [

@@ -23,6 +23,7 @@ mod info;
 mod logs;
 mod modify;
 mod patch;
+mod rollout;
 mod tabwriter;
 mod verbs;
 mod wait;
@@ -93,6 +94,16 @@ pub struct Kubectl {
 }
 
 const USAGE: &str = "kubectl: the simulator models `get KIND [NAME] [-o wide] [-n NS] [-A]`, `create|apply -f FILE` and `delete KIND NAME`\n";
+
+/// No answer from the apiserver in time: kubectl's message, status 1.
+fn timed_out(cx: &mut Ctx<'_, Net>) -> Option<i32> {
+    print(
+        cx,
+        Stream::Stderr,
+        "Unable to connect to the server: dial tcp: i/o timeout\n",
+    );
+    Some(1)
+}
 
 fn unknown_kind(k: &str) -> (String, i32) {
     (
@@ -569,14 +580,7 @@ impl Kubectl {
             // trace shows it once, under the command's own process): its status is too.
             Msg::Exited { code, .. } => Some(code),
             Msg::ApiResponse { resp, .. } => Some(self.answer(*resp, cx)),
-            Msg::Timer(_) => {
-                print(
-                    cx,
-                    Stream::Stderr,
-                    "Unable to connect to the server: dial tcp: i/o timeout\n",
-                );
-                Some(1)
-            }
+            Msg::Timer(_) => timed_out(cx),
             _ => None,
         }
     }

@@ -174,3 +174,207 @@ fn recreate_then_history_limit() {
         assert!(!out.iter().any(|l| l.contains(s[0].as_str())), "{out:?}");
     }
 }
+
+/// `set image`, `rollout status` (its lines as the rollout goes, then done), `rollout
+/// history` (a revision per template, CHANGE-CAUSE from the manifest's annotation),
+/// `rollout undo` (back to the previous template: its ReplicaSet becomes revision 3) and
+/// `--to-revision`, `rollout restart` (a new template by its restartedAt annotation), and
+/// their errors, as kubectl 1.28 prints them.
+#[test]
+fn rollout_verbs_today() {
+    let src = cluster(
+        "1.28",
+        "apps/v1",
+        "  replicas: 2",
+        r#"
+        (at: "1s", exec: (on: "node/master01", cmd: "kubectl apply -f /root/web-v1.yaml")),
+        (at: "5s", exec: (on: "node/master01", cmd: "kubectl set image deployment/web web=nginx:v2")),
+        (at: "5s", exec: (on: "node/master01", cmd: "kubectl rollout status deployment/web")),
+        (at: "8s", exec: (on: "node/master01", cmd: "kubectl rollout history deploy/web")),
+        (at: "9s", exec: (on: "node/master01", cmd: "kubectl rollout undo deployment/web")),
+        (at: "12s", exec: (on: "node/master01", cmd: "kubectl rollout history deployment web")),
+        (at: "12s", exec: (on: "node/master01", cmd: "kubectl get deploy web -o jsonpath={.spec.template.spec.containers[0].image}")),
+        (at: "13s", exec: (on: "node/master01", cmd: "kubectl rollout undo deployment/web --to-revision=3")),
+        (at: "13s", exec: (on: "node/master01", cmd: "kubectl rollout undo deployment/web --to-revision=7")),
+        (at: "14s", exec: (on: "node/master01", cmd: "kubectl rollout restart deployment/web")),
+        (at: "16s", exec: (on: "node/master01", cmd: "kubectl rollout status deployment/web")),
+        (at: "16s", exec: (on: "node/master01", cmd: "kubectl get deploy web -o jsonpath={.spec.template.metadata.annotations}")),
+        (at: "17s", exec: (on: "node/master01", cmd: "kubectl set image deployment/web nosuch=nginx:v9")),
+        (at: "17s", exec: (on: "node/master01", cmd: "kubectl rollout status deployment/nosuch")),
+        (at: "17s", exec: (on: "node/master01", cmd: "kubectl rollout status svc/web")),
+        "#,
+    );
+    let trace = run_text(&src);
+    let out = |cmd: &str| printed(&trace, cmd, "stdout");
+    let err = |cmd: &str| printed(&trace, cmd, "stderr");
+    let ok = Some("exit status 0".to_string());
+    let failed = Some("exit status 1".to_string());
+    assert_eq!(
+        out("kubectl set image deployment/web web=nginx:v2"),
+        (
+            vec!["deployment.apps/web image updated".to_string()],
+            ok.clone()
+        )
+    );
+    // The first line is the state the watch starts from; each change of the Deployment
+    // prints a line until the rollout is done.
+    let (lines, exit) = out("kubectl rollout status deployment/web");
+    assert_eq!(exit, ok);
+    // 2 replicas at 25%: surge 1, unavailable 0. The watch starts after the new
+    // ReplicaSet's first pod was made; a line per change of the Deployment, repeated when
+    // the counts it prints did not change (as kubectl prints them).
+    let waiting = |s: &str| format!("Waiting for deployment \"web\" rollout to finish: {s}...");
+    assert_eq!(
+        lines,
+        [
+            waiting("1 out of 2 new replicas have been updated"),
+            waiting("1 out of 2 new replicas have been updated"),
+            waiting("1 out of 2 new replicas have been updated"),
+            waiting("1 old replicas are pending termination"),
+            waiting("1 old replicas are pending termination"),
+            "deployment \"web\" successfully rolled out".to_string(),
+        ]
+    );
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some("deployment \"web\" successfully rolled out"),
+        "{lines:#?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("1 out of 2 new replicas have been updated")
+                || l.contains("old replicas are pending termination")),
+        "{lines:#?}"
+    );
+    assert_eq!(
+        out("kubectl rollout history deploy/web"),
+        (
+            // (kubectl's name line ends in a space; the trace's lines are trimmed:
+            // rollout.rs's unit test checks the bytes.)
+            [
+                "deployment.apps/web",
+                "REVISION  CHANGE-CAUSE",
+                "1         <none>",
+                "2         <none>",
+                ""
+            ]
+            .map(String::from)
+            .to_vec(),
+            ok.clone()
+        )
+    );
+    assert_eq!(
+        out("kubectl rollout undo deployment/web"),
+        (
+            vec!["deployment.apps/web rolled back".to_string()],
+            ok.clone()
+        )
+    );
+    // Revision 1's ReplicaSet is revision 3 now.
+    assert_eq!(
+        out("kubectl rollout history deployment web").0[2..4],
+        ["2         <none>", "3         <none>"]
+    );
+    assert_eq!(
+        out("kubectl get deploy web -o jsonpath={.spec.template.spec.containers[0].image}").0,
+        ["nginx:v1"]
+    );
+    assert_eq!(
+        out("kubectl rollout undo deployment/web --to-revision=3"),
+        (
+            vec!["deployment.apps/web skipped rollback (current template already matches revision 3)".to_string()],
+            ok.clone()
+        )
+    );
+    assert_eq!(
+        err("kubectl rollout undo deployment/web --to-revision=7"),
+        (
+            vec!["error: unable to find specified revision 7 in history".to_string()],
+            failed.clone()
+        )
+    );
+    assert_eq!(
+        out("kubectl rollout restart deployment/web"),
+        (
+            vec!["deployment.apps/web restarted".to_string()],
+            ok.clone()
+        )
+    );
+    assert_eq!(
+        out("kubectl get deploy web -o jsonpath={.spec.template.metadata.annotations}").0,
+        [r#"{"kubectl.kubernetes.io/restartedAt":"2017-10-18T15:00:14Z"}"#]
+    );
+    assert_eq!(
+        err("kubectl set image deployment/web nosuch=nginx:v9"),
+        (
+            vec!["error: unable to find container named \"nosuch\"".to_string()],
+            failed.clone()
+        )
+    );
+    assert_eq!(
+        err("kubectl rollout status deployment/nosuch"),
+        (
+            vec!["Error from server (NotFound): deployments.apps \"nosuch\" not found".to_string()],
+            failed.clone()
+        )
+    );
+    assert_eq!(err("kubectl rollout status svc/web").1, failed);
+}
+
+/// kubectl 1.5's forms: `deployment "web" image updated`, the waiting lines without the
+/// Deployment's name, the history under `deployments "web"` with tab padding, and no
+/// `rollout restart` (it came in 1.15).
+#[test]
+fn rollout_verbs_in_1_5() {
+    let src = cluster(
+        "1.5",
+        "extensions/v1beta1",
+        "  replicas: 2",
+        r#"
+        (at: "1s", exec: (on: "node/master01", cmd: "kubectl apply -f /root/web-v1.yaml")),
+        (at: "5s", exec: (on: "node/master01", cmd: "kubectl set image deployment/web web=nginx:v2")),
+        (at: "5s", exec: (on: "node/master01", cmd: "kubectl rollout status deployment/web")),
+        (at: "8s", exec: (on: "node/master01", cmd: "kubectl rollout history deployment/web")),
+        (at: "9s", exec: (on: "node/master01", cmd: "kubectl rollout undo deployment/web")),
+        (at: "10s", exec: (on: "node/master01", cmd: "kubectl rollout restart deployment/web")),
+        "#,
+    );
+    let trace = run_text(&src);
+    let out = |cmd: &str| printed(&trace, cmd, "stdout");
+    assert_eq!(
+        out("kubectl set image deployment/web web=nginx:v2").0,
+        ["deployment \"web\" image updated"]
+    );
+    let (lines, _) = out("kubectl rollout status deployment/web");
+    // extensions/v1beta1's 1 and 1: both new pods are made at once.
+    assert_eq!(
+        lines,
+        [
+            "Waiting for rollout to finish: 1 old replicas are pending termination...",
+            "Waiting for rollout to finish: 1 old replicas are pending termination...",
+            "deployment \"web\" successfully rolled out",
+        ]
+    );
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some("deployment \"web\" successfully rolled out")
+    );
+    assert_eq!(
+        out("kubectl rollout history deployment/web").0,
+        [
+            "deployments \"web\"",
+            "REVISION\tCHANGE-CAUSE",
+            "1\t\t<none>",
+            "2\t\t<none>"
+        ]
+    );
+    assert_eq!(
+        out("kubectl rollout undo deployment/web").0,
+        ["deployment \"web\" rolled back"]
+    );
+    assert_eq!(
+        printed(&trace, "kubectl rollout restart deployment/web", "stderr").0[0],
+        "Error: unknown command \"restart\" for \"kubectl rollout\""
+    );
+}

@@ -1,5 +1,5 @@
 //! The kubectl verbs whose flags are their own: `logs`, `get events`, `version`,
-//! `api-resources`, `explain`, `cluster-info`. Each reads its whole command line here
+//! `api-resources`, `explain`, `cluster-info`, `rollout`, `set image`. Each reads its whole command line here
 //! (`-f` is `--follow` to `logs`, `-c` its container), and runs in its own module.
 
 use super::{Cmd, Kubectl};
@@ -14,10 +14,14 @@ use crate::trace::Stream;
 pub enum More {
     Logs(super::logs::Logs),
     Events(super::events::Events),
-    Version { client: bool },
+    Version {
+        client: bool,
+    },
     ApiResources(super::info::ApiResources),
     Explain(super::explain::Explain),
     ClusterInfo,
+    /// `rollout status|history|undo|restart`, `set image` (`rollout.rs`).
+    Rollout(super::rollout::Rollout),
 }
 
 /// A command line split into its words and flags: the namespace flags are kubectl's
@@ -194,9 +198,17 @@ pub fn parse(args: &[String]) -> Result<Option<Parsed>, (String, i32)> {
             }
             More::ClusterInfo
         }
+        "rollout" => {
+            let a = split(&rest, &["--to-revision"])?;
+            More::Rollout(super::rollout::parse_rollout(&a)?)
+        }
+        "set" => {
+            let a = split(&rest, &[])?;
+            More::Rollout(super::rollout::parse_set(&a)?)
+        }
         _ => return Ok(None),
     };
-    let a = split(&rest, &[])?;
+    let a = split(&rest, &["--to-revision"])?;
     Ok(Some((more, a.ns, a.all)))
 }
 
@@ -241,6 +253,7 @@ impl Kubectl {
             More::ApiResources(o) => self.api_resources(&o, msg, ns, cx),
             More::Explain(e) => self.explain(&e, msg, ns, cx),
             More::ClusterInfo => self.cluster_info(msg, ns, cx),
+            More::Rollout(r) => self.rollout(&r, msg, ns, cx),
         }
     }
 }

@@ -12,8 +12,8 @@ use std::net::Ipv4Addr;
 
 use super::api::{
     Address, Amount, Body, ConfigMapSpec, Container, DnsConfig, EndpointPort, EndpointSlice,
-    Endpoints, Labels, NamespaceSpec, NewObject, PodOptions, PodSpec, RcSpec, Rollout,
-    ServicePort, ServiceSpec, SliceEndpoint, StoredSpec,
+    Endpoints, Labels, NamespaceSpec, NewObject, PodOptions, PodSpec, RcSpec, Rollout, ServicePort,
+    ServiceSpec, SliceEndpoint, StoredSpec,
 };
 use super::manifest::Manifest;
 use super::manifest::types::{self as t, IntOrString};

@@ -62,6 +62,10 @@ struct Forwarded {
     client: (Ipv4Addr, u16),
     query: Message,
     timer: CancelKey,
+    /// An ExternalName's CNAME, when this is the kubernetes plugin's lookup of its target
+    /// through the server's own forward (`upstream`): the answer is the CNAME, then what
+    /// came back.
+    cname: Option<Record>,
 }
 
 pub struct CoreDns {
@@ -205,7 +209,12 @@ impl CoreDns {
                                 .unwrap_or("")
                         ),
                     );
-                    let reply = Message::reply_to(&f.query, Rcode::ServFail);
+                    // The kubernetes plugin's upstream lookup failing leaves its CNAME
+                    // alone in the answer.
+                    let reply = match f.cname {
+                        Some(c) => cname_only(&f.query, c),
+                        None => Message::reply_to(&f.query, Rcode::ServFail),
+                    };
                     send(cx, ns, f.client, reply);
                 }
                 None
@@ -368,7 +377,35 @@ impl CoreDns {
                 .cloned()
                 .unwrap_or_default();
             // (None: fall through to the next plugin.)
-            if let Some(r) = self.kubernetes(k, &zone, &q) {
+            if let Some(mut r) = self.kubernetes(k, &zone, &q) {
+                // An ExternalName's CNAME: the plugin looks its target up (plugin/
+                // backend_lookup.go), in its own records when the target is in one of its
+                // zones, else through the server itself (`upstream`: here, forward), and
+                // answers the CNAME followed by what it found.
+                if let Some(target) = external_target(&r, question.qtype) {
+                    if k.zones.iter().any(|z| in_zone(&target, z)) {
+                        let mut inner = q.clone();
+                        inner.question = Some(crate::wire::dns::Question {
+                            name: target.clone(),
+                            ..question.clone()
+                        });
+                        if let Some(found) = self.kubernetes(k, &zone, &inner) {
+                            r.answer.extend(found.answer);
+                        }
+                    } else if let Some(f) = block.forward.as_ref().filter(|f| {
+                        in_zone(&target, &f.from) && !f.except.iter().any(|z| in_zone(&target, z))
+                    }) {
+                        let cname = r.answer[0].clone();
+                        let mut inner = q.clone();
+                        inner.question = Some(crate::wire::dns::Question {
+                            name: target.clone(),
+                            ..question.clone()
+                        });
+                        let f = f.clone();
+                        self.forward(cx, ns, client, inner, &f, Some((q, cname)));
+                        return;
+                    }
+                }
                 // The plugin's own SERVFAIL (not synced yet) is an error code the server
                 // writes, past the cache; only answers are stored.
                 if r.rcode != Rcode::ServFail {
@@ -383,7 +420,7 @@ impl CoreDns {
             && in_zone(&qname, &f.from)
             && !f.except.iter().any(|z| in_zone(&qname, z))
         {
-            self.forward(cx, ns, client, q, f);
+            self.forward(cx, ns, client, q, f, None);
             return;
         }
         // No plugin left to answer ("no next plugin found"): SERVFAIL.
@@ -442,6 +479,9 @@ impl CoreDns {
         );
     }
 
+    /// forward: `q` to an upstream. `chase` is the kubernetes plugin's lookup of an
+    /// ExternalName's target (`q` asks for the target): the client's own query and the
+    /// CNAME, answered with the CNAME alone if the lookup cannot be made.
     fn forward(
         &mut self,
         cx: &mut Ctx<'_, Net>,
@@ -449,7 +489,16 @@ impl CoreDns {
         client: (Ipv4Addr, u16),
         q: Message,
         f: &corefile::Forward,
+        chase: Option<(Message, Record)>,
     ) {
+        let fail =
+            |cx: &mut Ctx<'_, Net>, rcode: Rcode, q: &Message, chase: Option<(Message, Record)>| {
+                let reply = match chase {
+                    Some((orig, cname)) => cname_only(&orig, cname),
+                    None => Message::reply_to(q, rcode),
+                };
+                send(cx, ns, client, reply);
+            };
         let mut ups: Vec<Ipv4Addr> = Vec::new();
         for t in &f.to {
             if t == "/etc/resolv.conf" {
@@ -461,14 +510,12 @@ impl CoreDns {
             }
         }
         let (Some(port), false) = (self.upstream_port, ups.is_empty()) else {
-            send(cx, ns, client, Message::reply_to(&q, Rcode::ServFail));
-            return;
+            return fail(cx, Rcode::ServFail, &q, chase);
         };
         if f.max_concurrent
             .is_some_and(|m| self.forwarded.len() as u32 >= m)
         {
-            send(cx, ns, client, Message::reply_to(&q, Rcode::Refused));
-            return;
+            return fail(cx, Rcode::Refused, &q, chase);
         }
         // policy random (a seeded stream)
         let up = ups[cx.rng().random_range(0..ups.len())];
@@ -477,19 +524,23 @@ impl CoreDns {
         let mut out = q.clone();
         out.id = id;
         if udp::send(cx, ns, port, up, 53, UdpPayload::Dns { msg: Box::new(out) }).is_err() {
-            send(cx, ns, client, Message::reply_to(&q, Rcode::ServFail));
-            return;
+            return fail(cx, Rcode::ServFail, &q, chase);
         }
         self.next_token += 1;
         let token = T_FORWARD_BASE + self.next_token;
         let timer = cx.schedule_cancellable(FORWARD_TIMEOUT, Msg::Timer(token));
         self.forward_tokens.insert(token, id);
+        let (query, cname) = match chase {
+            Some((orig, c)) => (orig, Some(c)),
+            None => (q, None),
+        };
         self.forwarded.insert(
             id,
             Forwarded {
                 client,
-                query: q,
+                query,
                 timer,
+                cname,
             },
         );
     }
@@ -502,6 +553,15 @@ impl CoreDns {
         self.forward_tokens.retain(|_, id| *id != m.id);
         let mut r = m.clone();
         r.id = f.query.id;
+        if let Some(c) = f.cname {
+            // The ExternalName's answer: its CNAME, then the target's records, under the
+            // client's question, authoritative as the kubernetes plugin's answers are.
+            r.question = f.query.question.clone();
+            r.answer.insert(0, c);
+            r.rcode = Rcode::NoError;
+            r.authoritative = true;
+            r.authority.clear();
+        }
         let now = cx.now();
         if let Some(q) = &f.query.question {
             let qname = q.name.to_ascii_lowercase();
@@ -829,6 +889,33 @@ impl CoreDns {
             .find(|z| !z.ends_with("arpa."))
             .cloned()
             .unwrap_or_else(|| "cluster.local.".into())
+    }
+}
+
+/// The kubernetes plugin's ExternalName answer when the lookup of its target failed: the
+/// CNAME alone.
+fn cname_only(q: &Message, cname: Record) -> Message {
+    let mut r = Message::reply_to(q, Rcode::NoError);
+    r.authoritative = true;
+    r.answer.push(cname);
+    r
+}
+
+/// The target of an ExternalName answer to a question of `qtype` that its target can
+/// answer (a lone CNAME; a CNAME question asks for the CNAME itself).
+fn external_target(r: &Message, qtype: RType) -> Option<String> {
+    match (r.answer.as_slice(), qtype) {
+        (_, RType::Cname) => None,
+        (
+            [
+                Record {
+                    data: RData::Cname(t),
+                    ..
+                },
+            ],
+            _,
+        ) => Some(t.to_ascii_lowercase()),
+        _ => None,
     }
 }
 

@@ -223,6 +223,30 @@ impl Nslookup {
         let mut text = header(busybox, server);
         match out {
             Ok((addrs, name)) => {
+                // Through a CNAME: the alias line (bind's nslookup keeps the target's
+                // trailing dot, busybox's drops it), then the addresses under the
+                // canonical name.
+                let aliases = self
+                    .resolver
+                    .as_ref()
+                    .map(|r| r.aliases().to_vec())
+                    .unwrap_or_default();
+                for (owner, target) in &aliases {
+                    let target = if busybox {
+                        target.trim_end_matches('.')
+                    } else {
+                        target.as_str()
+                    };
+                    let _ = writeln!(
+                        text,
+                        "{}\tcanonical name = {target}",
+                        owner.trim_end_matches('.')
+                    );
+                }
+                let name = aliases
+                    .last()
+                    .map(|(_, t)| t.trim_end_matches('.').to_string())
+                    .unwrap_or(name);
                 for a in addrs {
                     let _ = writeln!(text, "Name:\t{name}\nAddress: {a}");
                 }

@@ -153,6 +153,8 @@ pub struct Resolver {
     types: Vec<RType>,
     /// This lookup's timer token (programs running several lookups give each its own).
     token: u64,
+    /// The CNAMEs of the answer that succeeded, (owner, target) in answer order.
+    aliases: Vec<(String, String)>,
 }
 
 impl Resolver {
@@ -176,6 +178,7 @@ impl Resolver {
             sent_at_all: false,
             types: vec![RType::A, RType::Aaaa],
             token: TOKEN,
+            aliases: Vec::new(),
         }
     }
 
@@ -384,6 +387,16 @@ impl Resolver {
             .iter()
             .any(|r| !matches!(r, Rcode::NoError | Rcode::NxDomain | Rcode::ServFail));
         if !addrs.is_empty() && !nx && !servfail {
+            self.aliases = self
+                .answers
+                .iter()
+                .flat_map(|m| m.answer.iter())
+                .filter_map(|r| match &r.data {
+                    RData::Cname(t) => Some((r.name.clone(), t.clone())),
+                    _ => None,
+                })
+                .collect();
+            self.aliases.dedup();
             return Some(self.finish(cx, ns, Ok((addrs, name))));
         }
         let this = if other {
@@ -441,6 +454,12 @@ impl Resolver {
             udp::close(cx, ns, p, me);
         }
         out
+    }
+
+    /// The CNAMEs the successful answer went through, (owner, target) with their trailing
+    /// dots, in answer order.
+    pub fn aliases(&self) -> &[(String, String)] {
+        &self.aliases
     }
 
     /// The UDP port the lookup's answers come to, while it is under way.

@@ -15,6 +15,7 @@
 //! the master it gets "The connection to the server localhost:8080 was refused". The
 //! request and its answer take the control path's latency each way.
 
+mod delete;
 mod describe;
 mod events;
 mod explain;
@@ -52,10 +53,9 @@ enum Cmd {
     CreateNamespace { name: String },
     /// `create|apply|replace|delete -f PATH...`.
     Files(Box<files::Files>),
-    /// `delete KIND NAME`, or every object a `-l` selector picks.
-    /// `kubectl delete KIND NAME...` (or `TYPE/NAME...`): each named object, in order; with
-    /// no name, what the `-l` selector picks.
-    Delete { kind: Kind, names: Named },
+    /// `delete KIND NAME...|TYPE/NAME...|KIND -l SEL|KIND --all` (`delete.rs`), and the
+    /// warning kubectl prints before it starts.
+    Delete(Box<delete::Delete>, String),
     /// `describe KIND [NAME...]` (`describe.rs`).
     Describe { kind: Kind, names: Vec<String> },
     /// `logs`, `get events`, `version`, `api-resources`, `explain`, `cluster-info`
@@ -85,9 +85,6 @@ pub struct Kubectl {
     timer: Option<crate::engine::CancelKey>,
     /// `-l k=v`: get and delete only the objects with these labels.
     selector: Option<crate::k8s::api::Labels>,
-    /// `delete -l`: deletions asked for and not yet answered, and whether one failed.
-    pending: usize,
-    failed: bool,
     /// The cluster's release, from the apiserver's answers: this kubectl is the one that
     /// comes with the cluster, and prints as that release's kubectl does.
     version: crate::k8s::version::Version,
@@ -208,6 +205,25 @@ const VERBS: &[(&str, &[&str], VerbParser)] = &[
         },
     ),
     (
+        "delete",
+        &[
+            "-l",
+            "--selector",
+            "--grace-period",
+            "-f",
+            "--filename",
+            "--cascade",
+            "--timeout",
+            "--field-selector",
+            "-o",
+            "--output",
+            "--raw",
+            "-k",
+            "--kustomize",
+        ],
+        parse_delete,
+    ),
+    (
         "wait",
         &[
             "--for",
@@ -223,6 +239,45 @@ const VERBS: &[(&str, &[&str], VerbParser)] = &[
         |a, _| Ok(Cmd::Wait(Box::new(wait::Wait::parse(a)?))),
     ),
 ];
+
+/// `delete`: of the objects in files (`-f`, `files.rs`), or named or picked
+/// (`delete.rs`).
+fn parse_delete(a: &verbs::Args, _: &[(String, String)]) -> Result<Cmd, (String, i32)> {
+    let files: Vec<String> = a
+        .flags
+        .iter()
+        .filter(|(f, _)| f == "-f" || f == "--filename")
+        .filter_map(|(_, v)| v.clone())
+        .collect();
+    if files.is_empty() {
+        let (d, warning) = delete::Delete::parse(a)?;
+        return Ok(Cmd::Delete(Box::new(d), warning));
+    }
+    if !a.words.is_empty() {
+        return Err((
+            "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'\n".into(),
+            1,
+        ));
+    }
+    let mut recursive = false;
+    for (f, v) in &a.flags {
+        match f.as_str() {
+            "-f" | "--filename" => {}
+            "-R" | "--recursive" => recursive = verbs::boolean(f, v)?,
+            other => {
+                return Err((
+                    format!("error: kubectl delete -f with {other} is not simulated yet\n"),
+                    1,
+                ));
+            }
+        }
+    }
+    Ok(Cmd::Files(Box::new(files::Files::new(
+        files::Verb::Delete,
+        files,
+        recursive,
+    ))))
+}
 
 /// The flags of `label` and `annotate` that take a value.
 const PAIR_FLAGS: &[&str] = &[
@@ -263,8 +318,6 @@ impl Kubectl {
                 all,
                 timer: None,
                 selector: None,
-                pending: 0,
-                failed: false,
                 version: Default::default(),
             });
         }
@@ -280,8 +333,6 @@ impl Kubectl {
                 all: a.all,
                 timer: None,
                 selector: None,
-                pending: 0,
-                failed: false,
                 version: Default::default(),
             });
         }
@@ -293,8 +344,6 @@ impl Kubectl {
                 all: false,
                 timer: None,
                 selector: None,
-                pending: 0,
-                failed: false,
                 version: Default::default(),
             });
         }
@@ -398,29 +447,6 @@ impl Kubectl {
                 };
                 Cmd::Files(Box::new(files::Files::new(verb, file, recursive)))
             }
-            "delete" if !file.is_empty() => {
-                if !rest.is_empty() {
-                    return Err((
-                        "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'\n".into(),
-                        1,
-                    ));
-                }
-                Cmd::Files(Box::new(files::Files::new(
-                    files::Verb::Delete,
-                    file,
-                    recursive,
-                )))
-            }
-            "delete" => {
-                let (kind, names) = kind_and_names(rest)?;
-                if names.is_empty() && selector.is_none() {
-                    return Err((
-                        "error: resource(s) were provided, but no name was specified\n".into(),
-                        1,
-                    ));
-                }
-                Cmd::Delete { kind, names }
-            }
             "describe" => {
                 if rest.is_empty() {
                     return Err((
@@ -515,8 +541,6 @@ impl Kubectl {
             all,
             timer: None,
             selector,
-            pending: 0,
-            failed: false,
             version: Default::default(),
         })
     }
@@ -570,8 +594,8 @@ impl Kubectl {
             Msg::ApiResponse { resp, .. } if matches!(self.cmd, Cmd::Modify(_)) => {
                 self.modify(Some(*resp), ns, cx)
             }
-            Msg::ApiResponse { resp, .. } if matches!(self.cmd, Cmd::Delete { .. }) => {
-                self.delete_selected(*resp, ns, cx)
+            Msg::ApiResponse { resp, .. } if matches!(self.cmd, Cmd::Delete(..)) => {
+                self.delete(Some(*resp), ns, cx)
             }
             Msg::ApiResponse { resp, .. } if matches!(self.cmd, Cmd::Files(_)) => {
                 self.files_answer(*resp, ns, cx)
@@ -617,25 +641,7 @@ impl Kubectl {
             Cmd::Files(_) => return self.files_start(ns, cx),
             Cmd::Modify(_) => return self.modify(None, ns, cx),
             Cmd::Wait(_) => unreachable!("wait runs its own"),
-            // Each name is deleted and answered on its own, as kubectl's visitor goes
-            // through them: one line per name, status 1 if any failed.
-            Cmd::Delete { names, .. } if !names.is_empty() => {
-                let names = names.clone();
-                self.pending = names.len();
-                for (kind, name) in names {
-                    let req = Request::Delete {
-                        kind,
-                        ns: self.ns.clone(),
-                        name,
-                    };
-                    self.ask(cx, ns, req);
-                }
-                return None;
-            }
-            Cmd::Delete { kind, .. } => Request::List {
-                kind: *kind,
-                ns: (!self.all).then(|| self.ns.clone()),
-            },
+            Cmd::Delete(..) => return self.delete(None, ns, cx),
             Cmd::Exec { .. } => Request::List {
                 kind: Kind::Pod,
                 ns: Some(self.ns.clone()),
@@ -731,50 +737,42 @@ impl Kubectl {
         self.timer = Some(cx.schedule_cancellable(Dur::from_secs(30), Msg::Timer(1)));
     }
 
-    /// `kubectl delete -l`: lists the kind, then deletes each object the selector picks,
-    /// printing each as its answer comes.
-    fn delete_selected(&mut self, resp: Response, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
-        match resp {
-            Response::List(list) => {
-                let picked: Vec<Object> = list.into_iter().filter(|o| self.picks(o)).collect();
-                if picked.is_empty() {
-                    print(cx, Stream::Stderr, "No resources found\n");
-                    return Some(0);
+    /// `delete`: the start (`resp` None) or an answer; when every deletion is answered,
+    /// kubectl's wait until the deleted objects are gone (unless `--wait=false`).
+    fn delete(&mut self, resp: Option<Response>, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
+        let era = self.era();
+        let (cmd_ns, all) = (self.ns.clone(), self.all);
+        let Cmd::Delete(d, warning) = &mut self.cmd else {
+            return Some(1);
+        };
+        let step = match resp {
+            None => {
+                let warning = std::mem::take(warning);
+                let next = d.start(&cmd_ns, all);
+                print(cx, Stream::Stderr, &warning);
+                delete::Step {
+                    out: String::new(),
+                    err: String::new(),
+                    next: Ok(next),
                 }
-                self.pending = picked.len();
-                for o in picked {
-                    self.ask(
-                        cx,
-                        ns,
-                        Request::Delete {
-                            kind: o.kind(),
-                            ns: o.meta.namespace.clone(),
-                            name: o.meta.name.clone(),
-                        },
-                    );
-                }
-                None
             }
-            Response::Object(o) => {
-                let line = release::done(o.kind(), &o.meta.name, "deleted", self.era());
-                print(cx, Stream::Stdout, &line);
-                self.one_deleted(cx)
+            Some(r) => d.answer(r, era),
+        };
+        print(cx, Stream::Stdout, &step.out);
+        print(cx, Stream::Stderr, &step.err);
+        let req = match step.next {
+            Err(status) => return Some(status),
+            Ok(Some(req)) => req,
+            Ok(None) if d.failed => return Some(1),
+            Ok(None) if !d.wait || d.deleted.is_empty() => return Some(0),
+            Ok(None) => {
+                let w = wait::Wait::gone(&d.deleted);
+                let req = w.request();
+                self.cmd = Cmd::Wait(Box::new(w));
+                req
             }
-            other => {
-                self.failed |= self.answer(other, cx) != 0;
-                self.one_deleted(cx)
-            }
-        }
-    }
-
-    /// One deletion answered: done when all are (status 1 if any failed), else the
-    /// timeout runs again for the rest.
-    fn one_deleted(&mut self, cx: &mut Ctx<'_, Net>) -> Option<i32> {
-        self.pending = self.pending.saturating_sub(1);
-        if self.pending == 0 {
-            return Some(i32::from(self.failed));
-        }
-        self.timer = Some(cx.schedule_cancellable(Dur::from_secs(30), Msg::Timer(1)));
+        };
+        self.ask(cx, ns, req);
         None
     }
 
@@ -939,11 +937,6 @@ impl Kubectl {
             }
             (Response::Object(o), Cmd::CreateNamespace { .. }) => {
                 let line = release::done(o.kind(), &o.meta.name, "created", self.era());
-                print(cx, Stream::Stdout, &line);
-                0
-            }
-            (Response::Object(o), Cmd::Delete { .. }) => {
-                let line = release::done(o.kind(), &o.meta.name, "deleted", self.era());
                 print(cx, Stream::Stdout, &line);
                 0
             }

@@ -287,3 +287,89 @@ fn wait() {
     assert_eq!(out(7), failed("error: unrecognized condition: \"ready\"\n"));
     assert_eq!(out(8), failed("error: --for must be set\n"));
 }
+
+/// `delete`: several names, `TYPE/NAME`, `-l` (the full selector grammar), `--all`,
+/// `--ignore-not-found` (implied by `-l`), `--force --grace-period=0`, `--now`; errors in
+/// kubectl's words and statuses; and kubectl's wait for a Terminating namespace to go.
+#[test]
+fn delete() {
+    let cmds = [
+        "kubectl delete svc web nope",
+        "kubectl delete pod nope --ignore-not-found",
+        "kubectl delete pods -l 'app in (none)'",
+        "kubectl delete pods --all -n team --force --grace-period=0",
+        "kubectl delete rc/db -n team",
+        "kubectl delete deploy web --now --grace-period=3",
+        "kubectl delete deploy web --force --grace-period=3",
+        "kubectl delete deploy -l app=web --all",
+        "kubectl delete deploy",
+        "kubectl delete deploy web --now",
+        "kubectl delete ns team",
+        "kubectl delete ns default --wait=false",
+        "kubectl delete foo x",
+    ];
+    let trace = trace_of(&cluster("7s", "", &steps(&cmds)));
+    let out = |i: usize| printed(&trace, cmds[i]);
+    assert_eq!(
+        out(0),
+        (
+            "service \"web\" deleted\n".into(),
+            "Error from server (NotFound): services \"nope\" not found\n".into(),
+            Some(1)
+        )
+    );
+    assert_eq!(out(1), ok(""));
+    assert_eq!(out(2), ok("No resources found\n"));
+    assert_eq!(out(4), ok("replicationcontroller \"db\" deleted\n"));
+    assert_eq!(
+        out(3),
+        (
+            "pod \"db-nmc6t\" force deleted\n".into(),
+            "Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n".into(),
+            Some(0)
+        )
+    );
+    assert_eq!(
+        out(5),
+        failed("error: --now and --grace-period cannot be specified together\n")
+    );
+    assert_eq!(
+        out(6),
+        failed("error: --force and --grace-period greater than 0 cannot be specified together\n")
+    );
+    assert_eq!(
+        out(7),
+        failed("error: cannot set --all and --selector at the same time\n")
+    );
+    assert_eq!(
+        out(8),
+        failed("error: resource(s) were provided, but no name was specified\n")
+    );
+    assert_eq!(out(9), ok("deployment.apps \"web\" deleted\n"));
+    assert_eq!(out(10), ok("namespace \"team\" deleted\n"));
+    // kubectl waited for the namespace to go: its exit comes after the namespace
+    // controller's second, not with the answer.
+    let exit = trace
+        .lines()
+        .filter(|l| l.contains("kubectl[") && l.contains(" exit "))
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .find(|w| {
+            trace
+                .lines()
+                .any(|l| l.contains(w[1]) && l.ends_with(&format!("$ {}", cmds[10])))
+        })
+        .expect("the delete ended")[0]
+        .to_string();
+    // The namespace controller removes it at 5s; the watch tells kubectl 100ms later.
+    assert_eq!(exit, "5.100000");
+    assert_eq!(
+        out(11),
+        failed(
+            "Error from server (Forbidden): namespaces \"default\" is forbidden: this namespace may not be deleted\n"
+        )
+    );
+    assert_eq!(
+        out(12),
+        failed("error: the server doesn't have a resource type \"foo\"\n")
+    );
+}

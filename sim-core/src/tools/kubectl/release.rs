@@ -28,7 +28,9 @@ pub fn resource(kind: Kind, era: Era) -> &'static str {
 pub fn done(kind: Kind, name: &str, op: &str, era: Era) -> String {
     let r = resource(kind, era);
     match (era, op) {
-        (Era::Classic, _) | (Era::Modern, "deleted") => format!("{r} \"{name}\" {op}\n"),
+        (Era::Classic, _) | (Era::Modern, "deleted" | "force deleted") => {
+            format!("{r} \"{name}\" {op}\n")
+        }
         (Era::Modern, _) => format!("{r}/{name} {op}\n"),
     }
 }

@@ -53,6 +53,8 @@ pub struct Wait {
     /// last said of it (`None`: gone).
     queue: VecDeque<((Kind, String, String), Option<Object>)>,
     started: bool,
+    /// `delete`'s wait: the objects are known, and nothing is printed.
+    quiet: bool,
 }
 
 /// What the wait does after a message: print, and go on or end.
@@ -134,15 +136,35 @@ impl Wait {
             timeout,
             queue: VecDeque::new(),
             started: false,
+            quiet: false,
         })
+    }
+
+    /// `kubectl delete`'s wait until the objects it deleted are gone (a week at most,
+    /// printing nothing).
+    pub fn gone(deleted: &[(Kind, String, String)]) -> Wait {
+        Wait {
+            kind: deleted.first().map_or(Kind::Pod, |d| d.0),
+            names: Vec::new(),
+            selector: None,
+            all: false,
+            cond: For::Delete,
+            timeout: Dur::from_secs(7 * 24 * 3600),
+            queue: deleted.iter().map(|k| (k.clone(), None)).collect(),
+            started: false,
+            quiet: true,
+        }
     }
 
     /// The watch that starts the wait.
     pub fn request(&self) -> Request {
-        Request::Watch {
-            kinds: vec![self.kind],
-            node: None,
+        let mut kinds = vec![self.kind];
+        for ((k, ..), _) in &self.queue {
+            if !kinds.contains(k) {
+                kinds.push(*k);
+            }
         }
+        Request::Watch { kinds, node: None }
     }
 
     /// The watch's first answer: the objects waited for; then whatever is met already.
@@ -156,6 +178,18 @@ impl Wait {
             return step;
         }
         self.started = true;
+        if self.quiet {
+            // `delete`'s: what is still there.
+            let Response::List(objects) = resp else {
+                step.done = Some(1);
+                return step;
+            };
+            for (key, o) in self.queue.iter_mut() {
+                *o = objects.iter().find(|x| x.key() == *key).cloned();
+            }
+            self.advance(&mut step, era);
+            return step;
+        }
         if era == Era::Classic {
             // kubectl 1.5 had no such verb (it came in 1.11).
             step.err = "Error: unknown command \"wait\" for \"kubectl\"\nRun 'kubectl --help' for usage.\n".into();
@@ -256,7 +290,9 @@ impl Wait {
                 }
                 return;
             }
-            step.out += &format!("{}/{name} condition met\n", kind.singular());
+            if !self.quiet {
+                step.out += &format!("{}/{name} condition met\n", kind.singular());
+            }
             self.queue.pop_front();
         }
         step.done = Some(0);

@@ -12,8 +12,8 @@ use std::net::Ipv4Addr;
 
 use super::api::{
     Address, Amount, Body, ConfigMapSpec, Container, DnsConfig, EndpointPort, EndpointSlice,
-    Endpoints, Labels, NamespaceSpec, NewObject, PodOptions, PodSpec, RcSpec, Rollout, ServicePort,
-    ServiceSpec, SliceEndpoint, StoredSpec,
+    Endpoints, Labels, NamespaceSpec, NewObject, PodOptions, PodSpec, PortRef, Probe,
+    ProbeAction, RcSpec, Rollout, ServicePort, ServiceSpec, SliceEndpoint, StoredSpec,
 };
 use super::manifest::Manifest;
 use super::manifest::types::{self as t, IntOrString};
@@ -439,9 +439,54 @@ fn to_containers(list: &[t::Container]) -> Vec<Container> {
                     .iter()
                     .filter_map(|p| p.name.clone().map(|n| (n, p.container_port as u16)))
                     .collect(),
+                readiness: c.readiness_probe.as_ref().and_then(probe),
+                liveness: c.liveness_probe.as_ref().and_then(probe),
+                startup: c.startup_probe.as_ref().and_then(probe),
             }
         })
         .collect()
+}
+
+/// A probe with the API's defaults (`SetDefaults_Probe`: timeout 1 s, period 10 s,
+/// success 1, failure 3; HTTP's path `/` and scheme `HTTP`). None without a handler the
+/// simulator runs (grpc was warned about when the manifest was read).
+fn probe(p: &t::Probe) -> Option<Probe> {
+    let port = |p: &IntOrString| match p {
+        IntOrString::Int(n) => PortRef::Number(*n as u16),
+        IntOrString::String(s) => PortRef::Name(s.clone()),
+    };
+    let action = if let Some(e) = &p.exec {
+        ProbeAction::Exec(e.command.clone().unwrap_or_default())
+    } else if let Some(h) = &p.http_get {
+        ProbeAction::Http {
+            host: h.host.clone().filter(|h| !h.is_empty()),
+            port: port(&h.port),
+            path: h.path.clone().filter(|p| !p.is_empty()).unwrap_or_else(|| "/".into()),
+            scheme: h.scheme.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| "HTTP".into()),
+            host_header: h
+                .http_headers
+                .iter()
+                .flatten()
+                .find(|x| x.name.eq_ignore_ascii_case("host"))
+                .map(|x| x.value.clone()),
+        }
+    } else if let Some(t) = &p.tcp_socket {
+        ProbeAction::Tcp {
+            host: t.host.clone().filter(|h| !h.is_empty()),
+            port: port(&t.port),
+        }
+    } else {
+        return None;
+    };
+    let or = |v: Option<i32>, d: u32| v.filter(|v| *v > 0).map_or(d, |v| v as u32);
+    Some(Probe {
+        action,
+        initial_delay: p.initial_delay_seconds.unwrap_or(0).max(0) as u32,
+        timeout: or(p.timeout_seconds, 1),
+        period: or(p.period_seconds, 10),
+        success_threshold: or(p.success_threshold, 1),
+        failure_threshold: or(p.failure_threshold, 3),
+    })
 }
 
 /// The parts of a pod's spec beside its containers.

@@ -387,6 +387,89 @@ pub struct Container {
     pub ports: Vec<u16>,
     /// The named ports (`http` -> 80), for a Service's named `targetPort`.
     pub port_names: Vec<(String, u16)>,
+    /// `readinessProbe`, `livenessProbe`, `startupProbe`.
+    pub readiness: Option<Probe>,
+    pub liveness: Option<Probe>,
+    pub startup: Option<Probe>,
+}
+
+/// A probe as kubelet runs it, its defaults filled in (`SetDefaults_Probe`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Probe {
+    pub action: ProbeAction,
+    /// Seconds.
+    pub initial_delay: u32,
+    pub timeout: u32,
+    pub period: u32,
+    pub success_threshold: u32,
+    pub failure_threshold: u32,
+}
+
+/// What a probe does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProbeAction {
+    /// Runs the command in the container: exit 0 is success.
+    Exec(Vec<String>),
+    /// Opens a TCP connection from the node to the pod (or `host`).
+    Tcp { host: Option<String>, port: PortRef },
+    /// `GET scheme://host:port/path` from the node: a status from 200 to 399 is success.
+    Http {
+        host: Option<String>,
+        port: PortRef,
+        path: String,
+        scheme: String,
+        /// An `httpHeaders` entry named `Host` (the request's Host header; the
+        /// simulated servers read no other header, so no other is carried).
+        host_header: Option<String>,
+    },
+}
+
+/// A probe's port: a number, or the name of one of the container's ports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PortRef {
+    Number(u16),
+    Name(String),
+}
+
+impl std::fmt::Display for PortRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PortRef::Number(n) => write!(f, "{n}"),
+            PortRef::Name(n) => f.write_str(n),
+        }
+    }
+}
+
+impl Probe {
+    /// `kubectl describe pod`'s line for it (`describeProbe`): `http-get
+    /// http://:8080/healthz delay=0s timeout=1s period=10s #success=1 #failure=3`.
+    pub fn describe(&self) -> String {
+        let what = match &self.action {
+            ProbeAction::Exec(argv) => format!("exec [{}]", argv.join(" ")),
+            ProbeAction::Tcp { host, port } => {
+                format!("tcp-socket {}:{port}", host.as_deref().unwrap_or(""))
+            }
+            ProbeAction::Http {
+                host,
+                port,
+                path,
+                scheme,
+                ..
+            } => format!(
+                "http-get {}://{}:{port}{path}",
+                scheme.to_lowercase(),
+                host.as_deref().unwrap_or("")
+            ),
+        };
+        format!(
+            "{what} delay={}s timeout={}s period={}s #success={} #failure={}",
+            self.initial_delay,
+            self.timeout,
+            self.period,
+            self.success_threshold,
+            self.failure_threshold
+        )
+    }
 }
 
 /// A pod's `dnsConfig`: merged into what the dnsPolicy gives (reference §4.1).

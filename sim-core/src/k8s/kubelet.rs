@@ -38,6 +38,9 @@ pub struct Kubelet {
     /// Its pending timers beside the heartbeat: token -> which pod's container, and what.
     timers: BTreeMap<u64, (PodKey, String, usize, Due)>,
     next_token: u64,
+    /// Probes on their way: TCP and HTTP ones by their socket, exec ones by their process.
+    probe_socks: BTreeMap<crate::net::tcp::SockKey, Inflight>,
+    probe_procs: BTreeMap<ActorId, Inflight>,
     /// Running (not stopped by systemd), and whether its watch is set up.
     running: bool,
     watching: bool,
@@ -91,6 +94,63 @@ struct Ctr {
     /// kubelet's back-off for restarting it (`flowcontrol.Backoff`): the current
     /// duration and when it was last stepped.
     backoff: Option<(Dur, SimTime)>,
+    /// Which start of the container this is: a probe timer of an earlier one is stale.
+    run_id: u32,
+    /// Each probe's consecutive results (startup, liveness, readiness).
+    probes: [ProbeState; 3],
+}
+
+/// A probe's consecutive successes and failures, and whether it passes (a startup
+/// probe that succeeded; a readiness probe's last verdict).
+#[derive(Clone, Copy, Debug, Default)]
+struct ProbeState {
+    successes: u32,
+    failures: u32,
+    passed: bool,
+}
+
+/// The three kinds of probe, in the order kubelet consults them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum ProbeKind {
+    Startup = 0,
+    Liveness = 1,
+    Readiness = 2,
+}
+
+impl ProbeKind {
+    const ALL: [ProbeKind; 3] = [ProbeKind::Startup, ProbeKind::Liveness, ProbeKind::Readiness];
+
+    /// As kubelet's events name it (`Readiness probe failed: ...`).
+    fn name(self) -> &'static str {
+        match self {
+            ProbeKind::Startup => "Startup",
+            ProbeKind::Liveness => "Liveness",
+            ProbeKind::Readiness => "Readiness",
+        }
+    }
+
+    fn of(self, c: &super::api::Container) -> Option<&super::api::Probe> {
+        match self {
+            ProbeKind::Startup => c.startup.as_ref(),
+            ProbeKind::Liveness => c.liveness.as_ref(),
+            ProbeKind::Readiness => c.readiness.as_ref(),
+        }
+    }
+}
+
+/// A probe on its way: which container's, of which start, what it asked (for its
+/// messages), and its timeout timer.
+#[derive(Clone, Debug)]
+struct Inflight {
+    key: PodKey,
+    uid: String,
+    idx: usize,
+    kind: ProbeKind,
+    run_id: u32,
+    /// `http://10.244.1.5:8080/healthz` or `10.244.1.5:8080`.
+    target: String,
+    /// An HTTP probe's URL, path and Host header.
+    http: Option<(String, String, String)>,
 }
 
 /// What a container timer is for.
@@ -100,6 +160,10 @@ enum Due {
     Sync,
     /// The back-off ran out: start it again.
     Restart,
+    /// A probe's period came round (for the container's start `run_id`).
+    Probe(ProbeKind, u32),
+    /// A probe's timeout ran out.
+    ProbeTimeout(ProbeKind, u32),
 }
 
 /// PLEG's relist period: how soon kubelet notices a container exited (`relistPeriod`).
@@ -130,6 +194,8 @@ impl Kubelet {
             started: BTreeMap::new(),
             timers: BTreeMap::new(),
             next_token: T_CONTAINERS,
+            probe_socks: BTreeMap::new(),
+            probe_procs: BTreeMap::new(),
             running: false,
             watching: false,
             timer: None,
@@ -189,6 +255,8 @@ impl Kubelet {
                             restart_count: 0,
                         },
                         backoff: None,
+                        run_id: 0,
+                        probes: Default::default(),
                     })
                     .collect();
                 let how = if p.ip.is_none() {
@@ -576,16 +644,46 @@ impl Kubelet {
             );
             crate::net::logs::attach(cx.world, p, id, now);
         }
-        let c = &mut self.started.get_mut(key).expect("found").containers[i];
+        let run = self.started.get_mut(key).expect("found");
+        let uid = run.obj.meta.uid.clone();
+        let c = &mut run.containers[i];
         c.cmd = cmd;
         c.proc = proc;
         c.status.state = ContainerState::Running { started_at: now };
-        c.status.ready = true;
+        // Ready at once without probes; with a readiness (or startup) probe, once it
+        // passes.
+        c.status.ready = c.spec.readiness.is_none() && c.spec.startup.is_none();
+        c.run_id += 1;
+        c.probes = Default::default();
+        let run_id = c.run_id;
+        // kubelet's probe workers: the first probe after initialDelaySeconds.
+        let due: Vec<(ProbeKind, u32)> = ProbeKind::ALL
+            .iter()
+            .filter_map(|k| k.of(&c.spec).map(|p| (*k, p.initial_delay)))
+            .collect();
+        for (kind, delay) in due {
+            self.after(
+                cx,
+                Dur::from_secs(u64::from(delay)),
+                (key.clone(), uid.clone(), i, Due::Probe(kind, run_id)),
+            );
+        }
     }
 
     /// A container's process ended: kubelet notices at its next relist, and restarts it
     /// as the pod's restartPolicy says, with its back-off.
     fn exited(&mut self, cx: &mut Ctx<'_, Net>, child: ActorId, code: i32) {
+        if let Some(f) = self.probe_procs.remove(&child) {
+            // An exec probe: exit 0 is success; its output is the failure's message.
+            let out = cx
+                .world
+                .procs
+                .get(&child)
+                .map(|p| format!("{}{}", p.stdout, p.stderr))
+                .unwrap_or_default();
+            self.probe_result(cx, f, code == 0, out.trim_end().to_string());
+            return;
+        }
         let Some((key, i)) = self.started.iter().find_map(|(k, r)| {
             r.containers
                 .iter()
@@ -676,6 +774,28 @@ impl Kubelet {
             return;
         };
         let formatted = format!("{}_{}({})", key.1, key.0, uid);
+        match due {
+            Due::Probe(kind, run_id) => return self.probe(cx, (key, uid, i), kind, run_id),
+            Due::ProbeTimeout(kind, run_id) => {
+                let stale: Vec<crate::net::tcp::SockKey> = self
+                    .probe_socks
+                    .iter()
+                    .filter(|(_, f)| {
+                        f.key == key && f.idx == i && f.kind == kind && f.run_id == run_id
+                    })
+                    .map(|(k, _)| *k)
+                    .collect();
+                for sk in stale {
+                    if let Some(f) = self.probe_socks.remove(&sk) {
+                        crate::net::tcp::close(cx, self.ns, sk);
+                        let msg = self.timeout_message(&f);
+                        self.probe_result(cx, f, false, msg);
+                    }
+                }
+                return;
+            }
+            _ => {}
+        }
         let c = &mut run.containers[i];
         if c.proc.is_some() {
             return;
@@ -751,6 +871,316 @@ impl Kubelet {
                 self.start_container(cx, &key, i);
                 self.report(cx, &key);
             }
+        }
+    }
+
+    /// A probe's period came round: the next one is scheduled, and this one runs unless
+    /// the container stopped (or started again: `run_id`), the last one is still on its
+    /// way, or a startup probe has not passed yet (it holds the others back).
+    fn probe(&mut self, cx: &mut Ctx<'_, Net>, at: (PodKey, String, usize), kind: ProbeKind, run_id: u32) {
+        let (key, uid, i) = at;
+        let Some(run) = self.started.get(&key).filter(|r| r.obj.meta.uid == uid) else {
+            return;
+        };
+        let c = &run.containers[i];
+        let Some(p) = kind.of(&c.spec).cloned() else {
+            return;
+        };
+        if c.run_id != run_id || !c.status.running() {
+            return;
+        }
+        if kind == ProbeKind::Startup && c.probes[0].passed {
+            return; // done: a startup probe stops once it succeeded
+        }
+        let held = kind != ProbeKind::Startup && c.spec.startup.is_some() && !c.probes[0].passed;
+        let pod_ip = run.ip;
+        let ns = match run.how {
+            Running::Sandbox(ns) => ns,
+            _ => self.ns,
+        };
+        let port_names = c.spec.port_names.clone();
+        self.after(
+            cx,
+            Dur::from_secs(u64::from(p.period)),
+            (key.clone(), uid.clone(), i, Due::Probe(kind, run_id)),
+        );
+        let busy = self
+            .probe_socks
+            .values()
+            .chain(self.probe_procs.values())
+            .any(|f| f.key == key && f.idx == i && f.kind == kind);
+        if held || busy {
+            return;
+        }
+        let port_of = |r: &super::api::PortRef| match r {
+            super::api::PortRef::Number(n) => Some(*n),
+            super::api::PortRef::Name(n) => port_names
+                .iter()
+                .find(|(name, _)| name == n)
+                .map(|(_, p)| *p),
+        };
+        let mut f = Inflight {
+            key: key.clone(),
+            uid: uid.clone(),
+            idx: i,
+            kind,
+            run_id,
+            target: String::new(),
+            http: None,
+        };
+        use super::api::ProbeAction as A;
+        match &p.action {
+            A::Exec(argv) => {
+                // In the container, with the simulator's tools.
+                let line = super::admission::command_line(argv);
+                if let Some(child) = crate::tools::spawn_watched(cx, ns, &line) {
+                    if let Some(pr) = cx.world.procs.get_mut(&child) {
+                        pr.keep = true;
+                    }
+                    self.probe_procs.insert(child, f);
+                }
+            }
+            A::Tcp { host, port } | A::Http { host, port, .. } => {
+                let Some(port) = port_of(port) else {
+                    let msg = format!("unknown port name {port} (no container port of that name)");
+                    return self.probe_result(cx, f, false, msg);
+                };
+                // From the node's network namespace to the pod's IP, as kubelet dials.
+                let ip = host
+                    .as_deref()
+                    .and_then(|h| h.parse().ok())
+                    .or(pod_ip)
+                    .unwrap_or(std::net::Ipv4Addr::UNSPECIFIED);
+                f.target = format!("{ip}:{port}");
+                if let A::Http {
+                    path,
+                    scheme,
+                    host_header,
+                    ..
+                } = &p.action
+                {
+                    let url = format!("{}://{ip}:{port}{path}", scheme.to_lowercase());
+                    let host = host_header.clone().unwrap_or_else(|| f.target.clone());
+                    f.http = Some((url, path.clone(), host));
+                }
+                let me = cx.me();
+                match crate::net::tcp::connect(cx, self.ns, me, ip, port) {
+                    Ok(sk) => {
+                        self.probe_socks.insert(sk, f);
+                        self.after(
+                            cx,
+                            Dur::from_secs(u64::from(p.timeout)),
+                            (key, uid, i, Due::ProbeTimeout(kind, run_id)),
+                        );
+                    }
+                    Err(e) => {
+                        let msg = self.dial_message(&f, &e);
+                        self.probe_result(cx, f, false, msg);
+                    }
+                }
+            }
+        }
+    }
+
+    /// What a TCP or HTTP probe's connection does.
+    fn probe_tcp(&mut self, cx: &mut Ctx<'_, Net>, ev: crate::net::tcp::TcpEvent) {
+        use crate::net::tcp::TcpEvent as E;
+        match ev {
+            E::Connected { key } => {
+                let Some(f) = self.probe_socks.get(&key) else {
+                    return;
+                };
+                match &f.http {
+                    None => {
+                        // A TCP probe passes once the connection is made; kubelet closes it.
+                        let f = self.probe_socks.remove(&key).expect("found");
+                        crate::net::tcp::close(cx, self.ns, key);
+                        self.probe_result(cx, f, true, String::new());
+                    }
+                    Some((_, path, host)) => {
+                        let agent = match self.cfg.era {
+                            super::proxy::names::Era::Modern => "kube-probe/1.28",
+                            super::proxy::names::Era::Classic => "Go-http-client/1.1",
+                        };
+                        let req = crate::wire::tcp::Message::HttpRequest {
+                            method: "GET".into(),
+                            path: path.clone(),
+                            host: host.clone(),
+                            agent: agent.into(),
+                        };
+                        crate::net::tcp::send(cx, self.ns, key, vec![req]);
+                    }
+                }
+            }
+            E::Failed { key, err } => {
+                if let Some(f) = self.probe_socks.remove(&key) {
+                    let msg = self.dial_message(&f, &err);
+                    self.probe_result(cx, f, false, msg);
+                }
+            }
+            E::Data { key, msgs } => {
+                let status = msgs.iter().find_map(|m| match m {
+                    crate::wire::tcp::Message::HttpResponse { status, .. } => Some(*status),
+                    _ => None,
+                });
+                if let Some(status) = status
+                    && let Some(f) = self.probe_socks.remove(&key)
+                {
+                    crate::net::tcp::close(cx, self.ns, key);
+                    let ok = (200..400).contains(&status);
+                    let msg = format!("HTTP probe failed with statuscode: {status}");
+                    self.probe_result(cx, f, ok, if ok { String::new() } else { msg });
+                }
+            }
+            E::Eof { key } => {
+                crate::net::tcp::close(cx, self.ns, key);
+                if let Some(f) = self.probe_socks.remove(&key) {
+                    let msg = match &f.http {
+                        Some((url, ..)) => format!("Get \"{url}\": EOF"),
+                        None => String::new(),
+                    };
+                    let ok = f.http.is_none();
+                    self.probe_result(cx, f, ok, msg);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Go's words for a failed dial, as kubelet's probe messages carry them (1.5's
+    /// `getsockopt:`, today's `connect:`).
+    fn dial_message(&self, f: &Inflight, e: &crate::net::tcp::TcpError) -> String {
+        use crate::net::tcp::TcpError as T;
+        let why = match e {
+            T::Refused => "connection refused",
+            T::TimedOut => "connection timed out",
+            T::HostUnreachable => "no route to host",
+            T::NetUnreachable => "network is unreachable",
+            T::Reset => "connection reset by peer",
+        };
+        let (op, quote) = match self.cfg.era {
+            super::proxy::names::Era::Modern => ("connect", true),
+            super::proxy::names::Era::Classic => ("getsockopt", false),
+        };
+        let dial = format!("dial tcp {}: {op}: {why}", f.target);
+        match (&f.http, quote) {
+            (Some((url, ..)), true) => format!("Get \"{url}\": {dial}"),
+            (Some((url, ..)), false) => format!("Get {url}: {dial}"),
+            (None, _) => dial,
+        }
+    }
+
+    /// A probe that did not answer within its timeoutSeconds, in Go's words.
+    fn timeout_message(&self, f: &Inflight) -> String {
+        let modern = self.cfg.era == super::proxy::names::Era::Modern;
+        match (&f.http, modern) {
+            (Some((url, ..)), true) => format!(
+                "Get \"{url}\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)"
+            ),
+            (Some((url, ..)), false) => format!(
+                "Get {url}: net/http: request canceled (Client.Timeout exceeded while awaiting headers)"
+            ),
+            (None, _) => format!("dial tcp {}: i/o timeout", f.target),
+        }
+    }
+
+    /// A probe's verdict, counted against its thresholds: readiness sets the container's
+    /// ready (and so the pod's Ready condition and its place in Endpoints); liveness and
+    /// startup failures past the threshold kill the container, which is restarted as the
+    /// restartPolicy says. Each failure is kubelet's Unhealthy event.
+    fn probe_result(&mut self, cx: &mut Ctx<'_, Net>, f: Inflight, ok: bool, msg: String) {
+        let Some(run) = self.started.get_mut(&f.key).filter(|r| r.obj.meta.uid == f.uid) else {
+            return;
+        };
+        let about = run.obj.key();
+        let c = &mut run.containers[f.idx];
+        if c.run_id != f.run_id || !c.status.running() {
+            return;
+        }
+        let Some(p) = f.kind.of(&c.spec).cloned() else {
+            return;
+        };
+        let st = &mut c.probes[f.kind as usize];
+        if ok {
+            st.successes += 1;
+            st.failures = 0;
+        } else {
+            st.failures += 1;
+            st.successes = 0;
+        }
+        let (successes, failures) = (st.successes, st.failures);
+        let name = c.spec.name.clone();
+        let proc = c.proc;
+        let path = format!(
+            "spec.{}{{{name}}}",
+            if c.init { "initContainers" } else { "containers" }
+        );
+        if !ok {
+            let line = format!("{} probe failed: {msg}", f.kind.name());
+            cx.trace(TraceEvent::Log {
+                line: format!("{}/{}: container {name}: {line}", f.key.0, f.key.1),
+            });
+            self.event(cx, about.clone(), path.clone(), ("Warning", "Unhealthy"), line);
+        }
+        let c = &mut self.started.get_mut(&f.key).expect("found").containers[f.idx];
+        let mut changed = false;
+        match f.kind {
+            ProbeKind::Readiness => {
+                let was = c.status.ready;
+                if ok && successes >= p.success_threshold {
+                    c.probes[2].passed = true;
+                } else if !ok && failures >= p.failure_threshold {
+                    c.probes[2].passed = false;
+                }
+                c.status.ready = c.probes[2].passed;
+                changed = was != c.status.ready;
+                if changed {
+                    cx.trace(TraceEvent::Log {
+                        line: format!(
+                            "{}/{}: container {name} is {} (readiness probe)",
+                            f.key.0,
+                            f.key.1,
+                            if c.status.ready { "ready" } else { "not ready" }
+                        ),
+                    });
+                }
+            }
+            ProbeKind::Startup if ok => {
+                c.probes[0].passed = true;
+                if c.spec.readiness.is_none() {
+                    c.status.ready = true;
+                    changed = true;
+                }
+            }
+            ProbeKind::Liveness | ProbeKind::Startup if !ok && failures >= p.failure_threshold => {
+                c.probes[f.kind as usize] = ProbeState::default();
+                let uid = &f.uid;
+                let message = match self.cfg.era {
+                    super::proxy::names::Era::Modern => format!(
+                        "Container {name} failed {} probe, will be restarted",
+                        f.kind.name().to_lowercase()
+                    ),
+                    super::proxy::names::Era::Classic => {
+                        use sha2::{Digest, Sha256};
+                        let id = data_encoding::HEXLOWER
+                            .encode(&Sha256::digest(format!("{uid}/{name}").as_bytes()));
+                        format!(
+                            "Killing container with docker id {}: pod \"{}_{}({uid})\" container \"{name}\" is unhealthy, it will be killed and re-created.",
+                            &id[..12],
+                            f.key.1,
+                            f.key.0
+                        )
+                    }
+                };
+                self.event(cx, about, path, ("Normal", "Killing"), message);
+                if let Some(pr) = proc {
+                    cx.send(pr, Msg::Stop);
+                }
+            }
+            _ => {}
+        }
+        if changed {
+            self.report(cx, &f.key);
         }
     }
 
@@ -946,6 +1376,7 @@ impl Actor<Net> for Kubelet {
                 self.take(cx, event.object, &event.what);
             }
             Msg::SandboxUp { ns, ip } => self.sandbox_up(cx, ns, ip),
+            Msg::Tcp(ev) => self.probe_tcp(cx, ev),
             Msg::Exited { child, code } => self.exited(cx, child, code),
             Msg::Timer(t) if t >= T_CONTAINERS => self.container_timer(cx, t),
             _ => {}

@@ -469,7 +469,7 @@ impl Program {
                 Ok(s) => Program::Systemctl(Box::new(s)),
                 Err((msg, code)) => Program::Fail(msg, code),
             },
-            "ip" | "ifconfig" | "cat" | "bridge" | "ps" | "rm" | "echo" | "iptables"
+            "ip" | "ifconfig" | "cat" | "bridge" | "ps" | "rm" | "touch" | "echo" | "iptables"
             | "iptables-save" | "conntrack" | "printenv" | "env" | "ipvsadm" | "hostname"
             | "ss" => Program::Instant(argv, Vec::new()),
             other => Program::Fail(format!("sh: {other}: command not found"), 127),
@@ -581,6 +581,15 @@ fn run_instant(cx: &mut Ctx<'_, Net>, ns: NsId, argv: &[String]) -> (String, Str
                 }
             }
             (stdout, stderr, code)
+        }
+        "touch" => {
+            // `touch PATH...`: an empty file where there was none (a readiness probe's
+            // `cat /tmp/healthy` then passes).
+            let files = &mut cx.world.ns_mut(ns).files;
+            for p in args.iter().filter(|a| !a.starts_with('-')) {
+                files.entry(p.clone()).or_default();
+            }
+            (String::new(), String::new(), 0)
         }
         "rm" => {
             // `rm [-f] PATH...` of those files.

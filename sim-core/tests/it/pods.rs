@@ -270,3 +270,112 @@ fn init_containers_then_several_containers() {
         }
     }
 }
+
+/// Pods behind one Service with probes of each kind: `a` is ready by an HTTP GET of `/`
+/// and live by a TCP connection; `b` is ready once `/tmp/healthy` exists (exec `cat`);
+/// `c`'s liveness GET of `/healthz` answers 404.
+const PROBES: &str = r#"(path: "/root/probes.yaml", yaml: "
+apiVersion: v1
+kind: Pod
+metadata: {name: a, labels: {app: web}}
+spec:
+  containers:
+  - name: web
+    image: busybox
+    command: [httpd, -f, -p, \"80\"]
+    ports: [{name: http, containerPort: 80}]
+    readinessProbe: {httpGet: {path: /, port: http}, periodSeconds: 2}
+    livenessProbe: {tcpSocket: {port: 80}, periodSeconds: 5}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: b, labels: {app: web}}
+spec:
+  containers:
+  - name: web
+    image: busybox
+    command: [httpd, -f, -p, \"80\"]
+    readinessProbe: {exec: {command: [cat, /tmp/healthy]}, initialDelaySeconds: 1, periodSeconds: 2}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: c}
+spec:
+  containers:
+  - name: web
+    image: busybox
+    command: [httpd, -f, -p, \"80\"]
+    livenessProbe: {httpGet: {path: /healthz, port: 80}, periodSeconds: 3, failureThreshold: 2}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{port: 80}]
+")"#;
+
+/// Readiness decides Endpoints: `b` is under notReadyAddresses (out of the Service)
+/// until its file exists, then among the addresses; READY says 0/1 meanwhile. The probes
+/// go as packets from the node to the pod (the trace shows kubelet's GET). `c` fails its
+/// liveness probe with kubelet's words, is killed and started again; describe prints each
+/// probe as kubectl does.
+#[test]
+fn probes_decide_readiness_endpoints_and_restarts() {
+    for version in ["1.28", "1.5"] {
+        let modern = version == "1.28";
+        let src = format!(
+            r#"Scenario(name: "probes", seed: 3, until: "20s", {}
+  steps: [
+    (at: "1s", exec: (on: "node/master01", cmd: "kubectl create -f /root/probes.yaml")),
+    (at: "5s", exec: (on: "node/master01", cmd: "kubectl get pods")),
+    (at: "5s", expect: (on: "node/master01", cmd: "kubectl get ep web -o jsonpath={{.subsets[0].addresses[*].ip}}/{{.subsets[0].notReadyAddresses[*].ip}}", stdout_contains: "172.17.0.2/172.17.0.3")),
+    (at: "6s", exec: (on: "node/master01", cmd: "kubectl exec b -- touch /tmp/healthy")),
+    (at: "10s", expect: (on: "node/master01", cmd: "kubectl get ep web -o jsonpath={{.subsets[0].addresses[*].ip}}/{{.subsets[0].notReadyAddresses[*].ip}}", stdout_contains: "172.17.0.2 172.17.0.3/")),
+    (at: "10s", expect: (on: "node/master01", cmd: "kubectl exec b -- rm /tmp/healthy")),
+    (at: "19s", expect: (on: "node/master01", cmd: "kubectl get ep web -o jsonpath={{.subsets[0].addresses[*].ip}}/{{.subsets[0].notReadyAddresses[*].ip}}", stdout_contains: "172.17.0.2/172.17.0.3")),
+    (at: "19s", exec: (on: "node/master01", cmd: "kubectl describe pod a")),
+    (at: "19s", exec: (on: "node/master01", cmd: "kubectl describe pod c")),
+    (at: "19s", expect: (on: "node/master01", cmd: "kubectl get pod c -o jsonpath={{.status.containerStatuses[0].restartCount}}", stdout_contains: "2")),
+  ])"#,
+            cluster(version, PROBES)
+        );
+        let trace = run_text(&src);
+        let at5 = printed(&trace, "kubectl get pods", "stdout", 0).join("\n");
+        assert!(
+            at5.lines().any(|l| l.starts_with("b ") && l.contains(" 0/1 ") && l.contains(" Running ")),
+            "{version}:\n{at5}"
+        );
+        assert!(
+            at5.lines().any(|l| l.starts_with("a ") && l.contains(" 1/1 ")),
+            "{version}:\n{at5}"
+        );
+        // kubelet's GET from the node (its docker0 address) to the pod.
+        assert!(
+            trace.contains("172.17.0.1.") && trace.contains("> 172.17.0.2.80: Flags [S]"),
+            "{version}"
+        );
+        let a = printed(&trace, "kubectl describe pod a", "stdout", 0).join("\n");
+        for want in [
+            "Liveness:       tcp-socket :80 delay=0s timeout=1s period=5s #success=1 #failure=3",
+            "Readiness:      http-get http://:http/ delay=0s timeout=1s period=2s #success=1 #failure=3",
+        ] {
+            // (Compared word by word: the two eras' tabwriters pad differently.)
+            assert!(
+                a.lines().any(|l| l.split_whitespace().eq(want.split_whitespace())),
+                "{version}: {want}\n{a}"
+            );
+        }
+        let c = printed(&trace, "kubectl describe pod c", "stdout", 0).join("\n");
+        assert!(
+            c.contains("Liveness probe failed: HTTP probe failed with statuscode: 404"),
+            "{version}:\n{c}"
+        );
+        let killing = if modern {
+            "Container web failed liveness probe, will be restarted"
+        } else {
+            "is unhealthy, it will be killed and re-created."
+        };
+        assert!(c.contains(killing), "{version}:\n{c}");
+    }
+}

@@ -246,6 +246,17 @@ fn container(
         let ready = if p.ready { "True" } else { "False" };
         w.write(&format!("    Ready:\t{ready}\n    Restart Count:\t0\n"));
     }
+    // describeContainerProbe.
+    let probes = [
+        ("Liveness", &c.liveness),
+        ("Readiness", &c.readiness),
+        ("Startup", &c.startup),
+    ];
+    for (name, p) in probes {
+        if let Some(p) = p {
+            w.write(&format!("    {name}:\t{}\n", p.describe()));
+        }
+    }
     let env = |w: &mut Writer, title: &str| {
         if c.env.is_empty() {
             w.write(&format!("    {title}:\t<none>\n"));
@@ -1158,6 +1169,7 @@ pub(super) mod tests {
                 env: Vec::new(),
                 ports: vec![6379],
                 port_names: Vec::new(),
+                ..Default::default()
             }],
             spec: PodOptions::default(),
             phase: if running {
@@ -1324,6 +1336,7 @@ pub(super) mod tests {
                 env: vec![("MODE".into(), "prod".into())],
                 ports: vec![80],
                 port_names: Vec::new(),
+                ..Default::default()
             }],
             spec: PodOptions::default(),
             current: replicas,

@@ -1814,6 +1814,7 @@ mod tests {
                     env: Vec::new(),
                     ports: Vec::new(),
                     port_names: Vec::new(),
+                    ..Default::default()
                 }],
                 spec: Default::default(),
                 phase: if ip.is_some() {

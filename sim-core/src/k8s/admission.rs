@@ -210,6 +210,33 @@ pub fn admit(m: &Manifest, ns: &str) -> Result<NewObject, Refused> {
                 body,
             })
         }
+        Manifest::StatefulSet(st) => {
+            let spec = st.spec.clone().unwrap_or_default();
+            let template = spec.template.clone();
+            let selector = match_labels(Some(&spec.selector), &template);
+            let mut w = workload(
+                NewObject::StatefulSet,
+                name,
+                namespace,
+                labels,
+                spec.replicas,
+                selector,
+                &template,
+            );
+            if let Some(r) = w.workload_mut() {
+                r.stateful = super::api::Stateful {
+                    service_name: spec.service_name.clone().unwrap_or_default(),
+                    parallel: spec.pod_management_policy.as_deref() == Some("Parallel"),
+                    start: spec
+                        .ordinals
+                        .as_ref()
+                        .and_then(|o| o.start)
+                        .unwrap_or(0)
+                        .max(0) as u32,
+                };
+            }
+            w
+        }
         other => return Err(Refused::not_simulated(other.kind())),
     };
     if let Some(r) = object.workload_mut() {
@@ -403,6 +430,7 @@ fn workload(
         containers: containers(&spec),
         spec: options(&spec),
         rollout: Rollout::default(),
+        stateful: Default::default(),
     })
 }
 

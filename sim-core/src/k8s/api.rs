@@ -29,6 +29,7 @@ pub enum Kind {
     ReplicaSet,
     Deployment,
     DaemonSet,
+    StatefulSet,
     ConfigMap,
 }
 
@@ -46,6 +47,7 @@ impl Kind {
             Kind::ReplicaSet => "replicaset.apps",
             Kind::Deployment => "deployment.apps",
             Kind::DaemonSet => "daemonset.apps",
+            Kind::StatefulSet => "statefulset.apps",
             Kind::ConfigMap => "configmap",
         }
     }
@@ -63,6 +65,7 @@ impl Kind {
             Kind::ReplicaSet => "ReplicaSet",
             Kind::Deployment => "Deployment",
             Kind::DaemonSet => "DaemonSet",
+            Kind::StatefulSet => "StatefulSet",
             Kind::ConfigMap => "ConfigMap",
         }
     }
@@ -80,6 +83,7 @@ impl Kind {
             Kind::ReplicaSet => "replicasets.apps",
             Kind::Deployment => "deployments.apps",
             Kind::DaemonSet => "daemonsets.apps",
+            Kind::StatefulSet => "statefulsets.apps",
             Kind::ConfigMap => "configmaps",
         }
     }
@@ -99,6 +103,7 @@ impl Kind {
             "rs" | "replicaset" | "replicasets" => Kind::ReplicaSet,
             "deploy" | "deployment" | "deployments" => Kind::Deployment,
             "ds" | "daemonset" | "daemonsets" => Kind::DaemonSet,
+            "sts" | "statefulset" | "statefulsets" => Kind::StatefulSet,
             "cm" | "configmap" | "configmaps" => Kind::ConfigMap,
             _ => return None,
         })
@@ -121,6 +126,7 @@ impl Kind {
             Kind::ReplicaSet => "/registry/replicasets",
             Kind::Deployment => "/registry/deployments",
             Kind::DaemonSet => "/registry/daemonsets",
+            Kind::StatefulSet => "/registry/statefulsets",
             Kind::ConfigMap => "/registry/configmaps",
         }
     }
@@ -129,6 +135,7 @@ impl Kind {
     pub fn api_version(self) -> &'static str {
         match self {
             Kind::ReplicaSet | Kind::Deployment | Kind::DaemonSet => "extensions/v1beta1",
+            Kind::StatefulSet => "apps/v1beta1",
             // Not served by 1.5: the group version every release that has it serves.
             Kind::EndpointSlice => "discovery.k8s.io/v1",
             _ => "v1",
@@ -139,7 +146,11 @@ impl Kind {
     pub fn is_workload(self) -> bool {
         matches!(
             self,
-            Kind::ReplicationController | Kind::ReplicaSet | Kind::Deployment | Kind::DaemonSet
+            Kind::ReplicationController
+                | Kind::ReplicaSet
+                | Kind::Deployment
+                | Kind::DaemonSet
+                | Kind::StatefulSet
         )
     }
 }
@@ -714,6 +725,19 @@ pub struct RcSpec {
     pub spec: PodOptions,
     /// A Deployment's strategy and history, with its group version's defaults.
     pub rollout: Rollout,
+    /// A StatefulSet's own fields.
+    pub stateful: Stateful,
+}
+
+/// A StatefulSet's fields beside its template.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stateful {
+    /// `spec.serviceName`: the headless Service its pods are the subdomain of.
+    pub service_name: String,
+    /// `podManagementPolicy: Parallel` (else OrderedReady).
+    pub parallel: bool,
+    /// `spec.ordinals.start`: the first pod's ordinal.
+    pub start: u32,
 }
 
 /// A count or a percentage of the desired replicas (`maxSurge: 1`, `maxUnavailable: 25%`).
@@ -822,6 +846,7 @@ pub enum NewObject {
     ReplicaSet(RcSpec),
     Deployment(RcSpec),
     DaemonSet(RcSpec),
+    StatefulSet(RcSpec),
     /// `ConfigMap(name: "kube-proxy", namespace: "kube-system", data: {"config.conf": "..."})`.
     ConfigMap(ConfigMapSpec),
     /// `Namespace(name: "gitlab")`.
@@ -863,6 +888,7 @@ impl NewObject {
             NewObject::ReplicaSet(_) => Kind::ReplicaSet,
             NewObject::Deployment(_) => Kind::Deployment,
             NewObject::DaemonSet(_) => Kind::DaemonSet,
+            NewObject::StatefulSet(_) => Kind::StatefulSet,
             NewObject::ConfigMap(_) => Kind::ConfigMap,
             NewObject::Namespace(_) => Kind::Namespace,
             NewObject::Stored(s) => s.body.kind(),
@@ -875,7 +901,8 @@ impl NewObject {
             NewObject::ReplicationController(r)
             | NewObject::ReplicaSet(r)
             | NewObject::Deployment(r)
-            | NewObject::DaemonSet(r) => Some(r),
+            | NewObject::DaemonSet(r)
+            | NewObject::StatefulSet(r) => Some(r),
             _ => None,
         }
     }
@@ -885,7 +912,8 @@ impl NewObject {
             NewObject::ReplicationController(r)
             | NewObject::ReplicaSet(r)
             | NewObject::Deployment(r)
-            | NewObject::DaemonSet(r) => Some(r),
+            | NewObject::DaemonSet(r)
+            | NewObject::StatefulSet(r) => Some(r),
             _ => None,
         }
     }
@@ -933,6 +961,7 @@ pub struct Rc {
     /// A Deployment's pods of its newest template (`status.updatedReplicas`).
     pub updated: u32,
     pub rollout: Rollout,
+    pub stateful: Stateful,
 }
 
 #[derive(Clone, Debug)]
@@ -1247,6 +1276,9 @@ impl Object {
                     "selector": selector,
                     "template": {"metadata": {"labels": r.template_labels}, "spec": {"containers": r.containers.iter().map(|c| json!({"name": c.name, "image": c.image.clone().unwrap_or_default()})).collect::<Vec<_>>()}},
                 });
+                if r.kind == Kind::StatefulSet {
+                    v["spec"]["serviceName"] = json!(r.stateful.service_name);
+                }
                 v["status"] = json!({"replicas": r.current, "readyReplicas": r.ready});
             }
         }

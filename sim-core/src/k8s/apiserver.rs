@@ -200,11 +200,20 @@ fn template_text(w: &super::api::Rc) -> String {
     t
 }
 
+/// A pod a controller is about to make: its name, labels, node and spec.
+struct NewPod {
+    name: String,
+    labels: super::api::Labels,
+    node: Option<String>,
+    spec: super::api::PodOptions,
+}
+
 /// The controller that makes a workload's pods, as its events name it.
 fn controller_name(kind: Kind) -> &'static str {
     match kind {
         Kind::ReplicaSet => "replicaset-controller",
         Kind::DaemonSet => "daemonset-controller",
+        Kind::StatefulSet => "statefulset-controller",
         Kind::Deployment => "deployment-controller",
         _ => "replication-controller",
     }
@@ -894,6 +903,7 @@ spec:
                 w.containers = r.containers.clone();
                 w.spec = r.spec.clone();
                 w.rollout = r.rollout.clone();
+                w.stateful = r.stateful.clone();
                 obj.meta.labels = r.labels.clone();
                 // The controller's own annotation stays; the rest are the new object's.
                 let revision = obj.meta.annotations.remove(REVISION);
@@ -1161,7 +1171,7 @@ spec:
                         ready: false,
                         started: None,
                         statuses: Vec::new(),
-                    init_statuses: Vec::new(),
+                        init_statuses: Vec::new(),
                     })),
                 };
                 self.put(cx, obj.clone());
@@ -1241,6 +1251,7 @@ spec:
                         ready: 0,
                         updated: 0,
                         rollout: r.rollout.clone(),
+                        stateful: r.stateful.clone(),
                     }),
                 };
                 self.put(cx, obj.clone());
@@ -1264,6 +1275,7 @@ spec:
             let before = self.version;
             self.deployments(cx);
             self.daemonsets(cx);
+            self.statefulsets(cx);
             self.replicate(cx);
             if self.version == before {
                 break;
@@ -1781,9 +1793,6 @@ spec:
                 break n;
             }
         };
-        let mut meta = Self::meta(cx, &name, &ns, w.template_labels.clone());
-        meta.owner = Some((w.kind, owner.meta.name.clone()));
-        meta.owner_uid = owner.meta.uid.clone();
         cx.trace(TraceEvent::Log {
             line: format!(
                 "{}: Created pod: {name} ({} {ns}/{})",
@@ -1801,24 +1810,205 @@ spec:
             format!("Created pod: {name}"),
         );
         let node = node.or_else(|| w.spec.node_name.clone());
+        let pod = NewPod {
+            name,
+            labels: w.template_labels.clone(),
+            node,
+            spec: w.spec.clone(),
+        };
+        self.put_pod(cx, owner, w, pod);
+    }
+
+    /// A controller's pod into the store: its owner, the template's containers.
+    fn put_pod(&mut self, cx: &mut Ctx<'_, Net>, owner: &Object, w: &super::api::Rc, p: NewPod) {
+        let mut meta = Self::meta(cx, &p.name, &owner.meta.namespace, p.labels);
+        meta.owner = Some((w.kind, owner.meta.name.clone()));
+        meta.owner_uid = owner.meta.uid.clone();
         self.put(
             cx,
             Object {
                 meta,
                 body: Body::Pod(Box::new(Pod {
-                    node,
+                    node: p.node,
                     containers: w.containers.clone(),
-                    spec: w.spec.clone(),
+                    spec: p.spec,
                     phase: Phase::Pending,
                     ip: None,
                     host_ip: None,
                     ready: false,
                     started: None,
                     statuses: Vec::new(),
-                init_statuses: Vec::new(),
+                    init_statuses: Vec::new(),
                 })),
             },
         );
+    }
+
+    /// The statefulset controller (pkg/controller/statefulset): pods `NAME-0`, `NAME-1`...
+    /// (from `spec.ordinals.start`), each with the hostname of its name and the subdomain
+    /// of `spec.serviceName` (so the headless Service gives it a DNS name), and the labels
+    /// `statefulset.kubernetes.io/pod-name` and `controller-revision-hash` (today also
+    /// `apps.kubernetes.io/pod-index`). OrderedReady makes a pod only when every lower one
+    /// is Running and Ready; Parallel makes them all at once. A missing pod is made again
+    /// under its name; surplus ones go highest ordinal first. Today's RollingUpdate: once
+    /// all are Running and Ready, the highest-ordinal pod of an older template is deleted
+    /// and made again from the new one (1.5's StatefulSets never updated their pods).
+    fn statefulsets(&mut self, cx: &mut Ctx<'_, Net>) {
+        let era = self.cfg.version.era();
+        for st in self.workloads(&[Kind::StatefulSet]) {
+            let Body::Workload(w) = &st.body else {
+                continue;
+            };
+            let hash = super::alloc::template_hash(&template_text(w), era);
+            let revision = format!("{}-{hash}", st.meta.name);
+            let prefix = format!("{}-", st.meta.name);
+            let ordinal =
+                |o: &Object| -> Option<u32> { o.meta.name.strip_prefix(&prefix)?.parse().ok() };
+            let mine: BTreeMap<u32, Object> = self
+                .owned(&st)
+                .into_iter()
+                .filter(|o| o.kind() == Kind::Pod)
+                .filter_map(|o| Some((ordinal(o)?, o.clone())))
+                .collect();
+            let healthy = |o: &Object| {
+                o.pod()
+                    .is_some_and(|p| p.phase == Phase::Running && p.ready)
+            };
+            let start = w.stateful.start;
+            let end = start.saturating_add(w.replicas);
+            for i in start..end {
+                match mine.get(&i) {
+                    Some(o) if !w.stateful.parallel && !healthy(o) => break,
+                    Some(_) => {}
+                    None => {
+                        self.stateful_pod(cx, &st, w, i, &revision, era);
+                        if !w.stateful.parallel {
+                            break;
+                        }
+                    }
+                }
+            }
+            // Surplus pods, highest ordinal first.
+            for (i, o) in mine.iter().rev() {
+                if *i < start || *i >= end {
+                    self.stateful_delete(cx, &st, o);
+                }
+            }
+            // RollingUpdate, in reverse ordinal order, one pod at a time.
+            let all_healthy = (start..end).all(|i| mine.get(&i).is_some_and(healthy));
+            if era == Era::Modern && all_healthy {
+                let outdated = (start..end).rev().find_map(|i| {
+                    mine.get(&i).filter(|o| {
+                        o.meta.labels.get("controller-revision-hash") != Some(&revision)
+                    })
+                });
+                if let Some(o) = outdated {
+                    self.stateful_delete(cx, &st, o);
+                }
+            }
+            let pods: Vec<&Object> = self
+                .owned(&st)
+                .into_iter()
+                .filter(|o| o.kind() == Kind::Pod)
+                .collect();
+            let current = pods.len() as u32;
+            let ready = pods.iter().filter(|o| healthy(o)).count() as u32;
+            let updated = pods
+                .iter()
+                .filter(|o| o.meta.labels.get("controller-revision-hash") == Some(&revision))
+                .count() as u32;
+            self.set_counts(cx, &st.key(), (current, ready, updated));
+        }
+    }
+
+    /// A workload's status counts (pods, ready, of the current template), written when
+    /// they changed.
+    fn set_counts(&mut self, cx: &mut Ctx<'_, Net>, key: &Key, counts: (u32, u32, u32)) {
+        let Some(mut now) = self.objects.get(key).cloned() else {
+            return;
+        };
+        if let Body::Workload(x) = &mut now.body
+            && (x.current, x.ready, x.updated) != counts
+        {
+            (x.current, x.ready, x.updated) = counts;
+            self.put(cx, now);
+        }
+    }
+
+    /// A StatefulSet's pod of ordinal `i`.
+    fn stateful_pod(
+        &mut self,
+        cx: &mut Ctx<'_, Net>,
+        st: &Object,
+        w: &super::api::Rc,
+        i: u32,
+        revision: &str,
+        era: Era,
+    ) {
+        let name = format!("{}-{i}", st.meta.name);
+        if self.refuse_create(cx, st, Kind::Pod, &name) {
+            return;
+        }
+        let mut labels = w.template_labels.clone();
+        labels.insert("controller-revision-hash".into(), revision.to_string());
+        labels.insert("statefulset.kubernetes.io/pod-name".into(), name.clone());
+        if era == Era::Modern {
+            labels.insert("apps.kubernetes.io/pod-index".into(), i.to_string());
+        }
+        let mut spec = w.spec.clone();
+        spec.hostname = Some(name.clone());
+        if !w.stateful.service_name.is_empty() {
+            spec.subdomain = Some(w.stateful.service_name.clone());
+        }
+        let message = format!(
+            "create Pod {name} in StatefulSet {} successful",
+            st.meta.name
+        );
+        cx.trace(TraceEvent::Log {
+            line: format!("statefulset-controller: {message}"),
+        });
+        self.event(
+            cx,
+            &st.key(),
+            "Normal",
+            "SuccessfulCreate",
+            "statefulset-controller",
+            message,
+        );
+        let node = w.spec.node_name.clone();
+        self.put_pod(
+            cx,
+            st,
+            w,
+            NewPod {
+                name,
+                labels,
+                node,
+                spec,
+            },
+        );
+    }
+
+    /// A StatefulSet deletes one of its pods (kubelet then kills it).
+    fn stateful_delete(&mut self, cx: &mut Ctx<'_, Net>, st: &Object, pod: &Object) {
+        let message = format!(
+            "delete Pod {} in StatefulSet {} successful",
+            pod.meta.name, st.meta.name
+        );
+        cx.trace(TraceEvent::Log {
+            line: format!("statefulset-controller: {message}"),
+        });
+        self.event(
+            cx,
+            &st.key(),
+            "Normal",
+            "SuccessfulDelete",
+            "statefulset-controller",
+            message,
+        );
+        self.remove(cx, &pod.key());
+        let ns = pod.meta.namespace.clone();
+        self.sync_endpoints(cx, &ns);
     }
 
     /// Records an event about an object from a control-plane component (no host, about

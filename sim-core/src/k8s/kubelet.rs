@@ -719,10 +719,7 @@ impl Kubelet {
         if c.init && code == 0 {
             // An init container completed: the next one starts, or the app containers.
             cx.trace(TraceEvent::Log {
-                line: format!(
-                    "{}/{}: init container {name} completed",
-                    key.0, key.1
-                ),
+                line: format!("{}/{}: init container {name} completed", key.0, key.1),
             });
             self.start_next(cx, &key);
             self.report(cx, &key);
@@ -1195,8 +1192,7 @@ impl Kubelet {
         };
         let (init, app): (Vec<&Ctr>, Vec<&Ctr>) = run.containers.iter().partition(|c| c.init);
         let statuses: Vec<ContainerStatus> = app.iter().map(|c| c.status.clone()).collect();
-        let init_statuses: Vec<ContainerStatus> =
-            init.iter().map(|c| c.status.clone()).collect();
+        let init_statuses: Vec<ContainerStatus> = init.iter().map(|c| c.status.clone()).collect();
         let host_ip = cx
             .world
             .ns(self.ns)
@@ -1388,7 +1384,11 @@ impl Actor<Net> for Kubelet {
 /// its init containers run or one waits to start for the first time, Running while one
 /// runs (or will be started again), and once all have stopped for good, Succeeded if all
 /// exited 0, else Failed (also when an init container failed under `Never`).
-pub fn phase(restart_policy: &str, init: &[ContainerStatus], statuses: &[ContainerStatus]) -> Phase {
+pub fn phase(
+    restart_policy: &str,
+    init: &[ContainerStatus],
+    statuses: &[ContainerStatus],
+) -> Phase {
     let (mut pending_init, mut failed_init) = (0, 0);
     for s in init {
         match (&s.state, &s.last_state) {
@@ -1398,7 +1398,10 @@ pub fn phase(restart_policy: &str, init: &[ContainerStatus], statuses: &[Contain
                     failed_init += 1;
                 }
             }
-            (ContainerState::Waiting { .. }, Some(ContainerState::Terminated { exit_code, .. })) => {
+            (
+                ContainerState::Waiting { .. },
+                Some(ContainerState::Terminated { exit_code, .. }),
+            ) => {
                 if *exit_code != 0 {
                     failed_init += 1;
                 }
@@ -1406,9 +1409,9 @@ pub fn phase(restart_policy: &str, init: &[ContainerStatus], statuses: &[Contain
             (ContainerState::Waiting { .. }, _) => pending_init += 1,
         }
     }
-    let started = statuses.iter().any(|s| {
-        !matches!(s.state, ContainerState::Waiting { .. }) || s.last_state.is_some()
-    });
+    let started = statuses
+        .iter()
+        .any(|s| !matches!(s.state, ContainerState::Waiting { .. }) || s.last_state.is_some());
     if !started && failed_init > 0 && restart_policy == "Never" {
         return Phase::Failed;
     }
@@ -1504,12 +1507,18 @@ mod tests {
         assert_eq!(phase_of("Never", &[st(done(0), false)]), Phase::Succeeded);
         assert_eq!(phase_of("Never", &[st(done(1), false)]), Phase::Failed);
         assert_eq!(phase_of("OnFailure", &[st(done(1), false)]), Phase::Running);
-        assert_eq!(phase_of("OnFailure", &[st(done(0), false)]), Phase::Succeeded);
+        assert_eq!(
+            phase_of("OnFailure", &[st(done(0), false)]),
+            Phase::Succeeded
+        );
         assert_eq!(
             phase_of("Never", &[st(done(0), false), st(run, false)]),
             Phase::Running
         );
-        assert_eq!(phase_of("Always", &[st(wait.clone(), true)]), Phase::Running);
+        assert_eq!(
+            phase_of("Always", &[st(wait.clone(), true)]),
+            Phase::Running
+        );
         assert_eq!(phase_of("Always", &[st(wait, false)]), Phase::Pending);
     }
 }

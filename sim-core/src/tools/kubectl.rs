@@ -1143,6 +1143,9 @@ fn table_rows(
             "NODE-SELECTOR",
             "AGE",
         ],
+        // StatefulSets were apps/v1beta1 in 1.5: DESIRED and CURRENT.
+        (Kind::StatefulSet, _) if classic => vec!["NAME", "DESIRED", "CURRENT", "AGE"],
+        (Kind::StatefulSet, _) => vec!["NAME", "READY", "AGE"],
         (Kind::Node, false) if classic => vec!["NAME", "STATUS", "AGE"],
         (Kind::Node, true) if classic => vec!["NAME", "STATUS", "AGE", "EXTERNAL-IP"],
         (Kind::Pod, false) => vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
@@ -1200,7 +1203,9 @@ fn table_rows(
     // 1.5 printed a workload's containers only for ReplicationControllers and ReplicaSets.
     let workload_wide = wide
         && kind.is_workload()
-        && !(classic && matches!(kind, Kind::Deployment | Kind::DaemonSet));
+        && !(classic && matches!(kind, Kind::Deployment | Kind::DaemonSet | Kind::StatefulSet));
+    // A StatefulSet's wide columns are its containers and images, without a selector.
+    let with_selector = kind != Kind::StatefulSet;
     if workload_wide {
         h.extend(
             if classic {
@@ -1210,6 +1215,9 @@ fn table_rows(
             }
             .map(String::from),
         );
+        if !with_selector {
+            h.pop();
+        }
     }
     if all {
         h.insert(0, "NAMESPACE".into());
@@ -1318,6 +1326,10 @@ fn table_rows(
                         "<none>".into(),
                         age,
                     ]),
+                    Kind::StatefulSet if classic => {
+                        r.extend([w.replicas.to_string(), w.current.to_string(), age])
+                    }
+                    Kind::StatefulSet => r.extend([format!("{}/{}", w.ready, w.replicas), age]),
                     _ => r.extend([
                         w.replicas.to_string(),
                         w.current.to_string(),
@@ -1340,7 +1352,9 @@ fn table_rows(
                             .collect::<Vec<_>>()
                             .join(","),
                     );
-                    r.push(labels_text(&w.selector));
+                    if with_selector {
+                        r.push(labels_text(&w.selector));
+                    }
                 }
                 r
             }

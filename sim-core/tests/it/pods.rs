@@ -247,26 +247,41 @@ fn init_containers_then_several_containers() {
         let trace = run_text(&src);
         let at3 = printed(&trace, "kubectl get pods", "stdout", 0).join("\n");
         assert!(
-            at3.lines().any(|l| l.starts_with("web") && l.contains(" Init:1/2 ")),
+            at3.lines()
+                .any(|l| l.starts_with("web") && l.contains(" Init:1/2 ")),
             "{version}:\n{at3}"
         );
         assert!(
-            at3.lines().any(|l| l.starts_with("bad") && l.contains(" Init:Error ")),
+            at3.lines()
+                .any(|l| l.starts_with("bad") && l.contains(" Init:Error ")),
             "{version}:\n{at3}"
         );
         let at7 = printed(&trace, "kubectl get pods", "stdout", 1).join("\n");
         assert!(
-            at7.lines().any(|l| l.starts_with("web") && l.contains(" 2/2 ") && l.contains(" Running ")),
+            at7.lines()
+                .any(|l| l.starts_with("web") && l.contains(" 2/2 ") && l.contains(" Running ")),
             "{version}:\n{at7}"
         );
         let d = printed(&trace, "kubectl describe pod web", "stdout", 0).join("\n");
-        assert!(d.contains("Init Containers:\n  prepare:"), "{version}:\n{d}");
-        assert!(d.contains("Reason:") && d.contains("Completed"), "{version}:\n{d}");
+        assert!(
+            d.contains("Init Containers:\n  prepare:"),
+            "{version}:\n{d}"
+        );
+        assert!(
+            d.contains("Reason:") && d.contains("Completed"),
+            "{version}:\n{d}"
+        );
         let logs_err = printed(&trace, "kubectl logs web", "stderr", 0).join("\n");
         if modern {
-            assert_eq!(logs_err, "Defaulted container \"web\" out of: web, probe, prepare (init), wait (init)");
+            assert_eq!(
+                logs_err,
+                "Defaulted container \"web\" out of: web, probe, prepare (init), wait (init)"
+            );
         } else {
-            assert_eq!(logs_err, "Error from server (BadRequest): a container name must be specified for pod web, choose one of: [web probe] or one of the init containers: [prepare wait]");
+            assert_eq!(
+                logs_err,
+                "Error from server (BadRequest): a container name must be specified for pod web, choose one of: [web probe] or one of the init containers: [prepare wait]"
+            );
         }
     }
 }

@@ -378,3 +378,135 @@ fn rollout_verbs_in_1_5() {
         "Error: unknown command \"restart\" for \"kubectl rollout\""
     );
 }
+
+/// A one-node cluster of `version` running the StatefulSet `web` (3 replicas, `policy`
+/// as its podManagementPolicy) written in `api`, and `steps`.
+fn stateful(version: &str, api: &str, policy: &str, steps: &str) -> String {
+    format!(
+        r#"Scenario(
+    name: "t",
+    seed: 1,
+    until: "30s",
+    cluster: (
+        nodes: [
+            (name: "master01", ip: "10.181.24.110/17"),
+            (name: "node01", ip: "10.181.13.57/17", docker: ()),
+        ],
+        etcd: "master01",
+        kubernetes: (master: "master01", version: "{version}"),
+        manifests: [(path: "/root/web.yaml", yaml: "
+apiVersion: {api}
+kind: StatefulSet
+metadata: {{name: web}}
+spec:
+  serviceName: web
+  replicas: 3
+  podManagementPolicy: {policy}
+  selector: {{matchLabels: {{app: web}}}}
+  template:
+    metadata: {{labels: {{app: web}}}}
+    spec:
+      containers: [{{name: web, image: 'nginx:v1', command: [httpd, -f, -p, '80']}}]
+")],
+    ),
+    steps: [{steps}],
+)"#
+    )
+}
+
+/// The statefulset controller's lines, with their times.
+fn stateful_lines(trace: &str) -> Vec<(String, String)> {
+    trace
+        .lines()
+        .filter_map(|l| l.split_once("log        statefulset-controller: "))
+        .map(|(head, msg)| {
+            (
+                head.split_whitespace().next().unwrap_or("").to_string(),
+                msg.to_string(),
+            )
+        })
+        .collect()
+}
+
+/// OrderedReady makes web-1 only after web-0 is ready (a later instant); Parallel makes
+/// all three at once. Either way a deleted pod comes back under its name, and scaling
+/// down removes the highest ordinals first.
+#[test]
+fn stateful_pods_in_order_or_in_parallel() {
+    let steps = r#"
+        (at: "1s", exec: (on: "node/master01", cmd: "kubectl apply -f /root/web.yaml")),
+        (at: "5s", exec: (on: "node/master01", cmd: "kubectl delete pod web-1")),
+        (at: "8s", exec: (on: "node/master01", cmd: "kubectl scale sts web --replicas=1")),
+        (at: "9s", exec: (on: "node/master01", cmd: "kubectl get pods")),
+    "#;
+    for (policy, same_instant) in [("OrderedReady", false), ("Parallel", true)] {
+        let trace = run_text(&stateful("1.28", "apps/v1", policy, steps));
+        let lines = stateful_lines(&trace);
+        let msgs: Vec<&str> = lines.iter().map(|(_, m)| m.as_str()).collect();
+        assert_eq!(
+            msgs,
+            [
+                "create Pod web-0 in StatefulSet web successful",
+                "create Pod web-1 in StatefulSet web successful",
+                "create Pod web-2 in StatefulSet web successful",
+                "create Pod web-1 in StatefulSet web successful",
+                "delete Pod web-2 in StatefulSet web successful",
+                "delete Pod web-1 in StatefulSet web successful",
+            ],
+            "{policy}"
+        );
+        assert_eq!(
+            lines[0].0 == lines[1].0,
+            same_instant,
+            "{policy}: {lines:?}"
+        );
+        assert_eq!(
+            lines[1].0 == lines[2].0,
+            same_instant,
+            "{policy}: {lines:?}"
+        );
+        let (out, _) = printed(&trace, "kubectl get pods", "stdout");
+        assert_eq!(out.len(), 2, "{out:?}");
+        assert!(out[1].starts_with("web-0 "), "{out:?}");
+    }
+}
+
+/// Kubernetes 1.5 (apps/v1beta1): `get statefulsets` shows DESIRED and CURRENT; the pods
+/// have no pod-index label; a new image does not touch the running pods (1.5's
+/// StatefulSets had no update strategy).
+#[test]
+fn stateful_sets_in_1_5() {
+    let steps = r#"
+        (at: "1s", exec: (on: "node/master01", cmd: "kubectl apply -f /root/web.yaml")),
+        (at: "5s", exec: (on: "node/master01", cmd: "kubectl get statefulsets")),
+        (at: "5s", exec: (on: "node/master01", cmd: "kubectl get pods --show-labels")),
+        (at: "6s", exec: (on: "node/master01", cmd: "kubectl set image statefulset/web web=nginx:v2")),
+    "#;
+    let trace = run_text(&stateful("1.5", "apps/v1beta1", "OrderedReady", steps));
+    let (out, _) = printed(&trace, "kubectl get statefulsets", "stdout");
+    let words: Vec<Vec<&str>> = out.iter().map(|l| l.split_whitespace().collect()).collect();
+    assert_eq!(words[0], ["NAME", "DESIRED", "CURRENT", "AGE"]);
+    assert_eq!(words[1][..3], ["web", "3", "3"]);
+    let (out, _) = printed(&trace, "kubectl get pods --show-labels", "stdout");
+    assert!(
+        out[1].contains(",controller-revision-hash=web-")
+            && out[1].ends_with(",statefulset.kubernetes.io/pod-name=web-0"),
+        "{out:?}"
+    );
+    assert!(!out.iter().any(|l| l.contains("pod-index")), "{out:?}");
+    assert_eq!(
+        printed(
+            &trace,
+            "kubectl set image statefulset/web web=nginx:v2",
+            "stdout"
+        )
+        .0,
+        ["statefulset \"web\" image updated"]
+    );
+    assert!(
+        !stateful_lines(&trace)
+            .iter()
+            .any(|(_, m)| m.starts_with("delete")),
+        "{trace}"
+    );
+}

@@ -383,9 +383,10 @@ pub fn pod(d: &Description, era: Era, now: SimTime) -> String {
     let mut conditions = Vec::new();
     if p.node.is_some() {
         let running = p.phase == Phase::Running;
-        let initialized = p.init_statuses.iter().all(|s| {
-            matches!(s.state, ContainerState::Terminated { exit_code: 0, .. })
-        });
+        let initialized = p
+            .init_statuses
+            .iter()
+            .all(|s| matches!(s.state, ContainerState::Terminated { exit_code: 0, .. }));
         conditions.push(("Initialized", b(initialized)));
         conditions.push(("Ready", b(p.ready)));
         if era == Era::Modern {
@@ -925,6 +926,47 @@ pub fn workload(d: &Description, era: Era, now: SimTime) -> String {
                 ));
             }
         }
+        // StatefulSetDescriber: today's, and 1.5's (apps/v1beta1) with its images and
+        // `current / desired`.
+        Kind::StatefulSet if era == Era::Modern => {
+            w.write(&name_ns);
+            w.write(&format!(
+                "CreationTimestamp:\t{}\n",
+                crate::clock::rfc1123z(m.created)
+            ));
+            w.write(&format!("Selector:\t{}\n", selector_string(&r.selector)));
+            labels(&mut w, "", "Labels", &m.labels);
+            annotation_lines(&mut w, &m.annotations);
+            w.write(&format!(
+                "Replicas:\t{} desired | {} total\n",
+                r.replicas, r.current
+            ));
+            w.write("Update Strategy:\tRollingUpdate\n  Partition:\t0\n");
+            w.write(&format!("Pods Status:\t{}\n", pod_counts(&d.related)));
+            pod_template(&mut w, r);
+            // volumeClaimTemplates are accepted but not simulated (a warning said so).
+            w.write("Volume Claims:\t<none>\n");
+        }
+        Kind::StatefulSet => {
+            w.write(&name_ns);
+            w.write(&format!("Image(s):\t{}\n", images(r)));
+            w.write(&format!("Selector:\t{}\n", selector_string(&r.selector)));
+            w.write(&format!("Labels:\t{}\n", format_labels(&m.labels)));
+            w.write(&format!(
+                "Replicas:\t{} current / {} desired\n",
+                r.current, r.replicas
+            ));
+            w.write(&format!(
+                "Annotations:\t{}\n",
+                format_labels(&m.annotations)
+            ));
+            w.write(&format!(
+                "CreationTimestamp:\t{}\n",
+                crate::clock::rfc1123z(m.created)
+            ));
+            w.write(&format!("Pods Status:\t{}\n", pod_counts(&d.related)));
+            w.write("No volumes.\n");
+        }
         _ => {
             // A DaemonSet: one pod per node that should run it.
             w.write(&format!("Name:\t{}\n", m.name));
@@ -1182,7 +1224,7 @@ pub(super) mod tests {
             ready: running,
             started: Some(t(0)),
             statuses: Vec::new(),
-        init_statuses: Vec::new(),
+            init_statuses: Vec::new(),
         };
         let kubelet = ("kubelet", "why-02", "");
         let container = ("kubelet", "why-02", "spec.containers{master}");
@@ -1344,6 +1386,7 @@ pub(super) mod tests {
             updated: replicas,
             template_annotations: Default::default(),
             rollout: Default::default(),
+            stateful: Default::default(),
         };
         let revision = || {
             [(crate::k8s::api::REVISION.to_string(), "1".to_string())]

@@ -1827,7 +1827,7 @@ mod tests {
                 ready: ip.is_some(),
                 started: Some(at(2)),
                 statuses: Vec::new(),
-            init_statuses: Vec::new(),
+                init_statuses: Vec::new(),
             })),
         }
     }
@@ -1966,7 +1966,8 @@ mod tests {
                 Kind::Service,
                 Kind::DaemonSet,
                 Kind::Deployment,
-                Kind::ReplicaSet
+                Kind::ReplicaSet,
+                Kind::StatefulSet
             ]
         );
         assert_eq!(
@@ -1975,6 +1976,7 @@ mod tests {
                 Kind::Pod,
                 Kind::ReplicationController,
                 Kind::Service,
+                Kind::StatefulSet,
                 Kind::Deployment,
                 Kind::ReplicaSet
             ]

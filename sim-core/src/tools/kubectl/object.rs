@@ -25,7 +25,7 @@ use crate::k8s::proxy::names::Era;
 pub fn api_version(kind: Kind, era: Era) -> String {
     let v = kind.api_version();
     match era {
-        Era::Modern if v.starts_with("extensions/") => "apps/v1".into(),
+        Era::Modern if v.starts_with("extensions/") || v.starts_with("apps/") => "apps/v1".into(),
         _ => v.into(),
     }
 }
@@ -467,8 +467,8 @@ fn pod_spec(containers: &[Container], o: &PodOptions, pod: Option<&Pod>, era: Er
         );
     }
     s.set("restartPolicy", o.restart_policy())
-    .set("terminationGracePeriodSeconds", 30i64)
-    .set("dnsPolicy", o.dns_policy());
+        .set("terminationGracePeriodSeconds", 30i64)
+        .set("dnsPolicy", o.dns_policy());
     if pod.is_some() {
         s.set("serviceAccountName", "default")
             .set("serviceAccount", "default");
@@ -837,6 +837,36 @@ fn workload_spec(w: &Rc, era: Era) -> Value {
                 s.set("progressDeadlineSeconds", 600i64);
             }
         }
+        Kind::StatefulSet => {
+            s.set("replicas", w.replicas)
+                .set("selector", selector)
+                .set("template", template)
+                .set("serviceName", w.stateful.service_name.as_str())
+                .set(
+                    "podManagementPolicy",
+                    if w.stateful.parallel {
+                        "Parallel"
+                    } else {
+                        "OrderedReady"
+                    },
+                );
+            if w.stateful.start > 0 {
+                s.set(
+                    "ordinals",
+                    Map::new().set("start", i64::from(w.stateful.start)).clone(),
+                );
+            }
+            if era == Era::Modern {
+                s.set(
+                    "updateStrategy",
+                    Map::new()
+                        .set("type", "RollingUpdate")
+                        .set("rollingUpdate", Map::new().set("partition", 0i64).clone())
+                        .clone(),
+                )
+                .set("revisionHistoryLimit", 10i64);
+            }
+        }
         _ => {
             s.set("replicas", w.replicas)
                 .set("selector", selector)
@@ -879,6 +909,13 @@ fn workload_status(w: &Rc) -> Value {
                 "unavailableReplicas",
                 w.current.max(w.replicas).saturating_sub(w.ready),
             );
+        }
+        Kind::StatefulSet => {
+            s.set("replicas", w.current);
+            nonzero(&mut s, "readyReplicas", w.ready);
+            nonzero(&mut s, "currentReplicas", w.updated);
+            nonzero(&mut s, "updatedReplicas", w.updated);
+            nonzero(&mut s, "availableReplicas", w.ready);
         }
         _ => {
             s.set("replicas", w.current);

@@ -216,6 +216,7 @@ mod tests {
                 updated: 0,
                 template_annotations: Default::default(),
                 rollout: Default::default(),
+                stateful: Default::default(),
             }),
         };
         assert_eq!(
@@ -246,7 +247,7 @@ mod tests {
                 ready: true,
                 started: None,
                 statuses: Vec::new(),
-            init_statuses: Vec::new(),
+                init_statuses: Vec::new(),
             })),
         };
         let pods = [

@@ -597,6 +597,7 @@ mod tests {
                 ready,
                 updated,
                 rollout: Default::default(),
+                stateful: Default::default(),
             }),
         }
     }

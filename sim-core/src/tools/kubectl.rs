@@ -25,6 +25,7 @@ mod logs;
 mod modify;
 mod patch;
 mod rollout;
+mod run;
 mod tabwriter;
 mod verbs;
 mod wait;
@@ -73,6 +74,10 @@ enum Cmd {
     Modify(Box<modify::Modify>),
     /// `wait --for=...` (`wait.rs`).
     Wait(Box<wait::Wait>),
+    /// `run NAME --image=...` (`run.rs`).
+    Run(Box<run::Run>),
+    /// `expose KIND NAME` (`run.rs`).
+    Expose(Box<run::Expose>),
 }
 
 pub struct Kubectl {
@@ -224,6 +229,53 @@ const VERBS: &[(&str, &[&str], VerbParser)] = &[
         parse_delete,
     ),
     (
+        "run",
+        &[
+            "--image",
+            "--port",
+            "--labels",
+            "-l",
+            "--env",
+            "--restart",
+            "--replicas",
+            "--overrides",
+            "--image-pull-policy",
+            "--annotations",
+            "--dry-run",
+            "--pod-running-timeout",
+            "--serviceaccount",
+            "-o",
+            "--output",
+            "--env-from",
+        ],
+        |a, _| Ok(Cmd::Run(Box::new(run::Run::parse(a)?))),
+    ),
+    (
+        "expose",
+        &[
+            "--port",
+            "--target-port",
+            "--name",
+            "--type",
+            "--protocol",
+            "--selector",
+            "--labels",
+            "-l",
+            "--external-ip",
+            "--cluster-ip",
+            "-f",
+            "--filename",
+            "--dry-run",
+            "-o",
+            "--output",
+            "--overrides",
+            "--session-affinity",
+            "--load-balancer-ip",
+            "--container-port",
+        ],
+        |a, _| Ok(Cmd::Expose(Box::new(run::Expose::parse(a)?))),
+    ),
+    (
         "wait",
         &[
             "--for",
@@ -326,6 +378,12 @@ impl Kubectl {
         {
             let rest: Vec<String> = args[..at].iter().chain(&args[at + 1..]).cloned().collect();
             let a = verbs::split(&rest, takes_value)?;
+            if a.dashed.is_some() && verb != "run" {
+                return Err((
+                    format!("error: kubectl {verb} takes no arguments after --\n"),
+                    1,
+                ));
+            }
             return Ok(Kubectl {
                 cmd: read(&a, env)?,
                 ns_given: a.ns.is_some(),
@@ -594,6 +652,9 @@ impl Kubectl {
             Msg::ApiResponse { resp, .. } if matches!(self.cmd, Cmd::Modify(_)) => {
                 self.modify(Some(*resp), ns, cx)
             }
+            Msg::ApiResponse { resp, .. } if matches!(self.cmd, Cmd::Run(_) | Cmd::Expose(_)) => {
+                self.run(Some(*resp), ns, cx)
+            }
             Msg::ApiResponse { resp, .. } if matches!(self.cmd, Cmd::Delete(..)) => {
                 self.delete(Some(*resp), ns, cx)
             }
@@ -642,6 +703,7 @@ impl Kubectl {
             Cmd::Modify(_) => return self.modify(None, ns, cx),
             Cmd::Wait(_) => unreachable!("wait runs its own"),
             Cmd::Delete(..) => return self.delete(None, ns, cx),
+            Cmd::Run(_) | Cmd::Expose(_) => return self.run(None, ns, cx),
             Cmd::Exec { .. } => Request::List {
                 kind: Kind::Pod,
                 ns: Some(self.ns.clone()),
@@ -735,6 +797,28 @@ impl Kubectl {
             cx.cancel(t);
         }
         self.timer = Some(cx.schedule_cancellable(Dur::from_secs(30), Msg::Timer(1)));
+    }
+
+    /// `run` and `expose`: the start (`resp` None) or an answer, then what follows.
+    fn run(&mut self, resp: Option<Response>, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
+        let era = self.era();
+        let cmd_ns = self.ns.clone();
+        let step = match (&mut self.cmd, resp) {
+            (Cmd::Run(r), resp) => r.step(resp, &cmd_ns, era),
+            (Cmd::Expose(e), None) => run::RunStep {
+                next: Some(e.start(&cmd_ns)),
+                ..Default::default()
+            },
+            (Cmd::Expose(e), Some(resp)) => e.step(resp, &cmd_ns, era),
+            _ => return Some(1),
+        };
+        print(cx, Stream::Stdout, &step.out);
+        print(cx, Stream::Stderr, &step.err);
+        if let Some(req) = step.next {
+            self.ask(cx, ns, req);
+            return None;
+        }
+        Some(step.done.unwrap_or(1))
     }
 
     /// `delete`: the start (`resp` None) or an answer; when every deletion is answered,

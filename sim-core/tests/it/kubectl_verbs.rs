@@ -373,3 +373,111 @@ fn delete() {
         failed("error: the server doesn't have a resource type \"foo\"\n")
     );
 }
+
+/// `run` (a Pod labelled `run=NAME`; `--expose` adds its Service, printed first; args
+/// after `--`), `expose` (selector and ports from the object), their errors; and the
+/// Service works: its Endpoints hold the pod.
+#[test]
+fn run_and_expose() {
+    let cmds = [
+        "kubectl run nginx --image=nginx --port=80 --expose --env=A=1 -- httpd -f -p 80",
+        "kubectl run box --image=busybox --restart=Never --labels=app=box,tier=x",
+        "kubectl run bad --image=nginx --restart=Sometimes",
+        "kubectl run noimage",
+        "kubectl run x --image=nginx --expose",
+        "kubectl run -it shell --image=busybox --rm",
+        "kubectl expose deployment web --name=web2 --port=8080 --target-port=80 --type=NodePort",
+        "kubectl expose rc db -n team --port=6379",
+        "kubectl expose pod box",
+        "kubectl expose svc nope",
+        "kubectl get svc -A",
+        "kubectl get ep nginx",
+        "kubectl get pod nginx -o jsonpath={.metadata.labels}",
+    ];
+    let trace = trace_of(&cluster("5s", "", &steps(&cmds)));
+    let out = |i: usize| printed(&trace, cmds[i]);
+    assert_eq!(out(0), ok("service/nginx created\npod/nginx created\n"));
+    assert_eq!(out(1), ok("pod/box created\n"));
+    assert_eq!(
+        out(2),
+        failed(
+            "error: invalid restart policy: Sometimes, valid values are: Always, OnFailure, Never\n"
+        )
+    );
+    assert_eq!(out(3), failed("error: --image is required\n"));
+    assert_eq!(
+        out(4),
+        failed(
+            "error: --port must be set when exposing a service\nSee 'kubectl run -h' for help and examples\n"
+        )
+    );
+    assert!(out(5).1.starts_with(
+        "error: kubectl run -it attaches to the container, which needs the interactive shell"
+    ));
+    assert_eq!(out(6), ok("service/web2 exposed\n"));
+    assert_eq!(out(7), ok("service/db exposed\n"));
+    assert_eq!(
+        out(8),
+        failed("error: couldn't find port via --port flag or introspection\n")
+    );
+    assert_eq!(
+        out(9),
+        failed("Error from server (NotFound): services \"nope\" not found\n")
+    );
+    assert_eq!(
+        out(10),
+        ok("NAMESPACE   NAME         TYPE        CLUSTER-IP      EXTERNAL-IP   PORT(S)          AGE
+default     kubernetes   ClusterIP   10.96.0.1       <none>        443/TCP          4s
+default     nginx        ClusterIP   10.98.169.1     <none>        80/TCP           1s
+default     web          NodePort    10.97.76.29     <none>        80:31948/TCP     3s
+default     web2         NodePort    10.105.194.57   <none>        8080:32568/TCP   0s
+team        db           ClusterIP   10.102.245.75   <none>        6379/TCP         0s
+")
+    );
+    let (ep, ..) = out(11);
+    assert!(
+        ep.contains(":80"),
+        "the run's pod is behind its Service: {ep}"
+    );
+    assert_eq!(out(12), ok("{\"run\":\"nginx\"}\n"));
+}
+
+/// kubectl 1.5's `run`: a Deployment (`deployment "nginx" created`), a Pod with
+/// `--restart=Never`; `expose` prints `service "x" exposed`; `wait` did not exist.
+#[test]
+fn run_in_1_5() {
+    let src = r#"Scenario(name: "run-1.5", seed: 1, until: "4s",
+  cluster: (
+    nodes: [(name: "m", ip: "10.0.0.1/24"), (name: "w", ip: "10.0.0.2/24", docker: ())],
+    etcd: "m",
+    kubernetes: (master: "m", version: "1.5"),
+  ),
+  steps: [
+    (at: "1s", exec: (on: "node/m", cmd: "kubectl run nginx --image=nginx --port=80 --expose")),
+    (at: "1s", exec: (on: "node/m", cmd: "kubectl run once --image=busybox --restart=Never")),
+    (at: "2s", exec: (on: "node/m", cmd: "kubectl expose deployment nginx --name=nginx2")),
+    (at: "2s", exec: (on: "node/m", cmd: "kubectl wait --for=delete pod/once")),
+    (at: "3s", exec: (on: "node/m", cmd: "kubectl get deploy,pods")),
+  ])"#;
+    let trace = trace_of(src);
+    assert_eq!(
+        printed(&trace, "kubectl run nginx --image=nginx --port=80 --expose"),
+        ok("service \"nginx\" created\ndeployment \"nginx\" created\n")
+    );
+    assert_eq!(
+        printed(&trace, "kubectl run once --image=busybox --restart=Never"),
+        ok("pod \"once\" created\n")
+    );
+    assert_eq!(
+        printed(&trace, "kubectl expose deployment nginx --name=nginx2"),
+        ok("service \"nginx2\" exposed\n")
+    );
+    assert_eq!(
+        printed(&trace, "kubectl wait --for=delete pod/once"),
+        failed(
+            "Error: unknown command \"wait\" for \"kubectl\"\nRun 'kubectl --help' for usage.\n"
+        )
+    );
+    let (got, ..) = printed(&trace, "kubectl get deploy,pods");
+    assert!(got.contains("deploy/nginx"), "{got}");
+}

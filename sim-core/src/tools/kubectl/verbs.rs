@@ -32,6 +32,8 @@ pub struct Args {
     pub words: Vec<String>,
     /// (flag, value) in order; `value` for `--flag=value` or a flag that takes one.
     pub flags: Vec<(String, Option<String>)>,
+    /// What follows `--` (`run NAME --image=I -- ARGS`), if it was there.
+    pub dashed: Option<Vec<String>>,
 }
 
 /// kubectl's answer to a flag the verb does not have.
@@ -49,6 +51,7 @@ pub(super) fn split(args: &[String], takes_value: &[&str]) -> Result<Args, (Stri
         all: false,
         words: Vec::new(),
         flags: Vec::new(),
+        dashed: None,
     };
     let mut i = 0;
     while i < args.len() {
@@ -67,6 +70,10 @@ pub(super) fn split(args: &[String], takes_value: &[&str]) -> Result<Args, (Stri
                 .ok_or_else(|| (format!("error: flag needs an argument: {name}\n"), 1))
         };
         match name {
+            "--" if inline.is_none() => {
+                out.dashed = Some(args[i + 1..].to_vec());
+                break;
+            }
             "-n" | "--namespace" => out.ns = Some(value(&mut i)?),
             "-A" | "--all-namespaces" => out.all = true,
             n if n.starts_with('-') && n.len() > 2 && !n.starts_with("--") => {
@@ -209,6 +216,12 @@ pub fn parse(args: &[String]) -> Result<Option<Parsed>, (String, i32)> {
         _ => return Ok(None),
     };
     let a = split(&rest, &["--to-revision"])?;
+    if a.dashed.is_some() {
+        return Err((
+            format!("error: kubectl {v} takes no arguments after --\n"),
+            1,
+        ));
+    }
     Ok(Some((more, a.ns, a.all)))
 }
 

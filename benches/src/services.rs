@@ -58,6 +58,7 @@ pub fn services(n: usize, endpoints: usize) -> Vec<(Meta, Service, Endpoints)> {
                 selector: [("app".to_string(), format!("a{i}"))].into(),
                 external_ips: Vec::new(),
                 external_name: None,
+                ingress: Vec::new(),
             };
             let addresses = (0..endpoints)
                 .map(|e| {

@@ -115,6 +115,7 @@ pub fn admit(m: &Manifest, ns: &str) -> Result<NewObject, Refused> {
                 selector: spec.selector.clone().unwrap_or_default(),
                 external_ips: spec.external_ips.clone().unwrap_or_default(),
                 external_name: spec.external_name.clone(),
+                load_balancer_ip: spec.load_balancer_ip.clone().filter(|ip| !ip.is_empty()),
             })
         }
         Manifest::Pod(p) => {

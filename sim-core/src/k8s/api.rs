@@ -213,6 +213,8 @@ pub struct ServiceSpec {
     pub selector: Labels,
     pub external_ips: Vec<String>,
     pub external_name: Option<String>,
+    /// `spec.loadBalancerIP`: the address a LoadBalancer Service asks for.
+    pub load_balancer_ip: Option<String>,
 }
 
 /// A Service as the server keeps it.
@@ -225,6 +227,9 @@ pub struct Service {
     pub selector: Labels,
     pub external_ips: Vec<Ipv4Addr>,
     pub external_name: Option<String>,
+    /// `status.loadBalancer.ingress`: the addresses the load balancer gave a
+    /// LoadBalancer Service (from the scenario's pool), empty while `<pending>`.
+    pub ingress: Vec<Ipv4Addr>,
 }
 
 impl Service {
@@ -1192,7 +1197,16 @@ impl Object {
                 }
                 spec["sessionAffinity"] = json!("None");
                 v["spec"] = spec;
-                v["status"] = json!({"loadBalancer": {}});
+                let ingress: Vec<Value> = s
+                    .ingress
+                    .iter()
+                    .map(|ip| json!({"ip": ip.to_string()}))
+                    .collect();
+                v["status"] = if ingress.is_empty() {
+                    json!({"loadBalancer": {}})
+                } else {
+                    json!({"loadBalancer": {"ingress": ingress}})
+                };
             }
             Body::Endpoints(e) => {
                 let addr = |a: &Address| {

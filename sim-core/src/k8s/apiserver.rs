@@ -48,6 +48,9 @@ use crate::wire::etcd::{Request as EtcdRequest, V3Request};
 
 pub struct Config {
     pub service_cidr: Ipv4Net,
+    /// The scenario's load-balancer pool (`kubernetes.load_balancer`): LoadBalancer
+    /// Services get their ingress address from it.
+    pub load_balancer: Option<Ipv4Net>,
     /// The release the cluster runs: where objects are kept, the allocator's era, kubeadm's
     /// add-ons, and what kubectl is told with every answer.
     pub version: Version,
@@ -406,6 +409,7 @@ impl Apiserver {
                     selector: Default::default(),
                     external_ips: Vec::new(),
                     external_name: None,
+                    ingress: Vec::new(),
                 }),
             },
         );
@@ -1140,20 +1144,34 @@ spec:
                         p.node_port.unwrap_or_default()
                     ));
                 }
+                // The load balancer's address (a bare-metal pool's, `kubernetes.load_balancer`):
+                // `spec.loadBalancerIP` when it is in the pool and free, else the pool's
+                // first free address.
+                let ingress: Vec<Ipv4Addr> = if type_ == "LoadBalancer" {
+                    self.lb_address(s.load_balancer_ip.as_deref())
+                        .into_iter()
+                        .collect()
+                } else {
+                    Vec::new()
+                };
                 let meta = Self::meta(cx, &s.name, m_ns(&s.namespace), s.labels.clone());
                 let obj = Object {
                     meta,
                     body: Body::Service(Service {
-                        type_,
+                        type_: type_.clone(),
                         cluster_ip,
                         ports,
                         selector: s.selector.clone(),
                         external_ips,
                         external_name: s.external_name.clone(),
+                        ingress,
                     }),
                 };
                 self.put(cx, obj.clone());
                 self.announce(cx, &obj);
+                if type_ == "LoadBalancer" {
+                    self.say_load_balancer(cx, &meta_name(&s), &ingress_text(&obj));
+                }
                 self.sync_endpoints(cx, &obj.meta.namespace);
                 Response::Object(Box::new(obj))
             }
@@ -2353,6 +2371,41 @@ spec:
         Response::Object(Box::new(obj))
     }
 
+    /// A free address of the load-balancer pool: `wanted` if it is in the pool and free,
+    /// else the first free one (every address of the CIDR, in order, as MetalLB hands
+    /// them out); none without a pool or when it is used up.
+    fn lb_address(&self, wanted: Option<&str>) -> Option<Ipv4Addr> {
+        let pool = self.cfg.load_balancer?;
+        let used: BTreeSet<Ipv4Addr> = self
+            .objects
+            .values()
+            .filter_map(Object::service)
+            .flat_map(|s| s.ingress.iter().copied())
+            .collect();
+        let free = |ip: &Ipv4Addr| pool.contains(ip) && !used.contains(ip);
+        if let Some(ip) = wanted.and_then(|w| w.parse::<Ipv4Addr>().ok()).filter(free) {
+            return Some(ip);
+        }
+        let first = u32::from(pool.network());
+        let last = u32::from(pool.broadcast());
+        (first..=last).map(Ipv4Addr::from).find(free)
+    }
+
+    /// The trace says what the load balancer did for a LoadBalancer Service: its address,
+    /// or why it stays `<pending>`.
+    fn say_load_balancer(&self, cx: &mut Ctx<'_, Net>, name: &str, ingress: &str) {
+        let line = match (ingress.is_empty(), self.cfg.load_balancer) {
+            (false, _) => format!("load balancer: {name} gets ingress {ingress}"),
+            (true, Some(pool)) => format!(
+                "load balancer: no free address in {pool} for {name}: its EXTERNAL-IP stays <pending>"
+            ),
+            (true, None) => format!(
+                "load balancer: none in this cluster (no cloud provider; the scenario gives no kubernetes.load_balancer addresses): {name}'s EXTERNAL-IP stays <pending>; its NodePorts work"
+            ),
+        };
+        cx.trace(TraceEvent::Log { line });
+    }
+
     /// The error for a kind the cluster's release does not serve (EndpointSlices before
     /// 1.17 in the beta group, 1.21 in discovery.k8s.io/v1: the simulator serves v1 only).
     fn unserved(&self, kind: Kind) -> Option<Response> {
@@ -2572,6 +2625,24 @@ spec:
         }
         self.reconcile(cx);
     }
+}
+
+/// `NAMESPACE/NAME` of a Service as admission left it.
+fn meta_name(s: &super::api::ServiceSpec) -> String {
+    format!("{}/{}", m_ns(&s.namespace), s.name)
+}
+
+/// A Service's load-balancer ingress addresses, comma-separated.
+fn ingress_text(o: &Object) -> String {
+    o.service()
+        .map(|s| {
+            s.ingress
+                .iter()
+                .map(Ipv4Addr::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .unwrap_or_default()
 }
 
 /// A uid for an object derived from another (SHA-256 of `seed`, in a uid's shape).

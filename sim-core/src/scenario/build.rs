@@ -137,6 +137,8 @@ pub struct KubeCfg {
     pub cluster_domain: String,
     /// With kubeadm: CoreDNS's Corefile.
     pub corefile: String,
+    /// The load-balancer address pool, if any.
+    pub load_balancer: Option<Ipv4Net>,
 }
 
 /// docker0's default: the first of docker's predefined local pools.
@@ -736,6 +738,7 @@ impl Scenario {
                 master,
                 crate::k8s::apiserver::Config {
                     service_cidr: k.service_cidr,
+                    load_balancer: k.load_balancer,
                     version: k.version,
                     watch_delay: k.watch_delay,
                     master_ip: self.nodes[k.master].addr.addr(),
@@ -1429,16 +1432,18 @@ impl Validator<'_> {
                             "the apiserver will refuse {} \"{name}\": {path}: {problem}",
                             doc.kind
                         );
-                        if inline {
-                            self.warning(
-                                &f.source,
-                                format!("line {line}, column {col} of the manifest: {message}"),
+                        self.manifest_warning(&f.source, inline, (line, col), message);
+                    }
+                    for (_, pattern, instead) in crate::k8s::manifest::types::DROPPED_ON_CREATE
+                        .iter()
+                        .filter(|(k, ..)| *k == doc.kind)
+                    {
+                        for (path, line, col) in doc.unmodelled_in([*pattern]) {
+                            let message = format!(
+                                "{} \"{name}\": {path} is dropped when the object is created (status is the controllers' to write, not a manifest's): {instead}",
+                                doc.kind
                             );
-                        } else {
-                            self.located.push((
-                                Diagnostic::new(&f.source, (line, col), None, &message),
-                                Kind::Warning,
-                            ));
+                            self.manifest_warning(&f.source, inline, (line, col), message);
                         }
                     }
                     let fields = doc.unmodelled();
@@ -1452,19 +1457,29 @@ impl Validator<'_> {
                         doc.kind,
                         list.join(", ")
                     );
-                    if inline {
-                        self.warning(
-                            &f.source,
-                            format!("line {line}, column {col} of the manifest: {message}"),
-                        );
-                    } else {
-                        self.located.push((
-                            Diagnostic::new(&f.source, (line, col), None, &message),
-                            Kind::Warning,
-                        ));
-                    }
+                    self.manifest_warning(&f.source, inline, (line, col), message);
                 }
             }
+        }
+    }
+
+    /// A warning about a manifest at `at` (line, column): located in its file, or for an
+    /// inline manifest at the scenario's field, naming the line and column in the text.
+    fn manifest_warning(
+        &mut self,
+        source: &str,
+        inline: bool,
+        at: (usize, usize),
+        message: String,
+    ) {
+        if inline {
+            self.warning(
+                source,
+                format!("line {}, column {} of the manifest: {message}", at.0, at.1),
+            );
+        } else {
+            self.located
+                .push((Diagnostic::new(source, at, None, &message), Kind::Warning));
         }
     }
 
@@ -1515,6 +1530,10 @@ impl Validator<'_> {
         );
         let cluster_cidr = match &k.cluster_cidr {
             Some(c) => Some(cidr(self, "cluster_cidr", c)?),
+            None => None,
+        };
+        let load_balancer = match &k.load_balancer {
+            Some(lb) => Some(cidr(self, "load_balancer.addresses", &lb.addresses)?),
             None => None,
         };
         let service_cidr = service_cidr.and_then(|range| {
@@ -1639,6 +1658,7 @@ impl Validator<'_> {
             cluster_dns: cluster_dns?,
             cluster_domain,
             corefile,
+            load_balancer,
         })
     }
 

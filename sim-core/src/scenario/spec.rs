@@ -99,6 +99,18 @@ pub struct Kubernetes {
     /// kubeadm's. An unknown directive is an error.
     #[serde(default)]
     pub corefile: Option<String>,
+    /// Addresses for LoadBalancer Services, as a bare-metal load balancer (MetalLB) hands
+    /// them out. Default none: a LoadBalancer Service's EXTERNAL-IP stays `<pending>`.
+    #[serde(default)]
+    pub load_balancer: Option<LoadBalancer>,
+}
+
+/// A load-balancer address pool (`load_balancer: (addresses: "192.168.56.240/28")`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoadBalancer {
+    /// The pool, a CIDR: every address in it, in order.
+    pub addresses: String,
 }
 
 /// Manifest files on a machine, for `kubectl apply -f` and `cat`: read from beside the

@@ -1339,7 +1339,21 @@ fn table_rows(
                 };
                 let ext = match s.type_.as_str() {
                     "ExternalName" => s.external_name.clone().unwrap_or_default(),
-                    "LoadBalancer" if s.external_ips.is_empty() => "<pending>".into(),
+                    // getServiceExternalIP: the externalIPs, then the load balancer's
+                    // ingress; neither yet: `<pending>`.
+                    "LoadBalancer" => {
+                        let all: Vec<String> = s
+                            .external_ips
+                            .iter()
+                            .chain(&s.ingress)
+                            .map(Ipv4Addr::to_string)
+                            .collect();
+                        if all.is_empty() {
+                            "<pending>".into()
+                        } else {
+                            all.join(",")
+                        }
+                    }
                     _ => none_if_empty(
                         s.external_ips
                             .iter()
@@ -1519,8 +1533,15 @@ fn classic_service_row(
         (None, _) => "None".into(),
     };
     let ips: Vec<String> = s.external_ips.iter().map(Ipv4Addr::to_string).collect();
+    let ingress: Vec<String> = s.ingress.iter().map(Ipv4Addr::to_string).collect();
     let ext = match s.type_.as_str() {
         "ExternalName" => s.external_name.clone().unwrap_or_default(),
+        // kubectl 1.5: the ingress addresses, then the externalIPs.
+        "LoadBalancer" if !ingress.is_empty() || !ips.is_empty() => {
+            let mut all = ingress.clone();
+            all.extend(ips.iter().filter(|i| !ingress.contains(i)).cloned());
+            all.join(",")
+        }
         _ if !ips.is_empty() => ips.join(","),
         "NodePort" => "<nodes>".into(),
         "LoadBalancer" => "<pending>".into(),

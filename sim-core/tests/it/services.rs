@@ -174,3 +174,92 @@ fn release_1_5_serves_no_endpointslices_and_reads_endpoints() {
     let (out, _, _) = printed(&t, "iptables-save -t nat | grep default/legacy");
     assert!(out.contains("--to-destination 10.0.0.20:6379"), "{out}");
 }
+
+const LB: &str = r#"(path: "/root/lb.yaml", yaml: "
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec: {type: LoadBalancer, loadBalancerIP: 10.0.1.9, ports: [{port: 80, nodePort: 30080}], selector: {app: web}}
+status: {loadBalancer: {ingress: [{ip: 1.2.3.4}]}}
+")"#;
+
+/// Without a load balancer a LoadBalancer Service's EXTERNAL-IP stays `<pending>` (the
+/// trace says why), and the status a manifest carries is dropped, with a warning at load.
+#[test]
+fn a_load_balancer_service_without_a_pool_stays_pending() {
+    let src = cluster(
+        "1.28",
+        LB,
+        r#"
+    (at: "1s", exec: (on: "node/m", cmd: "kubectl create -f /root/lb.yaml")),
+    (at: "2s", exec: (on: "node/m", cmd: "kubectl get svc web")),
+"#,
+    );
+    let s = sim_core::scenario::Scenario::parse("t.ron", &src).unwrap();
+    let w: Vec<String> = s
+        .warnings
+        .iter()
+        .map(|w| w.as_warning().to_string())
+        .collect();
+    assert!(
+        w.iter().any(|w| w.contains(
+            "Service \"web\": status.loadBalancer.ingress is dropped when the object is created"
+        )),
+        "{w:?}"
+    );
+    let t = trace_of(&src);
+    let (out, _, _) = printed(&t, "kubectl get svc web");
+    let row: Vec<&str> = out
+        .lines()
+        .nth(1)
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    assert_eq!(
+        [row[0], row[1], row[3], row[4]],
+        ["web", "LoadBalancer", "<pending>", "80:30080/TCP"],
+        "{out}"
+    );
+    assert!(!out.contains("1.2.3.4"), "{out}");
+    assert!(
+        t.contains("load balancer: none in this cluster (no cloud provider; the scenario gives no kubernetes.load_balancer addresses): default/web's EXTERNAL-IP stays <pending>"),
+        "{t}"
+    );
+}
+
+/// With a pool, `spec.loadBalancerIP` outside it is not honoured (the pool's first
+/// address is given), and kube-proxy 1.5 captures the address to the port's KUBE-FW chain
+/// (masquerade, then KUBE-SVC), as its proxier wrote it.
+#[test]
+fn a_pool_gives_addresses_and_kube_proxy_1_5_writes_kube_fw() {
+    let src = cluster(
+        "1.5",
+        LB,
+        r#"
+    (at: "1s", exec: (on: "node/m", cmd: "kubectl create -f /root/lb.yaml")),
+    (at: "2s", exec: (on: "node/m", cmd: "kubectl get svc web")),
+    (at: "3s", exec: (on: "node/w", cmd: "iptables-save -t nat | grep loadbalancer")),
+"#,
+    )
+    .replace(
+        r#"version: "1.5")"#,
+        r#"version: "1.5", load_balancer: (addresses: "10.0.9.0/30"))"#,
+    );
+    let t = trace_of(&src);
+    let (out, _, _) = printed(&t, "kubectl get svc web");
+    assert!(out.contains(" 10.0.9.0 "), "{out}");
+    let (out, _, _) = printed(&t, "iptables-save -t nat | grep loadbalancer");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    // iptables-save lists the KUBE-FW chain's rules before KUBE-SERVICES'.
+    assert!(
+        lines[2].starts_with("-A KUBE-SERVICES -d 10.0.9.0/32 -p tcp -m comment --comment \"default/web: loadbalancer IP\" -m tcp --dport 80 -j KUBE-FW-"),
+        "{out}"
+    );
+    assert!(
+        lines[0].starts_with("-A KUBE-FW-")
+            && lines[0].ends_with("loadbalancer IP\" -j KUBE-MARK-MASQ"),
+        "{out}"
+    );
+    assert!(lines[1].contains("loadbalancer IP\" -j KUBE-SVC-"), "{out}");
+}

@@ -211,7 +211,7 @@ fn modern(
                     "-A KUBE-SERVICES -m comment --comment \"{spn} has no endpoints\" {m} -d {cip} --dport {} -j REJECT",
                     port.port
                 );
-                for e in &svc.external_ips {
+                for e in svc.external_ips.iter().chain(&svc.ingress) {
                     let _ = writeln!(
                         filter_rules,
                         "-A KUBE-EXTERNAL-SERVICES -m comment --comment \"{spn} has no endpoints\" {m} -d {e} --dport {} -j REJECT",
@@ -242,7 +242,8 @@ fn modern(
                 );
                 nat_rules += 1;
             }
-            let external = !svc.external_ips.is_empty() || port.node_port.is_some();
+            let external =
+                !svc.external_ips.is_empty() || !svc.ingress.is_empty() || port.node_port.is_some();
             if external {
                 chains.insert(ext_name.clone());
                 let _ = writeln!(nat_chains, ":{ext_name} - [0:0]");
@@ -256,6 +257,16 @@ fn modern(
                     let _ = writeln!(
                         services_rules,
                         "-A KUBE-SERVICES -m comment --comment \"{spn} external IP\" {m} -d {e} --dport {} -j {ext_name}",
+                        port.port
+                    );
+                    nat_rules += 1;
+                }
+                // The load balancer's ingress addresses go the external way too (KUBE-FW
+                // only with loadBalancerSourceRanges, which is not simulated).
+                for lb in &svc.ingress {
+                    let _ = writeln!(
+                        services_rules,
+                        "-A KUBE-SERVICES -m comment --comment \"{spn} loadbalancer IP\" {m} -d {lb} --dport {} -j {ext_name}",
                         port.port
                     );
                     nat_rules += 1;
@@ -378,6 +389,31 @@ pub fn classic(
                 let _ = writeln!(nat, "{capture} -m addrtype --dst-type LOCAL -j {svc_name}");
                 nat_rules += 3;
             }
+            // A load balancer's ingress: KUBE-SERVICES jumps to the port's KUBE-FW chain,
+            // which masquerades and goes on to KUBE-SVC. (1.5 ended the chain with a jump
+            // to kubelet's KUBE-MARK-DROP for what loadBalancerSourceRanges did not let
+            // through; without source ranges nothing reaches it, and it is left out.)
+            if !svc.ingress.is_empty() {
+                let fw = svc_name.replacen("KUBE-SVC-", "KUBE-FW-", 1);
+                chains.insert(fw.clone());
+                let _ = writeln!(nat_chains, ":{fw} - [0:0]");
+                for lb in &svc.ingress {
+                    let _ = writeln!(
+                        nat,
+                        "-A KUBE-SERVICES -m comment --comment \"{spn} loadbalancer IP\" {m} -d {lb}/32 --dport {} -j {fw}",
+                        port.port
+                    );
+                    let _ = writeln!(
+                        nat,
+                        "-A {fw} -m comment --comment \"{spn} loadbalancer IP\" -j KUBE-MARK-MASQ"
+                    );
+                    let _ = writeln!(
+                        nat,
+                        "-A {fw} -m comment --comment \"{spn} loadbalancer IP\" -j {svc_name}"
+                    );
+                    nat_rules += 3;
+                }
+            }
             if let Some(np) = port.node_port {
                 let capture =
                     format!("-A KUBE-NODEPORTS -m comment --comment {spn} {m} --dport {np}");
@@ -463,6 +499,7 @@ mod tests {
             selector: Default::default(),
             external_ips: Vec::new(),
             external_name: None,
+            ingress: Vec::new(),
         };
         (meta, s)
     }

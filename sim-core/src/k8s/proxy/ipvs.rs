@@ -28,6 +28,7 @@ pub const DUMMY: &str = "kube-ipvs0";
 const SETS: &[(&str, &str)] = &[
     ("KUBE-CLUSTER-IP", "hash:ip,port"),
     ("KUBE-EXTERNAL-IP", "hash:ip,port"),
+    ("KUBE-LOAD-BALANCER", "hash:ip,port"),
     ("KUBE-LOOP-BACK", "hash:ip,port,ip"),
     ("KUBE-NODE-PORT-TCP", "bitmap:port"),
     ("KUBE-NODE-PORT-UDP", "bitmap:port"),
@@ -113,6 +114,16 @@ pub fn desired(
                 d.services.insert((p, *e, port.port), reals.clone());
                 set("KUBE-EXTERNAL-IP", (Some(*e), Some((p, port.port)), None));
             }
+            // A load balancer's ingress: on kube-ipvs0, a virtual server, and the
+            // KUBE-LOAD-BALANCER set (its traffic masqueraded).
+            for lb in &svc.ingress {
+                d.addrs.insert(*lb);
+                d.services.insert((p, *lb, port.port), reals.clone());
+                set(
+                    "KUBE-LOAD-BALANCER",
+                    (Some(*lb), Some((p, port.port)), None),
+                );
+            }
             if let Some(np) = port.node_port {
                 let np = np as u16;
                 for ip in node_ips {
@@ -127,17 +138,29 @@ pub fn desired(
             }
         }
     }
+    let has_lb = sets
+        .get("KUBE-LOAD-BALANCER")
+        .is_some_and(|s| !s.entries.is_empty());
     d.sets = sets;
     let mut r = format!(
         "*filter\n:KUBE-FORWARD - [0:0]\n{}COMMIT\n",
         super::iptables::KUBE_FORWARD
     );
     r += "*nat\n:KUBE-SERVICES - [0:0]\n:KUBE-POSTROUTING - [0:0]\n:KUBE-NODE-PORT - [0:0]\n:KUBE-MARK-MASQ - [0:0]\n";
+    if has_lb {
+        r += ":KUBE-LOAD-BALANCER - [0:0]\n";
+    }
     r += "-A KUBE-POSTROUTING -m comment --comment \"Kubernetes endpoints dst ip:port, source ip for solving hairpin purpose\" -m set --match-set KUBE-LOOP-BACK dst,dst,src -j MASQUERADE\n";
     r += "-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN\n";
     r += "-A KUBE-POSTROUTING -j MARK --xor-mark 0x4000\n";
     r += "-A KUBE-POSTROUTING -m comment --comment \"kubernetes service traffic requiring SNAT\" -j MASQUERADE --random-fully\n";
     r += "-A KUBE-MARK-MASQ -j MARK --or-mark 0x4000\n";
+    // The load-balancer set's rules, written (as kube-proxy writes a set's rules) only
+    // when the set has entries.
+    if has_lb {
+        r += "-A KUBE-SERVICES -m comment --comment \"Kubernetes service lb portal\" -m set --match-set KUBE-LOAD-BALANCER dst,dst -j KUBE-LOAD-BALANCER\n";
+        r += "-A KUBE-LOAD-BALANCER -j KUBE-MARK-MASQ\n";
+    }
     if let Some(cidr) = cluster_cidr {
         let _ = writeln!(
             r,

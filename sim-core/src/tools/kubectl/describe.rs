@@ -1330,6 +1330,7 @@ pub(super) mod tests {
             selector: [("name".to_string(), "frontend".to_string())].into(),
             external_ips: Vec::new(),
             external_name: None,
+            ingress: Vec::new(),
         };
         let addr = |ip: &str, pod: &str| Address {
             ip: ip.parse().unwrap(),

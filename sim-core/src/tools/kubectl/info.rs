@@ -522,6 +522,7 @@ mod tests {
                 selector: Default::default(),
                 external_ips: Vec::new(),
                 external_name: None,
+                ingress: Vec::new(),
             }),
         };
         assert_eq!(

@@ -215,7 +215,16 @@ pub fn api_object(o: &Object, era: Era) -> Value {
                 }
             }
             v.set("spec", spec);
-            v.set("status", Map::new().set("loadBalancer", Map::new()).clone());
+            let mut lb = Map::new();
+            if !s.ingress.is_empty() {
+                let ingress: Vec<Value> = s
+                    .ingress
+                    .iter()
+                    .map(|ip| Value::Map(Map::new().set("ip", ip.to_string()).clone()))
+                    .collect();
+                lb.set("ingress", ingress);
+            }
+            v.set("status", Map::new().set("loadBalancer", lb).clone());
         }
         Body::Endpoints(e) => {
             let address = |a: &Address| {

@@ -158,6 +158,7 @@ mod tests {
                 selector: Default::default(),
                 external_ips: Vec::new(),
                 external_name: None,
+                ingress: Vec::new(),
             }),
         }
     }

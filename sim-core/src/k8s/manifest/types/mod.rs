@@ -52,7 +52,9 @@ pub use discovery_v1::EndpointSlice;
 pub use meta_v1::{ByteString, IntOrString, LabelSelector, LabelSelectorRequirement, ObjectMeta};
 pub use networking_v1::*;
 pub use served::{SERVED, Served, served};
-pub use unmodelled::{TEMPLATES, UNMODELLED, unmodelled, unmodelled_fields, unmodelled_patterns};
+pub use unmodelled::{
+    DROPPED_ON_CREATE, TEMPLATES, UNMODELLED, unmodelled, unmodelled_fields, unmodelled_patterns,
+};
 pub use validation::{dns1123_label, dns1123_subdomain};
 
 use serde::de::DeserializeOwned;

@@ -12,8 +12,8 @@ use std::net::Ipv4Addr;
 
 use super::api::{
     Address, Amount, Body, ConfigMapSpec, Container, DnsConfig, EndpointPort, EndpointSlice,
-    Endpoints, Labels, NamespaceSpec, NewObject, PodOptions, PodSpec, PortRef, Probe,
-    ProbeAction, RcSpec, Rollout, ServicePort, ServiceSpec, SliceEndpoint, StoredSpec,
+    Endpoints, Labels, NamespaceSpec, NewObject, PodOptions, PodSpec, PortRef, Probe, ProbeAction,
+    RcSpec, Rollout, ServicePort, ServiceSpec, SliceEndpoint, StoredSpec,
 };
 use super::manifest::Manifest;
 use super::manifest::types::{self as t, IntOrString};
@@ -490,8 +490,16 @@ fn probe(p: &t::Probe) -> Option<Probe> {
         ProbeAction::Http {
             host: h.host.clone().filter(|h| !h.is_empty()),
             port: port(&h.port),
-            path: h.path.clone().filter(|p| !p.is_empty()).unwrap_or_else(|| "/".into()),
-            scheme: h.scheme.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| "HTTP".into()),
+            path: h
+                .path
+                .clone()
+                .filter(|p| !p.is_empty())
+                .unwrap_or_else(|| "/".into()),
+            scheme: h
+                .scheme
+                .clone()
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "HTTP".into()),
             host_header: h
                 .http_headers
                 .iter()

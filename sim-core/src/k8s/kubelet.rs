@@ -118,7 +118,11 @@ enum ProbeKind {
 }
 
 impl ProbeKind {
-    const ALL: [ProbeKind; 3] = [ProbeKind::Startup, ProbeKind::Liveness, ProbeKind::Readiness];
+    const ALL: [ProbeKind; 3] = [
+        ProbeKind::Startup,
+        ProbeKind::Liveness,
+        ProbeKind::Readiness,
+    ];
 
     /// As kubelet's events name it (`Readiness probe failed: ...`).
     fn name(self) -> &'static str {
@@ -874,7 +878,13 @@ impl Kubelet {
     /// A probe's period came round: the next one is scheduled, and this one runs unless
     /// the container stopped (or started again: `run_id`), the last one is still on its
     /// way, or a startup probe has not passed yet (it holds the others back).
-    fn probe(&mut self, cx: &mut Ctx<'_, Net>, at: (PodKey, String, usize), kind: ProbeKind, run_id: u32) {
+    fn probe(
+        &mut self,
+        cx: &mut Ctx<'_, Net>,
+        at: (PodKey, String, usize),
+        kind: ProbeKind,
+        run_id: u32,
+    ) {
         let (key, uid, i) = at;
         let Some(run) = self.started.get(&key).filter(|r| r.obj.meta.uid == uid) else {
             return;
@@ -1086,7 +1096,11 @@ impl Kubelet {
     /// startup failures past the threshold kill the container, which is restarted as the
     /// restartPolicy says. Each failure is kubelet's Unhealthy event.
     fn probe_result(&mut self, cx: &mut Ctx<'_, Net>, f: Inflight, ok: bool, msg: String) {
-        let Some(run) = self.started.get_mut(&f.key).filter(|r| r.obj.meta.uid == f.uid) else {
+        let Some(run) = self
+            .started
+            .get_mut(&f.key)
+            .filter(|r| r.obj.meta.uid == f.uid)
+        else {
             return;
         };
         let about = run.obj.key();
@@ -1110,14 +1124,24 @@ impl Kubelet {
         let proc = c.proc;
         let path = format!(
             "spec.{}{{{name}}}",
-            if c.init { "initContainers" } else { "containers" }
+            if c.init {
+                "initContainers"
+            } else {
+                "containers"
+            }
         );
         if !ok {
             let line = format!("{} probe failed: {msg}", f.kind.name());
             cx.trace(TraceEvent::Log {
                 line: format!("{}/{}: container {name}: {line}", f.key.0, f.key.1),
             });
-            self.event(cx, about.clone(), path.clone(), ("Warning", "Unhealthy"), line);
+            self.event(
+                cx,
+                about.clone(),
+                path.clone(),
+                ("Warning", "Unhealthy"),
+                line,
+            );
         }
         let c = &mut self.started.get_mut(&f.key).expect("found").containers[f.idx];
         let mut changed = false;

@@ -358,11 +358,13 @@ fn probes_decide_readiness_endpoints_and_restarts() {
         let trace = run_text(&src);
         let at5 = printed(&trace, "kubectl get pods", "stdout", 0).join("\n");
         assert!(
-            at5.lines().any(|l| l.starts_with("b ") && l.contains(" 0/1 ") && l.contains(" Running ")),
+            at5.lines()
+                .any(|l| l.starts_with("b ") && l.contains(" 0/1 ") && l.contains(" Running ")),
             "{version}:\n{at5}"
         );
         assert!(
-            at5.lines().any(|l| l.starts_with("a ") && l.contains(" 1/1 ")),
+            at5.lines()
+                .any(|l| l.starts_with("a ") && l.contains(" 1/1 ")),
             "{version}:\n{at5}"
         );
         // kubelet's GET from the node (its docker0 address) to the pod.
@@ -377,7 +379,8 @@ fn probes_decide_readiness_endpoints_and_restarts() {
         ] {
             // (Compared word by word: the two eras' tabwriters pad differently.)
             assert!(
-                a.lines().any(|l| l.split_whitespace().eq(want.split_whitespace())),
+                a.lines()
+                    .any(|l| l.split_whitespace().eq(want.split_whitespace())),
                 "{version}: {want}\n{a}"
             );
         }

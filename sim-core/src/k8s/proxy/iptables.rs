@@ -253,20 +253,14 @@ fn modern(
                 );
                 let _ = writeln!(nat, "-A {ext_name} -j {svc_name}");
                 nat_rules += 2;
-                for e in &svc.external_ips {
+                // External IPs, then the load balancer's ingress addresses, the external
+                // way (KUBE-FW only with loadBalancerSourceRanges, which is not simulated).
+                let outside = (svc.external_ips.iter().map(|e| (e, "external IP")))
+                    .chain(svc.ingress.iter().map(|e| (e, "loadbalancer IP")));
+                for (e, what) in outside {
                     let _ = writeln!(
                         services_rules,
-                        "-A KUBE-SERVICES -m comment --comment \"{spn} external IP\" {m} -d {e} --dport {} -j {ext_name}",
-                        port.port
-                    );
-                    nat_rules += 1;
-                }
-                // The load balancer's ingress addresses go the external way too (KUBE-FW
-                // only with loadBalancerSourceRanges, which is not simulated).
-                for lb in &svc.ingress {
-                    let _ = writeln!(
-                        services_rules,
-                        "-A KUBE-SERVICES -m comment --comment \"{spn} loadbalancer IP\" {m} -d {lb} --dport {} -j {ext_name}",
+                        "-A KUBE-SERVICES -m comment --comment \"{spn} {what}\" {m} -d {e} --dport {} -j {ext_name}",
                         port.port
                     );
                     nat_rules += 1;

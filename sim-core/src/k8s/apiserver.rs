@@ -841,12 +841,17 @@ spec:
             }
             (Body::Service(s), NewObject::Service(n)) => {
                 let type_ = n.type_.clone().unwrap_or_else(|| "ClusterIP".into());
-                if type_ != s.type_ {
+                // Between ClusterIP, NodePort and LoadBalancer (a Service with a ClusterIP)
+                // the type may change: node ports are allocated or released.
+                let with_ip = |t: &str| matches!(t, "ClusterIP" | "NodePort" | "LoadBalancer");
+                if type_ != s.type_
+                    && !(with_ip(&type_) && with_ip(&s.type_) && s.cluster_ip.is_some())
+                {
                     return Response::Error {
                         code: 501,
                         reason: "NotImplemented".into(),
                         message: format!(
-                            "changing a Service's type ({} to {type_}) is not simulated yet; delete it and create it again",
+                            "changing a Service's type ({} to {type_}) is not simulated yet for ExternalName or headless Services; delete it and create it again",
                             s.type_
                         ),
                     };
@@ -859,26 +864,60 @@ spec:
                         "spec.clusterIP: Invalid value: \"{ip}\": field is immutable"
                     ));
                 }
+                let old_ports: Vec<u16> = s
+                    .ports
+                    .iter()
+                    .filter_map(|p| p.node_port.and_then(|n| u16::try_from(n).ok()))
+                    .collect();
                 let mut ports = n.ports;
-                for p in &mut ports {
-                    // A NodePort the update does not name keeps the one it had.
-                    if p.node_port.is_none() {
-                        p.node_port = s
-                            .ports
-                            .iter()
-                            .find(|o| o.port == p.port && o.protocol() == p.protocol())
-                            .and_then(|o| o.node_port);
+                if matches!(type_.as_str(), "NodePort" | "LoadBalancer") {
+                    let mut got = Vec::new();
+                    for (i, p) in ports.iter_mut().enumerate() {
+                        // A NodePort the update does not name keeps the one it had.
+                        if p.node_port.is_none() {
+                            p.node_port = s
+                                .ports
+                                .iter()
+                                .find(|o| o.port == p.port && o.protocol() == p.protocol())
+                                .and_then(|o| o.node_port);
+                        }
+                        let kept = p
+                            .node_port
+                            .and_then(|n| u16::try_from(n).ok())
+                            .is_some_and(|n| old_ports.contains(&n));
+                        if kept {
+                            continue;
+                        }
+                        let r = match p.node_port {
+                            Some(n) => self.node_ports.allocate(i, n),
+                            None => self.node_ports.allocate_next(cx.rng()),
+                        };
+                        match r {
+                            Ok(n) => {
+                                p.node_port = Some(u32::from(n));
+                                got.push(n);
+                            }
+                            Err(e) => {
+                                for n in got {
+                                    self.node_ports.release(n);
+                                }
+                                return invalid(e.to_string());
+                            }
+                        }
+                    }
+                } else {
+                    // The apiserver drops the node ports of a Service that no longer has
+                    // the type for them.
+                    for p in &mut ports {
+                        p.node_port = None;
                     }
                 }
-                if ports.iter().any(|p| p.node_port.is_none())
-                    && matches!(s.type_.as_str(), "NodePort" | "LoadBalancer")
-                {
-                    return Response::Error {
-                        code: 501,
-                        reason: "NotImplemented".into(),
-                        message: "adding a port to a NodePort Service is not simulated yet; delete it and create it again".into(),
-                    };
+                for n in old_ports {
+                    if !ports.iter().any(|p| p.node_port == Some(u32::from(n))) {
+                        self.node_ports.release(n);
+                    }
                 }
+                s.type_ = type_;
                 s.ports = ports;
                 s.selector = n.selector;
                 s.external_name = n.external_name;
@@ -2310,12 +2349,43 @@ spec:
     /// admission (its validation), then the changes the apiserver's update allows
     /// (`update_from`), and its annotations as written.
     fn update(&mut self, cx: &mut Ctx<'_, Net>, m: &Manifest, ns: &str) -> Response {
+        let m = &self.drop_type_dependent_fields(m, ns);
         let new = match super::admission::admit(m, ns) {
             Ok(o) => o,
             Err(e) => return refused(e),
         };
         let r = self.update_from(cx, new);
         self.keep_annotations(r, annotations_of(m))
+    }
+
+    /// The apiserver's dropTypeDependentFields: a Service changed to ClusterIP from a type
+    /// with node ports loses the node ports and externalTrafficPolicy it still carries
+    /// (the object read back and changed has them), instead of failing validation.
+    fn drop_type_dependent_fields(&self, m: &Manifest, ns: &str) -> Manifest {
+        let mut m = m.clone();
+        if let Manifest::Service(svc) = &mut m {
+            let name = svc.metadata.name.clone().unwrap_or_default();
+            let svc_ns = svc
+                .metadata
+                .namespace
+                .clone()
+                .unwrap_or_else(|| ns.to_string());
+            let had_node_ports = self
+                .objects
+                .get(&(Kind::Service, svc_ns, name))
+                .and_then(Object::service)
+                .is_some_and(|s| matches!(s.type_.as_str(), "NodePort" | "LoadBalancer"));
+            if let Some(spec) = svc.spec.as_mut()
+                && had_node_ports
+                && spec.type_.as_deref().unwrap_or("ClusterIP") == "ClusterIP"
+            {
+                for p in spec.ports.iter_mut().flatten() {
+                    p.node_port = None;
+                }
+                spec.external_traffic_policy = None;
+            }
+        }
+        m
     }
 
     /// The object an update or create answered with gets `annotations` (the manifest's),

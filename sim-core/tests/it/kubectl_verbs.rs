@@ -481,3 +481,35 @@ fn run_in_1_5() {
     let (got, ..) = printed(&trace, "kubectl get deploy,pods");
     assert!(got.contains("deploy/nginx"), "{got}");
 }
+
+/// A Service's type patched: NodePort to ClusterIP drops its node port (the apiserver's
+/// dropTypeDependentFields, not a validation error) and kube-proxy its NodePort rule;
+/// back to NodePort allocates a new one.
+#[test]
+fn patch_a_services_type() {
+    let cmds = [
+        "kubectl patch svc web -p '{\"spec\":{\"type\":\"ClusterIP\"}}'",
+        "kubectl get svc web -o jsonpath={.spec.type}{.spec.ports[0].nodePort}",
+    ];
+    let later = [
+        "iptables-save -t nat",
+        "kubectl patch svc web --type=merge -p '{\"spec\":{\"type\":\"NodePort\"}}'",
+        "kubectl get svc web",
+    ];
+    let at = |t: &str, on: &str, c: &str| {
+        format!("(at: \"{t}\", exec: (on: \"node/{on}\", cmd: {c:?})),\n")
+    };
+    let s = steps(&cmds)
+        + &at("5s", "w", later[0])
+        + &at("5s", "m", later[1])
+        + &at("5.5s", "m", later[2]);
+    let trace = trace_of(&cluster("6s", "", &s));
+    assert_eq!(printed(&trace, cmds[0]), ok("service/web patched\n"));
+    assert_eq!(printed(&trace, cmds[1]), ok("ClusterIP\n"));
+    let (rules, ..) = printed(&trace, later[0]);
+    assert!(rules.contains("default/web:http cluster IP"), "{rules}");
+    assert!(!rules.contains("-A KUBE-NODEPORTS"), "{rules}");
+    assert_eq!(printed(&trace, later[1]), ok("service/web patched\n"));
+    let (svc, ..) = printed(&trace, later[2]);
+    assert!(svc.contains("NodePort") && svc.contains("80:3"), "{svc}");
+}

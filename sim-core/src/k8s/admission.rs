@@ -238,6 +238,43 @@ pub fn admit(m: &Manifest, ns: &str) -> Result<NewObject, Refused> {
             }
             w
         }
+        Manifest::Job(j) => {
+            let spec = j.spec.clone().unwrap_or_default();
+            let template = spec.template.clone();
+            // The selector is the apiserver's (`controller-uid`), made when it is created.
+            let parallelism = spec.parallelism.map(|n| n.max(0) as u32);
+            let completions = spec.completions.map(|n| n.max(0) as u32);
+            let manual = spec.manual_selector == Some(true);
+            let selector = if manual {
+                match_labels(spec.selector.as_ref(), &template)
+            } else {
+                Labels::new()
+            };
+            let mut w = workload(
+                NewObject::Job,
+                name,
+                namespace,
+                labels,
+                Some(0),
+                selector,
+                &template,
+            );
+            if let Some(r) = w.workload_mut() {
+                // SetDefaults_Job: neither given, both 1; backoffLimit 6.
+                r.job = super::api::Batch {
+                    completions: match (completions, parallelism) {
+                        (None, None) => Some(1),
+                        (c, _) => c,
+                    },
+                    parallelism: parallelism.unwrap_or(1),
+                    backoff_limit: spec.backoff_limit.unwrap_or(6).max(0) as u32,
+                    deadline: spec.active_deadline_seconds.map(|d| d.max(0) as u64),
+                    manual,
+                    ..Default::default()
+                };
+            }
+            w
+        }
         other => return Err(Refused::not_simulated(other.kind())),
     };
     if let Some(r) = object.workload_mut() {
@@ -432,6 +469,7 @@ fn workload(
         spec: options(&spec),
         rollout: Rollout::default(),
         stateful: Default::default(),
+        job: Default::default(),
     })
 }
 

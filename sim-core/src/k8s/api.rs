@@ -30,6 +30,7 @@ pub enum Kind {
     Deployment,
     DaemonSet,
     StatefulSet,
+    Job,
     ConfigMap,
 }
 
@@ -48,6 +49,7 @@ impl Kind {
             Kind::Deployment => "deployment.apps",
             Kind::DaemonSet => "daemonset.apps",
             Kind::StatefulSet => "statefulset.apps",
+            Kind::Job => "job.batch",
             Kind::ConfigMap => "configmap",
         }
     }
@@ -66,6 +68,7 @@ impl Kind {
             Kind::Deployment => "Deployment",
             Kind::DaemonSet => "DaemonSet",
             Kind::StatefulSet => "StatefulSet",
+            Kind::Job => "Job",
             Kind::ConfigMap => "ConfigMap",
         }
     }
@@ -84,6 +87,7 @@ impl Kind {
             Kind::Deployment => "deployments.apps",
             Kind::DaemonSet => "daemonsets.apps",
             Kind::StatefulSet => "statefulsets.apps",
+            Kind::Job => "jobs.batch",
             Kind::ConfigMap => "configmaps",
         }
     }
@@ -104,6 +108,7 @@ impl Kind {
             "deploy" | "deployment" | "deployments" => Kind::Deployment,
             "ds" | "daemonset" | "daemonsets" => Kind::DaemonSet,
             "sts" | "statefulset" | "statefulsets" => Kind::StatefulSet,
+            "job" | "jobs" => Kind::Job,
             "cm" | "configmap" | "configmaps" => Kind::ConfigMap,
             _ => return None,
         })
@@ -127,6 +132,7 @@ impl Kind {
             Kind::Deployment => "/registry/deployments",
             Kind::DaemonSet => "/registry/daemonsets",
             Kind::StatefulSet => "/registry/statefulsets",
+            Kind::Job => "/registry/jobs",
             Kind::ConfigMap => "/registry/configmaps",
         }
     }
@@ -136,6 +142,7 @@ impl Kind {
         match self {
             Kind::ReplicaSet | Kind::Deployment | Kind::DaemonSet => "extensions/v1beta1",
             Kind::StatefulSet => "apps/v1beta1",
+            Kind::Job => "batch/v1",
             // Not served by 1.5: the group version every release that has it serves.
             Kind::EndpointSlice => "discovery.k8s.io/v1",
             _ => "v1",
@@ -151,6 +158,7 @@ impl Kind {
                 | Kind::Deployment
                 | Kind::DaemonSet
                 | Kind::StatefulSet
+                | Kind::Job
         )
     }
 }
@@ -732,6 +740,30 @@ pub struct RcSpec {
     pub rollout: Rollout,
     /// A StatefulSet's own fields.
     pub stateful: Stateful,
+    /// A Job's own fields.
+    pub job: Batch,
+}
+
+/// A Job's fields beside its template, and what its controller keeps of it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Batch {
+    /// `spec.completions` (`None`: any one success completes it, a work queue).
+    pub completions: Option<u32>,
+    pub parallelism: u32,
+    pub backoff_limit: u32,
+    /// `spec.activeDeadlineSeconds`.
+    pub deadline: Option<u64>,
+    /// `spec.manualSelector`: the manifest's selector, not one the apiserver makes.
+    pub manual: bool,
+    /// Pods that ended in phase Succeeded, and Failed.
+    pub succeeded: u32,
+    pub failed: u32,
+    /// `status.startTime`, `status.completionTime`.
+    pub start: Option<SimTime>,
+    pub completed: Option<SimTime>,
+    /// The condition that ended it: `Complete` or `Failed`, and (for Failed) its reason
+    /// and message, and when.
+    pub finished: Option<(&'static str, &'static str, &'static str, SimTime)>,
 }
 
 /// A StatefulSet's fields beside its template.
@@ -852,6 +884,7 @@ pub enum NewObject {
     Deployment(RcSpec),
     DaemonSet(RcSpec),
     StatefulSet(RcSpec),
+    Job(RcSpec),
     /// `ConfigMap(name: "kube-proxy", namespace: "kube-system", data: {"config.conf": "..."})`.
     ConfigMap(ConfigMapSpec),
     /// `Namespace(name: "gitlab")`.
@@ -894,6 +927,7 @@ impl NewObject {
             NewObject::Deployment(_) => Kind::Deployment,
             NewObject::DaemonSet(_) => Kind::DaemonSet,
             NewObject::StatefulSet(_) => Kind::StatefulSet,
+            NewObject::Job(_) => Kind::Job,
             NewObject::ConfigMap(_) => Kind::ConfigMap,
             NewObject::Namespace(_) => Kind::Namespace,
             NewObject::Stored(s) => s.body.kind(),
@@ -907,7 +941,8 @@ impl NewObject {
             | NewObject::ReplicaSet(r)
             | NewObject::Deployment(r)
             | NewObject::DaemonSet(r)
-            | NewObject::StatefulSet(r) => Some(r),
+            | NewObject::StatefulSet(r)
+            | NewObject::Job(r) => Some(r),
             _ => None,
         }
     }
@@ -918,7 +953,8 @@ impl NewObject {
             | NewObject::ReplicaSet(r)
             | NewObject::Deployment(r)
             | NewObject::DaemonSet(r)
-            | NewObject::StatefulSet(r) => Some(r),
+            | NewObject::StatefulSet(r)
+            | NewObject::Job(r) => Some(r),
             _ => None,
         }
     }
@@ -967,6 +1003,7 @@ pub struct Rc {
     pub updated: u32,
     pub rollout: Rollout,
     pub stateful: Stateful,
+    pub job: Batch,
 }
 
 #[derive(Clone, Debug)]

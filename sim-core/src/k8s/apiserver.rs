@@ -217,6 +217,7 @@ fn controller_name(kind: Kind) -> &'static str {
         Kind::ReplicaSet => "replicaset-controller",
         Kind::DaemonSet => "daemonset-controller",
         Kind::StatefulSet => "statefulset-controller",
+        Kind::Job => "job-controller",
         Kind::Deployment => "deployment-controller",
         _ => "replication-controller",
     }
@@ -947,6 +948,10 @@ spec:
                 w.spec = r.spec.clone();
                 w.rollout = r.rollout.clone();
                 w.stateful = r.stateful.clone();
+                // A Job's template and counts are immutable (only parallelism may change).
+                if w.kind == Kind::Job {
+                    w.job.parallelism = r.job.parallelism;
+                }
                 obj.meta.labels = r.labels.clone();
                 // The controller's own annotation stays; the rest are the new object's.
                 let revision = obj.meta.annotations.remove(REVISION);
@@ -1262,7 +1267,10 @@ spec:
             m => {
                 let kind = m.kind();
                 let r = m.workload().expect("the rest are workloads");
-                if kind != Kind::ReplicationController && r.selector.is_empty() {
+                if r.selector.is_empty()
+                    && kind != Kind::ReplicationController
+                    && (kind != Kind::Job || r.job.manual)
+                {
                     return Response::Error {
                         code: 422,
                         reason: "Invalid".into(),
@@ -1286,6 +1294,33 @@ spec:
                 }
                 let mut meta = Self::meta(cx, &r.name, m_ns(&r.namespace), r.labels.clone());
                 meta.annotations = r.annotations.clone();
+                let mut r = r.clone();
+                if kind == Kind::Job && !r.job.manual {
+                    // The apiserver's selector for a Job (no manualSelector): its uid, as
+                    // labels on the template too, with its name.
+                    let mut pairs = vec![
+                        ("controller-uid", meta.uid.clone()),
+                        ("job-name", r.name.clone()),
+                    ];
+                    if self.cfg.version.era() == Era::Modern {
+                        pairs.push(("batch.kubernetes.io/controller-uid", meta.uid.clone()));
+                        pairs.push(("batch.kubernetes.io/job-name", r.name.clone()));
+                    }
+                    r.selector = [("controller-uid".to_string(), meta.uid.clone())].into();
+                    if self.cfg.version.era() == Era::Modern {
+                        r.selector.insert(
+                            "batch.kubernetes.io/controller-uid".into(),
+                            meta.uid.clone(),
+                        );
+                    }
+                    for (k, v) in pairs {
+                        r.template_labels.insert(k.into(), v);
+                    }
+                    if meta.labels.is_empty() {
+                        meta.labels = r.template_labels.clone();
+                    }
+                }
+                let r = &r;
                 let obj = Object {
                     meta,
                     body: Body::Workload(super::api::Rc {
@@ -1309,6 +1344,7 @@ spec:
                         updated: 0,
                         rollout: r.rollout.clone(),
                         stateful: r.stateful.clone(),
+                        job: r.job.clone(),
                     }),
                 };
                 self.put(cx, obj.clone());
@@ -1333,6 +1369,7 @@ spec:
             self.deployments(cx);
             self.daemonsets(cx);
             self.statefulsets(cx);
+            self.jobs(cx);
             self.replicate(cx);
             if self.version == before {
                 break;
@@ -1989,6 +2026,145 @@ spec:
         {
             (x.current, x.ready, x.updated) = counts;
             self.put(cx, now);
+        }
+    }
+
+    /// The job controller (pkg/controller/job): a Job runs up to `parallelism` pods at
+    /// once (no more than the completions still needed) and counts those that end
+    /// Succeeded and Failed. Enough successes (`completions`; without it, one success and
+    /// nothing still running) make it Complete; more failures than `backoffLimit` make it
+    /// Failed (BackoffLimitExceeded), and so does running past `activeDeadlineSeconds`
+    /// (DeadlineExceeded); its running pods are then deleted. Its pods stay after it
+    /// ends. (No back-off delay between a failed pod and the next.)
+    fn jobs(&mut self, cx: &mut Ctx<'_, Net>) {
+        let now = cx.now();
+        for job in self.workloads(&[Kind::Job]) {
+            let Body::Workload(w) = &job.body else {
+                continue;
+            };
+            if w.job.finished.is_some() {
+                continue;
+            }
+            let pods: Vec<Object> = self
+                .owned(&job)
+                .into_iter()
+                .filter(|o| o.kind() == Kind::Pod)
+                .cloned()
+                .collect();
+            let phase = |o: &Object| o.pod().map(|p| p.phase.clone());
+            let active: Vec<&Object> = pods
+                .iter()
+                .filter(|o| matches!(phase(o), Some(Phase::Pending | Phase::Running)))
+                .collect();
+            let succeeded = pods
+                .iter()
+                .filter(|o| phase(o) == Some(Phase::Succeeded))
+                .count() as u32;
+            let failed = pods
+                .iter()
+                .filter(|o| phase(o) == Some(Phase::Failed))
+                .count() as u32;
+            let mut b = w.job.clone();
+            b.succeeded = succeeded;
+            b.failed = failed;
+            if b.start.is_none() {
+                b.start = Some(now);
+                // The controller looks again when the deadline comes.
+                if let Some(d) = b.deadline {
+                    cx.schedule(Dur::from_secs(d), Msg::Timer(T_CONTROLLERS));
+                }
+            }
+            let past_deadline = match (b.deadline, b.start) {
+                (Some(d), Some(start)) => now >= start + Dur::from_secs(d),
+                _ => false,
+            };
+            let mut running = active.len() as u32;
+            let done = match b.completions {
+                Some(c) => succeeded >= c,
+                None => succeeded >= 1 && active.is_empty(),
+            };
+            if failed > b.backoff_limit || past_deadline {
+                let (reason, message) = if past_deadline {
+                    (
+                        "DeadlineExceeded",
+                        "Job was active longer than specified deadline",
+                    )
+                } else {
+                    (
+                        "BackoffLimitExceeded",
+                        "Job has reached the specified backoff limit",
+                    )
+                };
+                for o in &active {
+                    cx.trace(TraceEvent::Log {
+                        line: format!(
+                            "job-controller: Deleted pod: {} (Job {}/{}: {reason})",
+                            o.meta.name, job.meta.namespace, job.meta.name
+                        ),
+                    });
+                    self.remove(cx, &o.key());
+                }
+                running = 0;
+                b.finished = Some(("Failed", reason, message, now));
+                cx.trace(TraceEvent::Log {
+                    line: format!(
+                        "job-controller: {}/{}: {message}",
+                        job.meta.namespace, job.meta.name
+                    ),
+                });
+                self.event(
+                    cx,
+                    &job.key(),
+                    "Warning",
+                    reason,
+                    "job-controller",
+                    message.into(),
+                );
+                let ns = job.meta.namespace.clone();
+                self.sync_endpoints(cx, &ns);
+            } else if done {
+                b.completed = Some(now);
+                b.finished = Some(("Complete", "", "", now));
+                cx.trace(TraceEvent::Log {
+                    line: format!(
+                        "job-controller: {}/{}: Job completed",
+                        job.meta.namespace, job.meta.name
+                    ),
+                });
+                self.event(
+                    cx,
+                    &job.key(),
+                    "Normal",
+                    "Completed",
+                    "job-controller",
+                    "Job completed".into(),
+                );
+            } else {
+                let want = match b.completions {
+                    Some(c) => b.parallelism.min(c - succeeded),
+                    None if succeeded > 0 => 0,
+                    None => b.parallelism,
+                };
+                for _ in running..want {
+                    self.make_pod(cx, &job, w, None);
+                    running += 1;
+                }
+            }
+            let ready = active
+                .iter()
+                .filter(|o| o.pod().is_some_and(|p| p.ready))
+                .count() as u32;
+            let Some(mut now_obj) = self.objects.get(&job.key()).cloned() else {
+                continue;
+            };
+            if let Body::Workload(x) = &mut now_obj.body
+                && (x.job != b || x.current != running || x.ready != ready)
+            {
+                x.job = b;
+                x.current = running;
+                x.ready = ready;
+                self.put(cx, now_obj);
+            }
         }
     }
 

@@ -1230,6 +1230,8 @@ fn table_rows(
         // StatefulSets were apps/v1beta1 in 1.5: DESIRED and CURRENT.
         (Kind::StatefulSet, _) if classic => vec!["NAME", "DESIRED", "CURRENT", "AGE"],
         (Kind::StatefulSet, _) => vec!["NAME", "READY", "AGE"],
+        (Kind::Job, _) if classic => vec!["NAME", "DESIRED", "SUCCESSFUL", "AGE"],
+        (Kind::Job, _) => vec!["NAME", "COMPLETIONS", "DURATION", "AGE"],
         (Kind::Node, false) if classic => vec!["NAME", "STATUS", "AGE"],
         (Kind::Node, true) if classic => vec!["NAME", "STATUS", "AGE", "EXTERNAL-IP"],
         (Kind::Pod, false) => vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
@@ -1424,6 +1426,29 @@ fn table_rows(
                         "<none>".into(),
                         age,
                     ]),
+                    // printJob: COMPLETIONS, and DURATION from start to completion (or
+                    // to now).
+                    Kind::Job if classic => r.extend([
+                        w.job.completions.map(|c| c.to_string()).unwrap_or_default(),
+                        w.job.succeeded.to_string(),
+                        age,
+                    ]),
+                    Kind::Job => {
+                        let b = &w.job;
+                        let completions = match b.completions {
+                            Some(c) => format!("{}/{c}", b.succeeded),
+                            None if b.parallelism > 1 => {
+                                format!("{}/1 of {}", b.succeeded, b.parallelism)
+                            }
+                            None => format!("{}/1", b.succeeded),
+                        };
+                        let duration = match (b.start, b.completed) {
+                            (None, _) => String::new(),
+                            (Some(s), None) => self::age(now - s),
+                            (Some(s), Some(c)) => self::age(c - s),
+                        };
+                        r.extend([completions, duration, age])
+                    }
                     Kind::StatefulSet if classic => {
                         r.extend([w.replicas.to_string(), w.current.to_string(), age])
                     }

@@ -3,6 +3,28 @@
 
 use crate::kubectl::{printed, run_text};
 
+/// A master and one docker node of Kubernetes `version`, with `manifests` (RON entries)
+/// and `steps`, run until `until`.
+fn scenario(version: &str, until: &str, manifests: &str, steps: &str) -> String {
+    format!(
+        r#"Scenario(
+    name: "t",
+    seed: 1,
+    until: "{until}",
+    cluster: (
+        nodes: [
+            (name: "master01", ip: "10.181.24.110/17"),
+            (name: "node01", ip: "10.181.13.57/17", docker: ()),
+        ],
+        etcd: "master01",
+        kubernetes: (master: "master01", version: "{version}"),
+        manifests: [{manifests}],
+    ),
+    steps: [{steps}],
+)"#
+    )
+}
+
 /// A one-node cluster of `version` with a Deployment `web` written three times (images
 /// `v1`, `v2`, `v3`) with `spec` under its `spec:`, and `steps`.
 fn cluster(version: &str, api: &str, spec: &str, steps: &str) -> String {
@@ -22,26 +44,8 @@ spec:
 "),"#
         )
     };
-    format!(
-        r#"Scenario(
-    name: "t",
-    seed: 1,
-    until: "40s",
-    cluster: (
-        nodes: [
-            (name: "master01", ip: "10.181.24.110/17"),
-            (name: "node01", ip: "10.181.13.57/17", docker: ()),
-        ],
-        etcd: "master01",
-        kubernetes: (master: "master01", version: "{version}"),
-        manifests: [{}{}{}],
-    ),
-    steps: [{steps}],
-)"#,
-        file("v1"),
-        file("v2"),
-        file("v3")
-    )
+    let files = format!("{}{}{}", file("v1"), file("v2"), file("v3"));
+    scenario(version, "40s", &files, steps)
 }
 
 /// The deployment controller's lines in the trace, in order, with their times.
@@ -382,19 +386,8 @@ fn rollout_verbs_in_1_5() {
 /// A one-node cluster of `version` running the StatefulSet `web` (3 replicas, `policy`
 /// as its podManagementPolicy) written in `api`, and `steps`.
 fn stateful(version: &str, api: &str, policy: &str, steps: &str) -> String {
-    format!(
-        r#"Scenario(
-    name: "t",
-    seed: 1,
-    until: "30s",
-    cluster: (
-        nodes: [
-            (name: "master01", ip: "10.181.24.110/17"),
-            (name: "node01", ip: "10.181.13.57/17", docker: ()),
-        ],
-        etcd: "master01",
-        kubernetes: (master: "master01", version: "{version}"),
-        manifests: [(path: "/root/web.yaml", yaml: "
+    let file = format!(
+        r#"(path: "/root/web.yaml", yaml: "
 apiVersion: {api}
 kind: StatefulSet
 metadata: {{name: web}}
@@ -407,11 +400,9 @@ spec:
     metadata: {{labels: {{app: web}}}}
     spec:
       containers: [{{name: web, image: 'nginx:v1', command: [httpd, -f, -p, '80']}}]
-")],
-    ),
-    steps: [{steps}],
-)"#
-    )
+")"#
+    );
+    scenario(version, "30s", &file, steps)
 }
 
 /// The statefulset controller's lines, with their times.
@@ -508,5 +499,181 @@ fn stateful_sets_in_1_5() {
             .iter()
             .any(|(_, m)| m.starts_with("delete")),
         "{trace}"
+    );
+}
+
+/// A one-node cluster of `version` with the Jobs `/root/jobs.yaml` holds (batch/v1 in
+/// every release) and `/root/always.yaml`'s invalid one, and `steps`.
+fn jobs(version: &str, steps: &str) -> String {
+    let files = r#"(path: "/root/jobs.yaml", yaml: "
+apiVersion: batch/v1
+kind: Job
+metadata: {name: pi}
+spec:
+  completions: 3
+  parallelism: 2
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: pi, image: busybox, command: [sleep, '2']}]
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: bad}
+spec:
+  backoffLimit: 2
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: bad, image: busybox, command: [sh, -c, 'exit 1']}]
+"), (path: "/root/deadline.yaml", yaml: "
+apiVersion: batch/v1
+kind: Job
+metadata: {name: slow}
+spec:
+  activeDeadlineSeconds: 3
+  template:
+    spec:
+      restartPolicy: OnFailure
+      containers: [{name: slow, image: busybox, command: [sleep, '100']}]
+"), (path: "/root/always.yaml", yaml: "
+apiVersion: batch/v1
+kind: Job
+metadata: {name: always}
+spec:
+  template:
+    spec:
+      containers: [{name: c, image: busybox, command: [sleep, '1']}]
+")"#;
+    scenario(version, "60s", files, steps)
+}
+
+/// Completions 3 at parallelism 2: two pods, then the third as one succeeds, then
+/// Complete (its event, condition and completion time; `kubectl wait` returns); the pods
+/// stay, `Completed`. backoffLimit 2: the third failed pod makes it Failed with
+/// BackoffLimitExceeded. restartPolicy Always is the apiserver's refusal. Job pods carry
+/// the Job's labels, today also under batch.kubernetes.io/.
+#[test]
+fn jobs_complete_or_fail() {
+    let steps = r#"
+        (at: "1s", exec: (on: "node/master01", cmd: "kubectl apply -f /root/jobs.yaml")),
+        (at: "1s", exec: (on: "node/master01", cmd: "kubectl apply -f /root/always.yaml")),
+        (at: "1s", exec: (on: "node/master01", cmd: "kubectl apply -f /root/deadline.yaml")),
+        (at: "1s", exec: (on: "node/master01", cmd: "kubectl wait --for=condition=complete job/pi --timeout=60s")),
+        (at: "2s", exec: (on: "node/master01", cmd: "kubectl get jobs")),
+        (at: "20s", exec: (on: "node/master01", cmd: "kubectl get job")),
+        (at: "20s", exec: (on: "node/master01", cmd: "kubectl get pods -l job-name=pi")),
+        (at: "20s", exec: (on: "node/master01", cmd: "kubectl get job bad -o jsonpath={.status.conditions[0].reason}")),
+        (at: "20s", exec: (on: "node/master01", cmd: "kubectl get pods -l job-name=pi --show-labels")),
+        (at: "20s", exec: (on: "node/master01", cmd: "kubectl get job slow -o jsonpath={.status.conditions[0].reason}")),
+    "#;
+    let trace = run_text(&jobs("1.28", steps));
+    let out = |cmd: &str| printed(&trace, cmd, "stdout");
+    let lines: Vec<&str> = trace
+        .lines()
+        .filter_map(|l| l.split_once("log        job-controller: ").map(|x| x.1))
+        .collect();
+    let pi: Vec<&&str> = lines
+        .iter()
+        .filter(|l| l.contains("(Job default/pi)") || l.contains("default/pi:"))
+        .collect();
+    assert_eq!(pi.len(), 4, "{lines:#?}");
+    assert!(
+        pi[..3].iter().all(|l| l.starts_with("Created pod: pi-")),
+        "{pi:?}"
+    );
+    assert_eq!(*pi[3], "default/pi: Job completed");
+    let bad: Vec<&&str> = lines
+        .iter()
+        .filter(|l| l.contains("(Job default/bad)") || l.contains("default/bad:"))
+        .collect();
+    assert_eq!(bad.len(), 4, "{lines:#?}");
+    assert_eq!(
+        *bad[3],
+        "default/bad: Job has reached the specified backoff limit"
+    );
+    assert_eq!(
+        printed(&trace, "kubectl apply -f /root/always.yaml", "stderr").0,
+        [
+            "The Job \"always\" is invalid: spec.template.spec.restartPolicy: Unsupported value: \"Always\": supported values: \"OnFailure\", \"Never\""
+        ]
+    );
+    assert_eq!(
+        out("kubectl wait --for=condition=complete job/pi --timeout=60s"),
+        (
+            vec!["job.batch/pi condition met".to_string()],
+            Some("exit status 0".to_string())
+        )
+    );
+    let table = |cmd: &str| -> Vec<Vec<String>> {
+        let (o, _) = out(cmd);
+        o.iter()
+            .map(|l| l.split_whitespace().map(String::from).collect())
+            .collect()
+    };
+    let first = table("kubectl get jobs");
+    assert_eq!(first[0], ["NAME", "COMPLETIONS", "DURATION", "AGE"]);
+    assert_eq!(first[1], ["bad", "0/1", "1s", "1s"]);
+    assert_eq!(first[2], ["pi", "0/3", "1s", "1s"]);
+    // Finished: DURATION is from start to completion and stays.
+    let last = table("kubectl get job");
+    assert_eq!(last[1][..2], ["bad".to_string(), "0/1".to_string()]);
+    assert_eq!(last[2], ["pi", "3/3", "4s", "19s"], "{last:?}");
+    let (pods, _) = out("kubectl get pods -l job-name=pi");
+    assert_eq!(pods.len(), 4, "{pods:?}");
+    assert!(
+        pods[1..].iter().all(|l| l.contains(" Completed ")),
+        "{pods:?}"
+    );
+    assert_eq!(
+        out("kubectl get job bad -o jsonpath={.status.conditions[0].reason}").0,
+        ["BackoffLimitExceeded"]
+    );
+    // activeDeadlineSeconds: 3 s after it started, its pod is deleted and it Failed.
+    assert_eq!(
+        out("kubectl get job slow -o jsonpath={.status.conditions[0].reason}").0,
+        ["DeadlineExceeded"]
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with("Deleted pod: slow-")
+            && l.ends_with("(Job default/slow: DeadlineExceeded)")),
+        "{lines:#?}"
+    );
+    let (labelled, _) = out("kubectl get pods -l job-name=pi --show-labels");
+    assert!(
+        labelled[1].contains("batch.kubernetes.io/job-name=pi")
+            && labelled[1].contains(",controller-uid=")
+            && labelled[1].ends_with(",job-name=pi"),
+        "{labelled:?}"
+    );
+}
+
+/// Kubernetes 1.5: `get jobs` is `NAME DESIRED SUCCESSFUL AGE`, the pods have no
+/// batch.kubernetes.io labels; `describe job` counts the pods' statuses.
+#[test]
+fn jobs_in_1_5() {
+    let steps = r#"
+        (at: "1s", exec: (on: "node/master01", cmd: "kubectl create -f /root/jobs.yaml")),
+        (at: "20s", exec: (on: "node/master01", cmd: "kubectl get jobs")),
+        (at: "20s", exec: (on: "node/master01", cmd: "kubectl get pods --show-labels")),
+        (at: "20s", exec: (on: "node/master01", cmd: "kubectl describe job pi")),
+    "#;
+    let trace = run_text(&jobs("1.5", steps));
+    let (out, _) = printed(&trace, "kubectl get jobs", "stdout");
+    let words: Vec<Vec<&str>> = out.iter().map(|l| l.split_whitespace().collect()).collect();
+    assert_eq!(words[0], ["NAME", "DESIRED", "SUCCESSFUL", "AGE"]);
+    assert_eq!(words[1][..3], ["bad", "1", "0"]);
+    assert_eq!(words[2][..3], ["pi", "3", "3"]);
+    let (pods, _) = printed(&trace, "kubectl get pods --show-labels", "stdout");
+    assert!(
+        !pods.iter().any(|l| l.contains("batch.kubernetes.io")),
+        "{pods:?}"
+    );
+    assert!(pods.iter().any(|l| l.ends_with(",job-name=pi")), "{pods:?}");
+    let (d, _) = printed(&trace, "kubectl describe job pi", "stdout");
+    assert!(
+        d.iter()
+            .any(|l| l == "Pods Statuses:\t0 Running / 3 Succeeded / 0 Failed"),
+        "{d:#?}"
     );
 }

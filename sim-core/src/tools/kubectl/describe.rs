@@ -928,6 +928,50 @@ pub fn workload(d: &Description, era: Era, now: SimTime) -> String {
         }
         // StatefulSetDescriber: today's, and 1.5's (apps/v1beta1) with its images and
         // `current / desired`.
+        // JobDescriber (today's; 1.5's had the same lines but Completion Mode, Completed
+        // At, Duration and the Ready count).
+        Kind::Job => {
+            let b = &r.job;
+            w.write(&name_ns);
+            w.write(&format!("Selector:\t{}\n", selector_string(&r.selector)));
+            labels(&mut w, "", "Labels", &m.labels);
+            if era == Era::Modern {
+                annotation_lines(&mut w, &m.annotations);
+            } else {
+                w.write(&format!("Image(s):\t{}\n", images(r)));
+            }
+            w.write(&format!("Parallelism:\t{}\n", b.parallelism));
+            w.write(&format!(
+                "Completions:\t{}\n",
+                b.completions
+                    .map_or_else(|| "<unset>".to_string(), |c| c.to_string())
+            ));
+            if era == Era::Modern {
+                w.write("Completion Mode:\tNonIndexed\n");
+            }
+            if let Some(t) = b.start {
+                w.write(&format!("Start Time:\t{}\n", crate::clock::rfc1123z(t)));
+            }
+            if let (Era::Modern, Some(t), Some(start)) = (era, b.completed, b.start) {
+                w.write(&format!("Completed At:\t{}\n", crate::clock::rfc1123z(t)));
+                w.write(&format!("Duration:\t{}\n", super::age(t - start)));
+            }
+            match era {
+                Era::Modern => w.write(&format!(
+                    "Pods Statuses:\t{} Active ({} Ready) / {} Succeeded / {} Failed\n",
+                    r.current, r.ready, b.succeeded, b.failed
+                )),
+                Era::Classic => w.write(&format!(
+                    "Pods Statuses:\t{} Running / {} Succeeded / {} Failed\n",
+                    r.current, b.succeeded, b.failed
+                )),
+            }
+            if era == Era::Modern {
+                pod_template(&mut w, r);
+            } else {
+                w.write("No volumes.\n");
+            }
+        }
         Kind::StatefulSet if era == Era::Modern => {
             w.write(&name_ns);
             w.write(&format!(
@@ -1388,6 +1432,7 @@ pub(super) mod tests {
             template_annotations: Default::default(),
             rollout: Default::default(),
             stateful: Default::default(),
+            job: Default::default(),
         };
         let revision = || {
             [(crate::k8s::api::REVISION.to_string(), "1".to_string())]

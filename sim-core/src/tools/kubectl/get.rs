@@ -1968,7 +1968,8 @@ mod tests {
                 Kind::DaemonSet,
                 Kind::Deployment,
                 Kind::ReplicaSet,
-                Kind::StatefulSet
+                Kind::StatefulSet,
+                Kind::Job
             ]
         );
         assert_eq!(
@@ -1978,6 +1979,7 @@ mod tests {
                 Kind::ReplicationController,
                 Kind::Service,
                 Kind::StatefulSet,
+                Kind::Job,
                 Kind::Deployment,
                 Kind::ReplicaSet
             ]

@@ -315,7 +315,7 @@ pub fn api_object(o: &Object, era: Era) -> Value {
         }
         Body::Workload(w) => {
             v.set("spec", workload_spec(w, era));
-            v.set("status", workload_status(w));
+            v.set("status", workload_status(w, era));
         }
     }
     Value::Map(v)
@@ -846,6 +846,19 @@ fn workload_spec(w: &Rc, era: Era) -> Value {
                 s.set("progressDeadlineSeconds", 600i64);
             }
         }
+        Kind::Job => {
+            let b = &w.job;
+            s.set("parallelism", i64::from(b.parallelism));
+            if let Some(c) = b.completions {
+                s.set("completions", i64::from(c));
+            }
+            s.set("backoffLimit", i64::from(b.backoff_limit))
+                .set("selector", selector)
+                .set("template", template);
+            if era == Era::Modern {
+                s.set("completionMode", "NonIndexed").set("suspend", false);
+            }
+        }
         Kind::StatefulSet => {
             s.set("replicas", w.replicas)
                 .set("selector", selector)
@@ -887,7 +900,7 @@ fn workload_spec(w: &Rc, era: Era) -> Value {
 
 /// Counts as the controller last wrote them; zero counts are left out where the API omits
 /// them (`omitempty`).
-fn workload_status(w: &Rc) -> Value {
+fn workload_status(w: &Rc, era: Era) -> Value {
     let mut s = Map::new();
     let nonzero = |s: &mut Map, k: &str, n: u32| {
         if n > 0 {
@@ -918,6 +931,33 @@ fn workload_status(w: &Rc) -> Value {
                 "unavailableReplicas",
                 w.current.max(w.replicas).saturating_sub(w.ready),
             );
+        }
+        Kind::Job => {
+            let b = &w.job;
+            nonzero(&mut s, "active", w.current);
+            nonzero(&mut s, "succeeded", b.succeeded);
+            nonzero(&mut s, "failed", b.failed);
+            if let Some(t) = b.start {
+                s.set("startTime", time(t));
+            }
+            if let Some(t) = b.completed {
+                s.set("completionTime", time(t));
+            }
+            if let Some((kind, reason, message, at)) = b.finished {
+                let mut c = Map::new();
+                c.set("lastProbeTime", time(at))
+                    .set("lastTransitionTime", time(at))
+                    .set("status", "True")
+                    .set("type", kind);
+                if !reason.is_empty() {
+                    c.set("reason", reason).set("message", message);
+                }
+                s.set("conditions", vec![Value::Map(c)]);
+            }
+            if era == Era::Modern {
+                s.set("ready", w.ready)
+                    .set("uncountedTerminatedPods", Map::new());
+            }
         }
         Kind::StatefulSet => {
             s.set("replicas", w.current);

@@ -218,6 +218,7 @@ mod tests {
                 template_annotations: Default::default(),
                 rollout: Default::default(),
                 stateful: Default::default(),
+                job: Default::default(),
             }),
         };
         assert_eq!(

@@ -598,6 +598,7 @@ mod tests {
                 updated,
                 rollout: Default::default(),
                 stateful: Default::default(),
+                job: Default::default(),
             }),
         }
     }

@@ -1421,10 +1421,13 @@ fn job(e: &mut Errs, spec: &JobSpec) {
         .as_ref()
         .and_then(|s| s.restart_policy.as_deref())
         .unwrap_or("");
+    // validateJobPodTemplateSpec: field.NotSupported; an absent policy was defaulted to
+    // Always before validation.
     if policy == "Always" || policy.is_empty() {
-        e.required(
+        e.not_supported(
             "spec.template.spec.restartPolicy",
-            "valid values: \"OnFailure\", \"Never\"",
+            "Always",
+            &["OnFailure", "Never"],
         );
     }
     if spec.manual_selector == Some(true) {

@@ -667,7 +667,7 @@ fn stateful_sets_and_jobs() {
             json!({"template": {"spec": {"containers": [{"name": "c", "image": "i"}]}}})
         )),
         [
-            "spec.template.spec.restartPolicy: Required value: valid values: \"OnFailure\", \"Never\""
+            "spec.template.spec.restartPolicy: Unsupported value: \"Always\": supported values: \"OnFailure\", \"Never\""
         ]
     );
     assert_eq!(

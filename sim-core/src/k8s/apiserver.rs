@@ -1306,13 +1306,12 @@ spec:
                         pairs.push(("batch.kubernetes.io/controller-uid", meta.uid.clone()));
                         pairs.push(("batch.kubernetes.io/job-name", r.name.clone()));
                     }
-                    r.selector = [("controller-uid".to_string(), meta.uid.clone())].into();
-                    if self.cfg.version.era() == Era::Modern {
-                        r.selector.insert(
-                            "batch.kubernetes.io/controller-uid".into(),
-                            meta.uid.clone(),
-                        );
-                    }
+                    // Since 1.27 the selector is on the batch.kubernetes.io label alone.
+                    let key = match self.cfg.version.era() {
+                        Era::Modern => "batch.kubernetes.io/controller-uid",
+                        Era::Classic => "controller-uid",
+                    };
+                    r.selector = [(key.to_string(), meta.uid.clone())].into();
                     for (k, v) in pairs {
                         r.template_labels.insert(k.into(), v);
                     }

@@ -12,8 +12,9 @@ use std::net::Ipv4Addr;
 
 use super::api::{
     Address, Amount, Body, ConfigMapSpec, Container, DnsConfig, EndpointPort, EndpointSlice,
-    Endpoints, Labels, NamespaceSpec, NewObject, PodOptions, PodSpec, PortRef, Probe, ProbeAction,
-    RcSpec, Rollout, ServicePort, ServiceSpec, SliceEndpoint, StoredSpec,
+    Endpoints, EnvRef, Labels, NamespaceSpec, NewObject, PodOptions, PodSpec,
+    PortRef, Probe, ProbeAction, RcSpec, Rollout, ServicePort, ServiceSpec, SliceEndpoint,
+    StoredSpec,
 };
 use super::manifest::Manifest;
 use super::manifest::types::{self as t, IntOrString};
@@ -505,6 +506,32 @@ fn to_containers(list: &[t::Container]) -> Vec<Container> {
                 port_names: ports
                     .iter()
                     .filter_map(|p| p.name.clone().map(|n| (n, p.container_port as u16)))
+                    .collect(),
+                value_from: c
+                    .env
+                    .iter()
+                    .flatten()
+                    .filter_map(|e| {
+                        let v = e.value_from.as_ref()?;
+                        let r = if let Some(f) = &v.field_ref {
+                            EnvRef::Field(f.field_path.clone())
+                        } else if let Some(k) = &v.config_map_key_ref {
+                            EnvRef::ConfigMapKey {
+                                name: k.name.clone(),
+                                key: k.key.clone(),
+                                optional: k.optional.unwrap_or(false),
+                            }
+                        } else if let Some(k) = &v.secret_key_ref {
+                            EnvRef::SecretKey {
+                                name: k.name.clone(),
+                                key: k.key.clone(),
+                                optional: k.optional.unwrap_or(false),
+                            }
+                        } else {
+                            return None;
+                        };
+                        Some((e.name.clone(), r))
+                    })
                     .collect(),
                 readiness: c.readiness_probe.as_ref().and_then(probe),
                 liveness: c.liveness_probe.as_ref().and_then(probe),

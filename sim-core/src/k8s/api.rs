@@ -411,10 +411,32 @@ pub struct Container {
     pub ports: Vec<u16>,
     /// The named ports (`http` -> 80), for a Service's named `targetPort`.
     pub port_names: Vec<(String, u16)>,
+    /// The variables of `env` whose value comes from elsewhere (`valueFrom`), by name:
+    /// kubelet resolves them when it starts the container.
+    pub value_from: Vec<(String, EnvRef)>,
     /// `readinessProbe`, `livenessProbe`, `startupProbe`.
     pub readiness: Option<Probe>,
     pub liveness: Option<Probe>,
     pub startup: Option<Probe>,
+}
+
+/// Where an environment variable's value comes from (`EnvVarSource`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EnvRef {
+    /// The Downward API: `metadata.name`, `metadata.labels['app']`, `status.podIP`...
+    Field(String),
+    /// A ConfigMap's key (`optional`: a missing one leaves the variable out).
+    ConfigMapKey {
+        name: String,
+        key: String,
+        optional: bool,
+    },
+    /// A Secret's key.
+    SecretKey {
+        name: String,
+        key: String,
+        optional: bool,
+    },
 }
 
 /// A probe as kubelet runs it, its defaults filled in (`SetDefaults_Probe`).

@@ -33,6 +33,8 @@ pub struct Kubelet {
     pub dockerd: ActorId,
     cfg: Config,
     services: BTreeMap<Key, Object>,
+    /// ConfigMaps, for the variables that take a value from one.
+    config_maps: BTreeMap<Key, Object>,
     /// The pods it runs, and how.
     started: BTreeMap<(String, String), PodRun>,
     /// Its pending timers beside the heartbeat: token -> which pod's container, and what.
@@ -164,11 +166,17 @@ enum Due {
     Sync,
     /// The back-off ran out: start it again.
     Restart,
+    /// The next sync after a container could not be created: try again.
+    Retry,
     /// A probe's period came round (for the container's start `run_id`).
     Probe(ProbeKind, u32),
     /// A probe's timeout ran out.
     ProbeTimeout(ProbeKind, u32),
 }
+
+/// How often kubelet syncs a pod anyway (`--sync-frequency`): a container it could not
+/// create is tried again then.
+const SYNC_PERIOD: Dur = Dur::from_secs(10);
 
 /// PLEG's relist period: how soon kubelet notices a container exited (`relistPeriod`).
 const RELIST: Dur = Dur::from_secs(1);
@@ -195,6 +203,7 @@ impl Kubelet {
             dockerd,
             cfg,
             services: BTreeMap::new(),
+            config_maps: BTreeMap::new(),
             started: BTreeMap::new(),
             timers: BTreeMap::new(),
             next_token: T_CONTAINERS,
@@ -216,6 +225,12 @@ impl Kubelet {
             }
             (Body::Service(_), _) => {
                 self.services.insert(o.key(), o);
+            }
+            (Body::ConfigMap(_), EventType::Deleted) => {
+                self.config_maps.remove(&o.key());
+            }
+            (Body::ConfigMap(_), _) => {
+                self.config_maps.insert(o.key(), o);
             }
             (Body::Pod(p), EventType::Added | EventType::Modified) if mine => {
                 let key = (o.meta.namespace.clone(), o.meta.name.clone());
@@ -623,14 +638,54 @@ impl Kubelet {
             Running::KubeProxy => return,
         };
         let o = run.obj.clone();
-        let spec = run.containers[i].spec.clone();
-        self.start_events(cx, &o, &spec, run.containers[i].init);
+        let mut spec = run.containers[i].spec.clone();
+        let init = run.containers[i].init;
+        let ip = run.ip;
+        // Variables from elsewhere first: a missing ConfigMap or key is kubelet's
+        // CreateContainerConfigError, and it tries again at its next sync.
+        match self.resolve_env(cx, &o, &spec, ip) {
+            Ok(env) => spec.env = env,
+            Err(message) => {
+                let path = format!(
+                    "spec.{}{{{}}}",
+                    if init { "initContainers" } else { "containers" },
+                    spec.name
+                );
+                self.event(
+                    cx,
+                    o.key(),
+                    path,
+                    ("Warning", "Failed"),
+                    format!("Error: {message}"),
+                );
+                cx.trace(TraceEvent::Log {
+                    line: format!(
+                        "{}/{}: container {}: CreateContainerConfigError: {message}",
+                        key.0, key.1, spec.name
+                    ),
+                });
+                let uid = o.meta.uid.clone();
+                let c = &mut self.started.get_mut(key).expect("found").containers[i];
+                c.status.state = ContainerState::Waiting {
+                    reason: "CreateContainerConfigError".into(),
+                    message,
+                };
+                self.after(cx, SYNC_PERIOD, (key.clone(), uid, i, Due::Retry));
+                return;
+            }
+        }
+        self.start_events(cx, &o, &spec, init);
         // (A hostNetwork pod's command sees its declared variables only.)
         let env = if host {
             spec.env.clone()
         } else {
             self.env(&o, &spec)
         };
+        // `kubectl exec` runs in the pod's first app container: its environment.
+        let first_app = self.started[key].containers.iter().position(|c| !c.init);
+        if !host && first_app == Some(i) {
+            cx.world.ns_mut(ns).env = env.clone();
+        }
         let cmd = spec
             .command
             .clone()
@@ -672,6 +727,64 @@ impl Kubelet {
                 (key.clone(), uid.clone(), i, Due::Probe(kind, run_id)),
             );
         }
+    }
+
+    /// The container's declared variables with the `valueFrom` ones resolved: the
+    /// Downward API's fields, ConfigMaps' keys (an optional missing one is left out), or
+    /// kubelet's error for a missing one.
+    fn resolve_env(
+        &self,
+        cx: &mut Ctx<'_, Net>,
+        o: &Object,
+        c: &super::api::Container,
+        ip: Option<std::net::Ipv4Addr>,
+    ) -> Result<Vec<(String, String)>, String> {
+        use super::api::EnvRef;
+        let mut out = Vec::new();
+        let host_ip = cx.world.ns(self.ns).underlay_addr();
+        for (name, value) in &c.env {
+            let Some((_, r)) = c.value_from.iter().find(|(n, _)| n == name) else {
+                out.push((name.clone(), value.clone()));
+                continue;
+            };
+            let v = match r {
+                EnvRef::Field(path) => Some(field_value(o, path, ip, host_ip)),
+                EnvRef::ConfigMapKey {
+                    name: cm,
+                    key,
+                    optional,
+                } => {
+                    let ckey = (Kind::ConfigMap, o.meta.namespace.clone(), cm.clone());
+                    match self.config_maps.get(&ckey).map(|x| &x.body) {
+                        Some(Body::ConfigMap(data)) => match data.get(key) {
+                            Some(v) => Some(v.clone()),
+                            None if *optional => None,
+                            None => {
+                                return Err(format!(
+                                    "couldn't find key {key} in ConfigMap {}/{cm}",
+                                    o.meta.namespace
+                                ));
+                            }
+                        },
+                        _ if *optional => None,
+                        _ => return Err(format!("configmap \"{cm}\" not found")),
+                    }
+                }
+                EnvRef::SecretKey {
+                    name: s, optional, ..
+                } => {
+                    if *optional {
+                        None
+                    } else {
+                        return Err(format!("secret \"{s}\" not found"));
+                    }
+                }
+            };
+            if let Some(v) = v {
+                out.push((name.clone(), v));
+            }
+        }
+        Ok(out)
     }
 
     /// A container's process ended: kubelet notices at its next relist, and restarts it
@@ -777,6 +890,18 @@ impl Kubelet {
         let formatted = format!("{}_{}({})", key.1, key.0, uid);
         match due {
             Due::Probe(kind, run_id) => return self.probe(cx, (key, uid, i), kind, run_id),
+            Due::Retry => {
+                if run.containers[i].proc.is_none()
+                    && matches!(
+                        run.containers[i].status.state,
+                        ContainerState::Waiting { .. }
+                    )
+                {
+                    self.start_container(cx, &key, i);
+                    self.report(cx, &key);
+                }
+                return;
+            }
             Due::ProbeTimeout(kind, run_id) => {
                 let stale: Vec<crate::net::tcp::SockKey> = self
                     .probe_socks
@@ -1345,7 +1470,7 @@ impl Actor<Net> for Kubelet {
                     cx,
                     self.ns,
                     Request::Watch {
-                        kinds: vec![Kind::Service, Kind::Pod],
+                        kinds: vec![Kind::Service, Kind::ConfigMap, Kind::Pod],
                         // Only this node's pods (`fieldSelector=spec.nodeName=NODE`).
                         node: Some(self.node.clone()),
                     },
@@ -1468,6 +1593,37 @@ pub fn phase(
         Phase::Failed
     } else {
         Phase::Running
+    }
+}
+
+/// A Downward API field of the pod (`fieldRef.fieldPath`), as kubelet's
+/// `podFieldSelectorRuntimeValue` gives it.
+fn field_value(
+    o: &Object,
+    path: &str,
+    ip: Option<std::net::Ipv4Addr>,
+    host_ip: Option<std::net::Ipv4Addr>,
+) -> String {
+    let s = |a: Option<std::net::Ipv4Addr>| a.map(|a| a.to_string()).unwrap_or_default();
+    let keyed = |prefix: &str, map: &super::api::Labels| {
+        path.strip_prefix(prefix)
+            .and_then(|r| r.strip_suffix("']"))
+            .and_then(|k| map.get(k).cloned())
+            .unwrap_or_default()
+    };
+    match path {
+        "metadata.name" => o.meta.name.clone(),
+        "metadata.namespace" => o.meta.namespace.clone(),
+        "metadata.uid" => o.meta.uid.clone(),
+        "spec.nodeName" => o.pod().and_then(|p| p.node.clone()).unwrap_or_default(),
+        "spec.serviceAccountName" => "default".into(),
+        "status.podIP" | "status.podIPs" => s(ip),
+        "status.hostIP" | "status.hostIPs" => s(host_ip),
+        p if p.starts_with("metadata.labels['") => keyed("metadata.labels['", &o.meta.labels),
+        p if p.starts_with("metadata.annotations['") => {
+            keyed("metadata.annotations['", &o.meta.annotations)
+        }
+        _ => String::new(),
     }
 }
 

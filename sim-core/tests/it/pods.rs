@@ -397,3 +397,96 @@ fn probes_decide_readiness_endpoints_and_restarts() {
         assert!(c.contains(killing), "{version}:\n{c}");
     }
 }
+
+/// A pod whose variables come from the Downward API and a ConfigMap (one key optional
+/// and missing), and one whose ConfigMap does not exist yet.
+const ENV: &str = r#"(path: "/root/env.yaml", yaml: "
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: cfg}
+data: {mode: fast}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: env, labels: {app: demo}}
+spec:
+  containers:
+  - name: app
+    image: busybox
+    command: [sleep, \"3600\"]
+    env:
+    - {name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+    - {name: POD_NS, valueFrom: {fieldRef: {fieldPath: metadata.namespace}}}
+    - {name: POD_IP, valueFrom: {fieldRef: {fieldPath: status.podIP}}}
+    - {name: NODE, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}
+    - {name: HOST_IP, valueFrom: {fieldRef: {fieldPath: status.hostIP}}}
+    - {name: APP, valueFrom: {fieldRef: {fieldPath: \"metadata.labels['app']\"}}}
+    - {name: MODE, valueFrom: {configMapKeyRef: {name: cfg, key: mode}}}
+    - {name: EXTRA, valueFrom: {configMapKeyRef: {name: cfg, key: extra, optional: true}}}
+"), (path: "/root/late.yaml", yaml: "
+apiVersion: v1
+kind: Pod
+metadata: {name: late}
+spec:
+  containers:
+  - name: app
+    image: busybox
+    command: [sleep, \"3600\"]
+    env: [{name: LEVEL, valueFrom: {configMapKeyRef: {name: later, key: level}}}]
+"), (path: "/root/later.yaml", yaml: "
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: later}
+data: {level: debug}
+")"#;
+
+/// kubelet resolves `valueFrom` when it starts the container: the Downward API's fields
+/// and a ConfigMap's key are in its environment (an optional missing key is left out);
+/// a missing ConfigMap is CreateContainerConfigError with kubelet's message until it
+/// exists, and the container starts at kubelet's next sync after that.
+#[test]
+fn env_from_the_downward_api_and_config_maps() {
+    // What `printenv` prints in the container (expectations read the exec's output).
+    let wants: String = [
+        ("POD_NAME", "env"),
+        ("POD_NS", "default"),
+        ("POD_IP", "172.17.0.2"),
+        ("NODE", "node01"),
+        ("HOST_IP", "10.181.13.57"),
+        ("APP", "demo"),
+        ("MODE", "fast"),
+    ]
+    .iter()
+    .map(|(k, v)| {
+        format!(
+            "(at: \"3s\", expect: (on: \"node/master01\", cmd: \"kubectl exec env -- printenv {k}\", stdout_contains: \"{v}\", exit_code: 0)),\n"
+        )
+    })
+    .collect();
+    let src = format!(
+        r#"Scenario(name: "env", seed: 3, until: "20s", {}
+  steps: [
+    (at: "1s", exec: (on: "node/master01", cmd: "kubectl create -f /root/env.yaml")),
+    (at: "1s", exec: (on: "node/master01", cmd: "kubectl create -f /root/late.yaml")),
+    {wants}
+    (at: "3s", expect: (on: "node/master01", cmd: "kubectl exec env -- printenv EXTRA", exit_code: 1)),
+    (at: "3s", expect: (on: "node/master01", cmd: "kubectl get pod late", stdout_contains: "CreateContainerConfigError")),
+    (at: "3s", expect: (on: "node/master01", cmd: "kubectl get pod late -o jsonpath={{.status.containerStatuses[0].state.waiting.message}}", stdout_contains: "configmap \"later\" not found")),
+    (at: "3s", exec: (on: "node/master01", cmd: "kubectl describe pod env")),
+    (at: "4s", exec: (on: "node/master01", cmd: "kubectl create -f /root/later.yaml")),
+    (at: "15s", expect: (on: "node/master01", cmd: "kubectl get pod late", stdout_contains: "Running")),
+    (at: "15s", expect: (on: "node/master01", cmd: "kubectl exec late -- printenv LEVEL", stdout_contains: "debug")),
+  ])"#,
+        cluster("1.28", ENV)
+    );
+    let trace = run_text(&src);
+    let d = printed(&trace, "kubectl describe pod env", "stdout", 0).join("\n");
+    assert!(d.contains("POD_NAME:  (v1:metadata.name)"), "{d}");
+    // (The Optional column is aligned by the tabwriter, as kubectl's.)
+    let mode = "MODE: <set to the key 'mode' of config map 'cfg'> Optional: false";
+    assert!(
+        d.lines()
+            .any(|l| l.split_whitespace().eq(mode.split_whitespace())),
+        "{d}"
+    );
+}

@@ -263,6 +263,26 @@ fn container(
         } else {
             w.write(&format!("    {title}:\n"));
             for (k, v) in &c.env {
+                // describeContainerEnv's words for a value from elsewhere.
+                use crate::k8s::api::EnvRef;
+                let v = match c.value_from.iter().find(|(n, _)| n == k).map(|x| &x.1) {
+                    Some(EnvRef::Field(path)) => format!("({}:{path})", "v1"),
+                    Some(EnvRef::ConfigMapKey {
+                        name,
+                        key,
+                        optional,
+                    }) => format!(
+                        "<set to the key '{key}' of config map '{name}'>\tOptional: {optional}"
+                    ),
+                    Some(EnvRef::SecretKey {
+                        name,
+                        key,
+                        optional,
+                    }) => format!(
+                        "<set to the key '{key}' in secret '{name}'>\tOptional: {optional}"
+                    ),
+                    None => v.clone(),
+                };
                 w.write(&format!("      {k}:\t{v}\n"));
             }
         }

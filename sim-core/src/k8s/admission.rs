@@ -276,6 +276,23 @@ pub fn admit(m: &Manifest, ns: &str) -> Result<NewObject, Refused> {
             }
             w
         }
+        Manifest::NetworkPolicy(np) => {
+            let mut spec = np.spec.clone().unwrap_or_default();
+            // The apiserver's default: Ingress, and Egress when there are egress rules.
+            if spec.policy_types.as_ref().is_none_or(Vec::is_empty) {
+                let mut types = vec!["Ingress".to_string()];
+                if spec.egress.as_ref().is_some_and(|e| !e.is_empty()) {
+                    types.push("Egress".into());
+                }
+                spec.policy_types = Some(types);
+            }
+            NewObject::Stored(StoredSpec {
+                name,
+                namespace,
+                labels,
+                body: Body::NetworkPolicy(Box::new(spec)),
+            })
+        }
         other => return Err(Refused::not_simulated(other.kind())),
     };
     if let Some(r) = object.workload_mut() {

@@ -25,6 +25,7 @@ pub enum Kind {
     Service,
     Endpoints,
     EndpointSlice,
+    NetworkPolicy,
     ReplicationController,
     ReplicaSet,
     Deployment,
@@ -44,6 +45,7 @@ impl Kind {
             Kind::Service => "service",
             Kind::Endpoints => "endpoints",
             Kind::EndpointSlice => "endpointslice.discovery.k8s.io",
+            Kind::NetworkPolicy => "networkpolicy.networking.k8s.io",
             Kind::ReplicationController => "replicationcontroller",
             Kind::ReplicaSet => "replicaset.apps",
             Kind::Deployment => "deployment.apps",
@@ -63,6 +65,7 @@ impl Kind {
             Kind::Service => "Service",
             Kind::Endpoints => "Endpoints",
             Kind::EndpointSlice => "EndpointSlice",
+            Kind::NetworkPolicy => "NetworkPolicy",
             Kind::ReplicationController => "ReplicationController",
             Kind::ReplicaSet => "ReplicaSet",
             Kind::Deployment => "Deployment",
@@ -82,6 +85,7 @@ impl Kind {
             Kind::Service => "services",
             Kind::Endpoints => "endpoints",
             Kind::EndpointSlice => "endpointslices.discovery.k8s.io",
+            Kind::NetworkPolicy => "networkpolicies.networking.k8s.io",
             Kind::ReplicationController => "replicationcontrollers",
             Kind::ReplicaSet => "replicasets.apps",
             Kind::Deployment => "deployments.apps",
@@ -101,6 +105,7 @@ impl Kind {
             "svc" | "service" | "services" => Kind::Service,
             "ep" | "endpoints" => Kind::Endpoints,
             "endpointslice" | "endpointslices" => Kind::EndpointSlice,
+            "netpol" | "networkpolicy" | "networkpolicies" => Kind::NetworkPolicy,
             "rc" | "replicationcontroller" | "replicationcontrollers" => {
                 Kind::ReplicationController
             }
@@ -127,6 +132,7 @@ impl Kind {
             Kind::Service => "/registry/services/specs",
             Kind::Endpoints => "/registry/services/endpoints",
             Kind::EndpointSlice => "/registry/endpointslices",
+            Kind::NetworkPolicy => "/registry/networkpolicies",
             Kind::ReplicationController => "/registry/controllers",
             Kind::ReplicaSet => "/registry/replicasets",
             Kind::Deployment => "/registry/deployments",
@@ -145,6 +151,8 @@ impl Kind {
             Kind::Job => "batch/v1",
             // Not served by 1.5: the group version every release that has it serves.
             Kind::EndpointSlice => "discovery.k8s.io/v1",
+            // 1.5 served it in extensions/v1beta1 (`object::api_version` says which).
+            Kind::NetworkPolicy => "networking.k8s.io/v1",
             _ => "v1",
         }
     }
@@ -1036,6 +1044,9 @@ pub enum Body {
     Service(Service),
     Endpoints(Endpoints),
     EndpointSlice(EndpointSlice),
+    /// A NetworkPolicy as written (its policyTypes defaulted): stored, listed, described;
+    /// not enforced yet.
+    NetworkPolicy(Box<super::manifest::types::NetworkPolicySpec>),
     /// A ReplicationController, ReplicaSet, Deployment or DaemonSet.
     Workload(Rc),
     ConfigMap(BTreeMap<String, String>),
@@ -1056,6 +1067,7 @@ impl Body {
             Body::Service(_) => Kind::Service,
             Body::Endpoints(_) => Kind::Endpoints,
             Body::EndpointSlice(_) => Kind::EndpointSlice,
+            Body::NetworkPolicy(_) => Kind::NetworkPolicy,
             Body::Workload(w) => w.kind,
             Body::ConfigMap(_) => Kind::ConfigMap,
         }
@@ -1335,6 +1347,9 @@ impl Object {
                         .collect::<Vec<_>>()
                 );
             }
+            Body::NetworkPolicy(spec) => {
+                v["spec"] = without_nulls(serde_json::to_value(spec).unwrap_or_default());
+            }
             Body::ConfigMap(data) => {
                 v["data"] = json!(data);
             }
@@ -1356,6 +1371,20 @@ impl Object {
             }
         }
         v.to_string()
+    }
+}
+
+/// A serialized API struct without its absent (null) fields, as the API writes it.
+pub fn without_nulls(v: Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, without_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.into_iter().map(without_nulls).collect()),
+        other => other,
     }
 }
 

@@ -924,7 +924,10 @@ spec:
                 s.external_name = n.external_name;
                 obj.meta.labels = n.labels;
             }
-            (Body::Endpoints(_) | Body::EndpointSlice(_), NewObject::Stored(n)) => {
+            (
+                Body::Endpoints(_) | Body::EndpointSlice(_) | Body::NetworkPolicy(_),
+                NewObject::Stored(n),
+            ) => {
                 obj.body = n.body;
                 obj.meta.labels = n.labels;
             }

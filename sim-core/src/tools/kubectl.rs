@@ -1095,6 +1095,39 @@ fn labels_text(l: &crate::k8s::api::Labels) -> String {
 }
 
 /// Endpoint addresses as kubectl prints them: three, then `+ N more...`; `<none>`.
+/// apimachinery's `FormatLabelSelector`: the selector's requirements sorted by key
+/// (`app=web`, `tier in (a,b)`, `tier notin (a)`, `tier`, `!tier`), comma-separated;
+/// `<none>` for an empty one.
+pub fn format_label_selector(s: &crate::k8s::manifest::types::LabelSelector) -> String {
+    let mut reqs: Vec<(String, String)> = s
+        .match_labels
+        .iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), format!("{k}={v}")))
+        .collect();
+    for r in s.match_expressions.iter().flatten() {
+        let mut values = r.values.clone().unwrap_or_default();
+        values.sort();
+        let text = match r.operator.as_str() {
+            "In" => format!("{} in ({})", r.key, values.join(",")),
+            "NotIn" => format!("{} notin ({})", r.key, values.join(",")),
+            "Exists" => r.key.clone(),
+            "DoesNotExist" => format!("!{}", r.key),
+            _ => return "<error>".into(),
+        };
+        reqs.push((r.key.clone(), text));
+    }
+    // sort.Stable by key: matchLabels first among equal keys, as they are added first.
+    reqs.sort_by(|a, b| a.0.cmp(&b.0));
+    if reqs.is_empty() {
+        return "<none>".into();
+    }
+    reqs.into_iter()
+        .map(|(_, t)| t)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 fn endpoints_text(all: &[String]) -> String {
     match all.len() {
         0 => "<none>".to_string(),
@@ -1265,6 +1298,7 @@ fn table_rows(
         ],
         (Kind::Endpoints, _) => vec!["NAME", "ENDPOINTS", "AGE"],
         (Kind::EndpointSlice, _) => vec!["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"],
+        (Kind::NetworkPolicy, _) => vec!["NAME", "POD-SELECTOR", "AGE"],
         (Kind::ReplicationController | Kind::ReplicaSet, _) => {
             vec!["NAME", "DESIRED", "CURRENT", "READY", "AGE"]
         }
@@ -1495,6 +1529,13 @@ fn table_rows(
                     "IPv4".into(),
                     more(es.ports.iter().map(|p| p.port.to_string()).collect()),
                     more(es.endpoints.iter().map(|e| e.address.to_string()).collect()),
+                    age,
+                ]
+            }
+            Body::NetworkPolicy(spec) => {
+                vec![
+                    m.name.clone(),
+                    format_label_selector(&spec.pod_selector),
                     age,
                 ]
             }

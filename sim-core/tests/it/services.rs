@@ -263,3 +263,79 @@ fn a_pool_gives_addresses_and_kube_proxy_1_5_writes_kube_fw() {
     );
     assert!(lines[1].contains("loadbalancer IP\" -j KUBE-SVC-"), "{out}");
 }
+
+/// A NetworkPolicy is stored and listed, described in kubectl's layout, printed in its
+/// release's group, and kubectl says on stderr that it is not enforced.
+#[test]
+fn network_policies_are_stored_listed_described_and_not_enforced() {
+    let np = |api: &str| {
+        format!(
+            r#"(path: "/root/np.yaml", yaml: "
+apiVersion: {api}
+kind: NetworkPolicy
+metadata: {{name: db-access}}
+spec:
+  podSelector: {{matchLabels: {{app: db}}}}
+  ingress:
+  - from:
+    - podSelector: {{matchLabels: {{role: api}}}}
+    - ipBlock: {{cidr: 10.0.0.0/24, except: [10.0.0.9/32]}}
+    ports: [{{port: 6379}}]
+  - {{}}
+"), (path: "/root/deny.yaml", yaml: "
+apiVersion: {api}
+kind: NetworkPolicy
+metadata: {{name: deny-all}}
+spec: {{podSelector: {{}}, policyTypes: [Ingress, Egress]}}
+")"#
+        )
+    };
+    let steps = r#"
+    (at: "1s", exec: (on: "node/m", cmd: "kubectl create -f /root/np.yaml")),
+    (at: "1s", exec: (on: "node/m", cmd: "kubectl apply -f /root/deny.yaml")),
+    (at: "2s", exec: (on: "node/m", cmd: "kubectl get netpol")),
+    (at: "2s", exec: (on: "node/m", cmd: "kubectl describe networkpolicy db-access")),
+    (at: "2s", exec: (on: "node/m", cmd: "kubectl describe netpol deny-all")),
+    (at: "2s", exec: (on: "node/m", cmd: "kubectl get netpol deny-all -o jsonpath={.apiVersion}")),
+"#;
+    let t = trace_of(&cluster("1.28", &np("networking.k8s.io/v1"), steps));
+    let (out, err, status) = printed(&t, "kubectl create -f /root/np.yaml");
+    assert_eq!(
+        (out.as_str(), err.as_str(), status),
+        (
+            "networkpolicy.networking.k8s.io/db-access created\n",
+            "Warning: (simulator) networkpolicy default/db-access is stored but not enforced: the simulated network does not filter traffic by NetworkPolicy yet\n",
+            Some(0)
+        )
+    );
+    let (out, _, _) = printed(&t, "kubectl get netpol");
+    assert_eq!(
+        out,
+        "NAME        POD-SELECTOR   AGE\ndb-access   app=db         1s\ndeny-all    <none>         1s\n"
+    );
+    let (out, _, _) = printed(&t, "kubectl describe networkpolicy db-access");
+    assert_eq!(
+        out,
+        "Name:         db-access\nNamespace:    default\nCreated on:   2017-10-18 15:00:01 +0000 UTC\nLabels:       <none>\nAnnotations:  <none>\nSpec:\n  PodSelector:     app=db\n  Allowing ingress traffic:\n    To Port: 6379/TCP\n    From:\n      PodSelector: role=api\n    From:\n      IPBlock:\n        CIDR: 10.0.0.0/24\n        Except: 10.0.0.9/32\n    ----------\n    To Port: <any> (traffic allowed to all ports)\n    From: <any> (traffic not restricted by source)\n  Not affecting egress traffic\n  Policy Types: Ingress\n"
+    );
+    let (out, _, _) = printed(&t, "kubectl describe netpol deny-all");
+    assert!(
+        out.ends_with("Spec:\n  PodSelector:     <none> (Allowing the specific traffic to all pods in this namespace)\n  Allowing ingress traffic:\n    <none> (Selected pods are isolated for ingress connectivity)\n  Allowing egress traffic:\n    <none> (Selected pods are isolated for egress connectivity)\n  Policy Types: Ingress, Egress\n"),
+        "{out}"
+    );
+    let (out, _, _) = printed(&t, "kubectl get netpol deny-all -o jsonpath={.apiVersion}");
+    assert_eq!(out, "networking.k8s.io/v1\n");
+
+    // 1.5: extensions/v1beta1, and its describer's four lines.
+    let t = trace_of(&cluster("1.5", &np("extensions/v1beta1"), steps));
+    let (out, err, _) = printed(&t, "kubectl create -f /root/np.yaml");
+    assert_eq!(out, "networkpolicy \"db-access\" created\n");
+    assert!(err.contains("is stored but not enforced"), "{err}");
+    let (out, _, _) = printed(&t, "kubectl describe networkpolicy db-access");
+    assert_eq!(
+        out,
+        "Name:\t\tdb-access\nNamespace:\tdefault\nLabels:\t\t<none>\nAnnotations:\t<none>\n"
+    );
+    let (out, _, _) = printed(&t, "kubectl get netpol deny-all -o jsonpath={.apiVersion}");
+    assert_eq!(out, "extensions/v1beta1\n");
+}

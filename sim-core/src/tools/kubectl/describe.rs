@@ -1100,6 +1100,128 @@ pub fn configmap(d: &Description, era: Era, now: SimTime) -> String {
     w.finish()
 }
 
+/// `describeNetworkPolicy`: today's kubectl prints the spec (`describeNetworkPolicySpec`:
+/// the pod selector, each direction's rules or whether it is affected, the policy
+/// types); kubectl 1.5's describer printed the name, namespace, labels and annotations
+/// only.
+pub fn network_policy(d: &Description, era: Era) -> String {
+    let o = &d.object;
+    let Body::NetworkPolicy(spec) = &o.body else {
+        return String::new();
+    };
+    let m = &o.meta;
+    let mut w = Writer::new(config(era));
+    w.write(&format!("Name:\t{}\nNamespace:\t{}\n", m.name, m.namespace));
+    if era == Era::Classic {
+        labels(&mut w, "", "Labels", &m.labels);
+        w.write("Annotations:\t<none>\n");
+        return w.finish();
+    }
+    w.write(&format!(
+        "Created on:\t{}\n",
+        super::events::go_time(m.created)
+    ));
+    labels(&mut w, "", "Labels", &m.labels);
+    w.write("Annotations:\t<none>\n");
+    w.write("Spec:\n  PodSelector: ");
+    let sel = &spec.pod_selector;
+    if sel.match_labels.as_ref().is_none_or(|l| l.is_empty())
+        && sel.match_expressions.as_ref().is_none_or(|e| e.is_empty())
+    {
+        w.write("    <none> (Allowing the specific traffic to all pods in this namespace)\n");
+    } else {
+        w.write(&format!("    {}\n", super::format_label_selector(sel)));
+    }
+    let types = spec.policy_types.clone().unwrap_or_default();
+    let rules = |rules: Vec<(Vec<NpPort>, Option<Vec<NpPeer>>)>, dir: &str, peer: &str| {
+        let mut out = String::new();
+        let indent = "    ";
+        if rules.is_empty() {
+            out += &format!("{indent}<none> (Selected pods are isolated for {dir} connectivity)\n");
+            return out;
+        }
+        let n = rules.len();
+        for (i, (ports, peers)) in rules.into_iter().enumerate() {
+            if ports.is_empty() {
+                out += &format!("{indent}To Port: <any> (traffic allowed to all ports)\n");
+            }
+            for p in ports {
+                let port = match &p.port {
+                    Some(IntOrString::Int(n)) => n.to_string(),
+                    Some(IntOrString::String(s)) => s.clone(),
+                    None => "%!s(<nil>)".into(),
+                };
+                let proto = p.protocol.clone().unwrap_or_else(|| "TCP".into());
+                out += &format!("{indent}To Port: {port}/{proto}\n");
+            }
+            match peers.filter(|p| !p.is_empty()) {
+                None => {
+                    out += &format!("{indent}{peer}: <any> (traffic not restricted by source)\n")
+                }
+                Some(peers) => {
+                    for p in peers {
+                        out += &format!("{indent}{peer}:\n");
+                        let sel = |name: &str, s: &crate::k8s::manifest::types::LabelSelector| {
+                            format!("  {indent}{name}: {}\n", super::format_label_selector(s))
+                        };
+                        match (&p.pod_selector, &p.namespace_selector, &p.ip_block) {
+                            (Some(ps), Some(ns), _) => {
+                                out += &sel("NamespaceSelector", ns);
+                                out += &sel("PodSelector", ps);
+                            }
+                            (Some(ps), None, _) => out += &sel("PodSelector", ps),
+                            (None, Some(ns), _) => out += &sel("NamespaceSelector", ns),
+                            (None, None, Some(b)) => {
+                                out += &format!("  {indent}IPBlock:\n");
+                                out += &format!("    {indent}CIDR: {}\n", b.cidr);
+                                out += &format!(
+                                    "    {indent}Except: {}\n",
+                                    b.except.clone().unwrap_or_default().join(", ")
+                                );
+                            }
+                            (None, None, None) => {}
+                        }
+                    }
+                }
+            }
+            if i + 1 != n {
+                out += &format!("{indent}----------\n");
+            }
+        }
+        out
+    };
+    if types.iter().any(|t| t == "Ingress") {
+        w.write("  Allowing ingress traffic:\n");
+        let r = spec
+            .ingress
+            .iter()
+            .flatten()
+            .map(|r| (r.ports.clone().unwrap_or_default(), r.from.clone()))
+            .collect();
+        w.write(&rules(r, "ingress", "From"));
+    } else {
+        w.write("  Not affecting ingress traffic\n");
+    }
+    if types.iter().any(|t| t == "Egress") {
+        w.write("  Allowing egress traffic:\n");
+        let r = spec
+            .egress
+            .iter()
+            .flatten()
+            .map(|r| (r.ports.clone().unwrap_or_default(), r.to.clone()))
+            .collect();
+        w.write(&rules(r, "egress", "To"));
+    } else {
+        w.write("  Not affecting egress traffic\n");
+    }
+    w.write(&format!("  Policy Types: {}\n", types.join(", ")));
+    w.finish()
+}
+
+type NpPort = crate::k8s::manifest::types::NetworkPolicyPort;
+type NpPeer = crate::k8s::manifest::types::NetworkPolicyPeer;
+use crate::k8s::manifest::types::IntOrString;
+
 /// `describeNamespace` (no ResourceQuotas or LimitRanges in the simulator).
 pub fn namespace(d: &Description, era: Era) -> String {
     let o = &d.object;
@@ -1138,6 +1260,7 @@ pub fn text(d: &Description, era: Era, now: SimTime) -> String {
         Kind::Endpoints => endpoints(d, era, now),
         Kind::Node => node(d, era, now),
         Kind::ConfigMap => configmap(d, era, now),
+        Kind::NetworkPolicy => network_policy(d, era),
         Kind::Namespace => namespace(d, era),
         k if k.is_workload() => workload(d, era, now),
         _ => String::new(),

@@ -119,7 +119,7 @@ const CLASSIC_TABLE: tabwriter::Config = tabwriter::Config {
 };
 
 /// Go's `time.Time.String()` in UTC: `2017-10-18 15:00:05 +0000 UTC`.
-fn go_time(t: SimTime) -> String {
+pub fn go_time(t: SimTime) -> String {
     crate::clock::datetime(t)
         .format("%Y-%m-%d %H:%M:%S%.f +0000 UTC")
         .to_string()

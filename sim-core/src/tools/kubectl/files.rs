@@ -200,7 +200,12 @@ impl Files {
     pub fn answer(&mut self, resp: Response, era: Era) -> (bool, String) {
         let file = self.current.take().map(|i| i.file).unwrap_or_default();
         match resp {
-            Response::Object(o) => (false, result_line(&o, self.past(), era)),
+            Response::Object(o) => {
+                if self.verb != Verb::Delete {
+                    self.not_enforced(&o);
+                }
+                (false, result_line(&o, self.past(), era))
+            }
             Response::Applied(o, "configured (no last-applied)") => {
                 // kubectl's warning (apply.go's warningNoLastAppliedConfigAnnotation; 1.5's
                 // `kubectl apply should be used on resource created by ...`), then the line.
@@ -215,7 +220,10 @@ impl Files {
                 self.warning = Some(warning);
                 (false, result_line(&o, "configured", era))
             }
-            Response::Applied(o, outcome) => (false, result_line(&o, outcome, era)),
+            Response::Applied(o, outcome) => {
+                self.not_enforced(&o);
+                (false, result_line(&o, outcome, era))
+            }
             Response::Error {
                 code,
                 reason,
@@ -239,6 +247,17 @@ impl Files {
                     "error: unexpected answer from the server\n".to_string(),
                 )
             }
+        }
+    }
+
+    /// The simulator's warning for an object it keeps but does not act on yet (a
+    /// NetworkPolicy: no network plugin here enforces one).
+    fn not_enforced(&mut self, o: &Object) {
+        if o.kind() == crate::k8s::api::Kind::NetworkPolicy {
+            self.warning = Some(format!(
+                "Warning: (simulator) networkpolicy {}/{} is stored but not enforced: the simulated network does not filter traffic by NetworkPolicy yet\n",
+                o.meta.namespace, o.meta.name
+            ));
         }
     }
 

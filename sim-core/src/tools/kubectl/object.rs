@@ -24,6 +24,11 @@ use crate::k8s::proxy::names::Era;
 /// The group/version the apiserver serves `kind` under in `era`.
 pub fn api_version(kind: Kind, era: Era) -> String {
     let v = kind.api_version();
+    match (kind, era) {
+        (Kind::NetworkPolicy, Era::Classic) => return "extensions/v1beta1".into(),
+        (Kind::NetworkPolicy, Era::Modern) => return v.into(),
+        _ => {}
+    }
     match era {
         Era::Modern if v.starts_with("extensions/") || v.starts_with("apps/") => "apps/v1".into(),
         _ => v.into(),
@@ -308,6 +313,11 @@ pub fn api_object(o: &Object, era: Era) -> Value {
                 .collect();
             v.set("ports", ports);
         }
+        Body::NetworkPolicy(spec) => {
+            let json =
+                crate::k8s::api::without_nulls(serde_json::to_value(spec).unwrap_or_default());
+            v.set("spec", from_json(&json));
+        }
         Body::ConfigMap(data) => {
             if !data.is_empty() {
                 v.set("data", labels(data));
@@ -331,6 +341,28 @@ fn endpoint_refs(m: &mut Map, node: &str, ns: &str, pod: &str) {
         let mut r = Map::new();
         r.set("kind", "Pod").set("namespace", ns).set("name", pod);
         m.set("targetRef", r);
+    }
+}
+
+/// A JSON value in the printers' value type (maps keep serde_json's sorted keys, as
+/// kubectl's YAML and JSON printers sort them).
+fn from_json(j: &serde_json::Value) -> Value {
+    match j {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::from(*b),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => Value::from(i),
+            None => Value::from(n.as_f64().unwrap_or(0.0)),
+        },
+        serde_json::Value::String(s) => Value::from(s.as_str()),
+        serde_json::Value::Array(a) => Value::List(a.iter().map(from_json).collect()),
+        serde_json::Value::Object(m) => {
+            let mut out = Map::new();
+            for (k, v) in m {
+                out.set(k, from_json(v));
+            }
+            Value::Map(out)
+        }
     }
 }
 

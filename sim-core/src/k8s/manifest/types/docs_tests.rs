@@ -294,6 +294,10 @@ fn section() -> String {
         let _ = writeln!(w);
         let _ = writeln!(w, "### {kind}");
         let _ = writeln!(w);
+        if let Some((_, note)) = NOTES.iter().find(|(k, _)| *k == kind) {
+            let _ = writeln!(w, "{note}");
+            let _ = writeln!(w);
+        }
         let simulated = modelled(kind);
         let template = TEMPLATES.iter().find(|(k, _)| *k == kind);
         if simulated.children.is_empty() && template.is_none() {
@@ -319,6 +323,12 @@ fn section() -> String {
     }
     out
 }
+
+/// What a kind's field list does not say: a kind kept but not acted on.
+const NOTES: &[(&str, &str)] = &[(
+    "NetworkPolicy",
+    "Stored, listed (`kubectl get netpol`) and described, its fields kept as written; **not enforced yet**: the simulated network does not filter traffic by NetworkPolicy, and `kubectl create|apply` says so on stderr. \"Simulated\" below means kept and shown.",
+)];
 
 #[test]
 fn the_docs_list_the_kinds_and_fields() {

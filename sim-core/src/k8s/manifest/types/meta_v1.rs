@@ -49,7 +49,7 @@ pub struct ObjectMeta {
 }
 
 /// A label query: `matchLabels` and `matchExpressions` are ANDed; empty matches everything.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LabelSelector {
     pub match_labels: Option<BTreeMap<String, String>>,
@@ -57,7 +57,7 @@ pub struct LabelSelector {
 }
 
 /// `key`, `operator` (In, NotIn, Exists, DoesNotExist) and `values`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LabelSelectorRequirement {
     #[serde(default, deserialize_with = "zero_if_null")]
@@ -102,6 +102,16 @@ impl LabelSelector {
 pub enum IntOrString {
     Int(i32),
     String(String),
+}
+
+/// As the API writes it: a number or a string.
+impl serde::Serialize for IntOrString {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            IntOrString::Int(n) => s.serialize_i32(*n),
+            IntOrString::String(v) => s.serialize_str(v),
+        }
+    }
 }
 
 impl Default for IntOrString {

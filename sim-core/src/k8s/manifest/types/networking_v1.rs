@@ -1,7 +1,7 @@
 //! `kind: NetworkPolicy` (k8s.io/api networking/v1; extensions/v1beta1 until 1.15): stored
 //! and listed, fully typed, not enforced yet.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::meta_v1::{IntOrString, LabelSelector, ObjectMeta, zero_if_null};
@@ -17,7 +17,7 @@ pub struct NetworkPolicy {
     pub status: Option<Value>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NetworkPolicySpec {
     /// The pods the policy isolates (empty: every pod of the namespace).
@@ -29,21 +29,21 @@ pub struct NetworkPolicySpec {
     pub policy_types: Option<Vec<String>>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NetworkPolicyIngressRule {
     pub from: Option<Vec<NetworkPolicyPeer>>,
     pub ports: Option<Vec<NetworkPolicyPort>>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NetworkPolicyEgressRule {
     pub to: Option<Vec<NetworkPolicyPeer>>,
     pub ports: Option<Vec<NetworkPolicyPort>>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NetworkPolicyPeer {
     pub pod_selector: Option<LabelSelector>,
@@ -51,7 +51,7 @@ pub struct NetworkPolicyPeer {
     pub ip_block: Option<IPBlock>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IPBlock {
     #[serde(default, deserialize_with = "zero_if_null")]
@@ -59,7 +59,7 @@ pub struct IPBlock {
     pub except: Option<Vec<String>>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NetworkPolicyPort {
     /// `TCP` (default), `UDP`, `SCTP`.

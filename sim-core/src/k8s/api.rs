@@ -785,6 +785,8 @@ pub struct Batch {
     pub deadline: Option<u64>,
     /// `spec.manualSelector`: the manifest's selector, not one the apiserver makes.
     pub manual: bool,
+    /// When the controller saw the latest failure: the next pod waits for its back-off.
+    pub failed_at: Option<SimTime>,
     /// Pods that ended in phase Succeeded, and Failed.
     pub succeeded: u32,
     pub failed: u32,

@@ -203,6 +203,14 @@ fn template_text(w: &super::api::Rc) -> String {
     t
 }
 
+/// The job controller's delay before the pod after the `failures`-th failure:
+/// DefaultJobPodFailureBackOff (10 s) doubled per failure, at most MaxJobPodFailureBackOff
+/// (10 min).
+fn job_backoff(failures: u32) -> Dur {
+    let secs = 10u64.saturating_mul(1 << failures.saturating_sub(1).min(16));
+    Dur::from_secs(secs.min(600))
+}
+
 /// A pod a controller is about to make: its name, labels, node and spec.
 struct NewPod {
     name: String,
@@ -2037,7 +2045,7 @@ spec:
     /// nothing still running) make it Complete; more failures than `backoffLimit` make it
     /// Failed (BackoffLimitExceeded), and so does running past `activeDeadlineSeconds`
     /// (DeadlineExceeded); its running pods are then deleted. Its pods stay after it
-    /// ends. (No back-off delay between a failed pod and the next.)
+    /// ends. After a failure the next pod waits for the back-off (10 s, doubling).
     fn jobs(&mut self, cx: &mut Ctx<'_, Net>) {
         let now = cx.now();
         for job in self.workloads(&[Kind::Job]) {
@@ -2067,6 +2075,9 @@ spec:
                 .filter(|o| phase(o) == Some(Phase::Failed))
                 .count() as u32;
             let mut b = w.job.clone();
+            if failed > b.failed {
+                b.failed_at = Some(now);
+            }
             b.succeeded = succeeded;
             b.failed = failed;
             if b.start.is_none() {
@@ -2147,9 +2158,21 @@ spec:
                     None if succeeded > 0 => 0,
                     None => b.parallelism,
                 };
-                for _ in running..want {
-                    self.make_pod(cx, &job, w, None);
-                    running += 1;
+                // After a failure the next pod waits 10 s, doubling per failure up to
+                // 10 min (the job controller's pod failure back-off).
+                let retry_at = b.failed_at.map(|t| t + job_backoff(b.failed));
+                match retry_at {
+                    Some(at) if at > now && running < want => {
+                        if w.job.failed_at != b.failed_at {
+                            cx.schedule(at - now, Msg::Timer(T_CONTROLLERS));
+                        }
+                    }
+                    _ => {
+                        for _ in running..want {
+                            self.make_pod(cx, &job, w, None);
+                            running += 1;
+                        }
+                    }
                 }
             }
             let ready = active

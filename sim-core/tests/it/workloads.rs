@@ -551,7 +551,7 @@ spec:
 /// Completions 3 at parallelism 2: two pods, then the third as one succeeds, then
 /// Complete (its event, condition and completion time; `kubectl wait` returns); the pods
 /// stay, `Completed`. backoffLimit 2: the third failed pod makes it Failed with
-/// BackoffLimitExceeded. restartPolicy Always is the apiserver's refusal. Job pods carry
+/// BackoffLimitExceeded, each retry after the back-off (10 s, then 20 s). restartPolicy Always is the apiserver's refusal. Job pods carry
 /// the Job's labels, today also under batch.kubernetes.io/.
 #[test]
 fn jobs_complete_or_fail() {
@@ -563,9 +563,9 @@ fn jobs_complete_or_fail() {
         (at: "2s", exec: (on: "node/master01", cmd: "kubectl get jobs")),
         (at: "20s", exec: (on: "node/master01", cmd: "kubectl get job")),
         (at: "20s", exec: (on: "node/master01", cmd: "kubectl get pods -l job-name=pi")),
-        (at: "20s", exec: (on: "node/master01", cmd: "kubectl get job bad -o jsonpath={.status.conditions[0].reason}")),
         (at: "20s", exec: (on: "node/master01", cmd: "kubectl get pods -l job-name=pi --show-labels")),
         (at: "20s", exec: (on: "node/master01", cmd: "kubectl get job slow -o jsonpath={.status.conditions[0].reason}")),
+        (at: "40s", exec: (on: "node/master01", cmd: "kubectl get job bad -o jsonpath={.status.conditions[0].reason}")),
     "#;
     let trace = run_text(&jobs("1.28", steps));
     let out = |cmd: &str| printed(&trace, cmd, "stdout");
@@ -591,6 +591,21 @@ fn jobs_complete_or_fail() {
     assert_eq!(
         *bad[3],
         "default/bad: Job has reached the specified backoff limit"
+    );
+    // The retries wait 10 s, then 20 s, after the failure they follow.
+    let created: Vec<f64> = trace
+        .lines()
+        .filter(|l| l.contains("job-controller: Created pod: bad-"))
+        .filter_map(|l| l.split_whitespace().next()?.parse().ok())
+        .collect();
+    assert_eq!(created.len(), 3, "{created:?}");
+    assert!(
+        (10.0..10.5).contains(&(created[1] - created[0])),
+        "{created:?}"
+    );
+    assert!(
+        (20.0..20.5).contains(&(created[2] - created[1])),
+        "{created:?}"
     );
     assert_eq!(
         printed(&trace, "kubectl apply -f /root/always.yaml", "stderr").0,

@@ -41,6 +41,7 @@ fn label_and_annotate() {
         "kubectl annotate svc web description=x",
         "kubectl get svc web -o jsonpath={.metadata.annotations}",
         "kubectl label pod web-5b9997796b-hfj6q app=debug --overwrite",
+        "kubectl describe svc web",
         "kubectl get pods --show-labels",
         "kubectl get ep web",
     ];
@@ -93,9 +94,15 @@ fn label_and_annotate() {
     );
     assert_eq!(out(13), ok("{\"description\":\"my svc\"}\n"));
     assert_eq!(out(14), ok("pod/web-5b9997796b-hfj6q labeled\n"));
+    // describe shows the annotation (kubectl's printAnnotationsMultiline).
+    let (described, ..) = out(15);
+    assert!(
+        described.contains("\nAnnotations:              description: my svc\n"),
+        "{described}"
+    );
     // The relabelled pod stays (released by its ReplicaSet), a new one replaces it.
     assert_eq!(
-        out(15),
+        out(16),
         ok("NAME                   READY   STATUS    RESTARTS   AGE   LABELS
 web-5b9997796b-hfj6q   1/1     Running   0          5s    app=debug,pod-template-hash=5b9997796b,unhealthy=true
 web-5b9997796b-hjjbj   1/1     Running   0          5s    app=web,pod-template-hash=5b9997796b,unhealthy=true
@@ -104,7 +111,7 @@ web-5b9997796b-z57mj   1/1     Running   0          1s    app=web,pod-template-h
     );
     // 172.17.0.2 (the relabelled pod) left the Service; the new pod (.5) joined it.
     assert_eq!(
-        out(16),
+        out(17),
         ok("NAME   ENDPOINTS                     AGE\nweb    172.17.0.3:80,172.17.0.5:80   5s\n")
     );
 }

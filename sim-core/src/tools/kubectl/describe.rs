@@ -363,7 +363,7 @@ pub fn pod(d: &Description, era: Era, now: SimTime) -> String {
     }
     labels(&mut w, "", "Labels", &m.labels);
     if era == Era::Modern {
-        w.write("Annotations:\t<none>\n");
+        annotation_lines(&mut w, &m.annotations);
     }
     w.write(&format!("Status:\t{}\n", p.phase.name()));
     w.write(&format!("IP:\t{ip}\n"));
@@ -464,7 +464,7 @@ pub fn service(d: &Description, era: Era, now: SimTime) -> String {
     w.write(&format!("Name:\t{}\nNamespace:\t{}\n", m.name, m.namespace));
     labels(&mut w, "", "Labels", &m.labels);
     if era == Era::Modern {
-        w.write("Annotations:\t<none>\n");
+        annotation_lines(&mut w, &m.annotations);
     }
     w.write(&format!("Selector:\t{}\n", format_labels(&s.selector)));
     w.write(&format!("Type:\t{}\n", s.type_));
@@ -530,7 +530,7 @@ pub fn endpoints(d: &Description, era: Era, now: SimTime) -> String {
     w.write(&format!("Name:\t{}\nNamespace:\t{}\n", m.name, m.namespace));
     labels(&mut w, "", "Labels", &m.labels);
     if era == Era::Modern {
-        w.write("Annotations:\t<none>\n");
+        annotation_lines(&mut w, &m.annotations);
     }
     w.write("Subsets:\n");
     if !e.addresses.is_empty() || !e.not_ready.is_empty() {
@@ -593,7 +593,7 @@ pub fn node(d: &Description, era: Era, now: SimTime) -> String {
     labels(&mut w, "", "Labels", &m.labels);
     match era {
         Era::Modern => {
-            w.write("Annotations:\t<none>\n");
+            annotation_lines(&mut w, &m.annotations);
             w.write(&format!("CreationTimestamp:\t{}\n", rfc(m.created)));
             w.write("Taints:\t<none>\nUnschedulable:\tfalse\n");
             w.write(&format!(
@@ -1080,7 +1080,7 @@ pub fn configmap(d: &Description, era: Era, now: SimTime) -> String {
     let mut w = Writer::new(config(era));
     w.write(&format!("Name:\t{}\nNamespace:\t{}\n", m.name, m.namespace));
     labels(&mut w, "", "Labels", &m.labels);
-    w.write("Annotations:\t<none>\n");
+    annotation_lines(&mut w, &m.annotations);
     w.write("\nData\n====\n");
     match era {
         Era::Modern => {
@@ -1230,7 +1230,7 @@ pub fn namespace(d: &Description, era: Era) -> String {
     w.write(&format!("Name:\t{}\n", m.name));
     labels(&mut w, "", "Labels", &m.labels);
     if era == Era::Modern {
-        w.write("Annotations:\t<none>\n");
+        annotation_lines(&mut w, &m.annotations);
     }
     let status = if m.deletion.is_some() {
         "Terminating"

@@ -12,9 +12,8 @@ use std::net::Ipv4Addr;
 
 use super::api::{
     Address, Amount, Body, ConfigMapSpec, Container, DnsConfig, EndpointPort, EndpointSlice,
-    Endpoints, EnvRef, Labels, NamespaceSpec, NewObject, PodOptions, PodSpec,
-    PortRef, Probe, ProbeAction, RcSpec, Rollout, ServicePort, ServiceSpec, SliceEndpoint,
-    StoredSpec,
+    Endpoints, EnvRef, Labels, NamespaceSpec, NewObject, PodOptions, PodSpec, PortRef, Probe,
+    ProbeAction, RcSpec, Rollout, ServicePort, ServiceSpec, SliceEndpoint, StoredSpec,
 };
 use super::manifest::Manifest;
 use super::manifest::types::{self as t, IntOrString};

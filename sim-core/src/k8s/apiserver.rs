@@ -2764,6 +2764,26 @@ spec:
             .collect();
         for (name, svc, labels) in services {
             let mut ep = Endpoints::default();
+            // A named targetPort is the container port of that name, pod by pod. The
+            // simulator keeps one subset per Endpoints: the first selected pod that has
+            // the name gives the number, and a pod without that name, or with another
+            // number for it, is left out (the endpoints controller would skip the first
+            // and put the second in a subset of its own).
+            let named: Vec<Option<u16>> = svc
+                .ports
+                .iter()
+                .map(|sp| {
+                    let want = sp.target_name.as_deref()?;
+                    self.objects
+                        .values()
+                        .filter(|o| {
+                            o.meta.namespace == ns && selects(&svc.selector, &o.meta.labels)
+                        })
+                        .filter_map(Object::pod)
+                        .filter(|p| p.phase == Phase::Running && p.ip.is_some())
+                        .find_map(|p| container_port(p, want))
+                })
+                .collect();
             for o in self.objects.values() {
                 let (Some(p), true) = (o.pod(), o.meta.namespace == ns) else {
                     continue;
@@ -2772,6 +2792,14 @@ spec:
                     continue;
                 }
                 let Some(ip) = p.ip else { continue };
+                let resolves = svc.ports.iter().zip(&named).all(|(sp, n)| {
+                    sp.target_name.as_deref().is_none_or(|want| {
+                        container_port(p, want).is_some() && container_port(p, want) == *n
+                    })
+                });
+                if !resolves {
+                    continue;
+                }
                 let a = Address {
                     ip,
                     node: p.node.clone().unwrap_or_default(),
@@ -2790,9 +2818,10 @@ spec:
             ep.ports = svc
                 .ports
                 .iter()
-                .map(|p| EndpointPort {
+                .zip(&named)
+                .map(|(p, n)| EndpointPort {
                     name: p.name.clone(),
-                    port: p.target(),
+                    port: n.unwrap_or_else(|| p.target()),
                     protocol: p.protocol().to_string(),
                 })
                 .collect();
@@ -2914,6 +2943,15 @@ fn ingress_text(o: &Object) -> String {
                 .join(",")
         })
         .unwrap_or_default()
+}
+
+/// The number of a pod's container port named `name`, if it has one.
+fn container_port(p: &Pod, name: &str) -> Option<u16> {
+    p.containers
+        .iter()
+        .flat_map(|c| c.port_names.iter())
+        .find(|(n, _)| n == name)
+        .map(|(_, port)| *port)
 }
 
 /// A uid for an object derived from another (SHA-256 of `seed`, in a uid's shape).

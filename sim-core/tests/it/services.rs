@@ -339,3 +339,56 @@ spec: {{podSelector: {{}}, policyTypes: [Ingress, Egress]}}
     let (out, _, _) = printed(&t, "kubectl get netpol deny-all -o jsonpath={.apiVersion}");
     assert_eq!(out, "extensions/v1beta1\n");
 }
+
+/// A named targetPort is each pod's container port of that name: the Endpoints carry
+/// 8080 (not the Service's 80), a selected pod without the name is left out, and the
+/// ClusterIP reaches the pod on 8080.
+#[test]
+fn a_named_target_port_is_the_pods_container_port() {
+    let t = trace_of(&cluster(
+        "1.28",
+        r#"(path: "/root/web.yaml", yaml: "
+apiVersion: v1
+kind: Pod
+metadata: {name: a, labels: {app: web}}
+spec:
+  containers: [{name: web, image: busybox, command: [httpd, -f, -p, \"8080\"], ports: [{name: http, containerPort: 8080}]}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: b, labels: {app: web}}
+spec:
+  containers: [{name: web, image: busybox, command: [httpd, -f, -p, \"80\"]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec: {clusterIP: 10.96.0.80, selector: {app: web}, ports: [{port: 80, targetPort: http}]}
+")"#,
+        r#"
+    (at: "1s", exec: (on: "node/m", cmd: "kubectl create -f /root/web.yaml")),
+    (at: "2s", exec: (on: "node/m", cmd: "kubectl get pods -o wide")),
+    (at: "2s", exec: (on: "node/m", cmd: "kubectl get ep web")),
+    (at: "3s", exec: (on: "node/w", cmd: "wget -q -O - http://10.96.0.80/")),
+"#,
+    ));
+    let (pods, _, _) = printed(&t, "kubectl get pods -o wide");
+    let ip_of = |pod: &str| {
+        pods.lines()
+            .find(|l| l.starts_with(&format!("{pod} ")))
+            .and_then(|l| l.split_whitespace().nth(5))
+            .unwrap_or_else(|| panic!("{pods}"))
+            .to_string()
+    };
+    let (out, _, _) = printed(&t, "kubectl get ep web");
+    let row: Vec<&str> = out
+        .lines()
+        .nth(1)
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    assert_eq!(row[1], format!("{}:8080", ip_of("a")), "{out}");
+    assert!(!out.contains(&ip_of("b")), "{out}");
+    let (out, _, status) = printed(&t, "wget -q -O - http://10.96.0.80/");
+    assert_eq!((out.as_str(), status), ("<h1>a</h1>\n", Some(0)), "{t}");
+}

@@ -278,9 +278,9 @@ fn container(
                         name,
                         key,
                         optional,
-                    }) => format!(
-                        "<set to the key '{key}' in secret '{name}'>\tOptional: {optional}"
-                    ),
+                    }) => {
+                        format!("<set to the key '{key}' in secret '{name}'>\tOptional: {optional}")
+                    }
                     None => v.clone(),
                 };
                 w.write(&format!("      {k}:\t{v}\n"));

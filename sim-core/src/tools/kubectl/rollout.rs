@@ -47,7 +47,8 @@ pub struct Rollout {
     sent: bool,
 }
 
-const KINDS_NOTE: &str = "Deployments are; DaemonSets and StatefulSets are not yet";
+const KINDS_NOTE: &str =
+    "Deployments are, and a StatefulSet's status; DaemonSets and the rest are not yet";
 
 /// `KIND/NAME` or `KIND NAME`, from the words after the subcommand.
 fn target(words: &[String], verb: &str) -> Result<(Kind, String, usize), (String, i32)> {
@@ -146,7 +147,8 @@ pub fn parse_rollout(a: &Args) -> Result<Rollout, (String, i32)> {
     if let Some(extra) = rest.get(used) {
         return Err((format!("error: extra arguments: [{extra}]\n"), 1));
     }
-    if kind != Kind::Deployment {
+    let status_of_sts = kind == Kind::StatefulSet && matches!(op, Op::Status { .. });
+    if kind != Kind::Deployment && !status_of_sts {
         return Err((
             format!(
                 "error: `kubectl rollout` of a {} is not simulated ({KINDS_NOTE})\n",
@@ -239,6 +241,32 @@ pub fn status_line(o: &Object, era: Era) -> (String, bool) {
     let Some(w) = o.workload() else {
         return (String::new(), true);
     };
+    if w.kind == Kind::StatefulSet {
+        // StatefulSetStatusViewer, for RollingUpdate with partition 0 (apps/v1's
+        // defaults, the one strategy simulated).
+        if w.ready < w.replicas {
+            return (
+                format!("Waiting for {} pods to be ready...\n", w.replicas - w.ready),
+                false,
+            );
+        }
+        if w.updated < w.replicas {
+            return (
+                format!(
+                    "Waiting for partitioned roll out to finish: {} out of {} new pods have been updated...\n",
+                    w.updated, w.replicas
+                ),
+                false,
+            );
+        }
+        return (
+            format!(
+                "partitioned roll out complete: {} new pods have been updated...\n",
+                w.updated
+            ),
+            true,
+        );
+    }
     let waiting = match era {
         Era::Modern => format!("Waiting for deployment \"{name}\" rollout to finish: "),
         Era::Classic => "Waiting for rollout to finish: ".to_string(),
@@ -361,10 +389,19 @@ impl Kubectl {
                 if !self.connected(ns, cx) {
                     return Some(1);
                 }
+                if era == Era::Classic && r.kind == Kind::StatefulSet {
+                    // kubectl 1.5's rollout knew Deployments only.
+                    print(
+                        cx,
+                        Stream::Stderr,
+                        "error: no status viewer has been implemented for StatefulSet\n",
+                    );
+                    return Some(1);
+                }
                 let (kind, name, ns_name) = (r.kind, r.name.clone(), self.ns.clone());
                 let req = match &r.op {
                     Op::Status { .. } => Request::Watch {
-                        kinds: vec![Kind::Deployment],
+                        kinds: vec![r.kind],
                         node: None,
                     },
                     Op::History | Op::Undo(_) => Request::Describe {
@@ -385,10 +422,7 @@ impl Kubectl {
             Msg::ApiEvent { event } => {
                 let Op::Status { .. } = r.op else { return None };
                 let o = &event.object;
-                if o.kind() != Kind::Deployment
-                    || o.meta.name != r.name
-                    || o.meta.namespace != self.ns
-                {
+                if o.kind() != r.kind || o.meta.name != r.name || o.meta.namespace != self.ns {
                     return None;
                 }
                 if let EventType::Deleted = event.what {
@@ -630,6 +664,33 @@ mod tests {
         assert_eq!(
             status_line(&deploy(3, 4, 1, 3), Era::Classic).0,
             "Waiting for rollout to finish: 1 out of 3 new replicas have been updated...\n"
+        );
+    }
+
+    /// StatefulSetStatusViewer's lines (RollingUpdate, partition 0).
+    #[test]
+    fn statefulset_status_lines() {
+        let sts = |ready: u32, updated: u32| {
+            let mut o = deploy(3, 3, updated, ready);
+            if let Body::Workload(w) = &mut o.body {
+                w.kind = Kind::StatefulSet;
+            }
+            status_line(&o, Era::Modern)
+        };
+        assert_eq!(
+            sts(1, 1),
+            ("Waiting for 2 pods to be ready...\n".into(), false)
+        );
+        assert_eq!(
+            sts(3, 1).0,
+            "Waiting for partitioned roll out to finish: 1 out of 3 new pods have been updated...\n"
+        );
+        assert_eq!(
+            sts(3, 3),
+            (
+                "partitioned roll out complete: 3 new pods have been updated...\n".into(),
+                true
+            )
         );
     }
 

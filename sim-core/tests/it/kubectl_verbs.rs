@@ -450,7 +450,7 @@ team        db           ClusterIP   10.102.245.75   <none>        6379/TCP     
 }
 
 /// kubectl 1.5's `run`: a Deployment (`deployment "nginx" created`), a Pod with
-/// `--restart=Never`; `expose` prints `service "x" exposed`; `wait` did not exist.
+/// `--restart=Never`, a Job with `--restart=OnFailure`; `expose` prints `service "x" exposed`; `wait` did not exist.
 #[test]
 fn run_in_1_5() {
     let src = r#"Scenario(name: "run-1.5", seed: 1, until: "4s",
@@ -462,6 +462,7 @@ fn run_in_1_5() {
   steps: [
     (at: "1s", exec: (on: "node/m", cmd: "kubectl run nginx --image=nginx --port=80 --expose")),
     (at: "1s", exec: (on: "node/m", cmd: "kubectl run once --image=busybox --restart=Never")),
+    (at: "1s", exec: (on: "node/m", cmd: "kubectl run job1 --image=busybox --restart=OnFailure -- echo hi")),
     (at: "2s", exec: (on: "node/m", cmd: "kubectl expose deployment nginx --name=nginx2")),
     (at: "2s", exec: (on: "node/m", cmd: "kubectl wait --for=delete pod/once")),
     (at: "3s", exec: (on: "node/m", cmd: "kubectl get deploy,pods")),
@@ -474,6 +475,13 @@ fn run_in_1_5() {
     assert_eq!(
         printed(&trace, "kubectl run once --image=busybox --restart=Never"),
         ok("pod \"once\" created\n")
+    );
+    assert_eq!(
+        printed(
+            &trace,
+            "kubectl run job1 --image=busybox --restart=OnFailure -- echo hi"
+        ),
+        ok("job \"job1\" created\n")
     );
     assert_eq!(
         printed(&trace, "kubectl expose deployment nginx --name=nginx2"),

@@ -314,7 +314,21 @@ impl Apiserver {
         self.etcd(cx, req);
         self.notify(cx, EventType::Deleted, obj.clone());
         self.events.remove(key);
+        // The endpoints controller hears of every pod deletion, a controller's own (a
+        // ReplicaSet scaled down in a rollout) as much as a client's.
+        if obj.kind() == Kind::Pod {
+            self.controllers_soon(cx, obj.meta.namespace.clone());
+        }
         Some(obj)
+    }
+
+    /// Runs the endpoints and workload controllers for `ns` at the end of this instant
+    /// (once, however many changes arrive meanwhile).
+    fn controllers_soon(&mut self, cx: &mut Ctx<'_, Net>, ns: String) {
+        if self.dirty.is_empty() {
+            cx.schedule(Dur::ZERO, Msg::Timer(T_CONTROLLERS));
+        }
+        self.dirty.insert(ns);
     }
 
     fn etcd(&mut self, cx: &mut Ctx<'_, Net>, req: EtcdRequest) {
@@ -2911,10 +2925,7 @@ spec:
                 body: Body::Pod(Box::new(pod)),
             },
         );
-        if self.dirty.is_empty() {
-            cx.schedule(Dur::ZERO, Msg::Timer(T_CONTROLLERS));
-        }
-        self.dirty.insert(ns);
+        self.controllers_soon(cx, ns);
     }
 
     /// The endpoints controller and the workload controllers, once for every status that

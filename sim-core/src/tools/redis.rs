@@ -552,29 +552,24 @@ fn glob(pattern: &str, key: &str) -> bool {
 }
 
 pub struct RedisCli {
-    host: Ipv4Addr,
+    /// `-h` as given: an address or a name, resolved through the C library's resolver
+    /// (redis-cli's `anetTcpConnect` calls getaddrinfo).
+    host: String,
     port: u16,
     args: Vec<String>,
+    resolver: Option<super::resolver::Resolver>,
     sock: Option<SockKey>,
 }
 
 impl RedisCli {
     pub fn parse(args: &[String]) -> Result<RedisCli, (String, i32)> {
-        let mut host = Ipv4Addr::LOCALHOST;
+        let mut host = Ipv4Addr::LOCALHOST.to_string();
         let mut port = PORT;
         let mut i = 0;
         while i < args.len() {
             match args[i].as_str() {
                 "-h" if i + 1 < args.len() => {
-                    host = args[i + 1].parse().map_err(|_| {
-                        (
-                            format!(
-                                "Could not connect to Redis at {}:{port}: Name or service not known (no DNS yet)",
-                                args[i + 1]
-                            ),
-                            1,
-                        )
-                    })?;
+                    host = args[i + 1].clone();
                     i += 2;
                 }
                 // redis-cli.c: `config.hostport = atoi(argv[++i])`, unchecked: not a number
@@ -596,29 +591,63 @@ impl RedisCli {
             host,
             port,
             args: args[i..].to_vec(),
+            resolver: None,
             sock: None,
         })
     }
 
-    pub fn handle(&mut self, msg: Msg, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
-        let fail = |cx: &mut Ctx<'_, Net>, host: Ipv4Addr, port: u16, e: tcp::TcpError| {
-            print(
-                cx,
-                Stream::Stderr,
-                &format!("Could not connect to Redis at {host}:{port}: {e}\n"),
-            );
-            Some(1)
+    /// The lookup of `-h` is over: connect, or say what redis-cli says of a name that does
+    /// not resolve.
+    fn resolved(
+        &mut self,
+        cx: &mut Ctx<'_, Net>,
+        ns: NsId,
+        out: super::resolver::Outcome,
+    ) -> Option<i32> {
+        let addr = match out {
+            Ok((addrs, _)) => addrs[0],
+            Err(_) => {
+                let line = format!(
+                    "Could not connect to Redis at {}:{}: Name or service not known\n",
+                    self.host, self.port
+                );
+                print(cx, Stream::Stderr, &line);
+                return Some(1);
+            }
         };
+        let me = cx.me();
+        match tcp::connect(cx, ns, me, addr, self.port) {
+            Ok(k) => {
+                self.sock = Some(k);
+                None
+            }
+            Err(e) => self.fail(cx, e),
+        }
+    }
+
+    fn fail(&self, cx: &mut Ctx<'_, Net>, e: tcp::TcpError) -> Option<i32> {
+        let line = format!(
+            "Could not connect to Redis at {}:{}: {e}\n",
+            self.host, self.port
+        );
+        print(cx, Stream::Stderr, &line);
+        Some(1)
+    }
+
+    pub fn handle(&mut self, msg: Msg, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
         match msg {
             Msg::Start => {
-                let me = cx.me();
-                match tcp::connect(cx, ns, me, self.host, self.port) {
-                    Ok(k) => {
-                        self.sock = Some(k);
-                        None
-                    }
-                    Err(e) => fail(cx, self.host, self.port, e),
+                let name = self.host.clone();
+                let (r, out) = super::resolver::Resolver::start(cx, ns, &name);
+                self.resolver = Some(r);
+                match out {
+                    Some(out) => self.resolved(cx, ns, out),
+                    None => None,
                 }
+            }
+            ref m @ (Msg::Udp { .. } | Msg::Timer(super::resolver::TOKEN)) => {
+                let out = self.resolver.as_mut()?.on_msg(cx, ns, m)?;
+                self.resolved(cx, ns, out)
             }
             Msg::Tcp(TcpEvent::Connected { key }) => {
                 tcp::send(
@@ -631,7 +660,7 @@ impl RedisCli {
                 );
                 None
             }
-            Msg::Tcp(TcpEvent::Failed { err, .. }) => fail(cx, self.host, self.port, err),
+            Msg::Tcp(TcpEvent::Failed { err, .. }) => self.fail(cx, err),
             Msg::Tcp(TcpEvent::Data { key, msgs }) => {
                 let mut code = 0;
                 for m in msgs {

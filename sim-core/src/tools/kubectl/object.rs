@@ -457,16 +457,17 @@ fn container(c: &Container, era: Era) -> Value {
             .ports
             .iter()
             .map(|p| {
-                Value::Map(
-                    Map::new()
-                        .set("containerPort", *p)
-                        .set("protocol", "TCP")
-                        .clone(),
-                )
+                // ContainerPort's field order: name, containerPort, protocol.
+                let mut port = Map::new();
+                if let Some((name, _)) = c.port_names.iter().find(|(_, n)| n == p) {
+                    port.set("name", name);
+                }
+                Value::Map(port.set("containerPort", *p).set("protocol", "TCP").clone())
             })
             .collect();
         m.set("ports", ports);
     }
+
     if !c.env.is_empty() {
         let env: Vec<Value> = c
             .env
@@ -475,8 +476,19 @@ fn container(c: &Container, era: Era) -> Value {
             .collect();
         m.set("env", env);
     }
-    m.set("resources", Map::new())
-        .set("terminationMessagePath", "/dev/termination-log");
+    m.set("resources", Map::new());
+    // Container's field order: resources, livenessProbe, readinessProbe, startupProbe,
+    // lifecycle, terminationMessagePath.
+    for (field, probe) in [
+        ("livenessProbe", &c.liveness),
+        ("readinessProbe", &c.readiness),
+        ("startupProbe", &c.startup),
+    ] {
+        if let Some(p) = probe {
+            m.set(field, probe_value(p));
+        }
+    }
+    m.set("terminationMessagePath", "/dev/termination-log");
     if era == Era::Modern {
         m.set("terminationMessagePolicy", "File");
     }
@@ -485,6 +497,61 @@ fn container(c: &Container, era: Era) -> Value {
         pull_policy(c.image.as_deref().unwrap_or("")),
     );
     Value::Map(m)
+}
+
+/// A probe as the API returns it, its defaults filled in.
+fn probe_value(p: &crate::k8s::api::Probe) -> Map {
+    use crate::k8s::api::{PortRef, ProbeAction};
+    let port = |r: &PortRef| -> Value {
+        match r {
+            PortRef::Number(n) => Value::from(*n),
+            PortRef::Name(s) => Value::from(s),
+        }
+    };
+    let mut m = Map::new();
+    match &p.action {
+        ProbeAction::Exec(cmd) => {
+            let words: Vec<Value> = cmd.iter().map(Value::from).collect();
+            m.set("exec", Map::new().set("command", words).clone());
+        }
+        ProbeAction::Tcp { host, port: r } => {
+            let mut t = Map::new();
+            t.set("port", port(r));
+            if let Some(h) = host {
+                t.set("host", h);
+            }
+            m.set("tcpSocket", t);
+        }
+        ProbeAction::Http {
+            host,
+            port: r,
+            path,
+            scheme,
+            host_header,
+        } => {
+            let mut h = Map::new();
+            // HTTPGetAction's field order: path, port, host, scheme, httpHeaders.
+            h.set("path", path).set("port", port(r));
+            if let Some(x) = host {
+                h.set("host", x);
+            }
+            h.set("scheme", scheme);
+            if let Some(x) = host_header {
+                let header = Map::new().set("name", "Host").set("value", x).clone();
+                h.set("httpHeaders", vec![Value::from(header)]);
+            }
+            m.set("httpGet", h);
+        }
+    }
+    // Probe's field order after its handler; initialDelaySeconds is omitted when 0.
+    if p.initial_delay != 0 {
+        m.set("initialDelaySeconds", p.initial_delay);
+    }
+    m.set("timeoutSeconds", p.timeout)
+        .set("periodSeconds", p.period)
+        .set("successThreshold", p.success_threshold)
+        .set("failureThreshold", p.failure_threshold)
+        .clone()
 }
 
 /// A pod's spec (`pod: Some`) or a controller's template spec (`None`): the template has

@@ -59,6 +59,7 @@ pub fn services(n: usize, endpoints: usize) -> Vec<(Meta, Service, Endpoints)> {
                 external_ips: Vec::new(),
                 external_name: None,
                 ingress: Vec::new(),
+                publish_not_ready: false,
             };
             let addresses = (0..endpoints)
                 .map(|e| {

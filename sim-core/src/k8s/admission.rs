@@ -116,6 +116,7 @@ pub fn admit(m: &Manifest, ns: &str) -> Result<NewObject, Refused> {
                 external_ips: spec.external_ips.clone().unwrap_or_default(),
                 external_name: spec.external_name.clone(),
                 load_balancer_ip: spec.load_balancer_ip.clone().filter(|ip| !ip.is_empty()),
+                publish_not_ready: spec.publish_not_ready_addresses.unwrap_or(false),
             })
         }
         Manifest::Pod(p) => {

@@ -231,6 +231,8 @@ pub struct ServiceSpec {
     pub external_name: Option<String>,
     /// `spec.loadBalancerIP`: the address a LoadBalancer Service asks for.
     pub load_balancer_ip: Option<String>,
+    /// `spec.publishNotReadyAddresses`.
+    pub publish_not_ready: bool,
 }
 
 /// A Service as the server keeps it.
@@ -246,6 +248,9 @@ pub struct Service {
     /// `status.loadBalancer.ingress`: the addresses the load balancer gave a
     /// LoadBalancer Service (from the scenario's pool), empty while `<pending>`.
     pub ingress: Vec<Ipv4Addr>,
+    /// `spec.publishNotReadyAddresses`: the endpoints controller lists pods that are not
+    /// ready among the ready addresses (CoreDNS then answers with them too).
+    pub publish_not_ready: bool,
 }
 
 impl Service {
@@ -1267,6 +1272,9 @@ impl Object {
                             .map(|i| i.to_string())
                             .collect::<Vec<_>>()
                     );
+                }
+                if s.publish_not_ready {
+                    spec["publishNotReadyAddresses"] = json!(true);
                 }
                 spec["sessionAffinity"] = json!("None");
                 v["spec"] = spec;

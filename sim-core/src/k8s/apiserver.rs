@@ -433,6 +433,7 @@ impl Apiserver {
                     external_ips: Vec::new(),
                     external_name: None,
                     ingress: Vec::new(),
+                    publish_not_ready: false,
                 }),
             },
         );
@@ -943,6 +944,7 @@ spec:
                 s.type_ = type_;
                 s.ports = ports;
                 s.selector = n.selector;
+                s.publish_not_ready = n.publish_not_ready;
                 s.external_name = n.external_name;
                 obj.meta.labels = n.labels;
             }
@@ -1234,6 +1236,7 @@ spec:
                         external_ips,
                         external_name: s.external_name.clone(),
                         ingress,
+                        publish_not_ready: s.publish_not_ready,
                     }),
                 };
                 self.put(cx, obj.clone());
@@ -2821,7 +2824,7 @@ spec:
                     // CoreDNS reads a pod's hostname from the pod (`hostname_of`).
                     hostname: String::new(),
                 };
-                if p.ready {
+                if p.ready || svc.publish_not_ready {
                     ep.addresses.push(a);
                 } else {
                     ep.not_ready.push(a);

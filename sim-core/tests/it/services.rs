@@ -392,3 +392,61 @@ spec: {clusterIP: 10.96.0.80, selector: {app: web}, ports: [{port: 80, targetPor
     let (out, _, status) = printed(&t, "wget -q -O - http://10.96.0.80/");
     assert_eq!((out.as_str(), status), ("<h1>a</h1>\n", Some(0)), "{t}");
 }
+
+/// `publishNotReadyAddresses`: a pod that is not ready is listed among the Endpoints'
+/// ready addresses (and gets a rule), as a StatefulSet's peer discovery needs; without
+/// it, the same pod is a not-ready address.
+#[test]
+fn publish_not_ready_addresses_lists_pods_that_are_not_ready() {
+    let t = trace_of(&cluster(
+        "1.28",
+        r#"(path: "/root/web.yaml", yaml: "
+apiVersion: v1
+kind: Pod
+metadata: {name: a, labels: {app: web}}
+spec:
+  containers:
+  - name: web
+    image: busybox
+    command: [httpd, -f, -p, \"80\"]
+    readinessProbe: {tcpSocket: {port: 81}, periodSeconds: 1}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: peers}
+spec: {clusterIP: None, publishNotReadyAddresses: true, selector: {app: web}, ports: [{port: 80}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec: {selector: {app: web}, ports: [{port: 80}]}
+")"#,
+        r#"
+    (at: "1s", exec: (on: "node/m", cmd: "kubectl create -f /root/web.yaml")),
+    (at: "4s", exec: (on: "node/m", cmd: "kubectl get pods")),
+    (at: "4s", exec: (on: "node/m", cmd: "kubectl get ep peers -o jsonpath={.subsets[0].addresses[0].ip}")),
+    (at: "4s", exec: (on: "node/m", cmd: "kubectl get ep web -o jsonpath={.subsets[0].notReadyAddresses[0].ip}")),
+    (at: "4s", exec: (on: "node/m", cmd: "kubectl get svc peers -o jsonpath={.spec.publishNotReadyAddresses}")),
+"#,
+    ));
+    let (pods, _, _) = printed(&t, "kubectl get pods");
+    assert!(
+        pods.contains("0/1"),
+        "the probe fails, so the pod is not ready: {pods}"
+    );
+    let (peers, _, _) = printed(
+        &t,
+        "kubectl get ep peers -o jsonpath={.subsets[0].addresses[0].ip}",
+    );
+    let (web, _, _) = printed(
+        &t,
+        "kubectl get ep web -o jsonpath={.subsets[0].notReadyAddresses[0].ip}",
+    );
+    assert!(peers.starts_with("172.17."), "{t}");
+    assert_eq!(peers, web);
+    let (out, _, _) = printed(
+        &t,
+        "kubectl get svc peers -o jsonpath={.spec.publishNotReadyAddresses}",
+    );
+    assert_eq!(out, "true\n");
+}

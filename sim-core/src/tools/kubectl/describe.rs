@@ -1518,6 +1518,7 @@ pub(super) mod tests {
             external_ips: Vec::new(),
             external_name: None,
             ingress: Vec::new(),
+            publish_not_ready: false,
         };
         let addr = |ip: &str, pod: &str| Address {
             ip: ip.parse().unwrap(),

@@ -523,6 +523,7 @@ mod tests {
                 external_ips: Vec::new(),
                 external_name: None,
                 ingress: Vec::new(),
+                publish_not_ready: false,
             }),
         };
         assert_eq!(

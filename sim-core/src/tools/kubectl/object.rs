@@ -200,6 +200,9 @@ pub fn api_object(o: &Object, era: Era) -> Value {
                         .collect::<Vec<_>>(),
                 );
             }
+            if s.publish_not_ready {
+                spec.set("publishNotReadyAddresses", true);
+            }
             spec.set("sessionAffinity", "None");
             if let Some(n) = &s.external_name {
                 spec.set("externalName", n);

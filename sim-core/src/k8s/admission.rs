@@ -628,6 +628,7 @@ fn options(spec: &t::PodSpec) -> PodOptions {
         subdomain: spec.subdomain.clone().filter(|s| !s.is_empty()),
         enable_service_links: spec.enable_service_links,
         restart_policy: spec.restart_policy.clone().filter(|p| !p.is_empty()),
+        node_selector: spec.node_selector.clone().unwrap_or_default(),
         init_containers: to_containers(spec.init_containers.as_deref().unwrap_or_default()),
     }
 }

@@ -572,6 +572,9 @@ pub struct PodOptions {
     /// `spec.restartPolicy`: `Always` (default), `OnFailure` or `Never`.
     #[serde(default)]
     pub restart_policy: Option<String>,
+    /// `spec.nodeSelector`: the scheduler binds the pod only to a node with these labels.
+    #[serde(default)]
+    pub node_selector: BTreeMap<String, String>,
     /// `spec.initContainers`: run one after another to completion before `containers`.
     #[serde(skip)]
     pub init_containers: Vec<Container>,

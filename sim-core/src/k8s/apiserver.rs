@@ -134,6 +134,9 @@ pub struct Apiserver {
     applied: BTreeMap<Key, Manifest>,
     /// A client's create is in progress: `create` says so in the trace.
     announcing: bool,
+    /// Pods the scheduler found no node for, with what it said (said again only when it
+    /// changes, as the event recorder folds repeats).
+    unschedulable: BTreeMap<Key, String>,
 }
 
 /// Whether a ReplicationController or ReplicaSet counts `o` as one of its pods: a pod of
@@ -247,6 +250,7 @@ impl Apiserver {
             dirty: BTreeSet::new(),
             applied: BTreeMap::new(),
             announcing: false,
+            unschedulable: BTreeMap::new(),
         }
     }
 
@@ -2394,12 +2398,29 @@ spec:
             }
         }
         for key in waiting {
-            let least = *load.values().min().expect("non-empty");
-            let candidates: Vec<&String> = load
-                .iter()
-                .filter(|(_, c)| **c == least)
-                .map(|(n, _)| n)
+            // The nodes whose labels the pod's nodeSelector matches (MatchNodeSelector).
+            let selector = self.objects[&key]
+                .pod()
+                .map(|p| p.spec.node_selector.clone())
+                .unwrap_or_default();
+            let fits: Vec<&String> = load
+                .keys()
+                .filter(|n| {
+                    let labels = self
+                        .objects
+                        .get(&(Kind::Node, String::new(), (*n).clone()))
+                        .map(|o| &o.meta.labels);
+                    selector
+                        .iter()
+                        .all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v))
+                })
                 .collect();
+            if fits.is_empty() {
+                self.unschedulable(cx, &key, load.len());
+                continue;
+            }
+            let least = fits.iter().map(|n| load[*n]).min().expect("non-empty");
+            let candidates: Vec<&String> = fits.into_iter().filter(|n| load[*n] == least).collect();
             let node = candidates[cx.rng().random_range(0..candidates.len())].clone();
             *load.get_mut(&node).expect("a candidate") += 1;
             let mut pod = self.objects[&key].clone();
@@ -2428,6 +2449,41 @@ spec:
             );
             self.put(cx, pod);
         }
+    }
+
+    /// No Ready node matches the pod's nodeSelector: it stays Pending, with the
+    /// scheduler's FailedScheduling event in its release's words.
+    fn unschedulable(&mut self, cx: &mut Ctx<'_, Net>, key: &Key, nodes: usize) {
+        let message = match self.cfg.version.era() {
+            // 1.5's FitError: the predicates that failed, counted over the nodes.
+            super::proxy::names::Era::Classic => format!(
+                "pod ({}) failed to fit in any node\nfit failure summary on nodes : MatchNodeSelector ({nodes})",
+                key.2
+            ),
+            super::proxy::names::Era::Modern => format!(
+                "0/{nodes} nodes are available: {nodes} node(s) didn't match Pod's node affinity/selector."
+            ),
+        };
+        if self.unschedulable.get(key) == Some(&message) {
+            return;
+        }
+        self.unschedulable.insert(key.clone(), message.clone());
+        cx.trace(TraceEvent::Log {
+            line: format!(
+                "default-scheduler: {}/{} stays Pending: {}",
+                key.1,
+                key.2,
+                message.replace('\n', "; ")
+            ),
+        });
+        self.event(
+            cx,
+            key,
+            "Warning",
+            "FailedScheduling",
+            "default-scheduler",
+            message,
+        );
     }
 
     fn delete(&mut self, cx: &mut Ctx<'_, Net>, kind: Kind, ns: String, name: String) -> Response {

@@ -490,3 +490,58 @@ fn env_from_the_downward_api_and_config_maps() {
         "{d}"
     );
 }
+
+/// One pod selects its node by the hostname label, one selects a label no node has.
+const SELECT: &str = r#"(path: "/root/select.yaml", yaml: "
+apiVersion: v1
+kind: Pod
+metadata: {name: here}
+spec:
+  nodeSelector: {kubernetes.io/hostname: node01}
+  containers: [{name: app, image: busybox, command: [sleep, \"3600\"]}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: nowhere}
+spec:
+  nodeSelector: {disktype: ssd}
+  containers: [{name: app, image: busybox, command: [sleep, \"3600\"]}]
+")"#;
+
+/// The scheduler honours nodeSelector: a pod no node matches stays Pending with
+/// FailedScheduling in the scheduler's words of each release (modern's count of nodes
+/// that did not match; 1.5's fit failure summary), and describe shows the selector.
+#[test]
+fn node_selector_places_a_pod_or_leaves_it_pending() {
+    for version in ["1.28", "1.5"] {
+        let modern = version == "1.28";
+        let src = format!(
+            r#"Scenario(name: "select", seed: 3, until: "5s", {}
+  steps: [
+    (at: "1s", exec: (on: "node/master01", cmd: "kubectl create -f /root/select.yaml")),
+    (at: "3s", expect: (on: "node/master01", cmd: "kubectl get pod here -o jsonpath={{.spec.nodeName}}/{{.status.phase}}", stdout_contains: "node01/Running")),
+    (at: "3s", expect: (on: "node/master01", cmd: "kubectl get pod nowhere -o jsonpath={{.status.phase}}", stdout_contains: "Pending")),
+    (at: "3s", exec: (on: "node/master01", cmd: "kubectl describe pod nowhere")),
+  ])"#,
+            cluster(version, SELECT)
+        );
+        let trace = run_text(&src);
+        let d = printed(&trace, "kubectl describe pod nowhere", "stdout", 0).join("\n");
+        let want = if modern {
+            "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector."
+        } else {
+            "pod (nowhere) failed to fit in any node"
+        };
+        assert!(
+            d.contains("FailedScheduling") && d.contains(want),
+            "{version}:\n{d}"
+        );
+        if modern {
+            assert!(
+                d.lines()
+                    .any(|l| l.split_whitespace().eq(["Node-Selectors:", "disktype=ssd"])),
+                "{d}"
+            );
+        }
+    }
+}

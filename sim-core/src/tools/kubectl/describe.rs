@@ -421,7 +421,9 @@ pub fn pod(d: &Description, era: Era, now: SimTime) -> String {
     }
     match era {
         Era::Modern => {
-            w.write("Volumes:\t<none>\nQoS Class:\tBestEffort\nNode-Selectors:\t<none>\nTolerations:\t<none>\n");
+            w.write("Volumes:\t<none>\nQoS Class:\tBestEffort\n");
+            labels(&mut w, "", "Node-Selectors", &p.spec.node_selector);
+            w.write("Tolerations:\t<none>\n");
         }
         Era::Classic => w.write("No volumes.\nQoS Class:\tBestEffort\nTolerations:\t<none>\n"),
     }

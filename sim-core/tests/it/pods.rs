@@ -473,6 +473,7 @@ fn env_from_the_downward_api_and_config_maps() {
     (at: "3s", expect: (on: "node/master01", cmd: "kubectl get pod late", stdout_contains: "CreateContainerConfigError")),
     (at: "3s", expect: (on: "node/master01", cmd: "kubectl get pod late -o jsonpath={{.status.containerStatuses[0].state.waiting.message}}", stdout_contains: "configmap \"later\" not found")),
     (at: "3s", exec: (on: "node/master01", cmd: "kubectl describe pod env")),
+    (at: "3s", expect: (on: "node/master01", cmd: "kubectl get pod env -o jsonpath={{.spec.containers[0].env[0].valueFrom.fieldRef.fieldPath}}/{{.spec.containers[0].env[6].valueFrom.configMapKeyRef.name}}", stdout_contains: "metadata.name/cfg")),
     (at: "4s", exec: (on: "node/master01", cmd: "kubectl create -f /root/later.yaml")),
     (at: "15s", expect: (on: "node/master01", cmd: "kubectl get pod late", stdout_contains: "Running")),
     (at: "15s", expect: (on: "node/master01", cmd: "kubectl exec late -- printenv LEVEL", stdout_contains: "debug")),

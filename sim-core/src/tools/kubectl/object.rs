@@ -475,7 +475,50 @@ fn container(c: &Container, era: Era) -> Value {
         let env: Vec<Value> = c
             .env
             .iter()
-            .map(|(k, v)| Value::Map(Map::new().set("name", k).set("value", v).clone()))
+            .map(|(k, v)| {
+                // A variable from elsewhere has its `valueFrom`, not a value.
+                use crate::k8s::api::EnvRef;
+                let from = c.value_from.iter().find(|(n, _)| n == k).map(|x| &x.1);
+                let mut e = Map::new();
+                e.set("name", k);
+                match from {
+                    None => {
+                        e.set("value", v);
+                    }
+                    Some(EnvRef::Field(path)) => {
+                        let f = Map::new()
+                            .set("apiVersion", "v1")
+                            .set("fieldPath", path.as_str())
+                            .clone();
+                        e.set("valueFrom", Map::new().set("fieldRef", f).clone());
+                    }
+                    Some(
+                        r @ (EnvRef::ConfigMapKey {
+                            name,
+                            key,
+                            optional,
+                        }
+                        | EnvRef::SecretKey {
+                            name,
+                            key,
+                            optional,
+                        }),
+                    ) => {
+                        let mut sel = Map::new();
+                        sel.set("key", key.as_str()).set("name", name.as_str());
+                        if *optional {
+                            sel.set("optional", true);
+                        }
+                        let field = if matches!(r, EnvRef::ConfigMapKey { .. }) {
+                            "configMapKeyRef"
+                        } else {
+                            "secretKeyRef"
+                        };
+                        e.set("valueFrom", Map::new().set(field, sel).clone());
+                    }
+                }
+                Value::Map(e)
+            })
             .collect();
         m.set("env", env);
     }

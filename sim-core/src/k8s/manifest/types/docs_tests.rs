@@ -160,7 +160,8 @@ fn modelled(kind: &str) -> Node {
             let prefix = segments[..n].join(".");
             loose(kind, prefix.strip_suffix("[]").unwrap_or(&prefix))
         });
-        if !is_loose {
+        let unsimulated = unmodelled::TYPED_UNMODELLED.contains(&(kind, *path));
+        if !is_loose && !unsimulated {
             typed.push(*path);
         }
     }
@@ -191,7 +192,8 @@ fn modelled(kind: &str) -> Node {
 /// UNMODELLED's patterns for `kind` (`*`: metadata) as a tree.
 fn unmodelled_tree(kind: &str) -> Node {
     let mut root = Node::default();
-    for (_, p) in UNMODELLED.iter().filter(|(k, _)| *k == kind) {
+    let all = UNMODELLED.iter().chain(unmodelled::TYPED_UNMODELLED);
+    for (_, p) in all.filter(|(k, _)| *k == kind) {
         let segments: Vec<&str> = p.split('.').collect();
         root.insert(&segments);
     }

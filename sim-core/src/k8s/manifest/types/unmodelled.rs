@@ -187,6 +187,17 @@ pub const UNMODELLED: &[(&str, &str)] = &[
     ("Namespace", "spec.finalizers"),
 ];
 
+/// Fields typed and validated as the apiserver does (a wrong type or a negative number is
+/// an error) but not acted on yet: warned about like [`UNMODELLED`]'s.
+pub const TYPED_UNMODELLED: &[(&str, &str)] = &[
+    // A pod counts as available the moment it is ready.
+    ("ReplicationController", "spec.minReadySeconds"),
+    ("ReplicaSet", "spec.minReadySeconds"),
+    ("Deployment", "spec.minReadySeconds"),
+    ("DaemonSet", "spec.minReadySeconds"),
+    ("StatefulSet", "spec.minReadySeconds"),
+];
+
 /// The kinds with a pod template, and where it is: [`UNMODELLED`]'s `"Pod"` and `"*"`
 /// patterns hold under it too.
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -210,6 +221,19 @@ pub const DROPPED_ON_CREATE: &[(&str, &str, &str)] = &[(
 )];
 
 pub fn unmodelled_patterns(kind: &str) -> Vec<String> {
+    let mut out = loose_patterns(kind);
+    out.extend(
+        TYPED_UNMODELLED
+            .iter()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, p)| p.to_string()),
+    );
+    out
+}
+
+/// [`UNMODELLED`]'s patterns for `kind` (fields taken as they are, typed
+/// `serde_json::Value`), with its pod template's.
+pub fn loose_patterns(kind: &str) -> Vec<String> {
     let mut out: Vec<String> = UNMODELLED
         .iter()
         .filter(|(k, _)| *k == "*" || *k == kind)

@@ -850,7 +850,7 @@ impl Kubectl {
             Ok(None) if d.failed => return Some(1),
             Ok(None) if !d.wait || d.deleted.is_empty() => return Some(0),
             Ok(None) => {
-                let w = wait::Wait::gone(&d.deleted);
+                let w = wait::Wait::gone(&d.deleted, &d.uids);
                 let req = w.request();
                 self.cmd = Cmd::Wait(Box::new(w));
                 req

@@ -35,6 +35,8 @@ pub struct Delete {
     queue: VecDeque<(Kind, String, String)>,
     /// Deleted: what `--wait` waits for.
     pub deleted: Vec<(Kind, String, String)>,
+    /// Their uids, as the apiserver's answers gave them.
+    pub uids: Vec<String>,
     listed: bool,
     pub failed: bool,
 }
@@ -173,6 +175,7 @@ impl Delete {
                 wait,
                 queue: VecDeque::new(),
                 deleted: Vec::new(),
+                uids: Vec::new(),
                 listed: false,
                 failed: false,
             },
@@ -241,6 +244,7 @@ impl Delete {
                     "deleted"
                 };
                 step.out = release::done(o.kind(), &o.meta.name, op, era);
+                self.uids.push(o.meta.uid.clone());
             }
             Response::Error { code: 404, .. } if self.ignore_not_found => {
                 self.deleted.pop();

@@ -55,6 +55,10 @@ pub struct Wait {
     started: bool,
     /// `delete`'s wait: the objects are known, and nothing is printed.
     quiet: bool,
+    /// `delete`'s wait: the uid of each object deleted. An object of the same name with
+    /// another uid is a new one (a StatefulSet's pod made again at once), and the deleted
+    /// one is gone: kubectl's wait compares uids.
+    uids: std::collections::BTreeMap<(Kind, String, String), String>,
 }
 
 /// What the wait does after a message: print, and go on or end.
@@ -128,6 +132,7 @@ impl Wait {
             ));
         }
         Ok(Wait {
+            uids: std::collections::BTreeMap::new(),
             kind,
             names,
             selector,
@@ -142,8 +147,9 @@ impl Wait {
 
     /// `kubectl delete`'s wait until the objects it deleted are gone (a week at most,
     /// printing nothing).
-    pub fn gone(deleted: &[(Kind, String, String)]) -> Wait {
+    pub fn gone(deleted: &[(Kind, String, String)], uids: &[String]) -> Wait {
         Wait {
+            uids: deleted.iter().cloned().zip(uids.iter().cloned()).collect(),
             kind: deleted.first().map_or(Kind::Pod, |d| d.0),
             names: Vec::new(),
             selector: None,
@@ -185,7 +191,10 @@ impl Wait {
                 return step;
             };
             for (key, o) in self.queue.iter_mut() {
-                *o = objects.iter().find(|x| x.key() == *key).cloned();
+                *o = objects
+                    .iter()
+                    .find(|x| x.key() == *key && !other_uid(&self.uids, x))
+                    .cloned();
             }
             self.advance(&mut step, era);
             return step;
@@ -249,6 +258,9 @@ impl Wait {
             done: None,
         };
         let key = ev.object.key();
+        if other_uid(&self.uids, &ev.object) {
+            return step; // a new object under the deleted one's name
+        }
         for (k, o) in self.queue.iter_mut() {
             if *k == key {
                 *o = match ev.what {
@@ -375,6 +387,11 @@ fn relaxed(s: &str) -> Result<String, String> {
         return Err("jsonpath expression cannot be empty".into());
     }
     Ok(format!("{{.{inner}}}"))
+}
+
+/// Whether `o` is not the object of its name that `delete` deleted.
+fn other_uid(uids: &std::collections::BTreeMap<(Kind, String, String), String>, o: &Object) -> bool {
+    uids.get(&o.key()).is_some_and(|u| *u != o.meta.uid)
 }
 
 /// Whether `o` (`None`: gone) meets the condition.

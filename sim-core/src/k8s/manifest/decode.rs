@@ -50,10 +50,6 @@ impl<M> Doc<M> {
     /// order written, with where its key is: what the loader warns about. A field whose
     /// value asks for nothing (null, `{}`, `[]`, `""`: `kubectl get -o yaml` writes
     /// `resources: {}`) is not listed, as [`types::unmodelled_fields`] does not count it.
-    pub fn unmodelled(&self) -> Vec<(String, usize, usize)> {
-        let patterns = types::unmodelled_patterns(&self.kind);
-        self.unmodelled_in(patterns.iter().map(String::as_str))
-    }
 
     /// The paths present (with a value that is not empty) in this object that match one of
     /// `patterns` (`[]` standing for any list index:
@@ -168,6 +164,37 @@ enum Kubectl {
     Line(String),
     /// `Error from server (REASON): error when VERB "FILE": BODY`.
     Server { reason: &'static str, body: String },
+}
+
+impl Doc<Manifest> {
+    /// The fields of this object the simulator accepts but does not simulate
+    /// ([`types::UNMODELLED`]'s and [`types::TYPED_UNMODELLED`]'s patterns for its kind),
+    /// each concrete path once, in the order written, with where its key is: what the
+    /// loader warns about. A field whose value asks for nothing (null, `{}`, `[]`, `""`:
+    /// `kubectl get -o yaml` writes `resources: {}`) or for what is simulated anyway
+    /// (`sessionAffinity: None`) is not listed, as [`types::unmodelled_fields`] does not
+    /// count it.
+    pub fn unmodelled(&self) -> Vec<(String, usize, usize)> {
+        let patterns = types::unmodelled_patterns(&self.kind);
+        let mut found = self.unmodelled_in(patterns.iter().map(String::as_str));
+        if let Manifest::Service(svc) = &self.manifest {
+            let spec = svc.spec.as_ref();
+            found.retain(|(path, ..)| {
+                let written = match path.as_str() {
+                    "spec.sessionAffinity" => spec.and_then(|s| s.session_affinity.as_deref()),
+                    "spec.externalTrafficPolicy" => {
+                        spec.and_then(|s| s.external_traffic_policy.as_deref())
+                    }
+                    "spec.internalTrafficPolicy" => {
+                        spec.and_then(|s| s.internal_traffic_policy.as_deref())
+                    }
+                    _ => None,
+                };
+                !types::simulated_value(&self.kind, path, written)
+            });
+        }
+        found
+    }
 }
 
 impl DecodeError {

@@ -157,3 +157,26 @@ fn typed_but_unsimulated_fields_are_warned_about() {
     let unset = serde_json::json!({"spec": {"replicas": 2}});
     assert!(unmodelled_fields("Deployment", &unset).is_empty());
 }
+
+/// A Service's session affinity and traffic policies are warned about, unless they ask for
+/// what kube-proxy does here anyway (the defaults `kubectl get -o yaml` writes).
+#[test]
+fn service_policies_are_warned_about_unless_default() {
+    let asked = serde_json::json!({"spec": {
+        "sessionAffinity": "ClientIP", "externalTrafficPolicy": "Local",
+        "internalTrafficPolicy": "Local", "sessionAffinityConfig": {"clientIP": {"timeoutSeconds": 60}}
+    }});
+    assert_eq!(
+        unmodelled_fields("Service", &asked),
+        vec![
+            "spec.sessionAffinity".to_string(),
+            "spec.sessionAffinityConfig".to_string(),
+            "spec.externalTrafficPolicy".to_string(),
+            "spec.internalTrafficPolicy".to_string(),
+        ]
+    );
+    let defaults = serde_json::json!({"spec": {
+        "sessionAffinity": "None", "externalTrafficPolicy": "Cluster", "internalTrafficPolicy": "Cluster"
+    }});
+    assert!(unmodelled_fields("Service", &defaults).is_empty());
+}

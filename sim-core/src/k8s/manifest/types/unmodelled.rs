@@ -196,7 +196,27 @@ pub const TYPED_UNMODELLED: &[(&str, &str)] = &[
     ("Deployment", "spec.minReadySeconds"),
     ("DaemonSet", "spec.minReadySeconds"),
     ("StatefulSet", "spec.minReadySeconds"),
+    // kube-proxy sends each new connection to any endpoint, from any node.
+    ("Service", "spec.sessionAffinity"),
+    ("Service", "spec.sessionAffinityConfig"),
+    ("Service", "spec.externalTrafficPolicy"),
+    ("Service", "spec.internalTrafficPolicy"),
 ];
+
+/// Values of [`TYPED_UNMODELLED`] fields that ask for what the simulator does anyway (the
+/// API's defaults, which `kubectl get -o yaml` writes out): not warned about.
+pub const SIMULATED_VALUES: &[(&str, &str, &str)] = &[
+    ("Service", "spec.sessionAffinity", "None"),
+    ("Service", "spec.externalTrafficPolicy", "Cluster"),
+    ("Service", "spec.internalTrafficPolicy", "Cluster"),
+];
+
+/// Whether `value`, written at `path` of a `kind` object, is one the simulator simulates.
+pub fn simulated_value(kind: &str, path: &str, value: Option<&str>) -> bool {
+    SIMULATED_VALUES
+        .iter()
+        .any(|(k, p, v)| *k == kind && *p == path && value == Some(*v))
+}
 
 /// The kinds with a pod template, and where it is: [`UNMODELLED`]'s `"Pod"` and `"*"`
 /// patterns hold under it too.
@@ -268,7 +288,9 @@ pub fn unmodelled_fields(kind: &str, value: &Value) -> Vec<String> {
         .into_iter()
         .filter(|p| {
             let segments: Vec<&str> = p.split('.').collect();
-            uses(value, &segments)
+            let pointer = format!("/{}", segments.join("/"));
+            let written = value.pointer(&pointer).and_then(Value::as_str);
+            uses(value, &segments) && !simulated_value(kind, p, written)
         })
         .collect()
 }

@@ -1428,8 +1428,9 @@ impl Validator<'_> {
                     // prints the refusal); the load only points at it.
                     for (path, problem) in doc.manifest.validate() {
                         let (line, col) = doc.locate(&path);
+                        // The problem starts with its field's path (validation's words).
                         let message = format!(
-                            "the apiserver will refuse {} \"{name}\": {path}: {problem}",
+                            "the apiserver will refuse {} \"{name}\": {problem}",
                             doc.kind
                         );
                         self.manifest_warning(&f.source, inline, (line, col), message);

@@ -98,13 +98,21 @@ impl Httpd {
                         };
                         let reply = if self.demoapp {
                             let version = demoapp_version(netns.image.as_deref());
-                            Message::HttpResponse {
-                                status: 200,
-                                reason: "OK".into(),
-                                body: format!(
+                            // demo.py's routes (a Flask app): the banner, its health
+                            // endpoints, and Werkzeug's 404 page for any other path.
+                            let (status, reason, body) = match path.as_str() {
+                                "/" => (200, "OK", format!(
                                     "iKubernetes demoapp {version} !! ClientIP: {}, ServerName: {name}, ServerIP: {}!\n",
                                     key.2, key.0
-                                ),
+                                )),
+                                "/hostname" => (200, "OK", format!("ServerName: {name}\n")),
+                                "/livez" | "/readyz" => (200, "OK", "OK".to_string()),
+                                _ => (404, "NOT FOUND", "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 3.2 Final//EN\">\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.</p>\n".to_string()),
+                            };
+                            Message::HttpResponse {
+                                status,
+                                reason: reason.into(),
+                                body,
                             }
                         } else if path == "/" || path == "/index.html" {
                             Message::HttpResponse {

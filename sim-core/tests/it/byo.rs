@@ -282,11 +282,12 @@ fn kubectl_takes_files_directories_and_multi_document_files() {
         "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: demo\n",
     );
     write(&d, "both.yaml", &format!("{WEB}---\n{SVC}"));
+    write(&d, "empty.yaml", "# nothing yet\n---\n---\n");
     let s = load(
         &d,
         &scenario(
             "1.28",
-            r#"(path: "/root/app/", file: "app"), (path: "/root/both.yaml", file: "both.yaml")"#,
+            r#"(path: "/root/app/", file: "app"), (path: "/root/both.yaml", file: "both.yaml"), (path: "/root/empty.yaml", file: "empty.yaml")"#,
         ),
     )
     .unwrap();
@@ -308,6 +309,11 @@ fn kubectl_takes_files_directories_and_multi_document_files() {
         out[0].0,
         "namespace/demo created\nservice/web created\ndeployment.apps/web created\n"
     );
+    // A file with no object in it: kubectl refuses to send nothing.
+    let out = run_cmds(&s, &["kubectl apply -f empty.yaml", "kubectl create -f empty.yaml"]);
+    assert_eq!(out[0].1, "error: no objects passed to apply\n");
+    assert_eq!(out[0].2, Some(1));
+    assert_eq!(out[1].1, "error: no objects passed to create\n");
     let out = run_cmds(&s, &["kubectl apply -f nothing.yaml"]);
     assert_eq!(
         out[0].1,

@@ -141,6 +141,17 @@ impl Files {
                 }
             }
         }
+        // Files that hold no object (empty, only `---` or comments): kubectl's
+        // "no objects passed to VERB" (delete has nothing to say then).
+        let verb = match self.verb {
+            Verb::Create => Some("create"),
+            Verb::Apply => Some("apply"),
+            Verb::Replace => Some("replace"),
+            Verb::Delete => None,
+        };
+        if let (Some(verb), true, true) = (verb, self.queue.is_empty(), errors.is_empty()) {
+            return Err(format!("error: no objects passed to {verb}\n"));
+        }
         Ok(errors)
     }
 

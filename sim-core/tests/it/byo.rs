@@ -310,7 +310,13 @@ fn kubectl_takes_files_directories_and_multi_document_files() {
         "namespace/demo created\nservice/web created\ndeployment.apps/web created\n"
     );
     // A file with no object in it: kubectl refuses to send nothing.
-    let out = run_cmds(&s, &["kubectl apply -f empty.yaml", "kubectl create -f empty.yaml"]);
+    let out = run_cmds(
+        &s,
+        &[
+            "kubectl apply -f empty.yaml",
+            "kubectl create -f empty.yaml",
+        ],
+    );
     assert_eq!(out[0].1, "error: no objects passed to apply\n");
     assert_eq!(out[0].2, Some(1));
     assert_eq!(out[1].1, "error: no objects passed to create\n");

@@ -390,7 +390,10 @@ fn relaxed(s: &str) -> Result<String, String> {
 }
 
 /// Whether `o` is not the object of its name that `delete` deleted.
-fn other_uid(uids: &std::collections::BTreeMap<(Kind, String, String), String>, o: &Object) -> bool {
+fn other_uid(
+    uids: &std::collections::BTreeMap<(Kind, String, String), String>,
+    o: &Object,
+) -> bool {
     uids.get(&o.key()).is_some_and(|u| *u != o.meta.uid)
 }
 

@@ -53,8 +53,8 @@ pub use meta_v1::{ByteString, IntOrString, LabelSelector, LabelSelectorRequireme
 pub use networking_v1::*;
 pub use served::{SERVED, Served, served};
 pub use unmodelled::{
-    DROPPED_ON_CREATE, TEMPLATES, TYPED_UNMODELLED, UNMODELLED, simulated_value, unmodelled, unmodelled_fields,
-    unmodelled_patterns,
+    DROPPED_ON_CREATE, TEMPLATES, TYPED_UNMODELLED, UNMODELLED, simulated_value, unmodelled,
+    unmodelled_fields, unmodelled_patterns,
 };
 pub use validation::{dns1123_label, dns1123_subdomain};
 

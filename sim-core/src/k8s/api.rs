@@ -17,6 +17,10 @@ use crate::engine::SimTime;
 
 pub type Labels = BTreeMap<String, String>;
 
+/// The most pods one ReplicationController may ask for (each is a namespace with actors):
+/// the scenario's objects and `kubectl scale` are held to it.
+pub const MAX_REPLICAS: u32 = 10_000;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
     Namespace,

@@ -385,7 +385,7 @@ impl Dockerd {
             .command
             .as_ref()
             .map(|cmd| expand(cmd, &sb.env))
-            .and_then(|cmd| crate::tools::spawn(cx, sb.ns, &cmd));
+            .and_then(|cmd| crate::net::spawn(cx, sb.ns, &cmd));
         if let Some(p) = proc {
             let now = cx.now();
             crate::net::logs::attach(cx.world, p, (&sb.namespace, &sb.name, &sb.container), now);

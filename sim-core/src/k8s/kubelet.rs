@@ -693,7 +693,7 @@ impl Kubelet {
             .map(|c| super::docker::expand(&c, &env));
         let proc = cmd
             .as_ref()
-            .and_then(|c| crate::tools::spawn_watched(cx, ns, c));
+            .and_then(|c| crate::net::spawn_watched(cx, ns, c));
         let now = cx.now();
         if let Some(p) = proc {
             let id = (
@@ -1065,7 +1065,7 @@ impl Kubelet {
             A::Exec(argv) => {
                 // In the container, with the simulator's tools.
                 let line = super::admission::command_line(argv);
-                if let Some(child) = crate::tools::spawn_watched(cx, ns, &line) {
+                if let Some(child) = crate::net::spawn_watched(cx, ns, &line) {
                     if let Some(pr) = cx.world.procs.get_mut(&child) {
                         pr.keep = true;
                     }

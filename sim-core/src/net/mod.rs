@@ -160,7 +160,36 @@ pub struct World {
     /// What the trace has shown of every packet (`Model::observe`), for the end-of-run
     /// checks (`scenario::invariants`).
     pub ledger: crate::trace::ledger::Ledger,
+    /// Starts a program in a namespace: the program table of the layer that has one
+    /// (`tools::spawn`, given by the scenario builder), so the components that start
+    /// containers (dockerd, kubelet) do not name the tools above them.
+    pub spawn: Spawn,
     next_packet: u64,
+}
+
+/// Starts `cmdline` as a container's main process in a namespace: its actor, or `None`
+/// when no program of that name is simulated.
+pub type Spawn = fn(&mut crate::engine::Ctx<'_, Net>, NsId, &str) -> Option<ActorId>;
+
+/// [`World::spawn`]: a container's main process.
+pub fn spawn(cx: &mut crate::engine::Ctx<'_, Net>, ns: NsId, cmdline: &str) -> Option<ActorId> {
+    let f = cx.world.spawn;
+    f(cx, ns, cmdline)
+}
+
+/// [`spawn`], for the kubelet that runs it as a container: the caller gets `Msg::Exited`
+/// when it ends.
+pub fn spawn_watched(
+    cx: &mut crate::engine::Ctx<'_, Net>,
+    ns: NsId,
+    cmdline: &str,
+) -> Option<ActorId> {
+    let kubelet = cx.me();
+    let id = spawn(cx, ns, cmdline)?;
+    if let Some(p) = cx.world.procs.get_mut(&id) {
+        p.watcher = Some(kubelet);
+    }
+    Some(id)
 }
 
 /// A process's record, kept after it exits.
@@ -202,8 +231,9 @@ pub struct Proc {
 }
 
 impl World {
-    pub fn new(fabric: Fabric) -> Self {
+    pub fn new(fabric: Fabric, spawn: Spawn) -> Self {
         World {
+            spawn,
             netns: Vec::new(),
             fabric,
             procs: BTreeMap::new(),

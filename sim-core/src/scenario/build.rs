@@ -27,8 +27,7 @@ use crate::tools::Expectation;
 use crate::trace::TraceEvent;
 use crate::wire::eth::Mac;
 
-/// The most pods one ReplicationController may ask for (each is a namespace with actors).
-pub const MAX_REPLICAS: u32 = 10_000;
+pub use crate::k8s::api::MAX_REPLICAS;
 
 /// Latency of a link whose scenario entry gives none (and of the implicit `lan` links).
 pub const DEFAULT_LATENCY: Dur = Dur::from_micros(50);
@@ -490,7 +489,11 @@ impl Scenario {
     /// switch (`switch/NAME`), the `scenario` actor that owns the timeline, the namespaces
     /// and the underlay.
     pub fn instantiate(&self, seed: u64, sink: Box<dyn Sink<TraceEvent>>) -> Sim<Net> {
-        let mut sim = Sim::new(seed, World::new(Fabric::default()), sink);
+        let mut sim = Sim::new(
+            seed,
+            World::new(Fabric::default(), crate::tools::spawn),
+            sink,
+        );
         sim.add("scenario", Box::new(Timeline));
         let mut vertices = BTreeMap::new();
         for (i, node) in self.nodes.iter().enumerate() {

@@ -542,14 +542,12 @@ impl Kubectl {
                             1,
                         ));
                     }
-                    Some((_, Ok(r))) if r <= i64::from(crate::scenario::build::MAX_REPLICAS) => {
-                        r as u32
-                    }
+                    Some((_, Ok(r))) if r <= i64::from(crate::k8s::api::MAX_REPLICAS) => r as u32,
                     Some((_, Ok(r))) => {
                         return Err((
                             format!(
                                 "error: {r} replicas is more than the simulator runs; expected at most {}\n",
-                                crate::scenario::build::MAX_REPLICAS
+                                crate::k8s::api::MAX_REPLICAS
                             ),
                             1,
                         ));

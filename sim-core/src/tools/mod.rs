@@ -246,17 +246,6 @@ pub fn spawn(cx: &mut Ctx<'_, Net>, ns: NsId, cmdline: &str) -> Option<ActorId> 
     spawn_with(cx, ns, cmdline, true, None)
 }
 
-/// [`spawn`] a container's main process for the kubelet that runs it, which gets
-/// `Msg::Exited` when it ends.
-pub fn spawn_watched(cx: &mut Ctx<'_, Net>, ns: NsId, cmdline: &str) -> Option<ActorId> {
-    let kubelet = cx.me();
-    let id = spawn_with(cx, ns, cmdline, true, None)?;
-    if let Some(p) = cx.world.procs.get_mut(&id) {
-        p.watcher = Some(kubelet);
-    }
-    Some(id)
-}
-
 /// Starts `cmdline` in namespace `ns` as a child of the running process, which gets
 /// `Msg::Exited` when it ends (`kubectl exec`).
 pub fn spawn_child(cx: &mut Ctx<'_, Net>, ns: NsId, cmdline: &str) -> Option<ActorId> {

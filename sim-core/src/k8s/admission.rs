@@ -11,7 +11,8 @@
 use std::net::Ipv4Addr;
 
 use super::api::{
-    Address, Amount, Body, ConfigMapSpec, Container, DnsConfig, EndpointPort, EndpointSlice,
+    Address, Amount, Body, ConfigMapSpec, Container, DEFAULT_AFFINITY_TIMEOUT, DnsConfig,
+    EndpointPort, EndpointSlice,
     Endpoints, EnvRef, Labels, NamespaceSpec, NewObject, PodOptions, PodSpec, PortRef, Probe,
     ProbeAction, RcSpec, Rollout, ServicePort, ServiceSpec, SliceEndpoint, StoredSpec,
 };
@@ -117,6 +118,13 @@ pub fn admit(m: &Manifest, ns: &str) -> Result<NewObject, Refused> {
                 external_name: spec.external_name.clone(),
                 load_balancer_ip: spec.load_balancer_ip.clone().filter(|ip| !ip.is_empty()),
                 publish_not_ready: spec.publish_not_ready_addresses.unwrap_or(false),
+                affinity: (spec.session_affinity.as_deref() == Some("ClientIP")).then(|| {
+                    spec.session_affinity_config
+                        .as_ref()
+                        .and_then(|c| c.client_ip.as_ref())
+                        .and_then(|c| c.timeout_seconds)
+                        .map_or(DEFAULT_AFFINITY_TIMEOUT, |t| t as u32)
+                }),
             })
         }
         Manifest::Pod(p) => {

@@ -219,6 +219,11 @@ impl ServicePort {
     }
 }
 
+/// `sessionAffinityConfig.clientIP.timeoutSeconds` when a ClientIP Service leaves it out
+/// (SetDefaults_Service: `DefaultClientIPServiceAffinitySeconds`, 3 hours), and kube-proxy
+/// 1.5's fixed `stickyMaxAgeMinutes` of 180.
+pub const DEFAULT_AFFINITY_TIMEOUT: u32 = 10800;
+
 /// A Service as admission leaves it for the apiserver to create.
 #[derive(Clone, Debug)]
 pub struct ServiceSpec {
@@ -237,6 +242,10 @@ pub struct ServiceSpec {
     pub load_balancer_ip: Option<String>,
     /// `spec.publishNotReadyAddresses`.
     pub publish_not_ready: bool,
+    /// `spec.sessionAffinity: ClientIP`: its timeout in seconds
+    /// (`sessionAffinityConfig.clientIP.timeoutSeconds`, defaulted to 10800); `None` for
+    /// `sessionAffinity: None`.
+    pub affinity: Option<u32>,
 }
 
 /// A Service as the server keeps it.
@@ -255,6 +264,11 @@ pub struct Service {
     /// `spec.publishNotReadyAddresses`: the endpoints controller lists pods that are not
     /// ready among the ready addresses (CoreDNS then answers with them too).
     pub publish_not_ready: bool,
+    /// `spec.sessionAffinity: ClientIP` with its timeout in seconds
+    /// (`sessionAffinityConfig.clientIP.timeoutSeconds`, 10800 unless given); `None` for
+    /// `sessionAffinity: None`. kube-proxy keeps a client on the endpoint it first reached
+    /// until it has been quiet that long.
+    pub affinity: Option<u32>,
 }
 
 impl Service {
@@ -1283,7 +1297,11 @@ impl Object {
                 if s.publish_not_ready {
                     spec["publishNotReadyAddresses"] = json!(true);
                 }
-                spec["sessionAffinity"] = json!("None");
+                spec["sessionAffinity"] = json!(if s.affinity.is_some() {
+                    "ClientIP"
+                } else {
+                    "None"
+                });
                 v["spec"] = spec;
                 let ingress: Vec<Value> = s
                     .ingress

@@ -438,6 +438,7 @@ impl Apiserver {
                     external_name: None,
                     ingress: Vec::new(),
                     publish_not_ready: false,
+                    affinity: None,
                 }),
             },
         );
@@ -949,6 +950,7 @@ spec:
                 s.ports = ports;
                 s.selector = n.selector;
                 s.publish_not_ready = n.publish_not_ready;
+                s.affinity = n.affinity;
                 s.external_name = n.external_name;
                 obj.meta.labels = n.labels;
             }
@@ -1241,6 +1243,7 @@ spec:
                         external_name: s.external_name.clone(),
                         ingress,
                         publish_not_ready: s.publish_not_ready,
+                        affinity: s.affinity,
                     }),
                 };
                 self.put(cx, obj.clone());

@@ -15,6 +15,7 @@
 //! rollouts and the `rollout` verbs).
 
 mod accounting;
+mod affinity;
 mod byo;
 mod determinism;
 mod engine;

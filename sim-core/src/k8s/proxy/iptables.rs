@@ -495,6 +495,7 @@ mod tests {
             external_name: None,
             ingress: Vec::new(),
             publish_not_ready: false,
+            affinity: None,
         };
         (meta, s)
     }

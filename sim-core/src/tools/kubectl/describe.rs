@@ -511,7 +511,12 @@ pub fn service(d: &Description, era: Era, now: SimTime) -> String {
         }
         w.write(&format!("Endpoints:\t{}\n", format_endpoints(eps, &p.name)));
     }
-    w.write("Session Affinity:\tNone\n");
+    let affinity = if s.affinity.is_some() {
+        "ClientIP"
+    } else {
+        "None"
+    };
+    w.write(&format!("Session Affinity:\t{affinity}\n"));
     if era == Era::Modern
         && (s.ports.iter().any(|p| p.node_port.is_some()) || !s.external_ips.is_empty())
     {
@@ -1521,6 +1526,7 @@ pub(super) mod tests {
             external_name: None,
             ingress: Vec::new(),
             publish_not_ready: false,
+            affinity: None,
         };
         let addr = |ip: &str, pod: &str| Address {
             ip: ip.parse().unwrap(),

@@ -1851,6 +1851,7 @@ mod tests {
                 external_name: None,
                 ingress: Vec::new(),
                 publish_not_ready: false,
+                affinity: None,
             }),
         }
     }

@@ -524,6 +524,7 @@ mod tests {
                 external_name: None,
                 ingress: Vec::new(),
                 publish_not_ready: false,
+                affinity: None,
             }),
         };
         assert_eq!(

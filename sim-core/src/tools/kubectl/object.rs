@@ -203,7 +203,24 @@ pub fn api_object(o: &Object, era: Era) -> Value {
             if s.publish_not_ready {
                 spec.set("publishNotReadyAddresses", true);
             }
-            spec.set("sessionAffinity", "None");
+            match s.affinity {
+                // 1.5 had no sessionAffinityConfig: its kube-proxy held a client for a
+                // fixed 180 minutes.
+                Some(timeout) if era == Era::Modern => {
+                    spec.set("sessionAffinity", "ClientIP");
+                    let mut client_ip = Map::new();
+                    client_ip.set("timeoutSeconds", timeout);
+                    let mut config = Map::new();
+                    config.set("clientIP", client_ip);
+                    spec.set("sessionAffinityConfig", config);
+                }
+                Some(_) => {
+                    spec.set("sessionAffinity", "ClientIP");
+                }
+                None => {
+                    spec.set("sessionAffinity", "None");
+                }
+            }
             if let Some(n) = &s.external_name {
                 spec.set("externalName", n);
             }

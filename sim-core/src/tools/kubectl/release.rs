@@ -160,6 +160,7 @@ mod tests {
                 external_name: None,
                 ingress: Vec::new(),
                 publish_not_ready: false,
+                affinity: None,
             }),
         }
     }

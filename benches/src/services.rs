@@ -60,6 +60,7 @@ pub fn services(n: usize, endpoints: usize) -> Vec<(Meta, Service, Endpoints)> {
                 external_name: None,
                 ingress: Vec::new(),
                 publish_not_ready: false,
+                affinity: None,
             };
             let addresses = (0..endpoints)
                 .map(|e| {

@@ -328,6 +328,7 @@ fn rollout(spec: &t::DeploymentSpec) -> Rollout {
         max_surge: amount(&ru.max_surge, d.max_surge),
         max_unavailable: amount(&ru.max_unavailable, d.max_unavailable),
         history_limit: spec.revision_history_limit.map(|n| n.max(0) as u32),
+        paused: spec.paused.unwrap_or(false),
     }
 }
 

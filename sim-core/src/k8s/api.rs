@@ -876,6 +876,8 @@ pub struct Rollout {
     pub max_unavailable: Amount,
     /// `None`: every old ReplicaSet is kept (extensions/v1beta1).
     pub history_limit: Option<u32>,
+    /// `spec.paused`: the controller scales but does not roll out a changed template.
+    pub paused: bool,
 }
 
 impl Default for Rollout {
@@ -886,6 +888,7 @@ impl Default for Rollout {
             max_surge: Amount::Percent(25),
             max_unavailable: Amount::Percent(25),
             history_limit: Some(10),
+            paused: false,
         }
     }
 }

@@ -1475,7 +1475,9 @@ spec:
                 self.put(cx, n.clone());
             }
             let (old_replicas, old_current, _) = sets(&old);
-            if new.is_none() {
+            // sync.go: a paused Deployment makes no new ReplicaSet (its changed template
+            // waits for `rollout resume`); it only scales the ones it has.
+            if new.is_none() && !w.rollout.paused {
                 let replicas = if w.rollout.recreate {
                     // recreate.go: the new ReplicaSet waits until no old pod runs.
                     if old_replicas > 0 || old_current > 0 {
@@ -1499,7 +1501,9 @@ spec:
                 }
             }
             let era = self.cfg.version.era();
-            if w.rollout.recreate {
+            if w.rollout.paused {
+                self.scale_paused(cx, &d, w, new.as_ref(), &old, era);
+            } else if w.rollout.recreate {
                 for o in &old {
                     self.scale_replica_set(cx, &d, o, 0, era);
                 }
@@ -1552,6 +1556,58 @@ spec:
             if (updated, current, ready) == (w.replicas, w.replicas, w.replicas) {
                 self.clean_history(cx, &d, w, &new_name);
             }
+        }
+    }
+
+    /// sync.go's `scale`, for a paused Deployment: with one ReplicaSet that has pods (or
+    /// none: the new one, else the newest old one) that one gets `replicas`; when the new
+    /// one is saturated the old ones go to 0; with several that have pods each gets its
+    /// share of `replicas` in proportion to its size, the rest to the largest.
+    /// Simplification: the real controller shares `replicas + maxSurge` by the sets'
+    /// `desired-replicas` annotations, which the simulator does not keep.
+    fn scale_paused(
+        &mut self,
+        cx: &mut Ctx<'_, Net>,
+        d: &Object,
+        w: &super::api::Rc,
+        new: Option<&Object>,
+        old: &[Object],
+        era: Era,
+    ) {
+        let sets: Vec<Object> = new
+            .into_iter()
+            .chain(old.iter().rev())
+            .filter_map(|o| self.objects.get(&o.key()).cloned())
+            .collect();
+        let size = |o: &Object| o.workload().map_or((0, 0), |r| (r.replicas, r.ready));
+        let active: Vec<&Object> = sets.iter().filter(|o| size(o).0 > 0).collect();
+        if active.len() <= 1 {
+            if let Some(o) = active.first().copied().or(sets.first()) {
+                self.scale_replica_set(cx, d, o, w.replicas, era);
+            }
+            return;
+        }
+        if let Some(n) = new.and_then(|n| sets.iter().find(|o| o.meta.name == n.meta.name))
+            && size(n) == (w.replicas, w.replicas)
+        {
+            for o in sets.iter().filter(|o| o.meta.name != n.meta.name) {
+                self.scale_replica_set(cx, d, o, 0, era);
+            }
+            return;
+        }
+        let total: u32 = active.iter().map(|o| size(o).0).sum();
+        if total == w.replicas {
+            return;
+        }
+        let mut by_size = active.clone();
+        by_size.sort_by_key(|o| std::cmp::Reverse(size(o).0));
+        let mut shares: Vec<u32> = by_size
+            .iter()
+            .map(|o| (u64::from(size(o).0) * u64::from(w.replicas) / u64::from(total)) as u32)
+            .collect();
+        shares[0] += w.replicas - shares.iter().sum::<u32>();
+        for (o, n) in by_size.into_iter().zip(shares) {
+            self.scale_replica_set(cx, d, o, n, era);
         }
     }
 

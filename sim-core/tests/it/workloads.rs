@@ -326,6 +326,105 @@ fn rollout_verbs_today() {
     assert_eq!(err("kubectl rollout status svc/web").1, failed);
 }
 
+/// `rollout pause` and `resume` (objectpauser.go's words): a paused Deployment keeps its
+/// ReplicaSet when its template changes (no new one until it is resumed) but still scales;
+/// `rollout status` waits on it, describe says DeploymentPaused; once resumed the changed
+/// template rolls out. Before spec.paused was simulated the new ReplicaSet came at once.
+#[test]
+fn a_paused_deployment_scales_but_does_not_roll() {
+    let src = cluster(
+        "1.28",
+        "apps/v1",
+        "  replicas: 2",
+        r#"
+        (at: "1s", exec: (on: "node/master01", cmd: "kubectl apply -f /root/web-v1.yaml")),
+        (at: "5s", exec: (on: "node/master01", cmd: "kubectl rollout pause deployment/web")),
+        (at: "6s", exec: (on: "node/master01", cmd: "kubectl rollout pause deploy web")),
+        (at: "6s", exec: (on: "node/master01", cmd: "kubectl set image deployment/web web=nginx:v2")),
+        (at: "7s", exec: (on: "node/master01", cmd: "kubectl scale deployment/web --replicas=3")),
+        (at: "10s", exec: (on: "node/master01", cmd: "kubectl rollout status deployment/web --watch=false")),
+        (at: "10s", exec: (on: "node/master01", cmd: "kubectl get deploy web -o jsonpath={.spec.paused}")),
+        (at: "10s", exec: (on: "node/master01", cmd: "kubectl describe deployment web")),
+        (at: "11s", exec: (on: "node/master01", cmd: "kubectl rollout resume deployment/web")),
+        (at: "12s", exec: (on: "node/master01", cmd: "kubectl rollout resume deploy/web")),
+        (at: "20s", exec: (on: "node/master01", cmd: "kubectl rollout status deployment/web")),
+        (at: "20s", exec: (on: "node/master01", cmd: "kubectl describe deploy web")),
+        "#,
+    );
+    let trace = run_text(&src);
+    let out = |cmd: &str| printed(&trace, cmd, "stdout");
+    let err = |cmd: &str| printed(&trace, cmd, "stderr");
+    let ok = Some("exit status 0".to_string());
+    let failed = Some("exit status 1".to_string());
+    assert_eq!(
+        out("kubectl rollout pause deployment/web"),
+        (vec!["deployment.apps/web paused".to_string()], ok.clone())
+    );
+    assert_eq!(
+        err("kubectl rollout pause deploy web"),
+        (
+            vec!["error: deployments.apps \"web\" is already paused".to_string()],
+            failed.clone()
+        )
+    );
+    let lines = controller_lines(&trace);
+    let s = sets(&lines);
+    assert_eq!(s.len(), 2, "{lines:#?}");
+    let (old, new) = (&s[0], &s[1]);
+    // While paused: the old ReplicaSet scaled to 3, no new one; after resume at 11 s the
+    // new template rolls.
+    assert!(lines[0].ends_with(&format!(" Scaled up replica set {old} to 2")));
+    assert!(
+        lines[1].starts_with("7.")
+            && lines[1].ends_with(&format!(" Scaled up replica set {old} to 3 from 2")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines[2].starts_with("11.")
+            && lines[2].contains(&format!("Scaled up replica set {new} to 1")),
+        "{lines:#?}"
+    );
+    assert_eq!(
+        out("kubectl rollout status deployment/web --watch=false").0,
+        [
+            "Waiting for deployment \"web\" rollout to finish: 0 out of 3 new replicas have been updated..."
+        ]
+    );
+    assert_eq!(
+        out("kubectl get deploy web -o jsonpath={.spec.paused}").0,
+        ["true"]
+    );
+    let (d, _) = out("kubectl describe deployment web");
+    assert!(
+        d.iter().any(|l| l.split_whitespace().collect::<Vec<_>>()
+            == ["Progressing", "Unknown", "DeploymentPaused"]),
+        "{d:#?}"
+    );
+    assert_eq!(
+        out("kubectl rollout resume deployment/web").0,
+        ["deployment.apps/web resumed"]
+    );
+    assert_eq!(
+        err("kubectl rollout resume deploy/web"),
+        (
+            vec!["error: deployments.apps \"web\" is not paused".to_string()],
+            failed
+        )
+    );
+    let (status, exit) = out("kubectl rollout status deployment/web");
+    assert_eq!(exit, ok);
+    assert_eq!(
+        status.last().map(String::as_str),
+        Some("deployment \"web\" successfully rolled out")
+    );
+    let (d, _) = out("kubectl describe deploy web");
+    assert!(
+        d.iter().any(|l| l.split_whitespace().collect::<Vec<_>>()
+            == ["Progressing", "True", "NewReplicaSetAvailable"]),
+        "{d:#?}"
+    );
+}
+
 /// kubectl 1.5's forms: `deployment "web" image updated`, the waiting lines without the
 /// Deployment's name, the history under `deployments "web"` with tab padding, and no
 /// `rollout restart` (it came in 1.15).
@@ -342,6 +441,8 @@ fn rollout_verbs_in_1_5() {
         (at: "8s", exec: (on: "node/master01", cmd: "kubectl rollout history deployment/web")),
         (at: "9s", exec: (on: "node/master01", cmd: "kubectl rollout undo deployment/web")),
         (at: "10s", exec: (on: "node/master01", cmd: "kubectl rollout restart deployment/web")),
+        (at: "11s", exec: (on: "node/master01", cmd: "kubectl rollout pause deployment/web")),
+        (at: "12s", exec: (on: "node/master01", cmd: "kubectl rollout pause deploy/web")),
         "#,
     );
     let trace = run_text(&src);
@@ -380,6 +481,15 @@ fn rollout_verbs_in_1_5() {
     assert_eq!(
         printed(&trace, "kubectl rollout restart deployment/web", "stderr").0[0],
         "Error: unknown command \"restart\" for \"kubectl rollout\""
+    );
+    // 1.5's PrintSuccess and its pause error (the resource without its group).
+    assert_eq!(
+        out("kubectl rollout pause deployment/web").0,
+        ["deployment \"web\" paused"]
+    );
+    assert_eq!(
+        printed(&trace, "kubectl rollout pause deploy/web", "stderr").0,
+        ["error: deployments \"web\" is already paused"]
     );
 }
 

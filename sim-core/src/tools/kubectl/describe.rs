@@ -937,7 +937,13 @@ pub fn workload(d: &Description, era: Era, now: SimTime) -> String {
                 };
                 w.write("Conditions:\n  Type\tStatus\tReason\n  ----\t------\t------\n");
                 w.write(&format!("  Available \t{avail}\t{avail_reason}\n"));
-                w.write(&format!("  Progressing \tTrue\t{progressing}\n"));
+                // The controller marks a paused Deployment's progress Unknown.
+                let (status, progressing) = if r.rollout.paused {
+                    ("Unknown", "DeploymentPaused")
+                } else {
+                    ("True", progressing)
+                };
+                w.write(&format!("  Progressing \t{status}\t{progressing}\n"));
                 if new.is_some() {
                     w.write(&format!("OldReplicaSets:\t{}\n", list(&sets)));
                     w.write(&format!(

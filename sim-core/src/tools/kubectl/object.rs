@@ -1004,6 +1004,9 @@ fn workload_spec(w: &Rc, era: Era) -> Value {
             if let Some(n) = ro.history_limit {
                 s.set("revisionHistoryLimit", i64::from(n));
             }
+            if ro.paused {
+                s.set("paused", true);
+            }
             if era == Era::Modern {
                 s.set("progressDeadlineSeconds", 600i64);
             }

@@ -34,6 +34,8 @@ pub enum Op {
     /// `rollout undo [--to-revision=N]`: 0 is the revision before the current one.
     Undo(u64),
     Restart,
+    /// `rollout pause` (true) or `rollout resume` (false): sets `spec.paused`.
+    Pause(bool),
     /// `set image KIND/NAME CONTAINER=IMAGE...` (`*` is every container).
     SetImage(Vec<(String, String)>),
 }
@@ -126,14 +128,8 @@ pub fn parse_rollout(a: &Args) -> Result<Rollout, (String, i32)> {
         "history" => Op::History,
         "undo" => Op::Undo(to_revision),
         "restart" => Op::Restart,
-        "pause" | "resume" => {
-            return Err((
-                format!(
-                    "error: `kubectl rollout {sub}` is not simulated (status, history, undo and restart are)\n"
-                ),
-                1,
-            ));
-        }
+        "pause" => Op::Pause(true),
+        "resume" => Op::Pause(false),
         other => {
             return Err((
                 format!(
@@ -147,8 +143,10 @@ pub fn parse_rollout(a: &Args) -> Result<Rollout, (String, i32)> {
     if let Some(extra) = rest.get(used) {
         return Err((format!("error: extra arguments: [{extra}]\n"), 1));
     }
+    // pause and resume of another kind are refused as kubectl refuses them, once the
+    // object is read.
     let status_of_sts = kind == Kind::StatefulSet && matches!(op, Op::Status { .. });
-    if kind != Kind::Deployment && !status_of_sts {
+    if kind != Kind::Deployment && !status_of_sts && !matches!(op, Op::Pause(_)) {
         return Err((
             format!(
                 "error: `kubectl rollout` of a {} is not simulated ({KINDS_NOTE})\n",
@@ -409,7 +407,7 @@ impl Kubectl {
                         ns: Some(ns_name),
                         name: Some(name),
                     },
-                    Op::Restart | Op::SetImage(_) => Request::Get {
+                    Op::Restart | Op::SetImage(_) | Op::Pause(_) => Request::Get {
                         kind,
                         ns: ns_name,
                         name,
@@ -515,9 +513,32 @@ impl Kubectl {
                 json["spec"]["template"] = template;
                 self.rollout_update(cx, ns, json, &d.object.meta.namespace)
             }
-            (Op::Restart | Op::SetImage(_), Response::Object(o)) if !r.sent => {
+            (Op::Restart | Op::SetImage(_) | Op::Pause(_), Response::Object(o)) if !r.sent => {
                 let mut json = to_json(&api_object(&o, era));
                 match &r.op {
+                    Op::Pause(pause) => {
+                        // objectpauser.go / objectresumer.go, and rollout_pause.go's
+                        // `error: %s %q %v` with the resource and its group.
+                        let (verb, done_already) = if *pause {
+                            ("pausing", "is already paused")
+                        } else {
+                            ("resuming", "is not paused")
+                        };
+                        let plural = r.kind.plural();
+                        let resource = match era {
+                            Era::Modern => plural,
+                            Era::Classic => plural.split('.').next().unwrap_or(plural),
+                        };
+                        let why = if r.kind != Kind::Deployment {
+                            format!("{verb} is not supported")
+                        } else if o.workload().is_some_and(|w| w.rollout.paused == *pause) {
+                            done_already.to_string()
+                        } else {
+                            json["spec"]["paused"] = (*pause).into();
+                            return self.rollout_update(cx, ns, json, &o.meta.namespace);
+                        };
+                        return fail(cx, format!("error: {resource} \"{}\" {why}\n", r.name));
+                    }
                     Op::Restart => {
                         if era == Era::Classic {
                             // kubectl 1.5 had no `rollout restart` (it came in 1.15).
@@ -562,6 +583,8 @@ impl Kubectl {
                 let line = match op {
                     Op::Undo(_) => done("rolled back"),
                     Op::Restart => done("restarted"),
+                    Op::Pause(true) => done("paused"),
+                    Op::Pause(false) => done("resumed"),
                     _ => done("image updated"),
                 };
                 print(cx, Stream::Stdout, &line);

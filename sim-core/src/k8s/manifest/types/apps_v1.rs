@@ -34,8 +34,9 @@ pub struct DeploymentSpec {
     pub min_ready_seconds: Option<i32>,
     /// Old ReplicaSets kept for `kubectl rollout undo`.
     pub revision_history_limit: Option<i32>,
+    /// A paused Deployment does not roll out template changes (it still scales).
+    pub paused: Option<bool>,
     // Not simulated.
-    pub paused: Option<Value>,
     pub progress_deadline_seconds: Option<Value>,
     /// extensions/v1beta1 and apps/v1beta1 only.
     pub rollback_to: Option<Value>,

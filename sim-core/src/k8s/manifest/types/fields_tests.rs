@@ -118,7 +118,7 @@ fn unmodelled_fields_lists_what_an_object_uses() {
     let v = json!({
         "apiVersion": "apps/v1", "kind": "Deployment",
         "metadata": {"name": "web", "uid": "0a1b", "labels": {"app": "web"}},
-        "spec": {"paused": false, "selector": {"matchLabels": {"app": "web"}},
+        "spec": {"progressDeadlineSeconds": 600, "selector": {"matchLabels": {"app": "web"}},
             "template": {"metadata": {"creationTimestamp": null, "labels": {"app": "web"}},
                 "spec": {"containers": [
                     {"name": "a", "image": "i", "resources": {}, "imagePullPolicy": "Always"},
@@ -130,7 +130,7 @@ fn unmodelled_fields_lists_what_an_object_uses() {
         unmodelled_fields("Deployment", &v),
         [
             "metadata.uid",
-            "spec.paused",
+            "spec.progressDeadlineSeconds",
             "spec.template.spec.terminationGracePeriodSeconds",
             "spec.template.spec.containers[].resources",
             "spec.template.spec.containers[].imagePullPolicy",

@@ -160,7 +160,6 @@ pub const UNMODELLED: &[(&str, &str)] = &[
     ("EndpointSlice", "endpoints[].topology"),
     ("EndpointSlice", "ports[].appProtocol"),
     // Workloads.
-    ("Deployment", "spec.paused"),
     ("Deployment", "spec.progressDeadlineSeconds"),
     ("Deployment", "spec.rollbackTo"),
     ("DaemonSet", "spec.updateStrategy"),

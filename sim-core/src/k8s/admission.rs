@@ -14,7 +14,7 @@ use super::api::{
     Address, Amount, Body, ConfigMapSpec, Container, DEFAULT_AFFINITY_TIMEOUT, DnsConfig,
     EndpointPort, EndpointSlice,
     Endpoints, EnvRef, Labels, NamespaceSpec, NewObject, PodOptions, PodSpec, PortRef, Probe,
-    ProbeAction, RcSpec, Rollout, ServicePort, ServiceSpec, SliceEndpoint, StoredSpec,
+    ProbeAction, RcSpec, Rollout, Secret, ServicePort, ServiceSpec, SliceEndpoint, StoredSpec,
 };
 use super::manifest::Manifest;
 use super::manifest::types::{self as t, IntOrString};
@@ -53,16 +53,6 @@ impl Refused {
             code: 501,
             reason: "NotImplemented",
             message: format!("{kind} \"{name}\": {what} is not simulated"),
-        }
-    }
-
-    fn not_simulated(kind: &str) -> Refused {
-        Refused {
-            code: 501,
-            reason: "NotImplemented",
-            message: format!(
-                "the simulator stores no {kind} objects yet (docs/manifests.md lists the kinds it runs)"
-            ),
         }
     }
 }
@@ -202,6 +192,12 @@ pub fn admit(m: &Manifest, ns: &str) -> Result<NewObject, Refused> {
                 &template,
             )
         }
+        Manifest::Secret(sec) => NewObject::Stored(StoredSpec {
+            name,
+            namespace,
+            labels,
+            body: Body::Secret(secret(sec)),
+        }),
         Manifest::Endpoints(ep) => {
             let body = Body::Endpoints(endpoints(ep, &name)?);
             NewObject::Stored(StoredSpec {
@@ -301,12 +297,33 @@ pub fn admit(m: &Manifest, ns: &str) -> Result<NewObject, Refused> {
                 body: Body::NetworkPolicy(Box::new(spec)),
             })
         }
-        other => return Err(Refused::not_simulated(other.kind())),
     };
     if let Some(r) = object.workload_mut() {
         r.annotations = annotations;
     }
     Ok(object)
+}
+
+/// A Secret as the apiserver stores it: `stringData` merged over `data` (a key in both
+/// takes stringData's value) and never kept; `type` defaults to `Opaque`.
+fn secret(s: &t::Secret) -> Secret {
+    let mut data: std::collections::BTreeMap<String, Vec<u8>> = s
+        .data
+        .iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), v.0.clone()))
+        .collect();
+    for (k, v) in s.string_data.iter().flatten() {
+        data.insert(k.clone(), v.clone().into_bytes());
+    }
+    Secret {
+        type_: s
+            .type_
+            .clone()
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| "Opaque".into()),
+        data,
+    }
 }
 
 /// A Deployment's strategy and history limit (decoding filled in the group version's

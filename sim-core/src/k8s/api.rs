@@ -37,6 +37,7 @@ pub enum Kind {
     StatefulSet,
     Job,
     ConfigMap,
+    Secret,
 }
 
 impl Kind {
@@ -57,6 +58,7 @@ impl Kind {
             Kind::StatefulSet => "statefulset.apps",
             Kind::Job => "job.batch",
             Kind::ConfigMap => "configmap",
+            Kind::Secret => "secret",
         }
     }
 
@@ -77,6 +79,7 @@ impl Kind {
             Kind::StatefulSet => "StatefulSet",
             Kind::Job => "Job",
             Kind::ConfigMap => "ConfigMap",
+            Kind::Secret => "Secret",
         }
     }
 
@@ -97,6 +100,7 @@ impl Kind {
             Kind::StatefulSet => "statefulsets.apps",
             Kind::Job => "jobs.batch",
             Kind::ConfigMap => "configmaps",
+            Kind::Secret => "secrets",
         }
     }
 
@@ -119,6 +123,7 @@ impl Kind {
             "sts" | "statefulset" | "statefulsets" => Kind::StatefulSet,
             "job" | "jobs" => Kind::Job,
             "cm" | "configmap" | "configmaps" => Kind::ConfigMap,
+            "secret" | "secrets" => Kind::Secret,
             _ => return None,
         })
     }
@@ -144,6 +149,7 @@ impl Kind {
             Kind::StatefulSet => "/registry/statefulsets",
             Kind::Job => "/registry/jobs",
             Kind::ConfigMap => "/registry/configmaps",
+            Kind::Secret => "/registry/secrets",
         }
     }
 
@@ -1081,6 +1087,16 @@ pub enum Body {
     /// A ReplicationController, ReplicaSet, Deployment or DaemonSet.
     Workload(Rc),
     ConfigMap(BTreeMap<String, String>),
+    Secret(Secret),
+}
+
+/// A Secret as the apiserver keeps it: `stringData` already merged into `data`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Secret {
+    /// `type` (`Opaque` unless the manifest says another).
+    pub type_: String,
+    /// The decoded bytes of each key (the API writes them as base64).
+    pub data: BTreeMap<String, Vec<u8>>,
 }
 
 #[derive(Clone, Debug)]
@@ -1101,6 +1117,7 @@ impl Body {
             Body::NetworkPolicy(_) => Kind::NetworkPolicy,
             Body::Workload(w) => w.kind,
             Body::ConfigMap(_) => Kind::ConfigMap,
+            Body::Secret(_) => Kind::Secret,
         }
     }
 }
@@ -1391,6 +1408,10 @@ impl Object {
             Body::ConfigMap(data) => {
                 v["data"] = json!(data);
             }
+            Body::Secret(s) => {
+                v["data"] = json!(secret_data(s));
+                v["type"] = json!(s.type_);
+            }
             Body::Workload(r) => {
                 let selector = if r.kind == Kind::ReplicationController {
                     json!(r.selector)
@@ -1410,6 +1431,14 @@ impl Object {
         }
         v.to_string()
     }
+}
+
+/// A Secret's `data` as the API writes it: each value base64.
+pub fn secret_data(s: &Secret) -> BTreeMap<&str, String> {
+    s.data
+        .iter()
+        .map(|(k, v)| (k.as_str(), data_encoding::BASE64.encode(v)))
+        .collect()
 }
 
 /// A serialized API struct without its absent (null) fields, as the API writes it.

@@ -954,6 +954,20 @@ spec:
                 s.external_name = n.external_name;
                 obj.meta.labels = n.labels;
             }
+            (Body::Secret(old), NewObject::Stored(n)) => {
+                let Body::Secret(new) = n.body else {
+                    return not_found(key.0, &key.2);
+                };
+                // ValidateSecretUpdate: the type is immutable.
+                if new.type_ != old.type_ {
+                    return invalid(format!(
+                        "type: Invalid value: \"{}\": field is immutable",
+                        new.type_
+                    ));
+                }
+                *old = new;
+                obj.meta.labels = n.labels;
+            }
             (
                 Body::Endpoints(_) | Body::EndpointSlice(_) | Body::NetworkPolicy(_),
                 NewObject::Stored(n),

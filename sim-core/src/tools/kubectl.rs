@@ -1312,6 +1312,8 @@ fn table_rows(
             "AGE",
         ],
         (Kind::ConfigMap, _) => vec!["NAME", "DATA", "AGE"],
+        // Every release's secretColumns.
+        (Kind::Secret, _) => vec!["NAME", "TYPE", "DATA", "AGE"],
         (Kind::Node, false) => vec!["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
         (Kind::Node, true) => vec!["NAME", "STATUS", "ROLES", "AGE", "VERSION", "INTERNAL-IP"],
         (Kind::Namespace, _) => vec!["NAME", "STATUS", "AGE"],
@@ -1538,6 +1540,12 @@ fn table_rows(
                 ]
             }
             Body::ConfigMap(data) => vec![m.name.clone(), data.len().to_string(), age],
+            Body::Secret(sec) => vec![
+                m.name.clone(),
+                sec.type_.clone(),
+                sec.data.len().to_string(),
+                age,
+            ],
             Body::Node(n) if classic => {
                 let status = if n.ready { "Ready" } else { "NotReady" };
                 let mut r = vec![m.name.clone(), status.into(), age];

@@ -30,6 +30,7 @@ mod modes;
 mod observe;
 mod pods;
 mod scenario;
+mod secrets;
 mod services;
 mod snapshots;
 mod tcp;

@@ -357,3 +357,25 @@ spec:
         ]
     );
 }
+
+/// A Secret's `data` value that is not base64: Go's message, placed at the value.
+#[test]
+fn a_secret_value_that_is_not_base64() {
+    let text = "apiVersion: v1
+kind: Secret
+metadata: {name: db}
+data:
+  user: YWRtaW4=
+  password: pass word
+";
+    let e = decode("db.yaml", text).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "db.yaml:6:13: illegal base64 data at input byte 4 (field data.password)"
+    );
+    assert_eq!(
+        e.kubectl("creating", false),
+        "Error from server (BadRequest): error when creating \"db.yaml\": Secret in version \
+         \"v1\" cannot be handled as a Secret: illegal base64 data at input byte 4"
+    );
+}

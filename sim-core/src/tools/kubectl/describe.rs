@@ -1113,6 +1113,31 @@ pub fn configmap(d: &Description, era: Era, now: SimTime) -> String {
     w.finish()
 }
 
+/// `describeSecret`, the same in both releases: each key's size, never its value (but a
+/// service account token's `token`, which kubectl prints).
+pub fn secret(d: &Description, era: Era) -> String {
+    let o = &d.object;
+    let Body::Secret(sec) = &o.body else {
+        return String::new();
+    };
+    let m = &o.meta;
+    let mut w = Writer::new(config(era));
+    w.write(&format!("Name:\t{}\nNamespace:\t{}\n", m.name, m.namespace));
+    labels(&mut w, "", "Labels", &m.labels);
+    annotation_lines(&mut w, &m.annotations);
+    w.write(&format!("\nType:\t{}\n", sec.type_));
+    w.write("\nData\n====\n");
+    // (Go's map order is random before kubectl 1.33; this prints the keys sorted.)
+    for (k, v) in &sec.data {
+        if k == "token" && sec.type_ == "kubernetes.io/service-account-token" {
+            w.write(&format!("{k}:\t{}\n", String::from_utf8_lossy(v)));
+        } else {
+            w.write(&format!("{k}:\t{} bytes\n", v.len()));
+        }
+    }
+    w.finish()
+}
+
 /// `describeNetworkPolicy`: today's kubectl prints the spec (`describeNetworkPolicySpec`:
 /// the pod selector, each direction's rules or whether it is affected, the policy
 /// types); kubectl 1.5's describer printed the name, namespace, labels and annotations
@@ -1273,6 +1298,7 @@ pub fn text(d: &Description, era: Era, now: SimTime) -> String {
         Kind::Endpoints => endpoints(d, era, now),
         Kind::Node => node(d, era, now),
         Kind::ConfigMap => configmap(d, era, now),
+        Kind::Secret => secret(d, era),
         Kind::NetworkPolicy => network_policy(d, era),
         Kind::Namespace => namespace(d, era),
         k if k.is_workload() => workload(d, era, now),
@@ -1674,6 +1700,17 @@ pub(super) mod tests {
                 .into(),
             ),
         };
+        let sec = Object {
+            meta: meta("db", "default", &[("app", "db")]),
+            body: Body::Secret(crate::k8s::api::Secret {
+                type_: "Opaque".into(),
+                data: [
+                    ("password".to_string(), b"password".to_vec()),
+                    ("user".to_string(), b"admin".to_vec()),
+                ]
+                .into(),
+            }),
+        };
         let ns = Object {
             meta: meta("gitlab", "", &[]),
             body: Body::Namespace,
@@ -1705,7 +1742,7 @@ pub(super) mod tests {
             p.containers[0].command = Some("redis-server --port 6379".into());
         }
         pending.events.truncate(1);
-        let cases: [(&str, Description); 12] = [
+        let cases: [(&str, Description); 13] = [
             ("pod", redis_pod(true)),
             ("pod-unscheduled", pending),
             ("service", frontend_svc()),
@@ -1717,6 +1754,7 @@ pub(super) mod tests {
             ("deployment", deploy),
             ("replicaset", rs),
             ("configmap", plain(cm)),
+            ("secret", plain(sec)),
             ("namespace", plain(ns)),
         ];
         let mut failed = Vec::new();

@@ -68,7 +68,7 @@ struct Resource {
 const ALL_VERBS: &str = "create,delete,deletecollection,get,list,patch,update,watch";
 
 /// The resources the simulator serves (v1.28's discovery entries for them).
-const RESOURCES: [Resource; 11] = [
+const RESOURCES: [Resource; 12] = [
     Resource {
         name: "configmaps",
         short: "cm",
@@ -138,6 +138,16 @@ const RESOURCES: [Resource; 11] = [
         kind: "ReplicationController",
         verbs: ALL_VERBS,
         categories: "all",
+    },
+    Resource {
+        name: "secrets",
+        short: "",
+        group: "",
+        version: "v1",
+        namespaced: true,
+        kind: "Secret",
+        verbs: ALL_VERBS,
+        categories: "",
     },
     Resource {
         name: "services",
@@ -464,6 +474,7 @@ mod tests {
              nodes                    no           v1           false        Node\n\
              pods                     po           v1           true         Pod\n\
              replicationcontrollers   rc           v1           true         ReplicationController\n\
+             secrets                               v1           true         Secret\n\
              services                 svc          v1           true         Service\n\
              daemonsets               ds           apps/v1      true         DaemonSet\n\
              deployments              deploy       apps/v1      true         Deployment\n\

@@ -343,6 +343,16 @@ pub fn api_object(o: &Object, era: Era) -> Value {
                 v.set("data", labels(data));
             }
         }
+        Body::Secret(sec) => {
+            if !sec.data.is_empty() {
+                let data: crate::k8s::api::Labels = crate::k8s::api::secret_data(sec)
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v))
+                    .collect();
+                v.set("data", labels(&data));
+            }
+            v.set("type", &sec.type_);
+        }
         Body::Workload(w) => {
             v.set("spec", workload_spec(w, era));
             v.set("status", workload_status(w, era));

@@ -577,11 +577,27 @@ pub(super) fn validate(m: &Manifest) -> Vec<(String, String)> {
                 .flat_map(|d| d.keys())
                 .chain(s.string_data.iter().flat_map(|d| d.keys()))
                 .collect();
-            for key in keys {
+            for key in &keys {
                 for msg in config_map_key(key) {
                     e.invalid(&format!("data[{key}]"), key, &msg);
                 }
             }
+            // MaxSecretSize (1 MiB), over data once stringData is merged in.
+            let size: usize = keys
+                .iter()
+                .map(|k| {
+                    let string = s.string_data.as_ref().and_then(|d| d.get(*k));
+                    let data = s.data.as_ref().and_then(|d| d.get(*k));
+                    string.map_or_else(|| data.map_or(0, |v| v.0.len()), String::len)
+                })
+                .sum();
+            if size > 1024 * 1024 {
+                e.push(
+                    "data",
+                    format!("Too long: must have at most {} bytes", 1024 * 1024),
+                );
+            }
+            secret_type(&mut e, s, &keys);
         }
         Manifest::Namespace(_) => {
             object_meta(&mut e, m.metadata(), NameRule::Label, false, "metadata");
@@ -592,6 +608,106 @@ pub(super) fn validate(m: &Manifest) -> Vec<(String, String)> {
         }
     }
     e.0
+}
+
+/// ValidateSecret's rules for the built-in types (`keys`: data's and stringData's).
+fn secret_type(e: &mut Errs, s: &Secret, keys: &std::collections::BTreeSet<&String>) {
+    let has = |k: &str| keys.iter().any(|x| x.as_str() == k);
+    let value = |k: &str| -> Option<Vec<u8>> {
+        let string = s.string_data.as_ref().and_then(|d| d.get(k));
+        let data = s.data.as_ref().and_then(|d| d.get(k));
+        string
+            .map(|v| v.clone().into_bytes())
+            .or_else(|| data.map(|v| v.0.clone()))
+    };
+    match s.type_.as_deref().unwrap_or("") {
+        "kubernetes.io/service-account-token" => {
+            let named = s
+                .metadata
+                .annotations
+                .as_ref()
+                .and_then(|a| a.get("kubernetes.io/service-account.name"))
+                .is_some_and(|v| !v.is_empty());
+            if !named {
+                e.required(
+                    "metadata.annotations[kubernetes.io/service-account.name]",
+                    "",
+                );
+            }
+        }
+        t @ ("kubernetes.io/dockercfg" | "kubernetes.io/dockerconfigjson") => {
+            let key = if t == "kubernetes.io/dockercfg" {
+                ".dockercfg"
+            } else {
+                ".dockerconfigjson"
+            };
+            match value(key) {
+                None => e.required(&format!("data[{key}]"), ""),
+                Some(bytes) => {
+                    if let Some(err) = go_json_object_error(&bytes) {
+                        e.invalid_raw(
+                            &format!("data[{key}]"),
+                            "\"<secret contents redacted>\"",
+                            &err,
+                        );
+                    }
+                }
+            }
+        }
+        "kubernetes.io/basic-auth" => {
+            // The apiserver's own path (`field.NewPath("data[%s]")`), printed as it is.
+            if !has("username") && !has("password") {
+                e.required("data[%s][username]", "");
+                e.required("data[%s][password]", "");
+            }
+        }
+        "kubernetes.io/ssh-auth" => {
+            if value("ssh-privatekey").is_none_or(|v| v.is_empty()) {
+                e.required("data[%s][ssh-privatekey]", "");
+            }
+        }
+        "kubernetes.io/tls" => {
+            for key in ["tls.crt", "tls.key"] {
+                if !has(key) {
+                    e.required(&format!("data[{key}]"), "");
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// What Go's `json.Unmarshal` into a `map[string]interface{}` says of `bytes`, for the
+/// usual mistakes (none when they are a JSON object or null).
+fn go_json_object_error(bytes: &[u8]) -> Option<String> {
+    match serde_json::from_slice::<serde_json::Value>(bytes) {
+        Ok(serde_json::Value::Object(_) | serde_json::Value::Null) => None,
+        Ok(v) => {
+            let what = match v {
+                serde_json::Value::Array(_) => "array",
+                serde_json::Value::String(_) => "string",
+                serde_json::Value::Number(_) => "number",
+                _ => "bool",
+            };
+            Some(format!(
+                "json: cannot unmarshal {what} into Go value of type map[string]interface {{}}"
+            ))
+        }
+        Err(e) if e.is_eof() => Some("unexpected end of JSON input".into()),
+        Err(_) => {
+            // Go's scanner names the first byte it cannot take; the simulator names the
+            // first one that is not JSON at all, or says what serde_json found.
+            let first = bytes.iter().position(|b| !b.is_ascii_whitespace())?;
+            let c = bytes[first] as char;
+            Some(
+                if !matches!(c, '{' | '[' | '"' | '-' | '0'..='9' | 't' | 'f' | 'n') {
+                    format!("invalid character '{c}' looking for beginning of value")
+                } else {
+                    "invalid JSON".to_string()
+                },
+            )
+        }
+    }
 }
 
 /// ValidateObjectMeta: name (or generateName) and the namespace's form, labels, annotations.

@@ -766,3 +766,101 @@ fn network_policies() {
         ]
     );
 }
+
+/// ValidateSecret's rules for the built-in types, stringData counting as data.
+#[test]
+fn secret_types() {
+    let secret = |t: &str, extra: Value| {
+        let mut v =
+            json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "type": t});
+        for (k, x) in extra.as_object().unwrap() {
+            v[k] = x.clone();
+        }
+        errors(v)
+    };
+    assert!(secret("Opaque", json!({})).is_empty());
+    assert!(secret("example.com/mine", json!({})).is_empty());
+    assert_eq!(
+        secret("kubernetes.io/service-account-token", json!({})),
+        ["metadata.annotations[kubernetes.io/service-account.name]: Required value"]
+    );
+    assert!(
+        secret(
+            "kubernetes.io/service-account-token",
+            json!({"metadata": {"name": "s", "annotations": {"kubernetes.io/service-account.name": "default"}}})
+        )
+        .is_empty()
+    );
+    assert_eq!(
+        secret("kubernetes.io/tls", json!({"stringData": {"tls.crt": "x"}})),
+        ["data[tls.key]: Required value"]
+    );
+    assert!(
+        secret(
+            "kubernetes.io/tls",
+            json!({"data": {"tls.crt": "eA==", "tls.key": "eA=="}})
+        )
+        .is_empty()
+    );
+    // The apiserver's path for basic-auth, as it prints it.
+    assert_eq!(
+        secret(
+            "kubernetes.io/basic-auth",
+            json!({"data": {"user": "eA=="}})
+        ),
+        [
+            "data[%s][username]: Required value",
+            "data[%s][password]: Required value"
+        ]
+    );
+    assert!(
+        secret(
+            "kubernetes.io/basic-auth",
+            json!({"stringData": {"password": ""}})
+        )
+        .is_empty()
+    );
+    assert_eq!(
+        secret("kubernetes.io/dockerconfigjson", json!({})),
+        ["data[.dockerconfigjson]: Required value"]
+    );
+    assert_eq!(
+        secret(
+            "kubernetes.io/dockerconfigjson",
+            json!({"stringData": {".dockerconfigjson": "{\"auths\":"}})
+        ),
+        [
+            "data[.dockerconfigjson]: Invalid value: \"<secret contents redacted>\": unexpected end of JSON input"
+        ]
+    );
+    assert_eq!(
+        secret(
+            "kubernetes.io/dockerconfigjson",
+            json!({"stringData": {".dockerconfigjson": "[]"}})
+        ),
+        [
+            "data[.dockerconfigjson]: Invalid value: \"<secret contents redacted>\": json: cannot unmarshal array into Go value of type map[string]interface {}"
+        ]
+    );
+    assert_eq!(
+        secret(
+            "kubernetes.io/dockerconfigjson",
+            json!({"stringData": {".dockerconfigjson": "auths"}})
+        ),
+        [
+            "data[.dockerconfigjson]: Invalid value: \"<secret contents redacted>\": invalid character 'a' looking for beginning of value"
+        ]
+    );
+    assert!(
+        secret(
+            "kubernetes.io/dockerconfigjson",
+            json!({"data": {".dockerconfigjson": "eyJhdXRocyI6e319"}})
+        )
+        .is_empty()
+    );
+    let big = "x".repeat(1024 * 1024 + 1);
+    assert_eq!(
+        secret("Opaque", json!({"stringData": {"a": big}})),
+        ["data: Too long: must have at most 1048576 bytes"]
+    );
+}

@@ -1,0 +1,136 @@
+//! Secrets: stored as the apiserver stores them (`stringData` merged into base64 `data`,
+//! `type` defaulted, the types' rules validated), listed and shown by kubectl in each
+//! release's format, and read by pods (`secretKeyRef`, `envFrom`).
+
+use sim_core::engine::{Dur, SimTime};
+use sim_core::scenario::{Scenario, run};
+
+/// A Secret with `data` and `stringData` (a key in both takes stringData's value).
+const DB: &str = r#"(path: "/root/db.yaml", yaml: "
+apiVersion: v1
+kind: Secret
+metadata: {name: db, labels: {app: db}}
+data: {password: cGFzc3dvcmQ=, user: bm9ib2R5}
+stringData: {user: admin}
+")"#;
+
+/// A two-node cluster at `version` with `manifests`, `setup` run on the master at 1 s;
+/// each of `cmds` run there at 5+n s. Returns each command's (stdout, stderr, exit code).
+fn cluster(
+    version: &str,
+    manifests: &str,
+    setup: &[&str],
+    cmds: &[&str],
+) -> Vec<(String, String, i32)> {
+    let steps: String = setup
+        .iter()
+        .map(|c| format!("(at: \"1s\", exec: (on: \"node/m\", cmd: \"{c}\")),\n"))
+        .collect();
+    let src = format!(
+        r#"Scenario(name: "s", seed: 3, until: "30s",
+  cluster: (
+    nodes: [(name: "m", ip: "10.0.0.1/24"), (name: "n", ip: "10.0.0.2/24", gateway: "10.0.0.1", docker: ())],
+    etcd: "m",
+    kubernetes: (master: "m", version: "{version}", cluster_dns: "10.96.0.10"),
+    manifests: [{manifests}],
+  ),
+  steps: [{steps}])"#
+    );
+    let s = Scenario::parse("s.ron", &src).unwrap_or_else(|e| panic!("{e}"));
+    cmds.iter()
+        .enumerate()
+        .map(|(i, cmd)| {
+            let at = SimTime(Dur::from_secs(5 + i as u64).as_nanos());
+            let out = run::exec(&s, &Default::default(), at, 0, cmd);
+            assert!(out.violations.is_empty(), "{version} `{cmd}`");
+            (out.stdout, out.stderr, out.exit.unwrap_or(-1))
+        })
+        .collect()
+}
+
+/// `kubectl create -f` of a Secret: its line, `get`'s NAME TYPE DATA AGE in both
+/// releases, `-o yaml` with base64 `data` and no `stringData`, and etcd's key.
+#[test]
+fn a_secret_is_stored_with_its_data_in_base64() {
+    let cmds = [
+        "kubectl get secrets",
+        "kubectl get secret db -o yaml",
+        "kubectl get secret db -o jsonpath={.data.user}",
+    ];
+    for version in ["1.5", "1.28"] {
+        let out = cluster(version, DB, &["kubectl create -f /root/db.yaml"], &cmds);
+        let want = if version == "1.5" {
+            "NAME      TYPE      DATA      AGE\ndb        Opaque    2         4s\n"
+        } else {
+            "NAME   TYPE     DATA   AGE\ndb     Opaque   2      4s\n"
+        };
+        assert_eq!(out[0].0, want, "{version}");
+        let yaml = &out[1].0;
+        assert!(
+            yaml.contains("data:\n  password: cGFzc3dvcmQ=\n  user: YWRtaW4=\n"),
+            "{version}: {yaml}"
+        );
+        assert!(yaml.contains("kind: Secret\n"), "{yaml}");
+        assert!(yaml.ends_with("type: Opaque\n"), "{yaml}");
+        assert!(!yaml.contains("stringData"), "{yaml}");
+        assert_eq!(out[2].0, "YWRtaW4=", "{version}");
+    }
+    let old = cluster(
+        "1.5",
+        DB,
+        &["kubectl create -f /root/db.yaml"],
+        &["etcdctl get /registry/secrets/default/db"],
+    );
+    assert!(
+        old[0]
+            .0
+            .contains(r#""data":{"password":"cGFzc3dvcmQ=","user":"YWRtaW4="}"#),
+        "{}",
+        old[0].0
+    );
+    assert!(old[0].0.contains(r#""type":"Opaque""#), "{}", old[0].0);
+}
+
+/// describe (sizes, never values), label, annotate, delete, and `get all` without it,
+/// as kubectl does.
+#[test]
+fn kubectl_describes_labels_and_deletes_a_secret() {
+    let cmds = [
+        "kubectl describe secret db",
+        "kubectl label secret db tier=backend",
+        "kubectl annotate secret db note=x",
+        "kubectl get secret db --show-labels",
+        "kubectl get all",
+        "kubectl delete secret db",
+        "kubectl get secret nope",
+    ];
+    let setup = [
+        "kubectl create -f /root/db.yaml",
+        "kubectl label secret db env=prod",
+        "kubectl annotate secret db owner=ops",
+    ];
+    let new = cluster("1.28", DB, &setup, &cmds);
+    assert_eq!(
+        new[0].0,
+        "Name:         db\nNamespace:    default\nLabels:       app=db\n              env=prod\nAnnotations:  owner: ops\n\nType:  Opaque\n\nData\n====\npassword:  8 bytes\nuser:      5 bytes\n"
+    );
+    assert_eq!(new[1].0, "secret/db labeled\n");
+    assert_eq!(new[2].0, "secret/db annotated\n");
+    assert!(new[3].0.contains("app=db,env=prod"), "{}", new[3].0);
+    assert!(!new[4].0.contains("secret"), "{}", new[4].0);
+    assert_eq!(new[5].0, "secret \"db\" deleted\n");
+    assert_eq!(
+        (new[6].1.as_str(), new[6].2),
+        (
+            "Error from server (NotFound): secrets \"nope\" not found\n",
+            1
+        )
+    );
+    let old = cluster("1.5", DB, &setup[..1], &cmds[..3]);
+    assert_eq!(
+        old[0].0,
+        "Name:\t\tdb\nNamespace:\tdefault\nLabels:\t\tapp=db\nAnnotations:\t<none>\n\nType:\tOpaque\n\nData\n====\npassword:\t8 bytes\nuser:\t\t5 bytes\n"
+    );
+    assert_eq!(old[1].0, "secret \"db\" labeled\n");
+    assert_eq!(old[2].0, "secret \"db\" annotated\n");
+}

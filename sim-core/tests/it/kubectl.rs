@@ -234,6 +234,76 @@ fn logs_of_containers() {
     assert_eq!(exit.as_deref(), Some("exit status 0"), "{trace}");
 }
 
+/// `logs -l`: each picked pod's log (the last 10 lines unless `--tail`), `--prefix`'s
+/// `[pod/NAME/CONTAINER] `, following more pods than `--max-log-requests` refused, no pod
+/// picked, and a selector with a name refused, in logs.go's words.
+#[test]
+fn logs_by_selector() {
+    // A pod that writes some twenty lines (ping's 15 replies, 0.2 s apart).
+    let cluster = CLUSTER.replacen(
+        "manifests: [",
+        r#"manifests: [(path: "/root/pinger.yaml", yaml: "
+apiVersion: v1
+kind: Pod
+metadata: {name: pinger, labels: {run: pinger}}
+spec:
+  restartPolicy: Never
+  containers: [{name: ping, image: busybox, command: [ping, -c, '15', -i, '0.2', 127.0.0.1]}]
+"),"#,
+        1,
+    );
+    let src = format!(
+        r#"Scenario(name: "logs", seed: 3, until: "8s", {cluster}
+  steps: [
+    (at: "1s", exec: (on: "node/master01", cmd: "kubectl create -f /root/pinger.yaml")),
+    (at: "1s", exec: (on: "node/master01", cmd: "kubectl create -f /root/redis.yaml")),
+    (at: "1s", exec: (on: "node/master01", cmd: "kubectl create -f /root/web.yaml")),
+    (at: "1s", exec: (on: "node/master01", cmd: "kubectl create -f /root/hello.yaml")),
+    (at: "7s", exec: (on: "node/master01", cmd: "kubectl logs pinger")),
+    (at: "7s", exec: (on: "node/master01", cmd: "kubectl logs -l run=pinger")),
+    (at: "7s", exec: (on: "node/master01", cmd: "kubectl logs -l run=pinger --tail=-1")),
+    (at: "7s", exec: (on: "node/master01", cmd: "kubectl logs -l app=hello --prefix")),
+    (at: "7s", exec: (on: "node/master01", cmd: "kubectl logs -l app=web -f --max-log-requests=1")),
+    (at: "7s", exec: (on: "node/master01", cmd: "kubectl logs -l app=nope")),
+    (at: "7s", exec: (on: "node/master01", cmd: "kubectl logs web -l app=web")),
+  ])"#
+    );
+    let trace = run_text(&src);
+    let (all, _) = printed(&trace, "kubectl logs pinger", "stdout");
+    assert!(all.len() > 10, "ping writes more than 10 lines: {all:#?}");
+    let (picked, exit) = printed(&trace, "kubectl logs -l run=pinger", "stdout");
+    assert_eq!(exit.as_deref(), Some("exit status 0"));
+    assert_eq!(picked, all[all.len() - 10..], "the last 10 lines");
+    let (every, _) = printed(&trace, "kubectl logs -l run=pinger --tail=-1", "stdout");
+    assert_eq!(every, all, "--tail=-1 given: every line");
+    let (hello, _) = printed(&trace, "kubectl logs -l app=hello --prefix", "stdout");
+    assert!(!hello.is_empty());
+    for l in &hello {
+        assert!(
+            l.starts_with("[pod/hello-") && l.ends_with("/hello] hello from the container"),
+            "{hello:#?}"
+        );
+    }
+    assert_eq!(
+        printed(&trace, "kubectl logs -l app=web -f --max-log-requests=1", "stderr"),
+        (
+            vec!["error: you are attempting to follow 2 log streams, but maximum allowed concurrency is 1, use --max-log-requests to increase the limit".to_string()],
+            Some("exit status 1".to_string())
+        )
+    );
+    assert_eq!(
+        printed(&trace, "kubectl logs -l app=nope", "stderr"),
+        (
+            vec!["No resources found in default namespace.".to_string()],
+            Some("exit status 0".to_string())
+        )
+    );
+    assert_eq!(
+        printed(&trace, "kubectl logs web -l app=web", "stderr").0[0],
+        "error: only a selector (-l) or a POD name is allowed"
+    );
+}
+
 /// A kubeadm cluster with CoreDNS: `cluster-info` names the add-on, the CoreDNS pod's
 /// log has its start-up lines, and `version`, `api-resources` and `explain` answer.
 #[test]

@@ -425,6 +425,50 @@ fn a_paused_deployment_scales_but_does_not_roll() {
     );
 }
 
+/// `rollout status --timeout`: a paused rollout never finishes, so the wait ends with
+/// `error: timed out waiting for the condition` and status 1 after the timeout (in
+/// simulated time); kubectl 1.5 had no such flag.
+#[test]
+fn rollout_status_times_out() {
+    let steps = r#"
+        (at: "1s", exec: (on: "node/master01", cmd: "kubectl apply -f /root/web-v1.yaml")),
+        (at: "5s", exec: (on: "node/master01", cmd: "kubectl rollout pause deployment/web")),
+        (at: "6s", exec: (on: "node/master01", cmd: "kubectl set image deployment/web web=nginx:v2")),
+        (at: "7s", exec: (on: "node/master01", cmd: "kubectl rollout status deployment/web --timeout=5s")),
+        "#;
+    let trace = run_text(&cluster("1.28", "apps/v1", "  replicas: 2", steps));
+    let (err, exit) = printed(
+        &trace,
+        "kubectl rollout status deployment/web --timeout=5s",
+        "stderr",
+    );
+    assert_eq!(err, ["error: timed out waiting for the condition"]);
+    assert_eq!(exit.as_deref(), Some("exit status 1"));
+    let ended = trace
+        .lines()
+        .find(|l| l.contains(" exit ") && l.contains("exit status 1"))
+        .expect("an exit");
+    assert!(
+        ended.trim_start().starts_with("12."),
+        "five seconds after 7 s: {ended}"
+    );
+    let trace = run_text(&cluster(
+        "1.5",
+        "extensions/v1beta1",
+        "  replicas: 2",
+        r#"(at: "3s", exec: (on: "node/master01", cmd: "kubectl rollout status deployment/web --timeout=5s")),"#,
+    ));
+    assert_eq!(
+        printed(
+            &trace,
+            "kubectl rollout status deployment/web --timeout=5s",
+            "stderr"
+        )
+        .0[0],
+        "error: unknown flag: --timeout"
+    );
+}
+
 /// kubectl 1.5's forms: `deployment "web" image updated`, the waiting lines without the
 /// Deployment's name, the history under `deployments "web"` with tab padding, and no
 /// `rollout restart` (it came in 1.15).
@@ -527,6 +571,52 @@ fn stateful_lines(trace: &str) -> Vec<(String, String)> {
             )
         })
         .collect()
+}
+
+/// `rollout restart sts/web` (objectrestarter.go): the template gets
+/// `kubectl.kubernetes.io/restartedAt` at the simulated time, so the controller replaces
+/// each pod, highest ordinal first, and `rollout status` follows it to the end.
+#[test]
+fn a_statefulset_restarts() {
+    let steps = r#"
+        (at: "1s", exec: (on: "node/master01", cmd: "kubectl apply -f /root/web.yaml")),
+        (at: "6s", exec: (on: "node/master01", cmd: "kubectl rollout restart sts/web")),
+        (at: "6s", exec: (on: "node/master01", cmd: "kubectl rollout status sts/web")),
+        (at: "20s", exec: (on: "node/master01", cmd: "kubectl get sts web -o jsonpath={.spec.template.metadata.annotations}")),
+    "#;
+    let trace = run_text(&stateful("1.28", "apps/v1", "OrderedReady", steps));
+    assert_eq!(
+        printed(&trace, "kubectl rollout restart sts/web", "stdout").0,
+        ["statefulset.apps/web restarted"]
+    );
+    let deleted: Vec<String> = stateful_lines(&trace)
+        .into_iter()
+        .filter(|(_, m)| m.starts_with("delete "))
+        .map(|(_, m)| m)
+        .collect();
+    assert_eq!(
+        deleted,
+        [
+            "delete Pod web-2 in StatefulSet web successful",
+            "delete Pod web-1 in StatefulSet web successful",
+            "delete Pod web-0 in StatefulSet web successful",
+        ]
+    );
+    let (status, exit) = printed(&trace, "kubectl rollout status sts/web", "stdout");
+    assert_eq!(exit.as_deref(), Some("exit status 0"));
+    assert_eq!(
+        status.last().map(String::as_str),
+        Some("partitioned roll out complete: 3 new pods have been updated...")
+    );
+    assert_eq!(
+        printed(
+            &trace,
+            "kubectl get sts web -o jsonpath={.spec.template.metadata.annotations}",
+            "stdout"
+        )
+        .0,
+        [r#"{"kubectl.kubernetes.io/restartedAt":"2017-10-18T15:00:06Z"}"#]
+    );
 }
 
 /// OrderedReady makes web-1 only after web-0 is ready (a later instant); Parallel makes

@@ -19,6 +19,7 @@
 //! - `--timestamps`: each line after its time, as kubelet returns it (RFC 3339 with 9
 //!   digits of nanoseconds; docker's trimmed RFC3339Nano in kubectl 1.5's era).
 
+use super::selector::LabelSelector;
 use super::verbs::{Args, More, boolean, unknown_flag};
 use super::{Cmd, Kubectl};
 use crate::engine::{ActorId, Ctx};
@@ -31,8 +32,16 @@ use crate::trace::Stream;
 
 #[derive(Clone, Debug, Default)]
 pub struct Logs {
-    /// `POD`, or a controller's `TYPE/NAME`.
+    /// `POD`, or a controller's `TYPE/NAME` (empty with `-l`).
     target: String,
+    /// `-l SELECTOR`: every pod it picks, each log in turn.
+    selector: Option<LabelSelector>,
+    /// `--prefix`: each line after `[pod/NAME/CONTAINER] `.
+    prefix: bool,
+    /// `--max-log-requests` (5): how many logs `-l -f` may follow.
+    max_requests: usize,
+    /// `--tail` was given (with `-l` it is 10 otherwise).
+    tail_given: bool,
     container: Option<String>,
     follow: bool,
     previous: bool,
@@ -40,13 +49,18 @@ pub struct Logs {
     timestamps: bool,
     /// Following: the container process whose end ends the command.
     following: Option<ActorId>,
+    /// Following with `--prefix`: what each new line comes after.
+    line_prefix: String,
 }
 
 const USAGE: &str = "error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples\n";
 
 impl Logs {
     pub fn parse(a: &Args) -> Result<Logs, (String, i32)> {
-        let mut l = Logs::default();
+        let mut l = Logs {
+            max_requests: 5,
+            ..Logs::default()
+        };
         let mut container_flag = None;
         for (f, v) in &a.flags {
             match f.as_str() {
@@ -71,18 +85,42 @@ impl Logs {
                         ));
                     }
                     l.tail = usize::try_from(n).ok();
+                    l.tail_given = true;
                 }
                 "-l" | "--selector" => {
-                    return Err((
-                        "error: `kubectl logs -l` is not simulated; name a pod or TYPE/NAME\n"
-                            .into(),
-                        1,
-                    ));
+                    let text = v.clone().unwrap_or_default();
+                    l.selector = Some(
+                        LabelSelector::parse(&text).map_err(|e| (format!("error: {e}\n"), 1))?,
+                    );
+                }
+                "--prefix" => l.prefix = boolean(f, v)?,
+                "--max-log-requests" => {
+                    let t = v.clone().unwrap_or_default();
+                    l.max_requests = t.parse().map_err(|_| {
+                        (
+                            format!(
+                                "error: invalid argument \"{t}\" for \"--max-log-requests\" flag: strconv.ParseInt: parsing \"{t}\": invalid syntax\nSee 'kubectl logs --help' for usage.\n"
+                            ),
+                            1,
+                        )
+                    })?;
                 }
                 other => return Err(unknown_flag("logs", other)),
             }
         }
         match a.words.as_slice() {
+            [] if l.selector.is_some() => {
+                // logs.go: with a selector, the last 10 lines of each unless --tail.
+                if !l.tail_given {
+                    l.tail = Some(10);
+                }
+            }
+            [_, ..] if l.selector.is_some() => {
+                return Err((
+                    "error: only a selector (-l) or a POD name is allowed\nSee 'kubectl logs -h' for help and examples\n".into(),
+                    1,
+                ));
+            }
             [target] => l.target = target.clone(),
             [target, container] => {
                 if container_flag.is_some() {
@@ -175,6 +213,23 @@ impl Kubectl {
                     return Some(1);
                 }
                 let target = self.logs_opts().target.clone();
+                if self.logs_opts().selector.is_some() {
+                    if era == Era::Classic {
+                        // kubectl 1.5's logs had no selector (1.8 added it).
+                        print(
+                            cx,
+                            Stream::Stderr,
+                            "Error: unknown shorthand flag: 'l' in -l\nSee 'kubectl logs --help' for usage.\n",
+                        );
+                        return Some(1);
+                    }
+                    let req = Request::List {
+                        kind: Kind::Pod,
+                        ns: Some(self.ns.clone()),
+                    };
+                    self.ask(cx, ns, req);
+                    return None;
+                }
                 let req = match target.split_once('/') {
                     None => Request::Get {
                         kind: Kind::Pod,
@@ -219,8 +274,9 @@ impl Kubectl {
             }
             Msg::ApiResponse { resp, .. } => self.logs_of(*resp, era, cx),
             Msg::LogLine { line: l } => {
-                let ts = self.logs_opts().timestamps;
-                print(cx, Stream::Stdout, &line(&l, ts, era));
+                let opts = self.logs_opts();
+                let text = format!("{}{}", opts.line_prefix, line(&l, opts.timestamps, era));
+                print(cx, Stream::Stdout, &text);
                 None
             }
             // The followed container ended: so does its log stream.
@@ -241,6 +297,13 @@ impl Kubectl {
     fn logs_of(&mut self, resp: Response, era: Era, cx: &mut Ctx<'_, Net>) -> Option<i32> {
         let opts = self.logs_opts().clone();
         let pod = match resp {
+            Response::List(pods) if opts.selector.is_some() => {
+                match self.logs_selected(pods, &opts, era, cx) {
+                    Ok(exit) => return exit,
+                    // One pod to follow: as if it were named.
+                    Err(pod) => *pod,
+                }
+            }
             Response::Object(o) => *o,
             Response::List(pods) => {
                 let (k, owner) = opts.target.split_once('/').expect("TYPE/NAME");
@@ -285,111 +348,30 @@ impl Kubectl {
             }
             other => return Some(self.answer(other, cx)),
         };
-        let p = pod.pod().expect("a pod");
-        let name = pod.meta.name.clone();
-        let names: Vec<String> = p.containers.iter().map(|c| c.name.clone()).collect();
-        let inits: Vec<String> = p
-            .spec
-            .init_containers
-            .iter()
-            .map(|c| c.name.clone())
-            .collect();
-        let bad_request = |cx: &mut Ctx<'_, Net>, m: String| {
-            print(
-                cx,
-                Stream::Stderr,
-                &format!("Error from server (BadRequest): {m}\n"),
-            );
-            Some(1)
-        };
-        let container = match (&opts.container, era) {
-            (Some(c), _) if names.contains(c) || inits.contains(c) => c.clone(),
-            (Some(c), Era::Modern) => {
-                print(
-                    cx,
-                    Stream::Stderr,
-                    &format!("error: container {c} is not valid for pod {name}\n"),
-                );
+        let picked = match pick(cx, &opts, &pod, era) {
+            Ok(p) => p,
+            Err(e) => {
+                print(cx, Stream::Stderr, &e);
                 return Some(1);
             }
-            (Some(c), Era::Classic) => {
-                return bad_request(cx, format!("container {c} is not valid for pod {name}"));
-            }
-            (None, _) if names.len() == 1 && inits.is_empty() => names[0].clone(),
-            // (1.5's apiserver took a lone app container whatever the init ones.)
-            (None, Era::Classic) if names.len() == 1 => names[0].clone(),
-            // podcmd.AllContainerNames: the app containers, then the init ones marked.
-            (None, Era::Modern) if !names.is_empty() => {
-                let all: Vec<String> = names
-                    .iter()
-                    .cloned()
-                    .chain(inits.iter().map(|n| format!("{n} (init)")))
-                    .collect();
-                print(
-                    cx,
-                    Stream::Stderr,
-                    &format!(
-                        "Defaulted container \"{}\" out of: {}\n",
-                        names[0],
-                        all.join(", ")
-                    ),
-                );
-                names[0].clone()
-            }
-            (None, _) => {
-                let mut m = format!(
-                    "a container name must be specified for pod {name}, choose one of: [{}]",
-                    names.join(" ")
-                );
-                if !inits.is_empty() {
-                    m += &format!(" or one of the init containers: [{}]", inits.join(" "));
-                }
-                return bad_request(cx, m);
-            }
         };
-        let runs = runs(cx, &pod.meta.namespace, &name, &container);
-        let run = if opts.previous {
-            match runs.len().checked_sub(2).map(|i| runs[i]) {
-                Some(r) => r,
-                None => {
-                    return bad_request(
-                        cx,
-                        format!(
-                            "previous terminated container \"{container}\" in pod \"{name}\" not found"
-                        ),
-                    );
-                }
-            }
+        print(cx, Stream::Stderr, &picked.note);
+        let Some(run) = picked.run else {
+            // Running with no process of its own (the pause process only): nothing is
+            // written, and a follow waits for ever.
+            return if opts.follow { None } else { Some(0) };
+        };
+        let prefix = if opts.prefix {
+            format!("[pod/{}/{}] ", pod.meta.name, picked.container)
         } else {
-            match runs.last() {
-                Some(r) => *r,
-                None if p.ip.is_none() => {
-                    return bad_request(
-                        cx,
-                        format!(
-                            "container \"{container}\" in pod \"{name}\" is waiting to start: ContainerCreating"
-                        ),
-                    );
-                }
-                // Running with no process of its own (the pause process only): nothing
-                // is written, and a follow waits for ever.
-                None => return if opts.follow { None } else { Some(0) },
-            }
+            String::new()
         };
-        let proc = &cx.world.procs[&run];
-        let log = proc.log.as_ref().expect("a container log");
-        let skip = opts.tail.map_or(0, |n| log.lines.len().saturating_sub(n));
-        let text: String = log
-            .lines
-            .iter()
-            .skip(skip)
-            .map(|l| line(l, opts.timestamps, era))
-            .collect();
-        let ended = proc.exit.is_some();
+        let (text, ended) = text_of(cx, &opts, run, &prefix, era);
         print(cx, Stream::Stdout, &text);
         if !opts.follow || opts.previous || ended {
             return Some(0);
         }
+        self.logs_opts().line_prefix = prefix;
         let me = cx.me();
         if let Some(log) = cx.world.procs.get_mut(&run).and_then(|p| p.log.as_mut()) {
             log.followers.push(me);
@@ -397,6 +379,167 @@ impl Kubectl {
         self.logs_opts().following = Some(run);
         None
     }
+
+    /// `logs -l`: each picked pod's log in turn (in name order: kubectl reads them from a
+    /// Go map, in no set order), `--prefix`ed if asked; no pod: kubectl's note on stderr.
+    /// Following several is refused past `--max-log-requests`, as kubectl refuses it; below
+    /// it the simulator does not follow several logs yet and says so.
+    fn logs_selected(
+        &mut self,
+        pods: Vec<Object>,
+        opts: &Logs,
+        era: Era,
+        cx: &mut Ctx<'_, Net>,
+    ) -> Result<Option<i32>, Box<Object>> {
+        let sel = opts.selector.as_ref().expect("a selector");
+        let mut mine: Vec<Object> = pods
+            .into_iter()
+            .filter(|p| p.meta.namespace == self.ns && sel.matches(&p.meta.labels))
+            .collect();
+        mine.sort_by(|a, b| a.meta.name.cmp(&b.meta.name));
+        if mine.is_empty() {
+            let note = format!("No resources found in {} namespace.\n", self.ns);
+            print(cx, Stream::Stderr, &note);
+            return Ok(Some(0));
+        }
+        if opts.follow && mine.len() == 1 {
+            return Err(Box::new(mine.swap_remove(0)));
+        }
+        if opts.follow && mine.len() > 1 {
+            let text = if mine.len() > opts.max_requests {
+                format!(
+                    "error: you are attempting to follow {} log streams, but maximum allowed concurrency is {}, use --max-log-requests to increase the limit\n",
+                    mine.len(),
+                    opts.max_requests
+                )
+            } else {
+                "error: `kubectl logs -l -f` of several pods is not simulated yet; follow each pod on its own\n".into()
+            };
+            print(cx, Stream::Stderr, &text);
+            return Ok(Some(1));
+        }
+        for pod in &mine {
+            let picked = match pick(cx, opts, pod, era) {
+                Ok(p) => p,
+                Err(e) => {
+                    print(cx, Stream::Stderr, &e);
+                    return Ok(Some(1));
+                }
+            };
+            print(cx, Stream::Stderr, &picked.note);
+            let Some(run) = picked.run else { continue };
+            let prefix = if opts.prefix {
+                format!("[pod/{}/{}] ", pod.meta.name, picked.container)
+            } else {
+                String::new()
+            };
+            let (text, _) = text_of(cx, opts, run, &prefix, era);
+            print(cx, Stream::Stdout, &text);
+        }
+        Ok(Some(0))
+    }
+}
+
+/// The container whose log is read, and its run (`None`: running without a process of
+/// its own); `note` is what kubectl says on stderr of its choice. `Err`: kubectl's
+/// error.
+struct Picked {
+    container: String,
+    run: Option<ActorId>,
+    note: String,
+}
+
+fn pick(cx: &Ctx<'_, Net>, opts: &Logs, pod: &Object, era: Era) -> Result<Picked, String> {
+    let p = pod.pod().expect("a pod");
+    let name = pod.meta.name.clone();
+    let names: Vec<String> = p.containers.iter().map(|c| c.name.clone()).collect();
+    let inits: Vec<String> = p
+        .spec
+        .init_containers
+        .iter()
+        .map(|c| c.name.clone())
+        .collect();
+    let bad_request = |m: String| format!("Error from server (BadRequest): {m}\n");
+    let mut note = String::new();
+    let container = match (&opts.container, era) {
+        (Some(c), _) if names.contains(c) || inits.contains(c) => c.clone(),
+        (Some(c), Era::Modern) => {
+            return Err(format!("error: container {c} is not valid for pod {name}\n"));
+        }
+        (Some(c), Era::Classic) => {
+            return Err(bad_request(format!(
+                "container {c} is not valid for pod {name}"
+            )));
+        }
+        (None, _) if names.len() == 1 && inits.is_empty() => names[0].clone(),
+        // (1.5's apiserver took a lone app container whatever the init ones.)
+        (None, Era::Classic) if names.len() == 1 => names[0].clone(),
+        // podcmd.AllContainerNames: the app containers, then the init ones marked.
+        (None, Era::Modern) if !names.is_empty() => {
+            let all: Vec<String> = names
+                .iter()
+                .cloned()
+                .chain(inits.iter().map(|n| format!("{n} (init)")))
+                .collect();
+            note = format!(
+                "Defaulted container \"{}\" out of: {}\n",
+                names[0],
+                all.join(", ")
+            );
+            names[0].clone()
+        }
+        (None, _) => {
+            let mut m = format!(
+                "a container name must be specified for pod {name}, choose one of: [{}]",
+                names.join(" ")
+            );
+            if !inits.is_empty() {
+                m += &format!(" or one of the init containers: [{}]", inits.join(" "));
+            }
+            return Err(bad_request(m));
+        }
+    };
+    let runs = runs(cx, &pod.meta.namespace, &name, &container);
+    let run = if opts.previous {
+        match runs.len().checked_sub(2).map(|i| runs[i]) {
+            Some(r) => Some(r),
+            None => {
+                return Err(bad_request(format!(
+                    "previous terminated container \"{container}\" in pod \"{name}\" not found"
+                )));
+            }
+        }
+    } else {
+        match runs.last() {
+            Some(r) => Some(*r),
+            None if p.ip.is_none() => {
+                return Err(bad_request(format!(
+                    "container \"{container}\" in pod \"{name}\" is waiting to start: ContainerCreating"
+                )));
+            }
+            None => None,
+        }
+    };
+    Ok(Picked {
+        container,
+        run,
+        note,
+    })
+}
+
+/// A run's log as kubectl prints it (its last `--tail` lines, each after `prefix`), and
+/// whether the run has ended.
+fn text_of(cx: &Ctx<'_, Net>, opts: &Logs, run: ActorId, prefix: &str, era: Era) -> (String, bool) {
+    let proc = &cx.world.procs[&run];
+    let log = proc.log.as_ref().expect("a container log");
+    let skip = opts.tail.map_or(0, |n| log.lines.len().saturating_sub(n));
+    let text: String = log
+        .lines
+        .iter()
+        .skip(skip)
+        .map(|l| format!("{prefix}{}", line(l, opts.timestamps, era)))
+        .collect();
+    (text, proc.exit.is_some())
 }
 
 #[cfg(test)]

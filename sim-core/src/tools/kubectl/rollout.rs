@@ -1,4 +1,5 @@
-//! `kubectl rollout status|history|undo|restart` and `kubectl set image`, for Deployments.
+//! `kubectl rollout status|history|undo|restart|pause|resume` and `kubectl set image`, for
+//! Deployments (and a StatefulSet's status and restart).
 //!
 //! As kubectl does, the changes are made on the client: it reads the Deployment (and, to
 //! undo, its ReplicaSets), changes the pod template in the object's JSON and writes it
@@ -15,7 +16,7 @@ use super::modify::to_json;
 use super::object::api_object;
 use super::verbs::{Args, unknown_flag};
 use super::{Kubectl, release, tabwriter};
-use crate::engine::Ctx;
+use crate::engine::{Ctx, Dur};
 use crate::k8s::api::{
     CHANGE_CAUSE, Description, EventType, Kind, Object, RESTARTED_AT, Request, Response, revision,
 };
@@ -26,9 +27,11 @@ use crate::trace::Stream;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Op {
-    /// `rollout status` (`--watch=false`: one line, then exit).
+    /// `rollout status` (`--watch=false`: one line, then exit; `--timeout`: how long to
+    /// wait, 0 for ever).
     Status {
         watch: bool,
+        timeout: Dur,
     },
     History,
     /// `rollout undo [--to-revision=N]`: 0 is the revision before the current one.
@@ -50,7 +53,7 @@ pub struct Rollout {
 }
 
 const KINDS_NOTE: &str =
-    "Deployments are, and a StatefulSet's status; DaemonSets and the rest are not yet";
+    "Deployments are, and a StatefulSet's status and restart; DaemonSets and the rest are not yet";
 
 /// `KIND/NAME` or `KIND NAME`, from the words after the subcommand.
 fn target(words: &[String], verb: &str) -> Result<(Kind, String, usize), (String, i32)> {
@@ -96,9 +99,26 @@ pub fn parse_rollout(a: &Args) -> Result<Rollout, (String, i32)> {
     let verb = format!("rollout {sub}");
     let mut watch = true;
     let mut to_revision = 0u64;
+    let mut timeout = Dur::ZERO;
     for (f, v) in &a.flags {
         match (sub.as_str(), f.as_str()) {
             ("status", "-w" | "--watch") => watch = super::verbs::boolean(f, v)?,
+            ("status", "--timeout") => {
+                // A Go duration; a negative one waits for ever, as 0 does.
+                let v = v.clone().unwrap_or_default();
+                timeout = match v.strip_prefix('-') {
+                    Some(_) => Dur::ZERO,
+                    None if v == "0" => Dur::ZERO,
+                    None => Dur::parse(&v).map_err(|_| {
+                        (
+                            format!(
+                                "error: invalid argument \"{v}\" for \"--timeout\" flag: time: invalid duration \"{v}\"\n"
+                            ),
+                            1,
+                        )
+                    })?,
+                };
+            }
             ("undo", "--to-revision") => {
                 let v = v.clone().unwrap_or_default();
                 to_revision = match crate::tools::num::go_parse_int(&v, true) {
@@ -124,7 +144,7 @@ pub fn parse_rollout(a: &Args) -> Result<Rollout, (String, i32)> {
         }
     }
     let op = match sub.as_str() {
-        "status" => Op::Status { watch },
+        "status" => Op::Status { watch, timeout },
         "history" => Op::History,
         "undo" => Op::Undo(to_revision),
         "restart" => Op::Restart,
@@ -145,8 +165,10 @@ pub fn parse_rollout(a: &Args) -> Result<Rollout, (String, i32)> {
     }
     // pause and resume of another kind are refused as kubectl refuses them, once the
     // object is read.
-    let status_of_sts = kind == Kind::StatefulSet && matches!(op, Op::Status { .. });
-    if kind != Kind::Deployment && !status_of_sts && !matches!(op, Op::Pause(_)) {
+    // A StatefulSet's status and restart (kubectl's StatefulSetStatusViewer and
+    // objectrestarter.go; its history needs ControllerRevisions, not simulated).
+    let of_sts = kind == Kind::StatefulSet && matches!(op, Op::Status { .. } | Op::Restart);
+    if kind != Kind::Deployment && !of_sts && !matches!(op, Op::Pause(_)) {
         return Err((
             format!(
                 "error: `kubectl rollout` of a {} is not simulated ({KINDS_NOTE})\n",
@@ -429,7 +451,19 @@ impl Kubectl {
                 }
                 let (line, done) = status_line(o, era);
                 print(cx, Stream::Stdout, &line);
+                if done && let Some(t) = self.timer.take() {
+                    cx.cancel(t);
+                }
                 done.then_some(0)
+            }
+            Msg::Timer(2) => {
+                // The --timeout of `rollout status` (wait.ErrWaitTimeout's words).
+                print(
+                    cx,
+                    Stream::Stderr,
+                    "error: timed out waiting for the condition\n",
+                );
+                Some(1)
             }
             Msg::Timer(_) => super::timed_out(cx),
             _ => None,
@@ -461,9 +495,16 @@ impl Kubectl {
         {
             return fail(cx, format!("Error from server ({reason}): {message}\n"));
         }
+        // (The release is known from the apiserver's first answer.)
+        if let (Era::Classic, Op::Status { timeout, .. }) = (era, &r.op)
+            && *timeout != Dur::ZERO
+        {
+            // kubectl 1.5's rollout status had no --timeout (1.11 added it).
+            return fail(cx, unknown_flag("rollout status", "--timeout").0);
+        }
         let done = |op: &str| release::done(r.kind, &r.name, op, era);
         match (&r.op, resp) {
-            (Op::Status { watch }, Response::List(list)) => {
+            (Op::Status { watch, timeout }, Response::List(list)) => {
                 let Some(o) = list
                     .iter()
                     .find(|o| o.meta.name == r.name && o.meta.namespace == self.ns)
@@ -474,6 +515,12 @@ impl Kubectl {
                 print(cx, Stream::Stdout, &line);
                 if done || !watch {
                     return Some(0);
+                }
+                if let Some(t) = self.timer.take() {
+                    cx.cancel(t);
+                }
+                if *timeout != Dur::ZERO {
+                    self.timer = Some(cx.schedule_cancellable(*timeout, Msg::Timer(2)));
                 }
                 if let Some(p) = cx.world.procs.get_mut(&cx.me()) {
                     p.at_run_end = Some(format!(

@@ -143,7 +143,10 @@ pub fn parse(args: &[String]) -> Result<Option<Parsed>, (String, i32)> {
     let rest: Vec<String> = args[..at].iter().chain(&args[at + 1..]).cloned().collect();
     let more = match v {
         "logs" => {
-            let a = split(&rest, &["-c", "--container", "--tail", "-l", "--selector"])?;
+            let a = split(
+                &rest,
+                &["-c", "--container", "--tail", "-l", "--selector", "--max-log-requests"],
+            )?;
             More::Logs(super::logs::Logs::parse(&a)?)
         }
         "get" => {
@@ -206,7 +209,7 @@ pub fn parse(args: &[String]) -> Result<Option<Parsed>, (String, i32)> {
             More::ClusterInfo
         }
         "rollout" => {
-            let a = split(&rest, &["--to-revision"])?;
+            let a = split(&rest, &["--to-revision", "--timeout"])?;
             More::Rollout(super::rollout::parse_rollout(&a)?)
         }
         "set" => {
@@ -215,7 +218,7 @@ pub fn parse(args: &[String]) -> Result<Option<Parsed>, (String, i32)> {
         }
         _ => return Ok(None),
     };
-    let a = split(&rest, &["--to-revision"])?;
+    let a = split(&rest, &["--to-revision", "--timeout"])?;
     if a.dashed.is_some() {
         return Err((
             format!("error: kubectl {v} takes no arguments after --\n"),

@@ -61,6 +61,7 @@ pub fn services(n: usize, endpoints: usize) -> Vec<(Meta, Service, Endpoints)> {
                 ingress: Vec::new(),
                 publish_not_ready: false,
                 affinity: None,
+                policy: Default::default(),
             };
             let addresses = (0..endpoints)
                 .map(|e| {

@@ -115,6 +115,14 @@ pub fn admit(m: &Manifest, ns: &str) -> Result<NewObject, Refused> {
                         .and_then(|c| c.timeout_seconds)
                         .map_or(DEFAULT_AFFINITY_TIMEOUT, |t| t as u32)
                 }),
+                policy: super::api::TrafficPolicy {
+                    external_local: spec.external_traffic_policy.as_deref() == Some("Local"),
+                    internal_local: spec.internal_traffic_policy.as_deref() == Some("Local"),
+                    health_check_node_port: spec
+                        .health_check_node_port
+                        .and_then(|n| u16::try_from(n).ok())
+                        .filter(|n| *n != 0),
+                },
             })
         }
         Manifest::Pod(p) => {

@@ -134,6 +134,31 @@ impl NodePorts {
         self.taken.remove(&port);
     }
 
+    /// A Service's `healthCheckNodePort` (allocHealthCheckNodePort): the one asked for,
+    /// else the next free. The error is the apiserver's (an InternalError's message).
+    pub fn allocate_health_check(
+        &mut self,
+        asked: Option<u16>,
+        rng: &mut impl Rng,
+    ) -> Result<u16, String> {
+        match asked {
+            Some(port) => self.allocate(0, u32::from(port)).map_err(|e| {
+                let why = match e {
+                    AllocError::PortTaken { .. } => "provided port is already allocated".into(),
+                    _ => format!(
+                        "provided port is not in the valid range. The range of valid ports is {}-{}",
+                        Self::FIRST,
+                        Self::LAST
+                    ),
+                };
+                format!("failed to allocate requested HealthCheck NodePort {port}: {why}")
+            }),
+            None => self
+                .allocate_next(rng)
+                .map_err(|e| format!("failed to allocate a HealthCheck NodePort 0: {e}")),
+        }
+    }
+
     pub fn allocate_next(&mut self, rng: &mut impl Rng) -> Result<u16, AllocError> {
         let n = (Self::LAST - Self::FIRST + 1) as u32;
         let start = rng.random_range(0..n);

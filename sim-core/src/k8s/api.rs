@@ -252,6 +252,28 @@ pub struct ServiceSpec {
     /// (`sessionAffinityConfig.clientIP.timeoutSeconds`, defaulted to 10800); `None` for
     /// `sessionAffinity: None`.
     pub affinity: Option<u32>,
+    /// The traffic policies, and a `healthCheckNodePort` asked for.
+    pub policy: TrafficPolicy,
+}
+
+/// A Service's `spec.externalTrafficPolicy`, `spec.internalTrafficPolicy` and
+/// `spec.healthCheckNodePort`. `Local` is true; the default, `Cluster`, false.
+/// externalTrafficPolicy exists only for an externally accessible Service
+/// ([`Service::externally_accessible`]); healthCheckNodePort only for a LoadBalancer
+/// Service with externalTrafficPolicy Local (the apiserver allocates it from the NodePort
+/// range; kube-proxy opens it to health checks).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TrafficPolicy {
+    pub external_local: bool,
+    pub internal_local: bool,
+    pub health_check_node_port: Option<u16>,
+}
+
+impl TrafficPolicy {
+    /// The API's word for a policy.
+    pub fn word(local: bool) -> &'static str {
+        if local { "Local" } else { "Cluster" }
+    }
 }
 
 /// A Service as the server keeps it.
@@ -275,9 +297,29 @@ pub struct Service {
     /// `sessionAffinity: None`. kube-proxy keeps a client on the endpoint it first reached
     /// until it has been quiet that long.
     pub affinity: Option<u32>,
+    /// externalTrafficPolicy, internalTrafficPolicy, healthCheckNodePort.
+    pub policy: TrafficPolicy,
 }
 
 impl Service {
+    /// apiservice.ExternallyAccessible: a NodePort or LoadBalancer Service, or a ClusterIP
+    /// one with externalIPs; only these have an externalTrafficPolicy.
+    pub fn externally_accessible(&self) -> bool {
+        matches!(self.type_.as_str(), "NodePort" | "LoadBalancer")
+            || (self.type_ == "ClusterIP" && !self.external_ips.is_empty())
+    }
+
+    /// `spec.externalTrafficPolicy` as stored: `None` where the Service has none.
+    pub fn external_traffic_policy(&self) -> Option<&'static str> {
+        self.externally_accessible()
+            .then(|| TrafficPolicy::word(self.policy.external_local))
+    }
+
+    /// `spec.internalTrafficPolicy` as stored: `None` for an ExternalName Service.
+    pub fn internal_traffic_policy(&self) -> Option<&'static str> {
+        (self.type_ != "ExternalName").then(|| TrafficPolicy::word(self.policy.internal_local))
+    }
+
     pub fn env(&self, meta: &Meta) -> super::envvars::Service {
         super::envvars::Service {
             namespace: meta.namespace.clone(),
@@ -1322,6 +1364,17 @@ impl Object {
                 } else {
                     "None"
                 });
+                // The policies only when they ask for Local (the stored JSON is 1.5's shape,
+                // which had neither field).
+                if s.policy.external_local {
+                    spec["externalTrafficPolicy"] = json!("Local");
+                }
+                if let Some(n) = s.policy.health_check_node_port {
+                    spec["healthCheckNodePort"] = json!(n);
+                }
+                if s.policy.internal_local {
+                    spec["internalTrafficPolicy"] = json!("Local");
+                }
                 v["spec"] = spec;
                 let ingress: Vec<Value> = s
                     .ingress

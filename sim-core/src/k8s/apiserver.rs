@@ -439,6 +439,7 @@ impl Apiserver {
                     ingress: Vec::new(),
                     publish_not_ready: false,
                     affinity: None,
+                    policy: Default::default(),
                 }),
             },
         );
@@ -898,6 +899,29 @@ spec:
                     .iter()
                     .filter_map(|p| p.node_port.and_then(|n| u16::try_from(n).ok()))
                     .collect();
+                // healthCheckNodePort: kept while the Service needs one (immutable then),
+                // allocated when it comes to need one, released when it no longer does.
+                let old_hc = s.policy.health_check_node_port;
+                let needs_hc = type_ == "LoadBalancer" && n.policy.external_local;
+                let mut new_hc = None;
+                let hc = match (needs_hc, old_hc, n.policy.health_check_node_port) {
+                    (false, ..) => None,
+                    (true, Some(old), Some(asked)) if asked != old => {
+                        return invalid(
+                            "spec.healthCheckNodePort: Forbidden: field is immutable".into(),
+                        );
+                    }
+                    (true, Some(old), _) => Some(old),
+                    (true, None, asked) => {
+                        match self.node_ports.allocate_health_check(asked, cx.rng()) {
+                            Ok(p) => {
+                                new_hc = Some(p);
+                                Some(p)
+                            }
+                            Err(msg) => return internal_error(msg),
+                        }
+                    }
+                };
                 let mut ports = n.ports;
                 if matches!(type_.as_str(), "NodePort" | "LoadBalancer") {
                     let mut got = Vec::new();
@@ -927,7 +951,7 @@ spec:
                                 got.push(n);
                             }
                             Err(e) => {
-                                for n in got {
+                                for n in got.into_iter().chain(new_hc) {
                                     self.node_ports.release(n);
                                 }
                                 return invalid(e.to_string());
@@ -946,6 +970,15 @@ spec:
                         self.node_ports.release(n);
                     }
                 }
+                if let Some(old) = old_hc
+                    && hc != Some(old)
+                {
+                    self.node_ports.release(old);
+                }
+                s.policy = super::api::TrafficPolicy {
+                    health_check_node_port: hc,
+                    ..n.policy
+                };
                 s.type_ = type_;
                 s.ports = ports;
                 s.selector = n.selector;
@@ -1235,6 +1268,27 @@ spec:
                         p.node_port.unwrap_or_default()
                     ));
                 }
+                // A LoadBalancer Service with externalTrafficPolicy Local gets a
+                // healthCheckNodePort (the one asked for, else the next free).
+                let mut policy = s.policy;
+                policy.health_check_node_port = None;
+                if type_ == "LoadBalancer" && s.policy.external_local {
+                    match self
+                        .node_ports
+                        .allocate_health_check(s.policy.health_check_node_port, cx.rng())
+                    {
+                        Ok(p) => policy.health_check_node_port = Some(p),
+                        Err(msg) => {
+                            for n in ports.iter().filter_map(|p| p.node_port) {
+                                self.node_ports.release(n as u16);
+                            }
+                            if let Some(ip) = cluster_ip {
+                                self.ips.release(ip);
+                            }
+                            return internal_error(msg);
+                        }
+                    }
+                }
                 // The load balancer's address (a bare-metal pool's, `kubernetes.load_balancer`):
                 // `spec.loadBalancerIP` when it is in the pool and free, else the pool's
                 // first free address.
@@ -1258,6 +1312,7 @@ spec:
                         ingress,
                         publish_not_ready: s.publish_not_ready,
                         affinity: s.affinity,
+                        policy,
                     }),
                 };
                 self.put(cx, obj.clone());
@@ -2577,6 +2632,9 @@ spec:
                     self.node_ports.release(n as u16);
                 }
             }
+            if let Some(n) = s.policy.health_check_node_port {
+                self.node_ports.release(n);
+            }
             self.remove(cx, &(Kind::Endpoints, ns.clone(), name.clone()));
         }
         // `kubectl delete` of a controller cascades (foreground): what it owns goes too,
@@ -2707,7 +2765,8 @@ spec:
 
     /// The apiserver's dropTypeDependentFields: a Service changed to ClusterIP from a type
     /// with node ports loses the node ports and externalTrafficPolicy it still carries
-    /// (the object read back and changed has them), instead of failing validation.
+    /// (the object read back and changed has them), instead of failing validation; and
+    /// one that no longer needs its healthCheckNodePort loses it.
     fn drop_type_dependent_fields(&self, m: &Manifest, ns: &str) -> Manifest {
         let mut m = m.clone();
         if let Manifest::Service(svc) = &mut m {
@@ -2717,11 +2776,27 @@ spec:
                 .namespace
                 .clone()
                 .unwrap_or_else(|| ns.to_string());
-            let had_node_ports = self
+            let old = self
                 .objects
                 .get(&(Kind::Service, svc_ns, name))
-                .and_then(Object::service)
-                .is_some_and(|s| matches!(s.type_.as_str(), "NodePort" | "LoadBalancer"));
+                .and_then(Object::service);
+            let had_node_ports =
+                old.is_some_and(|s| matches!(s.type_.as_str(), "NodePort" | "LoadBalancer"));
+            // A Service that no longer needs its healthCheckNodePort (no longer a
+            // LoadBalancer with externalTrafficPolicy Local) loses the one it still
+            // carries, unchanged.
+            let old_hc = old.and_then(|s| s.policy.health_check_node_port);
+            if let Some(spec) = svc.spec.as_mut()
+                && old_hc.is_some()
+                && spec
+                    .health_check_node_port
+                    .and_then(|n| u16::try_from(n).ok())
+                    == old_hc
+                && !(spec.type_.as_deref() == Some("LoadBalancer")
+                    && spec.external_traffic_policy.as_deref() == Some("Local"))
+            {
+                spec.health_check_node_port = None;
+            }
             if let Some(spec) = svc.spec.as_mut()
                 && had_node_ports
                 && spec.type_.as_deref().unwrap_or("ClusterIP") == "ClusterIP"
@@ -3182,6 +3257,15 @@ fn refused(e: super::admission::Refused) -> Response {
         code: e.code,
         reason: e.reason.into(),
         message: e.message,
+    }
+}
+
+/// An InternalError (500): `Internal error occurred: MSG`.
+fn internal_error(msg: String) -> Response {
+    Response::Error {
+        code: 500,
+        reason: "InternalError".into(),
+        message: format!("Internal error occurred: {msg}"),
     }
 }
 

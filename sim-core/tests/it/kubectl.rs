@@ -113,7 +113,7 @@ fn describe_by_name_prefix_kind_and_selector() {
     (at: "3s", expect: (on: "node/master01", cmd: "kubectl describe rc redis-master", stdout_contains: "Pods Status:  1 Running / 0 Waiting / 0 Succeeded / 0 Failed")),
     (at: "3s", expect: (on: "node/master01", cmd: "kubectl describe rs", stdout_contains: "Controlled By:  Deployment/web")),
     (at: "3s", expect: (on: "node/master01", cmd: "kubectl describe node node01", stdout_contains: "Non-terminated Pods:")),
-    (at: "3s", expect: (on: "node/master01", cmd: "kubectl describe svc kubernetes", stdout_contains: "Endpoints:         10.181.24.110:6443")),
+    (at: "3s", expect: (on: "node/master01", cmd: "kubectl describe svc kubernetes", stdout_contains: "Endpoints:                10.181.24.110:6443")),
     (at: "3s", expect: (on: "node/master01", cmd: "kubectl describe ep kubernetes", stdout_contains: "  Addresses:          10.181.24.110")),
     (at: "3s", expect: (on: "node/master01", cmd: "kubectl describe ns default", stdout_contains: "No LimitRange resource.")),
     (at: "3s", expect: (on: "node/master01", cmd: "kubectl describe pod nope", stderr_contains: "Error from server (NotFound): pods \"nope\" not found", exit_code: 1)),

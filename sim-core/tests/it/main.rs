@@ -34,6 +34,7 @@ mod secrets;
 mod services;
 mod snapshots;
 mod tcp;
+mod traffic_policy;
 mod versions;
 mod workloads;
 

@@ -496,6 +496,7 @@ mod tests {
             ingress: Vec::new(),
             publish_not_ready: false,
             affinity: None,
+            policy: Default::default(),
         };
         (meta, s)
     }

@@ -517,10 +517,16 @@ pub fn service(d: &Description, era: Era, now: SimTime) -> String {
         "None"
     };
     w.write(&format!("Session Affinity:\t{affinity}\n"));
-    if era == Era::Modern
-        && (s.ports.iter().any(|p| p.node_port.is_some()) || !s.external_ips.is_empty())
-    {
-        w.write("External Traffic Policy:\tCluster\n");
+    if era == Era::Modern {
+        if let Some(policy) = s.external_traffic_policy() {
+            w.write(&format!("External Traffic Policy:\t{policy}\n"));
+        }
+        if let Some(policy) = s.internal_traffic_policy() {
+            w.write(&format!("Internal Traffic Policy:\t{policy}\n"));
+        }
+        if let Some(n) = s.policy.health_check_node_port {
+            w.write(&format!("HealthCheck NodePort:\t{n}\n"));
+        }
     }
     events(&mut w, &d.events, era, now);
     w.finish()
@@ -1559,6 +1565,7 @@ pub(super) mod tests {
             ingress: Vec::new(),
             publish_not_ready: false,
             affinity: None,
+            policy: Default::default(),
         };
         let addr = |ip: &str, pod: &str| Address {
             ip: ip.parse().unwrap(),
@@ -1731,6 +1738,16 @@ pub(super) mod tests {
             s.ports[0].node_port = None;
             s.ports[0].name = "http".into();
         }
+        // A LoadBalancer Service with both policies Local and its healthCheckNodePort.
+        let mut local = frontend_svc();
+        if let Body::Service(s) = &mut local.object.body {
+            s.type_ = "LoadBalancer".into();
+            s.policy = crate::k8s::api::TrafficPolicy {
+                external_local: true,
+                internal_local: true,
+                health_check_node_port: Some(31898),
+            };
+        }
         let mut notready = node01(false);
         notready.related.clear();
         let mut pending = redis_pod(false);
@@ -1746,6 +1763,7 @@ pub(super) mod tests {
             ("pod", redis_pod(true)),
             ("pod-unscheduled", pending),
             ("service", frontend_svc()),
+            ("service-local", local),
             ("service-headless", headless),
             ("service-externalname", external),
             ("endpoints", plain(ep)),

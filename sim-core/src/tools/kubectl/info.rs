@@ -540,6 +540,7 @@ mod tests {
                 ingress: Vec::new(),
                 publish_not_ready: false,
                 affinity: None,
+                policy: Default::default(),
             }),
         };
         assert_eq!(

@@ -225,8 +225,11 @@ pub fn api_object(o: &Object, era: Era) -> Value {
                 spec.set("externalName", n);
             }
             if era == Era::Modern {
-                if matches!(s.type_.as_str(), "NodePort" | "LoadBalancer") {
-                    spec.set("externalTrafficPolicy", "Cluster");
+                if let Some(policy) = s.external_traffic_policy() {
+                    spec.set("externalTrafficPolicy", policy);
+                }
+                if let Some(n) = s.policy.health_check_node_port {
+                    spec.set("healthCheckNodePort", i64::from(n));
                 }
                 if !external_name {
                     spec.set("ipFamilies", vec![Value::from("IPv4")])
@@ -235,8 +238,8 @@ pub fn api_object(o: &Object, era: Era) -> Value {
                 if s.type_ == "LoadBalancer" {
                     spec.set("allocateLoadBalancerNodePorts", true);
                 }
-                if !external_name {
-                    spec.set("internalTrafficPolicy", "Cluster");
+                if let Some(policy) = s.internal_traffic_policy() {
+                    spec.set("internalTrafficPolicy", policy);
                 }
             }
             v.set("spec", spec);

@@ -306,6 +306,8 @@ pub struct ServiceSpec {
     pub external_traffic_policy: Option<String>,
     /// `Cluster` (default) or `Local`.
     pub internal_traffic_policy: Option<String>,
+    /// LoadBalancer with externalTrafficPolicy Local only (allocated when absent).
+    pub health_check_node_port: Option<i32>,
     pub publish_not_ready_addresses: Option<bool>,
     #[serde(rename = "externalIPs")]
     pub external_ips: Option<Vec<String>>,
@@ -315,7 +317,6 @@ pub struct ServiceSpec {
     pub external_name: Option<String>,
     // Not simulated.
     pub load_balancer_source_ranges: Option<Value>,
-    pub health_check_node_port: Option<Value>,
     pub ip_families: Option<Value>,
     pub ip_family_policy: Option<Value>,
     pub allocate_load_balancer_node_ports: Option<Value>,

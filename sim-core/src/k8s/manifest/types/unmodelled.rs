@@ -137,7 +137,6 @@ pub const UNMODELLED: &[(&str, &str)] = &[
     // Service.
     ("Service", "spec.ports[].appProtocol"),
     ("Service", "spec.loadBalancerSourceRanges"),
-    ("Service", "spec.healthCheckNodePort"),
     ("Service", "spec.ipFamilies"),
     ("Service", "spec.ipFamilyPolicy"),
     ("Service", "spec.ipFamily"),

@@ -1754,6 +1754,23 @@ fn service(e: &mut Errs, spec: &ServiceSpec) {
             e.not_supported("spec.externalTrafficPolicy", policy, &["Cluster", "Local"]);
         }
     }
+    // healthCheckNodePort: only where a health check is needed (NeedsHealthCheck), where
+    // it is a port number (0 or absent: the apiserver allocates one).
+    let needs_health_check =
+        type_ == "LoadBalancer" && spec.external_traffic_policy.as_deref() == Some("Local");
+    match spec.health_check_node_port {
+        Some(n) if n != 0 && !needs_health_check => e.invalid_raw(
+            "spec.healthCheckNodePort",
+            n,
+            "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'",
+        ),
+        Some(n) if n != 0 => {
+            for msg in port_num(i64::from(n)) {
+                e.invalid_raw("spec.healthCheckNodePort", n, &msg);
+            }
+        }
+        _ => {}
+    }
     if let Some(policy) = spec.internal_traffic_policy.as_deref()
         && !["Cluster", "Local"].contains(&policy)
     {

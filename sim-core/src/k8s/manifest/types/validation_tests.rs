@@ -525,6 +525,30 @@ fn services() {
             "spec.internalTrafficPolicy: Unsupported value: \"Node\": supported values: \"Cluster\", \"Local\"",
         ]
     );
+    // healthCheckNodePort: a LoadBalancer with externalTrafficPolicy Local only, a port.
+    assert_eq!(
+        errors(service(
+            json!({"type": "NodePort", "ports": [{"port": 80}], "externalTrafficPolicy": "Local",
+            "healthCheckNodePort": 30500})
+        )),
+        [
+            "spec.healthCheckNodePort: Invalid value: 30500: may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'"
+        ]
+    );
+    assert_eq!(
+        errors(service(
+            json!({"type": "LoadBalancer", "ports": [{"port": 80}], "externalTrafficPolicy": "Local",
+            "healthCheckNodePort": 70000})
+        )),
+        ["spec.healthCheckNodePort: Invalid value: 70000: must be between 1 and 65535, inclusive"]
+    );
+    assert_eq!(
+        errors(service(
+            json!({"type": "LoadBalancer", "ports": [{"port": 80}], "externalTrafficPolicy": "Local",
+            "healthCheckNodePort": 30500})
+        )),
+        Vec::<String>::new()
+    );
     assert_eq!(
         errors(service(
             json!({"ports": [{"port": 80}], "externalIPs": ["127.0.0.1", "x"]})

@@ -64,7 +64,7 @@ fn client_ip_is_kept_with_its_default_timeout() {
     assert_eq!(printed(&t, jsonpath).0, "ClientIP/10800\n", "{t}");
     let (describe, _, _) = printed(&t, "kubectl describe svc web");
     assert!(
-        describe.contains("Session Affinity:  ClientIP\n"),
+        describe.contains("Session Affinity:         ClientIP\n"),
         "{describe}"
     );
     let (yaml, _, _) = printed(&t, "kubectl get svc web -o yaml");

@@ -12,9 +12,9 @@ use std::net::Ipv4Addr;
 
 use super::api::{
     Address, Amount, Body, ConfigMapSpec, Container, DEFAULT_AFFINITY_TIMEOUT, DnsConfig,
-    EndpointPort, EndpointSlice,
-    Endpoints, EnvRef, Labels, NamespaceSpec, NewObject, PodOptions, PodSpec, PortRef, Probe,
-    ProbeAction, RcSpec, Rollout, Secret, ServicePort, ServiceSpec, SliceEndpoint, StoredSpec,
+    EndpointPort, EndpointSlice, Endpoints, EnvRef, Labels, NamespaceSpec, NewObject, PodOptions,
+    PodSpec, PortRef, Probe, ProbeAction, RcSpec, Rollout, Secret, ServicePort, ServiceSpec,
+    SliceEndpoint, StoredSpec,
 };
 use super::manifest::Manifest;
 use super::manifest::types::{self as t, IntOrString};

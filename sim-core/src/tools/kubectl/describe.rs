@@ -1759,7 +1759,7 @@ pub(super) mod tests {
             p.containers[0].command = Some("redis-server --port 6379".into());
         }
         pending.events.truncate(1);
-        let cases: [(&str, Description); 13] = [
+        let cases: [(&str, Description); 14] = [
             ("pod", redis_pod(true)),
             ("pod-unscheduled", pending),
             ("service", frontend_svc()),

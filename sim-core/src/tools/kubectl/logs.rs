@@ -464,7 +464,9 @@ fn pick(cx: &Ctx<'_, Net>, opts: &Logs, pod: &Object, era: Era) -> Result<Picked
     let container = match (&opts.container, era) {
         (Some(c), _) if names.contains(c) || inits.contains(c) => c.clone(),
         (Some(c), Era::Modern) => {
-            return Err(format!("error: container {c} is not valid for pod {name}\n"));
+            return Err(format!(
+                "error: container {c} is not valid for pod {name}\n"
+            ));
         }
         (Some(c), Era::Classic) => {
             return Err(bad_request(format!(

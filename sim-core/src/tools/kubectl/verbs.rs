@@ -145,7 +145,14 @@ pub fn parse(args: &[String]) -> Result<Option<Parsed>, (String, i32)> {
         "logs" => {
             let a = split(
                 &rest,
-                &["-c", "--container", "--tail", "-l", "--selector", "--max-log-requests"],
+                &[
+                    "-c",
+                    "--container",
+                    "--tail",
+                    "-l",
+                    "--selector",
+                    "--max-log-requests",
+                ],
             )?;
             More::Logs(super::logs::Logs::parse(&a)?)
         }

@@ -254,6 +254,7 @@ fn syn(
         state: CtState::New,
         src_local: in_if.is_none(),
         dst_local,
+        now: SimTime::ZERO,
     };
     let t = Tuple {
         proto: Proto::Tcp,

@@ -26,7 +26,7 @@ use std::fmt::Write as _;
 use std::net::Ipv4Addr;
 
 use super::netfilter::{Conntrack, Proto};
-use crate::engine::SimTime;
+use crate::engine::{Dur, SimTime};
 
 /// What scheduling a connection costs, in ns (a hash lookup and the scheduler; a modelled
 /// figure, the same for 10 services or 10,000).
@@ -82,6 +82,13 @@ pub struct VirtualService {
     pub scheduler: Scheduler,
     pub reals: Vec<RealServer>,
     next: usize,
+    /// `ipvsadm -p TIMEOUT` (kube-proxy's ClientIP session affinity): a client's new
+    /// connections go to the real server its last one got, until it has made none for
+    /// this many seconds.
+    pub persistent: Option<u32>,
+    /// The persistence templates: per client address, its real server and when a
+    /// connection last used it.
+    templates: BTreeMap<Ipv4Addr, (Ipv4Addr, u16, SimTime)>,
 }
 
 impl VirtualService {
@@ -90,7 +97,43 @@ impl VirtualService {
             scheduler,
             reals: Vec::new(),
             next: 0,
+            persistent: None,
+            templates: BTreeMap::new(),
         }
+    }
+
+    /// Picks a real server for a new connection at `now`, as `ip_vs_schedule` does: for a
+    /// persistent service, the client's template while it is fresh and its real server
+    /// is still there with a weight (`ip_vs_sched_persist`), else the scheduler's pick,
+    /// which becomes the client's template. Returns the real server and whether the
+    /// template chose it.
+    ///
+    /// Simplification: the kernel's template also lives while connections it controls
+    /// are open; here it lives `persistent` seconds after the last connection it chose.
+    pub fn pick(
+        &mut self,
+        src: Ipv4Addr,
+        dst: Ipv4Addr,
+        now: SimTime,
+        conns: impl Fn(&RealServer) -> (u32, u32),
+    ) -> Option<(RealServer, bool)> {
+        let Some(timeout) = self.persistent else {
+            return self.schedule(src, dst, conns).cloned().map(|r| (r, false));
+        };
+        let fresh = |seen: SimTime| now.since(seen) < Dur::from_secs(u64::from(timeout));
+        let held = self.templates.get(&src).and_then(|&(addr, port, seen)| {
+            self.reals
+                .iter()
+                .find(|r| r.addr == addr && r.port == port && r.weight > 0)
+                .filter(|_| fresh(seen))
+                .cloned()
+        });
+        let (real, templated) = match held {
+            Some(r) => (r, true),
+            None => (self.schedule(src, dst, conns)?.clone(), false),
+        };
+        self.templates.insert(src, (real.addr, real.port, now));
+        Some((real, templated))
     }
 
     /// Picks a real server for a connection from `src` to `dst`; `conns` gives a real
@@ -173,12 +216,17 @@ impl Ipvs {
         for key in keys {
             let vs = &self.services[key];
             let (proto, addr, port) = *key;
-            let _ = writeln!(
+            let _ = write!(
                 out,
                 "{}  {addr}:{port} {}",
                 proto.name().to_uppercase(),
                 vs.scheduler.name()
             );
+            // ipvsadm's print_service_entry: the flags after the scheduler.
+            if let Some(t) = vs.persistent {
+                let _ = write!(out, " persistent {t}");
+            }
+            out.push('\n');
             for r in &vs.reals {
                 let (active, inactive) = counts
                     .get(&(proto, addr, port, r.addr, r.port))
@@ -247,6 +295,41 @@ mod tests {
         let busy = |r: &RealServer| (u32::from(r.addr.octets()[3]) % 3 + 1, 0);
         assert_eq!(pick(Scheduler::Nq, &busy), 3);
         assert_eq!(pick(Scheduler::Sed, &none), 1);
+    }
+
+    /// Persistence: a client keeps its real server while it comes back within the
+    /// timeout, whatever rr's turn; another client gets rr's next; after the timeout (or
+    /// once its real server is gone) the client is scheduled anew.
+    #[test]
+    fn a_persistent_service_keeps_a_client_on_its_real_server() {
+        let mut v = vs(Scheduler::Rr);
+        v.persistent = Some(10);
+        let (a, b) = (Ipv4Addr::new(10, 244, 5, 9), Ipv4Addr::new(10, 244, 5, 10));
+        let at = |s: u64| SimTime::ZERO + Dur::from_secs(s);
+        let pick = |v: &mut VirtualService, c, s| {
+            let (r, held) = v.pick(c, c, at(s), none).unwrap();
+            (r.addr.octets()[3], held)
+        };
+        assert_eq!(pick(&mut v, a, 0), (1, false));
+        assert_eq!(pick(&mut v, a, 5), (1, true));
+        assert_eq!(pick(&mut v, b, 5), (2, false));
+        assert_eq!(
+            pick(&mut v, a, 14),
+            (1, true),
+            "5 + 9 s: within 10 s of the last"
+        );
+        assert_eq!(
+            pick(&mut v, a, 24),
+            (3, false),
+            "10 s quiet: scheduled anew"
+        );
+        v.reals.retain(|r| r.addr.octets()[3] != 3);
+        assert!(!pick(&mut v, a, 25).1, "its real server is gone");
+        let mut plain = vs(Scheduler::Rr);
+        let picks: Vec<u8> = (0..3)
+            .map(|s| plain.pick(a, a, at(s), none).unwrap().0.addr.octets()[3])
+            .collect();
+        assert_eq!(picks, [1, 2, 3]);
     }
 
     #[test]

@@ -100,7 +100,9 @@ impl Httpd {
                             let version = demoapp_version(netns.image.as_deref());
                             // demo.py's routes (a Flask app): the banner, its health
                             // endpoints, and Werkzeug's 404 page for any other path.
-                            let (status, reason, body) = match path.as_str() {
+                            // Werkzeug routes on the path without its query string.
+                            let route = path.split_once('?').map_or(path.as_str(), |(p, _)| p);
+                            let (status, reason, body) = match route {
                                 "/" => (200, "OK", format!(
                                     "iKubernetes demoapp {version} !! ClientIP: {}, ServerName: {name}, ServerIP: {}!\n",
                                     key.2, key.0

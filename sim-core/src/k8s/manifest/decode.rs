@@ -172,8 +172,8 @@ impl Doc<Manifest> {
     /// each concrete path once, in the order written, with where its key is: what the
     /// loader warns about. A field whose value asks for nothing (null, `{}`, `[]`, `""`:
     /// `kubectl get -o yaml` writes `resources: {}`) or for what is simulated anyway
-    /// (`sessionAffinity: None`) is not listed, as [`types::unmodelled_fields`] does not
-    /// count it.
+    /// (`externalTrafficPolicy: Cluster`) is not listed, as [`types::unmodelled_fields`]
+    /// does not count it.
     pub fn unmodelled(&self) -> Vec<(String, usize, usize)> {
         let patterns = types::unmodelled_patterns(&self.kind);
         let mut found = self.unmodelled_in(patterns.iter().map(String::as_str));
@@ -181,7 +181,6 @@ impl Doc<Manifest> {
             let spec = svc.spec.as_ref();
             found.retain(|(path, ..)| {
                 let written = match path.as_str() {
-                    "spec.sessionAffinity" => spec.and_then(|s| s.session_affinity.as_deref()),
                     "spec.externalTrafficPolicy" => {
                         spec.and_then(|s| s.external_traffic_policy.as_deref())
                     }

@@ -10,8 +10,13 @@
 //! Services get nothing. Rules are written as kube-proxy writes them; `iptables-save`
 //! prints them normalised.
 //!
+//! Session affinity (`sessionAffinity: ClientIP`): before the probability ladder, a
+//! `KUBE-SVC` rule per endpoint sends a client its `KUBE-SEP` chain's `recent` list
+//! remembers (`--rcheck --seconds TIMEOUT --reap`) back to it, and the `KUBE-SEP` DNAT rule
+//! remembers the client (`-m recent --name KUBE-SEP-... --set`).
+//!
 //! Not written (said in docs/architecture.md): KUBE-PROXY-FIREWALL, KUBE-FIREWALL and the
-//! canary chains, session affinity, Local traffic policies (KUBE-SVL), LoadBalancer IPs.
+//! canary chains, Local traffic policies (KUBE-SVL), LoadBalancer IPs.
 //!
 //! In the classic era (`Era::Classic`, Kubernetes 1.5) the layout is kube-proxy 1.5's
 //! (`pkg/proxy/iptables/proxier.go` of release-1.5, `syncProxyRules`): see [`classic`].
@@ -23,7 +28,7 @@ use std::net::Ipv4Addr;
 use ipnet::Ipv4Net;
 
 use super::names::{Era, probability_written, sep_chain, service_port_name, svc_chain};
-use crate::k8s::api::{Endpoints, Meta, Service};
+use crate::k8s::api::{DEFAULT_AFFINITY_TIMEOUT, Endpoints, Meta, Service};
 use crate::net::netfilter::{Netfilter, TableKind};
 
 /// The jumps kube-proxy puts at the head of the built-in chains (with `iptables -I`), in
@@ -161,6 +166,16 @@ fn port_endpoints(
     endpoints
 }
 
+/// The match a session-affinity Service's DNAT rule carries to remember the client in
+/// the endpoint's list (`-m recent --name KUBE-SEP-... --set `), both eras.
+fn remember(svc: &Service, sep: &str) -> String {
+    if svc.affinity.is_some() {
+        format!("-m recent --name {sep} --set ")
+    } else {
+        String::new()
+    }
+}
+
 /// The restore input for these Services (with their Endpoints, if any), in the era's
 /// layout.
 pub fn rules(
@@ -274,6 +289,19 @@ fn modern(
                 }
             }
             let n = endpoints.len();
+            // Session affinity first: a client an endpoint's list remembers goes back to
+            // it (writeServiceToEndpointRules).
+            if let Some(timeout) = svc.affinity {
+                for (ip, p) in &endpoints {
+                    let ep = format!("{ip}:{p}");
+                    let sep = sep_chain(&spn, &proto, &ep);
+                    let _ = writeln!(
+                        nat,
+                        "-A {svc_name} -m comment --comment \"{spn} -> {ep}\" -m recent --name {sep} --rcheck --seconds {timeout} --reap -j {sep}"
+                    );
+                    nat_rules += 1;
+                }
+            }
             for (i, (ip, p)) in endpoints.iter().enumerate() {
                 let ep = format!("{ip}:{p}");
                 let sep = sep_chain(&spn, &proto, &ep);
@@ -292,7 +320,8 @@ fn modern(
                 );
                 let _ = writeln!(
                     nat,
-                    "-A {sep} -m comment --comment {spn} {m} -j DNAT --to-destination {ep}"
+                    "-A {sep} -m comment --comment {spn} {}{m} -j DNAT --to-destination {ep}",
+                    remember(svc, &sep)
                 );
                 nat_rules += 3;
             }
@@ -425,6 +454,18 @@ pub fn classic(
                 continue;
             }
             let n = endpoints.len();
+            // Session affinity: 1.5's kube-proxy held a client for its fixed
+            // `stickyMaxAgeMinutes` (180), written in seconds; the Service had no timeout.
+            if svc.affinity.is_some() {
+                for (ip, p) in &endpoints {
+                    let sep = sep_chain(&spn, &proto, &format!("{ip}:{p}"));
+                    let _ = writeln!(
+                        nat,
+                        "-A {svc_name} -m comment --comment {spn} -m recent --name {sep} --rcheck --seconds {DEFAULT_AFFINITY_TIMEOUT} --reap -j {sep}"
+                    );
+                    nat_rules += 1;
+                }
+            }
             for (i, (ip, p)) in endpoints.iter().enumerate() {
                 let ep = format!("{ip}:{p}");
                 let sep = sep_chain(&spn, &proto, &ep);
@@ -443,7 +484,8 @@ pub fn classic(
                 );
                 let _ = writeln!(
                     nat,
-                    "-A {sep} -m comment --comment {spn} {m} -j DNAT --to-destination {ep}"
+                    "-A {sep} -m comment --comment {spn} {}{m} -j DNAT --to-destination {ep}",
+                    remember(svc, &sep)
                 );
                 nat_rules += 3;
             }

@@ -34,10 +34,18 @@ const SETS: &[(&str, &str)] = &[
     ("KUBE-NODE-PORT-UDP", "bitmap:port"),
 ];
 
+/// A virtual service as a sync wants it: its real servers, and its persistence timeout
+/// (a ClientIP Service's `sessionAffinityConfig.clientIP.timeoutSeconds`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Wanted {
+    pub reals: Vec<RealServer>,
+    pub persistent: Option<u32>,
+}
+
 /// What one sync wants the node to have.
 pub struct Desired {
     pub addrs: BTreeSet<Ipv4Addr>,
-    pub services: BTreeMap<VsKey, Vec<RealServer>>,
+    pub services: BTreeMap<VsKey, Wanted>,
     pub sets: BTreeMap<String, IpSet>,
     pub rules: String,
 }
@@ -106,6 +114,11 @@ pub fn desired(
                     (Some(r.addr), Some((p, r.port)), Some(r.addr)),
                 );
             }
+            // ClientIP affinity: the virtual servers are persistent (reference §2.1).
+            let reals = Wanted {
+                reals,
+                persistent: svc.affinity,
+            };
             d.addrs.insert(cip);
             d.services.insert((p, cip, port.port), reals.clone());
             set("KUBE-CLUSTER-IP", (Some(cip), Some((p, port.port)), None));
@@ -181,21 +194,22 @@ pub fn desired(
 /// real servers did not change. Returns (added, removed) virtual services.
 pub fn apply(
     table: &mut BTreeMap<VsKey, VirtualService>,
-    want: &BTreeMap<VsKey, Vec<RealServer>>,
+    want: &BTreeMap<VsKey, Wanted>,
     scheduler: Scheduler,
 ) -> (usize, usize) {
     let before = table.len();
     table.retain(|k, _| want.contains_key(k));
     let removed = before - table.len();
     let mut added = 0;
-    for (k, reals) in want {
+    for (k, w) in want {
         let vs = table.entry(*k).or_insert_with(|| {
             added += 1;
             VirtualService::new(scheduler)
         });
-        if vs.reals != *reals {
-            vs.reals = reals.clone();
+        if vs.reals != w.reals {
+            vs.reals = w.reals.clone();
         }
+        vs.persistent = w.persistent;
     }
     (added, removed)
 }

@@ -16,7 +16,13 @@
 //! Each message kube-proxy copies costs it `RELAY_COST` (20 µs, modelled) before the
 //! copy leaves, in each direction: the price of carrying the bytes in user space.
 //!
-//! Not simulated: UDP service ports, session affinity.
+//! - Session affinity (`sessionAffinity: ClientIP`, the load balancer's `affinityPolicy`
+//!   in roundrobin.go): a client address's first connection takes the round robin's
+//!   next endpoint, and its later ones the same endpoint while it comes back within the
+//!   timeout (1.5's fixed 180 minutes); a retry after a failed or timed-out dial resets it
+//!   to the round robin (`sessionAffinityReset`).
+//!
+//! Not simulated: UDP service ports.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -24,7 +30,7 @@ use std::net::Ipv4Addr;
 
 use rand::RngExt;
 
-use crate::engine::{CancelKey, Ctx, Dur};
+use crate::engine::{CancelKey, Ctx, Dur, SimTime};
 use crate::k8s::api::{Endpoints, Meta, Service};
 use crate::net::tcp::{self, SockKey, TcpEvent};
 use crate::net::{Msg, Net, NsId};
@@ -47,8 +53,15 @@ pub const RELAY_COST: Dur = Dur::from_micros(20);
 /// Timer tokens for dials start here (kube-proxy's own timers are small numbers).
 pub const DIAL_TOKEN_BASE: u64 = 1 << 32;
 
-/// A service port as a sync wants it: ClusterIP, port, NodePort, endpoints.
-type Wanted = (Ipv4Addr, u16, Option<u16>, Vec<(Ipv4Addr, u16)>);
+/// A service port as a sync wants it: ClusterIP, port, NodePort, endpoints, affinity
+/// timeout.
+type Wanted = (
+    Ipv4Addr,
+    u16,
+    Option<u16>,
+    Vec<(Ipv4Addr, u16)>,
+    Option<u32>,
+);
 
 struct Portal {
     name: String,
@@ -58,6 +71,10 @@ struct Portal {
     proxy_port: u16,
     endpoints: Vec<(Ipv4Addr, u16)>,
     next: usize,
+    /// Session affinity's timeout in seconds, if the Service asks for ClientIP.
+    affinity: Option<u32>,
+    /// Per client address: the endpoint it was last given, and when (`affinityMap`).
+    clients: BTreeMap<Ipv4Addr, ((Ipv4Addr, u16), SimTime)>,
 }
 
 /// A client connection and its backend dial.
@@ -205,7 +222,13 @@ impl Userspace {
                     .unwrap_or_default();
                 want.insert(
                     name,
-                    (cip, p.port, p.node_port.map(|n| n as u16), endpoints),
+                    (
+                        cip,
+                        p.port,
+                        p.node_port.map(|n| n as u16),
+                        endpoints,
+                        svc.affinity,
+                    ),
                 );
             }
         }
@@ -221,14 +244,21 @@ impl Userspace {
             cx.world.ns_mut(ns).tcp.listen.remove(&port);
             log(cx, format!("Closing proxy for {} on port {port}", p.name));
         }
-        for (name, (cip, port, node_port, endpoints)) in want {
+        for (name, (cip, port, node_port, endpoints, affinity)) in want {
             let existing = self.portals.values_mut().find(|p| p.name == name);
             match existing {
                 Some(p) => {
                     p.cluster_ip = cip;
                     p.port = port;
                     p.node_port = node_port;
+                    // removeSessionAffinityByEndpoint: clients of a gone endpoint
+                    // are balanced anew.
+                    p.clients.retain(|_, (ep, _)| endpoints.contains(ep));
+                    if affinity.is_none() {
+                        p.clients.clear();
+                    }
                     p.endpoints = endpoints;
+                    p.affinity = affinity;
                 }
                 None => {
                     // A random free port of the ephemeral range, as binding to port 0 gives.
@@ -257,6 +287,8 @@ impl Userspace {
                             proxy_port,
                             endpoints,
                             next: 0,
+                            affinity,
+                            clients: BTreeMap::new(),
                         },
                     );
                 }
@@ -391,8 +423,33 @@ impl Userspace {
             tcp::close(cx, ns, client);
             return;
         }
-        let (ip, port) = portal.endpoints[portal.next % portal.endpoints.len()];
-        portal.next = (portal.next + 1) % portal.endpoints.len();
+        // NextEndpoint: the client's endpoint while its affinity holds (not on a retry,
+        // which resets it), else the round robin's next, which the client then keeps.
+        let now = cx.now();
+        let src = client.2;
+        let held = portal.affinity.filter(|_| c.attempt == 0).and_then(|ttl| {
+            portal
+                .clients
+                .get(&src)
+                .filter(|(_, last)| now.since(*last) < Dur::from_secs(u64::from(ttl)))
+                .map(|(ep, _)| *ep)
+        });
+        let (ip, port) = match held {
+            Some(ep) => ep,
+            None => {
+                let ep = portal.endpoints[portal.next % portal.endpoints.len()];
+                portal.next = (portal.next + 1) % portal.endpoints.len();
+                ep
+            }
+        };
+        if portal.affinity.is_some() {
+            portal.clients.insert(src, ((ip, port), now));
+        }
+        let how = if held.is_some() {
+            "session affinity"
+        } else {
+            "round robin"
+        };
         let timeout = DIAL_TIMEOUTS[c.attempt];
         c.attempt += 1;
         let name = portal.name.clone();
@@ -402,7 +459,7 @@ impl Userspace {
                 log(
                     cx,
                     format!(
-                        "{name} {}:{} -> {ip}:{port} (round robin; kube-proxy's own connection, from the node)",
+                        "{name} {}:{} -> {ip}:{port} ({how}; kube-proxy's own connection, from the node)",
                         client.2, client.3
                     ),
                 );

@@ -33,7 +33,7 @@ use std::net::Ipv4Addr;
 use rand::RngExt;
 
 pub use conntrack::{Conntrack, Dir, EntryId, Tuple};
-pub use rule::{CtState, Module, Proto, Rule, SetDir, Target};
+pub use rule::{CtState, Module, Proto, Recent, RecentCmd, Rule, SetDir, Target};
 
 /// An ipset entry: an address, a protocol and port, another address; each part present
 /// or not by the set's type (`hash:ip,port` has the first two, `bitmap:port` the port,
@@ -48,8 +48,8 @@ pub struct IpSet {
 }
 
 use super::{DevId, Net, NsId};
-use crate::engine::Ctx;
 use crate::engine::rng::Stream;
+use crate::engine::{Ctx, Dur, SimTime};
 use crate::trace::TraceEvent;
 use crate::wire::{Icmp, L4, Packet, QuotedL4};
 
@@ -372,6 +372,9 @@ pub struct Netfilter {
     pub ct: Conntrack,
     /// ipsets by name (kube-proxy's ipvs mode keeps its match criteria in them).
     pub ipsets: BTreeMap<String, IpSet>,
+    /// xt_recent's lists by name: each address with when a packet from it was last
+    /// remembered (`-m recent --set`).
+    pub recent: RecentLists,
     /// Whether any rule was ever added: until then packets skip netfilter entirely.
     pub active: bool,
 }
@@ -383,6 +386,7 @@ impl Default for Netfilter {
             filter: Table::new(TableKind::Filter),
             ct: Conntrack::default(),
             ipsets: BTreeMap::new(),
+            recent: RecentLists::new(),
             active: false,
         }
     }
@@ -494,10 +498,55 @@ pub struct View {
     pub state: CtState,
     pub src_local: bool,
     pub dst_local: bool,
+    /// When the packet is seen (what `-m recent` remembers and compares with).
+    pub now: SimTime,
+}
+
+/// xt_recent's lists by name, each address with when it was last remembered.
+pub type RecentLists = BTreeMap<String, BTreeMap<Ipv4Addr, SimTime>>;
+
+/// One `-m recent` match for a packet (xt_recent's `recent_mt`): the address (source, or
+/// destination with `--rdest`, masked) looked up in the list, remembered or forgotten by
+/// the command. With `--seconds N` only an address remembered less than N seconds ago
+/// counts (the kernel compares jiffies: `time_after(stamp, now - N*HZ)`), and `--reap`
+/// forgets it once it is older. Each list is kept by address, so a lookup costs the same
+/// however many clients it holds.
+fn recent_match(r: &Recent, v: &View, lists: &mut RecentLists) -> bool {
+    let a = if r.dest { v.dst } else { v.src };
+    let addr = Ipv4Addr::from(u32::from(a) & u32::from(r.mask));
+    if r.cmd == RecentCmd::Set {
+        lists.entry(r.name.clone()).or_default().insert(addr, v.now);
+        return !r.neg;
+    }
+    let list = lists.entry(r.name.clone()).or_default();
+    let fresh = |seen: SimTime| {
+        r.seconds
+            .is_none_or(|n| v.now.since(seen) < Dur::from_secs(u64::from(n)))
+    };
+    let hit = match list.get(&addr) {
+        Some(&seen) if fresh(seen) => true,
+        Some(_) => {
+            if r.reap {
+                list.remove(&addr);
+            }
+            false
+        }
+        None => false,
+    };
+    match r.cmd {
+        RecentCmd::Update if hit => {
+            list.insert(addr, v.now);
+        }
+        RecentCmd::Remove if hit => {
+            list.remove(&addr);
+        }
+        _ => {}
+    }
+    hit != r.neg
 }
 
 impl View {
-    fn of(p: &Packet, state: CtState) -> View {
+    fn of(p: &Packet, state: CtState, now: SimTime) -> View {
         let (proto, sport, dport) = match &p.l4 {
             L4::Icmp(_) => (Some(Proto::Icmp), 0, 0),
             L4::Udp(u) => (Some(Proto::Udp), u.sport, u.dport),
@@ -515,6 +564,7 @@ impl View {
             state,
             src_local: false,
             dst_local: false,
+            now,
         }
     }
 }
@@ -535,7 +585,13 @@ fn set_entry(set: &IpSet, dirs: &[SetDir], v: &View) -> SetEntry {
     }
 }
 
-fn matches(r: &Rule, v: &View, rng: &mut Stream, sets: &BTreeMap<String, IpSet>) -> bool {
+fn matches(
+    r: &Rule,
+    v: &View,
+    rng: &mut Stream,
+    sets: &BTreeMap<String, IpSet>,
+    recent: &mut RecentLists,
+) -> bool {
     if r.src.is_some_and(|m| !m.matches(v.src)) || r.dst.is_some_and(|m| !m.matches(v.dst)) {
         return false;
     }
@@ -583,6 +639,7 @@ fn matches(r: &Rule, v: &View, rng: &mut Stream, sets: &BTreeMap<String, IpSet>)
                     .is_some_and(|s| s.entries.contains(&set_entry(s, dirs, v)));
                 found != *neg
             }
+            Module::Recent(m) => recent_match(m, v, recent),
         };
         if !ok {
             return false;
@@ -897,7 +954,19 @@ impl Netfilter {
     ) -> Decision {
         self.table_mut(kind).reindex();
         let mut walked = 0;
-        let flow = walk_chain(self.table(kind), &self.ipsets, chain, v, rng, &mut walked);
+        let table = match kind {
+            TableKind::Filter => &self.filter,
+            TableKind::Nat => &self.nat,
+        };
+        let flow = walk_chain(
+            table,
+            &self.ipsets,
+            &mut self.recent,
+            chain,
+            v,
+            rng,
+            &mut walked,
+        );
         let (verdict, rule) = match flow {
             Flow::Done(verdict, at) => {
                 let rule = at.map(|(c, i)| {
@@ -946,6 +1015,7 @@ impl Netfilter {
 fn walk_chain<'a>(
     table: &'a Table,
     sets: &BTreeMap<String, IpSet>,
+    recent: &mut RecentLists,
     chain: &str,
     v: &mut View,
     rng: &mut Stream,
@@ -987,7 +1057,7 @@ fn walk_chain<'a>(
             }
             let f = &stack[top];
             let r = &f.chain.rules[pos as usize];
-            if !matches(r, v, rng, sets) {
+            if !matches(r, v, rng, sets, recent) {
                 continue;
             }
             let verdict = match &r.target {
@@ -1233,6 +1303,7 @@ fn with_nf<T>(cx: Cx<'_, '_>, ns: NsId, f: impl FnOnce(Cx<'_, '_>, &mut Netfilte
         },
         ct: Conntrack::default(),
         ipsets: BTreeMap::new(),
+        recent: BTreeMap::new(),
         active: true,
     };
     let mut nf = std::mem::replace(&mut cx.world.ns_mut(ns).netfilter, stand_in);
@@ -1280,7 +1351,7 @@ pub fn dst_hook(cx: Cx<'_, '_>, ns: NsId, in_dev: Option<DevId>, p: &mut Packet)
         // Only a flow's first packet needs these.
         let netns = cx.world.ns(ns);
         let in_addr = in_dev.and_then(|d| netns.primary_addr(d));
-        let mut v = View::of(p, CtState::New);
+        let mut v = View::of(p, CtState::New, now);
         v.in_if = in_dev.map(|d| netns.dev(d).name.clone());
         v.dst_local = netns.is_local(p.ip.dst);
         v.src_local = netns.is_local(p.ip.src);
@@ -1299,7 +1370,10 @@ pub fn dst_hook(cx: Cx<'_, '_>, ns: NsId, in_dev: Option<DevId>, p: &mut Packet)
             // IPVS: a connection to a virtual service gets a real server.
             let key = (t.proto, t.dst, t.dport);
             if let Some(vs) = cx.world.ns_mut(ns).ipvs.services.get_mut(&key) {
-                let sched = vs.scheduler.name();
+                let sched = match vs.persistent {
+                    Some(timeout) => format!("{} persistent {timeout}", vs.scheduler.name()),
+                    None => vs.scheduler.name().to_string(),
+                };
                 let service = format!(
                     "{} {}:{} {sched}",
                     t.proto.name().to_uppercase(),
@@ -1311,8 +1385,13 @@ pub fn dst_hook(cx: Cx<'_, '_>, ns: NsId, in_dev: Option<DevId>, p: &mut Packet)
                 let conns = |r: &crate::net::ipvs::RealServer| {
                     ct.conn_counts(&(t.proto, t.dst, t.dport, r.addr, r.port), now)
                 };
-                let Some(real) = vs.schedule(t.src, t.dst, conns).cloned() else {
+                let Some((real, held)) = vs.pick(t.src, t.dst, now, conns) else {
                     return HookResult::NoRealServer(service);
+                };
+                let how = if held {
+                    "this client's persistence template"
+                } else {
+                    "a hash lookup"
                 };
                 nf.ct.set_ipvs_nat(id, (real.addr, real.port));
                 p.ip.dst = real.addr;
@@ -1322,7 +1401,7 @@ pub fn dst_hook(cx: Cx<'_, '_>, ns: NsId, in_dev: Option<DevId>, p: &mut Packet)
                     cx,
                     p,
                     format!(
-                        "{what} by IPVS {service} -> {}:{} Masq (a hash lookup: {}; conntrack remembers the flow)",
+                        "{what} by IPVS {service} -> {}:{} Masq ({how}: {}; conntrack remembers the flow)",
                         real.addr,
                         real.port,
                         crate::engine::Dur::from_nanos(crate::net::ipvs::IPVS_COST_NS)
@@ -1395,7 +1474,7 @@ pub fn src_hook(cx: Cx<'_, '_>, ns: NsId, out_dev: DevId, p: &mut Packet) -> Hoo
         }
         let netns = cx.world.ns(ns);
         let out_addr = netns.primary_addr(out_dev);
-        let mut v = View::of(p, CtState::New);
+        let mut v = View::of(p, CtState::New, now);
         v.out_if = Some(netns.dev(out_dev).name.clone());
         v.dst_local = netns.is_local(p.ip.dst);
         v.src_local = netns.is_local(p.ip.src);
@@ -1498,7 +1577,7 @@ pub fn filter(
         Some((_, _)) if Tuple::of(p).is_none() => CtState::Related,
         Some(_) => CtState::Established,
     };
-    let mut v = View::of(p, state);
+    let mut v = View::of(p, state, cx.now());
     v.in_if = in_dev.map(|d| netns.dev(d).name.clone());
     v.out_if = out_dev.map(|d| netns.dev(d).name.clone());
     v.dst_local = netns.is_local(p.ip.dst);
@@ -1572,6 +1651,7 @@ mod tests {
             state: CtState::New,
             src_local: false,
             dst_local: dst == [10, 181, 13, 57],
+            now: SimTime::ZERO,
         }
     }
 
@@ -1593,7 +1673,7 @@ mod tests {
         ) -> Option<Verdict> {
             let c = &nf.table(kind).chains[chain];
             for (i, r) in c.rules.iter().enumerate() {
-                if !matches(r, v, rng, &nf.ipsets) {
+                if !matches(r, v, rng, &nf.ipsets, &mut nf.recent.clone()) {
                     continue;
                 }
                 let here = i as u32 + 1;
@@ -1791,6 +1871,50 @@ mod tests {
 
     /// The kernel's target checks hold for iptables-restore too: a rule's own table and
     /// built-in hook at its line, the hooks that reach a user chain at the COMMIT.
+    /// xt_recent: `--set` remembers the source with the packet's time; `--rcheck
+    /// --seconds N` matches only while that is less than N s ago; `--reap` then forgets
+    /// it, so a later check without `--seconds` misses too; other sources and other lists
+    /// are apart; `--update` refreshes the time and `--remove` forgets.
+    #[test]
+    fn recent_lists_remember_sources_in_simulated_time() {
+        let rule = |args: &str| match Rule::parse(args).unwrap().modules.remove(0) {
+            Module::Recent(r) => r,
+            m => panic!("{m:?}"),
+        };
+        let set = rule("-m recent --name A --set -j ACCEPT");
+        let check = rule("-m recent --name A --rcheck --seconds 10 --reap -j ACCEPT");
+        let any = rule("-m recent --name A --rcheck -j ACCEPT");
+        let update = rule("-m recent --name A --update -j ACCEPT");
+        let remove = rule("-m recent --name A --remove -j ACCEPT");
+        let other = rule("-m recent --name B --rcheck -j ACCEPT");
+        let at = |secs: u64, src: [u8; 4]| {
+            let mut v = view([10, 96, 0, 1], Proto::Tcp, 80);
+            v.src = Ipv4Addr::from(src);
+            v.now = SimTime::ZERO + Dur::from_secs(secs);
+            v
+        };
+        let mut lists = RecentLists::new();
+        let me = [10, 1, 1, 2];
+        assert!(!recent_match(&check, &at(0, me), &mut lists));
+        assert!(recent_match(&set, &at(0, me), &mut lists));
+        assert!(recent_match(&check, &at(9, me), &mut lists));
+        assert!(!recent_match(&check, &at(9, [10, 1, 1, 3]), &mut lists));
+        assert!(!recent_match(&other, &at(9, me), &mut lists));
+        assert!(recent_match(&update, &at(9, me), &mut lists));
+        assert!(
+            recent_match(&check, &at(18, me), &mut lists),
+            "updated at 9 s"
+        );
+        assert!(
+            !recent_match(&check, &at(19, me), &mut lists),
+            "10 s is too old"
+        );
+        assert!(!recent_match(&any, &at(19, me), &mut lists), "reaped");
+        assert!(recent_match(&set, &at(20, me), &mut lists));
+        assert!(recent_match(&remove, &at(21, me), &mut lists));
+        assert!(!recent_match(&any, &at(21, me), &mut lists));
+    }
+
     #[test]
     fn restore_refuses_a_target_where_the_kernel_does_not_allow_it() {
         let mut nf = Netfilter::default();

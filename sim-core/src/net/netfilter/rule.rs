@@ -111,6 +111,51 @@ pub enum Module {
         dirs: Vec<SetDir>,
         neg: bool,
     },
+    /// `-m recent --name NAME [!] --set|--rcheck|--update|--remove [--seconds N] [--reap]
+    /// [--mask M] [--rsource|--rdest]`: xt_recent's list of recently seen addresses
+    /// (kube-proxy's session affinity).
+    Recent(Recent),
+}
+
+/// The options of one `-m recent` match (xt_recent_mtinfo).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Recent {
+    /// The list (`--name`, default `DEFAULT`).
+    pub name: String,
+    pub cmd: RecentCmd,
+    /// `--seconds`: only an address seen this recently matches.
+    pub seconds: Option<u32>,
+    /// `--reap`: forget addresses not seen for `seconds`.
+    pub reap: bool,
+    /// `--mask`, applied to the address before it is looked up (default /32).
+    pub mask: Ipv4Addr,
+    /// `--rdest`: the destination address instead of the source (`--rsource`).
+    pub dest: bool,
+    pub neg: bool,
+}
+
+/// What a `-m recent` match does with the packet's address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecentCmd {
+    /// `--set`: remember it now (always matches).
+    Set,
+    /// `--rcheck`: whether it is in the list.
+    Check,
+    /// `--update`: like `--rcheck`, and if so remember it now.
+    Update,
+    /// `--remove`: forget it (matches if it was there).
+    Remove,
+}
+
+impl RecentCmd {
+    fn name(self) -> &'static str {
+        match self {
+            RecentCmd::Set => "--set",
+            RecentCmd::Check => "--rcheck",
+            RecentCmd::Update => "--update",
+            RecentCmd::Remove => "--remove",
+        }
+    }
 }
 
 /// Which of the packet's addresses (and ports) an ipset dimension is taken from.
@@ -229,6 +274,7 @@ impl Rule {
         let mut neg = false;
         let mut i = 0;
         let mut current: Option<usize> = None; // the module the options belong to
+        let mut commands: Vec<usize> = Vec::new(); // recent matches given a command
         while i < words.len() {
             let w = words[i].as_str();
             let value = |i: &mut usize| -> Result<String, String> {
@@ -294,6 +340,15 @@ impl Rule {
                             dirs: Vec::new(),
                             neg: false,
                         },
+                        "recent" => Module::Recent(Recent {
+                            name: "DEFAULT".into(),
+                            cmd: RecentCmd::Check,
+                            seconds: None,
+                            reap: false,
+                            mask: Ipv4Addr::BROADCAST,
+                            dest: false,
+                            neg: false,
+                        }),
                         other => return Err(format!("unknown match module \"{other}\"")),
                     };
                     rule.modules.push(module);
@@ -321,8 +376,40 @@ impl Rule {
                         })
                         .collect::<Result<_, _>>()?;
                 }
+                "--set" | "--rcheck" | "--update" | "--remove" | "--reap" | "--rsource"
+                | "--rdest" => {
+                    let Some(Module::Recent(r)) = current.map(|c| &mut rule.modules[c]) else {
+                        return Err(format!("option \"{w}\" needs -m recent before it"));
+                    };
+                    match w {
+                        "--reap" => r.reap = true,
+                        "--rsource" => r.dest = false,
+                        "--rdest" => r.dest = true,
+                        _ => {
+                            if commands.contains(&rule.modules.len()) {
+                                return Err("recent: only one of `--set', `--rcheck' `--update' or `--remove' may be set".into());
+                            }
+                            commands.push(rule.modules.len());
+                            let Some(Module::Recent(r)) = rule.modules.last_mut() else {
+                                unreachable!("checked above");
+                            };
+                            r.cmd = match w {
+                                "--set" => RecentCmd::Set,
+                                "--rcheck" => RecentCmd::Check,
+                                "--update" => RecentCmd::Update,
+                                _ => RecentCmd::Remove,
+                            };
+                            r.neg = neg;
+                        }
+                    }
+                }
+                "--hitcount" | "--rttl" => {
+                    return Err(format!(
+                        "recent: option \"{w}\" is real but not modelled by this simulator (--set, --rcheck, --update, --remove, --seconds, --reap, --name, --mask, --rsource, --rdest are)"
+                    ));
+                }
                 "--comment" | "--dport" | "--sport" | "--dst-type" | "--src-type" | "--mark"
-                | "--ctstate" | "--mode" | "--probability" => {
+                | "--ctstate" | "--mode" | "--probability" | "--name" | "--seconds" | "--mask" => {
                     let v = value(&mut i)?;
                     // `--dport` right after `-p tcp` without `-m tcp` loads the module.
                     if (w == "--dport" || w == "--sport")
@@ -390,6 +477,21 @@ impl Rule {
                             }
                             *fixed = (p * f64::from(1u32 << 31)).round() as u32;
                         }
+                        ("--name", Module::Recent(r)) => r.name = v,
+                        ("--seconds", Module::Recent(r)) => {
+                            r.seconds = Some(
+                                parse_uint(&v)
+                                    .and_then(|n| u32::try_from(n).ok())
+                                    .ok_or_else(|| {
+                                        format!(
+                                            "recent: bad value for option \"--seconds\": \"{v}\""
+                                        )
+                                    })?,
+                            );
+                        }
+                        ("--mask", Module::Recent(r)) => {
+                            r.mask = v.parse().map_err(|_| format!("bad mask \"{v}\""))?;
+                        }
                         (w, _) => return Err(format!("option \"{w}\" does not belong here")),
                     }
                 }
@@ -404,6 +506,17 @@ impl Rule {
             }
             neg = false;
             i += 1;
+        }
+        for (i, m) in rule.modules.iter().enumerate() {
+            if let Module::Recent(r) = m {
+                // libxt_recent's final check, and the kernel's (recent_mt_check).
+                if !commands.contains(&(i + 1)) {
+                    return Err("recent: you must specify one of `--set', `--rcheck' `--update' or `--remove'".into());
+                }
+                if r.reap && r.seconds.is_none() {
+                    return Err("recent: --reap is only valid with --seconds".into());
+                }
+            }
         }
         let target = target.ok_or("no target (-j)")?;
         let opt = |name: &str| {
@@ -684,6 +797,19 @@ impl fmt::Display for Rule {
                         .collect::<Vec<_>>()
                         .join(",")
                 ),
+                Module::Recent(r) => {
+                    // libxt_recent's recent_save: the command, its options, the list.
+                    let mut s = format!("-m recent {}{}", not(r.neg), r.cmd.name());
+                    if let Some(n) = r.seconds {
+                        s += &format!(" --seconds {n}");
+                    }
+                    if r.reap {
+                        s += " --reap";
+                    }
+                    s += &format!(" --name {} --mask {}", r.name, r.mask);
+                    s += if r.dest { " --rdest" } else { " --rsource" };
+                    s
+                }
             });
         }
         parts.push(match &self.target {
@@ -816,6 +942,52 @@ mod tests {
         );
         assert_eq!(MarkOp::Or(0x4000).apply(1), 0x4001);
         assert_eq!(MarkOp::Xor(0x4000).apply(0x4001), 1);
+    }
+
+    /// kube-proxy's session-affinity rules as it writes them, and as `iptables-save`
+    /// prints them back (libxt_recent's save order: command, `--seconds`, `--reap`,
+    /// `--name`, the default `--mask` and `--rsource`); the saved form reads back the same.
+    #[test]
+    fn recent_rules_print_as_iptables_save_does() {
+        let rcheck = "-m comment --comment \"default/web -> 172.17.0.4:80\" -m recent --name KUBE-SEP-X --rcheck --seconds 10800 --reap -j KUBE-SEP-X";
+        let saved_rcheck = "-m comment --comment \"default/web -> 172.17.0.4:80\" -m recent --rcheck --seconds 10800 --reap --name KUBE-SEP-X --mask 255.255.255.255 --rsource -j KUBE-SEP-X";
+        assert_eq!(saved(rcheck), saved_rcheck);
+        assert_eq!(saved(saved_rcheck), saved_rcheck);
+        assert_eq!(
+            saved(
+                "-m comment --comment default/web -m recent --name KUBE-SEP-X --set -m tcp -p tcp -j DNAT --to-destination 172.17.0.4:80"
+            ),
+            "-p tcp -m comment --comment default/web -m recent --set --name KUBE-SEP-X --mask 255.255.255.255 --rsource -m tcp -j DNAT --to-destination 172.17.0.4:80"
+        );
+        assert_eq!(
+            saved("-m recent ! --update --rdest --mask 255.255.255.0 -j DROP"),
+            "-m recent ! --update --name DEFAULT --mask 255.255.255.0 --rdest -j DROP"
+        );
+        for (bad, error) in [
+            (
+                "-m recent --name X -j DROP",
+                "recent: you must specify one of `--set', `--rcheck' `--update' or `--remove'",
+            ),
+            (
+                "-m recent --set --rcheck -j DROP",
+                "recent: only one of `--set', `--rcheck' `--update' or `--remove' may be set",
+            ),
+            (
+                "-m recent --rcheck --reap -j DROP",
+                "recent: --reap is only valid with --seconds",
+            ),
+            (
+                "--set -j DROP",
+                "option \"--set\" needs -m recent before it",
+            ),
+        ] {
+            assert_eq!(Rule::parse(bad).unwrap_err(), error, "{bad}");
+        }
+        assert!(
+            Rule::parse("-m recent --rcheck --hitcount 2 -j DROP")
+                .unwrap_err()
+                .contains("not modelled")
+        );
     }
 
     #[test]

@@ -158,8 +158,8 @@ fn typed_but_unsimulated_fields_are_warned_about() {
     assert!(unmodelled_fields("Deployment", &unset).is_empty());
 }
 
-/// A Service's session affinity and traffic policies are warned about, unless they ask for
-/// what kube-proxy does here anyway (the defaults `kubectl get -o yaml` writes).
+/// A Service's traffic policies are warned about, unless they ask for what kube-proxy does
+/// here anyway (the defaults `kubectl get -o yaml` writes); session affinity is simulated.
 #[test]
 fn service_policies_are_warned_about_unless_default() {
     let asked = serde_json::json!({"spec": {
@@ -169,8 +169,6 @@ fn service_policies_are_warned_about_unless_default() {
     assert_eq!(
         unmodelled_fields("Service", &asked),
         vec![
-            "spec.sessionAffinity".to_string(),
-            "spec.sessionAffinityConfig".to_string(),
             "spec.externalTrafficPolicy".to_string(),
             "spec.internalTrafficPolicy".to_string(),
         ]

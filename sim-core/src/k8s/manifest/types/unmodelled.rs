@@ -195,8 +195,6 @@ pub const TYPED_UNMODELLED: &[(&str, &str)] = &[
     ("DaemonSet", "spec.minReadySeconds"),
     ("StatefulSet", "spec.minReadySeconds"),
     // kube-proxy sends each new connection to any endpoint, from any node.
-    ("Service", "spec.sessionAffinity"),
-    ("Service", "spec.sessionAffinityConfig"),
     ("Service", "spec.externalTrafficPolicy"),
     ("Service", "spec.internalTrafficPolicy"),
 ];
@@ -204,7 +202,6 @@ pub const TYPED_UNMODELLED: &[(&str, &str)] = &[
 /// Values of [`TYPED_UNMODELLED`] fields that ask for what the simulator does anyway (the
 /// API's defaults, which `kubectl get -o yaml` writes out): not warned about.
 pub const SIMULATED_VALUES: &[(&str, &str, &str)] = &[
-    ("Service", "spec.sessionAffinity", "None"),
     ("Service", "spec.externalTrafficPolicy", "Cluster"),
     ("Service", "spec.internalTrafficPolicy", "Cluster"),
 ];

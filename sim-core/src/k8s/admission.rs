@@ -12,9 +12,9 @@ use std::net::Ipv4Addr;
 
 use super::api::{
     Address, Amount, Body, ConfigMapSpec, Container, DEFAULT_AFFINITY_TIMEOUT, DnsConfig,
-    EndpointPort, EndpointSlice, Endpoints, EnvRef, Labels, NamespaceSpec, NewObject, PodOptions,
-    PodSpec, PortRef, Probe, ProbeAction, RcSpec, Rollout, Secret, ServicePort, ServiceSpec,
-    SliceEndpoint, StoredSpec,
+    EndpointPort, EndpointSlice, Endpoints, EnvFrom, EnvRef, Kind, Labels, NamespaceSpec,
+    NewObject, PodOptions, PodSpec, PortRef, Probe, ProbeAction, RcSpec, Rollout, Secret,
+    ServicePort, ServiceSpec, SliceEndpoint, StoredSpec,
 };
 use super::manifest::Manifest;
 use super::manifest::types::{self as t, IntOrString};
@@ -582,6 +582,25 @@ fn to_containers(list: &[t::Container]) -> Vec<Container> {
                             return None;
                         };
                         Some((e.name.clone(), r))
+                    })
+                    .collect(),
+                env_from: c
+                    .env_from
+                    .iter()
+                    .flatten()
+                    .filter_map(|f| {
+                        let (kind, name, optional) = if let Some(r) = &f.config_map_ref {
+                            (Kind::ConfigMap, &r.name, r.optional)
+                        } else {
+                            let r = f.secret_ref.as_ref()?;
+                            (Kind::Secret, &r.name, r.optional)
+                        };
+                        Some(EnvFrom {
+                            kind,
+                            name: name.clone(),
+                            prefix: f.prefix.clone().unwrap_or_default(),
+                            optional: optional.unwrap_or(false),
+                        })
                     })
                     .collect(),
                 readiness: c.readiness_probe.as_ref().and_then(probe),

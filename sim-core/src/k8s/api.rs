@@ -493,6 +493,9 @@ pub struct Container {
     /// The variables of `env` whose value comes from elsewhere (`valueFrom`), by name:
     /// kubelet resolves them when it starts the container.
     pub value_from: Vec<(String, EnvRef)>,
+    /// `envFrom`: ConfigMaps' and Secrets' keys as variables, in order (a later source
+    /// wins over an earlier one, `env` over all).
+    pub env_from: Vec<EnvFrom>,
     /// `readinessProbe`, `livenessProbe`, `startupProbe`.
     pub readiness: Option<Probe>,
     pub liveness: Option<Probe>,
@@ -516,6 +519,18 @@ pub enum EnvRef {
         key: String,
         optional: bool,
     },
+}
+
+/// One `envFrom` source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnvFrom {
+    /// `Kind::ConfigMap` or `Kind::Secret`.
+    pub kind: Kind,
+    pub name: String,
+    /// Put before each key.
+    pub prefix: String,
+    /// A missing object is skipped instead of keeping the container from starting.
+    pub optional: bool,
 }
 
 /// A probe as kubelet runs it, its defaults filled in (`SetDefaults_Probe`).

@@ -35,6 +35,8 @@ pub struct Kubelet {
     services: BTreeMap<Key, Object>,
     /// ConfigMaps, for the variables that take a value from one.
     config_maps: BTreeMap<Key, Object>,
+    /// Secrets, likewise (`secretKeyRef`, `envFrom`'s `secretRef`).
+    secrets: BTreeMap<Key, Object>,
     /// The pods it runs, and how.
     started: BTreeMap<(String, String), PodRun>,
     /// Its pending timers beside the heartbeat: token -> which pod's container, and what.
@@ -204,6 +206,7 @@ impl Kubelet {
             cfg,
             services: BTreeMap::new(),
             config_maps: BTreeMap::new(),
+            secrets: BTreeMap::new(),
             started: BTreeMap::new(),
             timers: BTreeMap::new(),
             next_token: T_CONTAINERS,
@@ -231,6 +234,12 @@ impl Kubelet {
             }
             (Body::ConfigMap(_), _) => {
                 self.config_maps.insert(o.key(), o);
+            }
+            (Body::Secret(_), EventType::Deleted) => {
+                self.secrets.remove(&o.key());
+            }
+            (Body::Secret(_), _) => {
+                self.secrets.insert(o.key(), o);
             }
             (Body::Pod(p), EventType::Added | EventType::Modified) if mine => {
                 let key = (o.meta.namespace.clone(), o.meta.name.clone());
@@ -729,9 +738,12 @@ impl Kubelet {
         }
     }
 
-    /// The container's declared variables with the `valueFrom` ones resolved: the
-    /// Downward API's fields, ConfigMaps' keys (an optional missing one is left out), or
-    /// kubelet's error for a missing one.
+    /// The container's variables as kubelet's `makeEnvironmentVariables` makes them:
+    /// `envFrom`'s keys first (a key that is not a valid variable name skipped, with
+    /// kubelet's InvalidEnvironmentVariableNames event), then the declared variables with
+    /// the `valueFrom` ones resolved (the Downward API's fields, ConfigMaps' and Secrets'
+    /// keys; an optional missing one is left out), a declared one replacing `envFrom`'s of
+    /// its name; or kubelet's error for a missing object or key.
     fn resolve_env(
         &self,
         cx: &mut Ctx<'_, Net>,
@@ -740,51 +752,106 @@ impl Kubelet {
         ip: Option<std::net::Ipv4Addr>,
     ) -> Result<Vec<(String, String)>, String> {
         use super::api::EnvRef;
-        let mut out = Vec::new();
+        let ns = &o.meta.namespace;
+        let mut from: BTreeMap<String, String> = BTreeMap::new();
+        for f in &c.env_from {
+            let Some(data) = self.env_source(f.kind, ns, &f.name) else {
+                if f.optional {
+                    continue;
+                }
+                return Err(not_found(f.kind, &f.name));
+            };
+            let mut invalid = Vec::new();
+            for (k, v) in data {
+                let k = format!("{}{k}", f.prefix);
+                if super::manifest::types::env_var_name(&k).is_empty() {
+                    from.insert(k, v);
+                } else {
+                    invalid.push(k);
+                }
+            }
+            if !invalid.is_empty() {
+                invalid.sort();
+                let what = if f.kind == Kind::Secret {
+                    "secret"
+                } else {
+                    "configMap"
+                };
+                self.event(
+                    cx,
+                    o.key(),
+                    String::new(),
+                    ("Warning", "InvalidEnvironmentVariableNames"),
+                    format!(
+                        "Keys [{}] from the EnvFrom {what} {ns}/{} were skipped since they are considered invalid environment variable names.",
+                        invalid.join(", "),
+                        f.name
+                    ),
+                );
+            }
+        }
+        let mut declared = Vec::new();
         let host_ip = cx.world.ns(self.ns).underlay_addr();
         for (name, value) in &c.env {
             let Some((_, r)) = c.value_from.iter().find(|(n, _)| n == name) else {
-                out.push((name.clone(), value.clone()));
+                declared.push((name.clone(), value.clone()));
                 continue;
             };
-            let v = match r {
-                EnvRef::Field(path) => Some(field_value(o, path, ip, host_ip)),
+            let (kind, obj, key, optional) = match r {
+                EnvRef::Field(path) => {
+                    declared.push((name.clone(), field_value(o, path, ip, host_ip)));
+                    continue;
+                }
                 EnvRef::ConfigMapKey {
-                    name: cm,
+                    name: obj,
                     key,
                     optional,
-                } => {
-                    let ckey = (Kind::ConfigMap, o.meta.namespace.clone(), cm.clone());
-                    match self.config_maps.get(&ckey).map(|x| &x.body) {
-                        Some(Body::ConfigMap(data)) => match data.get(key) {
-                            Some(v) => Some(v.clone()),
-                            None if *optional => None,
-                            None => {
-                                return Err(format!(
-                                    "couldn't find key {key} in ConfigMap {}/{cm}",
-                                    o.meta.namespace
-                                ));
-                            }
-                        },
-                        _ if *optional => None,
-                        _ => return Err(format!("configmap \"{cm}\" not found")),
-                    }
-                }
+                } => (Kind::ConfigMap, obj, key, *optional),
                 EnvRef::SecretKey {
-                    name: s, optional, ..
-                } => {
-                    if *optional {
-                        None
-                    } else {
-                        return Err(format!("secret \"{s}\" not found"));
-                    }
-                }
+                    name: obj,
+                    key,
+                    optional,
+                } => (Kind::Secret, obj, key, *optional),
             };
-            if let Some(v) = v {
-                out.push((name.clone(), v));
+            let Some(data) = self.env_source(kind, ns, obj) else {
+                if optional {
+                    continue;
+                }
+                return Err(not_found(kind, obj));
+            };
+            match data.into_iter().find(|(k, _)| k == key) {
+                Some((_, v)) => declared.push((name.clone(), v)),
+                None if optional => {}
+                None => {
+                    return Err(format!(
+                        "couldn't find key {key} in {} {ns}/{obj}",
+                        kind.name()
+                    ));
+                }
             }
         }
+        let mut out: Vec<(String, String)> = from
+            .into_iter()
+            .filter(|(k, _)| !declared.iter().any(|(n, _)| n == k))
+            .collect();
+        out.extend(declared);
         Ok(out)
+    }
+
+    /// A ConfigMap's or Secret's keys and values (a Secret's decoded), as kubelet's
+    /// watch knows them; None when it knows no such object.
+    fn env_source(&self, kind: Kind, ns: &str, name: &str) -> Option<Vec<(String, String)>> {
+        let key = (kind, ns.to_string(), name.to_string());
+        match &self.config_maps.get(&key).or(self.secrets.get(&key))?.body {
+            Body::ConfigMap(data) => Some(data.clone().into_iter().collect()),
+            Body::Secret(s) => Some(
+                s.data
+                    .iter()
+                    .map(|(k, v)| (k.clone(), String::from_utf8_lossy(v).into_owned()))
+                    .collect(),
+            ),
+            _ => None,
+        }
     }
 
     /// A container's process ended: kubelet notices at its next relist, and restarts it
@@ -1470,7 +1537,7 @@ impl Actor<Net> for Kubelet {
                     cx,
                     self.ns,
                     Request::Watch {
-                        kinds: vec![Kind::Service, Kind::ConfigMap, Kind::Pod],
+                        kinds: vec![Kind::Service, Kind::ConfigMap, Kind::Secret, Kind::Pod],
                         // Only this node's pods (`fieldSelector=spec.nodeName=NODE`).
                         node: Some(self.node.clone()),
                     },
@@ -1594,6 +1661,12 @@ pub fn phase(
     } else {
         Phase::Running
     }
+}
+
+/// kubelet's words for a ConfigMap or Secret it does not know (its watch-based
+/// manager's NotFound).
+fn not_found(kind: Kind, name: &str) -> String {
+    format!("{} \"{name}\" not found", kind.name().to_ascii_lowercase())
 }
 
 /// A Downward API field of the pod (`fieldRef.fieldPath`), as kubelet's

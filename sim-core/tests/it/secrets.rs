@@ -134,3 +134,131 @@ fn kubectl_describes_labels_and_deletes_a_secret() {
     assert_eq!(old[1].0, "secret \"db\" labeled\n");
     assert_eq!(old[2].0, "secret \"db\" annotated\n");
 }
+
+/// A pod taking variables from a Secret's key, a ConfigMap's keys under a prefix and a
+/// Secret's keys (one not a valid variable name: `2fa`; `bad-key` is one), a declared
+/// variable winning over envFrom's; one
+/// whose Secret does not exist yet, one whose key is missing.
+const ENV: &str = r#"(path: "/root/env.yaml", yaml: "
+apiVersion: v1
+kind: Secret
+metadata: {name: db}
+stringData: {password: s3cret, user: admin, MODE: from-secret, 2fa: x}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: cfg}
+data: {level: debug, bad-key: x, MODE: from-config}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: env}
+spec:
+  containers:
+  - name: app
+    image: busybox
+    command: [sleep, \"3600\"]
+    envFrom:
+    - {configMapRef: {name: cfg}, prefix: CFG_}
+    - secretRef: {name: db}
+    - {secretRef: {name: nothing, optional: true}}
+    env:
+    - {name: PASSWORD, valueFrom: {secretKeyRef: {name: db, key: password}}}
+    - {name: EXTRA, valueFrom: {secretKeyRef: {name: db, key: extra, optional: true}}}
+    - {name: MODE, value: declared}
+"), (path: "/root/late.yaml", yaml: "
+apiVersion: v1
+kind: Pod
+metadata: {name: late}
+spec:
+  containers:
+  - name: app
+    image: busybox
+    command: [sleep, \"3600\"]
+    env: [{name: TOKEN, valueFrom: {secretKeyRef: {name: later, key: token}}}]
+"), (path: "/root/nokey.yaml", yaml: "
+apiVersion: v1
+kind: Pod
+metadata: {name: nokey}
+spec:
+  containers:
+  - name: app
+    image: busybox
+    command: [sleep, \"3600\"]
+    envFrom: [{secretRef: {name: db}}]
+    env: [{name: TOKEN, valueFrom: {secretKeyRef: {name: db, key: token}}}]
+"), (path: "/root/later.yaml", yaml: "
+apiVersion: v1
+kind: Secret
+metadata: {name: later}
+data: {token: YWJjMTIz}
+")"#;
+
+/// kubelet resolves secretKeyRef (the value decoded) and envFrom (prefix, invalid names
+/// skipped with its event, `env` winning) when it starts the container; a missing Secret
+/// or key is CreateContainerConfigError in kubelet's words until it exists.
+#[test]
+fn pods_read_secrets_and_env_from() {
+    use crate::pods::{cluster, printed, run_text};
+    let src = format!(
+        r#"Scenario(name: "env", seed: 3, until: "20s", {}
+  steps: [
+    (at: "1s", exec: (on: "node/master01", cmd: "kubectl create -f /root/env.yaml")),
+    (at: "1s", exec: (on: "node/master01", cmd: "kubectl create -f /root/late.yaml")),
+    (at: "1s", exec: (on: "node/master01", cmd: "kubectl create -f /root/nokey.yaml")),
+    (at: "3s", exec: (on: "node/master01", cmd: "kubectl exec env -- env")),
+    (at: "3s", expect: (on: "node/master01", cmd: "kubectl exec env -- printenv EXTRA", exit_code: 1)),
+    (at: "3s", expect: (on: "node/master01", cmd: "kubectl get pod late", stdout_contains: "CreateContainerConfigError")),
+    (at: "3s", expect: (on: "node/master01", cmd: "kubectl get pod late -o jsonpath={{.status.containerStatuses[0].state.waiting.message}}", stdout_contains: "secret \"later\" not found")),
+    (at: "3s", expect: (on: "node/master01", cmd: "kubectl get pod nokey -o jsonpath={{.status.containerStatuses[0].state.waiting.message}}", stdout_contains: "couldn't find key token in Secret default/db")),
+    (at: "3s", exec: (on: "node/master01", cmd: "kubectl describe pod env")),
+    (at: "3s", exec: (on: "node/master01", cmd: "kubectl get pod env -o yaml")),
+    (at: "4s", exec: (on: "node/master01", cmd: "kubectl create -f /root/later.yaml")),
+    (at: "15s", expect: (on: "node/master01", cmd: "kubectl get pod late", stdout_contains: "Running")),
+    (at: "15s", expect: (on: "node/master01", cmd: "kubectl exec late -- printenv TOKEN", stdout_contains: "abc123")),
+  ])"#,
+        cluster("1.28", ENV)
+    );
+    let trace = run_text(&src);
+    let env = printed(&trace, "env", "stdout", 0);
+    for want in [
+        "CFG_level=debug",
+        "CFG_bad-key=x",
+        "CFG_MODE=from-config",
+        "user=admin",
+        "password=s3cret",
+        "PASSWORD=s3cret",
+        "MODE=declared",
+    ] {
+        assert!(env.iter().any(|l| l == want), "{want}: {env:?}");
+    }
+    assert!(!env.iter().any(|l| l.starts_with("2fa")), "{env:?}");
+    assert!(!env.iter().any(|l| l.starts_with("EXTRA=")), "{env:?}");
+    assert!(!env.iter().any(|l| l.contains("from-secret")), "{env:?}");
+    let d = printed(&trace, "kubectl describe pod env", "stdout", 0).join("\n");
+    for want in [
+        "Environment Variables from:",
+        "cfg ConfigMap with prefix 'CFG_' Optional: false",
+        "db Secret Optional: false",
+        "nothing Secret Optional: true",
+        "PASSWORD: <set to the key 'password' in secret 'db'> Optional: false",
+        "EXTRA: <set to the key 'extra' in secret 'db'> Optional: true",
+        "MODE: declared",
+    ] {
+        assert!(
+            d.lines()
+                .any(|l| l.split_whitespace().eq(want.split_whitespace())),
+            "{want}\n{d}"
+        );
+    }
+    assert!(
+        d.lines().any(|l| l.trim_start().starts_with("Warning  InvalidEnvironmentVariableNames  ")
+            && l.ends_with("  kubelet            Keys [2fa] from the EnvFrom secret default/db were skipped since they are considered invalid environment variable names.")),
+        "{d}"
+    );
+    let y = printed(&trace, "kubectl get pod env -o yaml", "stdout", 0).join("\n");
+    assert!(
+        y.contains("    envFrom:\n    - configMapRef:\n        name: cfg\n      prefix: CFG_\n    - secretRef:\n        name: db\n    - secretRef:\n        name: nothing\n        optional: true\n"),
+        "{y}"
+    );
+}

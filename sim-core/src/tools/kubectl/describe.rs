@@ -289,6 +289,22 @@ fn container(
     };
     match era {
         Era::Modern => {
+            // describeContainerEnvFrom, when there is an envFrom (kubectl 1.5 had none).
+            if !c.env_from.is_empty() {
+                w.write("    Environment Variables from:\n");
+                for f in &c.env_from {
+                    let from = f.kind.name();
+                    let from = if f.prefix.is_empty() {
+                        from.to_string()
+                    } else {
+                        format!("{from} with prefix '{}'", f.prefix)
+                    };
+                    w.write(&format!(
+                        "      {}\t{from}\tOptional: {}\n",
+                        f.name, f.optional
+                    ));
+                }
+            }
             env(w, "Environment");
             w.write("    Mounts:\t<none>\n");
         }

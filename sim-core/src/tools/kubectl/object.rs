@@ -501,6 +501,31 @@ fn container(c: &Container, era: Era) -> Value {
         m.set("ports", ports);
     }
 
+    // EnvFromSource's field order: prefix, configMapRef, secretRef.
+    if !c.env_from.is_empty() {
+        let from: Vec<Value> = c
+            .env_from
+            .iter()
+            .map(|f| {
+                let mut e = Map::new();
+                if !f.prefix.is_empty() {
+                    e.set("prefix", f.prefix.as_str());
+                }
+                let mut r = Map::new();
+                r.set("name", f.name.as_str());
+                if f.optional {
+                    r.set("optional", true);
+                }
+                let field = if f.kind == Kind::Secret {
+                    "secretRef"
+                } else {
+                    "configMapRef"
+                };
+                Value::Map(e.set(field, r).clone())
+            })
+            .collect();
+        m.set("envFrom", from);
+    }
     if !c.env.is_empty() {
         let env: Vec<Value> = c
             .env

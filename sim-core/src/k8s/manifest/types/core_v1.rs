@@ -100,12 +100,13 @@ pub struct Container {
     pub args: Option<Vec<String>>,
     pub ports: Option<Vec<ContainerPort>>,
     pub env: Option<Vec<EnvVar>>,
+    /// Every key of ConfigMaps and Secrets as variables (`env` wins over them).
+    pub env_from: Option<Vec<EnvFromSource>>,
     pub readiness_probe: Option<Probe>,
     pub liveness_probe: Option<Probe>,
     pub startup_probe: Option<Probe>,
     // Not simulated.
     pub working_dir: Option<Value>,
-    pub env_from: Option<Value>,
     pub resources: Option<Value>,
     pub resize_policy: Option<Value>,
     /// A sidecar init container's `Always`.
@@ -185,6 +186,31 @@ pub struct SecretKeySelector {
     pub name: String,
     #[serde(default, deserialize_with = "zero_if_null")]
     pub key: String,
+    pub optional: Option<bool>,
+}
+
+/// `envFrom[]`: one ConfigMap's or Secret's keys, each with `prefix` before it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EnvFromSource {
+    pub prefix: Option<String>,
+    pub config_map_ref: Option<ConfigMapEnvSource>,
+    pub secret_ref: Option<SecretEnvSource>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ConfigMapEnvSource {
+    #[serde(default, deserialize_with = "zero_if_null")]
+    pub name: String,
+    pub optional: Option<bool>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SecretEnvSource {
+    #[serde(default, deserialize_with = "zero_if_null")]
+    pub name: String,
     pub optional: Option<bool>,
 }
 

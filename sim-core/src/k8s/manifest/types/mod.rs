@@ -56,7 +56,7 @@ pub use unmodelled::{
     DROPPED_ON_CREATE, TEMPLATES, TYPED_UNMODELLED, UNMODELLED, simulated_value, unmodelled,
     unmodelled_fields, unmodelled_patterns,
 };
-pub use validation::{dns1123_label, dns1123_subdomain};
+pub use validation::{dns1123_label, dns1123_subdomain, env_var_name};
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;

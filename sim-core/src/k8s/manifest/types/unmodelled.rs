@@ -64,7 +64,6 @@ pub const UNMODELLED: &[(&str, &str)] = &[
     ("Pod", "spec.hostnameOverride"),
     ("Pod", "spec.schedulingGroup"),
     ("Pod", "spec.containers[].workingDir"),
-    ("Pod", "spec.containers[].envFrom"),
     ("Pod", "spec.containers[].env[].valueFrom.resourceFieldRef"),
     ("Pod", "spec.containers[].env[].valueFrom.fileKeyRef"),
     ("Pod", "spec.containers[].ports[].hostIP"),
@@ -98,7 +97,6 @@ pub const UNMODELLED: &[(&str, &str)] = &[
         "spec.containers[].startupProbe.terminationGracePeriodSeconds",
     ),
     ("Pod", "spec.initContainers[].workingDir"),
-    ("Pod", "spec.initContainers[].envFrom"),
     (
         "Pod",
         "spec.initContainers[].env[].valueFrom.resourceFieldRef",

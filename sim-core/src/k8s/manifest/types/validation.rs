@@ -298,7 +298,7 @@ fn port_num(n: i64) -> Vec<String> {
 }
 
 /// IsEnvVarName (the strict form of 1.28; 1.30 relaxed it behind a feature gate).
-fn env_var_name(s: &str) -> Vec<String> {
+pub fn env_var_name(s: &str) -> Vec<String> {
     let b = s.as_bytes();
     let ok = !b.is_empty()
         && !b[0].is_ascii_digit()
@@ -987,8 +987,49 @@ fn container_common(e: &mut Errs, c: &Container, path: &str) {
         }
         supported_protocol(e, port.protocol.as_deref(), &format!("{p}.protocol"));
     }
+    for (i, from) in c.env_from.iter().flatten().enumerate() {
+        env_from(e, from, &format!("{path}.envFrom"), i);
+    }
     for (i, var) in c.env.iter().flatten().enumerate() {
         env_var(e, var, &format!("{path}.env[{i}]"));
+    }
+}
+
+/// validateEnvFrom: a valid prefix, and exactly one of `configMapRef` and `secretRef`
+/// with a name (the message for neither names the list, as the apiserver's does).
+fn env_from(e: &mut Errs, from: &EnvFromSource, list: &str, i: usize) {
+    let path = format!("{list}[{i}]");
+    if let Some(prefix) = from.prefix.as_deref().filter(|p| !p.is_empty()) {
+        for msg in env_var_name(prefix) {
+            e.invalid(&format!("{path}.prefix"), prefix, &msg);
+        }
+    }
+    let mut sources = 0;
+    let named = [
+        from.config_map_ref
+            .as_ref()
+            .map(|r| (&r.name, "configMapRef")),
+        from.secret_ref.as_ref().map(|r| (&r.name, "secretRef")),
+    ];
+    for (name, field) in named.into_iter().flatten() {
+        sources += 1;
+        let at = format!("{path}.{field}.name");
+        if name.is_empty() {
+            e.required(&at, "");
+        } else {
+            for msg in dns1123_subdomain(name) {
+                e.invalid(&at, name, &msg);
+            }
+        }
+    }
+    match sources {
+        0 => e.invalid(
+            list,
+            "",
+            "must specify one of: `configMapRef` or `secretRef`",
+        ),
+        1 => {}
+        _ => e.forbidden(list, "may not have more than one field specified at a time"),
     }
 }
 

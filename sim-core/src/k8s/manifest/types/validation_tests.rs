@@ -888,3 +888,39 @@ fn secret_types() {
         ["data: Too long: must have at most 1048576 bytes"]
     );
 }
+
+/// validateEnvFrom: one source each, named, and a prefix that is a variable name.
+#[test]
+fn env_from() {
+    let check = |from: Value| {
+        errors(pod(
+            json!({"containers": [{"name": "c", "image": "i", "envFrom": from}]}),
+        ))
+    };
+    assert!(check(json!([{"configMapRef": {"name": "c"}, "prefix": "C_"}, {"secretRef": {"name": "s", "optional": true}}])).is_empty());
+    assert_eq!(
+        check(json!([{}])),
+        [
+            "spec.containers[0].envFrom: Invalid value: \"\": must specify one of: `configMapRef` or `secretRef`"
+        ]
+    );
+    assert_eq!(
+        check(json!([{"configMapRef": {"name": "c"}, "secretRef": {"name": "s"}}])),
+        [
+            "spec.containers[0].envFrom: Forbidden: may not have more than one field specified at a time"
+        ]
+    );
+    assert_eq!(
+        check(json!([{"secretRef": {"name": ""}, "prefix": "1x"}])),
+        [
+            "spec.containers[0].envFrom[0].prefix: Invalid value: \"1x\": a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')",
+            "spec.containers[0].envFrom[0].secretRef.name: Required value",
+        ]
+    );
+    assert_eq!(
+        check(json!([{"configMapRef": {"name": "C"}}])),
+        [format!(
+            "spec.containers[0].envFrom[0].configMapRef.name: Invalid value: \"C\": {SUBDOMAIN}"
+        )]
+    );
+}

@@ -1355,6 +1355,11 @@ impl Validator<'_> {
         // An inline manifest's positions are inside its text: say so, at its field.
         let inline = f.source.starts_with("cluster.manifests[");
         for doc in decode_each(&f.source, &f.text) {
+            // A field the cluster's release does not have yet is unknown to its API.
+            let doc = doc.and_then(|d| match minor.and_then(|m| d.too_new(&f.source, m)) {
+                Some(e) => Err(e),
+                None => Ok(d),
+            });
             match doc {
                 Err(e) => {
                     let mut message = e.what().to_string();

@@ -93,6 +93,8 @@ pub struct Kubectl {
     /// The cluster's release, from the apiserver's answers: this kubectl is the one that
     /// comes with the cluster, and prints as that release's kubectl does.
     version: crate::k8s::version::Version,
+    /// `-A` was typed: kubectl 1.5 had only `--all-namespaces` (1.14 added the shorthand).
+    short_all: bool,
 }
 
 const USAGE: &str = "kubectl: the simulator models `get KIND [NAME] [-o wide] [-n NS] [-A]`, `create|apply -f FILE` and `delete KIND NAME`\n";
@@ -357,7 +359,10 @@ impl Kubectl {
     /// Reads kubectl's command line. An error is the message kubectl prints (the caller
     /// ends it with a newline) and its exit status.
     pub fn parse(args: &[String], env: &[(String, String)]) -> Result<Kubectl, (String, i32)> {
-        Self::parse_line(args, env).map_err(|(m, c)| (m.trim_end_matches('\n').to_string(), c))
+        let mut k = Self::parse_line(args, env)
+            .map_err(|(m, c)| (m.trim_end_matches('\n').to_string(), c))?;
+        k.short_all = args.iter().take_while(|a| *a != "--").any(|a| a == "-A");
+        Ok(k)
     }
 
     fn parse_line(args: &[String], env: &[(String, String)]) -> Result<Kubectl, (String, i32)> {
@@ -371,6 +376,7 @@ impl Kubectl {
                 timer: None,
                 selector: None,
                 version: Default::default(),
+                short_all: false,
             });
         }
         if let Some((at, verb)) = verbs::verb(args)
@@ -392,6 +398,7 @@ impl Kubectl {
                 timer: None,
                 selector: None,
                 version: Default::default(),
+                short_all: false,
             });
         }
         if get::is_get(args) {
@@ -403,6 +410,7 @@ impl Kubectl {
                 timer: None,
                 selector: None,
                 version: Default::default(),
+                short_all: false,
             });
         }
         let mut ns = "default".to_string();
@@ -598,6 +606,7 @@ impl Kubectl {
             timer: None,
             selector,
             version: Default::default(),
+            short_all: false,
         })
     }
 
@@ -611,6 +620,17 @@ impl Kubectl {
     pub fn handle(&mut self, msg: Msg, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
         if let Msg::ApiResponse { version, .. } = &msg {
             self.version = *version;
+            if self.short_all && self.era() == crate::k8s::proxy::names::Era::Classic {
+                // kubectl 1.5's pflag refuses the shorthand (its usage text, which
+                // follows, is left out). The request went already: kubectl learns the
+                // release from the apiserver's answers.
+                print(
+                    cx,
+                    Stream::Stderr,
+                    "Error: unknown shorthand flag: 'A' in -A\n",
+                );
+                return Some(1);
+            }
         }
         if let (Msg::ApiResponse { .. }, Some(t)) = (&msg, self.timer.take()) {
             cx.cancel(t);

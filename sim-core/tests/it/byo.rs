@@ -165,6 +165,46 @@ fn a_group_version_the_release_does_not_serve_is_refused() {
     );
 }
 
+/// A field newer than the cluster's release is unknown to its API: on 1.5 a container's
+/// startupProbe (1.16) and a Service's externalTrafficPolicy (1.7) stop the load at their
+/// line and column, as unknown fields; on 1.28 the same files load.
+#[test]
+fn fields_newer_than_the_release_are_unknown_fields() {
+    let d = dir("since");
+    let web = WEB
+        .replace("apiVersion: apps/v1", "apiVersion: extensions/v1beta1")
+        .replace(
+            "        image: busybox\n",
+            "        image: busybox\n        startupProbe:\n          tcpSocket: {port: 80}\n",
+        );
+    write(&d, "web.yaml", &web);
+    write(
+        &d,
+        "svc.yaml",
+        &SVC.replace(
+            "spec:\n",
+            "spec:\n  externalTrafficPolicy: Local\n  type: NodePort\n",
+        ),
+    );
+    let files =
+        r#"(path: "/root/web.yaml", file: "web.yaml"), (path: "/root/svc.yaml", file: "svc.yaml")"#;
+    let p = problems(&d, &scenario("1.5", files));
+    assert_eq!(
+        p,
+        vec![
+            "web.yaml:18:9: spec.template.spec.containers[0].startupProbe: unknown field \"startupProbe\" in Kubernetes 1.5 (the field came in 1.16)",
+            "svc.yaml:6:3: spec.externalTrafficPolicy: unknown field \"externalTrafficPolicy\" in Kubernetes 1.5 (the field came in 1.7)",
+        ]
+    );
+    write(
+        &d,
+        "web.yaml",
+        &web.replace("apiVersion: extensions/v1beta1", "apiVersion: apps/v1"),
+    );
+    let p = problems(&d, &scenario("1.28", files));
+    assert!(p.iter().all(|l| !l.contains("unknown field")), "{p:?}");
+}
+
 #[test]
 fn fields_accepted_but_not_simulated_are_warned_about_once_per_object() {
     let d = dir("unmodelled");

@@ -168,3 +168,38 @@ fn kubectl_prints_as_its_releases_kubectl() {
     assert_eq!(old[2].0, "service \"web\" deleted\n");
     assert_eq!(new[2].0, "service \"web\" deleted\n");
 }
+
+/// `-A` came in kubectl 1.14: kubectl 1.5 refuses the shorthand (pflag's words) and takes
+/// `--all-namespaces`; today's kubectl takes both.
+#[test]
+fn the_all_namespaces_shorthand_is_todays() {
+    let src = |version: &str| {
+        format!(
+            r#"Scenario(name: "v", seed: 3, until: "10s",
+  cluster: (
+    nodes: [(name: "m", ip: "10.0.0.1/24"), (name: "n", ip: "10.0.0.2/24", docker: ())],
+    etcd: "m",
+    kubernetes: (master: "m", version: "{version}"),
+  ),
+)"#
+        )
+    };
+    let exec = |version: &str, cmd: &str| {
+        let s = Scenario::parse("v.ron", &src(version)).unwrap_or_else(|e| panic!("{e}"));
+        run::exec(
+            &s,
+            &Default::default(),
+            SimTime(Dur::from_secs(3).as_nanos()),
+            0,
+            cmd,
+        )
+    };
+    let out = exec("1.5", "kubectl get pods -A");
+    assert_eq!(out.stderr, "Error: unknown shorthand flag: 'A' in -A\n");
+    assert_eq!(out.stdout, "");
+    assert_eq!(out.exit, Some(1));
+    let out = exec("1.5", "kubectl get pods --all-namespaces");
+    assert_eq!(out.exit, Some(0), "{}", out.stderr);
+    let out = exec("1.28", "kubectl get pods -A");
+    assert_eq!(out.exit, Some(0), "{}", out.stderr);
+}

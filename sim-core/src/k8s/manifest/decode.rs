@@ -196,6 +196,58 @@ impl Doc<Manifest> {
     }
 }
 
+impl Doc<Manifest> {
+    /// The first field (in the order written) this object uses that Kubernetes 1.`minor`
+    /// does not have ([`types::FIELD_SINCE`]), as the unknown field that release's API
+    /// makes it: kubectl 1.5's validation `found invalid field F for v1.Container`, and a
+    /// later release's strict decoding. `file` is the name kubectl gives the file.
+    pub fn too_new(&self, file: &str, minor: u32) -> Option<DecodeError> {
+        let after = types::fields_after(&self.kind, minor);
+        let (path, line, col) = self
+            .unmodelled_in(after.iter().map(|(p, _)| p.as_str()))
+            .into_iter()
+            .next()?;
+        let mut shape = String::new();
+        index_free(&path, &mut shape);
+        let since = after
+            .iter()
+            .find(|(p, _)| *p == shape)
+            .map_or(0, |(_, s)| *s);
+        let segs = self.positions.parse_path(&path);
+        let field = path.rsplit('.').next().unwrap_or(&path).to_string();
+        let parent = gotypes::parent_struct(&self.kind, &segs);
+        let kind = &self.kind;
+        Some(DecodeError {
+            file: file.to_string(),
+            line,
+            col,
+            path: path.clone(),
+            kind: ErrorKind::UnknownField,
+            lines: Box::new(Lines {
+                what: format!(
+                    "unknown field {} in Kubernetes 1.{minor} (the field came in 1.{since})",
+                    go_quote(&field)
+                ),
+                expected: String::new(),
+                modern: Kubectl::Server {
+                    reason: "BadRequest",
+                    body: format!(
+                        "{kind} in version {} cannot be handled as a {kind}: strict decoding error: unknown field {}",
+                        go_quote(&self.api_version),
+                        go_quote(&path)
+                    ),
+                },
+                classic: Kubectl::Line(format!(
+                    "error: error validating {}: error validating data: found invalid field {field} for {}; {STOP_VALIDATE}",
+                    go_quote(file),
+                    gotypes::swagger_model(&parent, &self.api_version)
+                )),
+                unvalidated: None,
+            }),
+        })
+    }
+}
+
 impl DecodeError {
     /// The line(s) kubectl prints for this error, as `kubectl create|apply|replace -f FILE`
     /// of the modern era (1.28: server-side strict field validation) or of the classic era

@@ -219,7 +219,7 @@ impl Kubectl {
                         print(
                             cx,
                             Stream::Stderr,
-                            "Error: unknown shorthand flag: 'l' in -l\nSee 'kubectl logs --help' for usage.\n",
+                            "Error: unknown shorthand flag: 'l' in -l\n",
                         );
                         return Some(1);
                     }

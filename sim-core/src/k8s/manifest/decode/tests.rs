@@ -747,3 +747,30 @@ fn ten_thousand_objects() {
     assert_eq!(d.len(), 10_000);
     assert_eq!(d[9_999].line, 9_999 * 16 + 1);
 }
+
+/// A field newer than the release, as each release's kubectl reports it: 1.5's swagger
+/// validation names the Go type that lacks it; a later apiserver's strict decoding names
+/// the path. The loader's words say which release brought it.
+#[test]
+fn a_field_newer_than_the_release_in_kubectls_words() {
+    let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: busybox\n    startupProbe: {tcpSocket: {port: 80}}\n";
+    let docs = crate::k8s::manifest::decode("p.yaml", text).unwrap();
+    let e = docs[0].too_new("p.yaml", 5).expect("unknown in 1.5");
+    assert_eq!(
+        (e.line, e.col, e.path.as_str()),
+        (8, 5, "spec.containers[0].startupProbe")
+    );
+    assert_eq!(
+        e.what(),
+        "unknown field \"startupProbe\" in Kubernetes 1.5 (the field came in 1.16)"
+    );
+    assert_eq!(
+        e.kubectl("creating", true),
+        "error: error validating \"p.yaml\": error validating data: found invalid field startupProbe for v1.Container; if you choose to ignore these errors, turn validation off with --validate=false"
+    );
+    assert_eq!(
+        e.kubectl("creating", false),
+        "Error from server (BadRequest): error when creating \"p.yaml\": Pod in version \"v1\" cannot be handled as a Pod: strict decoding error: unknown field \"spec.containers[0].startupProbe\""
+    );
+    assert!(docs[0].too_new("p.yaml", 16).is_none());
+}

@@ -51,7 +51,7 @@ pub use defaults::{DeploymentDefaults, deployment_defaults};
 pub use discovery_v1::EndpointSlice;
 pub use meta_v1::{ByteString, IntOrString, LabelSelector, LabelSelectorRequirement, ObjectMeta};
 pub use networking_v1::*;
-pub use served::{SERVED, Served, served};
+pub use served::{FIELD_SINCE, SERVED, Served, fields_after, served};
 pub use unmodelled::{
     DROPPED_ON_CREATE, TEMPLATES, TYPED_UNMODELLED, UNMODELLED, simulated_value, unmodelled,
     unmodelled_fields, unmodelled_patterns,

@@ -67,3 +67,48 @@ pub fn served(api_version: &str, kind: &str, minor: u32) -> bool {
             && s.until.is_none_or(|u| minor <= u)
     })
 }
+
+/// Fields that came after the oldest supported release, as `(kind, path pattern, minor)`:
+/// the field exists from Kubernetes 1.`minor` on. A pattern is written as in
+/// [`super::UNMODELLED`] (`[]` for any list index); `"Pod"`'s hold for every pod template
+/// too ([`super::TEMPLATES`]). An older release's API has no such field, so a manifest that
+/// uses one is refused as an unknown field (kubectl 1.5's validation: `found invalid field
+/// startupProbe for v1.Container`). Sources: the Kubernetes release notes and API
+/// changelogs of each release.
+pub const FIELD_SINCE: &[(&str, &str, u32)] = &[
+    ("Pod", "spec.containers[].startupProbe", 16),
+    ("Pod", "spec.initContainers[].startupProbe", 16),
+    ("Pod", "spec.ephemeralContainers", 16),
+    ("Pod", "spec.dnsConfig", 9),
+    ("Pod", "spec.readinessGates", 11),
+    ("Pod", "spec.enableServiceLinks", 13),
+    // 1.5 had the annotation service.alpha.kubernetes.io/tolerate-unready-endpoints.
+    ("Service", "spec.publishNotReadyAddresses", 9),
+    ("Service", "spec.sessionAffinityConfig", 7),
+    // 1.5 had the beta annotation service.beta.kubernetes.io/external-traffic.
+    ("Service", "spec.externalTrafficPolicy", 7),
+    ("Service", "spec.healthCheckNodePort", 7),
+    ("Service", "spec.clusterIPs", 20),
+    ("Service", "spec.ipFamilies", 20),
+    ("Service", "spec.ipFamilyPolicy", 20),
+    ("Service", "spec.internalTrafficPolicy", 21),
+];
+
+/// The patterns of [`FIELD_SINCE`] that Kubernetes 1.`minor` does not have for `kind` (its
+/// pod template's included), each with the release that brought it.
+pub fn fields_after(kind: &str, minor: u32) -> Vec<(String, u32)> {
+    let mut out: Vec<(String, u32)> = FIELD_SINCE
+        .iter()
+        .filter(|(k, _, since)| *k == kind && *since > minor)
+        .map(|(_, p, since)| (p.to_string(), *since))
+        .collect();
+    for (_, prefix) in super::TEMPLATES.iter().filter(|(k, _)| *k == kind) {
+        out.extend(
+            FIELD_SINCE
+                .iter()
+                .filter(|(k, _, since)| *k == "Pod" && *since > minor)
+                .map(|(_, p, since)| (format!("{prefix}.{p}"), *since)),
+        );
+    }
+    out
+}

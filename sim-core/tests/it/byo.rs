@@ -454,6 +454,42 @@ fn apply_says_created_unchanged_and_configured_and_delete_f_deletes_each() {
     );
 }
 
+/// A missing namespace: kubectl apply creates an object it does not find, so its error
+/// says `creating` as create's does (apply.go); a ConfigMap over 1 MiB is refused by
+/// ValidateConfigMap (`[]: Too long`).
+#[test]
+fn a_missing_namespace_and_a_too_large_configmap_in_kubectls_words() {
+    let d = dir("wording");
+    write(
+        &d,
+        "svc.yaml",
+        &SVC.replace("  name: web\n", "  name: web\n  namespace: nosuch\n"),
+    );
+    let big = "x".repeat(1024 * 1024 + 1);
+    write(
+        &d,
+        "cm.yaml",
+        &format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  a: {big}\n"),
+    );
+    let files =
+        r#"(path: "/root/svc.yaml", file: "svc.yaml"), (path: "/root/cm.yaml", file: "cm.yaml")"#;
+    for verb in ["create", "apply"] {
+        let (out, err, code) = after(&d, files, &[], &format!("kubectl {verb} -f svc.yaml"));
+        assert_eq!((out.as_str(), code), ("", Some(1)), "{verb}");
+        assert_eq!(
+            err,
+            "Error from server (NotFound): error when creating \"svc.yaml\": namespaces \"nosuch\" not found\n",
+            "{verb}"
+        );
+    }
+    let (_, err, code) = after(&d, files, &[], "kubectl create -f cm.yaml");
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        err,
+        "The ConfigMap \"big\" is invalid: []: Too long: must have at most 1048576 bytes\n"
+    );
+}
+
 #[test]
 fn kubectl_1_5_answers_as_seed_004_shows() {
     let d = dir("classic");

@@ -244,10 +244,18 @@ impl Files {
                 let text = match code {
                     // Validation: kubectl prints the apiserver's status message as it is.
                     422 => format!("The {message}\n"),
-                    _ => format!(
-                        "Error from server ({reason}): error when {} \"{file}\": {message}\n",
-                        self.verb.doing()
-                    ),
+                    _ => {
+                        // apply.go creates an object it did not find, and says so when
+                        // that fails; a NotFound answer to apply is that creation's (the
+                        // namespace is missing, so the object cannot exist).
+                        let doing = match (self.verb, reason.as_str()) {
+                            (Verb::Apply, "NotFound") => "creating",
+                            (verb, _) => verb.doing(),
+                        };
+                        format!(
+                            "Error from server ({reason}): error when {doing} \"{file}\": {message}\n"
+                        )
+                    }
                 };
                 (true, text)
             }

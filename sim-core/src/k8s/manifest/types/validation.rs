@@ -567,6 +567,21 @@ pub(super) fn validate(m: &Manifest) -> Vec<(String, String)> {
                     e.invalid(&format!("data[{key}]"), key, &msg);
                 }
             }
+            // ValidateConfigMap: the values together at most MaxSecretSize (1 MiB),
+            // `field.TooLong(field.NewPath(""), ...)` printed at the path `[]`. (binaryData
+            // is not simulated, and not counted.)
+            let size: usize = cm
+                .data
+                .iter()
+                .flat_map(|d| d.values())
+                .map(String::len)
+                .sum();
+            if size > 1024 * 1024 {
+                e.push(
+                    "[]",
+                    format!("Too long: must have at most {} bytes", 1024 * 1024),
+                );
+            }
         }
         Manifest::Secret(s) => {
             meta(&mut e, NameRule::Subdomain);

@@ -983,7 +983,7 @@ spec:
                 s.ports = ports;
                 s.selector = n.selector;
                 s.publish_not_ready = n.publish_not_ready;
-                s.affinity = n.affinity;
+                s.affinity = self.affinity(n.affinity);
                 s.external_name = n.external_name;
                 obj.meta.labels = n.labels;
             }
@@ -1311,7 +1311,7 @@ spec:
                         external_name: s.external_name.clone(),
                         ingress,
                         publish_not_ready: s.publish_not_ready,
-                        affinity: s.affinity,
+                        affinity: self.affinity(s.affinity),
                         policy,
                     }),
                 };
@@ -2896,6 +2896,22 @@ spec:
             ),
         };
         cx.trace(TraceEvent::Log { line });
+    }
+
+    /// A ClientIP Service's timeout as this release keeps it: a release without
+    /// `sessionAffinityConfig` (`FIELD_SINCE`) drops the unknown field, as its apiserver
+    /// decodes leniently (a manifest with it is refused at load; a `kubectl patch` or
+    /// `edit` still brings it), so every ClientIP Service has the fixed 180 minutes.
+    fn affinity(&self, asked: Option<u32>) -> Option<u32> {
+        let since = super::manifest::types::FIELD_SINCE
+            .iter()
+            .find(|(kind, path, _)| *kind == "Service" && *path == "spec.sessionAffinityConfig")
+            .map_or(0, |(.., since)| *since);
+        if self.cfg.version.release.minor < since {
+            asked.map(|_| super::api::DEFAULT_AFFINITY_TIMEOUT)
+        } else {
+            asked
+        }
     }
 
     /// The error for a kind the cluster's release does not serve (EndpointSlices before

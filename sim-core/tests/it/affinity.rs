@@ -331,3 +331,27 @@ fn userspace_mode_keeps_a_client_on_one_pod() {
     let t = trace_of(&cluster("1.5", "userspace", plain, &steps));
     assert_eq!(distinct(&answers(&t, "c1", 6)), 3);
 }
+
+/// 1.5 had no sessionAffinityConfig (it came in 1.8): one that `kubectl patch` brings is
+/// dropped, as 1.5's apiserver dropped unknown fields, so a ClientIP Service keeps the
+/// fixed 180 minutes: connections 2 s apart stay on one pod, while on 1.28 the same patch
+/// (`timeoutSeconds: 1`) lets each be balanced anew.
+#[test]
+fn a_patched_timeout_is_dropped_by_1_5() {
+    let spec = "{clusterIP: 10.96.0.80, sessionAffinity: ClientIP, selector: {app: web}, ports: [{port: 80}]}";
+    let patch = r#"    (at: "2s", exec: (on: "node/m", cmd: "kubectl patch svc web -p '{\"spec\":{\"sessionAffinityConfig\":{\"clientIP\":{\"timeoutSeconds\":1}}}}'")),
+"#;
+    let steps = format!("{patch}{}", merged(&[curls("c1", 4, 3000, 2000)]));
+    let t = trace_of(&cluster("1.5", "userspace", spec, &steps));
+    let (out, _, status) = printed(
+        &t,
+        "kubectl patch svc web -p '{\"spec\":{\"sessionAffinityConfig\":{\"clientIP\":{\"timeoutSeconds\":1}}}}'",
+    );
+    assert_eq!(status, Some(0), "{out}\n{t}");
+    let names = answers(&t, "c1", 4);
+    assert_eq!(distinct(&names), 1, "{names:?}");
+
+    let t = trace_of(&cluster("1.28", "userspace", spec, &steps));
+    let names = answers(&t, "c1", 4);
+    assert!(distinct(&names) > 1, "{names:?}");
+}

@@ -84,7 +84,9 @@ pub const FIELD_SINCE: &[(&str, &str, u32)] = &[
     ("Pod", "spec.enableServiceLinks", 13),
     // 1.5 had the annotation service.alpha.kubernetes.io/tolerate-unready-endpoints.
     ("Service", "spec.publishNotReadyAddresses", 9),
-    ("Service", "spec.sessionAffinityConfig", 7),
+    // kubernetes PR #49850 (merged July 2017, after 1.7.0): before it, kube-proxy held a
+    // ClientIP client a fixed 180 minutes.
+    ("Service", "spec.sessionAffinityConfig", 8),
     // 1.5 had the beta annotation service.beta.kubernetes.io/external-traffic.
     ("Service", "spec.externalTrafficPolicy", 7),
     ("Service", "spec.healthCheckNodePort", 7),

@@ -262,3 +262,52 @@ fn pods_read_secrets_and_env_from() {
         "{y}"
     );
 }
+
+/// `kubectl create secret generic` with literals: its line in each release, the Secret
+/// it makes (base64 data, Opaque or --type), and kubectl's errors for bad literals.
+#[test]
+fn kubectl_create_secret_generic() {
+    let setup = [
+        "kubectl create secret generic app --from-literal=user=admin --from-literal=pw=s=3 -n kube-system",
+    ];
+    let cmds = [
+        "kubectl create secret generic x --from-literal=a=1",
+        "kubectl get secret app -n kube-system -o jsonpath={.type}/{.data.user}/{.data.pw}",
+        "kubectl create secret generic x --from-literal=novalue",
+        "kubectl create secret generic x --from-literal=a=1 --from-literal=a=2",
+        "kubectl create secret generic --from-literal=a=1",
+        "kubectl create secret generic x --type=kubernetes.io/tls --from-literal=tls.crt=c",
+        "kubectl create secret generic x --from-literal=a%b=1",
+        "kubectl create secret generic x --from-file=./key",
+    ];
+    let new = cluster("1.28", "", &setup, &cmds);
+    assert_eq!(new[0].0, "secret/x created\n");
+    assert_eq!(new[1].0, "Opaque/YWRtaW4=/cz0z");
+    assert_eq!(
+        (new[2].1.as_str(), new[2].2),
+        (
+            "error: invalid literal source novalue, expected key=value\n",
+            1
+        )
+    );
+    assert_eq!(
+        new[3].1,
+        "error: cannot add key a, another key by that name already exists in Data for Secret \"x\"\n"
+    );
+    assert_eq!(new[4].1, "error: exactly one NAME is required, got 0\n");
+    assert_eq!(
+        new[5].1,
+        "error: failed to create secret Secret \"x\" is invalid: data[tls.key]: Required value\n"
+    );
+    assert!(new[6].1.starts_with("error: failed to create secret Secret \"x\" is invalid: data[a%b]: Invalid value: \"a%b\": a valid config key"), "{}", new[6].1);
+    assert_eq!(
+        new[7].1,
+        "error: --from-file is not simulated; use --from-literal=KEY=VALUE\n"
+    );
+    let old = cluster("1.5", "", &[], &[cmds[0], cmds[5]]);
+    assert_eq!(old[0].0, "secret \"x\" created\n");
+    assert_eq!(
+        old[1].1,
+        "The Secret \"x\" is invalid: data[tls.key]: Required value\n"
+    );
+}

@@ -111,7 +111,7 @@ pub fn sync(mode: Mode, svcs: &[(Meta, Service, Endpoints)]) -> Node {
     let mut table = Ipvs::default();
     let rules = match mode {
         Mode::Iptables => {
-            let r = iptables::rules(&view, cidr, Era::Modern);
+            let r = iptables::rules(&view, cidr, Era::Modern, "node01");
             nf.restore(&r.text).expect("kube-proxy's rules parse")
         }
         Mode::Ipvs => {

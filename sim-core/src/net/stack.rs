@@ -142,8 +142,8 @@ fn filtered(cx: Cx<'_, '_>, ns: NsId, hook: netfilter::HookResult, packet: &Pack
     let kernel = cx.world.ns(ns).kernel;
     match hook {
         netfilter::HookResult::Continue => true,
-        netfilter::HookResult::Drop(rule) => {
-            drop_packet(cx, kernel, packet, DropReason::Filtered { rule, node });
+        netfilter::HookResult::Drop(rule, why) => {
+            drop_packet(cx, kernel, packet, DropReason::Filtered { rule, node, why });
             false
         }
         netfilter::HookResult::Reject(rule) => {

@@ -791,6 +791,7 @@ impl Scenario {
                     ns,
                     crate::k8s::proxy::kube_proxy::Config {
                         mode: k.mode,
+                        node_name: self.nodes[i].name.clone(),
                         from_configmap: k.kubeadm && k.version.release.proxy_configmap,
                         cluster_cidr: k.cluster_cidr,
                         era: k.version.era(),

@@ -271,8 +271,14 @@ pub enum DropReason {
     },
     /// An iptables rule's `-j REJECT` (the sender gets ICMP port unreachable).
     Rejected { rule: String, node: String },
-    /// An iptables rule's `-j DROP`, or a chain's DROP policy.
-    Filtered { rule: String, node: String },
+    /// An iptables rule's `-j DROP`, or a chain's DROP policy; `why`, what the rule's
+    /// writer says the drop means (kube-proxy's traffic policies).
+    Filtered {
+        rule: String,
+        node: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        why: Option<String>,
+    },
     /// An IPVS virtual service has no real server to send a new connection to.
     IpvsNoRealServer { service: String, node: String },
     /// One walk of a table visited more rules than the simulator follows for one packet
@@ -305,10 +311,13 @@ impl std::fmt::Display for DropReason {
                 f,
                 "the {table} table on {node} is too deep for the simulator: one walk visited {visits} rules (the last in chain {chain}), its limit, so the packet is dropped here (Linux would walk on, for a very long time); chains that jump to the same chains more than once, nested, make a walk grow exponentially (`iptables-save -t {table}`)"
             ),
-            DropReason::Filtered { rule, node } => write!(
-                f,
-                "dropped on {node} by `{rule}`: nothing is sent back, so the sender waits and retries"
-            ),
+            DropReason::Filtered { rule, node, why } => {
+                write!(f, "dropped on {node} by `{rule}`")?;
+                if let Some(why) = why {
+                    write!(f, ": {why}")?;
+                }
+                write!(f, ": nothing is sent back, so the sender waits and retries")
+            }
             DropReason::LinkDown { link } => write!(
                 f,
                 "link {link} is down: the frame is lost on the wire (no other path is up)"

@@ -100,3 +100,145 @@ fn the_apiserver_keeps_the_policies_and_a_health_check_node_port() {
         .count();
     assert_eq!(out, 3, "one HealthCheck line, before the patch\n{t}");
 }
+
+const DEMOAPP: &str = r#"(path: "/root/demoapp.yaml", yaml: "
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: demoapp}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: demoapp}}
+  template:
+    metadata: {labels: {app: demoapp}}
+    spec:
+      nodeSelector: {kubernetes.io/hostname: w1}
+      containers: [{name: demoapp, image: ikubernetes/demoapp:v1.0, ports: [{containerPort: 80}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: np}
+spec: {type: NodePort, externalTrafficPolicy: Local, ports: [{port: 80, nodePort: 30080}], selector: {app: demoapp}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: local}
+spec: {internalTrafficPolicy: Local, clusterIP: 10.96.0.80, ports: [{port: 80}], selector: {app: demoapp}}
+")"#;
+
+const CLIENTS: &str =
+    r#"(name: "c1", node: "w1", image: "busybox"), (name: "c2", node: "w2", image: "busybox")"#;
+
+/// The one DROPPED line of the trace at `node` whose reason contains `what`.
+fn dropped<'a>(t: &'a str, node: &str, what: &str) -> Vec<&'a str> {
+    t.lines()
+        .filter(|l| l.contains(&format!("node/{node} ")) && l.contains("DROPPED"))
+        .filter(|l| l.contains(what))
+        .collect()
+}
+
+/// externalTrafficPolicy Local, from a machine outside the cluster: the node with the
+/// pod sends the NodePort to it without SNAT (demoapp sees the client's own address); the
+/// node without one drops it in filter KUBE-EXTERNAL-SERVICES, and the trace's reason names
+/// the Service, the node and the policy. A pod's connection to the same NodePort is not
+/// held to the policy (KUBE-EXT's "pod traffic" rule).
+#[test]
+fn external_local_keeps_the_client_address_or_drops_with_the_reason() {
+    let t = trace_of(&cluster(
+        DEMOAPP,
+        CLIENTS,
+        r#"
+    (at: "2s", exec: (on: "node/m", cmd: "kubectl apply -f /root/demoapp.yaml")),
+    (at: "4s", exec: (on: "node/out", cmd: "curl -s http://10.0.0.2:30080/")),
+    (at: "5s", exec: (on: "node/out", cmd: "curl -s -m 2 http://10.0.0.3:30080/")),
+    (at: "8s", exec: (on: "pod/c2", cmd: "wget -q -O - http://10.0.0.3:30080/")),
+    (at: "9s", exec: (on: "node/w2", cmd: "iptables-save -t nat | grep KUBE-SVL")),
+"#,
+    ));
+    let (out, _, status) = printed(&t, "curl -s http://10.0.0.2:30080/");
+    assert_eq!(status, Some(0), "{t}");
+    assert!(
+        out.contains("ClientIP: 10.0.0.9, ServerName: demoapp-"),
+        "{out}"
+    );
+    let (out, err, status) = printed(&t, "curl -s -m 2 http://10.0.0.3:30080/");
+    assert_eq!(
+        (out.as_str(), err.as_str(), status),
+        ("", "", Some(28)),
+        "{t}"
+    );
+    let drops = dropped(&t, "w2", "\"default/np has no local endpoints\"");
+    assert!(!drops.is_empty(), "{t}");
+    assert!(
+        drops[0].contains("-A KUBE-EXTERNAL-SERVICES ")
+            && drops[0].contains(" -j DROP`: Service default/np has externalTrafficPolicy: Local and no ready endpoint on w2, so kube-proxy there drops traffic from outside the cluster"),
+        "{}",
+        drops[0]
+    );
+    let (out, _, status) = printed(&t, "wget -q -O - http://10.0.0.3:30080/");
+    assert_eq!(status, Some(0), "{t}");
+    assert!(out.contains("ServerName: demoapp-"), "{out}");
+    let (out, _, status) = printed(&t, "iptables-save -t nat | grep KUBE-SVL");
+    assert_eq!(
+        (out.as_str(), status),
+        ("", Some(1)),
+        "no local endpoint on w2, so no KUBE-SVL chain"
+    );
+}
+
+/// internalTrafficPolicy Local: the ClusterIP from a pod on the node with the endpoint
+/// reaches it; from a pod on the other node it is dropped by filter KUBE-SERVICES, with the
+/// reason.
+#[test]
+fn internal_local_serves_only_the_pods_node() {
+    let t = trace_of(&cluster(
+        DEMOAPP,
+        CLIENTS,
+        r#"
+    (at: "2s", exec: (on: "node/m", cmd: "kubectl apply -f /root/demoapp.yaml")),
+    (at: "4s", exec: (on: "pod/c1", cmd: "wget -q -O - http://10.96.0.80/")),
+    (at: "4s", exec: (on: "pod/c2", cmd: "curl -s -m 2 http://10.96.0.80/")),
+"#,
+    ));
+    let (out, _, status) = printed(&t, "wget -q -O - http://10.96.0.80/");
+    assert_eq!(status, Some(0), "{t}");
+    assert!(out.contains("ServerName: demoapp-"), "{out}");
+    let (_, _, status) = printed(&t, "curl -s -m 2 http://10.96.0.80/");
+    assert_eq!(status, Some(28), "{t}");
+    let drops = dropped(&t, "w2", "\"default/local has no local endpoints\"");
+    assert!(!drops.is_empty(), "{t}");
+    assert!(
+        drops[0].contains("-A KUBE-SERVICES -d 10.96.0.80/32 ")
+            && drops[0].contains(
+                "Service default/local has internalTrafficPolicy: Local and no ready endpoint on w2"
+            ),
+        "{}",
+        drops[0]
+    );
+}
+
+/// Where the policies are not simulated (kube-proxy's ipvs mode, Kubernetes 1.5, where only
+/// a patch can add the field), kube-proxy says so in the trace once per Service, and the
+/// traffic goes as with Cluster.
+#[test]
+fn ipvs_mode_and_1_5_say_local_is_not_simulated() {
+    let service =
+        "{type: NodePort, externalTrafficPolicy: Local, selector: {app: web}, ports: [{port: 80}]}";
+    let t = trace_of(&super::affinity::cluster("1.28", "ipvs", service, ""));
+    let said: Vec<&str> = t
+        .lines()
+        .filter(|l| l.contains("(simulator) default/web: externalTrafficPolicy Local is not simulated in kube-proxy's ipvs mode"))
+        .collect();
+    assert_eq!(said.len(), 1, "{t}");
+    // 1.5 refuses the field in a manifest (it came in 1.7); a patch adds it at run time.
+    let t = trace_of(&super::affinity::cluster(
+        "1.5",
+        "iptables",
+        "{type: NodePort, selector: {app: web}, ports: [{port: 80}]}",
+        r#"    (at: "2s", exec: (on: "node/m", cmd: "kubectl patch svc web -p '{\"spec\":{\"externalTrafficPolicy\":\"Local\"}}'")),
+"#,
+    ));
+    assert!(
+        t.contains("(simulator) default/web: externalTrafficPolicy Local is not simulated on Kubernetes 1.5"),
+        "{t}"
+    );
+}

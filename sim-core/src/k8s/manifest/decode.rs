@@ -171,28 +171,11 @@ impl Doc<Manifest> {
     /// ([`types::UNMODELLED`]'s and [`types::TYPED_UNMODELLED`]'s patterns for its kind),
     /// each concrete path once, in the order written, with where its key is: what the
     /// loader warns about. A field whose value asks for nothing (null, `{}`, `[]`, `""`:
-    /// `kubectl get -o yaml` writes `resources: {}`) or for what is simulated anyway
-    /// (`externalTrafficPolicy: Cluster`) is not listed, as [`types::unmodelled_fields`]
-    /// does not count it.
+    /// `kubectl get -o yaml` writes `resources: {}`) is not listed, as
+    /// [`types::unmodelled_fields`] does not count it.
     pub fn unmodelled(&self) -> Vec<(String, usize, usize)> {
         let patterns = types::unmodelled_patterns(&self.kind);
-        let mut found = self.unmodelled_in(patterns.iter().map(String::as_str));
-        if let Manifest::Service(svc) = &self.manifest {
-            let spec = svc.spec.as_ref();
-            found.retain(|(path, ..)| {
-                let written = match path.as_str() {
-                    "spec.externalTrafficPolicy" => {
-                        spec.and_then(|s| s.external_traffic_policy.as_deref())
-                    }
-                    "spec.internalTrafficPolicy" => {
-                        spec.and_then(|s| s.internal_traffic_policy.as_deref())
-                    }
-                    _ => None,
-                };
-                !types::simulated_value(&self.kind, path, written)
-            });
-        }
-        found
+        self.unmodelled_in(patterns.iter().map(String::as_str))
     }
 }
 

@@ -44,6 +44,8 @@ impl Mode {
 
 pub struct Config {
     pub mode: Mode,
+    /// The node it runs on (`--hostname-override`): its local endpoints are those on it.
+    pub node_name: String,
     /// Runs as a DaemonSet pod (kubeadm): started by kubelet, configured at each start by
     /// the ConfigMap `kube-system/kube-proxy` (`mode:` and `ipvs: scheduler:` in
     /// `config.conf`) instead of its command line.
@@ -83,6 +85,8 @@ pub struct KubeProxy {
     /// NodePorts it holds a listening socket on (iptables mode), so nothing else binds
     /// them.
     held: BTreeSet<u16>,
+    /// Services it has said it does not apply a Local traffic policy to.
+    warned: BTreeSet<Key>,
 }
 
 impl KubeProxy {
@@ -104,6 +108,7 @@ impl KubeProxy {
             sync_timer: None,
             periodic: None,
             held: BTreeSet::new(),
+            warned: BTreeSet::new(),
         }
     }
 
@@ -296,6 +301,7 @@ impl KubeProxy {
     fn sync(&mut self, cx: &mut Ctx<'_, Net>) {
         self.sync_pending = false;
         self.last_sync = Some(cx.now());
+        self.warn_unsimulated_policies(cx);
         if let Mode::Ipvs(scheduler) = self.cfg.mode {
             return self.sync_ipvs(cx, scheduler);
         }
@@ -304,7 +310,12 @@ impl KubeProxy {
         }
         let owned = view(&self.services, &self.endpoints);
         let services = borrowed(&owned);
-        let rules = iptables::rules(&services, self.cfg.cluster_cidr, self.cfg.era);
+        let rules = iptables::rules(
+            &services,
+            self.cfg.cluster_cidr,
+            self.cfg.era,
+            &self.cfg.node_name,
+        );
         if rules.text != self.last_text {
             let nf = &mut cx.world.ns_mut(self.ns).netfilter;
             let written = match nf.restore(&rules.text) {
@@ -324,6 +335,7 @@ impl KubeProxy {
             );
             let nf = &mut cx.world.ns_mut(self.ns).netfilter;
             iptables::delete_stale(nf, &self.chains, &rules.chains);
+            nf.notes = rules.notes;
             self.chains = rules.chains;
             self.last_text = rules.text;
         }
@@ -331,6 +343,43 @@ impl KubeProxy {
             iptables::insert_jumps(&mut cx.world.ns_mut(self.ns).netfilter, false, self.cfg.era);
         }
         self.hold_node_ports(cx);
+    }
+
+    /// Only the modern iptables mode acts on the traffic policies: in the others, and on
+    /// Kubernetes 1.5 (whose kube-proxy read the beta annotation
+    /// `service.beta.kubernetes.io/external-traffic: OnlyLocal` instead of the field), a
+    /// Service asking for Local is said once, in the trace, to be treated as Cluster.
+    fn warn_unsimulated_policies(&mut self, cx: &mut Ctx<'_, Net>) {
+        let why = match (self.cfg.mode, self.cfg.era) {
+            (Mode::Iptables, Era::Modern) => return,
+            (_, Era::Classic) => {
+                "on Kubernetes 1.5 (its kube-proxy read the beta annotation service.beta.kubernetes.io/external-traffic: OnlyLocal, which is not simulated either)".to_string()
+            }
+            (mode, _) => format!("in kube-proxy's {} mode", mode.name()),
+        };
+        let mut lines = Vec::new();
+        for o in self.services.values() {
+            let Some(s) = o.service() else { continue };
+            let local: Vec<&str> = [
+                (s.policy.external_local, "externalTrafficPolicy"),
+                (s.policy.internal_local, "internalTrafficPolicy"),
+            ]
+            .into_iter()
+            .filter_map(|(on, name)| on.then_some(name))
+            .collect();
+            if local.is_empty() || !self.warned.insert(o.key()) {
+                continue;
+            }
+            lines.push(format!(
+                "(simulator) {}/{}: {} Local is not simulated {why}: this node sends the Service's traffic to any endpoint, as with Cluster",
+                o.meta.namespace,
+                o.meta.name,
+                local.join(" and ")
+            ));
+        }
+        for line in lines {
+            Self::log(cx, line);
+        }
     }
 
     /// kube-proxy opened a listening socket on every TCP NodePort and never accepted on

@@ -377,6 +377,11 @@ pub struct Netfilter {
     pub recent: RecentLists,
     /// Whether any rule was ever added: until then packets skip netfilter entirely.
     pub active: bool,
+    /// What a rule's writer says a drop by it means, keyed by the rule's chain and
+    /// comment (kube-proxy's `"ns/svc has no local endpoints"`: which traffic policy, which
+    /// node): the trace adds it to the drop's reason. Not kernel state; `iptables-save`
+    /// does not show it.
+    pub notes: BTreeMap<(String, String), String>,
 }
 
 impl Default for Netfilter {
@@ -388,6 +393,7 @@ impl Default for Netfilter {
             ipsets: BTreeMap::new(),
             recent: RecentLists::new(),
             active: false,
+            notes: BTreeMap::new(),
         }
     }
 }
@@ -658,6 +664,21 @@ enum Flow<'a> {
 }
 
 impl Netfilter {
+    /// The note on a rule, written as a walk reports it (`-t filter -A CHAIN ... -m
+    /// comment --comment "..." ...`): looked up by its chain and comment.
+    pub fn note(&self, rule: &str) -> Option<&String> {
+        if self.notes.is_empty() {
+            return None;
+        }
+        let chain = rule.split_once("-A ")?.1.split(' ').next()?;
+        let rest = rule.split_once("--comment ")?.1;
+        let comment = match rest.strip_prefix('"') {
+            Some(quoted) => quoted.split('"').next()?,
+            None => rest.split(' ').next()?,
+        };
+        self.notes.get(&(chain.to_string(), comment.to_string()))
+    }
+
     pub fn table(&self, kind: TableKind) -> &Table {
         match kind {
             TableKind::Filter => &self.filter,
@@ -1264,8 +1285,9 @@ fn set_quoted_port(q: &mut QuotedL4, src: bool, port: u16) {
 #[derive(Debug)]
 pub enum HookResult {
     Continue,
-    /// Dropped by a rule (the rule's text).
-    Drop(String),
+    /// Dropped by a rule: the rule's text, and what its writer says the drop means
+    /// ([`Netfilter::notes`]).
+    Drop(String, Option<String>),
     /// Rejected by a rule: the caller sends ICMP port unreachable.
     Reject(String),
     /// An IPVS virtual service with no real server (`ip_vs_leave`: ICMP port unreachable).
@@ -1305,6 +1327,7 @@ fn with_nf<T>(cx: Cx<'_, '_>, ns: NsId, f: impl FnOnce(Cx<'_, '_>, &mut Netfilte
         ipsets: BTreeMap::new(),
         recent: BTreeMap::new(),
         active: true,
+        notes: BTreeMap::new(),
     };
     let mut nf = std::mem::replace(&mut cx.world.ns_mut(ns).netfilter, stand_in);
     let out = f(cx, &mut nf);
@@ -1597,10 +1620,18 @@ pub fn filter(
         return h;
     }
     match d.verdict {
-        Verdict::Drop => HookResult::Drop(
-            d.rule
-                .unwrap_or_else(|| format!("-t filter -P {chain} DROP")),
-        ),
+        Verdict::Drop => {
+            let note = d
+                .rule
+                .as_deref()
+                .and_then(|r| cx.world.ns(ns).netfilter.note(r))
+                .cloned();
+            HookResult::Drop(
+                d.rule
+                    .unwrap_or_else(|| format!("-t filter -P {chain} DROP")),
+                note,
+            )
+        }
         Verdict::Reject => HookResult::Reject(d.rule.unwrap_or_default()),
         _ => HookResult::Continue,
     }

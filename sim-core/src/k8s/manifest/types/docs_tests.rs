@@ -255,10 +255,8 @@ fn section() -> String {
          accepted. A field is either **simulated** (listed under each kind below) or \
          **accepted, not simulated**: the object is created and its manifest's fields of that \
          second kind are named once in a warning on stderr, unless its value asks for what \
-         the simulator does anyway (a Service's `externalTrafficPolicy: Cluster`, \
-         `internalTrafficPolicy: Cluster`). A misspelled or \
-         unknown field is \
-         an error. `status` is accepted on every kind and ignored, as the apiserver ignores it \
+         the simulator does anyway. A misspelled or \
+         unknown field is an error. `status` is accepted on every kind and ignored, as the apiserver ignores it \
          on create, except a Service's `status.loadBalancer.ingress` (no cloud provider sets \
          it in the simulator). One set of fields serves every group version of a kind: a field \
          only an old group version had (`rollbackTo`, `templateGeneration`) is accepted in all."

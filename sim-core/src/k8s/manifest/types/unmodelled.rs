@@ -192,17 +192,11 @@ pub const TYPED_UNMODELLED: &[(&str, &str)] = &[
     ("Deployment", "spec.minReadySeconds"),
     ("DaemonSet", "spec.minReadySeconds"),
     ("StatefulSet", "spec.minReadySeconds"),
-    // kube-proxy sends each new connection to any endpoint, from any node.
-    ("Service", "spec.externalTrafficPolicy"),
-    ("Service", "spec.internalTrafficPolicy"),
 ];
 
 /// Values of [`TYPED_UNMODELLED`] fields that ask for what the simulator does anyway (the
 /// API's defaults, which `kubectl get -o yaml` writes out): not warned about.
-pub const SIMULATED_VALUES: &[(&str, &str, &str)] = &[
-    ("Service", "spec.externalTrafficPolicy", "Cluster"),
-    ("Service", "spec.internalTrafficPolicy", "Cluster"),
-];
+pub const SIMULATED_VALUES: &[(&str, &str, &str)] = &[];
 
 /// Whether `value`, written at `path` of a `kind` object, is one the simulator simulates.
 pub fn simulated_value(kind: &str, path: &str, value: Option<&str>) -> bool {

@@ -311,3 +311,45 @@ fn kubectl_create_secret_generic() {
         "The Secret \"x\" is invalid: data[tls.key]: Required value\n"
     );
 }
+
+/// patch (JSON merge, and stringData merged by the apiserver) and edit keep a Secret's
+/// data; a changed type is refused as immutable.
+#[test]
+fn kubectl_patches_and_edits_a_secret() {
+    let setup = [
+        "kubectl create -f /root/db.yaml",
+        r#"kubectl patch secret db --type=merge -p '{\"stringData\":{\"extra\":\"x\"}}'"#,
+    ];
+    let cmds = [
+        "kubectl get secret db -o jsonpath={.data.extra}/{.data.user}",
+        r#"kubectl patch secret db --type=merge -p '{"type":"example.com/mine"}'"#,
+        r#"kubectl patch secret db -p '{"data":{"more":"eQ=="}}'"#,
+        r#"KUBE_EDITOR="sed -i s/YWRtaW4=/cm9vdA==/" kubectl edit secret db"#,
+    ];
+    let out = cluster("1.28", DB, &setup, &cmds);
+    assert_eq!(out[0].0, "eA==/YWRtaW4=", "{out:?}");
+    assert_eq!(
+        out[1].1,
+        "The Secret \"db\" is invalid: type: Invalid value: \"example.com/mine\": field is immutable\n",
+        "{out:?}"
+    );
+    assert_eq!(out[2].0, "secret/db patched\n", "{out:?}");
+    assert_eq!(out[3].0, "secret/db edited\n", "{out:?}");
+}
+
+/// envFrom came in 1.6: on a 1.5 cluster it is an unknown field at its line and column.
+#[test]
+fn env_from_is_unknown_to_1_5() {
+    let src = format!(
+        r#"Scenario(name: "env", seed: 3, until: "5s", {} steps: [])"#,
+        crate::pods::cluster("1.5", ENV)
+    );
+    let e = match Scenario::parse("t.ron", &src) {
+        Ok(_) => panic!("1.5 took envFrom"),
+        Err(e) => e.to_string(),
+    };
+    assert!(
+        e.contains("spec.containers[0].envFrom: unknown field \"envFrom\" in Kubernetes 1.5 (the field came in 1.6)"),
+        "{e}"
+    );
+}

@@ -79,6 +79,9 @@ pub const FIELD_SINCE: &[(&str, &str, u32)] = &[
     ("Pod", "spec.containers[].startupProbe", 16),
     ("Pod", "spec.initContainers[].startupProbe", 16),
     ("Pod", "spec.ephemeralContainers", 16),
+    // EnvFromSource came in 1.6 (kubernetes PR #36245).
+    ("Pod", "spec.containers[].envFrom", 6),
+    ("Pod", "spec.initContainers[].envFrom", 6),
     ("Pod", "spec.dnsConfig", 9),
     ("Pod", "spec.readinessGates", 11),
     ("Pod", "spec.enableServiceLinks", 13),

@@ -355,3 +355,42 @@ fn a_patched_timeout_is_dropped_by_1_5() {
     let names = answers(&t, "c1", 4);
     assert!(distinct(&names) > 1, "{names:?}");
 }
+
+/// `kubectl expose --session-affinity=ClientIP` makes a ClientIP Service (with the
+/// apiserver's default timeout); another value is kubectl's own error, nothing sent.
+#[test]
+fn expose_sets_session_affinity() {
+    let spec = "{clusterIP: 10.96.0.80, selector: {app: web}, ports: [{port: 80}]}";
+    let steps = r#"
+    (at: "2s", exec: (on: "node/m", cmd: "kubectl expose rc web --name=web2 --session-affinity=ClientIP")),
+    (at: "2s", exec: (on: "node/m", cmd: "kubectl expose rc web --name=web3 --session-affinity=Sticky")),
+    (at: "3s", exec: (on: "node/m", cmd: "kubectl get svc web2 -o jsonpath={.spec.sessionAffinity}/{.spec.sessionAffinityConfig.clientIP.timeoutSeconds}")),
+    (at: "3s", exec: (on: "node/m", cmd: "kubectl get svc")),
+"#;
+    let t = trace_of(&cluster("1.28", "iptables", spec, steps));
+    let (out, _, status) = printed(
+        &t,
+        "kubectl expose rc web --name=web2 --session-affinity=ClientIP",
+    );
+    assert_eq!((out.as_str(), status), ("service/web2 exposed\n", Some(0)));
+    assert_eq!(
+        printed(
+            &t,
+            "kubectl get svc web2 -o jsonpath={.spec.sessionAffinity}/{.spec.sessionAffinityConfig.clientIP.timeoutSeconds}"
+        )
+        .0,
+        "ClientIP/10800\n"
+    );
+    assert_eq!(
+        printed(
+            &t,
+            "kubectl expose rc web --name=web3 --session-affinity=Sticky"
+        ),
+        (
+            String::new(),
+            "error: unknown session affinity: Sticky\n".to_string(),
+            Some(1)
+        )
+    );
+    assert!(!printed(&t, "kubectl get svc").0.contains("web3"), "{t}");
+}

@@ -335,6 +335,8 @@ pub struct Expose {
     labels: Vec<(String, String)>,
     external_ip: Option<String>,
     cluster_ip: Option<String>,
+    /// `--session-affinity`: `None` or `ClientIP` (checked when the Service is made).
+    session_affinity: Option<String>,
     got: bool,
 }
 
@@ -365,6 +367,7 @@ impl Expose {
             labels: Vec::new(),
             external_ip: None,
             cluster_ip: None,
+            session_affinity: None,
             got: false,
         };
         for (f, v) in &a.flags {
@@ -381,8 +384,9 @@ impl Expose {
                 "--labels" | "-l" => e.labels = parse_labels(&val()).map_err(|m| (m, 1))?,
                 "--external-ip" => e.external_ip = Some(val()),
                 "--cluster-ip" => e.cluster_ip = Some(val()),
+                "--session-affinity" => e.session_affinity = Some(val()),
                 "-f" | "--filename" | "--dry-run" | "-o" | "--output" | "--overrides"
-                | "--session-affinity" | "--load-balancer-ip" | "--container-port" | "--record" => {
+                | "--load-balancer-ip" | "--container-port" | "--record" => {
                     return Err((
                         format!("error: kubectl expose {f} is not simulated yet\n"),
                         1,
@@ -546,6 +550,13 @@ impl Expose {
         }
         if let Some(ip) = &self.cluster_ip {
             spec["clusterIP"] = json!(ip);
+        }
+        // ServiceGeneratorV2: an empty value sets nothing; another than None or ClientIP
+        // is refused before anything is sent.
+        match self.session_affinity.as_deref() {
+            None | Some("") => {}
+            Some(a @ ("None" | "ClientIP")) => spec["sessionAffinity"] = json!(a),
+            Some(other) => return Err(format!("error: unknown session affinity: {other}\n")),
         }
         Ok(json!({"apiVersion": "v1", "kind": "Service", "metadata": meta, "spec": spec}))
     }

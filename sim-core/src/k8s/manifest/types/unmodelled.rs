@@ -216,8 +216,6 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("Job", "spec.template"),
 ];
 
-/// Every pattern of [`UNMODELLED`] that holds for `kind`, as a full path from the object's
-/// root, in the table's order (metadata first, then a template's).
 /// Fields a manifest may carry that the apiserver drops when it creates the object (a
 /// status, which its controllers write through the status subresource): the reader warns
 /// about them, saying what sets them in the simulator instead.
@@ -227,6 +225,8 @@ pub const DROPPED_ON_CREATE: &[(&str, &str, &str)] = &[(
     "a LoadBalancer Service's address comes from the scenario's kubernetes.load_balancer pool",
 )];
 
+/// Every pattern of [`UNMODELLED`] that holds for `kind`, as a full path from the object's
+/// root, in the table's order (metadata first, then a template's).
 pub fn unmodelled_patterns(kind: &str) -> Vec<String> {
     let mut out = loose_patterns(kind);
     out.extend(

@@ -7,6 +7,7 @@
 //! creation time, resourceVersion, ClusterIP, NodePort) and stores each object in etcd
 //! under `/registry/...` as JSON in the shape `etcdctl get` shows in seed 004.
 
+use super::proxy::names::Era;
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
@@ -164,6 +165,19 @@ impl Kind {
             // 1.5 served it in extensions/v1beta1 (`object::api_version` says which).
             Kind::NetworkPolicy => "networking.k8s.io/v1",
             _ => "v1",
+        }
+    }
+
+    /// The group/version the apiserver of `era` serves this kind under: 1.5's
+    /// [`Kind::api_version`], and today's `apps/v1` for the workloads and
+    /// `networking.k8s.io/v1` for NetworkPolicy (1.5: `extensions/v1beta1`).
+    pub fn served_version(self, era: Era) -> &'static str {
+        let v = self.api_version();
+        match (self, era) {
+            (Kind::NetworkPolicy, Era::Classic) => "extensions/v1beta1",
+            (Kind::NetworkPolicy, Era::Modern) => v,
+            (_, Era::Modern) if v.starts_with("extensions/") || v.starts_with("apps/") => "apps/v1",
+            _ => v,
         }
     }
 
@@ -1250,8 +1264,9 @@ impl Object {
         }
     }
 
-    /// The object as the apiserver stores it in etcd (JSON, Kubernetes 1.5's shape).
-    pub fn json(&self) -> String {
+    /// The object as the apiserver of `era` stores it in etcd (JSON, Kubernetes 1.5's
+    /// shape; its apiVersion and its owner's are those the era serves).
+    pub fn json(&self, era: Era) -> String {
         let m = &self.meta;
         let mut meta = json!({"name": m.name});
         if self.kind().namespaced() {
@@ -1269,9 +1284,9 @@ impl Object {
             meta["annotations"] = json!(m.annotations);
         }
         if let Some((k, n)) = &m.owner {
-            meta["ownerReferences"] = json!([{"apiVersion": k.api_version(), "kind": k.name(), "name": n, "uid": m.owner_uid, "controller": true}]);
+            meta["ownerReferences"] = json!([{"apiVersion": k.served_version(era), "kind": k.name(), "name": n, "uid": m.owner_uid, "controller": true}]);
         }
-        let mut v = json!({"kind": self.kind().name(), "apiVersion": self.kind().api_version(), "metadata": meta});
+        let mut v = json!({"kind": self.kind().name(), "apiVersion": self.kind().served_version(era), "metadata": meta});
         match &self.body {
             Body::Namespace => {
                 v["spec"] = json!({"finalizers": ["kubernetes"]});
@@ -1693,4 +1708,42 @@ pub const MANIFEST_EXTENSIONS: [&str; 3] = [".json", ".yaml", ".yml"];
 /// Whether kubectl reads this file when it is given its directory.
 pub fn is_manifest_file(name: &str) -> bool {
     MANIFEST_EXTENSIONS.iter().any(|e| name.ends_with(e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The stored object names its group version and its owner's as the era's apiserver
+    /// serves them: a ReplicaSet owned by a Deployment is `apps/v1` today (before, the
+    /// etcd view said extensions/v1beta1 where `kubectl get -o json` said apps/v1), and
+    /// `extensions/v1beta1` in 1.5.
+    #[test]
+    fn stored_objects_name_the_eras_group_versions() {
+        let o = Object {
+            meta: Meta {
+                name: "web-1".into(),
+                namespace: "default".into(),
+                owner: Some((Kind::Deployment, "web".into())),
+                ..Default::default()
+            },
+            body: Body::Namespace,
+        };
+        let owner = |era| -> Value {
+            let v: Value = serde_json::from_str(&o.json(era)).unwrap();
+            v["metadata"]["ownerReferences"][0]["apiVersion"].clone()
+        };
+        assert_eq!(owner(Era::Modern), "apps/v1");
+        assert_eq!(owner(Era::Classic), "extensions/v1beta1");
+        assert_eq!(Kind::StatefulSet.served_version(Era::Modern), "apps/v1");
+        assert_eq!(
+            Kind::StatefulSet.served_version(Era::Classic),
+            "apps/v1beta1"
+        );
+        assert_eq!(Kind::Pod.served_version(Era::Modern), "v1");
+        assert_eq!(
+            Kind::NetworkPolicy.served_version(Era::Classic),
+            "extensions/v1beta1"
+        );
+    }
 }

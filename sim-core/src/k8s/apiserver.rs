@@ -284,16 +284,17 @@ impl Apiserver {
         } else {
             EventType::Added
         };
+        let era = self.cfg.version.era();
         let req = match self.cfg.version.release.storage {
             Storage::EtcdV2 => EtcdRequest::Set {
                 key: obj.etcd_key(),
-                value: obj.json(),
+                value: obj.json(era),
                 ttl: None,
                 create_only: false,
             },
             Storage::EtcdV3 => EtcdRequest::V3(V3Request::Put {
                 key: obj.etcd_key(),
-                value: obj.json(),
+                value: obj.json(era),
                 lease: None,
             }),
         };

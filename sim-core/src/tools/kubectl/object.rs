@@ -23,16 +23,7 @@ use crate::k8s::proxy::names::Era;
 
 /// The group/version the apiserver serves `kind` under in `era`.
 pub fn api_version(kind: Kind, era: Era) -> String {
-    let v = kind.api_version();
-    match (kind, era) {
-        (Kind::NetworkPolicy, Era::Classic) => return "extensions/v1beta1".into(),
-        (Kind::NetworkPolicy, Era::Modern) => return v.into(),
-        _ => {}
-    }
-    match era {
-        Era::Modern if v.starts_with("extensions/") || v.starts_with("apps/") => "apps/v1".into(),
-        _ => v.into(),
-    }
+    kind.served_version(era).into()
 }
 
 /// The resource name without its group (`replicasets`).

@@ -127,42 +127,58 @@ fn prepare(
         _ => "sh".to_string(),
     };
     let name = format!("{}/{argv0}[{pid}]", netns.label);
-    let mut program = match argv {
-        Ok((env, words)) if !words.is_empty() => {
-            let busybox = netns
-                .image
-                .as_deref()
-                .is_some_and(|i| i.contains("busybox") || i.contains("alpine"));
-            Program::from_argv(words, &env, pid, busybox)
-        }
-        Ok(_) => Program::Fail("sh: empty command".into(), 2),
-        Err(_) => Program::Fail("sh: syntax error: unterminated quoted string".into(), 2),
-    };
-    if !filters.is_empty() {
-        program = match (program, filters.into_iter().collect::<Result<Vec<_>, _>>()) {
+    let busybox = netns
+        .image
+        .as_deref()
+        .is_some_and(|i| i.contains("busybox") || i.contains("alpine"));
+    let program: Box<dyn Program> = match (argv, filters.into_iter().collect::<Result<Vec<_>, _>>())
+    {
+        (Ok((_, words)), _) if words.is_empty() => Box::new(Fail("sh: empty command".into(), 2)),
+        (Err(_), _) => Box::new(Fail(
+            "sh: syntax error: unterminated quoted string".into(),
+            2,
+        )),
+        (Ok((env, words)), _) if stages.len() == 1 => from_argv(words, &env, pid, busybox),
+        (Ok((env, words)), filters) => match (lookup(&words[0]).map(|e| e.kind), filters) {
             // `echo TEXT | nc HOST PORT`: nc gets echo's line as its stdin.
-            (Program::Instant(argv, _), Ok(filters))
-                if argv[0] == "echo"
+            (Some(Kind::Instant(_)), Ok(filters))
+                if words[0] == "echo"
                     && filters.len() == 1
                     && filters[0].first().map(String::as_str) == Some("nc") =>
             {
-                let text = format!("{}\n", argv[1..].join(" "));
-                match nc::Nc::parse(&filters[0][1..], Some(text)) {
-                    Ok(n) => Program::Nc(Box::new(n)),
-                    Err((m, c)) => Program::Fail(m, c),
-                }
+                let text = format!("{}\n", words[1..].join(" "));
+                boxed(nc::Nc::parse(&filters[0][1..], Some(text)))
+                    .unwrap_or_else(|(m, c)| Box::new(Fail(m, c)))
             }
-            (Program::Instant(argv, _), Ok(filters)) => Program::Instant(argv, filters),
-            (Program::Fail(m, c), _) => Program::Fail(m, c),
-            (_, Err(_)) => Program::Fail("sh: syntax error: unterminated quoted string".into(), 2),
-            (_, Ok(_)) => Program::Fail(
+            (Some(Kind::Instant(run)), Ok(filters)) => Box::new(Instant {
+                run,
+                argv: words,
+                filters,
+            }),
+            (None, _) => from_argv(words, &env, pid, busybox),
+            (Some(Kind::Make(make)), _)
+                if make(&Launch {
+                    argv: &words,
+                    env: &env,
+                    pid,
+                    busybox,
+                })
+                .is_err() =>
+            {
+                from_argv(words, &env, pid, busybox)
+            }
+            (_, Err(_)) => Box::new(Fail(
+                "sh: syntax error: unterminated quoted string".into(),
+                2,
+            )),
+            (_, Ok(_)) => Box::new(Fail(
                 format!(
                     "sh: a pipe from `{argv0}` is not simulated yet (only from commands that print and exit at once, such as ps, ip, cat, ifconfig)"
                 ),
                 2,
-            ),
-        };
-    }
+            )),
+        },
+    };
     let process = Process {
         ns,
         program,
@@ -222,7 +238,7 @@ pub fn start_named(
         name,
         Box::new(Process {
             ns,
-            program: Program::Named(Box::new(named::Named { zone })),
+            program: Box::new(named::Named { zone }),
             expect: None,
         }),
     );
@@ -360,108 +376,325 @@ fn grep(input: &str, args: &[String]) -> (String, String, i32) {
     (out, String::new(), code)
 }
 
-enum Program {
-    Ping(Box<ping::Ping>),
-    BbPing(Box<bbping::BbPing>),
-    Etcdctl(Box<etcdctl::Etcdctl>),
-    Kubectl(Box<kubectl::Kubectl>),
-    Frontend(Box<guestbook::Frontend>),
-    Systemctl(Box<systemctl::Systemctl>),
-    RedisServer(Box<redis::RedisServer>),
-    RedisCli(Box<redis::RedisCli>),
-    Httpd(Box<http::Httpd>),
-    Http(Box<http::Client>),
-    Sleep(Dur),
-    /// `sh -c SCRIPT` of echo and sleep statements.
-    Script(Box<script::Script>),
-    Nc(Box<nc::Nc>),
-    CoreDns(Box<crate::k8s::coredns::CoreDns>),
-    Nslookup(Box<nslookup::Nslookup>),
-    Named(Box<named::Named>),
-    Dig(Box<dig::Dig>),
-    Getent(Box<getent::Getent>),
-    /// A command that prints and exits within its first event (`ip`, `cat`, `ps`), and
-    /// the `grep`s its output is piped through.
-    Instant(Vec<String>, Vec<Vec<String>>),
-    /// Prints a message to stderr and exits with the status.
-    Fail(String, i32),
+/// A running program: every tool is one. It gets the process's events and returns
+/// `Some(status)` when the process ends.
+pub trait Program {
+    fn handle(&mut self, msg: Msg, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32>;
 }
 
-impl Program {
-    fn from_argv(argv: Vec<String>, env: &[(String, String)], pid: u32, busybox: bool) -> Program {
-        match argv[0].rsplit('/').next().unwrap_or_default() {
-            "ping" if busybox => match bbping::BbPing::parse(&argv[1..], pid) {
-                Ok(p) => Program::BbPing(Box::new(p)),
-                Err((msg, code)) => Program::Fail(msg, code),
-            },
-            "apache2-foreground" => Program::Frontend(Box::default()),
-            "coredns" => Program::CoreDns(Box::default()),
-            "kube-dns" => {
-                Program::CoreDns(Box::new(crate::k8s::coredns::CoreDns::kube_dns(&argv[1..])))
+/// What a program's constructor is given: its argv (`argv[0]` the name as typed), the
+/// environment set for the command (`VAR=x cmd`), its pid, and its image's flavour.
+pub struct Launch<'a> {
+    pub argv: &'a [String],
+    pub env: &'a [(String, String)],
+    pub pid: u32,
+    /// A busybox or alpine image: its tools are busybox's.
+    pub busybox: bool,
+}
+
+/// A constructor: the program, or the message and status it ends with at once.
+pub type Make = fn(&Launch<'_>) -> Result<Box<dyn Program>, (String, i32)>;
+
+/// A command that prints and exits within its first event: (stdout, stderr, status).
+pub type InstantFn = fn(&mut Ctx<'_, Net>, NsId, &[String]) -> (String, String, i32);
+
+/// How a program of the table starts.
+#[derive(Clone, Copy)]
+pub enum Kind {
+    Make(Make),
+    Instant(InstantFn),
+}
+
+/// One row of the program table: the names it answers to (`argv[0]`'s last path part),
+/// and how it starts.
+pub struct Entry {
+    pub names: &'static [&'static str],
+    pub kind: Kind,
+}
+
+/// Implements [`Program`] for tools whose inherent `handle` has its signature.
+macro_rules! programs {
+    ($($t:ty),* $(,)?) => {
+        $(impl Program for $t {
+            fn handle(&mut self, msg: Msg, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
+                <$t>::handle(self, msg, ns, cx)
             }
-            "dig" => match dig::Dig::parse(&argv[1..]) {
-                Ok(d) => Program::Dig(Box::new(d)),
-                Err((msg, code)) => Program::Fail(msg, code),
-            },
-            "getent" => match getent::Getent::parse(&argv[1..]) {
-                Ok(g) => Program::Getent(Box::new(g)),
-                Err((msg, code)) => Program::Fail(msg, code),
-            },
-            "nslookup" => match nslookup::Nslookup::parse(&argv[1..]) {
-                Ok(n) => Program::Nslookup(Box::new(n)),
-                Err((msg, code)) => Program::Fail(msg, code),
-            },
-            "kubectl" => match kubectl::Kubectl::parse(&argv[1..], env) {
-                Ok(k) => Program::Kubectl(Box::new(k)),
-                Err((msg, code)) => Program::Fail(msg, code),
-            },
-            "etcdctl" => match etcdctl::Etcdctl::parse(&argv[1..], env) {
-                Ok(e) => Program::Etcdctl(Box::new(e)),
-                Err((msg, code)) => Program::Fail(msg, code),
-            },
-            "ping" => match ping::Ping::parse(&argv[1..], pid) {
-                Ok(p) => Program::Ping(Box::new(p)),
-                Err((msg, code)) => Program::Fail(msg, code),
-            },
-            "redis-server" => match redis::RedisServer::parse(&argv[1..], pid) {
-                Ok(s) => Program::RedisServer(Box::new(s)),
-                Err((msg, code)) => Program::Fail(msg, code),
-            },
-            "python3" if argv.get(1).map(String::as_str) == Some("/usr/local/bin/demo.py") => {
-                Program::Httpd(Box::new(http::Httpd::demoapp()))
+        })*
+    };
+}
+
+programs!(
+    ping::Ping,
+    bbping::BbPing,
+    etcdctl::Etcdctl,
+    kubectl::Kubectl,
+    guestbook::Frontend,
+    systemctl::Systemctl,
+    redis::RedisServer,
+    redis::RedisCli,
+    http::Httpd,
+    http::Client,
+    nc::Nc,
+    crate::k8s::coredns::CoreDns,
+    nslookup::Nslookup,
+    named::Named,
+    dig::Dig,
+    getent::Getent,
+);
+
+impl Program for script::Script {
+    fn handle(&mut self, msg: Msg, _ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
+        script::Script::handle(self, msg, cx)
+    }
+}
+
+/// `sleep DURATION`.
+struct Sleep(Dur);
+
+impl Program for Sleep {
+    fn handle(&mut self, msg: Msg, _ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
+        match msg {
+            Msg::Start => {
+                cx.schedule(self.0, Msg::Timer(0));
+                None
             }
-            "httpd" => match http::Httpd::parse(&argv[1..]) {
-                Ok(s) => Program::Httpd(Box::new(s)),
-                Err((msg, code)) => Program::Fail(msg, code),
-            },
-            name @ ("curl" | "wget") => match http::Client::parse(name == "curl", &argv[1..]) {
-                Ok(c) => Program::Http(Box::new(c)),
-                Err((msg, code)) => Program::Fail(msg, code),
-            },
-            "nc" => match nc::Nc::parse(&argv[1..], None) {
-                Ok(n) => Program::Nc(Box::new(n)),
-                Err((msg, code)) => Program::Fail(msg, code),
-            },
-            "sh" | "bash" | "ash" => match script::Script::parse(&argv[1..]) {
-                Ok(s) => Program::Script(Box::new(s)),
-                Err((msg, code)) => Program::Fail(msg, code),
-            },
-            "sleep" => match http::sleep_duration(&argv[1..]) {
-                Ok(d) => Program::Sleep(d),
-                Err((msg, code)) => Program::Fail(msg, code),
-            },
-            "redis-cli" => match redis::RedisCli::parse(&argv[1..]) {
-                Ok(s) => Program::RedisCli(Box::new(s)),
-                Err((msg, code)) => Program::Fail(msg, code),
-            },
-            "systemctl" => match systemctl::Systemctl::parse(&argv[1..]) {
-                Ok(s) => Program::Systemctl(Box::new(s)),
-                Err((msg, code)) => Program::Fail(msg, code),
-            },
-            "ip" | "ifconfig" | "cat" | "bridge" | "ps" | "rm" | "touch" | "echo" | "iptables"
-            | "iptables-save" | "conntrack" | "printenv" | "env" | "ipvsadm" | "hostname"
-            | "ss" => Program::Instant(argv, Vec::new()),
-            other => Program::Fail(format!("sh: {other}: command not found"), 127),
+            Msg::Timer(_) => Some(0),
+            _ => None,
+        }
+    }
+}
+
+/// Prints a message to stderr and exits with the status.
+struct Fail(String, i32);
+
+impl Program for Fail {
+    fn handle(&mut self, _msg: Msg, _ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
+        let text = format!("{}\n", self.0);
+        print(cx, Stream::Stderr, &text);
+        Some(self.1)
+    }
+}
+
+/// An instant command (`ip`, `cat`, `ps`) and the `grep`s its output is piped through.
+struct Instant {
+    run: InstantFn,
+    argv: Vec<String>,
+    filters: Vec<Vec<String>>,
+}
+
+impl Program for Instant {
+    fn handle(&mut self, _msg: Msg, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
+        let (mut stdout, mut stderr, mut code) = (self.run)(cx, ns, &self.argv);
+        for f in &self.filters {
+            let (out, err, c) = grep(&stdout, f);
+            stdout = out;
+            stderr.push_str(&err);
+            code = c;
+        }
+        print(cx, Stream::Stdout, &stdout);
+        print(cx, Stream::Stderr, &stderr);
+        Some(code)
+    }
+}
+
+/// Boxes a parsed program, or passes its error on.
+fn boxed<P: Program + 'static>(
+    r: Result<P, (String, i32)>,
+) -> Result<Box<dyn Program>, (String, i32)> {
+    r.map(|p| Box::new(p) as Box<dyn Program>)
+}
+
+/// The programs: one row per tool. A tool is added here, with its names and how it
+/// starts.
+pub static PROGRAMS: &[Entry] = &[
+    Entry {
+        names: &["ping"],
+        kind: Kind::Make(|l| {
+            if l.busybox {
+                boxed(bbping::BbPing::parse(&l.argv[1..], l.pid))
+            } else {
+                boxed(ping::Ping::parse(&l.argv[1..], l.pid))
+            }
+        }),
+    },
+    Entry {
+        names: &["apache2-foreground"],
+        kind: Kind::Make(|_| Ok(Box::<guestbook::Frontend>::default())),
+    },
+    Entry {
+        names: &["coredns"],
+        kind: Kind::Make(|_| Ok(Box::<crate::k8s::coredns::CoreDns>::default())),
+    },
+    Entry {
+        names: &["kube-dns"],
+        kind: Kind::Make(|l| {
+            Ok(Box::new(crate::k8s::coredns::CoreDns::kube_dns(
+                &l.argv[1..],
+            )))
+        }),
+    },
+    Entry {
+        names: &["dig"],
+        kind: Kind::Make(|l| boxed(dig::Dig::parse(&l.argv[1..]))),
+    },
+    Entry {
+        names: &["getent"],
+        kind: Kind::Make(|l| boxed(getent::Getent::parse(&l.argv[1..]))),
+    },
+    Entry {
+        names: &["nslookup"],
+        kind: Kind::Make(|l| boxed(nslookup::Nslookup::parse(&l.argv[1..]))),
+    },
+    Entry {
+        names: &["kubectl"],
+        kind: Kind::Make(|l| boxed(kubectl::Kubectl::parse(&l.argv[1..], l.env))),
+    },
+    Entry {
+        names: &["etcdctl"],
+        kind: Kind::Make(|l| boxed(etcdctl::Etcdctl::parse(&l.argv[1..], l.env))),
+    },
+    Entry {
+        names: &["redis-server"],
+        kind: Kind::Make(|l| boxed(redis::RedisServer::parse(&l.argv[1..], l.pid))),
+    },
+    Entry {
+        names: &["python3"],
+        kind: Kind::Make(|l| {
+            if l.argv.get(1).map(String::as_str) == Some("/usr/local/bin/demo.py") {
+                Ok(Box::new(http::Httpd::demoapp()))
+            } else {
+                Err(("sh: python3: command not found".into(), 127))
+            }
+        }),
+    },
+    Entry {
+        names: &["httpd"],
+        kind: Kind::Make(|l| boxed(http::Httpd::parse(&l.argv[1..]))),
+    },
+    Entry {
+        names: &["curl", "wget"],
+        kind: Kind::Make(|l| {
+            let curl = l.argv[0].rsplit('/').next() == Some("curl");
+            boxed(http::Client::parse(curl, &l.argv[1..]))
+        }),
+    },
+    Entry {
+        names: &["nc"],
+        kind: Kind::Make(|l| boxed(nc::Nc::parse(&l.argv[1..], None))),
+    },
+    Entry {
+        names: &["sh", "bash", "ash"],
+        kind: Kind::Make(|l| boxed(script::Script::parse(&l.argv[1..]))),
+    },
+    Entry {
+        names: &["sleep"],
+        kind: Kind::Make(|l| boxed(http::sleep_duration(&l.argv[1..]).map(Sleep))),
+    },
+    Entry {
+        names: &["redis-cli"],
+        kind: Kind::Make(|l| boxed(redis::RedisCli::parse(&l.argv[1..]))),
+    },
+    Entry {
+        names: &["systemctl"],
+        kind: Kind::Make(|l| boxed(systemctl::Systemctl::parse(&l.argv[1..]))),
+    },
+    Entry {
+        names: &["ip"],
+        kind: Kind::Instant(|cx, ns, argv| ip::run(cx.world, ns, cx.now(), &argv[1..])),
+    },
+    Entry {
+        names: &["ifconfig"],
+        kind: Kind::Instant(|cx, ns, argv| ifconfig::run(cx.world.ns(ns), &argv[1..])),
+    },
+    Entry {
+        names: &["bridge"],
+        kind: Kind::Instant(|cx, ns, argv| bridge::run(cx.world.ns(ns), cx.now(), &argv[1..])),
+    },
+    Entry {
+        names: &["iptables-save"],
+        kind: Kind::Instant(|cx, ns, argv| iptables::save(cx.world.ns(ns), cx.now(), &argv[1..])),
+    },
+    Entry {
+        names: &["iptables"],
+        kind: Kind::Instant(|cx, ns, argv| iptables::iptables(cx.world.ns_mut(ns), &argv[1..])),
+    },
+    Entry {
+        names: &["conntrack"],
+        kind: Kind::Instant(|cx, ns, argv| {
+            iptables::conntrack(cx.world.ns(ns), cx.now(), &argv[1..])
+        }),
+    },
+    Entry {
+        names: &["ipvsadm"],
+        kind: Kind::Instant(|cx, ns, argv| {
+            iptables::ipvsadm(cx.world.ns(ns), cx.now(), &argv[1..])
+        }),
+    },
+    Entry {
+        names: &["ps"],
+        kind: Kind::Instant(|cx, ns, argv| ps::run(cx.world, ns, &argv[1..])),
+    },
+    Entry {
+        names: &["echo"],
+        kind: Kind::Instant(|_, _, argv| (format!("{}\n", argv[1..].join(" ")), String::new(), 0)),
+    },
+    Entry {
+        names: &["printenv", "env"],
+        kind: Kind::Instant(|cx, ns, argv| printenv(cx.world.ns(ns), &argv[0], &argv[1..])),
+    },
+    Entry {
+        names: &["hostname"],
+        kind: Kind::Instant(|cx, ns, argv| hostname(cx.world.ns(ns), &argv[1..])),
+    },
+    Entry {
+        names: &["ss"],
+        kind: Kind::Instant(|cx, ns, argv| ss::ss(cx.world, ns, &argv[1..])),
+    },
+    Entry {
+        names: &["cat"],
+        kind: Kind::Instant(cat),
+    },
+    Entry {
+        names: &["touch"],
+        kind: Kind::Instant(touch),
+    },
+    Entry {
+        names: &["rm"],
+        kind: Kind::Instant(rm),
+    },
+];
+
+/// The table's row for a command name (`argv[0]`, a path's last part counts).
+pub fn lookup(argv0: &str) -> Option<&'static Entry> {
+    let name = argv0.rsplit('/').next().unwrap_or_default();
+    PROGRAMS.iter().find(|e| e.names.contains(&name))
+}
+
+/// The program for `argv`, or a `Fail` with the shell's "command not found".
+fn from_argv(
+    argv: Vec<String>,
+    env: &[(String, String)],
+    pid: u32,
+    busybox: bool,
+) -> Box<dyn Program> {
+    let Some(entry) = lookup(&argv[0]) else {
+        let other = argv[0].rsplit('/').next().unwrap_or_default();
+        return Box::new(Fail(format!("sh: {other}: command not found"), 127));
+    };
+    match entry.kind {
+        Kind::Instant(run) => Box::new(Instant {
+            run,
+            argv,
+            filters: Vec::new(),
+        }),
+        Kind::Make(make) => {
+            let launch = Launch {
+                argv: &argv,
+                env,
+                pid,
+                busybox,
+            };
+            make(&launch).unwrap_or_else(|(m, c)| Box::new(Fail(m, c)))
         }
     }
 }
@@ -539,70 +772,54 @@ fn printenv(ns: &crate::net::Netns, argv0: &str, args: &[String]) -> (String, St
     }
 }
 
-/// Runs an instant command: (stdout, stderr, exit status).
-fn run_instant(cx: &mut Ctx<'_, Net>, ns: NsId, argv: &[String]) -> (String, String, i32) {
-    let args = &argv[1..];
-    match argv[0].rsplit('/').next().unwrap_or_default() {
-        "ip" => ip::run(cx.world, ns, cx.now(), args),
-        "ifconfig" => ifconfig::run(cx.world.ns(ns), args),
-        "bridge" => bridge::run(cx.world.ns(ns), cx.now(), args),
-        "iptables-save" => iptables::save(cx.world.ns(ns), cx.now(), args),
-        "iptables" => iptables::iptables(cx.world.ns_mut(ns), args),
-        "conntrack" => iptables::conntrack(cx.world.ns(ns), cx.now(), args),
-        "ipvsadm" => iptables::ipvsadm(cx.world.ns(ns), cx.now(), args),
-        "ps" => ps::run(cx.world, ns, args),
-        "echo" => (format!("{}\n", args.join(" ")), String::new(), 0),
-        "printenv" | "env" => printenv(cx.world.ns(ns), &argv[0], args),
-        "hostname" => hostname(cx.world.ns(ns), args),
-        "ss" => ss::ss(cx.world, ns, args),
-        "cat" => {
-            // The files simulated programs wrote (`/run/flannel/subnet.env`); GNU cat's
-            // error for any other path, and its status 1 if any path failed.
-            let files = &cx.world.ns(ns).files;
-            let (mut stdout, mut stderr, mut code) = (String::new(), String::new(), 0);
-            for p in args {
-                match files.get(p) {
-                    Some(text) => stdout.push_str(text),
-                    None => {
-                        stderr.push_str(&format!("cat: {p}: No such file or directory\n"));
-                        code = 1;
-                    }
-                }
+/// `cat FILE...`: the files simulated programs wrote (`/run/flannel/subnet.env`); GNU
+/// cat's error for any other path, and its status 1 if any path failed.
+fn cat(cx: &mut Ctx<'_, Net>, ns: NsId, argv: &[String]) -> (String, String, i32) {
+    let files = &cx.world.ns(ns).files;
+    let (mut stdout, mut stderr, mut code) = (String::new(), String::new(), 0);
+    for p in &argv[1..] {
+        match files.get(p) {
+            Some(text) => stdout.push_str(text),
+            None => {
+                stderr.push_str(&format!("cat: {p}: No such file or directory\n"));
+                code = 1;
             }
-            (stdout, stderr, code)
         }
-        "touch" => {
-            // `touch PATH...`: an empty file where there was none (a readiness probe's
-            // `cat /tmp/healthy` then passes).
-            let files = &mut cx.world.ns_mut(ns).files;
-            for p in args.iter().filter(|a| !a.starts_with('-')) {
-                files.entry(p.clone()).or_default();
-            }
-            (String::new(), String::new(), 0)
-        }
-        "rm" => {
-            // `rm [-f] PATH...` of those files.
-            let force = args.iter().any(|a| a == "-f" || a == "-rf");
-            let files = &mut cx.world.ns_mut(ns).files;
-            let (mut stderr, mut code) = (String::new(), 0);
-            for p in args.iter().filter(|a| !a.starts_with('-')) {
-                if files.remove(p).is_none() && !force {
-                    stderr.push_str(&format!(
-                        "rm: cannot remove '{p}': No such file or directory\n"
-                    ));
-                    code = 1;
-                }
-            }
-            (String::new(), stderr, code)
-        }
-        other => unreachable!("{other} is not an instant command"),
     }
+    (stdout, stderr, code)
+}
+
+/// `touch PATH...`: an empty file where there was none (a readiness probe's `cat
+/// /tmp/healthy` then passes).
+fn touch(cx: &mut Ctx<'_, Net>, ns: NsId, argv: &[String]) -> (String, String, i32) {
+    let files = &mut cx.world.ns_mut(ns).files;
+    for p in argv[1..].iter().filter(|a| !a.starts_with('-')) {
+        files.entry(p.clone()).or_default();
+    }
+    (String::new(), String::new(), 0)
+}
+
+/// `rm [-f] PATH...` of those files.
+fn rm(cx: &mut Ctx<'_, Net>, ns: NsId, argv: &[String]) -> (String, String, i32) {
+    let args = &argv[1..];
+    let force = args.iter().any(|a| a == "-f" || a == "-rf");
+    let files = &mut cx.world.ns_mut(ns).files;
+    let (mut stderr, mut code) = (String::new(), 0);
+    for p in args.iter().filter(|a| !a.starts_with('-')) {
+        if files.remove(p).is_none() && !force {
+            stderr.push_str(&format!(
+                "rm: cannot remove '{p}': No such file or directory\n"
+            ));
+            code = 1;
+        }
+    }
+    (String::new(), stderr, code)
 }
 
 /// A process: a program, where it runs, and what an `expect` step wants of it.
 struct Process {
     ns: NsId,
-    program: Program,
+    program: Box<dyn Program>,
     expect: Option<Expectation>,
 }
 
@@ -619,50 +836,7 @@ impl Actor<Net> for Process {
         {
             p.ran = true;
         }
-        let status = match &mut self.program {
-            Program::Ping(p) => p.handle(msg, self.ns, cx),
-            Program::BbPing(p) => p.handle(msg, self.ns, cx),
-            Program::Etcdctl(e) => e.handle(msg, self.ns, cx),
-            Program::Kubectl(k) => k.handle(msg, self.ns, cx),
-            Program::Frontend(f) => f.handle(msg, self.ns, cx),
-            Program::Systemctl(s) => s.handle(msg, self.ns, cx),
-            Program::RedisServer(s) => s.handle(msg, self.ns, cx),
-            Program::RedisCli(s) => s.handle(msg, self.ns, cx),
-            Program::Httpd(s) => s.handle(msg, self.ns, cx),
-            Program::Http(c) => c.handle(msg, self.ns, cx),
-            Program::Nc(n) => n.handle(msg, self.ns, cx),
-            Program::CoreDns(d) => d.handle(msg, self.ns, cx),
-            Program::Nslookup(n) => n.handle(msg, self.ns, cx),
-            Program::Named(n) => n.handle(msg, self.ns, cx),
-            Program::Dig(d) => d.handle(msg, self.ns, cx),
-            Program::Getent(g) => g.handle(msg, self.ns, cx),
-            Program::Script(s) => s.handle(msg, cx),
-            Program::Sleep(d) => match msg {
-                Msg::Start => {
-                    cx.schedule(*d, Msg::Timer(0));
-                    None
-                }
-                Msg::Timer(_) => Some(0),
-                _ => None,
-            },
-            Program::Instant(argv, filters) => {
-                let (mut stdout, mut stderr, mut code) = run_instant(cx, self.ns, argv);
-                for f in filters.iter() {
-                    let (out, err, c) = grep(&stdout, f);
-                    stdout = out;
-                    stderr.push_str(&err);
-                    code = c;
-                }
-                print(cx, Stream::Stdout, &stdout);
-                print(cx, Stream::Stderr, &stderr);
-                Some(code)
-            }
-            Program::Fail(msg, code) => {
-                let text = format!("{msg}\n");
-                print(cx, Stream::Stderr, &text);
-                Some(*code)
-            }
-        };
+        let status = self.program.handle(msg, self.ns, cx);
         if let Some(code) = status {
             finish(cx, code, self.expect.as_ref());
         }

@@ -27,6 +27,7 @@ pub mod resolver;
 pub mod script;
 pub mod ss;
 pub mod systemctl;
+pub mod text;
 
 use crate::engine::{Actor, ActorId, Ctx, Dur, Sim};
 use crate::net::{Msg, Net, NsId, Proc};
@@ -127,10 +128,7 @@ fn prepare(
         _ => "sh".to_string(),
     };
     let name = format!("{}/{argv0}[{pid}]", netns.label);
-    let busybox = netns
-        .image
-        .as_deref()
-        .is_some_and(|i| i.contains("busybox") || i.contains("alpine"));
+    let busybox = busybox(netns);
     let program: Box<dyn Program> = match (argv, filters.into_iter().collect::<Result<Vec<_>, _>>())
     {
         (Ok((_, words)), _) if words.is_empty() => Box::new(Fail("sh: empty command".into(), 2)),
@@ -320,60 +318,39 @@ fn split_pipes(line: &str) -> Vec<String> {
     out.into_iter().map(|s| s.trim().to_string()).collect()
 }
 
-/// `grep [-v] [-i] [--color=...] PATTERN`: lines containing the pattern (a fixed string;
-/// the seeds only grep for words). Status 0 when a line was printed, 1 when none, 2 on a
-/// usage error, as GNU grep.
-fn grep(input: &str, args: &[String]) -> (String, String, i32) {
-    if args
-        .first()
-        .map(|a| a.rsplit('/').next().unwrap_or_default())
-        != Some("grep")
-    {
-        let cmd = args.first().cloned().unwrap_or_default();
-        return (
-            String::new(),
-            format!("sh: piping into `{cmd}` is not simulated yet (only into grep)\n"),
-            2,
-        );
-    }
-    let (mut invert, mut nocase, mut pattern) = (false, false, None);
-    for a in &args[1..] {
-        match a.as_str() {
-            "-v" => invert = true,
-            "-i" => nocase = true,
-            a if a.starts_with("--color") => {}
-            a if pattern.is_none() => pattern = Some(a.to_string()),
-            _ => {
-                return (
-                    String::new(),
-                    "grep: only one PATTERN and -v, -i are simulated\n".into(),
-                    2,
-                );
-            }
+/// Runs text tool `argv` (a [`text::parse`] name) over `input` in namespace `ns`, whose
+/// files it reads and writes: (stdout, stderr, exit status).
+fn run_text(
+    world: &mut crate::net::World,
+    ns: NsId,
+    argv: &[String],
+    input: &str,
+) -> (String, String, i32) {
+    let netns = world.ns_mut(ns);
+    match text::parse(argv, busybox(netns)) {
+        None => {
+            let cmd = argv.first().cloned().unwrap_or_default();
+            (
+                String::new(),
+                format!(
+                    "sh: piping into `{cmd}` is not simulated yet (only into text tools such as grep, wc, sort, awk)\n"
+                ),
+                2,
+            )
+        }
+        Some(Err((msg, code))) => (String::new(), format!("{msg}\n"), code),
+        Some(Ok(mut f)) => {
+            let (out, code) = text::run(f.as_mut(), input, &mut netns.files);
+            (out.stdout, out.stderr, code)
         }
     }
-    let Some(pattern) = pattern else {
-        return (
-            String::new(),
-            "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n"
-                .into(),
-            2,
-        );
-    };
-    let matches = |l: &str| {
-        if nocase {
-            l.to_lowercase().contains(&pattern.to_lowercase())
-        } else {
-            l.contains(&pattern)
-        }
-    };
-    let out: String = input
-        .lines()
-        .filter(|l| matches(l) != invert)
-        .map(|l| format!("{l}\n"))
-        .collect();
-    let code = if out.is_empty() { 1 } else { 0 };
-    (out, String::new(), code)
+}
+
+/// Whether the machine's tools are busybox's (a pod from a busybox or alpine image).
+fn busybox(ns: &crate::net::Netns) -> bool {
+    ns.image
+        .as_deref()
+        .is_some_and(|i| i.contains("busybox") || i.contains("alpine"))
 }
 
 /// A running program: every tool is one. It gets the process's events and returns
@@ -475,7 +452,8 @@ impl Program for Fail {
     }
 }
 
-/// An instant command (`ip`, `cat`, `ps`) and the `grep`s its output is piped through.
+/// An instant command (`ip`, `cat`, `ps`, a text tool reading FILEs) and the text tools its
+/// output is piped through.
 struct Instant {
     run: InstantFn,
     argv: Vec<String>,
@@ -486,7 +464,7 @@ impl Program for Instant {
     fn handle(&mut self, _msg: Msg, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
         let (mut stdout, mut stderr, mut code) = (self.run)(cx, ns, &self.argv);
         for f in &self.filters {
-            let (out, err, c) = grep(&stdout, f);
+            let (out, err, c) = run_text(cx.world, ns, f, &stdout);
             stdout = out;
             stderr.push_str(&err);
             code = c;
@@ -661,6 +639,11 @@ pub static PROGRAMS: &[Entry] = &[
     Entry {
         names: &["rm"],
         kind: Kind::Instant(rm),
+    },
+    // The text tools and generators (`grep FILE`, `seq 3`), as first commands.
+    Entry {
+        names: text::NAMES,
+        kind: Kind::Instant(|cx, ns, argv| run_text(cx.world, ns, argv, "")),
     },
 ];
 
@@ -919,24 +902,5 @@ mod tests {
             ["ps aux", "grep docker", r#"grep "a|b""#]
         );
         assert_eq!(split_pipes("ip route"), ["ip route"]);
-    }
-
-    /// grep's status is 0 with a match and 1 without; -v inverts; a missing pattern is a
-    /// usage error (2); piping into anything but grep says it is not simulated.
-    #[test]
-    fn grep_filters_like_gnu_grep() {
-        let words = |s: &str| shell_words::split(s).unwrap();
-        let input = "flanneld -etcd\ndockerd --bip=10.1.93.1/24\ngrep flannel\n";
-        assert_eq!(
-            grep(input, &words("grep --color=auto bip")),
-            ("dockerd --bip=10.1.93.1/24\n".into(), String::new(), 0)
-        );
-        assert_eq!(grep(input, &words("grep nothing")).2, 1);
-        assert_eq!(
-            grep(input, &words("grep -v flannel")).0,
-            "dockerd --bip=10.1.93.1/24\n"
-        );
-        assert_eq!(grep(input, &words("grep")).2, 2);
-        assert_eq!(grep(input, &words("wc -l")).2, 2);
     }
 }

@@ -213,6 +213,10 @@ impl Dockerd {
         );
         let netns = cx.world.ns_mut(self.ns);
         netns.ip_forward = true;
+        // Making docker0 loads the bridge module, whose netfilter hook defaults on.
+        netns
+            .sysctl
+            .insert("net/bridge/bridge-nf-call-iptables", "1");
         match netns.dev_by_name("docker0") {
             // A restart keeps docker0 and gives it the (maybe new) --bip.
             Some(d) => {

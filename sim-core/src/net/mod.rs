@@ -17,6 +17,7 @@ pub mod neigh;
 pub mod netfilter;
 pub mod netns;
 pub mod route;
+pub mod runtime;
 pub mod stack;
 pub mod tcp;
 pub mod udp;
@@ -164,6 +165,8 @@ pub struct World {
     /// (`tools::spawn`, given by the scenario builder), so the components that start
     /// containers (dockerd, kubelet) do not name the tools above them.
     pub spawn: Spawn,
+    /// Every node's containers, as its container runtime lists them (`docker ps`).
+    pub runtime: runtime::Runtime,
     next_packet: u64,
 }
 
@@ -239,6 +242,7 @@ impl World {
             procs: BTreeMap::new(),
             etcd_ns: None,
             ledger: Default::default(),
+            runtime: Default::default(),
             next_packet: 1,
         }
     }

@@ -149,6 +149,9 @@ pub struct Netns {
     pub env: Vec<(String, String)>,
     /// Files the simulated programs write and read (`/run/flannel/subnet.env`), by path.
     pub files: BTreeMap<String, String>,
+    /// `/proc/sys` values components set, by path under `/proc/sys`
+    /// (`net/ipv4/vs/conntrack`); `ip_forward` is its own field.
+    pub sysctl: BTreeMap<&'static str, &'static str>,
     /// Next IPv4 Identification value for packets this kernel originates.
     pub next_ip_ident: u16,
     pub next_pid: u32,
@@ -177,6 +180,7 @@ impl Netns {
             udp_sockets: BTreeMap::new(),
             tcp: Default::default(),
             files: BTreeMap::new(),
+            sysctl: BTreeMap::new(),
             image: None,
             env: Vec::new(),
             next_ip_ident: first_ip_ident,

@@ -9,6 +9,7 @@ pub mod bbping;
 pub mod bridge;
 pub mod dig;
 pub mod etcdctl;
+pub mod files;
 pub mod getent;
 pub mod guestbook;
 pub mod http;
@@ -755,14 +756,19 @@ fn printenv(ns: &crate::net::Netns, argv0: &str, args: &[String]) -> (String, St
     }
 }
 
-/// `cat FILE...`: the files simulated programs wrote (`/run/flannel/subnet.env`); GNU
-/// cat's error for any other path, and its status 1 if any path failed.
+/// `cat FILE...`: the machine's files (`files.rs`); GNU cat's error for any other path
+/// (busybox's in a busybox image), and its status 1 if any path failed.
 fn cat(cx: &mut Ctx<'_, Net>, ns: NsId, argv: &[String]) -> (String, String, i32) {
-    let files = &cx.world.ns(ns).files;
     let (mut stdout, mut stderr, mut code) = (String::new(), String::new(), 0);
     for p in &argv[1..] {
-        match files.get(p) {
-            Some(text) => stdout.push_str(text),
+        match files::read(cx.world, ns, p) {
+            Some(text) => stdout.push_str(&text),
+            None if busybox(cx.world.ns(ns)) => {
+                stderr.push_str(&format!(
+                    "cat: can't open '{p}': No such file or directory\n"
+                ));
+                code = 1;
+            }
             None => {
                 stderr.push_str(&format!("cat: {p}: No such file or directory\n"));
                 code = 1;

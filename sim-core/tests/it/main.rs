@@ -27,6 +27,7 @@ mod kubectl_verbs;
 mod loader;
 mod manifest;
 mod modes;
+mod nodetools;
 mod observe;
 mod pods;
 mod scenario;

@@ -483,6 +483,12 @@ impl KubeProxy {
 
     fn sync_ipvs(&mut self, cx: &mut Ctx<'_, Net>, scheduler: crate::net::ipvs::Scheduler) {
         use crate::net::netns::{DevKind, Device};
+        // proxier.go: `net/ipv4/vs/conntrack` = 1, so conntrack keeps IPVS's NAT and
+        // iptables' masquerade rules see the flows.
+        cx.world
+            .ns_mut(self.ns)
+            .sysctl
+            .insert("net/ipv4/vs/conntrack", "1");
         let dummy = match cx.world.ns(self.ns).dev_by_name(super::ipvs::DUMMY) {
             Some(d) => d,
             None => {

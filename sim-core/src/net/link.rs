@@ -14,6 +14,7 @@
 //! is delivered only to the machine that owns the address asked for; every other machine
 //! on the segment would receive and ignore it, and the trace leaves them out.
 
+use super::capture::{self, Captured, Dir};
 use super::fabric::Step;
 use super::{DevId, DevKind, Msg, Net, NsId, VertexId, neigh, stack};
 use crate::engine::{ActorId, Ctx, Dur, SimTime};
@@ -55,6 +56,7 @@ pub fn xmit(cx: Cx<'_, '_>, ns: NsId, dev: DevId, frame: Frame, in_port: Option<
         let stats = &mut cx.world.ns_mut(ns).dev_mut(dev).stats;
         stats.tx_packets += 1;
         stats.tx_bytes += frame.len();
+        capture::tap(cx, ns, dev, Dir::Out, || Captured::Frame(frame.clone()));
     }
     let device = cx.world.ns(ns).dev(dev);
     match device.kind {
@@ -272,6 +274,7 @@ fn drop_frame(cx: Cx<'_, '_>, actor: ActorId, frame: &Frame, reason: DropReason)
 /// otherwise the device keeps frames for its own MAC and broadcasts.
 pub fn rx(cx: Cx<'_, '_>, ns: NsId, dev: DevId, frame: Frame) {
     count_rx(cx, ns, dev, frame.len());
+    capture::tap(cx, ns, dev, Dir::In, || Captured::Frame(frame.clone()));
     let device = cx.world.ns(ns).dev(dev);
     if let Some(bridge) = device.master {
         return bridge_input(cx, ns, bridge, dev, frame);
@@ -304,6 +307,10 @@ fn up(cx: Cx<'_, '_>, ns: NsId, dev: DevId, frame: Frame) {
 
 /// A frame came in on a bridge port (`br_handle_frame`): learn, then forward and/or keep.
 fn bridge_input(cx: Cx<'_, '_>, ns: NsId, bridge: DevId, port: DevId, frame: Frame) {
+    // A capture on the bridge puts it in promiscuous mode: every frame its ports bring
+    // in goes up to the bridge device too (`br_handle_frame_finish`'s IFF_PROMISC case).
+    let goes_up = frame.dst.is_broadcast() || frame.dst == cx.world.ns(ns).dev(bridge).mac;
+    capture::tap_bridge(cx, ns, bridge, goes_up, || Captured::Frame(frame.clone()));
     let now = cx.now();
     let netns = cx.world.ns_mut(ns);
     if !frame.src.is_broadcast() {

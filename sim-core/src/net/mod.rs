@@ -8,6 +8,7 @@
 //! the link's latency; loopback arrives at the same instant but as a separate event.
 
 pub mod audit;
+pub mod capture;
 pub mod control;
 pub mod fabric;
 pub mod ipvs;
@@ -148,6 +149,8 @@ pub enum Msg {
     },
     /// A line a followed container wrote (`kubectl logs -f`, `logs.rs`).
     LogLine { line: Box<logs::LogLine> },
+    /// A copy of a packet that crossed a device a tap listens on (`capture`).
+    Captured(Box<capture::Capture>),
 }
 
 /// Kernel-side state of the whole simulated world.

@@ -155,6 +155,9 @@ pub struct Netns {
     /// Next IPv4 Identification value for packets this kernel originates.
     pub next_ip_ident: u16,
     pub next_pid: u32,
+    /// Packet capture taps on this namespace's devices (`capture`); empty unless a
+    /// capture runs here.
+    pub taps: Vec<super::capture::Tap>,
 }
 
 impl Netns {
@@ -185,6 +188,7 @@ impl Netns {
             env: Vec::new(),
             next_ip_ident: first_ip_ident,
             next_pid: 2000,
+            taps: Vec::new(),
         };
         ns.add_device(Device {
             addrs: vec![Ipv4Net::new(Ipv4Addr::LOCALHOST, 8).expect("valid")],

@@ -257,6 +257,9 @@ fn tun_xmit(cx: Cx<'_, '_>, ns: NsId, dev: DevId, _reader: crate::engine::ActorI
     let stats = &mut cx.world.ns_mut(ns).dev_mut(dev).stats;
     stats.tx_packets += 1;
     stats.tx_bytes += packet.len() as u64;
+    super::capture::tap(cx, ns, dev, super::capture::Dir::Out, || {
+        super::capture::Captured::Packet(packet.clone())
+    });
     // Through the kernel, which hands it to the reader if the device is still open.
     let kernel = cx.world.ns(ns).kernel;
     cx.send_in(
@@ -294,6 +297,16 @@ fn loopback_xmit(cx: Cx<'_, '_>, ns: NsId, packet: Packet) {
     stats.tx_bytes += bytes;
     stats.rx_packets += 1;
     stats.rx_bytes += bytes;
+    // lo is an Ethernet device with zero addresses (tcpdump -i lo: link-type EN10MB).
+    for dir in [super::capture::Dir::Out, super::capture::Dir::In] {
+        super::capture::tap(cx, ns, DevId(0), dir, || {
+            super::capture::Captured::Frame(crate::wire::eth::Frame {
+                src: crate::wire::eth::Mac::ZERO,
+                dst: crate::wire::eth::Mac::ZERO,
+                payload: crate::wire::eth::Payload::Ip(packet.clone()),
+            })
+        });
+    }
     cx.send(
         kernel,
         Msg::Loopback {
@@ -745,6 +758,9 @@ impl Actor<Net> for Kernel {
                 }
                 d.stats.rx_packets += 1;
                 d.stats.rx_bytes += packet.len() as u64;
+                super::capture::tap(cx, self.ns, dev, super::capture::Dir::In, || {
+                    super::capture::Captured::Packet((*packet).clone())
+                });
                 receive(cx, self.ns, dev, *packet)
             }
             Msg::NeighTimer { dev, addr } => neigh::timer(cx, self.ns, dev, addr),
@@ -766,7 +782,8 @@ impl Actor<Net> for Kernel {
             | Msg::KillSandbox { .. }
             | Msg::SandboxUp { .. }
             | Msg::Exited { .. }
-            | Msg::LogLine { .. } => {
+            | Msg::LogLine { .. }
+            | Msg::Captured(_) => {
                 unreachable!("kernel actors get frames and kernel timers only")
             }
         }

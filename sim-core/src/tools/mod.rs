@@ -28,6 +28,7 @@ pub mod resolver;
 pub mod script;
 pub mod ss;
 pub mod systemctl;
+pub mod tcpdump;
 pub mod text;
 
 use crate::engine::{Actor, ActorId, Ctx, Dur, Sim};
@@ -358,6 +359,12 @@ fn busybox(ns: &crate::net::Netns) -> bool {
 /// `Some(status)` when the process ends.
 pub trait Program {
     fn handle(&mut self, msg: Msg, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32>;
+
+    /// Whether it catches SIGTERM (`Msg::Stop` then goes to `handle`, as tcpdump prints
+    /// its counts); otherwise the process ends at once with 143.
+    fn catches_term(&self) -> bool {
+        false
+    }
 }
 
 /// What a program's constructor is given: its argv (`argv[0]` the name as typed), the
@@ -419,6 +426,16 @@ programs!(
     dig::Dig,
     getent::Getent,
 );
+
+impl Program for tcpdump::Tcpdump {
+    fn handle(&mut self, msg: Msg, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
+        tcpdump::Tcpdump::handle(self, msg, ns, cx)
+    }
+
+    fn catches_term(&self) -> bool {
+        true
+    }
+}
 
 impl Program for script::Script {
     fn handle(&mut self, msg: Msg, _ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
@@ -515,6 +532,10 @@ pub static PROGRAMS: &[Entry] = &[
     Entry {
         names: &["dig"],
         kind: Kind::Make(|l| boxed(dig::Dig::parse(&l.argv[1..]))),
+    },
+    Entry {
+        names: &["tcpdump"],
+        kind: Kind::Make(|l| boxed(tcpdump::Tcpdump::parse(&l.argv[1..]))),
     },
     Entry {
         names: &["getent"],
@@ -814,7 +835,9 @@ struct Process {
 
 impl Actor<Net> for Process {
     fn handle(&mut self, msg: Msg, cx: &mut Ctx<'_, Net>) {
-        if let Msg::Stop = msg {
+        if let Msg::Stop = msg
+            && !self.program.catches_term()
+        {
             // SIGTERM (docker stopping its containers): 128 + 15.
             finish(cx, 143, self.expect.as_ref());
             return;
@@ -877,6 +900,7 @@ fn finish(cx: &mut Ctx<'_, Net>, code: i32, expect: Option<&Expectation>) {
             .udp_sockets
             .retain(|_, owner| *owner != me);
         crate::net::tcp::release(cx, ns, me);
+        crate::net::capture::untap(cx, ns, me);
     }
     cx.trace(TraceEvent::Exit { code });
     crate::net::logs::ended(cx, me, code);

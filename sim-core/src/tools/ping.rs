@@ -254,6 +254,7 @@ impl Ping {
             | Msg::SandboxUp { .. }
             | Msg::Exited { .. }
             | Msg::LogLine { .. }
+            | Msg::Captured(_)
             | Msg::Xmit { .. } => {
                 unreachable!("processes get no frames")
             }

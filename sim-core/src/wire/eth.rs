@@ -129,6 +129,40 @@ impl Frame {
     pub fn is_empty(&self) -> bool {
         false
     }
+
+    /// The EtherType: IPv4 or ARP.
+    pub fn ethertype(&self) -> u16 {
+        match self.payload {
+            Payload::Ip(_) => ETHERTYPE_IPV4,
+            Payload::Arp(_) => ETHERTYPE_ARP,
+        }
+    }
+
+    /// tcpdump `-e`'s link-level header (print-ether.c's `ether_hdr_print`):
+    /// `52:54:00:6c:3e:cb > ff:ff:ff:ff:ff:ff, ethertype ARP (0x0806), length 42: `;
+    /// with `-q` the type by name only (`, IPv4, length 98: `).
+    pub fn header_line(&self, quiet: bool) -> String {
+        format!(
+            "{} > {}, {}, length {}: ",
+            self.src,
+            self.dst,
+            ethertype_words(self.ethertype(), quiet),
+            self.len()
+        )
+    }
+}
+
+pub const ETHERTYPE_IPV4: u16 = 0x0800;
+pub const ETHERTYPE_ARP: u16 = 0x0806;
+
+/// How tcpdump names an EtherType: `ethertype IPv4 (0x0800)`, or `IPv4` with `-q`.
+pub fn ethertype_words(t: u16, quiet: bool) -> String {
+    let name = if t == ETHERTYPE_ARP { "ARP" } else { "IPv4" };
+    if quiet {
+        name.to_string()
+    } else {
+        format!("ethertype {name} (0x{t:04x})")
+    }
 }
 
 #[cfg(test)]

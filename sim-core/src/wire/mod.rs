@@ -348,50 +348,153 @@ impl Icmp {
     }
 }
 
+/// How a packet prints: the trace's one-liner, or one of tcpdump's forms.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Style {
+    /// tcpdump's own output (false: the trace's line, `-v`-like IP fields on the same line
+    /// and flannel's encapsulated packet decoded in brackets).
+    pub tcpdump: bool,
+    /// tcpdump's `-v` count: the IP header's fields on a line of their own.
+    pub verbose: u8,
+    /// `-q`: less protocol information (`tcp 0`, `UDP, length 84`).
+    pub quiet: bool,
+    /// `-e`: the link-level header of a frame inside VXLAN.
+    pub link: bool,
+    /// Port numbers by their `/etc/services` names (tcpdump without `-nn`).
+    pub port_names: bool,
+    /// `-T vxlan`: UDP to or from 8472 (flannel's VXLAN port) decoded as VXLAN, not OTV.
+    pub vxlan_8472: bool,
+}
+
+/// TCP options as Linux puts them on a segment, for tcpdump's `options [...]`: the MSS
+/// announced on a SYN and the timestamps. Linux's options are fixed (see `wire::tcp`);
+/// only these values vary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TcpOptions {
+    pub mss: u16,
+    pub ts_val: u32,
+    pub ts_ecr: u32,
+}
+
+/// A packet with the style to print it in: `packet.show(style)`.
+pub struct Show<'a> {
+    pub packet: &'a Packet,
+    pub style: Style,
+    /// tcpdump prints a segment's options; the trace leaves them out.
+    pub tcp_options: Option<TcpOptions>,
+}
+
+impl Packet {
+    pub fn show(&self, style: Style) -> Show<'_> {
+        Show {
+            packet: self,
+            style,
+            tcp_options: None,
+        }
+    }
+}
+
+/// `/etc/services` names tcpdump prints for the ports the simulation uses, without `-nn`
+/// (CentOS 7's file, from IANA's registry).
+pub fn port_name(port: u16, udp: bool) -> Option<&'static str> {
+    Some(match (port, udp) {
+        (22, _) => "ssh",
+        (53, _) => "domain",
+        (80, _) => "http",
+        (443, _) => "https",
+        (8472, true) => "otv",
+        _ => return None,
+    })
+}
+
+/// tcpdump's UDP port for OTV, which it decodes on 8472 unless told `-T vxlan`.
+pub const OTV_PORT: u16 = 8472;
+/// IANA's VXLAN port, which tcpdump decodes as VXLAN.
+pub const VXLAN_PORT: u16 = 4789;
+
 impl fmt::Display for Packet {
     /// `IP (ttl 64, id 4242, flags [DF], length 84) 10.0.0.1 > 10.0.0.2: ICMP echo request, id 7, seq 1, length 64`.
     /// Fragments add tcpdump's `offset N` and `[+]` for MF; a later fragment has no
     /// upper-layer header to show, so it prints `ip-proto-N` as tcpdump does.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let flags = match (self.ip.df, self.frag.is_some_and(|fr| fr.more)) {
+        self.show(Style::default()).fmt(f)
+    }
+}
+
+impl fmt::Display for Show<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (p, st) = (self.packet, self.style);
+        let flags = match (p.ip.df, p.frag.is_some_and(|fr| fr.more)) {
             (true, true) => "DF+",
             (true, false) => "DF",
             (false, true) => "+",
             (false, false) => "none",
         };
-        let offset = match self.frag {
-            Some(fr) => format!("offset {}, ", fr.offset),
-            None => String::new(),
-        };
         // tcpdump appends UDP ports to the addresses: `10.0.0.1.8285 > 10.0.0.2.8285`.
-        let ports = match &self.l4 {
-            L4::Udp(u) if !self.is_later_fragment() => Some((u.sport, u.dport)),
-            L4::Tcp(t) if !self.is_later_fragment() => Some((t.sport, t.dport)),
+        let ports = match &p.l4 {
+            L4::Udp(u) if !p.is_later_fragment() => Some((u.sport, u.dport, true)),
+            L4::Tcp(t) if !p.is_later_fragment() => Some((t.sport, t.dport, false)),
             _ => None,
         };
-        write!(
-            f,
-            "IP (ttl {}, id {}, {offset}flags [{}], length {}) {}",
-            self.ip.ttl,
-            self.ip.ident,
-            flags,
-            self.len(),
-            self.ip.src,
-        )?;
-        if let Some((sport, _)) = ports {
-            write!(f, ".{sport}")?;
+        if !st.tcpdump {
+            let offset = match p.frag {
+                Some(fr) => format!("offset {}, ", fr.offset),
+                None => String::new(),
+            };
+            write!(
+                f,
+                "IP (ttl {}, id {}, {offset}flags [{}], length {}) ",
+                p.ip.ttl,
+                p.ip.ident,
+                flags,
+                p.len(),
+            )?;
+        } else if st.verbose > 0 {
+            // print-ip.c: tos, ttl, id, offset, flags, proto, length; the addresses on the
+            // next line, indented.
+            let proto = match p.l4 {
+                L4::Icmp(_) => "ICMP",
+                L4::Udp(_) => "UDP",
+                L4::Tcp(_) => "TCP",
+            };
+            write!(
+                f,
+                "IP (tos 0x0, ttl {}, id {}, offset {}, flags [{}], proto {proto} ({}), length {})\n    ",
+                p.ip.ttl,
+                p.ip.ident,
+                p.frag.map_or(0, |fr| fr.offset),
+                flags,
+                p.proto_number(),
+                p.len(),
+            )?;
+        } else {
+            f.write_str("IP ")?;
         }
-        write!(f, " > {}", self.ip.dst)?;
-        if let Some((_, dport)) = ports {
-            write!(f, ".{dport}")?;
+        let port = |f: &mut fmt::Formatter<'_>, n: u16, udp: bool| match port_name(n, udp) {
+            Some(name) if st.tcpdump && st.port_names => write!(f, ".{name}"),
+            _ => write!(f, ".{n}"),
+        };
+        write!(f, "{}", p.ip.src)?;
+        if let Some((sport, _, udp)) = ports {
+            port(f, sport, udp)?;
+        }
+        write!(f, " > {}", p.ip.dst)?;
+        if let Some((_, dport, udp)) = ports {
+            port(f, dport, udp)?;
         }
         f.write_str(": ")?;
-        if self.is_later_fragment() {
-            return write!(f, "ip-proto-{}", self.proto_number());
+        if p.is_later_fragment() {
+            // tcpdump names the protocol by getprotobynumber(3); the trace by number.
+            return match (st.tcpdump, &p.l4) {
+                (true, L4::Icmp(_)) => f.write_str("icmp"),
+                (true, L4::Udp(_)) => f.write_str("udp"),
+                (true, L4::Tcp(_)) => f.write_str("tcp"),
+                (false, _) => write!(f, "ip-proto-{}", p.proto_number()),
+            };
         }
-        match &self.l4 {
+        match &p.l4 {
             L4::Icmp(icmp) => {
-                let len = self.len() - IPV4_HEADER_LEN;
+                let len = p.len() - IPV4_HEADER_LEN;
                 match icmp {
                     Icmp::EchoRequest { ident, seq, .. } => {
                         write!(f, "ICMP echo request, id {ident}, seq {seq}, length {len}")
@@ -419,22 +522,51 @@ impl fmt::Display for Packet {
                     }
                 }
             }
-            // tcpdump: `UDP, length 84`; flannel's encapsulated packet follows in brackets
-            // (tcpdump does not decode it; the trace does).
-            L4::Tcp(t) => write!(f, "{t}"),
-            // tcpdump decodes VXLAN on 4789; on flannel's 8472 it needs `-T vxlan`.
+            // print-tcp.c's `-q`: `tcp LENGTH`.
+            L4::Tcp(t) if st.tcpdump && st.quiet => write!(f, "tcp {}", t.len),
+            L4::Tcp(t) => match (st.tcpdump, self.tcp_options) {
+                (true, Some(o)) => t.fmt_with_options(f, o),
+                _ => write!(f, "{t}"),
+            },
+            L4::Udp(u) if st.tcpdump && st.quiet => write!(f, "UDP, length {}", u.payload.len()),
+            // tcpdump decodes VXLAN on 4789; on flannel's 8472 it decodes OTV unless told
+            // `-T vxlan` (the trace always says VXLAN).
             L4::Udp(Udp {
+                sport,
+                dport,
                 payload: UdpPayload::Vxlan { vni, frame },
-                ..
             }) => {
-                write!(
-                    f,
-                    "VXLAN, flags [I] (0x08), vni {vni} [{} > {}, ",
-                    frame.src, frame.dst
-                )?;
+                let otv = st.tcpdump
+                    && !st.vxlan_8472
+                    && (*sport == OTV_PORT || *dport == OTV_PORT)
+                    && *sport != VXLAN_PORT
+                    && *dport != VXLAN_PORT;
+                if !st.tcpdump {
+                    write!(
+                        f,
+                        "VXLAN, flags [I] (0x08), vni {vni} [{} > {}, ",
+                        frame.src, frame.dst
+                    )?;
+                    return match &frame.payload {
+                        eth::Payload::Ip(p) => write!(f, "{p}]"),
+                        eth::Payload::Arp(a) => write!(f, "{a}]"),
+                    };
+                }
+                if otv {
+                    // print-otv.c: the VNI's 24 bits are OTV's instance; overlay 0.
+                    writeln!(f, "OTV, flags [I] (0x08), overlay 0, instance {vni}")?;
+                } else if *sport == VXLAN_PORT || *dport == VXLAN_PORT || st.vxlan_8472 {
+                    writeln!(f, "VXLAN, flags [I] (0x08), vni {vni}")?;
+                } else {
+                    return write!(f, "UDP, length {}", p.l4.len() - UDP_HEADER_LEN);
+                }
+                // ether_print: the inner frame's header only with `-e`.
+                if st.link {
+                    f.write_str(&frame.header_line(st.quiet))?;
+                }
                 match &frame.payload {
-                    eth::Payload::Ip(p) => write!(f, "{p}]"),
-                    eth::Payload::Arp(a) => write!(f, "{a}]"),
+                    eth::Payload::Ip(inner) => write!(f, "{}", inner.show(st)),
+                    eth::Payload::Arp(a) => write!(f, "{a}"),
                 }
             }
             // tcpdump decodes port 53 as DNS.
@@ -444,7 +576,8 @@ impl fmt::Display for Packet {
             }) => write!(f, "{msg}"),
             L4::Udp(udp) => {
                 write!(f, "UDP, length {}", udp.payload.len())?;
-                if let UdpPayload::Flannel { inner } = &udp.payload {
+                // tcpdump does not decode flannel's packets; the trace does.
+                if let (false, UdpPayload::Flannel { inner }) = (st.tcpdump, &udp.payload) {
                     write!(f, " [flannel: {inner}]")?;
                 }
                 Ok(())

@@ -84,10 +84,27 @@ impl Segment {
     }
 }
 
-impl fmt::Display for Segment {
-    /// `Flags [P.], seq 1:15, ack 1, win 229, length 14: RESP "PING"` (absolute sequence
-    /// numbers, as `tcpdump -S`).
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Segment {
+    /// tcpdump's line with Linux's options between the window and the length: a SYN's
+    /// `options [mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7]`, any other segment's
+    /// `options [nop,nop,TS val 2 ecr 1]` (the order Linux's `tcp_options_write` uses).
+    pub fn fmt_with_options(
+        &self,
+        f: &mut fmt::Formatter<'_>,
+        o: super::TcpOptions,
+    ) -> fmt::Result {
+        let opts = if self.flags.syn {
+            format!(
+                "mss {},sackOK,TS val {} ecr {},nop,wscale 7",
+                o.mss, o.ts_val, o.ts_ecr
+            )
+        } else {
+            format!("nop,nop,TS val {} ecr {}", o.ts_val, o.ts_ecr)
+        };
+        self.fmt_parts(f, Some(&opts))
+    }
+
+    fn fmt_parts(&self, f: &mut fmt::Formatter<'_>, options: Option<&str>) -> fmt::Result {
         write!(f, "Flags {}, ", self.flags)?;
         if self.len > 0 {
             write!(
@@ -102,7 +119,11 @@ impl fmt::Display for Segment {
         if self.flags.ack {
             write!(f, "ack {}, ", self.ack)?;
         }
-        write!(f, "win {}, length {}", self.win, self.len)?;
+        write!(f, "win {}, ", self.win)?;
+        if let Some(o) = options {
+            write!(f, "options [{o}], ")?;
+        }
+        write!(f, "length {}", self.len)?;
         for (i, m) in self
             .msgs
             .iter()
@@ -113,6 +134,14 @@ impl fmt::Display for Segment {
             write!(f, "{m}")?;
         }
         Ok(())
+    }
+}
+
+impl fmt::Display for Segment {
+    /// `Flags [P.], seq 1:15, ack 1, win 229, length 14: RESP "PING"` (absolute sequence
+    /// numbers, as `tcpdump -S`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.fmt_parts(f, None)
     }
 }
 

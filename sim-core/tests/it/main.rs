@@ -35,6 +35,7 @@ mod secrets;
 mod services;
 mod snapshots;
 mod tcp;
+mod tcpdump;
 mod traffic_policy;
 mod versions;
 mod workloads;

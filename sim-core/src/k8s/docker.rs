@@ -264,7 +264,9 @@ impl Dockerd {
         cx.trace(TraceEvent::Log {
             line: "stopping: every container exits; kubelet will make the pods' sandboxes again when docker is back".into(),
         });
+        let now = cx.now();
         for (pod_ns, eth0, veth, proc) in std::mem::take(&mut self.made) {
+            crate::net::runtime::sandbox_ended(cx.world, pod_ns, now);
             cx.world.ns_mut(pod_ns).remove_device(eth0);
             cx.world.ns_mut(self.ns).remove_device(veth);
             if let Some(p) = proc {
@@ -390,10 +392,46 @@ impl Dockerd {
             .as_ref()
             .map(|cmd| expand(cmd, &sb.env))
             .and_then(|cmd| crate::net::spawn(cx, sb.ns, &cmd));
+        let now = cx.now();
         if let Some(p) = proc {
-            let now = cx.now();
             crate::net::logs::attach(cx.world, p, (&sb.namespace, &sb.name, &sb.container), now);
         }
+        // A container of its own, named after the pod (`docker run --name NAME`).
+        let image = cx
+            .world
+            .ns(sb.ns)
+            .image
+            .clone()
+            .unwrap_or_else(|| "busybox".into());
+        let attempt = cx
+            .world
+            .runtime
+            .containers
+            .iter()
+            .filter(|c| c.sandbox == sb.ns)
+            .count();
+        let node_label = cx.world.ns(self.ns).label.clone();
+        cx.world.runtime.add(crate::net::runtime::Container {
+            id: crate::net::runtime::container_id(&format!("{node_label}/{}/{attempt}", sb.name)),
+            node: self.ns,
+            sandbox: sb.ns,
+            name: sb.name.clone(),
+            namespace: sb.namespace.clone(),
+            pod: sb.name.clone(),
+            container: sb.container.clone(),
+            pause: false,
+            command: sb
+                .command
+                .as_deref()
+                .and_then(|c| shell_words::split(c).ok())
+                .unwrap_or_else(|| super::images::docker_command(&image)),
+            image,
+            env: sb.env.clone(),
+            created: now,
+            started: now,
+            state: crate::net::runtime::State::Running,
+            proc,
+        });
         // kubelet's stand-in reports the running pod (when there is an apiserver).
         let host_ip = cx
             .world

@@ -51,6 +51,16 @@ pub struct Kubelet {
     timer: Option<crate::engine::CancelKey>,
 }
 
+/// A container's docker id: a digest of the pod's uid, the container's name and which
+/// of its containers this is (kubelet 1.5's events name its first 12 digits).
+fn docker_id(uid: &str, name: &str, attempt: u32) -> String {
+    let seed = match attempt {
+        0 => format!("{uid}/{name}"),
+        n => format!("{uid}/{name}/{n}"),
+    };
+    crate::net::runtime::container_id(&seed)
+}
+
 /// kubelet's flags that shape pods.
 pub struct Config {
     /// `--cluster-dns` (none: ClusterFirst pods fall back to the node's resolv.conf).
@@ -351,8 +361,11 @@ impl Kubelet {
         let key = (o.meta.namespace.clone(), o.meta.name.clone());
         self.timers
             .retain(|_, (k, uid, _, _)| *k != key || *uid != o.meta.uid);
-        // The pod's logs go with it.
+        // The pod's logs go with it, and its containers (kubelet removes them).
         crate::net::logs::remove(cx.world, &o.meta.namespace, &o.meta.name);
+        if let Running::Sandbox(ns) = run.how {
+            crate::net::runtime::remove_sandbox(cx.world, ns);
+        }
         for c in &run.containers {
             if let Some(p) = c.proc {
                 cx.send(p, Msg::Stop);
@@ -418,6 +431,7 @@ impl Kubelet {
         o: &Object,
         c: &super::api::Container,
         init: bool,
+        run_ns: Option<NsId>,
     ) {
         let key = o.key();
         let image = c.image.clone().unwrap_or_else(|| "busybox".into());
@@ -438,10 +452,17 @@ impl Kubelet {
             // one `kubectl describe pod` shows, a digest of the pod's uid and the
             // container's name here), with docker's security options.
             super::proxy::names::Era::Classic => {
-                use sha2::{Digest, Sha256};
-                let id = data_encoding::HEXLOWER.encode(&Sha256::digest(
-                    format!("{}/{}", o.meta.uid, c.name).as_bytes(),
-                ));
+                let attempt = match run_ns {
+                    Some(ns) => cx
+                        .world
+                        .runtime
+                        .containers
+                        .iter()
+                        .filter(|r| r.sandbox == ns && r.container == c.name)
+                        .count() as u32,
+                    None => 0,
+                };
+                let id = docker_id(&o.meta.uid, &c.name, attempt);
                 (
                     format!(
                         "Created container with docker id {}; Security:[seccomp=unconfined]",
@@ -580,8 +601,82 @@ impl Kubelet {
         };
         let run = self.started.get_mut(&key).expect("found");
         run.ip = Some(ip);
+        let o = run.obj.clone();
+        // The sandbox's infra container, as docker lists it.
+        let image = match self.cfg.era {
+            super::proxy::names::Era::Classic => "gcr.io/google_containers/pause-amd64:3.0",
+            super::proxy::names::Era::Modern => "registry.k8s.io/pause:3.9",
+        };
+        self.register_container(cx, &o, ns, "POD", image, None, Vec::new());
         self.start_next(cx, &key);
         self.report(cx, &key);
+    }
+
+    /// Records a container kubelet had docker create and start in the node's runtime
+    /// (`docker ps`): its id and name in the release's conventions (kubelet 1.5's
+    /// dockertools `k8s_NAME.HASH_POD_NAMESPACE_UID_RANDOM`, dockershim's and cri-dockerd's
+    /// `k8s_NAME_POD_NAMESPACE_UID_ATTEMPT`). Returns its id.
+    #[allow(clippy::too_many_arguments)]
+    fn register_container(
+        &self,
+        cx: &mut Ctx<'_, Net>,
+        o: &Object,
+        sandbox: NsId,
+        name: &str,
+        image: &str,
+        proc: Option<ActorId>,
+        env: Vec<(String, String)>,
+    ) -> String {
+        use crate::net::runtime::{Container, State, container_id};
+        let attempt = cx
+            .world
+            .runtime
+            .containers
+            .iter()
+            .filter(|c| c.sandbox == sandbox && c.container == name)
+            .count() as u32;
+        let uid = &o.meta.uid;
+        let id = docker_id(uid, name, attempt);
+        let docker_name = match self.cfg.era {
+            super::proxy::names::Era::Classic => {
+                // The container's spec hash and a random suffix (digests here).
+                let hash = &container_id(&format!("{name}/{image}"))[..8];
+                let suffix = &container_id(&format!("{uid}/{name}/{attempt}/suffix"))[..8];
+                format!(
+                    "k8s_{name}.{hash}_{}_{}_{uid}_{suffix}",
+                    o.meta.name, o.meta.namespace
+                )
+            }
+            super::proxy::names::Era::Modern => format!(
+                "k8s_{name}_{}_{}_{uid}_{attempt}",
+                o.meta.name, o.meta.namespace
+            ),
+        };
+        let command = o
+            .pod()
+            .and_then(|p| p.containers.iter().find(|c| c.name == name))
+            .and_then(|c| c.command.as_deref())
+            .and_then(|c| shell_words::split(c).ok())
+            .unwrap_or_else(|| super::images::docker_command(image));
+        let now = cx.now();
+        cx.world.runtime.add(Container {
+            id: id.clone(),
+            node: self.ns,
+            sandbox,
+            name: docker_name,
+            namespace: o.meta.namespace.clone(),
+            pod: o.meta.name.clone(),
+            container: name.to_string(),
+            pause: name == "POD",
+            image: image.to_string(),
+            command,
+            env,
+            created: now,
+            started: now,
+            state: State::Running,
+            proc,
+        });
+        id
     }
 
     /// Starts what comes next in the pod: its first init container that has not
@@ -683,7 +778,7 @@ impl Kubelet {
                 return;
             }
         }
-        self.start_events(cx, &o, &spec, init);
+        self.start_events(cx, &o, &spec, init, (!host).then_some(ns));
         // (A hostNetwork pod's command sees its declared variables only.)
         let env = if host {
             spec.env.clone()
@@ -711,6 +806,10 @@ impl Kubelet {
                 spec.name.as_str(),
             );
             crate::net::logs::attach(cx.world, p, id, now);
+        }
+        if !host {
+            let image = spec.image.clone().unwrap_or_else(|| "busybox".into());
+            self.register_container(cx, &o, ns, &spec.name, &image, proc, env.clone());
         }
         let run = self.started.get_mut(key).expect("found");
         let uid = run.obj.meta.uid.clone();
@@ -1486,7 +1585,7 @@ impl Kubelet {
         let is_proxy = c.image.as_deref().is_some_and(|i| i.contains("kube-proxy"));
         let (how, what) = match (is_proxy, self.cfg.kube_proxy) {
             (true, Some(kp)) => {
-                self.start_events(cx, o, c, false);
+                self.start_events(cx, o, c, false, None);
                 cx.send(kp, Msg::Start);
                 (Running::KubeProxy, "kube-proxy".to_string())
             }
@@ -1527,6 +1626,9 @@ impl Actor<Net> for Kubelet {
         match msg {
             Msg::Start if !self.running => {
                 self.running = true;
+                if self.cfg.era == super::proxy::names::Era::Modern {
+                    cx.world.runtime.modern.insert(self.ns);
+                }
                 if std::mem::replace(&mut self.watching, true) {
                     cx.trace(TraceEvent::Log {
                         line: "Started kubelet: posting node status again, and listing its pods afresh".into(),

@@ -47,14 +47,15 @@ pub struct Container {
     pub state: State,
     /// Its main process, while one is simulated.
     pub proc: Option<ActorId>,
-    /// How many times kubelet restarted it (the attempt in its name).
-    pub restart_count: u32,
 }
 
 /// Every node's containers, oldest first.
 #[derive(Debug, Default)]
 pub struct Runtime {
     pub containers: Vec<Container>,
+    /// Nodes whose runtime is today's (docker 24 with cri-dockerd, beside a modern
+    /// kubelet) rather than CentOS 7's docker 1.13: their `docker` prints as today's.
+    pub modern: std::collections::BTreeSet<NsId>,
 }
 
 /// A stable 64-hex-digit id: the digest of `seed`.

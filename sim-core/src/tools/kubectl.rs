@@ -26,7 +26,7 @@ mod modify;
 mod patch;
 mod rollout;
 mod run;
-mod tabwriter;
+pub(crate) mod tabwriter;
 mod verbs;
 mod wait;
 

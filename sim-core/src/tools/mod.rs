@@ -8,6 +8,7 @@
 pub mod bbping;
 pub mod bridge;
 pub mod dig;
+pub mod docker;
 pub mod etcdctl;
 pub mod files;
 pub mod getent;
@@ -425,6 +426,7 @@ programs!(
     named::Named,
     dig::Dig,
     getent::Getent,
+    docker::Docker,
 );
 
 impl Program for tcpdump::Tcpdump {
@@ -597,6 +599,10 @@ pub static PROGRAMS: &[Entry] = &[
     Entry {
         names: &["systemctl"],
         kind: Kind::Make(|l| boxed(systemctl::Systemctl::parse(&l.argv[1..]))),
+    },
+    Entry {
+        names: &["docker"],
+        kind: Kind::Make(|l| boxed(docker::Docker::parse(&l.argv[1..]))),
     },
     Entry {
         names: &["ip"],
@@ -904,6 +910,11 @@ fn finish(cx: &mut Ctx<'_, Net>, code: i32, expect: Option<&Expectation>) {
     }
     cx.trace(TraceEvent::Exit { code });
     crate::net::logs::ended(cx, me, code);
+    // A container's main process: its container exited (`docker ps -a`).
+    if cx.world.procs[&me].log.is_some() {
+        let now = cx.now();
+        crate::net::runtime::exited(cx.world, me, code, now);
+    }
     let proc = &cx.world.procs[&me];
     for to in [proc.parent, proc.watcher].into_iter().flatten() {
         cx.send(to, Msg::Exited { child: me, code });

@@ -62,3 +62,236 @@ fn cat_reads_the_images_files_and_proc_sys() {
     );
     assert_eq!(sys, ["1", "1"]);
 }
+
+/// The text a command printed on stdout, as one string.
+fn stdout_of(trace: &str, cmd: &str) -> String {
+    printed(trace, cmd, "stdout", 0)
+        .iter()
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+/// Seed 004's `docker ps -a` on why-02: each pod on the node has its pause container
+/// (`gcr.io/google_containers/pause-amd64:3.0`, `"/pause"`) and its app container, named in
+/// kubelet 1.5's form, newest first, with docker 1.13's columns; a stopped docker exits
+/// them all, and `docker ps` without -a then lists none of the old ones.
+#[test]
+fn docker_ps_lists_the_pods_pause_and_app_containers() {
+    let src = guestbook_with(
+        &[
+            r#"(at: "17s", exec: (on: "node/why-02", cmd: "docker ps -a"))"#,
+            r#"(at: "17s", exec: (on: "node/why-02", cmd: "docker ps -q"))"#,
+            r#"(at: "17s", exec: (on: "node/why-01", cmd: "kubectl describe pods"))"#,
+            r#"(at: "17s", expect: (on: "node/why-01", cmd: "docker ps", stderr_contains: "Cannot connect to the Docker daemon. Is the docker daemon running on this host?", exit_code: 1))"#,
+            r#"(at: "17s", expect: (on: "node/why-02", cmd: "docker pss", stderr_contains: "docker: 'pss' is not a docker command.", exit_code: 1))"#,
+            r#"(at: "17s", expect: (on: "node/why-01", cmd: "kubectl exec rc/frontend -- docker ps", stderr_contains: "docker: command not found", exit_code: 127))"#,
+            r#"(at: "80s", exec: (on: "node/why-02", cmd: "systemctl restart docker"))"#,
+            r#"(at: "83s", exec: (on: "node/why-02", cmd: "docker ps -a"))"#,
+        ],
+        "84s",
+    );
+    let trace = run_text(&src);
+    let ps = stdout_of(&trace, "docker ps -a");
+    let lines: Vec<&str> = ps.lines().collect();
+    assert_eq!(
+        lines[0],
+        "CONTAINER ID        IMAGE                                      COMMAND                  CREATED             STATUS              PORTS               NAMES"
+    );
+    let pauses = lines
+        .iter()
+        .filter(|l| l.contains("gcr.io/google_containers/pause-amd64:3.0   \"/pause\"  "))
+        .count();
+    assert!(pauses >= 2, "{ps}");
+    assert_eq!(lines.len() - 1, 2 * pauses, "{ps}");
+    assert!(
+        ps.contains("\"/entrypoint.sh /bin/\"") || ps.contains("\"apache2-foreground\""),
+        "{ps}"
+    );
+    let re = regex::Regex::new(
+        r"^[0-9a-f]{12}        \S+ +\S.*  +\d+ seconds ago +Up \d+ seconds +k8s_(POD|slave|frontend|master)\.[0-9a-f]{8}_[a-z0-9-]+_default_[0-9a-f-]{36}_[0-9a-f]{8}$",
+    )
+    .unwrap();
+    for l in &lines[1..] {
+        assert!(re.is_match(l), "{l}\n{ps}");
+    }
+    // `-q`: the same ids, nothing else.
+    let ids = stdout_of(&trace, "docker ps -q");
+    let want: String = lines[1..]
+        .iter()
+        .map(|l| format!("{}\n", &l[..12]))
+        .collect();
+    assert_eq!(ids, want);
+    // kubelet 1.5's events name the app container by the id docker lists.
+    let describe = stdout_of(&trace, "kubectl describe pods");
+    for l in &lines[1..] {
+        if !l.contains("k8s_POD") {
+            assert!(describe.contains(&format!("docker id {}", &l[..12])), "{l}");
+        }
+    }
+    // docker restarted: every old container exited (pause with 0, the app containers'
+    // processes on SIGTERM with 143), and kubelet had new ones made, the next attempt.
+    let after = printed(&trace, "docker ps -a", "stdout", 1);
+    let exited = after.iter().filter(|l| l.contains("Exited (")).count();
+    let up = after.iter().filter(|l| l.contains(" Up ")).count();
+    assert_eq!(
+        (exited, up),
+        (lines.len() - 1, lines.len() - 1),
+        "{after:#?}"
+    );
+    assert!(after.iter().any(|l| l.contains("Exited (0) 3 seconds ago")));
+    assert!(
+        after
+            .iter()
+            .any(|l| l.contains("Exited (143) 3 seconds ago"))
+    );
+}
+
+/// `docker inspect` of an app container: it joins its pod's pause container's network
+/// (`container:<id>`), which has the pod's address; `docker logs` is the container's log;
+/// `docker exec` runs in the pod; `docker network inspect bridge` lists docker0's subnet
+/// from flannel and the pause containers; `docker info` names docker 1.13.
+#[test]
+fn docker_inspect_logs_exec_network_and_info() {
+    let src = guestbook_with(
+        &[
+            r#"(at: "17s", exec: (on: "node/why-03", cmd: "docker ps"))"#,
+            r#"(at: "17s", exec: (on: "node/why-03", cmd: "docker info"))"#,
+            r#"(at: "17s", exec: (on: "node/why-03", cmd: "docker network inspect bridge"))"#,
+            r#"(at: "17s", expect: (on: "node/why-03", cmd: "docker inspect nothing", stderr_contains: "Error: No such object: nothing", exit_code: 1))"#,
+        ],
+        "18s",
+    );
+    let trace = run_text(&src);
+    let ps = stdout_of(&trace, "docker ps");
+    let master = ps
+        .lines()
+        .find(|l| l.contains("k8s_master."))
+        .expect("the redis master runs on why-03");
+    let name = master.rsplit(' ').next().unwrap();
+    let pod = name.split('_').nth(2).unwrap();
+    let pause = ps
+        .lines()
+        .find(|l| l.contains(&format!("k8s_POD.")) && l.contains(&format!("_{pod}_")))
+        .unwrap();
+    // A second run with the commands that name the containers.
+    let steps = [
+        format!(r#"(at: "17s", exec: (on: "node/why-03", cmd: "docker inspect {name}"))"#),
+        format!(
+            r#"(at: "17s", exec: (on: "node/why-03", cmd: "docker inspect {}"))"#,
+            &pause[..12]
+        ),
+        format!(
+            r#"(at: "17s", exec: (on: "node/why-03", cmd: "docker logs {}"))"#,
+            &master[..12]
+        ),
+        format!(
+            r#"(at: "17s", exec: (on: "node/why-03", cmd: "docker exec -it {} cat /etc/hostname"))"#,
+            &master[..12]
+        ),
+    ];
+    let steps: Vec<&str> = steps.iter().map(String::as_str).collect();
+    let trace2 = run_text(&guestbook_with(&steps, "18s"));
+    let app = stdout_of(&trace2, &format!("docker inspect {name}"));
+    let v: serde_json::Value = serde_json::from_str(&app).unwrap();
+    assert!(app.starts_with("[\n    {\n        \"Id\": \""), "{app}");
+    assert_eq!(v[0]["Name"], format!("/{name}"));
+    assert_eq!(v[0]["State"]["Status"], "running");
+    assert_eq!(v[0]["Path"], "redis-server");
+    assert_eq!(v[0]["Config"]["Image"], "kubeguide/redis-master");
+    let mode = v[0]["HostConfig"]["NetworkMode"].as_str().unwrap();
+    let pause_json: serde_json::Value = serde_json::from_str(&stdout_of(
+        &trace2,
+        &format!("docker inspect {}", &pause[..12]),
+    ))
+    .unwrap();
+    assert_eq!(
+        mode,
+        format!("container:{}", pause_json[0]["Id"].as_str().unwrap())
+    );
+    assert_eq!(v[0]["NetworkSettings"]["IPAddress"], "");
+    let ip = pause_json[0]["NetworkSettings"]["IPAddress"]
+        .as_str()
+        .unwrap();
+    assert!(ip.starts_with("10.1."), "{pause_json}");
+    assert_eq!(
+        pause_json[0]["NetworkSettings"]["Networks"]["bridge"]["IPAddress"],
+        ip
+    );
+    assert_eq!(pause_json[0]["Path"], "/pause");
+    // The master's log: redis's start-up lines.
+    let logs = stdout_of(&trace2, &format!("docker logs {}", &master[..12]));
+    assert!(
+        logs.contains("Ready to accept connections") || logs.contains("server is now ready"),
+        "{logs}"
+    );
+    assert_eq!(stdout_of(&trace2, "cat /etc/hostname").trim(), pod);
+    let info = stdout_of(&trace, "docker info");
+    assert!(info.contains("Server Version: 1.13.1\n"), "{info}");
+    assert!(info.contains("Name: why-03\n"), "{info}");
+    let net: serde_json::Value =
+        serde_json::from_str(&stdout_of(&trace, "docker network inspect bridge")).unwrap();
+    let subnet = net[0]["IPAM"]["Config"][0]["Subnet"].as_str().unwrap();
+    assert!(
+        subnet.starts_with("10.1.") && subnet.ends_with(".0/24"),
+        "{net}"
+    );
+    let attached = net[0]["Containers"].as_object().unwrap();
+    let pauses = ps.lines().filter(|l| l.contains("k8s_POD.")).count();
+    assert_eq!(attached.len(), pauses, "{net}");
+    assert!(
+        attached
+            .values()
+            .all(|c| c["Name"].as_str().unwrap().starts_with("k8s_POD."))
+    );
+    assert_eq!(
+        net[0]["Options"]["com.docker.network.driver.mtu"], "1472",
+        "flannel's udp backend's MTU"
+    );
+}
+
+/// Today's cluster: cri-dockerd's names `k8s_NAME_POD_NAMESPACE_UID_ATTEMPT`, the pause
+/// image `registry.k8s.io/pause:3.9`, today's client's narrower columns and `…`.
+#[test]
+fn docker_ps_on_a_modern_node() {
+    let manifests = r#"(path: "/root/pod.yaml", yaml: "
+apiVersion: v1
+kind: Pod
+metadata: {name: x}
+spec:
+  containers: [{name: web, image: busybox, command: [httpd, -f, -p, \"0.0.0.0:8080\"]}]
+")"#;
+    let src = format!(
+        r#"Scenario(name: "d", seed: 3, until: "6s", {}
+  steps: [
+    (at: "1s", exec: (on: "node/master01", cmd: "kubectl create -f /root/pod.yaml")),
+    (at: "5s", exec: (on: "node/node01", cmd: "docker ps")),
+    (at: "5s", exec: (on: "node/node01", cmd: "docker info")),
+  ])"#,
+        crate::pods::cluster("1.28", manifests)
+    );
+    let trace = run_text(&src);
+    let ps = stdout_of(&trace, "docker ps");
+    let lines: Vec<&str> = ps.lines().collect();
+    assert_eq!(
+        lines[0],
+        "CONTAINER ID   IMAGE                       COMMAND                  CREATED         STATUS         PORTS     NAMES"
+    );
+    let re = regex::Regex::new(
+        r#"^[0-9a-f]{12}   busybox                     "httpd -f -p 0.0.0.0…"   \d seconds ago   Up \d seconds             k8s_web_x_default_[0-9a-f-]{36}_0$"#,
+    )
+    .unwrap();
+    assert!(re.is_match(lines[1]), "{ps}");
+    assert!(
+        lines[2].contains("registry.k8s.io/pause:3.9   \"/pause\""),
+        "{ps}"
+    );
+    assert!(
+        lines[2].ends_with("_0") && lines[2].contains("k8s_POD_x_default_"),
+        "{ps}"
+    );
+    let info = stdout_of(&trace, "docker info");
+    assert!(
+        info.starts_with("Server:\n Containers: 2\n  Running: 2\n"),
+        "{info}"
+    );
+}

@@ -193,7 +193,6 @@ impl Writer {
 }
 
 /// Formats `text` at once.
-#[cfg(test)]
 pub fn format(cfg: Config, text: &str) -> String {
     let mut w = Writer::new(cfg);
     w.write(text);

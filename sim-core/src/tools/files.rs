@@ -64,3 +64,38 @@ fn proc_sys(world: &World, ns: NsId, key: &str) -> Option<String> {
         key => netns.sysctl.get(key).map(|v| format!("{v}\n")),
     }
 }
+
+/// The files a text tool given `args` sees, as one map (`tools::text::Filter` reads and
+/// writes a map): the namespace's own, and each argument that names a file [`read`]
+/// finds (relative, an image's, `/proc/sys`) under the name as typed. [`View::close`]
+/// puts what the tool wrote (tee's files) back at their absolute paths.
+pub struct View {
+    pub files: std::collections::BTreeMap<String, String>,
+    before: std::collections::BTreeMap<String, String>,
+}
+
+impl View {
+    pub fn open(world: &World, ns: NsId, args: &[String]) -> View {
+        let mut files = world.ns(ns).files.clone();
+        for a in args {
+            if !files.contains_key(a)
+                && let Some(text) = read(world, ns, a)
+            {
+                files.insert(a.clone(), text.into_owned());
+            }
+        }
+        View {
+            before: files.clone(),
+            files,
+        }
+    }
+
+    pub fn close(self, world: &mut World, ns: NsId) {
+        for (path, text) in self.files {
+            if self.before.get(&path) != Some(&text) {
+                let abs = absolute(world, ns, &path);
+                world.ns_mut(ns).files.insert(abs, text);
+            }
+        }
+    }
+}

@@ -329,8 +329,7 @@ fn run_text(
     argv: &[String],
     input: &str,
 ) -> (String, String, i32) {
-    let netns = world.ns_mut(ns);
-    match text::parse(argv, busybox(netns)) {
+    match text::parse(argv, busybox(world.ns(ns))) {
         None => {
             let cmd = argv.first().cloned().unwrap_or_default();
             (
@@ -343,7 +342,9 @@ fn run_text(
         }
         Some(Err((msg, code))) => (String::new(), format!("{msg}\n"), code),
         Some(Ok(mut f)) => {
-            let (out, code) = text::run(f.as_mut(), input, &mut netns.files);
+            let mut view = files::View::open(world, ns, &argv[1..]);
+            let (out, code) = text::run(f.as_mut(), input, &mut view.files);
+            view.close(world, ns);
             (out.stdout, out.stderr, code)
         }
     }
@@ -657,10 +658,6 @@ pub static PROGRAMS: &[Entry] = &[
         kind: Kind::Instant(|cx, ns, argv| ss::ss(cx.world, ns, &argv[1..])),
     },
     Entry {
-        names: &["cat"],
-        kind: Kind::Instant(cat),
-    },
-    Entry {
         names: &["touch"],
         kind: Kind::Instant(touch),
     },
@@ -781,28 +778,6 @@ fn printenv(ns: &crate::net::Netns, argv0: &str, args: &[String]) -> (String, St
             (text, String::new(), 0)
         }
     }
-}
-
-/// `cat FILE...`: the machine's files (`files.rs`); GNU cat's error for any other path
-/// (busybox's in a busybox image), and its status 1 if any path failed.
-fn cat(cx: &mut Ctx<'_, Net>, ns: NsId, argv: &[String]) -> (String, String, i32) {
-    let (mut stdout, mut stderr, mut code) = (String::new(), String::new(), 0);
-    for p in &argv[1..] {
-        match files::read(cx.world, ns, p) {
-            Some(text) => stdout.push_str(&text),
-            None if busybox(cx.world.ns(ns)) => {
-                stderr.push_str(&format!(
-                    "cat: can't open '{p}': No such file or directory\n"
-                ));
-                code = 1;
-            }
-            None => {
-                stderr.push_str(&format!("cat: {p}: No such file or directory\n"));
-                code = 1;
-            }
-        }
-    }
-    (stdout, stderr, code)
 }
 
 /// `touch PATH...`: an empty file where there was none (a readiness probe's `cat

@@ -429,11 +429,11 @@ impl Lines for Grep {
         }
     }
 
-    fn cannot_open(&self, path: &str, err: OpenError) -> (String, bool) {
+    fn cannot_open(&self, path: &str, err: OpenError) -> (String, Option<i32>) {
         if self.suppress {
-            return (String::new(), false);
+            return (String::new(), None);
         }
-        (format!("grep: {path}: {}", err.text()), false)
+        (format!("grep: {path}: {}", err.text()), None)
     }
 }
 

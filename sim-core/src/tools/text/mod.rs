@@ -10,10 +10,12 @@
 
 use std::collections::BTreeMap;
 
+pub mod fields;
 pub mod generate;
 pub mod grep;
 pub mod lines;
 pub mod re;
+pub mod sort;
 
 /// What a filter wrote.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -63,7 +65,10 @@ pub fn parse(argv: &[String], busybox: bool) -> Option<Result<Box<dyn Filter>, (
 }
 
 /// The names [`parse`] knows (a test checks that each parses).
-pub const NAMES: &[&str] = &["grep", "egrep", "fgrep"];
+pub const NAMES: &[&str] = &[
+    "grep", "egrep", "fgrep", "head", "tail", "cat", "tac", "rev", "nl", "wc", "tee", "sort",
+    "uniq", "cut", "tr",
+];
 
 /// Runs a filter over all of `input` at once (a first command's whole output): what it
 /// wrote and its exit status.
@@ -139,9 +144,9 @@ pub trait Lines {
     }
     /// All inputs done; `failed` if a FILE could not be read. The exit status.
     fn finish(&mut self, failed: bool, out: &mut Out) -> i32;
-    /// The message for a FILE that cannot be read (without newline), and whether the tool
-    /// stops there (sort, uniq) rather than going on with the next.
-    fn cannot_open(&self, path: &str, err: OpenError) -> (String, bool);
+    /// The message for a FILE that cannot be read (without newline), and the status if the
+    /// tool exits there (sort, uniq) rather than going on with the next.
+    fn cannot_open(&self, path: &str, err: OpenError) -> (String, Option<i32>);
 }
 
 /// A [`Lines`] tool over its FILE operands (read at `start`) or stdin.
@@ -201,8 +206,8 @@ impl<T: Lines> Filter for Lined<T> {
                         out.stderr.push('\n');
                     }
                     failed = true;
-                    if fatal {
-                        return Some(self.tool.finish(true, out));
+                    if let Some(code) = fatal {
+                        return Some(code);
                     }
                     continue;
                 }

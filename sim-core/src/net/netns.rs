@@ -155,6 +155,9 @@ pub struct Netns {
     /// Next IPv4 Identification value for packets this kernel originates.
     pub next_ip_ident: u16,
     pub next_pid: u32,
+    /// Files whose contents are bytes, not text (`tcpdump -w`'s pcap files), by path;
+    /// a path is in at most one of `files` and this.
+    pub binary_files: BTreeMap<String, Vec<u8>>,
     /// Packet capture taps on this namespace's devices (`capture`); empty unless a
     /// capture runs here.
     pub taps: Vec<super::capture::Tap>,
@@ -188,6 +191,7 @@ impl Netns {
             env: Vec::new(),
             next_ip_ident: first_ip_ident,
             next_pid: 2000,
+            binary_files: BTreeMap::new(),
             taps: Vec::new(),
         };
         ns.add_device(Device {

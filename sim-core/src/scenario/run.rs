@@ -289,6 +289,27 @@ pub fn run_observed(
     sink: Box<dyn Sink<TraceEvent>>,
     obs: &mut dyn Observer,
 ) -> Summary {
+    drive_to_end(scenario, opts, sink, obs).0
+}
+
+/// [`run`], also handing back the simulation as the run left it (the machines' files, the
+/// process table): for tests that read what commands wrote, such as a pcap file.
+pub fn run_to_end(scenario: &Scenario, opts: &RunOptions) -> (Outcome, Sim<Net>) {
+    let sink = VecSink::default();
+    let (summary, sim) = drive_to_end(scenario, opts, Box::new(sink.clone()), &mut ());
+    let outcome = Outcome {
+        records: sink.take(),
+        summary,
+    };
+    (outcome, sim)
+}
+
+fn drive_to_end(
+    scenario: &Scenario,
+    opts: &RunOptions,
+    sink: Box<dyn Sink<TraceEvent>>,
+    obs: &mut dyn Observer,
+) -> (Summary, Sim<Net>) {
     let mut d = Driver::new(scenario, opts, sink);
     let until = opts.until.or(scenario.until);
     let end = d.drive(until, None, obs);
@@ -319,12 +340,13 @@ pub fn run_observed(
             expects_failed: failed,
         },
     );
-    Summary {
+    let summary = Summary {
         names: d.sim.names().to_vec(),
         expects,
         end,
         violations: d.violations(),
-    }
+    };
+    (summary, d.sim)
 }
 
 /// What `sim-cli exec` reports.

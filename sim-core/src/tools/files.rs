@@ -46,11 +46,41 @@ pub fn read<'a>(world: &'a World, ns: NsId, path: &str) -> Option<Cow<'a, str>> 
     if let Some(text) = netns.files.get(&path) {
         return Some(Cow::Borrowed(text));
     }
+    // A binary file reads as its bytes would print (not UTF-8: replacement characters).
+    if let Some(bytes) = netns.binary_files.get(&path) {
+        return Some(String::from_utf8_lossy(bytes));
+    }
     if let Some(sysctl) = path.strip_prefix("/proc/sys/") {
         return proc_sys(world, ns, sysctl).map(Cow::Owned);
     }
     let image = netns.image.as_deref()?;
     crate::k8s::images::file(image, &path).map(Cow::Borrowed)
+}
+
+/// The bytes of the file at `path`: a binary file's, or a text file's.
+pub fn read_bytes<'a>(world: &'a World, ns: NsId, path: &str) -> Option<Cow<'a, [u8]>> {
+    let path = absolute(world, ns, path);
+    let netns = world.ns(ns);
+    if let Some(b) = netns.binary_files.get(&path) {
+        return Some(Cow::Borrowed(b));
+    }
+    read(world, ns, &path).map(|t| match t {
+        Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
+        Cow::Owned(s) => Cow::Owned(s.into_bytes()),
+    })
+}
+
+/// Writes `bytes` as the file at `path` (replacing a text file there); `append` adds them
+/// to what is there.
+pub fn write_bytes(world: &mut World, ns: NsId, path: &str, bytes: &[u8], append: bool) {
+    let path = absolute(world, ns, path);
+    let netns = world.ns_mut(ns);
+    netns.files.remove(&path);
+    let file = netns.binary_files.entry(path).or_default();
+    if !append {
+        file.clear();
+    }
+    file.extend_from_slice(bytes);
 }
 
 /// A `/proc/sys` value the model keeps: `net/ipv4/ip_forward` (docker turns it on), and

@@ -794,10 +794,11 @@ fn touch(cx: &mut Ctx<'_, Net>, ns: NsId, argv: &[String]) -> (String, String, i
 fn rm(cx: &mut Ctx<'_, Net>, ns: NsId, argv: &[String]) -> (String, String, i32) {
     let args = &argv[1..];
     let force = args.iter().any(|a| a == "-f" || a == "-rf");
-    let files = &mut cx.world.ns_mut(ns).files;
+    let netns = cx.world.ns_mut(ns);
     let (mut stderr, mut code) = (String::new(), 0);
     for p in args.iter().filter(|a| !a.starts_with('-')) {
-        if files.remove(p).is_none() && !force {
+        let removed = netns.files.remove(p).is_some() | netns.binary_files.remove(p).is_some();
+        if !removed && !force {
             stderr.push_str(&format!(
                 "rm: cannot remove '{p}': No such file or directory\n"
             ));

@@ -7,6 +7,7 @@
 //! printing its counts to stderr. Notes on what is simulated are in docs/cli.md.
 
 pub mod filter;
+pub mod pcap;
 
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
@@ -74,6 +75,10 @@ pub struct Tcpdump {
     stamp: Stamp,
     vxlan: bool,
     filter: Option<filter::Filter>,
+    /// `-w FILE`: packets go to a pcap file instead of being printed.
+    write: Option<String>,
+    /// `-r FILE`: packets come from a pcap file instead of a device.
+    read: Option<String>,
     /// Resolved at start: the device (`None` for any) and its link type.
     dev: Option<DevId>,
     linktype: LinkType,
@@ -102,6 +107,8 @@ impl Tcpdump {
             stamp: Stamp::Time,
             vxlan: false,
             filter: None,
+            write: None,
+            read: None,
             dev: None,
             linktype: LinkType::Ethernet,
             captured: 0,
@@ -180,8 +187,10 @@ impl Tcpdump {
                             ));
                         }
                     }
-                    'w' | 'r' => {
-                        return Err((format!("tcpdump: -{c} is not simulated yet"), 1));
+                    'w' => t.write = Some(value()?),
+                    'r' => {
+                        let _ = value()?;
+                        return Err(("tcpdump: -r is not simulated yet".into(), 1));
                     }
                     c if "aAbBCdDEfFGhHIjJKLmMNOQuUVWxXyzZ#".contains(c) => {
                         return Err((format!("tcpdump: -{c} is not simulated yet"), 1));
@@ -272,7 +281,11 @@ impl Tcpdump {
             dev: self.dev,
             to: me,
         });
-        let head = if self.verbose == 0 {
+        if let Some(path) = &self.write {
+            let header = pcap::header(self.linktype);
+            crate::tools::files::write_bytes(cx.world, ns, path, &header, false);
+        }
+        let head = if self.verbose == 0 && self.write.is_none() {
             "tcpdump: verbose output suppressed, use -v or -vv for full protocol decode\n"
         } else {
             "tcpdump: "
@@ -299,8 +312,18 @@ impl Tcpdump {
         }
         self.captured += 1;
         let mtu = cx.world.ns(ns).dev(c.dev).mtu;
-        let line = self.line(&c, mtu, ts_echo);
-        print(cx, Stream::Stdout, &format!("{line}\n"));
+        let opts = ts_echo.map(|(ts_val, ts_ecr)| TcpOptions {
+            mss: (mtu.min(65535) as u16).saturating_sub(40),
+            ts_val,
+            ts_ecr,
+        });
+        if let Some(path) = &self.write {
+            let record = pcap::record(self.linktype, &c, opts);
+            crate::tools::files::write_bytes(cx.world, ns, path, &record, true);
+        } else {
+            let line = self.line(&c, opts);
+            print(cx, Stream::Stdout, &format!("{line}\n"));
+        }
         if self.count.is_some_and(|n| self.captured >= n) {
             return Some(self.end(cx));
         }
@@ -333,7 +356,7 @@ impl Tcpdump {
     }
 
     /// One packet's text: the timestamp, the link-level header with `-e`, the packet.
-    fn line(&mut self, c: &Capture, mtu: u32, ts: Option<(u32, u32)>) -> String {
+    fn line(&mut self, c: &Capture, opts: Option<TcpOptions>) -> String {
         let mut out = String::new();
         let when = crate::clock::datetime(c.at);
         match self.stamp {
@@ -348,9 +371,18 @@ impl Tcpdump {
         match c.data.ip() {
             Some(p) => {
                 let mut p = p.clone();
-                let opts = self.tcp(&mut p, mtu, ts);
+                // -v checks the checksum of the segment as it was sent.
+                let cksum = match (&p.l4, self.verbose, p.frag) {
+                    (L4::Tcp(_), 1.., None) => {
+                        let b = crate::wire::bytes::packet(&p, opts);
+                        Some(u16::from_be_bytes([b[36], b[37]]))
+                    }
+                    _ => None,
+                };
+                self.relative(&mut p);
                 let mut show = p.show(style);
                 show.tcp_options = opts;
+                show.tcp_cksum = cksum;
                 out.push_str(&show.to_string());
             }
             None => {
@@ -428,13 +460,15 @@ impl Tcpdump {
         Some((ts_val, ts_ecr))
     }
 
-    /// tcpdump's TCP state: relative sequence numbers (unless `-S`), and the options
-    /// Linux puts on the segment. Returns the options to print.
-    fn tcp(&mut self, p: &mut Packet, mtu: u32, ts: Option<(u32, u32)>) -> Option<TcpOptions> {
-        let (ts_val, ts_ecr) = ts?;
+    /// tcpdump's TCP state: sequence numbers relative to the conversation's first
+    /// ACK-carrying segment it saw (unless `-S`), as print-tcp.c keeps them.
+    fn relative(&mut self, p: &mut Packet) {
+        if p.is_later_fragment() {
+            return;
+        }
         let (src, dst) = (p.ip.src, p.ip.dst);
         let L4::Tcp(t) = &mut p.l4 else {
-            return None;
+            return;
         };
         let key = (src, t.sport, dst, t.dport);
         let back = (dst, t.dport, src, t.sport);
@@ -458,10 +492,5 @@ impl Tcpdump {
                 }
             }
         }
-        Some(TcpOptions {
-            mss: (mtu.min(65535) as u16).saturating_sub(40),
-            ts_val,
-            ts_ecr,
-        })
     }
 }

@@ -9,6 +9,7 @@
 //! `Display` prints one tcpdump-like line (`tcpdump -v`'s IP fields, abbreviated, on the
 //! same line as the summary).
 
+pub mod bytes;
 pub mod dns;
 pub mod etcd;
 pub mod eth;
@@ -382,6 +383,9 @@ pub struct Show<'a> {
     pub style: Style,
     /// tcpdump prints a segment's options; the trace leaves them out.
     pub tcp_options: Option<TcpOptions>,
+    /// The segment's checksum as sent, for tcpdump `-v` (computed from the packet as it
+    /// crossed the device, before tcpdump makes its sequence numbers relative).
+    pub tcp_cksum: Option<u16>,
 }
 
 impl Packet {
@@ -390,6 +394,7 @@ impl Packet {
             packet: self,
             style,
             tcp_options: None,
+            tcp_cksum: None,
         }
     }
 }
@@ -525,7 +530,7 @@ impl fmt::Display for Show<'_> {
             // print-tcp.c's `-q`: `tcp LENGTH`.
             L4::Tcp(t) if st.tcpdump && st.quiet => write!(f, "tcp {}", t.len),
             L4::Tcp(t) => match (st.tcpdump, self.tcp_options) {
-                (true, Some(o)) => t.fmt_with_options(f, o),
+                (true, Some(o)) => t.fmt_with_options(f, o, self.tcp_cksum),
                 _ => write!(f, "{t}"),
             },
             L4::Udp(u) if st.tcpdump && st.quiet => write!(f, "UDP, length {}", u.payload.len()),

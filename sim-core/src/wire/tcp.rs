@@ -92,6 +92,7 @@ impl Segment {
         &self,
         f: &mut fmt::Formatter<'_>,
         o: super::TcpOptions,
+        cksum: Option<u16>,
     ) -> fmt::Result {
         let opts = if self.flags.syn {
             format!(
@@ -101,11 +102,20 @@ impl Segment {
         } else {
             format!("nop,nop,TS val {} ecr {}", o.ts_val, o.ts_ecr)
         };
-        self.fmt_parts(f, Some(&opts))
+        self.fmt_parts(f, Some(&opts), cksum)
     }
 
-    fn fmt_parts(&self, f: &mut fmt::Formatter<'_>, options: Option<&str>) -> fmt::Result {
+    /// `cksum`: tcpdump `-v`'s checksum check, right after the flags.
+    fn fmt_parts(
+        &self,
+        f: &mut fmt::Formatter<'_>,
+        options: Option<&str>,
+        cksum: Option<u16>,
+    ) -> fmt::Result {
         write!(f, "Flags {}, ", self.flags)?;
+        if let Some(c) = cksum {
+            write!(f, "cksum 0x{c:04x} (correct), ")?;
+        }
         if self.len > 0 {
             write!(
                 f,
@@ -141,7 +151,7 @@ impl fmt::Display for Segment {
     /// `Flags [P.], seq 1:15, ack 1, win 229, length 14: RESP "PING"` (absolute sequence
     /// numbers, as `tcpdump -S`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.fmt_parts(f, None)
+        self.fmt_parts(f, None, None)
     }
 }
 

@@ -48,7 +48,8 @@ fn outputs(t: &str, cmds: &[&str]) -> String {
 /// inner packets of the same curl; docker0 with `-e` shows the frames with their MACs and
 /// `ethertype IPv4 (0x0800)`; `any` is Linux's cooked header with the direction; a pod's
 /// default device is its eth0, and a filter of and/or/not/parentheses keeps only what it
-/// names. Bad interfaces, counts and filters fail with tcpdump's words and status 1.
+/// names; `-v` puts the IP header's fields on their own line and checks TCP's checksum.
+/// Bad interfaces, counts and filters fail with tcpdump's words and status 1.
 #[test]
 fn devices_filters_and_link_headers() {
     let cmds = [
@@ -57,6 +58,7 @@ fn devices_filters_and_link_headers() {
         "tcpdump -i any -nn -e -c 4 port 30001 or port 80",
         "tcpdump -nn -c 3 tcp and dst net 10.1.88.0/24 and not port 8285",
         "tcpdump -nn -c 2 not udp and (port 30001 or icmp)",
+        "tcpdump -i docker0 -v -c 2",
         "tcpdump -i nope",
         "tcpdump -c 0",
         "tcpdump portrange 1-2",
@@ -67,7 +69,7 @@ fn devices_filters_and_link_headers() {
         .enumerate()
         .map(|(i, c)| {
             let (on, cmd) = match i {
-                1 => ("node/why-03", c.to_string()),
+                1 | 5 => ("node/why-03", c.to_string()),
                 // In the redis master's pod (made by its ReplicationController).
                 3 => (
                     "node/why-01",
@@ -80,4 +82,73 @@ fn devices_filters_and_link_headers() {
         .collect();
     let t = guestbook_with(&steps);
     insta::assert_snapshot!(outputs(&t, &cmds));
+}
+
+/// `-w FILE` writes a real pcap file into the machine's filesystem: pcap-file reads it
+/// back as Ethernet with microsecond timestamps from the simulated clock, and every
+/// packet's bytes are what the wire would carry: the IPv4 header's checksum is right, its
+/// total length is the frame's, the UDP length and checksum (over the pseudo-header) are
+/// right, and flannel's payload is itself a whole IPv4 packet with a right checksum. The
+/// banner says only `listening on` (no verbose hint when writing), the counts still come.
+#[test]
+fn write_a_pcap_file() {
+    use sim_core::wire::bytes::{checksum, pseudo_checksum};
+    use std::net::Ipv4Addr;
+    let cmd = "tcpdump -i eth0 -c 4 -w /tmp/flannel.pcap udp port 8285";
+    let path = super::scenarios_dir().join("guestbook.ron");
+    let src = std::fs::read_to_string(&path).unwrap();
+    let at = src
+        .find("        (at: \"13s\"")
+        .expect("guestbook's 13 s step");
+    let step = format!("        (at: \"12.5s\", exec: (on: \"node/why-02\", cmd: \"{cmd}\")),\n");
+    let src = format!("{}{step}{}", &src[..at], &src[at..]);
+    let s = sim_core::scenario::Scenario::parse_at("t.ron", &src, path.parent().unwrap())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (outcome, sim) = sim_core::scenario::run::run_to_end(&s, &Default::default());
+    let node = s.machine_index("node/why-02").unwrap();
+    let file =
+        sim.world.ns(sim_core::net::NsId(node as u32)).binary_files["/tmp/flannel.pcap"].clone();
+    let mut r = pcap_file::pcap::PcapReader::new(&file[..]).unwrap();
+    assert_eq!(r.header().datalink, pcap_file::DataLink::ETHERNET);
+    assert_eq!(r.header().snaplen, 262144);
+    let mut n = 0;
+    while let Some(p) = r.next_packet() {
+        let p = p.unwrap();
+        let d = &p.data[..];
+        n += 1;
+        // 15:00:13 on 2017-10-18, in the simulated clock.
+        assert_eq!(p.timestamp.as_secs(), 1_508_338_800 + 13, "{d:?}");
+        assert_eq!(p.orig_len as usize, d.len());
+        assert_eq!(&d[12..14], &[0x08, 0x00], "IPv4");
+        let ip = &d[14..];
+        assert_eq!(checksum(&ip[..20]), 0, "IPv4 header checksum");
+        assert_eq!(u16::from_be_bytes([ip[2], ip[3]]) as usize, ip.len());
+        assert_eq!(ip[9], 17);
+        let (src, dst) = (
+            Ipv4Addr::new(ip[12], ip[13], ip[14], ip[15]),
+            Ipv4Addr::new(ip[16], ip[17], ip[18], ip[19]),
+        );
+        let udp = &ip[20..];
+        assert_eq!(&udp[2..4], &8285u16.to_be_bytes());
+        assert_eq!(u16::from_be_bytes([udp[4], udp[5]]) as usize, udp.len());
+        assert_eq!(pseudo_checksum(src, dst, 17, udp), 0, "UDP checksum");
+        let inner = &udp[8..];
+        assert_eq!(inner[0], 0x45);
+        assert_eq!(checksum(&inner[..20]), 0, "inner IPv4 header checksum");
+        assert_eq!(
+            u16::from_be_bytes([inner[2], inner[3]]) as usize,
+            inner.len()
+        );
+    }
+    assert_eq!(n, 4);
+    let t = sim_core::trace::text::render(&outcome.records, &outcome.summary.names);
+    let (out, err, status) = printed(&t, cmd);
+    assert_eq!(
+        (out.as_str(), err.as_str(), status),
+        (
+            "",
+            "tcpdump: listening on eth0, link-type EN10MB (Ethernet), capture size 262144 bytes\n4 packets captured\n4 packets received by filter\n0 packets dropped by kernel\n",
+            Some(0)
+        )
+    );
 }

@@ -34,6 +34,22 @@ pub fn rfc3339(t: SimTime) -> String {
     datetime(t).format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
+/// Go's RFC 3339 with nanoseconds (`time.RFC3339Nano`), trailing zeros dropped, as docker
+/// prints times: `2017-10-18T15:00:07.5Z`.
+pub fn rfc3339_nano(t: SimTime) -> String {
+    let nanos = t.as_nanos() % 1_000_000_000;
+    let base = rfc3339(t);
+    if nanos == 0 {
+        return base;
+    }
+    let frac = format!("{nanos:09}");
+    format!(
+        "{}.{}Z",
+        base.trim_end_matches('Z'),
+        frac.trim_end_matches('0')
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -45,5 +61,10 @@ mod tests {
         assert_eq!(ctime(t), "Wed Oct 18 15:04:28 2017");
         assert_eq!(rfc1123z(t), "Wed, 18 Oct 2017 15:04:28 +0000");
         assert_eq!(rfc3339(t), "2017-10-18T15:04:28Z");
+        assert_eq!(rfc3339_nano(t), "2017-10-18T15:04:28Z");
+        assert_eq!(
+            rfc3339_nano(t + Dur::from_nanos(800_000)),
+            "2017-10-18T15:04:28.0008Z"
+        );
     }
 }

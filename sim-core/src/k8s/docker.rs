@@ -193,6 +193,7 @@ impl Dockerd {
                 }),
             }
         }
+        super::systemd::starting(cx, self.ns, "docker");
         let cmd = format!("/usr/bin/dockerd-current {}", opts.args());
         cx.trace(TraceEvent::Log {
             line: format!("starting: {cmd}"),
@@ -211,6 +212,14 @@ impl Dockerd {
                 ..Default::default()
             },
         );
+        let at = crate::clock::rfc3339_nano(cx.now());
+        super::systemd::log(
+            cx,
+            self.ns,
+            "docker",
+            format!("time=\"{at}\" level=info msg=\"API listen on /var/run/docker.sock\""),
+        );
+        super::systemd::started(cx, self.ns, "docker");
         let netns = cx.world.ns_mut(self.ns);
         netns.ip_forward = true;
         // Making docker0 loads the bridge module, whose netfilter hook defaults on.
@@ -261,6 +270,7 @@ impl Dockerd {
     /// stays, without ports.
     fn stop(&mut self, cx: &mut Ctx<'_, Net>) {
         self.started = false;
+        super::systemd::stopping(cx, self.ns, "docker");
         cx.trace(TraceEvent::Log {
             line: "stopping: every container exits; kubelet will make the pods' sandboxes again when docker is back".into(),
         });
@@ -282,6 +292,7 @@ impl Dockerd {
         if let Some(p) = cx.world.procs.get_mut(&me) {
             p.exit = Some(0);
         }
+        super::systemd::stopped(cx, self.ns, "docker");
     }
 
     /// A pod's container is stopped and its sandbox removed: eth0 and the veth go, the

@@ -269,7 +269,20 @@ impl Flanneld {
     }
 
     fn log(&self, cx: &mut Ctx<'_, Net>, line: impl Into<String>) {
-        cx.trace(TraceEvent::Log { line: line.into() });
+        let line = line.into();
+        // Its journal line, in glog's form: `I1019 19:15:52.601384   30552 main.go:132] ...`.
+        let t = crate::clock::datetime(cx.now());
+        let pid = cx.world.procs.get(&cx.me()).map_or(0, |p| p.pid);
+        let level = if line.starts_with("Failed") { 'E' } else { 'I' };
+        let at = glog_location(&line)
+            .map(|l| format!("{l}] "))
+            .unwrap_or_default();
+        let text = format!(
+            "{level}{} {pid:>7} {at}{line}",
+            t.format("%m%d %H:%M:%S%.6f")
+        );
+        crate::k8s::systemd::log(cx, self.ns, "flanneld", text);
+        cx.trace(TraceEvent::Log { line });
     }
 
     /// Sends a request to etcd; `false` (and a log line) when etcd cannot be reached.
@@ -628,6 +641,8 @@ impl Flanneld {
             cx.send(dockerd, Msg::Start);
         }
         self.log(cx, "Watching for new subnet leases");
+        // Ready (flanneld.service is Type=notify): systemd logs the unit started.
+        crate::k8s::systemd::started(cx, self.ns, "flanneld");
         self.get_leases(cx, Wait::Peers);
     }
 
@@ -937,6 +952,27 @@ impl Flanneld {
     }
 }
 
+/// Where flannel 0.7 logs a message from (glog's `file:line`), for the messages seed 004's
+/// journal shows; the others are printed without one.
+fn glog_location(line: &str) -> Option<&'static str> {
+    const AT: &[(&str, &str)] = &[
+        ("Installing signal handlers", "main.go:132"),
+        (
+            "Determining IP address of default interface",
+            "manager.go:136",
+        ),
+        ("Using interface with name", "manager.go:149"),
+        ("Defaulting external address", "manager.go:166"),
+        ("Found lease", "local_manager.go:134"),
+        ("Lease acquired", "manager.go:250"),
+        ("Watching for new subnet leases", "network.go:98"),
+        ("Subnet added", "network.go:191"),
+    ];
+    AT.iter()
+        .find(|(p, _)| line.starts_with(p))
+        .map(|(_, at)| *at)
+}
+
 impl Actor<Net> for Flanneld {
     fn handle(&mut self, msg: Msg, cx: &mut Ctx<'_, Net>) {
         match msg {
@@ -997,6 +1033,7 @@ impl Actor<Net> for Flanneld {
                 if let Some(p) = cx.world.procs.get_mut(&me) {
                     p.exit = Some(0);
                 }
+                crate::k8s::systemd::stopped(cx, self.ns, "flanneld");
                 cx.trace(TraceEvent::Exit { code: 0 });
                 cx.exit();
             }

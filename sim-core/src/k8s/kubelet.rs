@@ -1629,6 +1629,8 @@ impl Actor<Net> for Kubelet {
                 if self.cfg.era == super::proxy::names::Era::Modern {
                     cx.world.runtime.modern.insert(self.ns);
                 }
+                super::systemd::starting(cx, self.ns, "kubelet");
+                super::systemd::started(cx, self.ns, "kubelet");
                 if std::mem::replace(&mut self.watching, true) {
                     cx.trace(TraceEvent::Log {
                         line: "Started kubelet: posting node status again, and listing its pods afresh".into(),
@@ -1647,6 +1649,8 @@ impl Actor<Net> for Kubelet {
                 self.heartbeat(cx);
             }
             Msg::Stop if self.running => {
+                super::systemd::stopping(cx, self.ns, "kubelet");
+                super::systemd::stopped(cx, self.ns, "kubelet");
                 self.running = false;
                 if let Some(t) = self.timer.take() {
                     cx.cancel(t);

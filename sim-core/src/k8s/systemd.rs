@@ -1,5 +1,7 @@
 //! systemd on a node (`node/NAME/systemd`): starts flanneld at boot and runs the jobs
-//! `systemctl` asks for.
+//! `systemctl` asks for. `UNITS` is the table of the unit files a node has; the units'
+//! journal lines and states (`Starting ...`, `Started ...`) are written here for the
+//! daemons to call (`net/journal.rs`).
 //!
 //! flanneld.service: `start` runs a new flanneld process (a new pid) unless one runs;
 //! `stop` sends it SIGTERM (it logs "Exiting...", its TUN device and routes go away, and its
@@ -8,16 +10,162 @@
 //!
 //! Jobs: systemd keeps at most one job per unit, and a job that arrives while another runs
 //! for the unit is merged into it (job.c `job_install`: a restart merged into a running
-//! job re-runs it). Here every job runs to completion within the event that starts it
+//! job re-runs it). Here every job runs to completion at the instant that starts it
 //! (dockerd and flanneld stop and start at once, and systemctl returns then, as it waits
-//! for its job), so a job never finds another one running; two restarts a moment apart are
+//! for its job; a flanneld restart starts the new process in the next event of that
+//! instant, once the old one has exited), so a job never finds another one running; two restarts a moment apart are
 //! two whole restarts, in order. What a stop must end is each component's own work of the
 //! run it stops: dockerd's sandbox resync names the run that armed it, so a resync armed
 //! before a restart does nothing after it (one sandbox per pod).
 
 use crate::engine::{Actor, ActorId, Ctx, Dur};
 use crate::k8s::flanneld::Flanneld;
+use crate::net::journal::{self, Line};
 use crate::net::{Msg, Net, NsId, Proc};
+
+/// A unit file as the node's packages install it: what `systemctl status` shows of it.
+pub struct UnitFile {
+    pub name: &'static str,
+    pub description: &'static str,
+    /// Where it is, whether it is enabled, and the vendor preset.
+    pub path: &'static str,
+    pub enabled: &'static str,
+    pub preset: &'static str,
+    /// Its drop-in directory and file (flannel's for docker, kubeadm's for kubelet).
+    pub drop_in: Option<(&'static str, &'static str)>,
+    /// The journal identifier of its main process (`flanneld-start[PID]`).
+    pub ident: &'static str,
+}
+
+/// The units a node runs: CentOS 7's packages (seed 004: flannel, docker and kubernetes-node
+/// from the distribution), and kubeadm's kubelet on today's Ubuntu node.
+pub static UNITS: &[UnitFile] = &[
+    UnitFile {
+        name: "flanneld",
+        description: "Flanneld overlay address etcd agent",
+        path: "/usr/lib/systemd/system/flanneld.service",
+        enabled: "disabled",
+        preset: "disabled",
+        drop_in: None,
+        ident: "flanneld-start",
+    },
+    UnitFile {
+        name: "docker",
+        description: "Docker Application Container Engine",
+        path: "/usr/lib/systemd/system/docker.service",
+        enabled: "enabled",
+        preset: "disabled",
+        drop_in: Some(("/usr/lib/systemd/system/docker.service.d", "flannel.conf")),
+        ident: "dockerd-current",
+    },
+    UnitFile {
+        name: "kubelet",
+        description: "Kubernetes Kubelet Server",
+        path: "/usr/lib/systemd/system/kubelet.service",
+        enabled: "enabled",
+        preset: "disabled",
+        drop_in: None,
+        ident: "kubelet",
+    },
+    UnitFile {
+        name: "kube-proxy",
+        description: "Kubernetes Kube-Proxy Server",
+        path: "/usr/lib/systemd/system/kube-proxy.service",
+        enabled: "enabled",
+        preset: "disabled",
+        drop_in: None,
+        ident: "kube-proxy",
+    },
+];
+
+/// kubeadm's kubelet unit on today's node.
+pub static KUBEADM_KUBELET: UnitFile = UnitFile {
+    name: "kubelet",
+    description: "kubelet: The Kubernetes Node Agent",
+    path: "/lib/systemd/system/kubelet.service",
+    enabled: "enabled",
+    preset: "enabled",
+    drop_in: Some((
+        "/usr/lib/systemd/system/kubelet.service.d",
+        "10-kubeadm.conf",
+    )),
+    ident: "kubelet",
+};
+
+/// The unit file of `name` (with or without `.service`).
+pub fn unit_file(name: &str, modern: bool) -> Option<&'static UnitFile> {
+    let name = name.strip_suffix(".service").unwrap_or(name);
+    if modern && name == "kubelet" {
+        return Some(&KUBEADM_KUBELET);
+    }
+    UNITS.iter().find(|u| u.name == name)
+}
+
+/// systemd logs a unit starting (`Starting DESC...`) and marks it active.
+pub fn starting(cx: &mut Ctx<'_, Net>, ns: NsId, unit: &str) {
+    let now = cx.now();
+    systemd_line(cx, ns, unit, "Starting", "...");
+    journal::set_active(cx.world, ns, unit, true, now);
+}
+
+/// systemd logs a unit started (`Started DESC.`: its process said it is ready).
+pub fn started(cx: &mut Ctx<'_, Net>, ns: NsId, unit: &str) {
+    systemd_line(cx, ns, unit, "Started", ".");
+}
+
+/// systemd logs a unit stopping (it sends the process SIGTERM).
+pub fn stopping(cx: &mut Ctx<'_, Net>, ns: NsId, unit: &str) {
+    systemd_line(cx, ns, unit, "Stopping", "...");
+}
+
+/// systemd logs a unit stopped (its process exited), and marks it inactive.
+pub fn stopped(cx: &mut Ctx<'_, Net>, ns: NsId, unit: &str) {
+    let now = cx.now();
+    systemd_line(cx, ns, unit, "Stopped", ".");
+    journal::set_active(cx.world, ns, unit, false, now);
+}
+
+fn systemd_line(cx: &mut Ctx<'_, Net>, ns: NsId, unit: &str, verb: &str, end: &str) {
+    let Some(file) = unit_file(unit, false) else {
+        return;
+    };
+    let description = if unit == "kubelet" && cx.world.runtime.modern.contains(&ns) {
+        KUBEADM_KUBELET.description
+    } else {
+        file.description
+    };
+    let at = cx.now();
+    journal::write(
+        cx.world,
+        ns,
+        unit,
+        Line {
+            at,
+            ident: "systemd".into(),
+            pid: 1,
+            text: format!("{verb} {description}{end}"),
+        },
+    );
+}
+
+/// A line a unit's main process writes to the journal (its stderr, which systemd keeps).
+pub fn log(cx: &mut Ctx<'_, Net>, ns: NsId, unit: &str, text: String) {
+    let me = cx.me();
+    let pid = cx.world.procs.get(&me).map_or(0, |p| p.pid);
+    let ident = unit_file(unit, false).map_or(unit, |u| u.ident);
+    let at = cx.now();
+    journal::write(
+        cx.world,
+        ns,
+        unit,
+        Line {
+            at,
+            ident: ident.into(),
+            pid,
+            text,
+        },
+    );
+}
 
 /// flanneld.service's settings (`/etc/sysconfig/flanneld`).
 #[derive(Clone, Debug)]
@@ -40,6 +188,7 @@ pub struct Systemd {
 }
 
 const T_BOOT_FLANNEL: u64 = 1;
+const T_RESTART_FLANNEL: u64 = 2;
 
 impl Actor<Net> for Systemd {
     fn handle(&mut self, msg: Msg, cx: &mut Ctx<'_, Net>) {
@@ -47,9 +196,14 @@ impl Actor<Net> for Systemd {
             Msg::Start => {
                 if let Some(unit) = &self.flannel {
                     cx.schedule(unit.start, Msg::Timer(T_BOOT_FLANNEL));
+                    // The unit is there (inactive) before it starts.
+                    let now = cx.now();
+                    journal::set_active(cx.world, self.ns, "flanneld", false, now);
                 }
             }
-            Msg::Timer(T_BOOT_FLANNEL) if self.flanneld.is_none() => self.start_flanneld(cx),
+            Msg::Timer(T_BOOT_FLANNEL | T_RESTART_FLANNEL) if self.flanneld.is_none() => {
+                self.start_flanneld(cx)
+            }
             Msg::Systemctl { verb, unit, from } => {
                 let (code, stderr) = self.job(cx, &verb, &unit);
                 cx.send(from, Msg::SystemctlDone { code, stderr });
@@ -73,10 +227,15 @@ impl Systemd {
                 if verb != "start"
                     && let Some(f) = self.flanneld.take()
                 {
+                    stopping(cx, self.ns, "flanneld");
                     cx.send(f, Msg::Stop);
                 }
-                if verb != "stop" && self.flanneld.is_none() {
+                if verb == "start" && self.flanneld.is_none() {
                     self.start_flanneld(cx);
+                } else if verb == "restart" {
+                    // The new process starts once the old one has exited (its SIGTERM is
+                    // handled first, at this same instant).
+                    cx.schedule(Dur::ZERO, Msg::Timer(T_RESTART_FLANNEL));
                 }
                 (0, String::new())
             }
@@ -124,6 +283,7 @@ impl Systemd {
         let Some(unit) = self.flannel.clone() else {
             return;
         };
+        starting(cx, self.ns, "flanneld");
         let netns = cx.world.ns_mut(self.ns);
         let pid = netns.alloc_pid();
         let name = format!("{}/flanneld[{pid}]", netns.label);

@@ -12,6 +12,7 @@ pub mod capture;
 pub mod control;
 pub mod fabric;
 pub mod ipvs;
+pub mod journal;
 pub mod link;
 pub mod logs;
 pub mod neigh;
@@ -170,6 +171,8 @@ pub struct World {
     pub spawn: Spawn,
     /// Every node's containers, as its container runtime lists them (`docker ps`).
     pub runtime: runtime::Runtime,
+    /// Every machine's systemd journal and unit states (`systemctl status`, `journalctl`).
+    pub journal: journal::Journal,
     next_packet: u64,
 }
 
@@ -246,6 +249,7 @@ impl World {
             etcd_ns: None,
             ledger: Default::default(),
             runtime: Default::default(),
+            journal: Default::default(),
             next_packet: 1,
         }
     }

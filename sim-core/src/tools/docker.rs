@@ -388,21 +388,6 @@ fn write_object(out: &mut String, fields: &[(String, &J)], depth: usize) {
     out.push('}');
 }
 
-/// Go's RFC 3339 with nanoseconds, trailing zeros dropped: `2017-10-18T15:00:07.5Z`.
-fn rfc3339_nano(t: SimTime) -> String {
-    let nanos = t.as_nanos() % 1_000_000_000;
-    let base = crate::clock::rfc3339(t);
-    if nanos == 0 {
-        return base;
-    }
-    let frac = format!("{nanos:09}");
-    format!(
-        "{}.{}Z",
-        base.trim_end_matches('Z'),
-        frac.trim_end_matches('0')
-    )
-}
-
 /// The pod's eth0: (address with prefix, gateway, MAC), if its sandbox has one.
 fn network_of(world: &World, sandbox: NsId) -> Option<(ipnet::Ipv4Net, String, String)> {
     let pod = world.ns(sandbox);
@@ -461,7 +446,7 @@ fn container_json(world: &World, c: &Container, _now: SimTime) -> J {
     let joined = pause.filter(|p| p.id != c.id);
     let (running, code, finished) = match c.state {
         State::Running => (true, 0, "0001-01-01T00:00:00Z".to_string()),
-        State::Exited { code, at } => (false, code, rfc3339_nano(at)),
+        State::Exited { code, at } => (false, code, crate::clock::rfc3339_nano(at)),
     };
     let pid = match (c.state, c.proc) {
         (State::Running, Some(p)) => world.procs.get(&p).map_or(0, |p| p.pid),
@@ -521,7 +506,7 @@ fn container_json(world: &World, c: &Container, _now: SimTime) -> J {
     };
     J::O(vec![
         ("Id", s(c.id.clone())),
-        ("Created", s(rfc3339_nano(c.created))),
+        ("Created", s(crate::clock::rfc3339_nano(c.created))),
         ("Path", s(c.command.first().cloned().unwrap_or_default())),
         (
             "Args",
@@ -539,7 +524,7 @@ fn container_json(world: &World, c: &Container, _now: SimTime) -> J {
                 ("Pid", J::N(i64::from(pid))),
                 ("ExitCode", J::N(i64::from(code))),
                 ("Error", s("")),
-                ("StartedAt", s(rfc3339_nano(c.started))),
+                ("StartedAt", s(crate::clock::rfc3339_nano(c.started))),
                 ("FinishedAt", s(finished)),
             ]),
         ),

@@ -17,6 +17,7 @@ pub mod http;
 pub mod ifconfig;
 pub mod ip;
 pub mod iptables;
+pub mod journalctl;
 pub mod kubectl;
 pub mod named;
 pub mod nc;
@@ -428,6 +429,7 @@ programs!(
     dig::Dig,
     getent::Getent,
     docker::Docker,
+    journalctl::Journalctl,
 );
 
 impl Program for tcpdump::Tcpdump {
@@ -600,6 +602,10 @@ pub static PROGRAMS: &[Entry] = &[
     Entry {
         names: &["systemctl"],
         kind: Kind::Make(|l| boxed(systemctl::Systemctl::parse(&l.argv[1..]))),
+    },
+    Entry {
+        names: &["journalctl"],
+        kind: Kind::Make(|l| boxed(journalctl::Journalctl::parse(&l.argv[1..]))),
     },
     Entry {
         names: &["docker"],

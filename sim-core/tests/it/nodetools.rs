@@ -295,3 +295,89 @@ spec:
         "{info}"
     );
 }
+
+/// Seed 004's `systemctl restart flanneld.service` then `systemctl status
+/// flanneld.service`: the unit's layout, active since the restart, the new flanneld's pid
+/// and command line, and its last journal lines (systemd's and flanneld's glog lines);
+/// `journalctl -u` shows the whole journal; a stopped unit is inactive (exit 3).
+#[test]
+fn systemctl_status_and_journalctl_after_a_restart() {
+    let src = guestbook_with(
+        &[
+            r#"(at: "20s", exec: (on: "node/why-02", cmd: "systemctl restart flanneld.service"))"#,
+            r#"(at: "22s", exec: (on: "node/why-02", cmd: "systemctl status flanneld.service"))"#,
+            r#"(at: "22s", exec: (on: "node/why-02", cmd: "ps -ef"))"#,
+            r#"(at: "22s", exec: (on: "node/why-02", cmd: "journalctl -u flanneld --no-pager"))"#,
+            r#"(at: "22s", exec: (on: "node/why-02", cmd: "journalctl -u flanneld -n 2"))"#,
+            r#"(at: "22s", exec: (on: "node/why-02", cmd: "systemctl status docker"))"#,
+            r#"(at: "22s", expect: (on: "node/why-02", cmd: "systemctl status nosuch", stderr_contains: "Unit nosuch.service could not be found.", exit_code: 4))"#,
+            r#"(at: "23s", exec: (on: "node/why-03", cmd: "systemctl stop flanneld"))"#,
+            r#"(at: "24s", expect: (on: "node/why-03", cmd: "systemctl status flanneld", stdout_contains: "Active: inactive (dead) since Wed 2017-10-18 15:00:23 UTC; 1s ago", exit_code: 3))"#,
+            r#"(at: "24s", exec: (on: "node/why-03", cmd: "journalctl -u flanneld -f"))"#,
+            r#"(at: "26s", exec: (on: "node/why-03", cmd: "systemctl start flanneld"))"#,
+        ],
+        "28s",
+    );
+    let trace = run_text(&src);
+    let status = stdout_of(&trace, "systemctl status flanneld.service");
+    let lines: Vec<&str> = status.lines().collect();
+    assert_eq!(
+        lines[0],
+        "● flanneld.service - Flanneld overlay address etcd agent"
+    );
+    assert_eq!(
+        lines[1],
+        "   Loaded: loaded (/usr/lib/systemd/system/flanneld.service; disabled; vendor preset: disabled)"
+    );
+    assert_eq!(
+        lines[2],
+        "   Active: active (running) since Wed 2017-10-18 15:00:20 UTC; 2s ago"
+    );
+    let ps = stdout_of(&trace, "ps -ef");
+    let flanneld = ps
+        .lines()
+        .find(|l| l.contains("/usr/bin/flanneld"))
+        .unwrap();
+    let pid: u32 = flanneld.split_whitespace().nth(1).unwrap().parse().unwrap();
+    assert_eq!(lines[3], format!(" Main PID: {pid} (flanneld)"));
+    assert_eq!(lines[4], "   CGroup: /system.slice/flanneld.service");
+    assert!(lines[5].starts_with(&format!("           └─{pid} /usr/bin/flanneld -etcd-endpoints=http://10.181.24.110:2379 -etcd-prefix=/coreos.com/network")));
+    assert_eq!(lines[6], "");
+    assert_eq!(lines.len(), 7 + 10, "the last 10 journal lines:\n{status}");
+    assert!(
+        status.contains(
+            "Oct 18 15:00:20 why-02 systemd[1]: Starting Flanneld overlay address etcd agent...\n"
+        ),
+        "{status}"
+    );
+    assert!(status.contains(&format!("Oct 18 15:00:20 why-02 flanneld-start[{pid}]: I1018 15:00:20.000000 {pid:>7} main.go:132] Installing signal handlers\n")), "{status}");
+    assert!(
+        status.contains("why-02 systemd[1]: Started Flanneld overlay address etcd agent.\n"),
+        "{status}"
+    );
+    // The whole journal: the boot run, its stop, the restart.
+    let journal = stdout_of(&trace, "journalctl -u flanneld --no-pager");
+    assert!(
+        journal.starts_with("-- Logs begin at Wed 2017-10-18 15:00:00 UTC, end at "),
+        "{journal}"
+    );
+    assert_eq!(journal.matches("Starting Flanneld").count(), 2, "{journal}");
+    assert!(journal.contains("systemd[1]: Stopping Flanneld overlay address etcd agent...\n"));
+    let stop = journal.find("Stopping Flanneld").unwrap();
+    let exiting = journal.find("Exiting...").unwrap();
+    let stopped = journal.find("Stopped Flanneld").unwrap();
+    assert!(stop < exiting && exiting < stopped, "{journal}");
+    let two = stdout_of(&trace, "journalctl -u flanneld -n 2");
+    assert_eq!(two.lines().count(), 3, "{two}");
+    let docker = stdout_of(&trace, "systemctl status docker");
+    assert!(docker.starts_with("● docker.service - Docker Application Container Engine\n   Loaded: loaded (/usr/lib/systemd/system/docker.service; enabled; vendor preset: disabled)\n  Drop-In: /usr/lib/systemd/system/docker.service.d\n           └─flannel.conf\n   Active: active (running) since "), "{docker}");
+    assert!(docker.contains("dockerd-current["), "{docker}");
+    // -f: the lines as they come, in simulated time.
+    let follow = printed(&trace, "journalctl -u flanneld -f", "stdout", 0);
+    assert!(
+        follow.iter().any(|l| l
+            .ends_with("systemd[1]: Starting Flanneld overlay address etcd agent...")
+            && l.starts_with("Oct 18 15:00:26")),
+        "{follow:#?}"
+    );
+}

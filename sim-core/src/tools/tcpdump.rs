@@ -188,10 +188,7 @@ impl Tcpdump {
                         }
                     }
                     'w' => t.write = Some(value()?),
-                    'r' => {
-                        let _ = value()?;
-                        return Err(("tcpdump: -r is not simulated yet".into(), 1));
-                    }
+                    'r' => t.read = Some(value()?),
                     c if "aAbBCdDEfFGhHIjJKLmMNOQuUVWxXyzZ#".contains(c) => {
                         return Err((format!("tcpdump: -{c} is not simulated yet"), 1));
                     }
@@ -215,6 +212,12 @@ impl Tcpdump {
                 ));
             }
         };
+        if t.read.is_some() && t.write.is_some() {
+            return Err((
+                "tcpdump: -r with -w (copying a file) is not simulated yet".into(),
+                1,
+            ));
+        }
         if !expr.is_empty() {
             let text = expr.join(" ");
             t.filter = Some(filter::compile(&text).map_err(|e| (format!("tcpdump: {e}"), 1))?);
@@ -237,6 +240,9 @@ impl Tcpdump {
     }
 
     fn start(&mut self, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
+        if let Some(path) = self.read.clone() {
+            return Some(self.read_file(&path, ns, cx));
+        }
         let netns = cx.world.ns(ns);
         let name = match &self.iface {
             Some(n) => n.clone(),
@@ -328,6 +334,51 @@ impl Tcpdump {
             return Some(self.end(cx));
         }
         None
+    }
+
+    /// `-r FILE`: prints the packets of a pcap file, filtered and counted as live ones,
+    /// after `reading from file FILE, link-type ...`; no counts at the end.
+    fn read_file(&mut self, path: &str, ns: NsId, cx: &mut Ctx<'_, Net>) -> i32 {
+        let Some(data) =
+            crate::tools::files::read_bytes(cx.world, ns, path).map(|b| b.into_owned())
+        else {
+            let text = format!("tcpdump: {path}: No such file or directory\n");
+            print(cx, Stream::Stderr, &text);
+            return 1;
+        };
+        let records = match pcap::read(&data) {
+            Ok(r) => r,
+            Err(e) => {
+                print(cx, Stream::Stderr, &format!("tcpdump: {e}\n"));
+                return 1;
+            }
+        };
+        self.linktype = records.0;
+        let text = format!(
+            "reading from file {path}, link-type {}\n",
+            self.linktype.words()
+        );
+        print(cx, Stream::Stderr, &text);
+        let mut out = String::new();
+        for rec in records.1 {
+            if self.count.is_some_and(|n| self.captured >= n) {
+                break;
+            }
+            let Some((c, opts)) = rec else {
+                out.push_str("[a packet the simulator cannot decode]\n");
+                continue;
+            };
+            if let Some(f) = &self.filter
+                && !f.matches(&c.data)
+            {
+                continue;
+            }
+            self.captured += 1;
+            out.push_str(&self.line(&c, opts));
+            out.push('\n');
+        }
+        print(cx, Stream::Stdout, &out);
+        0
     }
 
     /// `N packets captured`, `N packets received by filter`, `0 packets dropped by kernel`

@@ -13,6 +13,7 @@ pub mod bytes;
 pub mod dns;
 pub mod etcd;
 pub mod eth;
+pub mod parse;
 pub mod tcp;
 
 use std::fmt;

@@ -152,3 +152,101 @@ fn write_a_pcap_file() {
         )
     );
 }
+
+/// `-r FILE` prints what a live capture printed: for each link type (Ethernet on eth0,
+/// RAW on flannel0, Linux cooked on `any`), a capture written with `-w` and read back
+/// prints the very lines the same capture printed live (timestamps, relative sequence
+/// numbers, TCP options, `-e`'s headers), after `reading from file F, link-type ...` and
+/// with no counts at the end. A missing file and a file that is not pcap fail as tcpdump
+/// does.
+#[test]
+fn read_back_what_was_written() {
+    let captures = [
+        ("eth0", "-e port 30001 or udp port 8285"),
+        ("flannel0", "-n"),
+        ("any", "-e -nn tcp port 80"),
+    ];
+    let mut steps = String::new();
+    for (dev, args) in captures {
+        for w in ["", &format!(" -w /tmp/{dev}.pcap")] {
+            steps += &format!(
+                "        (at: \"12.5s\", exec: (on: \"node/why-02\", cmd: \"tcpdump -i {dev} -c 8{w} {args}\")),\n"
+            );
+        }
+    }
+    let reads: Vec<String> = captures
+        .iter()
+        .map(|(dev, args)| format!("tcpdump -r /tmp/{dev}.pcap {args}"))
+        .collect();
+    // The reads run once the captures have ended, after the scenario's own steps.
+    let t2 = {
+        let mut later = String::new();
+        for r in &reads {
+            later +=
+                &format!("        (at: \"20s\", exec: (on: \"node/why-02\", cmd: \"{r}\")),\n");
+        }
+        later += "        (at: \"20s\", exec: (on: \"node/why-02\", cmd: \"tcpdump -r /tmp/none.pcap\")),\n";
+        later += "        (at: \"20s\", exec: (on: \"node/why-02\", cmd: \"tcpdump -r /run/flannel/subnet.env\")),\n";
+        guestbook_with_at(&steps, &later)
+    };
+    for ((dev, args), r) in captures.iter().zip(&reads) {
+        let live = printed(&t2, &format!("tcpdump -i {dev} -c 8 {args}"));
+        let back = printed(&t2, r);
+        assert_eq!(live.0.lines().count(), 8, "{dev}: {live:?}");
+        assert_eq!(back.0, live.0, "{dev}");
+        let link = match *dev {
+            "flannel0" => "RAW (Raw IP)",
+            "any" => "LINUX_SLL (Linux cooked)",
+            _ => "EN10MB (Ethernet)",
+        };
+        assert_eq!(
+            (back.1.as_str(), back.2),
+            (
+                format!("reading from file /tmp/{dev}.pcap, link-type {link}\n").as_str(),
+                Some(0)
+            )
+        );
+    }
+    assert_eq!(
+        printed(&t2, "tcpdump -r /tmp/none.pcap"),
+        (
+            String::new(),
+            "tcpdump: /tmp/none.pcap: No such file or directory\n".into(),
+            Some(1)
+        )
+    );
+    assert_eq!(
+        printed(&t2, "tcpdump -r /run/flannel/subnet.env"),
+        (
+            String::new(),
+            "tcpdump: unknown file format\n".into(),
+            Some(1)
+        )
+    );
+}
+
+/// guestbook.ron with `before` added before its 13 s step and `after` after its last.
+fn guestbook_with_at(before: &str, after: &str) -> String {
+    let path = super::scenarios_dir().join("guestbook.ron");
+    let src = std::fs::read_to_string(&path).unwrap();
+    let at13 = src
+        .find("        (at: \"13s\"")
+        .expect("guestbook's 13 s step");
+    let at15 = src
+        .rfind("\n    ],\n")
+        .expect("the end of guestbook's steps")
+        + 1;
+    let src = format!(
+        "{}{before}\n{}{after}\n{}",
+        &src[..at13],
+        &src[at13..at15],
+        &src[at15..]
+    );
+    let s = sim_core::scenario::Scenario::parse_at(
+        "scenarios/guestbook.ron",
+        &src,
+        path.parent().unwrap(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    super::text_trace(&s, None)
+}

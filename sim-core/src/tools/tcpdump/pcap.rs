@@ -3,10 +3,12 @@
 //! layer as the device has it: Ethernet frames, bare IP packets (RAW), or Linux's cooked
 //! header (`any`). The packet bytes come from `wire::bytes`.
 
-use pcap_file::pcap::{PcapHeader, PcapPacket, PcapWriter};
+use pcap_file::pcap::{PcapHeader, PcapPacket, PcapReader, PcapWriter};
 use pcap_file::{DataLink, Endianness, TsResolution};
 
 use super::{LinkType, SNAPLEN};
+use crate::engine::SimTime;
+use crate::net::DevId;
 use crate::net::capture::{Capture, Captured, Dir};
 use crate::wire::TcpOptions;
 use crate::wire::bytes;
@@ -100,5 +102,86 @@ fn link_bytes(linktype: LinkType, c: &Capture, opts: Option<TcpOptions>) -> Vec<
         // these do not meet; the bytes of what was captured stand in.
         (LinkType::Ethernet, Captured::Packet(p)) => bytes::packet(p, opts),
         (LinkType::Raw, Captured::Frame(f)) => bytes::frame(f, opts),
+    }
+}
+
+/// A packet read back: the capture it stands for (device 0, its direction from a cooked
+/// header), the TCP options it carries; `None` when its bytes do not parse.
+pub type Read = Option<(Capture, Option<TcpOptions>)>;
+
+/// A pcap file's link type and packets, or libpcap's words for a file it cannot read.
+pub fn read(data: &[u8]) -> Result<(LinkType, Vec<Read>), String> {
+    let mut r = PcapReader::new(data).map_err(|_| "unknown file format".to_string())?;
+    let linktype = match u32::from(r.header().datalink) {
+        1 => LinkType::Ethernet,
+        101 => LinkType::Raw,
+        113 => LinkType::LinuxSll,
+        n => {
+            return Err(format!(
+                "reading a file of link type {n} is not simulated yet"
+            ));
+        }
+    };
+    let mut out = Vec::new();
+    while let Some(p) = r.next_packet() {
+        let Ok(p) = p else {
+            // libpcap: a record cut short ends the file.
+            break;
+        };
+        let secs = p
+            .timestamp
+            .as_secs()
+            .saturating_sub(crate::clock::EPOCH_UNIX as u64);
+        let at = SimTime(secs * 1_000_000_000 + p.timestamp.subsec_nanos() as u64);
+        out.push(decode(linktype, &p.data).map(|(data, dir, opts)| {
+            (
+                Capture {
+                    dev: DevId(0),
+                    dir,
+                    at,
+                    data,
+                },
+                opts,
+            )
+        }));
+    }
+    Ok((linktype, out))
+}
+
+fn decode(linktype: LinkType, b: &[u8]) -> Option<(Captured, Dir, Option<TcpOptions>)> {
+    match linktype {
+        LinkType::Ethernet => {
+            let (f, o) = crate::wire::parse::frame(b)?;
+            Some((Captured::Frame(f), Dir::In, o))
+        }
+        LinkType::Raw => {
+            let (p, o) = crate::wire::parse::packet(b)?;
+            Some((Captured::Packet(p), Dir::In, o))
+        }
+        LinkType::LinuxSll => {
+            let pkttype = u16::from_be_bytes([*b.first()?, *b.get(1)?]);
+            let hatype = u16::from_be_bytes([*b.get(2)?, *b.get(3)?]);
+            let dir = if pkttype == 4 { Dir::Out } else { Dir::In };
+            let rest = b.get(16..)?;
+            if hatype != 1 {
+                let (p, o) = crate::wire::parse::packet(rest)?;
+                return Some((Captured::Packet(p), dir, o));
+            }
+            let src = Mac(b.get(6..12)?.try_into().ok()?);
+            let dst = if pkttype == 1 {
+                Mac::BROADCAST
+            } else {
+                Mac::ZERO
+            };
+            let proto = u16::from_be_bytes([*b.get(14)?, *b.get(15)?]);
+            let (payload, o) = if proto == ETHERTYPE_IPV4 {
+                let (p, o) = crate::wire::parse::packet(rest)?;
+                (Payload::Ip(p), o)
+            } else {
+                (Payload::Arp(crate::wire::parse::arp(rest)?), None)
+            };
+            let f = crate::wire::eth::Frame { src, dst, payload };
+            Some((Captured::Frame(f), dir, o))
+        }
     }
 }

@@ -671,6 +671,12 @@ pub static PROGRAMS: &[Entry] = &[
         names: &["rm"],
         kind: Kind::Instant(rm),
     },
+    Entry {
+        names: &["date"],
+        kind: Kind::Instant(|cx, ns, argv| {
+            text::date::run(cx.now(), &argv[1..], busybox(cx.world.ns(ns)))
+        }),
+    },
     // The text tools and generators (`grep FILE`, `seq 3`), as first commands.
     Entry {
         names: text::NAMES,

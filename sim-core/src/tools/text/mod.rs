@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 
+pub mod date;
 pub mod fields;
 pub mod generate;
 pub mod grep;
@@ -67,7 +68,7 @@ pub fn parse(argv: &[String], busybox: bool) -> Option<Result<Box<dyn Filter>, (
 /// The names [`parse`] knows (a test checks that each parses).
 pub const NAMES: &[&str] = &[
     "grep", "egrep", "fgrep", "head", "tail", "cat", "tac", "rev", "nl", "wc", "tee", "sort",
-    "uniq", "cut", "tr",
+    "uniq", "cut", "tr", "printf", "seq", "basename", "dirname",
 ];
 
 /// Runs a filter over all of `input` at once (a first command's whole output): what it

@@ -152,6 +152,39 @@ pub enum Msg {
     LogLine { line: Box<logs::LogLine> },
     /// A copy of a packet that crossed a device a tap listens on (`capture`).
     Captured(Box<capture::Capture>),
+    /// Text a process wrote into pipe `PipeId`, for the process reading it.
+    Stdin(PipeId, String),
+    /// Every write end of pipe `PipeId` is closed: its reader reads end of file.
+    StdinEof(PipeId),
+    /// SIGINT (Ctrl-C): a process ends with 130 unless its program handles it.
+    Interrupt,
+}
+
+/// A pipe (`a | b`): its id in `World::pipes`.
+pub type PipeId = u64;
+
+/// Where a process's file descriptor 0, 1 or 2 leads.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Fd {
+    /// The terminal or log it was started with: what it writes is traced as `Output`, kept
+    /// in the record at the top of its parent chain and written to its container's log.
+    #[default]
+    Terminal,
+    Pipe(PipeId),
+    /// A file of its namespace's `files` (opened, and truncated for `>`, by the shell).
+    File {
+        path: String,
+        append: bool,
+    },
+    /// `/dev/null`.
+    Null,
+}
+
+/// A pipe between processes: who reads it, and how many write ends are open.
+#[derive(Clone, Debug)]
+pub struct Pipe {
+    pub reader: ActorId,
+    pub writers: u32,
 }
 
 /// Kernel-side state of the whole simulated world.
@@ -173,6 +206,9 @@ pub struct World {
     pub runtime: runtime::Runtime,
     /// Every machine's systemd journal and unit states (`systemctl status`, `journalctl`).
     pub journal: journal::Journal,
+    /// The open pipes (`a | b`, `$(...)`).
+    pub pipes: BTreeMap<PipeId, Pipe>,
+    next_pipe: PipeId,
     next_packet: u64,
 }
 
@@ -215,6 +251,14 @@ pub struct Proc {
     /// `ps` lists them; empty for a lone command.
     pub pipeline: Vec<(u32, String)>,
     pub cmd: String,
+    /// Its file descriptors 0, 1 and 2.
+    pub stdio: [Fd; 3],
+    /// Its environment (`env` prints it; its children inherit it); empty for the
+    /// kernel-side actors and daemons, whose environment nothing reads.
+    pub env: Vec<(String, String)>,
+    /// A signal's exit status once one killed it (SIGPIPE: 141), ending it after the event
+    /// it is handling.
+    pub killed: Option<i32>,
     /// The process that started it and waits for it (`kubectl exec`): it gets `Exited`.
     pub parent: Option<ActorId>,
     /// The kubelet that runs it as a container: it gets `Exited` too (its stdio stays
@@ -250,8 +294,19 @@ impl World {
             ledger: Default::default(),
             runtime: Default::default(),
             journal: Default::default(),
+            pipes: BTreeMap::new(),
+            next_pipe: 1,
             next_packet: 1,
         }
+    }
+
+    /// A new pipe read by `reader`, with no write end open yet (a process given it as its
+    /// stdout or stderr opens one).
+    pub fn pipe(&mut self, reader: ActorId) -> PipeId {
+        let id = self.next_pipe;
+        self.next_pipe += 1;
+        self.pipes.insert(id, Pipe { reader, writers: 0 });
+        id
     }
 
     /// A fresh packet id. Ids follow event order, so they are deterministic.

@@ -771,6 +771,9 @@ impl Actor<Net> for Kernel {
             | Msg::Udp { .. }
             | Msg::Tcp(_)
             | Msg::Stop
+            | Msg::Stdin(..)
+            | Msg::StdinEof(_)
+            | Msg::Interrupt
             | Msg::Systemctl { .. }
             | Msg::SystemctlDone { .. }
             | Msg::EtcdRequest { .. }

@@ -136,6 +136,7 @@ impl BbPing {
 
     pub fn handle(&mut self, msg: Msg, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
         match msg {
+            Msg::Interrupt if self.dst.is_unspecified() => Some(130),
             Msg::Start if self.dst.is_unspecified() => {
                 let host = self.host.clone();
                 let (r, out) = super::resolver::Resolver::start(cx, ns, &host);
@@ -150,6 +151,8 @@ impl BbPing {
             Msg::Timer(SEND) => self.send(ns, cx),
             Msg::Timer(_) => Some(self.finish(cx)),
             Msg::Icmp { packet } => self.receive(*packet, cx),
+            // Ctrl-C once pinging: the statistics, then exit.
+            Msg::Interrupt => Some(self.finish(cx)),
             _ => None,
         }
     }

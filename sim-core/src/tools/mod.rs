@@ -27,14 +27,14 @@ pub mod ping;
 pub mod ps;
 pub mod redis;
 pub mod resolver;
-pub mod script;
+pub mod sh;
 pub mod ss;
 pub mod systemctl;
 pub mod tcpdump;
 pub mod text;
 
 use crate::engine::{Actor, ActorId, Ctx, Dur, Sim};
-use crate::net::{Msg, Net, NsId, Proc};
+use crate::net::{Fd, Msg, Net, NsId, Proc};
 use crate::trace::{Stream, TraceEvent};
 
 /// What an `expect` step checks when its command exits.
@@ -80,8 +80,39 @@ impl Expectation {
     }
 }
 
+/// Whether the machine's tools are busybox's (a busybox or alpine image).
+fn busybox(ns: &crate::net::Netns) -> bool {
+    ns.image
+        .as_deref()
+        .is_some_and(|i| i.contains("busybox") || i.contains("alpine"))
+}
+
+/// The environment a command typed on machine `ns` gets, as `docker exec` gives a
+/// container's process or a login gives a node's: PATH, HOSTNAME, the container's
+/// environment (kubelet's), HOME.
+pub fn default_env(ns: &crate::net::Netns) -> Vec<(String, String)> {
+    let mut vars: Vec<(String, String)> = vec![
+        (
+            "PATH".into(),
+            "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
+        ),
+        (
+            "HOSTNAME".into(),
+            match ns.files.get("/etc/hostname") {
+                Some(h) => h.trim().to_string(),
+                None => ns.name.clone(),
+            },
+        ),
+    ];
+    vars.extend(ns.env.iter().cloned());
+    vars.push(("HOME".into(), "/root".into()));
+    vars
+}
+
 /// Parses a command line and allocates its pid: the process's actor name, the actor, and
-/// its record for the process table.
+/// its record for the process table. A line that is one simple command without
+/// redirections runs as that command itself, its words expanded (`curl $SVC_HOST`), as a
+/// shell execs the last command of `-c`; any other line runs under the machine's `sh`.
 fn prepare(
     world: &mut crate::net::World,
     ns: NsId,
@@ -89,98 +120,58 @@ fn prepare(
     expect: Option<Expectation>,
     now: crate::engine::SimTime,
 ) -> (String, Process, Proc) {
-    // `a | grep x | grep y`: the first command, then filters on its output.
-    let stages = split_pipes(cmdline);
-    let mut stages_iter = stages.clone().into_iter();
-    let first = stages_iter.next().unwrap_or_default();
-    let stages_rest = stages_iter;
-    let filters: Vec<Result<Vec<String>, shell_words::ParseError>> =
-        stages_rest.map(|s| shell_words::split(&s)).collect();
-    // Leading `VAR=value` words set the command's environment (`ETCDCTL_API=3 etcdctl ...`).
-    let argv = shell_words::split(&first).map(|words| {
-        let n = words
-            .iter()
-            .take_while(|w| {
-                w.split_once('=').is_some_and(|(k, _)| {
-                    !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                })
-            })
-            .count();
-        let env: Vec<(String, String)> = words[..n]
-            .iter()
-            .map(|w| {
-                w.split_once('=')
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .expect("checked")
-            })
-            .collect();
-        (env, words[n..].to_vec())
-    });
     let netns = world.ns_mut(ns);
     let pid = netns.alloc_pid();
-    let pipeline: Vec<(u32, String)> = if stages.len() > 1 {
-        let mut p = vec![(pid, stages[0].clone())];
-        p.extend(stages[1..].iter().map(|s| (netns.alloc_pid(), s.clone())));
-        p
-    } else {
-        Vec::new()
-    };
-    let argv0 = match &argv {
-        Ok((_, words)) if !words.is_empty() => {
-            words[0].rsplit('/').next().unwrap_or("sh").to_string()
+    let mut env = default_env(netns);
+    let bb = busybox(netns);
+    let flavour = sh::Flavour::of_image(netns.image.as_deref());
+    let direct = sh::parse::parse(cmdline).ok().and_then(|node| {
+        let simple = sh::parse::lone_command(&node)?;
+        let mut vars = sh::expand::Vars::default();
+        for (k, v) in &env {
+            vars.set(k, v);
         }
-        _ => "sh".to_string(),
+        let mut substituted = false;
+        let mut subst = |_: &str| {
+            substituted = true;
+            String::new()
+        };
+        let mut ex = sh::expand::Expander {
+            vars: &mut vars,
+            subst: &mut subst,
+        };
+        let mut assigns = Vec::new();
+        for (k, v) in &simple.assigns {
+            assigns.push((k.clone(), ex.string(v).ok()?));
+        }
+        let mut argv = Vec::new();
+        for w in &simple.words {
+            argv.extend(ex.fields(w).ok()?);
+        }
+        let name = argv.first()?;
+        if substituted || sh::BUILTINS.contains(&name.as_str()) && name != "echo" {
+            return None;
+        }
+        Some((assigns, argv))
+    });
+    let (argv0, program): (String, Box<dyn Program>) = match direct {
+        Some((assigns, argv)) => {
+            for (k, v) in assigns {
+                match env.iter_mut().find(|(n, _)| *n == k) {
+                    Some(e) => e.1 = v,
+                    None => env.push((k, v)),
+                }
+            }
+            let argv0 = argv[0].rsplit('/').next().unwrap_or("sh").to_string();
+            (argv0, from_argv(argv, &env, pid, bb, flavour))
+        }
+        None => (
+            flavour_name(flavour).to_string(),
+            Box::new(sh::Shell::for_line(flavour, cmdline, env.clone(), pid)),
+        ),
     };
+    let netns = world.ns(ns);
     let name = format!("{}/{argv0}[{pid}]", netns.label);
-    let busybox = busybox(netns);
-    let program: Box<dyn Program> = match (argv, filters.into_iter().collect::<Result<Vec<_>, _>>())
-    {
-        (Ok((_, words)), _) if words.is_empty() => Box::new(Fail("sh: empty command".into(), 2)),
-        (Err(_), _) => Box::new(Fail(
-            "sh: syntax error: unterminated quoted string".into(),
-            2,
-        )),
-        (Ok((env, words)), _) if stages.len() == 1 => from_argv(words, &env, pid, busybox),
-        (Ok((env, words)), filters) => match (lookup(&words[0]).map(|e| e.kind), filters) {
-            // `echo TEXT | nc HOST PORT`: nc gets echo's line as its stdin.
-            (Some(Kind::Instant(_)), Ok(filters))
-                if words[0] == "echo"
-                    && filters.len() == 1
-                    && filters[0].first().map(String::as_str) == Some("nc") =>
-            {
-                let text = format!("{}\n", words[1..].join(" "));
-                boxed(nc::Nc::parse(&filters[0][1..], Some(text)))
-                    .unwrap_or_else(|(m, c)| Box::new(Fail(m, c)))
-            }
-            (Some(Kind::Instant(run)), Ok(filters)) => Box::new(Instant {
-                run,
-                argv: words,
-                filters,
-            }),
-            (None, _) => from_argv(words, &env, pid, busybox),
-            (Some(Kind::Make(make)), _)
-                if make(&Launch {
-                    argv: &words,
-                    env: &env,
-                    pid,
-                    busybox,
-                })
-                .is_err() =>
-            {
-                from_argv(words, &env, pid, busybox)
-            }
-            (_, Err(_)) => Box::new(Fail(
-                "sh: syntax error: unterminated quoted string".into(),
-                2,
-            )),
-            (_, Ok(_)) => Box::new(Fail(
-                format!(
-                    "sh: a pipe from `{argv0}` is not simulated yet (only from commands that print and exit at once, such as ps, ip, cat, ifconfig)"
-                ),
-                2,
-            )),
-        },
-    };
     let process = Process {
         ns,
         program,
@@ -189,12 +180,19 @@ fn prepare(
     let record = Proc {
         ns: Some(ns),
         pid,
-        pipeline,
         started_secs: now.as_nanos() / 1_000_000_000,
         cmd: cmdline.to_string(),
+        env,
         ..Proc::default()
     };
     (name, process, record)
+}
+
+fn flavour_name(f: sh::Flavour) -> &'static str {
+    match f {
+        sh::Flavour::Bash => "bash",
+        _ => "sh",
+    }
 }
 
 /// Starts `cmdline` in namespace `ns` now; the process begins at the current instant, after
@@ -301,61 +299,152 @@ fn spawn_with(
     Some(id)
 }
 
-/// Splits a command line at `|` outside quotes.
-fn split_pipes(line: &str) -> Vec<String> {
-    let mut out = vec![String::new()];
-    let mut quote = None;
-    for c in line.chars() {
-        match (quote, c) {
-            (None, '|') => out.push(String::new()),
-            (None, '\'' | '"') => {
-                quote = Some(c);
-                out.last_mut().expect("one").push(c);
-            }
-            (Some(q), c) if c == q => {
-                quote = None;
-                out.last_mut().expect("one").push(c);
-            }
-            _ => out.last_mut().expect("one").push(c),
-        }
-    }
-    out.into_iter().map(|s| s.trim().to_string()).collect()
-}
-
-/// Runs text tool `argv` (a [`text::parse`] name) over `input` in namespace `ns`, whose
-/// files it reads and writes: (stdout, stderr, exit status).
-fn run_text(
-    world: &mut crate::net::World,
+/// Starts `argv` as a child of the running process (a shell's command), with its stdio
+/// and environment; its record's `cmd` is `cmd`.
+pub fn spawn_argv(
+    cx: &mut Ctx<'_, Net>,
     ns: NsId,
-    argv: &[String],
-    input: &str,
-) -> (String, String, i32) {
-    match text::parse(argv, busybox(world.ns(ns))) {
-        None => {
-            let cmd = argv.first().cloned().unwrap_or_default();
-            (
-                String::new(),
-                format!(
-                    "sh: piping into `{cmd}` is not simulated yet (only into text tools such as grep, wc, sort, awk)\n"
-                ),
-                2,
-            )
+    argv: Vec<String>,
+    env: Vec<(String, String)>,
+    stdio: [Fd; 3],
+    cmd: String,
+) -> Option<ActorId> {
+    let netns = cx.world.ns_mut(ns);
+    let pid = netns.alloc_pid();
+    let bb = busybox(netns);
+    let flavour = sh::Flavour::of_image(netns.image.as_deref());
+    let argv0 = argv[0].rsplit('/').next().unwrap_or_default().to_string();
+    let program = from_argv(argv, &env, pid, bb, flavour);
+    spawn_as(cx, ns, pid, &argv0, program, env, stdio, cmd)
+}
+
+/// The program for `argv` in namespace `ns` with pid `pid` (a shell execs it).
+pub fn program_for(
+    cx: &mut Ctx<'_, Net>,
+    ns: NsId,
+    argv: Vec<String>,
+    env: &[(String, String)],
+    pid: u32,
+) -> Box<dyn Program> {
+    let netns = cx.world.ns(ns);
+    let bb = busybox(netns);
+    let flavour = sh::Flavour::of_image(netns.image.as_deref());
+    from_argv(argv, env, pid, bb, flavour)
+}
+
+/// Starts `program` (a subshell) as a child of the running process, named `argv0`.
+pub fn spawn_program(
+    cx: &mut Ctx<'_, Net>,
+    ns: NsId,
+    argv0: &str,
+    program: Box<dyn Program>,
+    env: Vec<(String, String)>,
+    stdio: [Fd; 3],
+    cmd: String,
+) -> Option<ActorId> {
+    let pid = cx.world.ns_mut(ns).alloc_pid();
+    spawn_as(cx, ns, pid, argv0, program, env, stdio, cmd)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn spawn_as(
+    cx: &mut Ctx<'_, Net>,
+    ns: NsId,
+    pid: u32,
+    argv0: &str,
+    program: Box<dyn Program>,
+    env: Vec<(String, String)>,
+    stdio: [Fd; 3],
+    cmd: String,
+) -> Option<ActorId> {
+    let name = format!("{}/{argv0}[{pid}]", cx.world.ns(ns).label);
+    let parent = cx.me();
+    let id = cx.spawn(
+        name,
+        Box::new(Process {
+            ns,
+            program,
+            expect: None,
+        }),
+    )?;
+    for fd in &stdio[1..] {
+        if let Fd::Pipe(p) = fd
+            && let Some(pipe) = cx.world.pipes.get_mut(p)
+        {
+            pipe.writers += 1;
         }
-        Some(Err((msg, code))) => (String::new(), format!("{msg}\n"), code),
-        Some(Ok(mut f)) => {
-            let mut view = files::View::open(world, ns, &argv[1..]);
-            let (out, code) = text::run(f.as_mut(), input, &mut view.files);
-            view.close(world, ns);
-            (out.stdout, out.stderr, code)
+    }
+    cx.world.procs.insert(
+        id,
+        Proc {
+            ns: Some(ns),
+            pid,
+            started_secs: cx.now().as_nanos() / 1_000_000_000,
+            cmd: cmd.clone(),
+            parent: Some(parent),
+            stdio,
+            env,
+            ..Proc::default()
+        },
+    );
+    cx.trace_as(id, TraceEvent::Exec { cmd });
+    cx.send(id, Msg::Start);
+    Some(id)
+}
+
+/// Whether a command of that name exists here (a program of the table).
+pub fn exists(argv0: &str) -> bool {
+    lookup(argv0).is_some()
+}
+
+/// Writes text to a file descriptor: the terminal (traced, kept, logged), a pipe (its
+/// reader gets it; with no reader left the writer gets SIGPIPE), a file, or nothing.
+pub fn write_fd(cx: &mut Ctx<'_, Net>, fd: &Fd, stream: Stream, text: &str) {
+    if text.is_empty() {
+        return;
+    }
+    match fd {
+        Fd::Terminal => terminal(cx, stream, text),
+        Fd::Null => {}
+        Fd::File { path, .. } => {
+            let me = cx.me();
+            if let Some(ns) = cx.world.procs.get(&me).and_then(|p| p.ns) {
+                cx.world
+                    .ns_mut(ns)
+                    .files
+                    .entry(path.clone())
+                    .or_default()
+                    .push_str(text);
+            }
+        }
+        Fd::Pipe(p) => {
+            let reader = cx.world.pipes.get(p).map(|p| p.reader);
+            let alive =
+                reader.is_some_and(|r| cx.world.procs.get(&r).is_some_and(|p| p.exit.is_none()));
+            match reader {
+                Some(r) if alive => cx.send(r, Msg::Stdin(*p, text.to_string())),
+                _ => {
+                    // No one reads the pipe any more: SIGPIPE ends the writer (128 + 13).
+                    let me = cx.me();
+                    if let Some(proc) = cx.world.procs.get_mut(&me) {
+                        proc.killed.get_or_insert(141);
+                    }
+                }
+            }
         }
     }
 }
 
-/// Whether the machine's tools are busybox's (a pod from a busybox or alpine image).
-fn busybox(ns: &crate::net::Netns) -> bool {
-    ns.image
-        .as_deref()
-        .is_some_and(|i| i.contains("busybox") || i.contains("alpine"))
+/// Closes a write end of pipe `p`: after the last one its reader reads end of file.
+pub fn close_write(cx: &mut Ctx<'_, Net>, p: crate::net::PipeId) {
+    if let Some(pipe) = cx.world.pipes.get_mut(&p) {
+        pipe.writers = pipe.writers.saturating_sub(1);
+        if pipe.writers == 0 {
+            let r = pipe.reader;
+            cx.world.pipes.remove(&p);
+            cx.send(r, Msg::StdinEof(p));
+        }
+    }
 }
 
 /// A running program: every tool is one. It gets the process's events and returns
@@ -378,6 +467,8 @@ pub struct Launch<'a> {
     pub pid: u32,
     /// A busybox or alpine image: its tools are busybox's.
     pub busybox: bool,
+    /// The machine's `/bin/sh`.
+    pub sh: sh::Flavour,
 }
 
 /// A constructor: the program, or the message and status it ends with at once.
@@ -442,12 +533,6 @@ impl Program for tcpdump::Tcpdump {
     }
 }
 
-impl Program for script::Script {
-    fn handle(&mut self, msg: Msg, _ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
-        script::Script::handle(self, msg, cx)
-    }
-}
-
 /// `sleep DURATION`.
 struct Sleep(Dur);
 
@@ -475,26 +560,71 @@ impl Program for Fail {
     }
 }
 
-/// An instant command (`ip`, `cat`, `ps`, a text tool reading FILEs) and the text tools its
-/// output is piped through.
+/// An instant command (`ip`, `cat`, `ps`).
 struct Instant {
     run: InstantFn,
     argv: Vec<String>,
-    filters: Vec<Vec<String>>,
 }
 
 impl Program for Instant {
     fn handle(&mut self, _msg: Msg, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
-        let (mut stdout, mut stderr, mut code) = (self.run)(cx, ns, &self.argv);
-        for f in &self.filters {
-            let (out, err, c) = run_text(cx.world, ns, f, &stdout);
-            stdout = out;
-            stderr.push_str(&err);
-            code = c;
-        }
+        let (stdout, stderr, code) = (self.run)(cx, ns, &self.argv);
         print(cx, Stream::Stdout, &stdout);
         print(cx, Stream::Stderr, &stderr);
         Some(code)
+    }
+}
+
+/// A text tool (`text::Filter`) as a process: its FILE operands, else its stdin (a pipe as
+/// text arrives, a file's content, or end of file at once from a terminal or /dev/null).
+struct Filtered(Box<dyn text::Filter>, Vec<String>);
+
+impl Program for Filtered {
+    fn handle(&mut self, msg: Msg, ns: NsId, cx: &mut Ctx<'_, Net>) -> Option<i32> {
+        let me = cx.me();
+        let stdin = cx
+            .world
+            .procs
+            .get(&me)
+            .map(|p| p.stdio[0].clone())
+            .unwrap_or_default();
+        let mut out = text::Out::default();
+        if let Msg::Start = msg {
+            // FILE operands may be the image's files too (`files::View`).
+            let mut view = files::View::open(cx.world, ns, &self.1);
+            let started = self.0.start(&mut view.files, &mut out);
+            view.close(cx.world, ns);
+            if started.is_some() {
+                print(cx, Stream::Stdout, &out.stdout);
+                print(cx, Stream::Stderr, &out.stderr);
+                return started;
+            }
+        }
+        let input = match (&msg, &stdin) {
+            (Msg::Start, Fd::File { path, .. }) => Some(
+                files::read(cx.world, ns, path)
+                    .map(|t| t.into_owned())
+                    .unwrap_or_default(),
+            ),
+            _ => None,
+        };
+        let files = &mut cx.world.ns_mut(ns).files;
+        let status = match msg {
+            Msg::Start => match (stdin, input) {
+                (Fd::Pipe(_), _) => None,
+                (_, Some(text)) => self
+                    .0
+                    .input(&text, files, &mut out)
+                    .or_else(|| Some(self.0.end(files, &mut out))),
+                _ => Some(self.0.end(files, &mut out)),
+            },
+            Msg::Stdin(_, text) => self.0.input(&text, files, &mut out),
+            Msg::StdinEof(_) => Some(self.0.end(files, &mut out)),
+            _ => None,
+        };
+        print(cx, Stream::Stdout, &out.stdout);
+        print(cx, Stream::Stderr, &out.stderr);
+        status
     }
 }
 
@@ -589,7 +719,7 @@ pub static PROGRAMS: &[Entry] = &[
     },
     Entry {
         names: &["sh", "bash", "ash"],
-        kind: Kind::Make(|l| boxed(script::Script::parse(&l.argv[1..]))),
+        kind: Kind::Make(|l| boxed(sh::Shell::from_launch(l))),
     },
     Entry {
         names: &["sleep"],
@@ -653,7 +783,7 @@ pub static PROGRAMS: &[Entry] = &[
     },
     Entry {
         names: &["printenv", "env"],
-        kind: Kind::Instant(|cx, ns, argv| printenv(cx.world.ns(ns), &argv[0], &argv[1..])),
+        kind: Kind::Instant(|cx, ns, argv| printenv(cx, ns, &argv[0], &argv[1..])),
     },
     Entry {
         names: &["hostname"],
@@ -680,7 +810,11 @@ pub static PROGRAMS: &[Entry] = &[
     // The text tools and generators (`grep FILE`, `seq 3`), as first commands.
     Entry {
         names: text::NAMES,
-        kind: Kind::Instant(|cx, ns, argv| run_text(cx.world, ns, argv, "")),
+        kind: Kind::Make(|l| match text::parse(l.argv, l.busybox) {
+            Some(Ok(f)) => Ok(Box::new(Filtered(f, l.argv[1..].to_vec()))),
+            Some(Err(e)) => Err(e),
+            None => Err((l.sh.not_found(&l.argv[0]), 127)),
+        }),
     },
 ];
 
@@ -696,23 +830,21 @@ fn from_argv(
     env: &[(String, String)],
     pid: u32,
     busybox: bool,
+    sh: sh::Flavour,
 ) -> Box<dyn Program> {
     let Some(entry) = lookup(&argv[0]) else {
         let other = argv[0].rsplit('/').next().unwrap_or_default();
-        return Box::new(Fail(format!("sh: {other}: command not found"), 127));
+        return Box::new(Fail(sh.not_found(other), 127));
     };
     match entry.kind {
-        Kind::Instant(run) => Box::new(Instant {
-            run,
-            argv,
-            filters: Vec::new(),
-        }),
+        Kind::Instant(run) => Box::new(Instant { run, argv }),
         Kind::Make(make) => {
             let launch = Launch {
                 argv: &argv,
                 env,
                 pid,
                 busybox,
+                sh,
             };
             make(&launch).unwrap_or_else(|(m, c)| Box::new(Fail(m, c)))
         }
@@ -751,22 +883,19 @@ fn hostname(ns: &crate::net::Netns, args: &[String]) -> (String, String, i32) {
 
 /// `printenv [NAME]` and `env`: what `docker exec` gives a process: PATH, HOSTNAME, the
 /// container's environment (kubelet's), HOME, and `_` for printenv itself.
-fn printenv(ns: &crate::net::Netns, argv0: &str, args: &[String]) -> (String, String, i32) {
-    let mut vars: Vec<(String, String)> = vec![
-        (
-            "PATH".into(),
-            "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
-        ),
-        (
-            "HOSTNAME".into(),
-            match ns.files.get("/etc/hostname") {
-                Some(h) => h.trim().to_string(),
-                None => ns.name.clone(),
-            },
-        ),
-    ];
-    vars.extend(ns.env.iter().cloned());
-    vars.push(("HOME".into(), "/root".into()));
+fn printenv(
+    cx: &mut Ctx<'_, Net>,
+    ns: NsId,
+    argv0: &str,
+    args: &[String],
+) -> (String, String, i32) {
+    // The process's own environment (what its shell exported); a process started without
+    // one (a container's) has the machine's.
+    let me = cx.me();
+    let mut vars = match cx.world.procs.get(&me) {
+        Some(p) if !p.env.is_empty() => p.env.clone(),
+        _ => default_env(cx.world.ns(ns)),
+    };
     match args.first() {
         Some(name) if argv0.ends_with("printenv") => match vars.iter().find(|(k, _)| k == name) {
             Some((_, v)) => (format!("{v}\n"), String::new(), 0),
@@ -842,7 +971,16 @@ impl Actor<Net> for Process {
         {
             p.ran = true;
         }
-        let status = self.program.handle(msg, self.ns, cx);
+        // SIGINT (Ctrl-C): the program's own handling (ping's statistics), else 130.
+        let interrupt = matches!(msg, Msg::Interrupt);
+        let mut status = self.program.handle(msg, self.ns, cx);
+        if interrupt {
+            status = status.or(Some(130));
+        }
+        // A signal it got while handling the event (SIGPIPE) ends it.
+        if let Some(code) = cx.world.procs.get(&me).and_then(|p| p.killed) {
+            status = Some(code);
+        }
         if let Some(code) = status {
             finish(cx, code, self.expect.as_ref());
         }
@@ -852,9 +990,21 @@ impl Actor<Net> for Process {
 /// Writes text to the process's stdout or stderr: one trace event per line (a final line
 /// without a newline is traced too), and kept in its record if it keeps output.
 pub fn print(cx: &mut Ctx<'_, Net>, stream: Stream, text: &str) {
-    if text.is_empty() {
-        return;
-    }
+    let me = cx.me();
+    let fd = cx
+        .world
+        .procs
+        .get(&me)
+        .map(|p| match stream {
+            Stream::Stdout => p.stdio[1].clone(),
+            Stream::Stderr => p.stdio[2].clone(),
+        })
+        .unwrap_or_default();
+    write_fd(cx, &fd, stream, text);
+}
+
+/// Writes to the terminal the process was started with.
+fn terminal(cx: &mut Ctx<'_, Net>, stream: Stream, text: &str) {
     // A child's stdio is its parent's (`kubectl exec` passes it through as it comes), so
     // its text lands in the record of the process at the top of its chain, as printed.
     let mut owner = cx.me();
@@ -884,6 +1034,7 @@ fn finish(cx: &mut Ctx<'_, Net>, code: i32, expect: Option<&Expectation>) {
     let me = cx.me();
     let proc = cx.world.procs.get_mut(&me).expect("process registered");
     proc.exit = Some(code);
+    let stdio = proc.stdio.clone();
     if let Some(ns) = proc.ns {
         cx.world
             .ns_mut(ns)
@@ -897,6 +1048,12 @@ fn finish(cx: &mut Ctx<'_, Net>, code: i32, expect: Option<&Expectation>) {
         crate::net::capture::untap(cx, ns, me);
     }
     cx.trace(TraceEvent::Exit { code });
+    // Its write ends of pipes close (the reader then reads end of file).
+    for fd in &stdio[1..] {
+        if let Fd::Pipe(p) = fd {
+            close_write(cx, *p);
+        }
+    }
     crate::net::logs::ended(cx, me, code);
     // A container's main process: its container exited (`docker ps -a`).
     if cx.world.procs[&me].log.is_some() {
@@ -917,19 +1074,4 @@ fn finish(cx: &mut Ctx<'_, Net>, code: i32, expect: Option<&Expectation>) {
         cx.trace(TraceEvent::Expect { cmd, ok, detail });
     }
     cx.exit();
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// `|` inside quotes is an argument, outside it separates commands.
-    #[test]
-    fn pipes_split_outside_quotes_only() {
-        assert_eq!(
-            split_pipes(r#"ps aux|grep docker | grep "a|b""#),
-            ["ps aux", "grep docker", r#"grep "a|b""#]
-        );
-        assert_eq!(split_pipes("ip route"), ["ip route"]);
-    }
 }

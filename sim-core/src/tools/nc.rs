@@ -28,10 +28,15 @@ pub enum Nc {
     Connect {
         host: Ipv4Addr,
         port: u16,
+        /// What came on stdin before the connection was up.
         input: String,
         wait: Option<Dur>,
         timer: Option<CancelKey>,
         sock: Option<SockKey>,
+        /// The connection is up: stdin's text goes straight to it.
+        connected: bool,
+        /// stdin ended (at once when it is not a pipe): the sending side shuts down.
+        eof: bool,
     },
 }
 
@@ -100,6 +105,8 @@ impl Nc {
             wait,
             timer: None,
             sock: None,
+            connected: false,
+            eof: false,
         })
     }
 
@@ -142,8 +149,33 @@ impl Nc {
                 wait,
                 timer,
                 sock,
+                connected,
+                eof,
             } => match msg {
+                Msg::Stdin(_, text) => {
+                    match (*connected, *sock) {
+                        (true, Some(key)) => {
+                            tcp::send(cx, ns, key, vec![Message::Bytes { text }]);
+                        }
+                        _ => input.push_str(&text),
+                    }
+                    None
+                }
+                Msg::StdinEof(_) => {
+                    *eof = true;
+                    if let (true, Some(key)) = (*connected, *sock) {
+                        tcp::close(cx, ns, key);
+                    }
+                    None
+                }
                 Msg::Start => {
+                    let me = cx.me();
+                    // stdin: a pipe's text as it comes; anything else has none.
+                    *eof = !cx
+                        .world
+                        .procs
+                        .get(&me)
+                        .is_some_and(|p| matches!(p.stdio[0], crate::net::Fd::Pipe(_)));
                     if let Some(w) = wait {
                         *timer = Some(cx.schedule_cancellable(*w, Msg::Timer(0)));
                     }
@@ -171,12 +203,15 @@ impl Nc {
                     if let Some(t) = timer.take() {
                         cx.cancel(t);
                     }
+                    *connected = true;
                     if !input.is_empty() {
                         let text = std::mem::take(input);
                         tcp::send(cx, ns, key, vec![Message::Bytes { text }]);
                     }
-                    // stdin is at its end: shut down the sending side.
-                    tcp::close(cx, ns, key);
+                    if *eof {
+                        // stdin is at its end: shut down the sending side.
+                        tcp::close(cx, ns, key);
+                    }
                     None
                 }
                 Msg::Tcp(TcpEvent::Failed { err, .. }) => {

@@ -231,6 +231,9 @@ impl Ping {
                 Some(self.finish(cx))
             }
             Msg::Icmp { packet } => self.receive(*packet, cx),
+            // Ctrl-C: ping prints its statistics and exits, as it does at its count.
+            Msg::Interrupt => Some(self.finish(cx)),
+            Msg::Stdin(..) | Msg::StdinEof(_) => None,
             Msg::Frame { .. }
             | Msg::Rx { .. }
             | Msg::NeighTimer { .. }

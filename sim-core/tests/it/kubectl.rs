@@ -30,17 +30,24 @@ pub(crate) fn printed(trace: &str, cmd: &str, stream: &str) -> (Vec<String>, Opt
         .expect("an actor")
         .to_string();
     let actor = actor.as_str();
+    let family = crate::kubectl_get::family(trace, exec);
+    let family = &family;
     let mine = || {
-        trace
-            .lines()
-            .filter(move |l| l.split_whitespace().nth(1) == Some(actor))
+        trace.lines().filter(move |l| {
+            l.split_whitespace()
+                .nth(1)
+                .is_some_and(|a| family.contains(&a))
+        })
     };
     let lines = mine()
         .filter(|l| l.split_whitespace().nth(2) == Some(stream))
         .map(|l| l.split_once("| ").map(|x| x.1).unwrap_or("").to_string())
         .collect();
     let exit = mine()
-        .find(|l| l.split_whitespace().nth(2) == Some("exit"))
+        .find(|l| {
+            l.split_whitespace().nth(2) == Some("exit")
+                && l.split_whitespace().nth(1) == Some(actor)
+        })
         .map(|l| {
             l.split_once("exit       ")
                 .map(|x| x.1)

@@ -72,6 +72,48 @@ pub(crate) fn trace_of(src: &str) -> String {
     sim_core::trace::text::render(&out.records, &out.summary.names)
 }
 
+/// The actor of `exec_line` and the processes its shell started: those of its machine
+/// that begin after it and before it exits (a pipeline's stages print as themselves).
+pub(crate) fn family<'a>(trace: &'a str, exec_line: &str) -> Vec<&'a str> {
+    let actor = exec_line
+        .split_whitespace()
+        .nth(1)
+        .expect("an actor column");
+    let machine = actor.rsplit_once('/').map_or(actor, |(m, _)| m);
+    let mut out = Vec::new();
+    let shell = ["sh[", "bash["]
+        .iter()
+        .any(|s| actor.rsplit('/').next().is_some_and(|n| n.starts_with(s)));
+    let mut on = false;
+    for l in trace.lines() {
+        let mut w = l.split_whitespace();
+        let (a, kind) = (w.nth(1).unwrap_or(""), w.next().unwrap_or(""));
+        if !on {
+            if l == exec_line {
+                on = true;
+                out.push(trace_actor(trace, l));
+                if !shell {
+                    break;
+                }
+            }
+            continue;
+        }
+        if a == actor && kind == "exit" {
+            break;
+        }
+        if kind == "exec" && a.rsplit_once('/').is_some_and(|(m, _)| m == machine) {
+            out.push(a);
+        }
+    }
+    out
+}
+
+fn trace_actor<'a>(trace: &'a str, line: &str) -> &'a str {
+    let a = line.split_whitespace().nth(1).expect("an actor column");
+    let at = trace.find(a).expect("in the trace");
+    &trace[at..at + a.len()]
+}
+
 /// What `cmd` printed: (stdout, stderr, exit status), each line with its newline.
 pub(crate) fn printed(trace: &str, cmd: &str) -> (String, String, Option<i32>) {
     let exec = trace
@@ -79,12 +121,17 @@ pub(crate) fn printed(trace: &str, cmd: &str) -> (String, String, Option<i32>) {
         .find(|l| l.ends_with(&format!("$ {cmd}")))
         .unwrap_or_else(|| panic!("`{cmd}` ran\n{trace}"));
     let actor = exec.split_whitespace().nth(1).expect("an actor column");
+    let family = family(trace, exec);
     let (mut out, mut err, mut status) = (String::new(), String::new(), None);
-    for l in trace
-        .lines()
-        .filter(|l| l.split_whitespace().nth(1) == Some(actor))
-    {
+    for l in trace.lines().filter(|l| {
+        l.split_whitespace()
+            .nth(1)
+            .is_some_and(|a| family.contains(&a))
+    }) {
         let kind = l.split_whitespace().nth(2).unwrap_or("");
+        if kind == "exit" && l.split_whitespace().nth(1) != Some(actor) {
+            continue;
+        }
         // The text after `| ` (an empty line ends at `|`).
         let text = l.split_once("| ").map(|(_, t)| t).unwrap_or("");
         match kind {

@@ -57,7 +57,7 @@ fn devices_filters_and_link_headers() {
         "tcpdump -i docker0 -nn -e -c 3 tcp",
         "tcpdump -i any -nn -e -c 4 port 30001 or port 80",
         "tcpdump -nn -c 3 tcp and dst net 10.1.88.0/24 and not port 8285",
-        "tcpdump -nn -c 2 not udp and (port 30001 or icmp)",
+        "tcpdump -nn -c 2 'not udp and (port 30001 or icmp)'",
         "tcpdump -i docker0 -v -c 2",
         "tcpdump -i nope",
         "tcpdump -c 0",

@@ -99,8 +99,8 @@ fn tools_read_the_machines_files() {
         on_node1(&s, "ps aux | frobnicate"),
         (
             String::new(),
-            "sh: piping into `frobnicate` is not simulated yet (only into text tools such as grep, wc, sort, awk)\n".into(),
-            Some(2)
+            "sh: frobnicate: command not found\n".into(),
+            Some(127)
         )
     );
 }

@@ -9,12 +9,29 @@ use crate::net::{DevId, DevKind, Netns, NsId, World};
 
 /// Runs `ip ARGS` against a namespace: (stdout, stderr, exit status).
 pub fn run(world: &World, ns: NsId, now: SimTime, args: &[String]) -> (String, String, i32) {
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
     let ns = world.ns(ns);
+    // Options before the object: `-s` (statistics, per device), `-d` (details).
+    let mut opts = Opts::default();
+    while let Some(a) = args.first().copied().filter(|a| a.starts_with('-')) {
+        let word = a.trim_start_matches('-');
+        if !word.is_empty() && "statistics".starts_with(word) {
+            opts.stats = true;
+        } else if !word.is_empty() && "details".starts_with(word) {
+            opts.details = true;
+        } else {
+            return (
+                String::new(),
+                format!("ip: option {a} is not simulated yet (-s and -d are)\n"),
+                255,
+            );
+        }
+        args.remove(0);
+    }
     match args.as_slice() {
-        [obj, rest @ ..] if is_prefix(obj, "address", 1) => addr(world, ns, rest),
+        [obj, rest @ ..] if is_prefix(obj, "address", 1) => addr(world, ns, opts, rest),
         [obj, rest @ ..] if is_prefix(obj, "route", 1) => route(ns, rest),
-        [obj, rest @ ..] if is_prefix(obj, "link", 1) => link(world, ns, rest),
+        [obj, rest @ ..] if is_prefix(obj, "link", 1) => link(world, ns, opts, rest),
         [obj, rest @ ..] if is_prefix(obj, "neighbour", 1) || is_prefix(obj, "neighbor", 4) => {
             neigh(ns, now, rest)
         }
@@ -27,6 +44,13 @@ pub fn run(world: &World, ns: NsId, now: SimTime, args: &[String]) -> (String, S
     }
 }
 
+/// `ip -s` and `ip -d`.
+#[derive(Clone, Copy, Debug, Default)]
+struct Opts {
+    stats: bool,
+    details: bool,
+}
+
 const USAGE: &str = "Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\nwhere  OBJECT := { address | link | neighbour | route }   (the objects this simulator models)\n";
 
 /// iproute2 accepts any prefix of an object or command name (at least `min` letters).
@@ -34,7 +58,7 @@ fn is_prefix(word: &str, full: &str, min: usize) -> bool {
     word.len() >= min && full.starts_with(word)
 }
 
-fn addr(world: &World, ns: &Netns, args: &[&str]) -> (String, String, i32) {
+fn addr(world: &World, ns: &Netns, opts: Opts, args: &[&str]) -> (String, String, i32) {
     let dev = match args {
         [] => None,
         [cmd] if is_prefix(cmd, "show", 1) || is_prefix(cmd, "list", 1) => None,
@@ -60,7 +84,7 @@ fn addr(world: &World, ns: &Netns, args: &[&str]) -> (String, String, i32) {
         }
         let _ = writeln!(out, "{}: {}", i + 1, link_line(world, ns, DevId(i as u16)));
         let link = link_info(world, ns, DevId(i as u16));
-        let _ = writeln!(out, "    {link}");
+        let _ = writeln!(out, "    {link}{}", details(ns, DevId(i as u16), opts));
         for a in &d.addrs {
             let brd = if d.kind == DevKind::Loopback || a.prefix_len() >= 31 || !d.brd {
                 String::new()
@@ -74,6 +98,9 @@ fn addr(world: &World, ns: &Netns, args: &[&str]) -> (String, String, i32) {
             };
             let _ = writeln!(out, "    inet {a} {brd}scope {scope} {}", d.name);
             out.push_str("       valid_lft forever preferred_lft forever\n");
+        }
+        if opts.stats {
+            out.push_str(&stats(d));
         }
     }
     if let Some(name) = dev
@@ -212,7 +239,7 @@ fn netnsid(world: &World, ns: &Netns, peer: NsId) -> usize {
 }
 
 /// `ip link [show [dev] DEV]`.
-fn link(world: &World, ns: &Netns, args: &[&str]) -> (String, String, i32) {
+fn link(world: &World, ns: &Netns, opts: Opts, args: &[&str]) -> (String, String, i32) {
     let dev = match args {
         [] => None,
         [cmd] if is_prefix(cmd, "show", 1) || is_prefix(cmd, "list", 1) => None,
@@ -233,7 +260,15 @@ fn link(world: &World, ns: &Netns, args: &[&str]) -> (String, String, i32) {
         let line =
             link_line(world, ns, id).replace(" group default", " mode DEFAULT group default");
         let _ = writeln!(out, "{}: {line}", i + 1);
-        let _ = writeln!(out, "    {}", link_info(world, ns, id));
+        let _ = writeln!(
+            out,
+            "    {}{}",
+            link_info(world, ns, id),
+            details(ns, id, opts)
+        );
+        if opts.stats {
+            out.push_str(&stats(ns.dev(id)));
+        }
     }
     if let Some(name) = dev
         && out.is_empty()
@@ -245,6 +280,85 @@ fn link(world: &World, ns: &Netns, args: &[&str]) -> (String, String, i32) {
         );
     }
     (out, String::new(), 0)
+}
+
+/// `-d`'s tail of the `link/...` line (iproute2 4.x): the promiscuity, the device's kind
+/// and its attributes (`vxlan id 1 local 10.181.13.57 dev eth0 srcport 0 0 dstport 8472
+/// nolearning ...`), a bridge port's `bridge_slave` line, and the generic attributes.
+fn details(ns: &Netns, dev: DevId, opts: Opts) -> String {
+    if !opts.details {
+        return String::new();
+    }
+    let d = ns.dev(dev);
+    // A bridge port is promiscuous (the bridge takes every frame).
+    let promisc = u8::from(d.master.is_some());
+    let generic =
+        "addrgenmode eui64 numtxqueues 1 numrxqueues 1 gso_max_size 65536 gso_max_segs 65535 ";
+    let kind = match d.kind {
+        DevKind::Loopback | DevKind::Ether { .. } => None,
+        DevKind::Veth { .. } => Some("veth ".to_string()),
+        DevKind::Tun { .. } => Some("tun ".to_string()),
+        DevKind::Dummy => Some("dummy ".to_string()),
+        DevKind::Bridge => Some(
+            "bridge forward_delay 1500 hello_time 200 max_age 2000 ageing_time 30000 stp_state 0 priority 32768 vlan_filtering 0 vlan_protocol 802.1Q ".to_string(),
+        ),
+        DevKind::Vxlan { vni, port, local } => {
+            // The device it sends by: the one whose address is `local`.
+            let via = ns
+                .devices
+                .iter()
+                .find(|x| !x.removed && x.addrs.iter().any(|a| a.addr() == local))
+                .map(|x| format!("dev {} ", x.name))
+                .unwrap_or_default();
+            Some(format!(
+                "vxlan id {vni} local {local} {via}srcport 0 0 dstport {port} nolearning ageing 300 noudpcsum noudp6zerocsumtx noudp6zerocsumrx "
+            ))
+        }
+    };
+    let port = if d.master.is_some() {
+        "\n    bridge_slave state forwarding priority 32 cost 2 hairpin off guard off root_block off fastleave off learning on flood on "
+    } else {
+        ""
+    };
+    match kind {
+        None => format!(" promiscuity {promisc} {generic}"),
+        Some(k) => format!(" promiscuity {promisc} \n    {k}{port}{generic}"),
+    }
+}
+
+/// `-s`: the device's counters in iproute2 4.x's layout (`%-10s %-8s %-7s ...`).
+fn stats(d: &crate::net::Device) -> String {
+    let row = |cells: [String; 6]| {
+        let w = [10, 8, 7, 7, 7, 7];
+        let mut line = String::from("    ");
+        for (c, w) in cells.iter().zip(w) {
+            let _ = write!(line, "{c:<w$} ");
+        }
+        line.push('\n');
+        line
+    };
+    let s = &d.stats;
+    let n = |v: u64| v.to_string();
+    let z = || "0".to_string();
+    let mut out = row([
+        "RX: bytes".into(),
+        "packets".into(),
+        "errors".into(),
+        "dropped".into(),
+        "overrun".into(),
+        "mcast".into(),
+    ]);
+    out += &row([n(s.rx_bytes), n(s.rx_packets), z(), z(), z(), z()]);
+    out += &row([
+        "TX: bytes".into(),
+        "packets".into(),
+        "errors".into(),
+        "dropped".into(),
+        "carrier".into(),
+        "collsns".into(),
+    ]);
+    out += &row([n(s.tx_bytes), n(s.tx_packets), z(), z(), z(), z()]);
+    out
 }
 
 /// `ip neigh [show [dev DEV]]`: `10.0.0.2 dev eth0 lladdr 52:54:00:6c:3e:cb REACHABLE`;
@@ -278,4 +392,28 @@ fn neigh(ns: &Netns, now: SimTime, args: &[&str]) -> (String, String, i32) {
         let _ = writeln!(out, " {}", entry.state(now).name());
     }
     (out, String::new(), 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// iproute2 4.x's `%-10s %-8s %-7s...` columns, each with its trailing space.
+    #[test]
+    fn statistics_columns() {
+        let mut d = crate::net::Device::new(
+            "eth0",
+            DevKind::Loopback,
+            crate::wire::eth::Mac([0; 6]),
+            1500,
+        );
+        d.stats.rx_bytes = 881973732;
+        d.stats.rx_packets = 1572917;
+        d.stats.tx_bytes = 61070;
+        d.stats.tx_packets = 516;
+        assert_eq!(
+            stats(&d),
+            "    RX: bytes  packets  errors  dropped overrun mcast   \n    881973732  1572917  0       0       0       0       \n    TX: bytes  packets  errors  dropped carrier collsns \n    61070      516      0       0       0       0       \n"
+        );
+    }
 }

@@ -381,3 +381,76 @@ fn systemctl_status_and_journalctl_after_a_restart() {
         "{follow:#?}"
     );
 }
+
+/// flannel-vxlan.ron with `steps` added after its own.
+fn vxlan_with(steps: &[&str]) -> String {
+    let src = std::fs::read_to_string(crate::scenarios_dir().join("flannel-vxlan.ron")).unwrap();
+    let end = src
+        .rfind("    ],\n)")
+        .expect("flannel-vxlan.ron ends with its steps");
+    let mut out = src[..end].to_string();
+    for s in steps {
+        out.push_str("        ");
+        out.push_str(s);
+        out.push_str(",\n");
+    }
+    out + &src[end..]
+}
+
+/// `ip -d link show flannel.1`: the VXLAN device as flannel made it (VNI 1, this node's
+/// address on eth0, port 8472, no learning); `ip -s link show eth0`: the counters of what
+/// crossed it, the numbers `ifconfig` prints; `-d` on a bridge port shows `bridge_slave`.
+#[test]
+fn ip_details_and_statistics() {
+    let src = vxlan_with(&[
+        r#"(at: "20s", exec: (on: "node/why-02", cmd: "ip -d link show flannel.1"))"#,
+        r#"(at: "20s", exec: (on: "node/why-02", cmd: "ip -s link show eth0"))"#,
+        r#"(at: "20s", exec: (on: "node/why-02", cmd: "ifconfig eth0"))"#,
+        r#"(at: "20s", exec: (on: "node/why-02", cmd: "ip -details link"))"#,
+        r#"(at: "20s", expect: (on: "node/why-02", cmd: "ip -x link", stderr_contains: "ip: option -x is not simulated yet", exit_code: 255))"#,
+    ]);
+    let trace = run_text(&src);
+    let d = stdout_of(&trace, "ip -d link show flannel.1");
+    let lines: Vec<&str> = d.lines().collect();
+    assert!(
+        lines[0].contains(": flannel.1: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1450 "),
+        "{d}"
+    );
+    // (The text trace drops the trailing space iproute2 leaves after each field.)
+    assert!(
+        lines[1].starts_with("    link/ether ") && lines[1].ends_with(" promiscuity 0"),
+        "{d}"
+    );
+    assert_eq!(
+        lines[2],
+        "    vxlan id 1 local 10.181.13.57 dev eth0 srcport 0 0 dstport 8472 nolearning ageing 300 noudpcsum noudp6zerocsumtx noudp6zerocsumrx addrgenmode eui64 numtxqueues 1 numrxqueues 1 gso_max_size 65536 gso_max_segs 65535"
+    );
+    let s = stdout_of(&trace, "ip -s link show eth0");
+    let lines: Vec<&str> = s.lines().collect();
+    assert_eq!(
+        lines[2],
+        "    RX: bytes  packets  errors  dropped overrun mcast"
+    );
+    assert_eq!(
+        lines[4],
+        "    TX: bytes  packets  errors  dropped carrier collsns"
+    );
+    let rx: Vec<&str> = lines[3].split_whitespace().collect();
+    let tx: Vec<&str> = lines[5].split_whitespace().collect();
+    let ifc = stdout_of(&trace, "ifconfig eth0");
+    assert!(
+        ifc.contains(&format!("RX packets {}  bytes {} ", rx[1], rx[0])),
+        "{ifc}\n{s}"
+    );
+    assert!(
+        ifc.contains(&format!("TX packets {}  bytes {} ", tx[1], tx[0])),
+        "{ifc}\n{s}"
+    );
+    assert!(rx[1].parse::<u64>().unwrap() > 0);
+    let all = stdout_of(&trace, "ip -details link");
+    assert!(
+        all.contains("\n    bridge_slave state forwarding priority 32 cost 2 "),
+        "{all}"
+    );
+    assert!(all.contains("\n    bridge forward_delay 1500 "), "{all}");
+}

@@ -10,7 +10,8 @@
 //! streamed output, what a process keeps), `snapshots` (every scenario's trace against
 //! snapshots/), `determinism` (same input, same bytes), `modes` (one scenario across
 //! kube-proxy's modes), `scenario` (validation), `services` (Services without selectors,
-//! hand-written Endpoints and EndpointSlices), `text` (pipelines into the text tools and
+//! hand-written Endpoints and EndpointSlices), `shell` (the shell's syntax, expansions,
+//! redirections, jobs and error wording in nodes and pods), `text` (pipelines into the text tools and
 //! the tools reading a machine's files), `tcp` (the errors and timings a TCP
 //! client sees), `workloads` (the workload controllers as a cluster runs them: Deployment
 //! rollouts and the `rollout` verbs).
@@ -34,6 +35,7 @@ mod pods;
 mod scenario;
 mod secrets;
 mod services;
+mod shell;
 mod snapshots;
 mod tcp;
 mod tcpdump;

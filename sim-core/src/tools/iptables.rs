@@ -317,19 +317,24 @@ fn command_letter(arg: &str) -> Option<char> {
     })
 }
 
-pub fn conntrack(ns: &Netns, now: SimTime, args: &[String]) -> (String, String, i32) {
+/// `conntrack -L`; `modern`: today's node (Ubuntu 22.04's conntrack-tools 1.4.6), else a
+/// CentOS 7 node's 1.4.4, as seed 004's era had.
+pub fn conntrack(ns: &Netns, now: SimTime, modern: bool, args: &[String]) -> (String, String, i32) {
+    let version = if modern { "1.4.6" } else { "1.4.4" };
     match args.first().map(String::as_str) {
         Some("-L" | "--dump") if args.len() == 1 => {
             let (out, n) = ns.netfilter.ct.list(now);
             (
                 out,
-                format!("conntrack v1.4.6 (conntrack-tools): {n} flow entries have been shown.\n"),
+                format!(
+                    "conntrack v{version} (conntrack-tools): {n} flow entries have been shown.\n"
+                ),
                 0,
             )
         }
         _ => (
             String::new(),
-            "conntrack v1.4.6 (conntrack-tools): only `conntrack -L` is modelled\n".into(),
+            format!("conntrack v{version} (conntrack-tools): only `conntrack -L` is modelled\n"),
             2,
         ),
     }

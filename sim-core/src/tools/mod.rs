@@ -16,6 +16,7 @@ pub mod guestbook;
 pub mod http;
 pub mod ifconfig;
 pub mod ip;
+pub mod ipset;
 pub mod iptables;
 pub mod journalctl;
 pub mod kubectl;
@@ -762,9 +763,18 @@ pub static PROGRAMS: &[Entry] = &[
         kind: Kind::Instant(|cx, ns, argv| iptables::iptables(cx.world.ns_mut(ns), &argv[1..])),
     },
     Entry {
+        names: &["ipset"],
+        kind: Kind::Instant(|cx, ns, argv| ipset::run(cx.world.ns(ns), cx.now(), &argv[1..])),
+    },
+    Entry {
         names: &["conntrack"],
         kind: Kind::Instant(|cx, ns, argv| {
-            iptables::conntrack(cx.world.ns(ns), cx.now(), &argv[1..])
+            iptables::conntrack(
+                cx.world.ns(ns),
+                cx.now(),
+                cx.world.runtime.modern.contains(&ns),
+                &argv[1..],
+            )
         }),
     },
     Entry {

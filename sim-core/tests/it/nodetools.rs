@@ -42,6 +42,7 @@ fn cat_reads_the_images_files_and_proc_sys() {
             r#"(at: "17s", exec: (on: "node/why-02", cmd: "cat /proc/sys/net/ipv4/ip_forward /proc/sys/net/bridge/bridge-nf-call-iptables"))"#,
             r#"(at: "17s", expect: (on: "node/why-01", cmd: "cat /proc/sys/net/bridge/bridge-nf-call-iptables", stderr_contains: "cat: /proc/sys/net/bridge/bridge-nf-call-iptables: No such file or directory", exit_code: 1))"#,
             r#"(at: "17s", expect: (on: "node/why-01", cmd: "kubectl exec rc/frontend -- cat /run.sh", stderr_contains: "cat: /run.sh: No such file or directory"))"#,
+            r#"(at: "17s", expect: (on: "node/why-02", cmd: "cat /proc/sys/net/ipv4/vs/conntrack", stderr_contains: "No such file or directory", exit_code: 1))"#,
         ],
         "18s",
     );
@@ -453,4 +454,100 @@ fn ip_details_and_statistics() {
         "{all}"
     );
     assert!(all.contains("\n    bridge forward_delay 1500 "), "{all}");
+}
+
+/// A scenario's text with `steps` added after its own.
+fn scenario_with(file: &str, steps: &[&str]) -> String {
+    let src = std::fs::read_to_string(crate::scenarios_dir().join(file)).unwrap();
+    let end = src
+        .rfind("    ],\n)")
+        .expect("the scenario ends with its steps");
+    let mut out = src[..end].to_string();
+    for s in steps {
+        out.push_str("        ");
+        out.push_str(s);
+        out.push_str(",\n");
+    }
+    (out + &src[end..]).replace(
+        "file: \"manifests/",
+        &format!(
+            "file: \"{}/manifests/",
+            crate::scenarios_dir().to_string_lossy()
+        ),
+    )
+}
+
+/// kube-proxy's ipvs mode: `ipset list` shows its sets in ipset 7's layout, the Service's
+/// ClusterIP and port in KUBE-CLUSTER-IP with the rules that match on it counted, and
+/// `/proc/sys/net/ipv4/vs/conntrack` is 1 once the mode ran.
+#[test]
+fn ipset_list_and_the_ipvs_sysctl() {
+    let src = scenario_with(
+        "kube-proxy-ipvs.ron",
+        &[
+            r#"(at: "17s", exec: (on: "node/node01", cmd: "ipset list KUBE-CLUSTER-IP"))"#,
+            r#"(at: "17s", exec: (on: "node/node01", cmd: "ipset list -n"))"#,
+            r#"(at: "17s", expect: (on: "node/node01", cmd: "cat /proc/sys/net/ipv4/vs/conntrack", stdout_contains: "1", exit_code: 0))"#,
+            r#"(at: "17s", expect: (on: "node/node01", cmd: "ipset list NOPE", stderr_contains: "The set with the given name does not exist", exit_code: 1))"#,
+        ],
+    );
+    let trace = run_text(&src);
+    let list = stdout_of(&trace, "ipset list KUBE-CLUSTER-IP");
+    let lines: Vec<&str> = list.lines().collect();
+    assert_eq!(
+        lines[..4],
+        [
+            "Name: KUBE-CLUSTER-IP",
+            "Type: hash:ip,port",
+            "Revision: 5",
+            "Header: family inet hashsize 1024 maxelem 65536"
+        ],
+        "{list}"
+    );
+    assert!(
+        lines[5].starts_with("References: ") && lines[5] != "References: 0",
+        "{list}"
+    );
+    assert!(lines.contains(&"Members:"));
+    assert!(lines.contains(&"10.97.72.1,tcp:80"), "{list}");
+    let n: usize = lines[6]
+        .strip_prefix("Number of entries: ")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(lines.len(), 8 + n, "{list}");
+    let names = stdout_of(&trace, "ipset list -n");
+    assert!(
+        names.contains("KUBE-CLUSTER-IP\nKUBE-EXTERNAL-IP\n"),
+        "{names}"
+    );
+}
+
+/// `conntrack -L` after a curl through the NodePort: the DNATed flow with its reply tuple
+/// from the pod, and conntrack-tools' count line on stderr.
+#[test]
+fn conntrack_after_a_curl() {
+    let src = guestbook_with(
+        &[r#"(at: "17s", exec: (on: "node/why-03", cmd: "conntrack -L"))"#],
+        "18s",
+    );
+    let trace = run_text(&src);
+    let out = stdout_of(&trace, "conntrack -L");
+    let flow = out
+        .lines()
+        .find(|l| l.contains("dport=30001"))
+        .unwrap_or_else(|| panic!("{out}"));
+    let re = regex::Regex::new(
+        r"^tcp      6 \d+ (TIME_WAIT|ESTABLISHED|FIN_WAIT|CLOSE|LAST_ACK|CLOSE_WAIT) src=10\.181\.24\.110 dst=10\.181\.5\.146 sport=\d+ dport=30001 src=10\.1\.\d+\.\d+ dst=\S+ sport=80 dport=\d+ \[ASSURED\] mark=0 use=1$",
+    )
+    .unwrap();
+    assert!(re.is_match(flow), "{flow}");
+    let err = printed(&trace, "conntrack -L", "stderr", 0);
+    let n = out.lines().count();
+    assert_eq!(
+        err,
+        [format!(
+            "conntrack v1.4.4 (conntrack-tools): {n} flow entries have been shown."
+        )]
+    );
 }

@@ -88,6 +88,10 @@ fn tools_read_the_machines_files() {
         format!("{} /etc/resolv.conf\n", resolv.lines().count())
     );
     assert_eq!(
+        on_node1(&s, "cat /etc/resolv.conf | sed 's/nameserver/ns/'").0,
+        resolv.replace("nameserver", "ns")
+    );
+    assert_eq!(
         on_node1(&s, "grep x /no/such/file"),
         (
             String::new(),

@@ -16,6 +16,7 @@ pub mod generate;
 pub mod grep;
 pub mod lines;
 pub mod re;
+pub mod sed;
 pub mod sort;
 
 /// What a filter wrote.
@@ -53,6 +54,7 @@ pub fn parse(argv: &[String], busybox: bool) -> Option<Result<Box<dyn Filter>, (
     }
     Some(match name {
         "grep" | "egrep" | "fgrep" => boxed(grep::parse(name, args, busybox)),
+        "sed" => sed::parse(args, busybox),
         _ => {
             if let Some(r) = lines::parse(name, args, busybox) {
                 r
@@ -68,7 +70,7 @@ pub fn parse(argv: &[String], busybox: bool) -> Option<Result<Box<dyn Filter>, (
 /// The names [`parse`] knows (a test checks that each parses).
 pub const NAMES: &[&str] = &[
     "grep", "egrep", "fgrep", "head", "tail", "cat", "tac", "rev", "nl", "wc", "tee", "sort",
-    "uniq", "cut", "tr", "printf", "seq", "basename", "dirname",
+    "uniq", "cut", "tr", "printf", "seq", "basename", "dirname", "sed",
 ];
 
 /// Runs a filter over all of `input` at once (a first command's whole output): what it

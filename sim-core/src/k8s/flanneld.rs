@@ -625,14 +625,12 @@ impl Flanneld {
                 self.ip_masq
             ),
         );
-        // mk-docker-opts.sh: docker masquerades unless flannel does.
-        let docker_masq = !self.ip_masq;
+        // mk-docker-opts.sh -k DOCKER_NETWORK_OPTIONS -d /run/flannel/docker (the unit's
+        // ExecStartPost): docker masquerades unless flannel does.
+        let env = netns.files[SUBNET_ENV].clone();
         netns.files.insert(
             crate::k8s::docker::FLANNEL_DOCKER_ENV.into(),
-            format!(
-                "DOCKER_OPT_BIP=\"--bip={first}/{len}\"\nDOCKER_OPT_IPMASQ=\"--ip-masq={docker_masq}\"\nDOCKER_OPT_MTU=\"--mtu={mtu}\"\nDOCKER_NETWORK_OPTIONS=\" --bip={first}/{len} --ip-masq={docker_masq} --mtu={mtu}\"\n",
-                len = subnet.prefix_len()
-            ),
+            docker_opts(&env, "DOCKER_NETWORK_OPTIONS", true, true, true),
         );
         for rule in added {
             self.log(cx, format!("Adding iptables rule: {rule}"));
@@ -950,6 +948,53 @@ impl Flanneld {
         p.ip.ttl -= 1;
         true
     }
+}
+
+/// What flannel's `mk-docker-opts.sh` writes from a subnet file's text: the individual
+/// `DOCKER_OPT_BIP`, `DOCKER_OPT_IPMASQ` (`--ip-masq=false` when flannel masquerades itself,
+/// else `true`; left out with `-m`, `ipmasq` false) and `DOCKER_OPT_MTU` lines, then the
+/// combined `KEY=" --bip=... --ip-masq=... --mtu=..."` line.
+pub fn docker_opts(
+    subnet_env: &str,
+    key: &str,
+    individual: bool,
+    combined: bool,
+    ipmasq: bool,
+) -> String {
+    let var = |name: &str| {
+        subnet_env
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix('='))
+            .map(|v| v.trim_matches('"').to_string())
+    };
+    let bip = var("FLANNEL_SUBNET")
+        .map(|s| format!("--bip={s}"))
+        .unwrap_or_default();
+    let mtu = var("FLANNEL_MTU")
+        .map(|m| format!("--mtu={m}"))
+        .unwrap_or_default();
+    let masq = match (ipmasq, var("FLANNEL_IPMASQ").as_deref()) {
+        (true, Some("true")) => "--ip-masq=false",
+        (true, Some("false")) => "--ip-masq=true",
+        _ => "",
+    };
+    let mut out = String::new();
+    if individual {
+        out += &format!("DOCKER_OPT_BIP=\"{bip}\"\n");
+        if ipmasq {
+            out += &format!("DOCKER_OPT_IPMASQ=\"{masq}\"\n");
+        }
+        out += &format!("DOCKER_OPT_MTU=\"{mtu}\"\n");
+    }
+    if combined {
+        let opts: String = [bip.as_str(), masq, mtu.as_str()]
+            .iter()
+            .filter(|o| !o.is_empty())
+            .map(|o| format!(" {o}"))
+            .collect();
+        out += &format!("{key}=\"{opts}\"\n");
+    }
+    out
 }
 
 /// Where flannel 0.7 logs a message from (glog's `file:line`), for the messages seed 004's

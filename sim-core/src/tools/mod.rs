@@ -20,6 +20,7 @@ pub mod ipset;
 pub mod iptables;
 pub mod journalctl;
 pub mod kubectl;
+pub mod mkdockeropts;
 pub mod named;
 pub mod nc;
 pub mod nslookup;
@@ -761,6 +762,10 @@ pub static PROGRAMS: &[Entry] = &[
     Entry {
         names: &["iptables"],
         kind: Kind::Instant(|cx, ns, argv| iptables::iptables(cx.world.ns_mut(ns), &argv[1..])),
+    },
+    Entry {
+        names: &["mk-docker-opts.sh"],
+        kind: Kind::Instant(mkdockeropts::run),
     },
     Entry {
         names: &["ipset"],

@@ -551,3 +551,33 @@ fn conntrack_after_a_curl() {
         )]
     );
 }
+
+/// flannel's `mk-docker-opts.sh` writes what flanneld's unit wrote to /run/flannel/docker
+/// (seed 004's `-k DOCKER_NETWORK_OPTIONS -d /run/flannel/docker`); `-m -c` leaves out
+/// `--ip-masq` and the individual lines. `docker ps` pipes into grep through the shell.
+#[test]
+fn mk_docker_opts_and_a_docker_pipe() {
+    let src = guestbook_with(
+        &[
+            r#"(at: "17s", exec: (on: "node/why-02", cmd: "/usr/libexec/flannel/mk-docker-opts.sh -k DOCKER_NETWORK_OPTIONS -d /tmp/docker"))"#,
+            r#"(at: "17s", exec: (on: "node/why-02", cmd: "mk-docker-opts.sh -m -c"))"#,
+            r#"(at: "17s", expect: (on: "node/why-02", cmd: "mk-docker-opts.sh -x", stderr_contains: "Generate Docker daemon options based on flannel env file", exit_code: 1))"#,
+            r#"(at: "17500ms", exec: (on: "node/why-02", cmd: "cat /tmp/docker"))"#,
+            r#"(at: "17500ms", exec: (on: "node/why-02", cmd: "cat /run/flannel/docker"))"#,
+            r#"(at: "17500ms", exec: (on: "node/why-02", cmd: "cat /run/docker_opts.env"))"#,
+            r#"(at: "17500ms", expect: (on: "node/why-02", cmd: "docker ps | grep -c k8s_POD", stdout_contains: "3", exit_code: 0))"#,
+        ],
+        "18s",
+    );
+    let trace = run_text(&src);
+    let mine = stdout_of(&trace, "cat /tmp/docker");
+    assert_eq!(mine, stdout_of(&trace, "cat /run/flannel/docker"));
+    assert!(
+        mine.contains("DOCKER_NETWORK_OPTIONS=\" --bip=10.1."),
+        "{mine}"
+    );
+    assert!(mine.contains(" --ip-masq=true --mtu=1472\"\n"), "{mine}");
+    let opts = stdout_of(&trace, "cat /run/docker_opts.env");
+    let re = regex::Regex::new(r#"^DOCKER_OPTS=" --bip=10\.1\.\d+\.1/24 --mtu=1472"\n$"#).unwrap();
+    assert!(re.is_match(&opts), "{opts}");
+}

@@ -19,6 +19,8 @@ pub struct Docker {
     args: Vec<String>,
     /// `docker exec`'s process, while it runs.
     child: Option<ActorId>,
+    /// `docker logs -f`: the container process whose log it follows.
+    following: Option<ActorId>,
 }
 
 impl Docker {
@@ -26,6 +28,7 @@ impl Docker {
         Ok(Docker {
             args: args.to_vec(),
             child: None,
+            following: None,
         })
     }
 
@@ -49,14 +52,65 @@ impl Docker {
                 if self.args.first().map(String::as_str) == Some("exec") {
                     return self.exec(cx, ns);
                 }
+                let follow = self.args.first().map(String::as_str) == Some("logs")
+                    && self.args[1..].iter().any(|a| a == "-f" || a == "--follow");
+                if follow {
+                    return self.follow(cx, ns);
+                }
                 let (out, err, code) = run(cx.world, ns, cx.now(), modern, &self.args);
                 super::print(cx, Stream::Stdout, &out);
                 super::print(cx, Stream::Stderr, &err);
                 Some(code)
             }
             Msg::Exited { child, code } if Some(child) == self.child => Some(code),
+            // The followed container ended: so does its log stream.
+            Msg::Exited { child, .. } if Some(child) == self.following => Some(0),
+            Msg::LogLine { line } => {
+                super::print(cx, line.stream, &format!("{}\n", line.text));
+                None
+            }
             _ => None,
         }
+    }
+
+    /// `docker logs -f [--tail N] CONTAINER`: the log so far, then each line as the
+    /// container writes it, until it exits (or, for a container writing nothing simulated,
+    /// until the command is stopped).
+    fn follow(&mut self, cx: &mut Ctx<'_, Net>, ns: NsId) -> Option<i32> {
+        let rest: Vec<String> = self.args[1..]
+            .iter()
+            .filter(|a| *a != "-f" && *a != "--follow")
+            .cloned()
+            .collect();
+        let (out, err, code) = logs(cx.world, ns, &rest);
+        super::print(cx, Stream::Stdout, &out);
+        super::print(cx, Stream::Stderr, &err);
+        if code != 0 {
+            return Some(code);
+        }
+        // The operand: the word that is neither an option nor `--tail`'s value.
+        let mut target = String::new();
+        let mut it = rest.iter();
+        while let Some(a) = it.next() {
+            if a == "--tail" {
+                it.next();
+            } else if !a.starts_with('-') {
+                target = a.clone();
+            }
+        }
+        let c = find(&cx.world.runtime.containers, ns, &target).cloned()?;
+        if c.state != State::Running {
+            return Some(0);
+        }
+        let Some(p) = c.proc else {
+            return None;
+        };
+        let me = cx.me();
+        if let Some(log) = cx.world.procs.get_mut(&p).and_then(|p| p.log.as_mut()) {
+            log.followers.push(me);
+        }
+        self.following = Some(p);
+        None
     }
 
     /// `docker exec [-i] [-t] CONTAINER COMMAND...`: the command runs in the container's
@@ -598,7 +652,7 @@ fn logs(world: &World, ns: NsId, args: &[String]) -> (String, String, i32) {
             a if a.starts_with('-') => {
                 return (
                     String::new(),
-                    format!("docker logs: {a} is not simulated yet (--tail is)\n"),
+                    format!("docker logs: {a} is not simulated yet (-f and --tail are)\n"),
                     1,
                 );
             }

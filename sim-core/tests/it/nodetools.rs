@@ -581,3 +581,58 @@ fn mk_docker_opts_and_a_docker_pipe() {
     let re = regex::Regex::new(r#"^DOCKER_OPTS=" --bip=10\.1\.\d+\.1/24 --mtu=1472"\n$"#).unwrap();
     assert!(re.is_match(&opts), "{opts}");
 }
+
+/// `docker logs -f` follows a container's log in simulated time: a busybox loop's lines as
+/// it writes them, until the container exits.
+#[test]
+fn docker_logs_follows() {
+    let manifests = r#"(path: "/root/pod.yaml", yaml: "
+apiVersion: v1
+kind: Pod
+metadata: {name: x}
+spec:
+  restartPolicy: Never
+  containers: [{name: c, image: busybox, command: [sh, -c, \"echo line 1; sleep 2; echo line 2; sleep 2; echo line 3; sleep 2; echo line 4; sleep 2\"]}]
+")"#;
+    let src = format!(
+        r#"Scenario(name: "d", seed: 3, until: "20s", {}
+  steps: [
+    (at: "1s", exec: (on: "node/master01", cmd: "kubectl create -f /root/pod.yaml")),
+    (at: "4s", exec: (on: "node/node01", cmd: "docker ps -q --no-trunc")),
+  ])"#,
+        crate::pods::cluster("1.28", manifests)
+    );
+    let trace = run_text(&src);
+    let ids = stdout_of(&trace, "docker ps -q --no-trunc");
+    let app = ids.lines().next().expect("the app container, newest first");
+    let src = src.replace(
+        r#"(at: "4s", exec: (on: "node/node01", cmd: "docker ps -q --no-trunc")),"#,
+        &format!(
+            r#"(at: "4s", exec: (on: "node/node01", cmd: "docker logs -f {}")),"#,
+            &app[..12]
+        ),
+    );
+    let trace = run_text(&src);
+    let cmd = format!("docker logs -f {}", &app[..12]);
+    let lines: Vec<String> = trace
+        .lines()
+        .filter(|l| l.contains("node/node01/docker[") && l.contains("stdout"))
+        .map(|l| {
+            format!(
+                "{} {}",
+                l.split_whitespace().next().unwrap(),
+                l.split_once("| ").unwrap().1
+            )
+        })
+        .collect();
+    assert_eq!(lines.len(), 4, "{lines:#?}");
+    assert!(
+        lines[0].ends_with(" 1") && lines[3].ends_with(" 4"),
+        "{lines:#?}"
+    );
+    // Lines 3 and 4 came while following, two simulated seconds apart.
+    let t = |l: &str| l.split(' ').next().unwrap().parse::<f64>().unwrap();
+    assert!(t(&lines[3]) - t(&lines[2]) >= 1.9, "{lines:#?}");
+    let exit = printed(&trace, &cmd, "exit", 0);
+    assert_eq!(exit.len(), 1, "it ends with the container");
+}

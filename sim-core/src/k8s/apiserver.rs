@@ -3442,6 +3442,12 @@ impl Actor<Net> for Apiserver {
     fn handle(&mut self, msg: Msg, cx: &mut Ctx<'_, Net>) {
         match msg {
             Msg::Start => {
+                // The distribution's kube-apiserver.service (kubeadm runs it as a static
+                // pod instead: no unit).
+                if self.cfg.kubeadm.is_none() {
+                    super::systemd::starting(cx, self.ns, "kube-apiserver");
+                    super::systemd::started(cx, self.ns, "kube-apiserver");
+                }
                 self.bootstrap(cx);
                 cx.schedule(NODE_MONITOR_PERIOD, Msg::Timer(T_NODE_MONITOR));
             }

@@ -68,6 +68,15 @@ pub static UNITS: &[UnitFile] = &[
         ident: "kubelet",
     },
     UnitFile {
+        name: "kube-apiserver",
+        description: "Kubernetes API Server",
+        path: "/usr/lib/systemd/system/kube-apiserver.service",
+        enabled: "enabled",
+        preset: "disabled",
+        drop_in: None,
+        ident: "kube-apiserver",
+    },
+    UnitFile {
         name: "kube-proxy",
         description: "Kubernetes Kube-Proxy Server",
         path: "/usr/lib/systemd/system/kube-proxy.service",

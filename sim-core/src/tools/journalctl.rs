@@ -66,6 +66,11 @@ fn main_proc<'a>(cx: &'a Ctx<'_, Net>, ns: NsId, unit: &str) -> Option<&'a Proc>
             .lookup(&format!("{label}/kube-proxy"))
             .and_then(|a| world.procs.get(&a))
             .filter(|p| p.cmd.starts_with("/usr/bin/kube-proxy")),
+        // Where it is the distribution's service (kubeadm's is a static pod: no unit).
+        "kube-apiserver" => journal::unit(world, ns, "kube-apiserver")
+            .and(cx.lookup("kube-apiserver"))
+            .and_then(|a| world.procs.get(&a))
+            .filter(|p| p.ns == Some(ns)),
         _ => None,
     }
     .filter(|p| p.pid != 0)

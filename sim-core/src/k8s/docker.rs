@@ -275,6 +275,8 @@ impl Dockerd {
             line: "stopping: every container exits; kubelet will make the pods' sandboxes again when docker is back".into(),
         });
         let now = cx.now();
+        // hostNetwork pods' containers without a process of their own end too.
+        crate::net::runtime::sandbox_ended(cx.world, self.ns, now);
         for (pod_ns, eth0, veth, proc) in std::mem::take(&mut self.made) {
             crate::net::runtime::sandbox_ended(cx.world, pod_ns, now);
             cx.world.ns_mut(pod_ns).remove_device(eth0);

@@ -51,6 +51,15 @@ pub struct Kubelet {
     timer: Option<crate::engine::CancelKey>,
 }
 
+/// Which of pod `o`'s containers named `name` on node `node` the next one is (0 first).
+fn attempt(world: &crate::net::World, node: NsId, o: &Object, name: &str) -> u32 {
+    world
+        .runtime
+        .of_node(node)
+        .filter(|c| c.pod == o.meta.name && c.namespace == o.meta.namespace && c.container == name)
+        .count() as u32
+}
+
 /// A container's docker id: a digest of the pod's uid, the container's name and which
 /// of its containers this is (kubelet 1.5's events name its first 12 digits).
 fn docker_id(uid: &str, name: &str, attempt: u32) -> String {
@@ -363,9 +372,7 @@ impl Kubelet {
             .retain(|_, (k, uid, _, _)| *k != key || *uid != o.meta.uid);
         // The pod's logs go with it, and its containers (kubelet removes them).
         crate::net::logs::remove(cx.world, &o.meta.namespace, &o.meta.name);
-        if let Running::Sandbox(ns) = run.how {
-            crate::net::runtime::remove_sandbox(cx.world, ns);
-        }
+        crate::net::runtime::remove_pod(cx.world, self.ns, &o.meta.namespace, &o.meta.name);
         for c in &run.containers {
             if let Some(p) = c.proc {
                 cx.send(p, Msg::Stop);
@@ -431,7 +438,6 @@ impl Kubelet {
         o: &Object,
         c: &super::api::Container,
         init: bool,
-        run_ns: Option<NsId>,
     ) {
         let key = o.key();
         let image = c.image.clone().unwrap_or_else(|| "busybox".into());
@@ -452,16 +458,7 @@ impl Kubelet {
             // one `kubectl describe pod` shows, a digest of the pod's uid and the
             // container's name here), with docker's security options.
             super::proxy::names::Era::Classic => {
-                let attempt = match run_ns {
-                    Some(ns) => cx
-                        .world
-                        .runtime
-                        .containers
-                        .iter()
-                        .filter(|r| r.sandbox == ns && r.container == c.name)
-                        .count() as u32,
-                    None => 0,
-                };
+                let attempt = attempt(cx.world, self.ns, o, &c.name);
                 let id = docker_id(&o.meta.uid, &c.name, attempt);
                 (
                     format!(
@@ -628,13 +625,7 @@ impl Kubelet {
         env: Vec<(String, String)>,
     ) -> String {
         use crate::net::runtime::{Container, State, container_id};
-        let attempt = cx
-            .world
-            .runtime
-            .containers
-            .iter()
-            .filter(|c| c.sandbox == sandbox && c.container == name)
-            .count() as u32;
+        let attempt = attempt(cx.world, self.ns, o, name);
         let uid = &o.meta.uid;
         let id = docker_id(uid, name, attempt);
         let docker_name = match self.cfg.era {
@@ -778,7 +769,7 @@ impl Kubelet {
                 return;
             }
         }
-        self.start_events(cx, &o, &spec, init, (!host).then_some(ns));
+        self.start_events(cx, &o, &spec, init);
         // (A hostNetwork pod's command sees its declared variables only.)
         let env = if host {
             spec.env.clone()
@@ -807,10 +798,8 @@ impl Kubelet {
             );
             crate::net::logs::attach(cx.world, p, id, now);
         }
-        if !host {
-            let image = spec.image.clone().unwrap_or_else(|| "busybox".into());
-            self.register_container(cx, &o, ns, &spec.name, &image, proc, env.clone());
-        }
+        let image = spec.image.clone().unwrap_or_else(|| "busybox".into());
+        self.register_container(cx, &o, ns, &spec.name, &image, proc, env.clone());
         let run = self.started.get_mut(key).expect("found");
         let uid = run.obj.meta.uid.clone();
         let c = &mut run.containers[i];
@@ -1583,9 +1572,22 @@ impl Kubelet {
         c: &super::api::Container,
     ) -> Running {
         let is_proxy = c.image.as_deref().is_some_and(|i| i.contains("kube-proxy"));
+        // Its infra container, in the node's network (`NetworkMode: host`).
+        let pause = match self.cfg.era {
+            super::proxy::names::Era::Classic => "gcr.io/google_containers/pause-amd64:3.0",
+            super::proxy::names::Era::Modern => "registry.k8s.io/pause:3.9",
+        };
+        self.register_container(cx, o, self.ns, "POD", pause, None, Vec::new());
         let (how, what) = match (is_proxy, self.cfg.kube_proxy) {
             (true, Some(kp)) => {
-                self.start_events(cx, o, c, false, None);
+                self.start_events(cx, o, c, false);
+                let image = c.image.clone().unwrap_or_default();
+                let kp_proc = cx.world.procs.get(&kp).map(|p| p.cmd.clone());
+                self.register_container(cx, o, self.ns, &c.name, &image, None, c.env.clone());
+                // Its command is kube-proxy's own line.
+                if let (Some(cmd), Some(last)) = (kp_proc, cx.world.runtime.containers.last_mut()) {
+                    last.command = cmd.split_whitespace().map(String::from).collect();
+                }
                 cx.send(kp, Msg::Start);
                 (Running::KubeProxy, "kube-proxy".to_string())
             }

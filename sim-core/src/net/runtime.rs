@@ -97,7 +97,15 @@ pub fn sandbox_ended(world: &mut World, sandbox: NsId, now: SimTime) {
     }
 }
 
-/// A pod was deleted: kubelet removes its containers (`docker rm`).
-pub fn remove_sandbox(world: &mut World, sandbox: NsId) {
-    world.runtime.containers.retain(|c| c.sandbox != sandbox);
+/// A pod was deleted: kubelet removes its containers on `node` (`docker rm`).
+pub fn remove_pod(world: &mut World, node: NsId, namespace: &str, pod: &str) {
+    world
+        .runtime
+        .containers
+        .retain(|c| c.node != node || c.namespace != namespace || c.pod != pod);
+}
+
+/// Whether a container runs in its node's network (a hostNetwork pod's).
+pub fn host_network(c: &Container) -> bool {
+    c.sandbox == c.node
 }

@@ -495,9 +495,10 @@ fn container_json(world: &World, c: &Container, _now: SimTime) -> J {
         .containers
         .iter()
         .rev()
-        .find(|p| p.pause && p.sandbox == c.sandbox && p.node == c.node);
+        .find(|p| p.pause && p.pod == c.pod && p.namespace == c.namespace && p.node == c.node);
+    let host = crate::net::runtime::host_network(c);
     // An app container shares its pod's pause container's network.
-    let joined = pause.filter(|p| p.id != c.id);
+    let joined = pause.filter(|p| p.id != c.id && !host);
     let (running, code, finished) = match c.state {
         State::Running => (true, 0, "0001-01-01T00:00:00Z".to_string()),
         State::Exited { code, at } => (false, code, crate::clock::rfc3339_nano(at)),
@@ -508,10 +509,12 @@ fn container_json(world: &World, c: &Container, _now: SimTime) -> J {
         _ => 0,
     };
     let network_mode = match joined {
+        _ if host => "host".into(),
         Some(p) => format!("container:{}", p.id),
         None => "default".into(),
     };
     let net = match joined {
+        _ if host => None,
         Some(_) => None,
         None => network_of(world, c.sandbox),
     };
@@ -534,6 +537,7 @@ fn container_json(world: &World, c: &Container, _now: SimTime) -> J {
     };
     let networks = match net {
         Some(_) => J::M(vec![("bridge".to_string(), endpoint())]),
+        None if host && c.pause => J::M(vec![("host".to_string(), endpoint())]),
         None => J::M(Vec::new()),
     };
     let hostname = world
@@ -738,7 +742,7 @@ fn network(world: &World, ns: NsId, now: SimTime, args: &[String]) -> (String, S
     let mut containers = Vec::new();
     for c in world.runtime.of_node(ns) {
         let joined = c.name.starts_with("k8s_") && !c.pause;
-        if joined || c.state != State::Running {
+        if joined || c.state != State::Running || crate::net::runtime::host_network(c) {
             continue;
         }
         let Some((addr, _, mac)) = network_of(world, c.sandbox) else {

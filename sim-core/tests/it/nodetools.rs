@@ -639,3 +639,54 @@ spec:
     let exit = printed(&trace, &cmd, "exit", 0);
     assert_eq!(exit.len(), 1, "it ends with the container");
 }
+
+/// kubeadm's kube-proxy runs as a hostNetwork pod: `docker ps` lists its pause and its
+/// container (the pod deleted at 9 s is gone, its replacement listed), and `docker inspect`
+/// shows `NetworkMode: host`; `docker network inspect bridge` leaves them out.
+#[test]
+fn docker_ps_lists_host_network_pods() {
+    let src = scenario_with(
+        "kube-proxy-ipvs.ron",
+        &[
+            r#"(at: "17s", exec: (on: "node/node01", cmd: "docker ps"))"#,
+            r#"(at: "17s", exec: (on: "node/node01", cmd: "docker network inspect bridge"))"#,
+        ],
+    );
+    let trace = run_text(&src);
+    let ps = stdout_of(&trace, "docker ps");
+    let proxies: Vec<&str> = ps
+        .lines()
+        .filter(|l| l.contains("k8s_kube-proxy_kube-proxy-"))
+        .collect();
+    assert_eq!(proxies.len(), 1, "{ps}");
+    assert!(proxies[0].ends_with("_0"), "{ps}");
+    let pod = proxies[0]
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .split('_')
+        .nth(2)
+        .unwrap();
+    assert!(ps.contains(&format!("k8s_POD_{pod}_kube-system_")), "{ps}");
+    let name = proxies[0].rsplit(' ').next().unwrap();
+    let src = scenario_with(
+        "kube-proxy-ipvs.ron",
+        &[&format!(
+            r#"(at: "17s", exec: (on: "node/node01", cmd: "docker inspect {name}"))"#
+        )],
+    );
+    let trace2 = run_text(&src);
+    let v: serde_json::Value =
+        serde_json::from_str(&stdout_of(&trace2, &format!("docker inspect {name}"))).unwrap();
+    assert_eq!(v[0]["HostConfig"]["NetworkMode"], "host");
+    assert_eq!(v[0]["Path"], "/usr/local/bin/kube-proxy");
+    let net: serde_json::Value =
+        serde_json::from_str(&stdout_of(&trace, "docker network inspect bridge")).unwrap();
+    let attached = net[0]["Containers"].as_object().unwrap();
+    assert!(
+        attached
+            .values()
+            .all(|c| !c["Name"].as_str().unwrap().contains("kube-proxy")),
+        "{net}"
+    );
+}

@@ -250,3 +250,34 @@ fn guestbook_with_at(before: &str, after: &str) -> String {
     .unwrap_or_else(|e| panic!("{e}"));
     super::text_trace(&s, None)
 }
+
+/// flannel's VXLAN on a node's eth0: tcpdump decodes port 8472 as OTV (its registered
+/// user) with the inner frame's packet on the next line; `-T vxlan` decodes it as VXLAN,
+/// and `-e` adds the inner frame's MACs. On flannel.1 itself the inner frames are plain
+/// Ethernet (ARP is not needed: flanneld fills the neighbour table).
+#[test]
+fn vxlan_as_otv_or_with_t_vxlan() {
+    let cmds = [
+        "tcpdump -i eth0 -n -c 2 udp port 8472",
+        "tcpdump -i eth0 -nn -e -c 2 -T vxlan udp",
+        "tcpdump -i flannel.1 -nn -e -c 2",
+    ];
+    let path = super::scenarios_dir().join("flannel-vxlan.ron");
+    let src = std::fs::read_to_string(&path).unwrap();
+    let at = src
+        .find("        (at: \"6s\"")
+        .expect("flannel-vxlan's 6 s step");
+    let steps: String = cmds
+        .iter()
+        .map(|c| format!("        (at: \"5500ms\", exec: (on: \"node/why-02\", cmd: \"{c}\")),\n"))
+        .collect();
+    let src = format!("{}{steps}{}", &src[..at], &src[at..]);
+    let s = sim_core::scenario::Scenario::parse_at(
+        "scenarios/flannel-vxlan.ron",
+        &src,
+        path.parent().unwrap(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let t = super::text_trace(&s, None);
+    insta::assert_snapshot!(outputs(&t, &cmds));
+}

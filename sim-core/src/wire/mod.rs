@@ -514,6 +514,26 @@ impl fmt::Display for Show<'_> {
                             "ICMP {} unreachable - need to frag (mtu {mtu}), length {len}",
                             quoted.ip.dst
                         ),
+                        // print-icmp.c names the quoted protocol and port.
+                        UnreachCode::Port if st.tcpdump => {
+                            let dst = quoted.ip.dst;
+                            match quoted.l4 {
+                                QuotedL4::Udp { dport, .. } | QuotedL4::Tcp { dport, .. } => {
+                                    let udp = matches!(quoted.l4, QuotedL4::Udp { .. });
+                                    let proto = if udp { "udp" } else { "tcp" };
+                                    write!(f, "ICMP {dst} {proto} port ")?;
+                                    match port_name(dport, udp) {
+                                        Some(n) if st.port_names => f.write_str(n)?,
+                                        _ => write!(f, "{dport}")?,
+                                    }
+                                    write!(f, " unreachable, length {len}")
+                                }
+                                QuotedL4::Icmp { .. } => write!(
+                                    f,
+                                    "ICMP {dst} protocol 1 port 0 unreachable, length {len}"
+                                ),
+                            }
+                        }
                         _ => {
                             let what = match code {
                                 UnreachCode::Net => "net",
@@ -699,6 +719,53 @@ mod tests {
             outer.to_string(),
             "IP (ttl 64, id 1, flags [none], length 112) 192.168.0.1.8285 > 192.168.0.2.8285: UDP, length 84 [flannel: IP (ttl 64, id 4242, flags [DF], length 84) 10.0.0.1 > 10.0.0.2: ICMP echo request, id 7, seq 1, length 64]"
         );
+    }
+
+    /// tcpdump's own forms from the same formatter: the short line, `-v`'s header line, a
+    /// port unreachable naming the quoted protocol and port (by name unless `-nn`), and a
+    /// later fragment by its protocol's name.
+    #[test]
+    fn tcpdump_styles() {
+        let st = Style {
+            tcpdump: true,
+            port_names: true,
+            ..Style::default()
+        };
+        assert_eq!(
+            echo(56).show(st).to_string(),
+            "IP 10.0.0.1 > 10.0.0.2: ICMP echo request, id 7, seq 1, length 64"
+        );
+        assert_eq!(
+            echo(56).show(Style { verbose: 1, ..st }).to_string(),
+            "IP (tos 0x0, ttl 64, id 4242, offset 0, flags [DF], proto ICMP (1), length 84)\n    10.0.0.1 > 10.0.0.2: ICMP echo request, id 7, seq 1, length 64"
+        );
+        let mut unreach = echo(56);
+        unreach.l4 = L4::Icmp(Icmp::DestUnreachable {
+            code: UnreachCode::Port,
+            quoted: Box::new(Quoted {
+                id: PacketId(1),
+                ip: unreach.ip.clone(),
+                l4: QuotedL4::Udp {
+                    sport: 40000,
+                    dport: 53,
+                },
+            }),
+        });
+        assert_eq!(
+            unreach.show(st).to_string(),
+            "IP 10.0.0.1 > 10.0.0.2: ICMP 10.0.0.2 udp port domain unreachable, length 36"
+        );
+        assert_eq!(
+            unreach
+                .show(Style {
+                    port_names: false,
+                    ..st
+                })
+                .to_string(),
+            "IP 10.0.0.1 > 10.0.0.2: ICMP 10.0.0.2 udp port 53 unreachable, length 36"
+        );
+        let later = &echo(2000).fragment(1500, || PacketId(9))[1];
+        assert_eq!(later.show(st).to_string(), "IP 10.0.0.1 > 10.0.0.2: icmp");
     }
 
     #[test]

@@ -231,7 +231,7 @@ impl Tcpdump {
             Msg::Captured(c) => self.captured(*c, ns, cx),
             // SIGINT or SIGTERM: tcpdump's `cleanup` breaks the loop; a line may have been
             // cut, so it prints a newline, then its counts.
-            Msg::Stop => {
+            Msg::Stop | Msg::Interrupt => {
                 print(cx, Stream::Stdout, "\n");
                 Some(self.end(cx))
             }

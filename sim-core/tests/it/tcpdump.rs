@@ -281,3 +281,30 @@ fn vxlan_as_otv_or_with_t_vxlan() {
     let t = super::text_trace(&s, None);
     insta::assert_snapshot!(outputs(&t, &cmds));
 }
+
+/// Ctrl-C (SIGINT, here `kill -INT` from a shell) ends a capture without `-c` the way
+/// tcpdump's `cleanup` does: an empty line on stdout, the counts on stderr, status 0.
+#[test]
+fn interrupt_prints_the_counts() {
+    let cmd =
+        "sh -c 'tcpdump -i eth0 -n udp port 8285 & sleep 1; kill -INT $!; wait $!; echo status $?'";
+    let t = guestbook_with(&format!(
+        "        (at: \"12.5s\", exec: (on: \"node/why-02\", cmd: \"{cmd}\")),"
+    ));
+    let (out, err, status) = printed(&t, cmd);
+    assert!(
+        out.starts_with(
+            "15:00:13.000601 IP 10.181.13.57.8285 > 10.181.5.146.8285: UDP, length 60\n"
+        ),
+        "{out}"
+    );
+    assert!(out.ends_with("\n\nstatus 0\n"), "{out}");
+    let n = out.lines().filter(|l| l.starts_with("15:")).count();
+    assert!(
+        err.ends_with(&format!(
+            "{n} packets captured\n{n} packets received by filter\n0 packets dropped by kernel\n"
+        )),
+        "{err}"
+    );
+    assert_eq!(status, Some(0));
+}

@@ -91,6 +91,16 @@ fn tools_read_the_machines_files() {
         on_node1(&s, "cat /etc/resolv.conf | sed 's/nameserver/ns/'").0,
         resolv.replace("nameserver", "ns")
     );
+    // `ip route | awk '{print $1}'`: the first word of each route.
+    let (routes, _, _) = on_node1(&s, "ip route");
+    let firsts: String = routes
+        .lines()
+        .map(|l| format!("{}\n", l.split_whitespace().next().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        on_node1(&s, "ip route | awk '{print $1}'"),
+        (firsts, String::new(), Some(0))
+    );
     assert_eq!(
         on_node1(&s, "grep x /no/such/file"),
         (

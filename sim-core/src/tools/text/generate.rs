@@ -50,7 +50,7 @@ impl Filter for Printed {
     }
 }
 
-type Printout = Result<(String, String, i32), (String, i32)>;
+pub(super) type Printout = Result<(String, String, i32), (String, i32)>;
 
 /// A backslash escape at `s` (after the backslash): the text and how many characters it
 /// took; None for `\c` (stop printing). `octal_zero`: `%b`'s `\0NNN` form.
@@ -178,7 +178,7 @@ fn pad(s: String, width: Option<usize>, left: bool, zero: bool) -> String {
 }
 
 /// `printf FORMAT [ARGUMENT]...`: the format reused while arguments remain.
-fn printf(args: &[String]) -> Printout {
+pub(super) fn printf(args: &[String]) -> Printout {
     let Some(format) = args.first() else {
         return Err(gnu_usage("printf", "missing operand"));
     };
@@ -418,7 +418,7 @@ fn c_exp(v: f64, p: usize, upper: bool) -> String {
 }
 
 /// C's `%g`: `%e` or `%f` by the exponent, trailing zeros dropped (kept with `#`).
-fn c_general(v: f64, p: usize, upper: bool, alt: bool) -> String {
+pub(super) fn c_general(v: f64, p: usize, upper: bool, alt: bool) -> String {
     if v == 0.0 {
         return "0".into();
     }

@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 
+pub mod awk;
 pub mod date;
 pub mod fields;
 pub mod generate;
@@ -55,6 +56,7 @@ pub fn parse(argv: &[String], busybox: bool) -> Option<Result<Box<dyn Filter>, (
     Some(match name {
         "grep" | "egrep" | "fgrep" => boxed(grep::parse(name, args, busybox)),
         "sed" => sed::parse(args, busybox),
+        "awk" => awk::parse(args, busybox),
         _ => {
             if let Some(r) = lines::parse(name, args, busybox) {
                 r
@@ -70,7 +72,7 @@ pub fn parse(argv: &[String], busybox: bool) -> Option<Result<Box<dyn Filter>, (
 /// The names [`parse`] knows (a test checks that each parses).
 pub const NAMES: &[&str] = &[
     "grep", "egrep", "fgrep", "head", "tail", "cat", "tac", "rev", "nl", "wc", "tee", "sort",
-    "uniq", "cut", "tr", "printf", "seq", "basename", "dirname", "sed",
+    "uniq", "cut", "tr", "printf", "seq", "basename", "dirname", "sed", "awk",
 ];
 
 /// Runs a filter over all of `input` at once (a first command's whole output): what it

@@ -34,6 +34,7 @@ pub mod ss;
 pub mod systemctl;
 pub mod tcpdump;
 pub mod text;
+pub mod xargs;
 
 use crate::engine::{Actor, ActorId, Ctx, Dur, Sim};
 use crate::net::{Fd, Msg, Net, NsId, Proc};
@@ -505,6 +506,8 @@ macro_rules! programs {
 }
 
 programs!(
+    xargs::Xargs,
+    xargs::Watch,
     ping::Ping,
     bbping::BbPing,
     etcdctl::Etcdctl,
@@ -722,6 +725,24 @@ pub static PROGRAMS: &[Entry] = &[
     Entry {
         names: &["sh", "bash", "ash"],
         kind: Kind::Make(|l| boxed(sh::Shell::from_launch(l))),
+    },
+    // coreutils' /bin/true and /bin/false (what xargs, watch and `env` run; a shell
+    // has its builtins).
+    Entry {
+        names: &["true"],
+        kind: Kind::Instant(|_, _, _| (String::new(), String::new(), 0)),
+    },
+    Entry {
+        names: &["false"],
+        kind: Kind::Instant(|_, _, _| (String::new(), String::new(), 1)),
+    },
+    Entry {
+        names: &["xargs"],
+        kind: Kind::Make(|l| boxed(xargs::Xargs::parse(l))),
+    },
+    Entry {
+        names: &["watch"],
+        kind: Kind::Make(|l| boxed(xargs::Watch::parse(&l.argv[1..]))),
     },
     Entry {
         names: &["sleep"],

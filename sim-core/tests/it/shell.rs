@@ -291,3 +291,42 @@ fn errors_per_flavour() {
     );
     assert_eq!(code, Some(1));
 }
+
+/// `xargs` runs its command with the items of its stdin (`-n`, `-I`); `watch -n` reruns a
+/// command every N simulated seconds under its header until the run ends.
+#[test]
+fn xargs_and_watch() {
+    let s = first_service();
+    let node = "node/node1";
+    assert_eq!(
+        on(&s, node, "echo a b c | xargs -n 2 echo X"),
+        ok("X a b\nX c\n")
+    );
+    assert_eq!(
+        on(&s, node, "printf '1\\n2\\n' | xargs -I {} echo item-{}"),
+        ok("item-1\nitem-2\n")
+    );
+    assert_eq!(on(&s, node, "echo x | xargs false; echo $?"), ok("123\n"));
+    let i = s.machine_index(node).expect("node1");
+    let out = run::exec(
+        &s,
+        &run::RunOptions {
+            until: Some(SimTime(Dur::from_secs(14).as_nanos())),
+            ..Default::default()
+        },
+        SimTime(Dur::from_secs(9).as_nanos()),
+        i,
+        "watch -n 2 hostname",
+    );
+    let headers: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("Every 2.0s: hostname"))
+        .collect();
+    assert_eq!(headers.len(), 3, "{}", out.stdout);
+    assert!(
+        headers[0].ends_with("node1: Wed Oct 18 15:00:09 2017") && headers[0].len() == 80,
+        "{headers:?}"
+    );
+    assert_eq!(out.stdout.matches("node1\n").count(), 3);
+}

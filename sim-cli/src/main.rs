@@ -30,6 +30,8 @@ macro_rules! say {
     }};
 }
 
+mod shell;
+
 #[derive(Parser)]
 #[command(
     name = "sim-cli",
@@ -99,6 +101,36 @@ enum Command {
         #[arg(last = true, required = true)]
         command: Vec<String>,
     },
+    /// An interactive session in a running scenario: a prompt on one of its machines at a
+    /// simulated time; each line runs there as the clock advances, and the timeline's own
+    /// steps still run at their times. `kubectl exec -it POD -- sh`, `docker exec -it`
+    /// and `ssh NODE` move between machines, `exit` comes back; `:help` lists the
+    /// session's own commands. Without a terminal it reads lines from stdin and prints a
+    /// transcript.
+    Shell {
+        scenario: PathBuf,
+        /// The machine: `node/NAME` or `pod/NAME`, controller-made pods included
+        /// (default: the Kubernetes master, else the first node).
+        #[arg(long)]
+        on: Option<String>,
+        /// When the session starts, e.g. `20s` (default: the time of the scenario's first
+        /// `expect` step, else of its last step).
+        #[arg(long, value_parser = parse_time)]
+        at: Option<SimTime>,
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Without a terminal there is no Ctrl-C: a command still running after this much
+        /// simulated time is interrupted as Ctrl-C would (the transcript shows `^C`).
+        #[arg(long, value_parser = parse_dur, default_value = "10s")]
+        interrupt_after: Dur,
+        /// Events one command (or `:advance`) may dispatch before it is interrupted.
+        #[arg(long, default_value_t = run::DEFAULT_BUDGET)]
+        max_events: u64,
+    },
+}
+
+fn parse_dur(s: &str) -> Result<Dur, String> {
+    Dur::parse(s).map_err(|e| e.to_string())
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -159,6 +191,21 @@ fn load(path: &Path, warn: bool, until: bool) -> Result<Scenario, ExitCode> {
 
 fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Shell {
+            scenario,
+            on,
+            at,
+            seed,
+            interrupt_after,
+            max_events,
+        } => shell::main(shell::Args {
+            scenario,
+            on,
+            at,
+            seed,
+            interrupt_after,
+            max_events,
+        }),
         Command::Run {
             scenario,
             seed,

@@ -9,4 +9,4 @@ pub mod run;
 pub mod spec;
 
 pub use build::{Action, Diagnostic, LinkCfg, LoadError, NodeCfg, Scenario, Step};
-pub use run::{End, ExecOutcome, ExpectOutcome, Observer, Outcome, RunOptions, Summary};
+pub use run::{End, ExecOutcome, ExpectOutcome, Live, Observer, Outcome, RunOptions, Summary};

@@ -1,13 +1,15 @@
 //! Replaying a scenario: steps at their times, then until quiet (or `until`), with an
 //! event budget so a run that never goes quiet stops cleanly.
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::ControlFlow;
+use std::rc::Rc;
 
 use super::build::{Action, Scenario};
 use super::invariants::{self, Violation};
-use crate::engine::{ActorId, Limits, Record, Sim, SimTime, Sink, Stop, VecSink};
-use crate::net::{Net, NsId};
+use crate::engine::{ActorId, Dur, Limits, Record, Sim, SimTime, Sink, Stop, VecSink};
+use crate::net::{Msg, Net, NsId};
 use crate::tools;
 use crate::trace::{EndHow, Stream, TraceEvent};
 
@@ -114,6 +116,11 @@ struct Driver<'a> {
     expects: BTreeMap<usize, (ActorId, SimTime)>,
     /// Events dispatched when the observer is next told.
     next_progress: u64,
+    /// Steps at exactly `until` wait for a later drive (`Live`: the session starts just
+    /// before them, so they run while the learner watches).
+    hold_at_until: bool,
+    /// The processes the timeline's steps started, when someone asks (`Live`).
+    started: Option<Started>,
 }
 
 impl<'a> Driver<'a> {
@@ -126,6 +133,8 @@ impl<'a> Driver<'a> {
             budget: opts.budget,
             expects: BTreeMap::new(),
             next_progress: PROGRESS_EVERY,
+            hold_at_until: false,
+            started: None,
         }
     }
 
@@ -154,7 +163,7 @@ impl<'a> Driver<'a> {
                 .steps
                 .get(self.next_step)
                 .map(|s| s.at)
-                .filter(|s| until.is_none_or(|u| *s <= u));
+                .filter(|s| until.is_none_or(|u| *s < u || (*s == u && !self.hold_at_until)));
             let before = self.sim.dispatched();
             let chunk = if stop.is_some() {
                 self.budget.min(1)
@@ -197,7 +206,10 @@ impl<'a> Driver<'a> {
         match &step.action {
             Action::Exec { node, cmd } => {
                 // Its output is in the trace; no one reads it later.
-                tools::start_with(&mut self.sim, NsId(*node as u32), cmd, None, false);
+                let id = tools::start_with(&mut self.sim, NsId(*node as u32), cmd, None, false);
+                if let Some(started) = &self.started {
+                    started.0.borrow_mut().insert(id);
+                }
             }
             Action::Expect { node, cmd, expect } => {
                 let keep = expect.reads_output();
@@ -209,6 +221,9 @@ impl<'a> Driver<'a> {
                     keep,
                 );
                 self.expects.insert(step.index, (id, step.at));
+                if let Some(started) = &self.started {
+                    started.0.borrow_mut().insert(id);
+                }
             }
             Action::Link { a, b, up } => {
                 let edge = self
@@ -458,5 +473,127 @@ pub fn exec_observed(
         started: proc.ran,
         closed,
         violations: d.violations(),
+    }
+}
+
+/// The processes a live run's timeline steps started (`Live`), shared with its driver.
+#[derive(Clone, Default)]
+pub struct Started(Rc<RefCell<BTreeSet<ActorId>>>);
+
+impl Started {
+    /// Whether process `id` was started by a timeline step, or by a process that was (a
+    /// step's `kubectl exec` child).
+    pub fn by_timeline(&self, world: &crate::net::World, id: ActorId) -> bool {
+        let started = self.0.borrow();
+        let mut at = id;
+        loop {
+            if started.contains(&at) {
+                return true;
+            }
+            match world.procs.get(&at).and_then(|p| p.parent) {
+                Some(parent) => at = parent,
+                None => return false,
+            }
+        }
+    }
+}
+
+/// A run driven from outside, a little at a time (`sim-cli shell`): started to a time,
+/// then advanced by whoever drives it, who may start commands in it between events, look
+/// at the world, and stop commands as Ctrl-C would. The timeline's steps run at their
+/// times as the clock passes them. It is as deterministic as a whole run: the same calls
+/// in the same order give the same events.
+pub struct Live<'a> {
+    d: Driver<'a>,
+    budget: u64,
+    started: Started,
+}
+
+impl<'a> Live<'a> {
+    /// Instantiates `scenario` and runs it to `at`: the events up to `at` and the steps
+    /// before it (steps at `at` itself run when the clock next moves, with the learner
+    /// watching). The trace goes to `sink` as it happens. `budget` bounds the events of
+    /// this and of each later call.
+    pub fn start(
+        scenario: &'a Scenario,
+        seed: Option<u64>,
+        at: SimTime,
+        budget: u64,
+        sink: Box<dyn Sink<TraceEvent>>,
+    ) -> (Self, End) {
+        let opts = RunOptions {
+            seed,
+            until: None,
+            budget,
+        };
+        let mut d = Driver::new(scenario, &opts, sink);
+        let started = Started::default();
+        d.hold_at_until = true;
+        d.started = Some(started.clone());
+        let end = d.drive(Some(at), None, &mut ());
+        d.hold_at_until = false;
+        (Live { d, budget, started }, end)
+    }
+
+    pub fn now(&self) -> SimTime {
+        self.d.sim.now()
+    }
+
+    /// The simulation as it stands (machines, pods, processes), to read.
+    pub fn sim(&self) -> &Sim<Net> {
+        &self.d.sim
+    }
+
+    /// The processes the timeline started.
+    pub fn started(&self) -> &Started {
+        &self.started
+    }
+
+    /// Starts `cmd` in machine `ns` now, keeping what it prints in its record (the caller
+    /// takes it as printed: [`Live::take_output`], or from `sim.world.procs`).
+    pub fn command(&mut self, ns: NsId, cmd: &str) -> ActorId {
+        tools::start_with(&mut self.d.sim, ns, cmd, None, true)
+    }
+
+    /// Takes what process `id` printed since the last call, and its exit status once it
+    /// has one.
+    pub fn take_output(sim: &mut Sim<Net>, id: ActorId) -> (String, String, Option<i32>) {
+        let proc = sim.world.procs.get_mut(&id).expect("started");
+        (
+            std::mem::take(&mut proc.stdout),
+            std::mem::take(&mut proc.stderr),
+            proc.exit,
+        )
+    }
+
+    /// Ctrl-C for process `id`: it gets SIGINT's message now, after what is queued for
+    /// this instant.
+    pub fn interrupt(&mut self, id: ActorId) {
+        if self
+            .d
+            .sim
+            .world
+            .procs
+            .get(&id)
+            .is_some_and(|p| p.exit.is_none())
+        {
+            self.d.sim.schedule(Dur::ZERO, id, Msg::Interrupt);
+        }
+    }
+
+    /// Runs events and steps up to `until`, one event at a time, calling `each` before
+    /// every event and once at the end; returns as soon as `each` says stop. The clock
+    /// reaches `until` when nothing stops it before.
+    pub fn run(&mut self, until: SimTime, each: &mut dyn FnMut(&mut Sim<Net>) -> bool) -> End {
+        self.d.budget = self.budget;
+        let mut stop = |sim: &mut Sim<Net>, _: &mut dyn Observer| each(sim);
+        let end = self.d.drive(Some(until), Some(&mut stop), &mut ());
+        each(&mut self.d.sim);
+        end
+    }
+
+    /// The invariants, checked on the simulation as it stands.
+    pub fn violations(&self) -> Vec<Violation> {
+        self.d.violations()
     }
 }

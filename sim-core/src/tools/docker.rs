@@ -173,7 +173,7 @@ fn daemon_running(cx: &Ctx<'_, Net>, ns: NsId) -> bool {
 }
 
 /// A container of node `ns` by id (a prefix of it), or by name.
-fn find<'a>(all: &'a [Container], ns: NsId, what: &str) -> Option<&'a Container> {
+pub fn find<'a>(all: &'a [Container], ns: NsId, what: &str) -> Option<&'a Container> {
     let what = what.trim_start_matches('/');
     let mine = || all.iter().rev().filter(|c| c.node == ns);
     mine()

@@ -124,16 +124,6 @@ struct Place {
     via: Via,
 }
 
-/// A line typed, for `:save`: when, where, what.
-struct Typed {
-    at: SimTime,
-    /// The machine the scenario can name (`node/why-01`), and, in a pod the scenario does
-    /// not list, the pod and how kubectl reaches it.
-    on: String,
-    pod: Option<String>,
-    line: String,
-}
-
 /// What to do after a line.
 enum Flow {
     Go,
@@ -185,7 +175,6 @@ pub(crate) struct Session<'a> {
     /// Packets the `:trace dns` view follows (DNS queries and answers, and what wraps them).
     dns: RefCell<BTreeSet<PacketId>>,
     stack: Vec<Place>,
-    typed: Vec<Typed>,
     out: RefCell<Box<dyn Write>>,
     terminal: bool,
     interrupt_after: Dur,
@@ -434,7 +423,6 @@ pub fn main(args: Args) -> anyhow::Result<ExitCode> {
             bash,
             via: Via::Start,
         }],
-        typed: Vec::new(),
         out: RefCell::new(out),
         terminal,
         interrupt_after: args.interrupt_after,
@@ -566,12 +554,6 @@ impl<'a> Session<'a> {
             };
         }
         let here = self.here().clone();
-        self.typed.push(Typed {
-            at: self.live.now(),
-            on: here.label.clone(),
-            pod: None,
-            line: trimmed.to_string(),
-        });
         match as_move(trimmed, here.label.starts_with("node/")) {
             Some(m) => self.go(m, &here),
             None => {

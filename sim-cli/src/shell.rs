@@ -179,6 +179,9 @@ pub(crate) struct Session<'a> {
     terminal: bool,
     interrupt_after: Dur,
     ctrl_c: Arc<AtomicBool>,
+    /// The commands run so far: what their background jobs (`tcpdump ... &`) print later
+    /// lands in their records, and is shown as it comes.
+    jobs: Vec<ActorId>,
 }
 
 /// The default machine: the Kubernetes master, else the first node.
@@ -427,6 +430,7 @@ pub fn main(args: Args) -> anyhow::Result<ExitCode> {
         terminal,
         interrupt_after: args.interrupt_after,
         ctrl_c,
+        jobs: Vec::new(),
     };
     session.write(&format!(
         "sim-cli shell: {} at {} on {on} (:help lists the session's commands; exit or Ctrl-D ends it)\n",
@@ -665,8 +669,10 @@ impl<'a> Session<'a> {
                 let dns = &self.dns;
                 let out_ref = &mut out;
                 let exit_ref = &mut exit;
+                let jobs = &self.jobs;
                 self.live.run(until, &mut |sim| {
                     shown(seen, &started, show, dns, sim, Some(id), out_ref);
+                    background(sim, jobs, out_ref);
                     let (o, e, code) = Live::take_output(sim, id);
                     if !o.is_empty() {
                         out_ref.push((false, o));
@@ -686,6 +692,7 @@ impl<'a> Session<'a> {
                 }
             }
             if exit.is_some() {
+                self.jobs.push(id);
                 return exit;
             }
             if interrupted {
@@ -756,8 +763,10 @@ impl<'a> Session<'a> {
                     let show = self.show.get();
                     let dns = &self.dns;
                     let mut out = Vec::new();
+                    let jobs = &self.jobs;
                     self.live.run(until, &mut |sim| {
                         shown(seen, &started, show, dns, sim, None, &mut out);
+                        background(sim, jobs, &mut out);
                         false
                     });
                     for (_, text) in out {
@@ -819,6 +828,18 @@ fn shown(
         };
         if show_it {
             out.push((false, format!("{}\n", r.line)));
+        }
+    }
+}
+
+/// What the session's earlier commands' background jobs printed since the last look.
+fn background(sim: &mut Sim<Net>, jobs: &[ActorId], out: &mut Vec<(bool, String)>) {
+    for &job in jobs {
+        let (o, e, _) = Live::take_output(sim, job);
+        for (err, text) in [(false, o), (true, e)] {
+            if !text.is_empty() {
+                out.push((err, text));
+            }
         }
     }
 }

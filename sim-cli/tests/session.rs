@@ -223,3 +223,22 @@ fn a_terminal_session_completes_and_survives_ctrl_c() {
     assert!(status.success(), "{status:?}: {}", seen.lock().unwrap());
     let _ = at;
 }
+
+/// The example: a background `tcpdump ... &` on a node, then a curl through the
+/// NodePort; the capture's lines (flannel's UDP-wrapped packets on 8285) are shown as the
+/// curl runs, after the prompt of the line that started it.
+#[test]
+fn a_background_tcpdump_shows_flannels_packets_while_curl_runs() {
+    let out = session(
+        &["scenarios/guestbook.ron", "--at", "17s"],
+        "ssh why-02\ntcpdump -i eth0 -n -c 6 udp port 8285 &\ncurl -s http://10.181.13.57:30001/ | head -2\n",
+    );
+    let t = text(&out.stdout);
+    let curl = t.find("# curl -s").expect("the curl line");
+    let udp = t
+        .find(".8285 > 10.181.5.146.8285: UDP, length")
+        .expect("flannel's packets");
+    assert!(curl < udp, "{t}");
+    assert!(t.contains("6 packets captured\n"), "{t}");
+    assert!(t.contains("<html ng-app=\"redis\">\n"), "{t}");
+}

@@ -242,3 +242,32 @@ fn a_background_tcpdump_shows_flannels_packets_while_curl_runs() {
     assert!(t.contains("6 packets captured\n"), "{t}");
     assert!(t.contains("<html ng-app=\"redis\">\n"), "{t}");
 }
+
+/// The `input` and `transcript` blocks of a markdown file.
+fn fenced(doc: &str, info: &str) -> String {
+    let start = doc
+        .find(&format!("```{info}\n"))
+        .unwrap_or_else(|| panic!("a ```{info} block"))
+        + info.len()
+        + 4;
+    let len = doc[start..].find("```").expect("the block ends");
+    doc[start..start + len].to_string()
+}
+
+/// docs/labs/session-guestbook.md is a real session: its lines, replayed, print exactly
+/// its transcript (the issue's example: env and redis-cli in a frontend pod, then tcpdump
+/// of flannel's UDP on a node while a curl crosses the NodePort).
+#[test]
+fn the_documented_example_session() {
+    let doc = std::fs::read_to_string(repo().join("docs/labs/session-guestbook.md")).unwrap();
+    let out = session(
+        &["scenarios/guestbook.ron", "--at", "17s"],
+        &fenced(&doc, "input"),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout).trim_end(),
+        fenced(&doc, "transcript").trim_end(),
+        "the session no longer prints what docs/labs/session-guestbook.md shows"
+    );
+}
